@@ -1,0 +1,271 @@
+// The embedding API of the runtime (first cut; the embedding-API issue grows it into the full
+// C++ API and wasm.h). Ownership: an Engine is shared and thread-safe; a Module is immutable
+// and shared (std::shared_ptr); a Store owns every instance, function, memory, table and global
+// created in it and is used by one thread at a time. Handles (Func*, Memory*, ...) stay valid
+// as long as their Store lives. Errors are values: nothing here throws.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/result.h"
+#include "nanowasm/types.h"
+
+namespace nw {
+
+struct ModuleDesc;
+class Store;
+class Instance;
+class Func;
+class Memory;
+class Table;
+class Global;
+
+// ---- values ---------------------------------------------------------------------------------
+
+struct V128 {
+  uint8_t bytes[16] = {};
+  friend bool operator==(const V128&, const V128&) = default;
+};
+
+// A value of any wasm type. Floats are kept as bits so NaN payloads survive.
+// References: funcref holds a Func* (null = nullptr); externref holds an opaque host word
+// where 0 means null.
+struct Val {
+  ValType type = ValType::kI32;
+  uint64_t bits = 0;  // i32 (zero-extended), i64, f32 bits, f64 bits, externref word
+  V128 v128;
+  Func* func = nullptr;
+
+  static Val I32(int32_t v) { return {ValType::kI32, static_cast<uint32_t>(v)}; }
+  static Val I64(int64_t v) { return {ValType::kI64, static_cast<uint64_t>(v)}; }
+  static Val F32Bits(uint32_t b) { return {ValType::kF32, b}; }
+  static Val F64Bits(uint64_t b) { return {ValType::kF64, b}; }
+  static Val FuncRef(Func* f) { Val v{ValType::kFuncRef, 0}; v.func = f; return v; }
+  static Val ExternRef(uint64_t word) { return {ValType::kExternRef, word}; }
+  static Val Default(ValType t) { return {t, 0}; }
+
+  int32_t i32() const { return static_cast<int32_t>(bits); }
+  int64_t i64() const { return static_cast<int64_t>(bits); }
+  bool IsNullRef() const { return type == ValType::kFuncRef ? func == nullptr : bits == 0; }
+};
+
+// ---- traps ----------------------------------------------------------------------------------
+
+enum class TrapKind : uint8_t {
+  kUnreachable,           // "unreachable"
+  kMemoryOutOfBounds,     // "out of bounds memory access"
+  kTableOutOfBounds,      // "out of bounds table access"
+  kUndefinedElement,      // "undefined element" (call_indirect index past the table)
+  kUninitializedElement,  // "uninitialized element" (call_indirect on null)
+  kIndirectCallTypeMismatch,  // "indirect call type mismatch"
+  kIntegerDivideByZero,   // "integer divide by zero"
+  kIntegerOverflow,       // "integer overflow"
+  kInvalidConversion,     // "invalid conversion to integer"
+  kStackExhausted,        // "call stack exhausted"
+  kNullReference,         // "null reference" (reserved for later proposals)
+  kOutOfFuel,             // "all fuel consumed"
+  kInterrupted,           // "interrupted" (epoch deadline)
+  kHostError,             // a host function failed; message says why
+  kExit,                  // the guest asked to exit (WASI proc_exit); code in exit_code
+};
+std::string_view TrapKindMessage(TrapKind k);  // the spec's text for assert_trap
+
+struct Frame {
+  uint32_t func_index = 0;
+  std::string func_name;    // from the name section / exports, else "func[N]"
+  std::string module_name;  // from the name section, may be empty
+  size_t code_offset = 0;   // byte offset of the instruction in the module, when known
+};
+
+struct Trap {
+  TrapKind kind = TrapKind::kUnreachable;
+  std::string message;          // TrapKindMessage(kind) unless a host set its own
+  std::vector<Frame> backtrace; // innermost first
+  int32_t exit_code = 0;
+  std::string ToString() const; // "trap: <message>\n  0: name\n  1: ..."
+};
+
+template <class T>
+using TrapResult = std::expected<T, Trap>;
+
+// ---- engine and module ----------------------------------------------------------------------
+
+struct Config {
+  // Wasm call depth at which a call traps with kStackExhausted (host stack never overflows).
+  uint32_t max_call_depth = 20000;
+  // Size of each store's interpreter value stack, in 8-byte slots.
+  size_t value_stack_slots = size_t{1} << 21;
+};
+
+class Engine {
+ public:
+  explicit Engine(Config config = {}) : config_(config) {}
+  const Config& config() const { return config_; }
+
+ private:
+  Config config_;
+};
+
+struct ImportDesc {
+  std::string module, name;
+  ExternKind kind;
+};
+struct ExportDesc {
+  std::string name;
+  ExternKind kind;
+};
+
+class Module {
+ public:
+  // Decode, validate and translate a binary module. Errors carry the byte offset.
+  static Result<std::shared_ptr<const Module>> FromBinary(const Engine& engine,
+                                                          std::span<const uint8_t> bytes);
+  // Validate and translate an already decoded description.
+  static Result<std::shared_ptr<const Module>> FromDesc(const Engine& engine, ModuleDesc desc);
+  ~Module();
+
+  const ModuleDesc& desc() const;
+  std::vector<ImportDesc> Imports() const;
+  std::vector<ExportDesc> Exports() const;
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit Module(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- store objects --------------------------------------------------------------------------
+
+using Extern = std::variant<Func*, Table*, Memory*, Global*>;
+
+// The caller's view given to host functions: the calling instance's exports (memory first of
+// all) and its store.
+class Caller {
+ public:
+  Caller(Store& store, Instance* instance) : store_(store), instance_(instance) {}
+  Store& store() const { return store_; }
+  Instance* instance() const { return instance_; }  // null when called from the host
+  Memory* memory() const;                           // the caller's memory 0, if any
+ private:
+  Store& store_;
+  Instance* instance_;
+};
+
+using HostCallback =
+    std::function<TrapResult<void>(Caller&, std::span<const Val> args, std::span<Val> results)>;
+
+class Func {
+ public:
+  static Func* CreateHost(Store& store, FuncType type, HostCallback callback);
+  const FuncType& type() const;
+  // Call with arguments checked against the type; results returned in order.
+  TrapResult<std::vector<Val>> Call(Store& store, std::span<const Val> args);
+  struct Impl;
+  Impl& impl();
+ protected:
+  Func() = default;
+  ~Func() = default;
+  friend class Store;
+};
+
+class Memory {
+ public:
+  static Memory* Create(Store& store, MemoryType type);
+  MemoryType type() const;
+  std::span<uint8_t> data();  // valid until the next grow
+  uint64_t pages() const;
+  // Returns the old size in pages, or -1 when the limit or max denies it.
+  int64_t Grow(uint64_t delta_pages);
+ protected:
+  Memory() = default;
+  ~Memory() = default;
+  friend class Store;
+};
+
+class Table {
+ public:
+  static Table* Create(Store& store, TableType type, Val init);
+  TableType type() const;
+  uint32_t size() const;
+  std::optional<Val> Get(uint32_t index) const;
+  bool Set(uint32_t index, Val v);
+  int64_t Grow(uint32_t delta, Val init);
+ protected:
+  Table() = default;
+  ~Table() = default;
+  friend class Store;
+};
+
+class Global {
+ public:
+  static Global* Create(Store& store, GlobalType type, Val init);
+  GlobalType type() const;
+  Val Get() const;
+  bool Set(Val v);  // false if immutable or wrong type
+ protected:
+  Global() = default;
+  ~Global() = default;
+  friend class Store;
+};
+
+class Instance {
+ public:
+  std::optional<Extern> GetExport(std::string_view name) const;
+  Func* GetFunc(std::string_view name) const;
+  Memory* GetMemory(std::string_view name) const;
+  Global* GetGlobal(std::string_view name) const;
+  Table* GetTable(std::string_view name) const;
+  const Module& module() const;
+ protected:
+  Instance() = default;
+  ~Instance() = default;
+  friend class Store;
+};
+
+class Store {
+ public:
+  explicit Store(const Engine& engine);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  const Engine& engine() const;
+  struct Impl;
+  Impl& impl() { return *impl_; }
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Why an instantiation failed: unresolved/mismatched imports (a link error, before anything
+// is changed) or a trap while initialising segments or running the start function.
+struct InstantiationError {
+  bool is_trap = false;
+  std::string message;  // link error text, e.g. "unknown import", "incompatible import type"
+  Trap trap;            // when is_trap
+};
+
+// Resolves imports by (module, name), checking types as the spec's import matching says.
+class Linker {
+ public:
+  void Define(std::string_view module, std::string_view name, Extern item);
+  // Make every export of `instance` importable under `module` (WAST `register`).
+  void DefineInstance(std::string_view module, Instance* instance);
+  std::expected<Instance*, InstantiationError> Instantiate(Store& store,
+                                                           const std::shared_ptr<const Module>& m);
+ private:
+  std::vector<std::pair<std::string, Extern>> items_;  // key "module\0name"
+};
+
+// The `spectest` host module of the spec testsuite (print*, global_i32/i64/f32/f64, table,
+// memory), defined into a linker.
+void DefineSpectest(Linker& linker, Store& store);
+
+}  // namespace nw

@@ -1,0 +1,63 @@
+// Value, reference, block and extern types of WebAssembly 2.0, shared by every layer.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace nw {
+
+// Binary encodings of the value types.
+enum class ValType : uint8_t {
+  kI32 = 0x7f,
+  kI64 = 0x7e,
+  kF32 = 0x7d,
+  kF64 = 0x7c,
+  kV128 = 0x7b,
+  kFuncRef = 0x70,
+  kExternRef = 0x6f,
+};
+
+inline bool IsRefType(ValType t) { return t == ValType::kFuncRef || t == ValType::kExternRef; }
+inline bool IsNumType(ValType t) { return !IsRefType(t) && t != ValType::kV128; }
+std::string_view ValTypeName(ValType t);  // "i32", "funcref", ...
+// True if `b` is a valid value-type byte.
+bool IsValTypeByte(uint8_t b);
+
+struct FuncType {
+  std::vector<ValType> params;
+  std::vector<ValType> results;
+  friend bool operator==(const FuncType&, const FuncType&) = default;
+};
+
+struct Limits {
+  uint64_t min = 0;
+  std::optional<uint64_t> max;
+  friend bool operator==(const Limits&, const Limits&) = default;
+};
+
+struct TableType {
+  ValType elem = ValType::kFuncRef;
+  Limits limits;
+  friend bool operator==(const TableType&, const TableType&) = default;
+};
+
+struct MemoryType {
+  Limits limits;  // in 64 KiB pages
+  friend bool operator==(const MemoryType&, const MemoryType&) = default;
+};
+
+struct GlobalType {
+  ValType type = ValType::kI32;
+  bool mut = false;
+  friend bool operator==(const GlobalType&, const GlobalType&) = default;
+};
+
+enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 3 };
+std::string_view ExternKindName(ExternKind k);  // "func", "table", ...
+
+inline constexpr uint64_t kPageSize = 65536;
+inline constexpr uint32_t kMaxPages = 65536;  // 4 GiB of 32-bit memory
+
+}  // namespace nw
