@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# End-to-end checks of the nanowasm CLI: exit codes and the one-line error format.
+set -u
+nw=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+check() {  # check NAME CONDITION-RESULT DETAIL
+  if [ "$2" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1: $3"; fi
+}
+
+# 1. A malformed binary: bad magic -> one line with the offset, exit 1.
+printf '\x00asn\x01\x00\x00\x00' > "$tmp/badmagic.wasm"
+out=$("$nw" validate "$tmp/badmagic.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"badmagic.wasm:0x"*": "* ]]
+check "bad magic" $? "rc=$rc out=$out"
+
+# 2. Truncated inside the type section: offset points at the end of input.
+printf '\x00asm\x01\x00\x00\x00\x01\x05\x01\x60\x01\x7f' > "$tmp/trunc.wasm"
+out=$("$nw" validate "$tmp/trunc.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"trunc.wasm:0x"* ]]
+check "truncated" $? "rc=$rc out=$out"
+
+# 3. An invalid module (i32.add on an empty stack) -> validation error with offset.
+printf '(module (func (result i32) i32.add))' > "$tmp/invalid.wat"
+"$nw" parse "$tmp/invalid.wat" -o "$tmp/invalid.wasm" --no-validate
+out=$("$nw" validate "$tmp/invalid.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"invalid.wasm:0x"*"type mismatch"* ]]
+check "invalid" $? "rc=$rc out=$out"
+
+# 4. A text syntax error -> file:line:col.
+printf '(module\n  (func (result i32) i32.const))' > "$tmp/syntax.wat"
+out=$("$nw" validate "$tmp/syntax.wat" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == *"syntax.wat:2:"* ]]
+check "text syntax error" $? "rc=$rc out=$out"
+
+# 5. parse -> print -> parse gives the same binary.
+"$nw" parse "$src/examples/sieve.wat" -o "$tmp/a.wasm" && "$nw" print "$tmp/a.wasm" > "$tmp/a.wat" &&
+  "$nw" parse "$tmp/a.wat" -o "$tmp/b.wasm" && cmp -s "$tmp/a.wasm" "$tmp/b.wasm"
+check "parse/print round trip" $? "binaries differ"
+
+# 6. run prints the results.
+out=$("$nw" run "$src/examples/fib.wat" --invoke fib 20 2>&1)
+[ "$out" = "6765" ]
+check "run fib" $? "out=$out"
+out=$("$nw" run "$src/examples/sieve.wat" --invoke count_primes 100000 2>&1)
+[ "$out" = "9592" ]
+check "run sieve" $? "out=$out"
+
+# 7. A trap: kind and a backtrace with function names, non-zero exit.
+printf '(module (func $inner unreachable) (func $outer (export "go") call $inner))' > "$tmp/trap.wat"
+out=$("$nw" run "$tmp/trap.wat" --invoke go 2>&1); rc=$?
+[ $rc -ne 0 ] && [[ "$out" == *"unreachable"* ]] && [[ "$out" == *"inner"* ]] && [[ "$out" == *"outer"* ]]
+check "trap backtrace" $? "rc=$rc out=$out"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
