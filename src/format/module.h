@@ -85,7 +85,7 @@ struct CustomSection {
   std::string name;
   std::vector<uint8_t> bytes;  // payload after the name
   uint8_t after = 0;
-  size_t offset = 0;
+  size_t offset = 0;  // offset of bytes[0] (the payload) in the original input
 };
 
 // Decoded "name" custom section (the raw section is also kept in customs).
@@ -109,6 +109,9 @@ struct ModuleDesc {
   std::optional<uint32_t> data_count;
   std::vector<CustomSection> customs;
   Names names;
+  // Bit (1 << id) is set for each non-custom section the binary contained, so that empty
+  // sections survive a decode/encode round trip byte for byte (0 when built from text).
+  uint32_t section_mask = 0;
 
   // Import counts per kind (kept in sync by the decoder/parser via CountImports()).
   uint32_t num_imported_funcs = 0;
