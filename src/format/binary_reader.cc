@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/reader.h"
+#include "format/instr_reader.h"
 #include "format/opcode.h"
 
 namespace nw {
@@ -56,19 +57,6 @@ constexpr uint8_t SectionRank(uint8_t id) {
 }
 
 // A successful read whose value is not needed.
-template <class T>
-Status Discard(Result<T> r) {
-  if (!r)
-    return std::unexpected(std::move(r.error()));
-  return Ok();
-}
-
-std::string Hex2(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02x", v);
-  return buf;
-}
-
 // Reading helpers shared by the module reader and the name-section reader: lengths are checked
 // against the end of the cursor's bytes.
 class Cursor {
@@ -281,72 +269,6 @@ class ModuleReader {
 
   // --- constant expressions ------------------------------------------------------------------
 
-  // Steps over one instruction's immediates using the opcode list, so that the expression's
-  // `end` is found whatever it contains; the validator later decides what is constant.
-  Status SkipImmediates(Imm imm) {
-    switch (imm) {
-      case Imm::None:
-        return Ok();
-      case Imm::Block:
-        return Discard(r_.SLeb(33));
-      case Imm::Label:
-      case Imm::Func:
-      case Imm::Local:
-      case Imm::Global:
-      case Imm::Table:
-      case Imm::Elem:
-      case Imm::Data:
-        return Discard(r_.U32());
-      case Imm::BrTable: {
-        NW_TRY_ASSIGN(uint32_t n, c_.Len32());
-        for (uint32_t i = 0; i <= n; ++i)
-          NW_TRY(r_.U32());
-        return Ok();
-      }
-      case Imm::CallIndirect:
-      case Imm::TableInit:
-      case Imm::TableCopy:
-        NW_TRY(r_.U32());
-        return Discard(r_.U32());
-      case Imm::MemArg:
-        NW_TRY(r_.U32());
-        return Discard(r_.U32());
-      case Imm::MemArgLane:
-        NW_TRY(r_.U32());
-        NW_TRY(r_.U32());
-        return Discard(r_.U8());
-      case Imm::Mem:
-      case Imm::Lane:
-        return Discard(r_.U8());
-      case Imm::MemInit:
-        NW_TRY(r_.U32());
-        return Discard(r_.U8());
-      case Imm::MemCopy:
-        NW_TRY(r_.U8());
-        return Discard(r_.U8());
-      case Imm::I32:
-        return Discard(r_.SLeb(32));
-      case Imm::I64:
-        return Discard(r_.SLeb(64));
-      case Imm::F32:
-        return Discard(r_.Bytes(4));
-      case Imm::F64:
-        return Discard(r_.Bytes(8));
-      case Imm::V128:
-      case Imm::Shuffle:
-        return Discard(r_.Bytes(16));
-      case Imm::SelectT: {
-        NW_TRY_ASSIGN(uint32_t n, c_.Len32());
-        for (uint32_t i = 0; i < n; ++i)
-          NW_TRY(ReadValType());
-        return Ok();
-      }
-      case Imm::RefNull:
-        return Discard(ReadRefType());
-    }
-    return Ok();
-  }
-
   // Steps over an instruction sequence up to and including the `end` that closes it, the way
   // the reference interpreter frames bodies and constant expressions: only opcodes and
   // immediates are read (with their malformed-encoding errors), nothing is type-checked.
@@ -355,23 +277,8 @@ class ModuleReader {
     uint32_t depth = 0;
     for (;;) {
       size_t at = r_.offset();
-      NW_TRY_ASSIGN(uint8_t b, r_.U8());
-      std::optional<Opcode> op;
-      if (b == 0xFC || b == 0xFD) {
-        NW_TRY_ASSIGN(uint32_t code, r_.U32());
-        constexpr uint32_t kV128Const = 0x0C;
-        if (b == 0xFD && code == kV128Const && !OpcodeFromPrefixed(b, code)) {
-          NW_TRY(r_.Bytes(16));  // v128.const before the SIMD list lands
-          continue;
-        }
-        op = OpcodeFromPrefixed(b, code);
-        if (!op)
-          return MakeError(at, "illegal opcode " + Hex2(b) + " " + Hex2(code));
-      } else {
-        op = OpcodeFromByte(b);
-        if (!op)
-          return MakeError(at, "illegal opcode " + Hex2(b));
-      }
+      NW_TRY_ASSIGN(Opcode op_value, ReadOpcode(r_));
+      std::optional<Opcode> op = op_value;
       if (depth == 0 && *op == Opcode::kElse)
         return MakeError(at, "END opcode expected");
       // Data indices in code need the data count section (it precedes the code section, so
@@ -380,7 +287,7 @@ class ModuleReader {
           !needs_data_count_at_) {
         needs_data_count_at_ = at;
       }
-      NW_TRY(SkipImmediates(GetOpcodeInfo(*op).imm));
+      NW_TRY(ReadImmediates(r_, *op, imm_));
       if (*op == Opcode::kBlock || *op == Opcode::kLoop || *op == Opcode::kIf) {
         ++depth;
       } else if (*op == Opcode::kEnd) {
@@ -636,6 +543,7 @@ class ModuleReader {
   uint8_t last_id_ = 0;
   std::optional<uint32_t> counts_[kMaxSectionId + 1];
   size_t count_offsets_[kMaxSectionId + 1] = {};
+  RawImm imm_;  // reused across instructions: reading stays allocation-free
   std::optional<uint32_t> data_count_;
   std::optional<size_t> needs_data_count_at_;  // first memory.init/data.drop without it
   std::vector<LocalDecl> locals_;              // reused across code entries
