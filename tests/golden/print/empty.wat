@@ -1,0 +1,2 @@
+;; The smallest module prints as (module).
+(module)

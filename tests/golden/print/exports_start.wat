@@ -1,0 +1,15 @@
+;; Exports of each kind and the start function.
+(module
+  (func $init)
+  (func $run (result i32) i32.const 42)
+  (table 1 funcref)
+  (memory 1)
+  (global $g (mut i32) (i32.const 0))
+  (export "run" (func $run))
+  (export "tbl" (table 0))
+  (export "mem" (memory 0))
+  (export "g" (global $g))
+  (export "" (func 0))
+  (export "\00\c3\a9" (func $run))
+  (start $init)
+)

@@ -1,0 +1,4 @@
+(module
+  (memory (;0;) 3)
+  (export "mem" (memory 0))
+)

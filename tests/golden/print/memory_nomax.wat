@@ -1,0 +1,5 @@
+;; A memory without a maximum.
+(module
+  (memory $m 3)
+  (export "mem" (memory $m))
+)
