@@ -79,7 +79,8 @@ Status ReadMemArg(Reader& r, RawImm& imm) {
 
 Status Read16(Reader& r, RawImm& imm) {
   NW_TRY_ASSIGN(auto s, r.Bytes(16));
-  for (size_t i = 0; i < 16; ++i) imm.bytes[i] = s[i];
+  for (size_t i = 0; i < 16; ++i)
+    imm.bytes[i] = s[i];
   return Ok();
 }
 
@@ -182,7 +183,8 @@ Status ReadImmediates(Reader& r, Opcode op, RawImm& imm) {
         NW_TRY_ASSIGN(ValType t, ReadValType(r));
         imm.types.push_back(t);
       }
-      if (n > 0) imm.type = imm.types[0];
+      if (n > 0)
+        imm.type = imm.types[0];
       return Ok();
     }
     case Imm::RefNull: {

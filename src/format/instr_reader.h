@@ -39,8 +39,8 @@ struct RawImm {
   uint64_t value = 0;
   uint32_t align = 0;  // memarg alignment exponent (< 32)
   RawBlockType block;
-  std::vector<uint32_t> targets;  // br_table: all targets, default last
-  std::vector<ValType> types;     // select t: the type vector as encoded
+  std::vector<uint32_t> targets;     // br_table: all targets, default last
+  std::vector<ValType> types;        // select t: the type vector as encoded
   ValType type = ValType::kFuncRef;  // ref.null
   uint8_t bytes[16] = {};            // v128.const / i8x16.shuffle
 };

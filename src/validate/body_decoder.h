@@ -20,6 +20,8 @@
 //         - For `end` and `else` the frame being closed is st.Label(0).
 //         - For br/br_if/br_table, st.Label(depth) describes the target.
 //       The final `end` of the function is delivered too (st.ControlDepth() == 1 then).
+//       The function's own frame (LabelKind::kFunction) has height 0, empty params (the
+//       parameters are locals, not operands) and the function's results.
 //
 //   void OnEnd()
 //       Once, after the final `end` validated.
@@ -110,7 +112,8 @@ struct ModuleContext {
 };
 
 // Validate and deliver one function body. Defined in body_decoder_impl.h, instantiated by
-// each consumer's translation unit.
+// each consumer's translation unit. body_decoder_impl.h also offers an overload taking a
+// DecodeScratch, which keeps the decoder's stacks allocated across functions.
 template <BodyConsumer C>
 Status DecodeFunctionBody(const ModuleContext& ctx, uint32_t defined_func_index, C& consumer);
 

@@ -1,0 +1,236 @@
+// Module-level validation rules of WebAssembly 2.0 and the driver that runs every function body
+// through the body decoder with the validation-only consumer. The order of the checks follows
+// the reference interpreter (types of imports, tables, memories, globals, elements, data,
+// functions, start, exports), so a module with several faults reports the same one.
+#include "validate/validate.h"
+
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "format/instr_reader.h"
+#include "validate/body_decoder_impl.h"
+
+namespace nw {
+namespace {
+
+using body_decoder_detail::Unknown;
+
+constexpr uint64_t kMaxTableSize = 0xFFFFFFFFu;
+
+Status CheckLimits(const Limits& l, uint64_t range, std::string_view too_large) {
+  if (l.min > range || (l.max && *l.max > range)) [[unlikely]]
+    return MakeError(std::string(too_large));
+  if (l.max && l.min > *l.max) [[unlikely]]
+    return MakeError("size minimum must not be greater than maximum");
+  return Ok();
+}
+
+Status CheckMemoryType(const MemoryType& t) {
+  return CheckLimits(t.limits, kMaxPages, "memory size must be at most 65536 pages (4GiB)");
+}
+
+Status CheckTableType(const TableType& t) {
+  return CheckLimits(t.limits, kMaxTableSize, "table size must be at most 2^32-1");
+}
+
+class ModuleValidator {
+ public:
+  explicit ModuleValidator(const ModuleDesc& m)
+      : m_(m),
+        ctx_(ModuleContext::Build(m)),
+        imported_globals_(static_cast<uint32_t>(ctx_.global_types.size() - m.globals.size())) {}
+
+  Status Run() {
+    NW_TRY(CheckImports());
+    for (const TableType& t : m_.tables)
+      NW_TRY(CheckTableType(t));
+    for (const MemoryType& t : m_.memories)
+      NW_TRY(CheckMemoryType(t));
+    if (ctx_.num_memories > 1) [[unlikely]]
+      return MakeError("multiple memories");
+    for (const Global& g : m_.globals)
+      NW_TRY(ValidateConstExpr(ctx_, g.init, g.type.type, imported_globals_));
+    for (const ElemSegment& s : m_.elems)
+      NW_TRY(CheckElem(s));
+    for (const DataSegment& d : m_.datas)
+      NW_TRY(CheckData(d));
+    if (m_.data_count && *m_.data_count != m_.datas.size()) [[unlikely]]
+      return MakeError("data count and data section have inconsistent lengths");
+    NW_TRY(CheckFunctions());
+    NW_TRY(CheckStart());
+    return CheckExports();
+  }
+
+ private:
+  Status CheckImports() {
+    for (const Import& im : m_.imports) {
+      switch (im.kind) {
+        case ExternKind::kFunc:
+          if (im.func_type >= m_.types.size()) [[unlikely]]
+            return Unknown(kNoOffset, "type", im.func_type);
+          break;
+        case ExternKind::kTable:
+          NW_TRY(CheckTableType(im.table));
+          break;
+        case ExternKind::kMemory:
+          NW_TRY(CheckMemoryType(im.memory));
+          break;
+        case ExternKind::kGlobal:
+          break;
+      }
+    }
+    return Ok();
+  }
+
+  Status CheckElem(const ElemSegment& s) {
+    if (s.flags & 4) {
+      for (const ConstExpr& e : s.exprs)
+        NW_TRY(ValidateConstExpr(ctx_, e, s.type, imported_globals_));
+    } else {
+      for (uint32_t f : s.func_indices) {
+        if (f >= ctx_.func_types.size()) [[unlikely]]
+          return Unknown(s.offset.offset, "function", f);
+      }
+    }
+    if (s.mode == SegmentMode::kActive) {
+      if (s.table_index >= ctx_.table_types.size()) [[unlikely]]
+        return Unknown(s.offset.offset, "table", s.table_index);
+      NW_TRY(ValidateConstExpr(ctx_, s.offset, ValType::kI32, imported_globals_));
+      if (ctx_.table_types[s.table_index].elem != s.type) [[unlikely]]
+        return MakeError(s.offset.offset, "type mismatch");
+    }
+    return Ok();
+  }
+
+  Status CheckData(const DataSegment& d) {
+    if (d.mode != SegmentMode::kActive)
+      return Ok();
+    if (d.memory_index >= ctx_.num_memories) [[unlikely]]
+      return Unknown(d.offset.offset, "memory", d.memory_index);
+    return ValidateConstExpr(ctx_, d.offset, ValType::kI32, imported_globals_);
+  }
+
+  Status CheckFunctions() {
+    for (const Function& f : m_.functions) {
+      if (f.type_index >= m_.types.size()) [[unlikely]]
+        return Unknown(f.code_offset, "type", f.type_index);
+    }
+    DecodeScratch scratch;
+    NullConsumer consumer;
+    for (uint32_t i = 0; i < m_.functions.size(); ++i)
+      NW_TRY(DecodeFunctionBody(ctx_, i, consumer, scratch));
+    return Ok();
+  }
+
+  Status CheckStart() {
+    if (!m_.start)
+      return Ok();
+    uint32_t f = *m_.start;
+    if (f >= ctx_.func_types.size()) [[unlikely]]
+      return Unknown(kNoOffset, "function", f);
+    const FuncType& t = m_.types[ctx_.func_types[f]];
+    if (!t.params.empty() || !t.results.empty()) [[unlikely]]
+      return MakeError("start function");
+    return Ok();
+  }
+
+  Status CheckExports() {
+    std::unordered_set<std::string_view> names;
+    names.reserve(m_.exports.size());
+    for (const Export& e : m_.exports) {
+      switch (e.kind) {
+        case ExternKind::kFunc:
+          if (e.index >= ctx_.func_types.size()) [[unlikely]]
+            return Unknown(kNoOffset, "function", e.index);
+          break;
+        case ExternKind::kTable:
+          if (e.index >= ctx_.table_types.size()) [[unlikely]]
+            return Unknown(kNoOffset, "table", e.index);
+          break;
+        case ExternKind::kMemory:
+          if (e.index >= ctx_.num_memories) [[unlikely]]
+            return Unknown(kNoOffset, "memory", e.index);
+          break;
+        case ExternKind::kGlobal:
+          if (e.index >= ctx_.global_types.size()) [[unlikely]]
+            return Unknown(kNoOffset, "global", e.index);
+          break;
+      }
+      if (!names.insert(e.name).second) [[unlikely]]
+        return MakeError("duplicate export name");
+    }
+    return Ok();
+  }
+
+  const ModuleDesc& m_;
+  ModuleContext ctx_;
+  uint32_t imported_globals_;  // counted from the imports, whatever CountImports() last saw
+};
+
+}  // namespace
+
+Status ValidateConstExpr(const ModuleContext& ctx,
+                         const ConstExpr& expr,
+                         ValType expected,
+                         uint32_t num_visible_globals) {
+  Reader r(expr.bytes, expr.offset);
+  RawImm imm;
+  // A valid expression leaves one value; anything deeper is a type error reported at `end`.
+  ValType stack[2];
+  uint32_t height = 0;
+  auto push = [&](ValType t) {
+    if (height < 2)
+      stack[height] = t;
+    ++height;
+  };
+  for (;;) {
+    size_t at = r.offset();
+    if (r.at_end()) [[unlikely]]
+      return MakeError(at, "unexpected end");
+    NW_TRY_ASSIGN(Opcode op, ReadOpcode(r));
+    NW_TRY(ReadImmediates(r, op, imm));
+    switch (op) {
+      case Opcode::kEnd:
+        if (height != 1 || stack[0] != expected) [[unlikely]]
+          return MakeError(at, "type mismatch");
+        if (!r.at_end()) [[unlikely]]
+          return MakeError(r.offset(), "constant expression required");
+        return Ok();
+      case Opcode::kRefNull:
+        push(imm.type);
+        break;
+      case Opcode::kRefFunc:
+        if (imm.index >= ctx.func_types.size()) [[unlikely]]
+          return Unknown(at, "function", imm.index);
+        push(ValType::kFuncRef);
+        break;
+      case Opcode::kGlobalGet: {
+        if (imm.index >= num_visible_globals || imm.index >= ctx.global_types.size()) [[unlikely]]
+          return Unknown(at, "global", imm.index);
+        const GlobalType& g = ctx.global_types[imm.index];
+        if (g.mut) [[unlikely]]
+          return MakeError(at, "constant expression required");
+        push(g.type);
+        break;
+      }
+      default: {
+        // t.const of every value type (v128.const once SIMD lands) is constant.
+        const OpcodeInfo& info = GetOpcodeInfo(op);
+        bool is_const = info.fixed_sig && info.params.empty() && info.results.size() == 1 &&
+                        (info.imm == Imm::I32 || info.imm == Imm::I64 || info.imm == Imm::F32 ||
+                         info.imm == Imm::F64 || info.imm == Imm::V128);
+        if (!is_const) [[unlikely]]
+          return MakeError(at, "constant expression required");
+        push(info.results[0]);
+        break;
+      }
+    }
+  }
+}
+
+Status ValidateModule(const ModuleDesc& m) {
+  return ModuleValidator(m).Run();
+}
+
+}  // namespace nw

@@ -1,0 +1,26 @@
+// Module validation (WebAssembly 2.0): the module-level rules (imports, limits, globals,
+// exports, start, element and data segments, constant expressions) and every function body
+// through the one body decoder with the validation-only consumer.
+#pragma once
+
+#include <cstdint>
+
+#include "base/result.h"
+#include "format/module.h"
+#include "validate/body_decoder.h"
+
+namespace nw {
+
+// Validates the whole module. Errors carry the spec's message and, where the module description
+// records one, the byte offset of the offending instruction or entry.
+[[nodiscard]] Status ValidateModule(const ModuleDesc& m);
+
+// A constant expression of 2.0: t.const, ref.null, ref.func and global.get of an immutable
+// global among the first `num_visible_globals` (2.0 lets initializers see imported globals
+// only), producing exactly one value of type `expected`.
+[[nodiscard]] Status ValidateConstExpr(const ModuleContext& ctx,
+                                       const ConstExpr& expr,
+                                       ValType expected,
+                                       uint32_t num_visible_globals);
+
+}  // namespace nw
