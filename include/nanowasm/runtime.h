@@ -43,13 +43,28 @@ struct Val {
   V128 v128;
   Func* func = nullptr;
 
-  static Val I32(int32_t v) { return {ValType::kI32, static_cast<uint32_t>(v)}; }
-  static Val I64(int64_t v) { return {ValType::kI64, static_cast<uint64_t>(v)}; }
-  static Val F32Bits(uint32_t b) { return {ValType::kF32, b}; }
-  static Val F64Bits(uint64_t b) { return {ValType::kF64, b}; }
-  static Val FuncRef(Func* f) { Val v{ValType::kFuncRef, 0}; v.func = f; return v; }
-  static Val ExternRef(uint64_t word) { return {ValType::kExternRef, word}; }
-  static Val Default(ValType t) { return {t, 0}; }
+  static Val Make(ValType t, uint64_t bits) {
+    Val v;
+    v.type = t;
+    v.bits = bits;
+    return v;
+  }
+  static Val I32(int32_t v) { return Make(ValType::kI32, static_cast<uint32_t>(v)); }
+  static Val I64(int64_t v) { return Make(ValType::kI64, static_cast<uint64_t>(v)); }
+  static Val F32Bits(uint32_t b) { return Make(ValType::kF32, b); }
+  static Val F64Bits(uint64_t b) { return Make(ValType::kF64, b); }
+  static Val FuncRef(Func* f) {
+    Val v = Make(ValType::kFuncRef, 0);
+    v.func = f;
+    return v;
+  }
+  static Val ExternRef(uint64_t word) { return Make(ValType::kExternRef, word); }
+  static Val V128Bytes(const V128& b) {
+    Val v = Make(ValType::kV128, 0);
+    v.v128 = b;
+    return v;
+  }
+  static Val Default(ValType t) { return Make(t, 0); }
 
   int32_t i32() const { return static_cast<int32_t>(bits); }
   int64_t i64() const { return static_cast<int64_t>(bits); }

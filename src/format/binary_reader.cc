@@ -367,7 +367,7 @@ class ModuleReader {
   }
 
   Status ReadGlobal(uint32_t index) {
-    Global g;
+    GlobalDecl g;
     NW_TRY_ASSIGN(g.type, ReadGlobalType());
     NW_TRY_ASSIGN(g.init, ReadConstExpr());
     return d_.OnGlobal(index, std::move(g));

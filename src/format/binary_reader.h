@@ -97,7 +97,7 @@ class BinaryDelegate {
   virtual Status OnFunction(uint32_t /*index*/, uint32_t /*type_index*/) { return Ok(); }
   virtual Status OnTable(uint32_t /*index*/, const TableType&) { return Ok(); }
   virtual Status OnMemory(uint32_t /*index*/, const MemoryType&) { return Ok(); }
-  virtual Status OnGlobal(uint32_t /*index*/, Global&&) { return Ok(); }
+  virtual Status OnGlobal(uint32_t /*index*/, GlobalDecl&&) { return Ok(); }
   virtual Status OnExport(uint32_t /*index*/, Export&&) { return Ok(); }
   virtual Status OnStart(uint32_t /*func_index*/) { return Ok(); }
   virtual Status OnElem(uint32_t /*index*/, ElemSegment&&) { return Ok(); }

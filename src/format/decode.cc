@@ -76,7 +76,7 @@ class ModuleBuilder final : public BinaryDelegate {
     m_.memories.push_back(mem);
     return Ok();
   }
-  Status OnGlobal(uint32_t, Global&& g) override {
+  Status OnGlobal(uint32_t, GlobalDecl&& g) override {
     m_.globals.push_back(std::move(g));
     return Ok();
   }

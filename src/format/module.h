@@ -46,7 +46,7 @@ struct Function {
   size_t code_offset = 0;         // offset of this entry's size field in the code section
 };
 
-struct Global {
+struct GlobalDecl {
   GlobalType type;
   ConstExpr init;
 };
@@ -101,7 +101,7 @@ struct ModuleDesc {
   std::vector<Function> functions;
   std::vector<TableType> tables;
   std::vector<MemoryType> memories;
-  std::vector<Global> globals;
+  std::vector<GlobalDecl> globals;
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;

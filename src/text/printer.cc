@@ -407,7 +407,7 @@ class Printer {
 
   Status PrintGlobals() {
     for (size_t i = 0; i < m_.globals.size(); ++i) {
-      const Global& g = m_.globals[i];
+      const GlobalDecl& g = m_.globals[i];
       uint32_t index = m_.num_imported_globals + static_cast<uint32_t>(i);
       NW_TRY_ASSIGN(auto instrs, ConstInstrs(g.init));
       std::string& s = Field();

@@ -49,7 +49,7 @@ ModuleContext ModuleContext::Build(const ModuleDesc& m) {
   for (const TableType& t : m.tables)
     c.table_types.push_back(t);
   c.num_memories += static_cast<uint32_t>(m.memories.size());
-  for (const Global& g : m.globals)
+  for (const GlobalDecl& g : m.globals)
     c.global_types.push_back(g.type);
 
   // 2.0: ref.func in a body may name only functions referenced outside bodies (C.refs).
@@ -66,7 +66,7 @@ ModuleContext ModuleContext::Build(const ModuleDesc& m) {
     for (const ConstExpr& e : s.exprs)
       MarkRefFuncs(e, c.declared_funcs);
   }
-  for (const Global& g : m.globals)
+  for (const GlobalDecl& g : m.globals)
     MarkRefFuncs(g.init, c.declared_funcs);
   return c;
 }

@@ -49,7 +49,7 @@ class ModuleValidator {
       NW_TRY(CheckMemoryType(t));
     if (ctx_.num_memories > 1) [[unlikely]]
       return MakeError("multiple memories");
-    for (const Global& g : m_.globals)
+    for (const GlobalDecl& g : m_.globals)
       NW_TRY(ValidateConstExpr(ctx_, g.init, g.type.type, imported_globals_));
     for (const ElemSegment& s : m_.elems)
       NW_TRY(CheckElem(s));

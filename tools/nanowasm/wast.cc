@@ -178,11 +178,11 @@ class ScriptRunner {
       case ValType::kExternRef:
         return c.kind == WastConst::Kind::kRefNull ? Val::ExternRef(0) : Val::ExternRef(c.bits + 1);
       case ValType::kV128: {
-        Val v{ValType::kV128, 0};
+        Val v = Val::Make(ValType::kV128, 0);
         std::memcpy(v.v128.bytes, c.v128, 16);
         return v;
       }
-      default: return Val{c.type, c.bits};
+      default: return Val::Make(c.type, c.bits);
     }
   }
 

@@ -199,7 +199,7 @@ TEST(PrinterModule, MalformedBodiesAreErrors) {
   EXPECT_FALSE(PrintWat(OneFunc({0x05, 0x0b})).has_value());
   // Malformed constant expression in a global.
   ModuleDesc g;
-  g.globals.push_back(Global{GlobalType{ValType::kI32, false}, ConstExpr{{0x41, 0x00}, 0}});
+  g.globals.push_back(GlobalDecl{GlobalType{ValType::kI32, false}, ConstExpr{{0x41, 0x00}, 0}});
   EXPECT_FALSE(PrintWat(g).has_value());
 }
 

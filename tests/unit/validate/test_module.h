@@ -69,7 +69,7 @@ struct TestModule {
     m.CountImports();
   }
   void Global(ValType t, bool mut, std::string_view init_hex) {
-    m.globals.push_back(nw::Global{GlobalType{t, mut}, Expr(init_hex)});
+    m.globals.push_back(nw::GlobalDecl{GlobalType{t, mut}, Expr(init_hex)});
   }
   void Memory(uint64_t min, std::optional<uint64_t> max = std::nullopt) {
     m.memories.push_back(MemoryType{Limits{min, max}});

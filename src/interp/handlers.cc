@@ -1,0 +1,350 @@
+// The interpreter's handlers: one function per operation of interp/ops.def, each ending in a
+// tail call of the next instruction's handler. Families (arithmetic, compares, loads, stores)
+// are generated from the list; control, calls and table/memory management are written out
+// here, with their slow parts out of line in builtins.cc.
+#include <bit>
+#include <cstring>
+
+#include "interp/builtins.h"
+#include "interp/code.h"
+#include "interp/numeric.h"
+
+namespace nw::interp {
+namespace {
+
+#define HARGS const uint8_t *ip, uint64_t *fp, uint8_t *mem, uint64_t msz, ExecCtx *ctx
+#define HPASS ip, fp, mem, msz, ctx
+
+#define NW_DISPATCH(bytes)                                                      \
+  do {                                                                          \
+    ip += (bytes);                                                              \
+    [[clang::musttail]] return (*reinterpret_cast<const Handler*>(ip))(HPASS); \
+  } while (0)
+
+#define NW_TRAP(kind)                       \
+  do {                                      \
+    ctx->trap_kind = (kind);                \
+    [[clang::musttail]] return HTrap(HPASS); \
+  } while (0)
+
+[[gnu::always_inline]] inline uint32_t Op(const uint8_t* ip, int k) {
+  uint32_t v;
+  std::memcpy(&v, ip + 8 + 4 * k, 4);
+  return v;
+}
+template <class T>
+[[gnu::always_inline]] inline T Ld(const uint64_t* fp, uint32_t off) {
+  T v;
+  std::memcpy(&v, reinterpret_cast<const char*>(fp) + off, sizeof(T));
+  return v;
+}
+template <class T>
+[[gnu::always_inline]] inline void St(uint64_t* fp, uint32_t off, T v) {
+  std::memcpy(reinterpret_cast<char*>(fp) + off, &v, sizeof(T));
+}
+
+[[gnu::cold, gnu::noinline]] NW_HANDLER_CC uint64_t HTrap(HARGS) {
+  (void)ip, (void)fp, (void)mem, (void)msz, (void)ctx;
+  return kExitTrap;
+}
+
+#define NW_RELOAD_MEM()        \
+  do {                         \
+    mem = ctx->mem0->data_;    \
+    msz = ctx->mem0->size_;    \
+  } while (0)
+
+// Enters function `fn` whose frame starts at `nfp`, continuing at `next` on return.
+#define NW_ENTER(fn, nfp, next)                                                        \
+  do {                                                                                 \
+    const CompiledFunc* c = (fn)->f.code;                                              \
+    if (c == nullptr) [[unlikely]] {                                                   \
+      if (!CallHost(ctx, (fn), (nfp))) [[unlikely]] {                                  \
+        [[clang::musttail]] return HTrap(HPASS);                                       \
+      }                                                                                \
+      NW_RELOAD_MEM();                                                                 \
+      ip = (next);                                                                     \
+      NW_DISPATCH(0);                                                                  \
+    }                                                                                  \
+    CallFrame* cf = ctx->cf + 1;                                                       \
+    if (cf == ctx->cf_limit || (nfp) + c->frame_slots > ctx->stack_end) [[unlikely]]   \
+      NW_TRAP(TrapKind::kStackExhausted);                                              \
+    cf->ret_ip = (next);                                                               \
+    cf->fp = fp;                                                                       \
+    cf->func = (fn);                                                                   \
+    ctx->cf = cf;                                                                      \
+    {                                                                                  \
+      const uint64_t* src = c->init.data();                                            \
+      uint64_t* dst = (nfp) + c->num_params;                                           \
+      for (size_t i = 0, n = c->init.size(); i < n; ++i) dst[i] = src[i];              \
+    }                                                                                  \
+    if ((fn)->f.instance != ctx->inst) [[unlikely]] {                                  \
+      SwitchInstance(ctx, (fn)->f.instance);                                           \
+      NW_RELOAD_MEM();                                                                 \
+    }                                                                                  \
+    fp = (nfp);                                                                        \
+    ip = reinterpret_cast<const uint8_t*>(c->code.data());                             \
+    NW_DISPATCH(0);                                                                    \
+  } while (0)
+
+// ---- hand-written operations ----------------------------------------------------------------
+
+NW_HANDLER_CC uint64_t H_Copy(HARGS) {
+  St<uint64_t>(fp, Op(ip, 0), Ld<uint64_t>(fp, Op(ip, 1)));
+  NW_DISPATCH(InstrBytes(2));
+}
+
+NW_HANDLER_CC uint64_t H_Select(HARGS) {
+  uint64_t v = Ld<uint32_t>(fp, Op(ip, 1)) ? Ld<uint64_t>(fp, Op(ip, 2))
+                                            : Ld<uint64_t>(fp, Op(ip, 3));
+  St<uint64_t>(fp, Op(ip, 0), v);
+  NW_DISPATCH(InstrBytes(4));
+}
+
+NW_HANDLER_CC uint64_t H_Br(HARGS) {
+  NW_DISPATCH(static_cast<int32_t>(Op(ip, 0)));
+}
+
+NW_HANDLER_CC uint64_t H_BrIf(HARGS) {
+  if (Ld<uint32_t>(fp, Op(ip, 0)) != 0) NW_DISPATCH(static_cast<int32_t>(Op(ip, 1)));
+  NW_DISPATCH(InstrBytes(2));
+}
+
+NW_HANDLER_CC uint64_t H_BrUnless(HARGS) {
+  if (Ld<uint32_t>(fp, Op(ip, 0)) == 0) NW_DISPATCH(static_cast<int32_t>(Op(ip, 1)));
+  NW_DISPATCH(InstrBytes(2));
+}
+
+NW_HANDLER_CC uint64_t H_BrTable(HARGS) {
+  uint32_t i = Ld<uint32_t>(fp, Op(ip, 0));
+  uint32_t n = Op(ip, 1);
+  if (i > n) i = n;
+  int32_t rel;
+  std::memcpy(&rel, ip + 16 + 4 * static_cast<size_t>(i), 4);
+  NW_DISPATCH(rel);
+}
+
+NW_HANDLER_CC uint64_t H_Call(HARGS) {
+  FuncObj* fn = ctx->funcs[Op(ip, 0)];
+  uint64_t* nfp = reinterpret_cast<uint64_t*>(reinterpret_cast<char*>(fp) + Op(ip, 1));
+  const uint8_t* next = ip + InstrBytes(2);
+  NW_ENTER(fn, nfp, next);
+}
+
+NW_HANDLER_CC uint64_t H_CallIndirect(HARGS) {
+  TableObj* t = ctx->tables[Op(ip, 1)];
+  uint32_t i = Ld<uint32_t>(fp, Op(ip, 2));
+  if (i >= t->elems_.size()) [[unlikely]]
+    NW_TRAP(TrapKind::kUndefinedElement);
+  FuncObj* fn = reinterpret_cast<FuncObj*>(t->elems_[i]);
+  if (fn == nullptr) [[unlikely]]
+    NW_TRAP(TrapKind::kUninitializedElement);
+  if (fn->f.type_id != Op(ip, 0)) [[unlikely]]
+    NW_TRAP(TrapKind::kIndirectCallTypeMismatch);
+  uint64_t* nfp = reinterpret_cast<uint64_t*>(reinterpret_cast<char*>(fp) + Op(ip, 3));
+  const uint8_t* next = ip + InstrBytes(4);
+  NW_ENTER(fn, nfp, next);
+}
+
+[[gnu::always_inline]] inline void ReturnCommon(const uint8_t*& ip, uint64_t*& fp,
+                                                uint8_t*& mem, uint64_t& msz, ExecCtx* ctx) {
+  CallFrame* cf = ctx->cf;
+  ip = cf->ret_ip;
+  fp = cf->fp;
+  ctx->cf = cf - 1;
+  if (ip == nullptr) [[unlikely]] return;
+  InstanceObj* inst = (cf - 1)->func->f.instance;
+  if (inst != ctx->inst) [[unlikely]] SwitchInstance(ctx, inst);
+  mem = ctx->mem0->data_;
+  msz = ctx->mem0->size_;
+}
+
+NW_HANDLER_CC uint64_t H_Return(HARGS) {
+  ReturnCommon(ip, fp, mem, msz, ctx);
+  if (ip == nullptr) [[unlikely]] return kExitDone;
+  NW_DISPATCH(0);
+}
+
+NW_HANDLER_CC uint64_t H_Return0(HARGS) {
+  ReturnCommon(ip, fp, mem, msz, ctx);
+  if (ip == nullptr) [[unlikely]] return kExitDone;
+  NW_DISPATCH(0);
+}
+
+NW_HANDLER_CC uint64_t H_Return1(HARGS) {
+  fp[0] = Ld<uint64_t>(fp, Op(ip, 0));
+  ReturnCommon(ip, fp, mem, msz, ctx);
+  if (ip == nullptr) [[unlikely]] return kExitDone;
+  NW_DISPATCH(0);
+}
+
+NW_HANDLER_CC uint64_t H_Unreachable(HARGS) { NW_TRAP(TrapKind::kUnreachable); }
+
+NW_HANDLER_CC uint64_t H_GlobalGet(HARGS) {
+  St<uint64_t>(fp, Op(ip, 0), ctx->globals[Op(ip, 1)]->value_);
+  NW_DISPATCH(InstrBytes(2));
+}
+
+NW_HANDLER_CC uint64_t H_GlobalSet(HARGS) {
+  ctx->globals[Op(ip, 0)]->value_ = Ld<uint64_t>(fp, Op(ip, 1));
+  NW_DISPATCH(InstrBytes(2));
+}
+
+NW_HANDLER_CC uint64_t H_MemorySize(HARGS) {
+  St<uint32_t>(fp, Op(ip, 0), static_cast<uint32_t>(msz / kPageSize));
+  NW_DISPATCH(InstrBytes(1));
+}
+
+NW_HANDLER_CC uint64_t H_MemoryGrow(HARGS) {
+  int64_t r = ctx->mem0->GrowPages(Ld<uint32_t>(fp, Op(ip, 1)));
+  St<uint32_t>(fp, Op(ip, 0), static_cast<uint32_t>(r));
+  NW_RELOAD_MEM();
+  NW_DISPATCH(InstrBytes(2));
+}
+
+// Bulk and table operations: the work is out of line; a non-kNoTrap result traps.
+#define NW_BUILTIN_HANDLER(Name, n, call)                  \
+  NW_HANDLER_CC uint64_t H_##Name(HARGS) {                 \
+    TrapCode t = call;                                     \
+    if (t != kNoTrap) [[unlikely]]                         \
+      NW_TRAP(static_cast<TrapKind>(t));                   \
+    NW_DISPATCH(InstrBytes(n));                            \
+  }
+#define U32(k) Ld<uint32_t>(fp, Op(ip, k))
+
+NW_BUILTIN_HANDLER(MemoryFill, 3, MemoryFill(ctx, U32(0), U32(1), U32(2)))
+NW_BUILTIN_HANDLER(MemoryCopy, 3, MemoryCopy(ctx, U32(0), U32(1), U32(2)))
+NW_BUILTIN_HANDLER(MemoryInit, 4, MemoryInit(ctx, Op(ip, 0), U32(1), U32(2), U32(3)))
+NW_BUILTIN_HANDLER(DataDrop, 1, DataDrop(ctx, Op(ip, 0)))
+NW_BUILTIN_HANDLER(TableGet, 3,
+                   TableGet(ctx, Op(ip, 2), U32(1),
+                            reinterpret_cast<uint64_t*>(reinterpret_cast<char*>(fp) + Op(ip, 0))))
+NW_BUILTIN_HANDLER(TableSet, 3, TableSet(ctx, Op(ip, 0), U32(1), Ld<uint64_t>(fp, Op(ip, 2))))
+NW_BUILTIN_HANDLER(TableSize, 2,
+                   (St<uint32_t>(fp, Op(ip, 0),
+                                 static_cast<uint32_t>(ctx->tables[Op(ip, 1)]->elems_.size())),
+                    kNoTrap))
+NW_BUILTIN_HANDLER(TableGrow, 4,
+                   (St<uint32_t>(fp, Op(ip, 0),
+                                 static_cast<uint32_t>(ctx->tables[Op(ip, 3)]->GrowBy(
+                                     U32(2), Ld<uint64_t>(fp, Op(ip, 1))))),
+                    kNoTrap))
+NW_BUILTIN_HANDLER(TableFill, 4,
+                   TableFill(ctx, Op(ip, 0), U32(1), Ld<uint64_t>(fp, Op(ip, 2)), U32(3)))
+NW_BUILTIN_HANDLER(TableCopy, 5, TableCopy(ctx, Op(ip, 0), Op(ip, 1), U32(2), U32(3), U32(4)))
+NW_BUILTIN_HANDLER(TableInit, 5, TableInit(ctx, Op(ip, 0), Op(ip, 1), U32(2), U32(3), U32(4)))
+NW_BUILTIN_HANDLER(ElemDrop, 1, ElemDrop(ctx, Op(ip, 0)))
+#undef U32
+
+NW_HANDLER_CC uint64_t H_RefFunc(HARGS) {
+  St<uint64_t>(fp, Op(ip, 0), reinterpret_cast<uint64_t>(ctx->funcs[Op(ip, 1)]));
+  NW_DISPATCH(InstrBytes(2));
+}
+
+NW_HANDLER_CC uint64_t H_RefIsNull(HARGS) {
+  St<uint32_t>(fp, Op(ip, 0), Ld<uint64_t>(fp, Op(ip, 1)) == 0 ? 1u : 0u);
+  NW_DISPATCH(InstrBytes(2));
+}
+
+// ---- generated families ---------------------------------------------------------------------
+
+#define NW_IOP_UN(Name, T, R, expr)                         \
+  NW_HANDLER_CC uint64_t H_##Name(HARGS) {                  \
+    T a = Ld<T>(fp, Op(ip, 1));                             \
+    St<R>(fp, Op(ip, 0), static_cast<R>(expr));             \
+    NW_DISPATCH(InstrBytes(2));                             \
+  }
+#define NW_IOP_BIN(Name, T, R, expr)                        \
+  NW_HANDLER_CC uint64_t H_##Name(HARGS) {                  \
+    T a = Ld<T>(fp, Op(ip, 1));                             \
+    T b = Ld<T>(fp, Op(ip, 2));                             \
+    St<R>(fp, Op(ip, 0), static_cast<R>(expr));             \
+    NW_DISPATCH(InstrBytes(3));                             \
+  }
+#define NW_IOP_CMP(Name, T, expr)                           \
+  NW_IOP_BIN(Name, T, u32, expr)                            \
+  NW_HANDLER_CC uint64_t H_BrIf##Name(HARGS) {              \
+    T a = Ld<T>(fp, Op(ip, 0));                             \
+    T b = Ld<T>(fp, Op(ip, 1));                             \
+    if (expr) NW_DISPATCH(static_cast<int32_t>(Op(ip, 2))); \
+    NW_DISPATCH(InstrBytes(3));                             \
+  }                                                         \
+  NW_HANDLER_CC uint64_t H_BrUnless##Name(HARGS) {          \
+    T a = Ld<T>(fp, Op(ip, 0));                             \
+    T b = Ld<T>(fp, Op(ip, 1));                             \
+    if (!(expr)) NW_DISPATCH(static_cast<int32_t>(Op(ip, 2))); \
+    NW_DISPATCH(InstrBytes(3));                             \
+  }
+#define NW_IOP_UN_TRAP(Name, T, R, fn)                      \
+  NW_HANDLER_CC uint64_t H_##Name(HARGS) {                  \
+    R out;                                                  \
+    TrapCode t = fn(Ld<T>(fp, Op(ip, 1)), &out);            \
+    if (t != kNoTrap) [[unlikely]]                          \
+      NW_TRAP(static_cast<TrapKind>(t));                    \
+    St<R>(fp, Op(ip, 0), out);                              \
+    NW_DISPATCH(InstrBytes(2));                             \
+  }
+#define NW_IOP_BIN_TRAP(Name, T, fn)                                    \
+  NW_HANDLER_CC uint64_t H_##Name(HARGS) {                              \
+    T out;                                                              \
+    TrapCode t = fn<T>(Ld<T>(fp, Op(ip, 1)), Ld<T>(fp, Op(ip, 2)), &out); \
+    if (t != kNoTrap) [[unlikely]]                                      \
+      NW_TRAP(static_cast<TrapKind>(t));                                \
+    St<T>(fp, Op(ip, 0), out);                                          \
+    NW_DISPATCH(InstrBytes(3));                                         \
+  }
+#define NW_IOP_LOAD(Name, M, R)                                              \
+  NW_HANDLER_CC uint64_t H_##Name(HARGS) {                                   \
+    uint64_t ea = static_cast<uint64_t>(Ld<uint32_t>(fp, Op(ip, 1))) + Op(ip, 2); \
+    if (ea + sizeof(M) > msz) [[unlikely]]                                   \
+      NW_TRAP(TrapKind::kMemoryOutOfBounds);                                 \
+    M v;                                                                     \
+    std::memcpy(&v, mem + ea, sizeof(M));                                    \
+    St<R>(fp, Op(ip, 0), static_cast<R>(v));                                 \
+    NW_DISPATCH(InstrBytes(3));                                              \
+  }
+#define NW_IOP_STORE(Name, T, M)                                             \
+  NW_HANDLER_CC uint64_t H_##Name(HARGS) {                                   \
+    uint64_t ea = static_cast<uint64_t>(Ld<uint32_t>(fp, Op(ip, 0))) + Op(ip, 2); \
+    if (ea + sizeof(M) > msz) [[unlikely]]                                   \
+      NW_TRAP(TrapKind::kMemoryOutOfBounds);                                 \
+    M v = static_cast<M>(Ld<T>(fp, Op(ip, 1)));                              \
+    std::memcpy(mem + ea, &v, sizeof(M));                                    \
+    NW_DISPATCH(InstrBytes(3));                                              \
+  }
+#define NW_IOP(Name, n)
+#include "interp/ops.def"
+
+}  // namespace
+
+const Handler kHandlers[static_cast<size_t>(Iop::kCount)] = {
+#define NW_IOP_ANY(Name) &H_##Name,
+#define NW_IOP_CMP(Name, T, expr) &H_##Name, &H_BrIf##Name, &H_BrUnless##Name,
+#include "interp/ops.def"
+#undef NW_IOP_ANY
+};
+
+// Operand counts of the generated families follow from their shape.
+const uint8_t kOperandCounts[static_cast<size_t>(Iop::kCount)] = {
+#define NW_IOP_UN(Name, T, R, expr) 2,
+#define NW_IOP_BIN(Name, T, R, expr) 3,
+#define NW_IOP_CMP(Name, T, expr) 3, 3, 3,
+#define NW_IOP_UN_TRAP(Name, T, R, fn) 2,
+#define NW_IOP_BIN_TRAP(Name, T, fn) 3,
+#define NW_IOP_LOAD(Name, M, R) 3,
+#define NW_IOP_STORE(Name, T, M) 3,
+#define NW_IOP(Name, n) n,
+#include "interp/ops.def"
+};
+
+const char* IopName(Iop op) {
+  static const char* const kNames[] = {
+#define NW_IOP_ANY(Name) #Name,
+#define NW_IOP_CMP(Name, T, expr) #Name, "BrIf" #Name, "BrUnless" #Name,
+#include "interp/ops.def"
+#undef NW_IOP_ANY
+  };
+  return kNames[static_cast<size_t>(op)];
+}
+
+}  // namespace nw::interp

@@ -1,0 +1,170 @@
+// The instance layout and execution state shared by the runtime and every execution tier: what
+// a function, memory, table, global and instance object holds, the translated code of a
+// function, and the per-store execution context the interpreter's handlers keep in a register.
+// Tiers reach runtime state only through these structs (and the builtins in interp/exec.cc).
+//
+// Value representation in 8-byte slots (frames, globals, table elements):
+//   i32/f32: the low 4 bytes (the upper 4 are unspecified), i64/f64: all 8 bytes,
+//   funcref: the FuncObj* (0 = null), externref: the host word (0 = null).
+// v128 (later) takes two adjacent slots.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "format/module.h"
+#include "nanowasm/runtime.h"
+
+namespace nw {
+
+struct InstanceObj;
+class FuncObj;
+class MemoryObj;
+class TableObj;
+class GlobalObj;
+
+// Process-wide canonical id of a function type: equal types (structurally) get equal ids, so
+// call_indirect's signature check is one integer compare, across modules and stores.
+uint32_t InternFuncType(const FuncType& type);
+
+// The interpreter's code for one defined function (filled by interp/translate.cc).
+struct CompiledFunc {
+  std::vector<uint64_t> code;  // handler words + operands; the entry is code.data()
+  uint32_t num_params = 0;     // slots holding the arguments (frame slots 0..)
+  uint32_t num_results = 0;
+  uint32_t frame_slots = 0;    // slots the frame needs, from fp (args, locals, consts, stack)
+  // Slots [num_params, num_params + init.size()) are set from this at entry: zeros for the
+  // declared locals, then the function's constants.
+  std::vector<uint64_t> init;
+  uint32_t func_index = 0;  // in the module's function index space
+};
+
+struct Module::Impl {
+  ModuleDesc desc;
+  std::vector<uint32_t> type_ids;      // canonical id per type index
+  std::vector<CompiledFunc> compiled;  // per defined function
+};
+
+struct Func::Impl {
+  FuncType type;
+  uint32_t type_id = 0;
+  InstanceObj* instance = nullptr;      // null for host functions
+  const CompiledFunc* code = nullptr;   // null for host functions
+  HostCallback host;
+  uint32_t func_index = 0;
+};
+
+class FuncObj final : public Func {
+ public:
+  Func::Impl f;
+};
+
+class MemoryObj final : public Memory {
+ public:
+  MemoryObj() = default;
+  ~MemoryObj();
+  uint8_t* data_ = nullptr;    // reserved (PROT_NONE beyond size_)
+  uint64_t size_ = 0;          // accessible bytes
+  uint64_t reserved_ = 0;      // bytes of address space reserved
+  uint64_t max_pages_ = kMaxPages;
+  bool has_max_ = false;
+  bool Init(const MemoryType& type);
+  int64_t GrowPages(uint64_t delta);
+};
+
+class TableObj final : public Table {
+ public:
+  std::vector<uint64_t> elems_;
+  ValType elem_type_ = ValType::kFuncRef;
+  std::optional<uint64_t> max_;
+  int64_t GrowBy(uint32_t delta, uint64_t init);
+};
+
+class GlobalObj final : public Global {
+ public:
+  GlobalType type_;
+  uint64_t value_ = 0;
+};
+
+struct InstanceObj final : public Instance {
+  std::shared_ptr<const Module> module;
+  Store* store = nullptr;
+  std::vector<FuncObj*> funcs;
+  std::vector<TableObj*> tables;
+  std::vector<MemoryObj*> memories;
+  std::vector<GlobalObj*> globals;
+  std::vector<std::vector<uint64_t>> elem_segments;  // evaluated items; cleared on drop
+  std::vector<bool> data_dropped;
+  std::map<std::string, Extern, std::less<>> exports;
+  MemoryObj* mem0 = nullptr;  // memory 0 or the store's empty memory
+};
+
+// A wasm activation on the call-frame stack. The entry activation has ret_ip == nullptr.
+struct CallFrame {
+  const uint8_t* ret_ip;  // where the caller continues
+  uint64_t* fp;           // the caller's frame
+  FuncObj* func;          // the function running in this activation
+};
+
+// The per-store execution context: the handlers' `ctx` register.
+struct ExecCtx {
+  // Cache of the running instance (switched on cross-instance calls and returns).
+  InstanceObj* inst = nullptr;
+  FuncObj* const* funcs = nullptr;
+  GlobalObj* const* globals = nullptr;
+  TableObj* const* tables = nullptr;
+  MemoryObj* mem0 = nullptr;
+  CallFrame* cf = nullptr;        // innermost activation
+  CallFrame* cf_limit = nullptr;  // one past the last usable entry
+  uint64_t* stack_end = nullptr;
+  uint64_t* sp = nullptr;         // first free slot for a new entry from the host
+  Store* store = nullptr;
+  TrapKind trap_kind = TrapKind::kUnreachable;
+  bool host_trapped = false;
+  Trap host_trap;                 // set when a host function failed
+  // Storage.
+  std::unique_ptr<CallFrame[]> frames;
+  uint64_t* stack_base = nullptr;
+  size_t stack_bytes = 0;
+};
+
+struct Store::Impl {
+  explicit Impl(const Engine& e) : engine(e) {}
+  ~Impl();
+  const Engine& engine;
+  std::vector<std::unique_ptr<FuncObj>> funcs;
+  std::vector<std::unique_ptr<MemoryObj>> memories;
+  std::vector<std::unique_ptr<TableObj>> tables;
+  std::vector<std::unique_ptr<GlobalObj>> globals;
+  std::vector<std::unique_ptr<InstanceObj>> instances;
+  MemoryObj empty_memory;  // mem0 of instances without memory: size 0, every access traps
+  ExecCtx exec;
+};
+
+inline FuncObj* AsObj(Func* f) { return static_cast<FuncObj*>(f); }
+inline MemoryObj* AsObj(Memory* m) { return static_cast<MemoryObj*>(m); }
+inline TableObj* AsObj(Table* t) { return static_cast<TableObj*>(t); }
+inline GlobalObj* AsObj(Global* g) { return static_cast<GlobalObj*>(g); }
+
+// Val <-> slot word.
+inline uint64_t ValToWord(const Val& v) {
+  if (v.type == ValType::kFuncRef) return reinterpret_cast<uint64_t>(v.func);
+  return v.bits;
+}
+inline Val WordToVal(ValType t, uint64_t w) {
+  switch (t) {
+    case ValType::kI32:
+    case ValType::kF32: return Val::Make(t, w & 0xffffffffu);
+    case ValType::kFuncRef: return Val::FuncRef(reinterpret_cast<Func*>(w));
+    default: return Val::Make(t, w);
+  }
+}
+
+FuncObj* NewFuncObj(Store& store);
+InstanceObj* NewInstanceObj(Store& store);
+
+}  // namespace nw
