@@ -104,7 +104,7 @@ struct Trap {
   std::string message;          // TrapKindMessage(kind) unless a host set its own
   std::vector<Frame> backtrace; // innermost first
   int32_t exit_code = 0;
-  std::string ToString() const; // "trap: <message>\n  0: name\n  1: ..."
+  std::string ToString() const; // "trap: <message>\n  #0 name\n  #1 ...\n"
 };
 
 template <class T>

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -166,5 +167,26 @@ inline Val WordToVal(ValType t, uint64_t w) {
 
 FuncObj* NewFuncObj(Store& store);
 InstanceObj* NewInstanceObj(Store& store);
+// Store-owned objects of a given type; nullptr when the type cannot be represented (v128
+// globals, a table or memory larger than the limits below, address space exhausted).
+MemoryObj* NewMemoryObj(Store& store, const MemoryType& type);
+TableObj* NewTableObj(Store& store, const TableType& type, uint64_t init);
+GlobalObj* NewGlobalObj(Store& store, const GlobalType& type, uint64_t value);
+
+// Most elements a table may hold, whatever its type allows: a guest cannot make the host
+// allocate more than this (table.grow returns -1 beyond it).
+inline constexpr uint64_t kMaxTableElems = 10'000'000;
+
+// A trap of `kind` with the spec's message and no backtrace.
+Trap MakeTrap(TrapKind kind);
+Trap MakeHostTrap(std::string message);
+
+// The bounds-checked copies of table.init / memory.init (and of active segments at
+// instantiation): false, with nothing written, when [s, s+n) is outside `src` or [d, d+n)
+// outside the destination.
+bool InitTableRange(TableObj& table, std::span<const uint64_t> src, uint32_t d, uint32_t s,
+                    uint32_t n);
+bool InitMemoryRange(MemoryObj& memory, std::span<const uint8_t> src, uint32_t d, uint32_t s,
+                     uint32_t n);
 
 }  // namespace nw

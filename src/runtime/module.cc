@@ -1,0 +1,75 @@
+// Module: a decoded, validated and translated module, immutable and shared between stores.
+// Also the process-wide function-type table (InternFuncType) that gives structurally equal
+// types one id, so call_indirect and import matching compare integers.
+// Instantiation is in instantiate.cc; store objects in objects.cc.
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "format/decode.h"
+#include "interp/interp.h"
+#include "runtime/vm.h"
+#include "validate/validate.h"
+
+namespace nw {
+namespace {
+
+// A function type as a byte string: params, a separator that is no value-type byte, results.
+std::string TypeKey(const FuncType& type) {
+  std::string key;
+  key.reserve(type.params.size() + type.results.size() + 1);
+  for (ValType t : type.params) key.push_back(static_cast<char>(t));
+  key.push_back('\0');
+  for (ValType t : type.results) key.push_back(static_cast<char>(t));
+  return key;
+}
+
+}  // namespace
+
+uint32_t InternFuncType(const FuncType& type) {
+  // Never destroyed: ids must stay valid for modules that outlive static destruction.
+  static std::mutex* mutex = new std::mutex;
+  static auto* table = new std::map<std::string, uint32_t, std::less<>>;
+  std::string key = TypeKey(type);
+  std::lock_guard<std::mutex> lock(*mutex);
+  auto [it, inserted] = table->try_emplace(std::move(key), static_cast<uint32_t>(table->size()));
+  return it->second;
+}
+
+Module::Module(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Module::~Module() = default;
+
+Result<std::shared_ptr<const Module>> Module::FromBinary(const Engine& engine,
+                                                         std::span<const uint8_t> bytes) {
+  NW_TRY_ASSIGN(ModuleDesc desc, DecodeModule(bytes));
+  return FromDesc(engine, std::move(desc));
+}
+
+Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, ModuleDesc desc) {
+  (void)engine;
+  NW_TRY(ValidateModule(desc));
+  auto impl = std::make_unique<Impl>();
+  impl->type_ids.reserve(desc.types.size());
+  for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));
+  NW_TRY(TranslateModule(desc, impl->type_ids, impl->compiled));
+  impl->desc = std::move(desc);
+  return std::shared_ptr<const Module>(new Module(std::move(impl)));
+}
+
+const ModuleDesc& Module::desc() const { return impl_->desc; }
+
+std::vector<ImportDesc> Module::Imports() const {
+  std::vector<ImportDesc> out;
+  out.reserve(impl_->desc.imports.size());
+  for (const Import& im : impl_->desc.imports) out.push_back({im.module, im.name, im.kind});
+  return out;
+}
+
+std::vector<ExportDesc> Module::Exports() const {
+  std::vector<ExportDesc> out;
+  out.reserve(impl_->desc.exports.size());
+  for (const Export& e : impl_->desc.exports) out.push_back({e.name, e.kind});
+  return out;
+}
+
+}  // namespace nw

@@ -1,0 +1,342 @@
+// Store objects: functions, memories (address-space reservation, growth by mprotect), tables,
+// globals and instances, their public API, the Store that owns them, and trap texts.
+// Instantiation and linking are in instantiate.cc; running code is the interpreter's
+// (interp/interp.h: InvokeWords).
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "interp/interp.h"
+#include "runtime/vm.h"
+
+namespace nw {
+
+// ---- traps ----------------------------------------------------------------------------------
+
+std::string_view TrapKindMessage(TrapKind k) {
+  switch (k) {
+    case TrapKind::kUnreachable: return "unreachable";
+    case TrapKind::kMemoryOutOfBounds: return "out of bounds memory access";
+    case TrapKind::kTableOutOfBounds: return "out of bounds table access";
+    case TrapKind::kUndefinedElement: return "undefined element";
+    case TrapKind::kUninitializedElement: return "uninitialized element";
+    case TrapKind::kIndirectCallTypeMismatch: return "indirect call type mismatch";
+    case TrapKind::kIntegerDivideByZero: return "integer divide by zero";
+    case TrapKind::kIntegerOverflow: return "integer overflow";
+    case TrapKind::kInvalidConversion: return "invalid conversion to integer";
+    case TrapKind::kStackExhausted: return "call stack exhausted";
+    case TrapKind::kNullReference: return "null reference";
+    case TrapKind::kOutOfFuel: return "all fuel consumed";
+    case TrapKind::kInterrupted: return "interrupted";
+    case TrapKind::kHostError: return "host error";
+    case TrapKind::kExit: return "exit";
+  }
+  return "unknown trap";
+}
+
+std::string Trap::ToString() const {
+  std::string s = "trap: " + message + "\n";
+  for (size_t i = 0; i < backtrace.size(); ++i) {
+    s += "  #" + std::to_string(i) + " " + backtrace[i].func_name + "\n";
+  }
+  return s;
+}
+
+Trap MakeTrap(TrapKind kind) {
+  Trap t;
+  t.kind = kind;
+  t.message = std::string(TrapKindMessage(kind));
+  return t;
+}
+
+Trap MakeHostTrap(std::string message) {
+  Trap t;
+  t.kind = TrapKind::kHostError;
+  t.message = std::move(message);
+  return t;
+}
+
+// ---- functions ------------------------------------------------------------------------------
+
+FuncObj* NewFuncObj(Store& store) {
+  auto& v = store.impl().funcs;
+  v.push_back(std::make_unique<FuncObj>());
+  return v.back().get();
+}
+
+Func* Func::CreateHost(Store& store, FuncType type, HostCallback callback) {
+  FuncObj* f = NewFuncObj(store);
+  f->f.type_id = InternFuncType(type);
+  f->f.type = std::move(type);
+  f->f.host = std::move(callback);
+  return f;
+}
+
+const FuncType& Func::type() const { return static_cast<const FuncObj*>(this)->f.type; }
+
+Func::Impl& Func::impl() { return static_cast<FuncObj*>(this)->f; }
+
+TrapResult<std::vector<Val>> Func::Call(Store& store, std::span<const Val> args) {
+  FuncObj* self = static_cast<FuncObj*>(this);
+  const FuncType& type = self->f.type;
+  if (args.size() != type.params.size()) [[unlikely]]
+    return std::unexpected(MakeHostTrap("wrong number of arguments: expected " +
+                                        std::to_string(type.params.size()) + ", got " +
+                                        std::to_string(args.size())));
+  std::vector<uint64_t> words(args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].type != type.params[i]) [[unlikely]]
+      return std::unexpected(MakeHostTrap(
+          "argument " + std::to_string(i) + " has type " + std::string(ValTypeName(args[i].type)) +
+          ", expected " + std::string(ValTypeName(type.params[i]))));
+    if (args[i].type == ValType::kV128) [[unlikely]]
+      return std::unexpected(MakeHostTrap("v128 arguments are not supported yet"));
+    words[i] = ValToWord(args[i]);
+  }
+  for (ValType t : type.results) {
+    if (t == ValType::kV128) [[unlikely]]
+      return std::unexpected(MakeHostTrap("v128 results are not supported yet"));
+  }
+  std::vector<uint64_t> result_words(type.results.size());
+  auto r = InvokeWords(store, self, words, result_words);
+  if (!r) return std::unexpected(std::move(r.error()));
+  std::vector<Val> results;
+  results.reserve(result_words.size());
+  for (size_t i = 0; i < result_words.size(); ++i)
+    results.push_back(WordToVal(type.results[i], result_words[i]));
+  return results;
+}
+
+Memory* Caller::memory() const {
+  if (!instance_) return nullptr;
+  const auto* inst = static_cast<const InstanceObj*>(instance_);
+  return inst->memories.empty() ? nullptr : inst->memories[0];
+}
+
+// ---- memories -------------------------------------------------------------------------------
+
+namespace {
+// Address space reserved past the largest accessible size.
+constexpr uint64_t kGuardBytes = kPageSize;
+}  // namespace
+
+MemoryObj::~MemoryObj() {
+  if (data_) munmap(data_, reserved_);
+}
+
+bool MemoryObj::Init(const MemoryType& type) {
+  if (data_ || type.limits.min > kMaxPages) return false;
+  has_max_ = type.limits.max.has_value();
+  max_pages_ = has_max_ ? std::min<uint64_t>(*type.limits.max, kMaxPages) : kMaxPages;
+  if (type.limits.min > max_pages_) return false;
+  reserved_ = max_pages_ * kPageSize + kGuardBytes;
+  void* p = mmap(nullptr, reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+                 0);
+  if (p == MAP_FAILED) {
+    reserved_ = 0;
+    return false;
+  }
+  data_ = static_cast<uint8_t*>(p);
+  size_ = 0;
+  return GrowPages(type.limits.min) == 0;
+}
+
+int64_t MemoryObj::GrowPages(uint64_t delta) {
+  const uint64_t old_pages = size_ / kPageSize;
+  if (delta > max_pages_ - old_pages) return -1;
+  if (delta == 0) return static_cast<int64_t>(old_pages);
+  if (!data_) return -1;  // the store's empty memory never grows
+  const uint64_t add = delta * kPageSize;
+  if (mprotect(data_ + size_, add, PROT_READ | PROT_WRITE) != 0) return -1;
+  size_ += add;
+  return static_cast<int64_t>(old_pages);
+}
+
+MemoryObj* NewMemoryObj(Store& store, const MemoryType& type) {
+  auto m = std::make_unique<MemoryObj>();
+  if (!m->Init(type)) return nullptr;
+  auto& v = store.impl().memories;
+  v.push_back(std::move(m));
+  return v.back().get();
+}
+
+Memory* Memory::Create(Store& store, MemoryType type) { return NewMemoryObj(store, type); }
+
+MemoryType Memory::type() const {
+  const auto* m = static_cast<const MemoryObj*>(this);
+  MemoryType t;
+  t.limits.min = m->size_ / kPageSize;
+  if (m->has_max_) t.limits.max = m->max_pages_;
+  return t;
+}
+
+std::span<uint8_t> Memory::data() {
+  auto* m = static_cast<MemoryObj*>(this);
+  return {m->data_, m->size_};
+}
+
+uint64_t Memory::pages() const { return static_cast<const MemoryObj*>(this)->size_ / kPageSize; }
+
+int64_t Memory::Grow(uint64_t delta_pages) {
+  return static_cast<MemoryObj*>(this)->GrowPages(delta_pages);
+}
+
+bool InitMemoryRange(MemoryObj& memory, std::span<const uint8_t> src, uint32_t d, uint32_t s,
+                     uint32_t n) {
+  if (uint64_t{s} + n > src.size() || uint64_t{d} + n > memory.size_) return false;
+  if (n) std::memcpy(memory.data_ + d, src.data() + s, n);
+  return true;
+}
+
+// ---- tables ---------------------------------------------------------------------------------
+
+int64_t TableObj::GrowBy(uint32_t delta, uint64_t init) {
+  const uint64_t old_size = elems_.size();
+  const uint64_t limit = std::min<uint64_t>(max_.value_or(0xffffffffu), kMaxTableElems);
+  if (old_size + delta > limit) return -1;
+  elems_.resize(old_size + delta, init);
+  return static_cast<int64_t>(old_size);
+}
+
+TableObj* NewTableObj(Store& store, const TableType& type, uint64_t init) {
+  if (!IsRefType(type.elem) || type.limits.min > kMaxTableElems) return nullptr;
+  if (type.limits.max && *type.limits.max < type.limits.min) return nullptr;
+  auto t = std::make_unique<TableObj>();
+  t->elem_type_ = type.elem;
+  t->max_ = type.limits.max;
+  t->elems_.assign(type.limits.min, init);
+  auto& v = store.impl().tables;
+  v.push_back(std::move(t));
+  return v.back().get();
+}
+
+Table* Table::Create(Store& store, TableType type, Val init) {
+  if (init.type != type.elem) return nullptr;
+  return NewTableObj(store, type, ValToWord(init));
+}
+
+TableType Table::type() const {
+  const auto* t = static_cast<const TableObj*>(this);
+  TableType tt;
+  tt.elem = t->elem_type_;
+  tt.limits.min = t->elems_.size();
+  tt.limits.max = t->max_;
+  return tt;
+}
+
+uint32_t Table::size() const {
+  return static_cast<uint32_t>(static_cast<const TableObj*>(this)->elems_.size());
+}
+
+std::optional<Val> Table::Get(uint32_t index) const {
+  const auto* t = static_cast<const TableObj*>(this);
+  if (index >= t->elems_.size()) return std::nullopt;
+  return WordToVal(t->elem_type_, t->elems_[index]);
+}
+
+bool Table::Set(uint32_t index, Val v) {
+  auto* t = static_cast<TableObj*>(this);
+  if (index >= t->elems_.size() || v.type != t->elem_type_) return false;
+  t->elems_[index] = ValToWord(v);
+  return true;
+}
+
+int64_t Table::Grow(uint32_t delta, Val init) {
+  auto* t = static_cast<TableObj*>(this);
+  if (init.type != t->elem_type_) return -1;
+  return t->GrowBy(delta, ValToWord(init));
+}
+
+bool InitTableRange(TableObj& table, std::span<const uint64_t> src, uint32_t d, uint32_t s,
+                    uint32_t n) {
+  if (uint64_t{s} + n > src.size() || uint64_t{d} + n > table.elems_.size()) return false;
+  std::copy_n(src.begin() + s, n, table.elems_.begin() + d);
+  return true;
+}
+
+// ---- globals --------------------------------------------------------------------------------
+
+GlobalObj* NewGlobalObj(Store& store, const GlobalType& type, uint64_t value) {
+  if (type.type == ValType::kV128) return nullptr;  // a slot word cannot hold it (yet)
+  auto g = std::make_unique<GlobalObj>();
+  g->type_ = type;
+  g->value_ = value;
+  auto& v = store.impl().globals;
+  v.push_back(std::move(g));
+  return v.back().get();
+}
+
+Global* Global::Create(Store& store, GlobalType type, Val init) {
+  if (init.type != type.type) return nullptr;
+  return NewGlobalObj(store, type, ValToWord(init));
+}
+
+GlobalType Global::type() const { return static_cast<const GlobalObj*>(this)->type_; }
+
+Val Global::Get() const {
+  const auto* g = static_cast<const GlobalObj*>(this);
+  return WordToVal(g->type_.type, g->value_);
+}
+
+bool Global::Set(Val v) {
+  auto* g = static_cast<GlobalObj*>(this);
+  if (!g->type_.mut || v.type != g->type_.type) return false;
+  g->value_ = ValToWord(v);
+  return true;
+}
+
+// ---- instances ------------------------------------------------------------------------------
+
+InstanceObj* NewInstanceObj(Store& store) {
+  auto& v = store.impl().instances;
+  v.push_back(std::make_unique<InstanceObj>());
+  InstanceObj* inst = v.back().get();
+  inst->store = &store;
+  inst->mem0 = &store.impl().empty_memory;
+  return inst;
+}
+
+std::optional<Extern> Instance::GetExport(std::string_view name) const {
+  const auto& exports = static_cast<const InstanceObj*>(this)->exports;
+  auto it = exports.find(name);
+  if (it == exports.end()) return std::nullopt;
+  return it->second;
+}
+
+namespace {
+template <class T>
+T* GetExportAs(const Instance& inst, std::string_view name) {
+  auto e = inst.GetExport(name);
+  if (!e) return nullptr;
+  T* const* p = std::get_if<T*>(&*e);
+  return p ? *p : nullptr;
+}
+}  // namespace
+
+Func* Instance::GetFunc(std::string_view name) const { return GetExportAs<Func>(*this, name); }
+Memory* Instance::GetMemory(std::string_view name) const {
+  return GetExportAs<Memory>(*this, name);
+}
+Global* Instance::GetGlobal(std::string_view name) const {
+  return GetExportAs<Global>(*this, name);
+}
+Table* Instance::GetTable(std::string_view name) const { return GetExportAs<Table>(*this, name); }
+
+const Module& Instance::module() const { return *static_cast<const InstanceObj*>(this)->module; }
+
+// ---- store ----------------------------------------------------------------------------------
+
+Store::Store(const Engine& engine) : impl_(std::make_unique<Impl>(engine)) {
+  impl_->empty_memory.max_pages_ = 0;
+  InitExecCtx(impl_->exec, *this, engine.config());
+}
+
+Store::~Store() = default;
+
+Store::Impl::~Impl() { FreeExecCtx(exec); }
+
+const Engine& Store::engine() const { return impl_->engine; }
+
+}  // namespace nw
