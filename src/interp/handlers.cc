@@ -94,6 +94,11 @@ NW_HANDLER_CC uint64_t H_Copy(HARGS) {
   NW_DISPATCH(InstrBytes(2));
 }
 
+NW_HANDLER_CC uint64_t H_Const(HARGS) {
+  St<uint64_t>(fp, Op(ip, 0), static_cast<uint64_t>(Op(ip, 1)) | (uint64_t{Op(ip, 2)} << 32));
+  NW_DISPATCH(InstrBytes(3));
+}
+
 NW_HANDLER_CC uint64_t H_Select(HARGS) {
   uint64_t v = Ld<uint32_t>(fp, Op(ip, 1)) ? Ld<uint64_t>(fp, Op(ip, 2))
                                             : Ld<uint64_t>(fp, Op(ip, 3));
@@ -137,8 +142,10 @@ NW_HANDLER_CC uint64_t H_CallIndirect(HARGS) {
   if (i >= t->elems_.size()) [[unlikely]]
     NW_TRAP(TrapKind::kUndefinedElement);
   FuncObj* fn = reinterpret_cast<FuncObj*>(t->elems_[i]);
-  if (fn == nullptr) [[unlikely]]
+  if (fn == nullptr) [[unlikely]] {
+    ctx->trap_index = i;
     NW_TRAP(TrapKind::kUninitializedElement);
+  }
   if (fn->f.type_id != Op(ip, 0)) [[unlikely]]
     NW_TRAP(TrapKind::kIndirectCallTypeMismatch);
   uint64_t* nfp = reinterpret_cast<uint64_t*>(reinterpret_cast<char*>(fp) + Op(ip, 3));

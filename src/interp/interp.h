@@ -18,6 +18,19 @@ namespace nw {
 
 // Calls `f` (wasm or host) with arguments/results as slot words (no type checks here).
 // Re-entrant: host functions called from wasm may call back in.
+// Run-time invariants the runtime must keep for the interpreter:
+//  - every FuncObj of a wasm function has f.instance and f.code set, f.type_id canonical;
+//    host functions have code == nullptr and a callback;
+//  - MemoryObj::data_ never moves (grow only extends the accessible part of the reservation),
+//    so handlers may cache it across calls that cannot grow memory;
+//  - InstanceObj::funcs/globals/tables/memories cover the whole index space (imports first).
+//
+// Sets up a store's execution context (value stack, call-frame stack) from the engine config.
+// Called once by the Store constructor; the stack memory is released by FreeExecCtx.
+void InitExecCtx(ExecCtx& ctx, Store& store, const Config& config);
+void FreeExecCtx(ExecCtx& ctx);
+
+
 TrapResult<void> InvokeWords(Store& store, FuncObj* f, std::span<const uint64_t> args,
                              std::span<uint64_t> results);
 

@@ -125,6 +125,7 @@ struct ExecCtx {
   uint64_t* sp = nullptr;         // first free slot for a new entry from the host
   Store* store = nullptr;
   TrapKind trap_kind = TrapKind::kUnreachable;
+  uint32_t trap_index = 0;        // kUninitializedElement: the table index (in the message)
   bool host_trapped = false;
   Trap host_trap;                 // set when a host function failed
   // Storage.

@@ -69,7 +69,8 @@ class Lexer {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         ++p_;
       } else if (c == ';' && p_ + 1 < s_.size() && s_[p_ + 1] == ';') {
-        size_t nl = s_.find('\n', p_);
+        // A line comment ends at a line feed or a carriage return (spec: linechar excludes both).
+        size_t nl = s_.find_first_of("\n\r", p_);
         p_ = nl == std::string_view::npos ? s_.size() : nl + 1;
       } else if (c == '(' && p_ + 1 < s_.size() && s_[p_ + 1] == ';') {
         size_t depth = 1;

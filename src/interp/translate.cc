@@ -1,0 +1,828 @@
+// Translation of validated function bodies into the interpreter's code: a consumer of the one
+// function-body decoder (validate/body_decoder.h), so validation and translation are one pass.
+//
+// The interpreter is a register machine over frame slots (8 bytes each):
+//   [0, P)            parameters (and, on return, the results)
+//   [P, P+L)          declared locals (zeroed at entry)
+//   [locals_end, +C)  the function's constants (written at entry from CompiledFunc::init)
+//   [stack_base, ...) one slot per operand-stack height
+// Each wasm operand-stack entry has a canonical slot (stack_base + height). While translating,
+// an entry may instead still live where it came from (a local or a constant slot): local.get
+// and t.const emit nothing, and the consumer of the value reads the local or constant directly.
+// Such "lazy" entries are copied to their canonical slot (materialized) before anything could
+// change their source (local.set/tee of that local) and at every control-flow boundary, so
+// that at labels the stack is always canonical and all paths agree.
+//
+// Peepholes (only within straight-line code, never across a label):
+//   - an instruction whose result is immediately stored by local.set/local.tee writes the local
+//     directly (its dst operand is retargeted);
+//   - an integer compare (or i32.eqz) followed by br_if / if becomes one compare-and-branch.
+//
+// Calls: the arguments are materialized at the caller's canonical slots; the callee's frame
+// begins at the first argument, so parameters need no copy and the callee's results (written
+// to its slots 0..R-1) land exactly where the caller's stack expects them.
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include "interp/code.h"
+#include "interp/interp.h"
+#include "validate/body_decoder_impl.h"
+
+namespace nw {
+namespace interp {
+namespace {
+
+// Distinct constants a function keeps in frame slots; beyond this they are written by Const
+// instructions (keeps frame entry cheap for functions with huge constant pools).
+constexpr size_t kMaxConstSlots = 64;
+// Frame size limit in slots (the value stack is shared; a bigger frame is a translation error).
+constexpr uint64_t kMaxFrameSlots = 1u << 20;
+
+// Wasm opcode -> interpreter operation for the generated families (same names in both lists).
+enum class Family : uint8_t { kNone, kUn, kBin, kCmp, kLoad, kStore };
+struct OpMap {
+  Iop iop = Iop::kCount;
+  Family family = Family::kNone;
+};
+
+constexpr std::array<OpMap, static_cast<size_t>(Opcode::kCount)> BuildOpMap() {
+  std::array<OpMap, static_cast<size_t>(Opcode::kCount)> m{};
+#define NW_SET(Name, fam) m[static_cast<size_t>(Opcode::k##Name)] = OpMap{Iop::k##Name, fam};
+#define NW_IOP_UN(Name, T, R, expr) NW_SET(Name, Family::kUn)
+#define NW_IOP_BIN(Name, T, R, expr) NW_SET(Name, Family::kBin)
+#define NW_IOP_CMP(Name, T, expr) NW_SET(Name, Family::kCmp)
+#define NW_IOP_UN_TRAP(Name, T, R, fn) NW_SET(Name, Family::kUn)
+#define NW_IOP_BIN_TRAP(Name, T, fn) NW_SET(Name, Family::kBin)
+#define NW_IOP_LOAD(Name, M, R) NW_SET(Name, Family::kLoad)
+#define NW_IOP_STORE(Name, T, M) NW_SET(Name, Family::kStore)
+#define NW_IOP(Name, n)
+#define NW_IOP_ANY(Name)
+#include "interp/ops.def"
+#undef NW_IOP_ANY
+#undef NW_SET
+  return m;
+}
+constexpr auto kOpMap = BuildOpMap();
+
+constexpr std::array<bool, static_cast<size_t>(Iop::kCount)> BuildIsCmp() {
+  std::array<bool, static_cast<size_t>(Iop::kCount)> m{};
+#define NW_IOP_CMP(Name, T, expr) m[static_cast<size_t>(Iop::k##Name)] = true;
+#define NW_IOP_ANY(Name)
+#include "interp/ops.def"
+#undef NW_IOP_ANY
+  return m;
+}
+constexpr auto kIsCmp = BuildIsCmp();
+
+class Translator {
+ public:
+  Translator(const ModuleDesc& m, CompiledFunc& out) : m_(m), out_(out) {}
+
+  void OnStart(const FuncType& sig, std::span<const ValType> locals) {
+    num_params_ = static_cast<uint32_t>(sig.params.size());
+    num_results_ = static_cast<uint32_t>(sig.results.size());
+    num_locals_ = static_cast<uint32_t>(locals.size());
+    for (ValType t : locals)
+      if (t == ValType::kV128) Unsupported();
+    for (ValType t : sig.results)
+      if (t == ValType::kV128) Unsupported();
+    // Constants are only known after the body; their slots follow the locals, so the stack
+    // base is fixed now with room for kMaxConstSlots constants.
+    locals_end_ = std::max(num_locals_, num_results_);
+    const_base_ = locals_end_;
+    stack_base_ = const_base_ + kMaxConstSlots;
+    max_height_ = 0;
+    ctrl_.clear();
+    stack_.clear();
+    ctrl_.push_back(Ctrl{LabelKind::kFunction, 0, 0, num_results_, false});
+  }
+
+  void OnInstr(const Instr& in, const DecoderView& st) {
+    if (!error_.empty()) return;
+    if (st.Unreachable()) {
+      OnDeadInstr(in, st);
+      return;
+    }
+    Step(in, st);
+  }
+
+  void OnEnd() {
+    out_.num_params = num_params_;
+    out_.num_results = num_results_;
+    // Shrink the reserved constant area to what was used: relocate stack slots downwards.
+    // (Simpler: keep the layout; the unused constant slots cost only frame space, not time.)
+    // Copied at entry: declared locals (zero), the rest of the result region (zero) and the
+    // constants in use.
+    uint32_t used_consts = static_cast<uint32_t>(consts_.size());
+    out_.init.assign(const_base_ - num_params_ + used_consts, 0);
+    for (uint32_t i = 0; i < used_consts; ++i) out_.init[const_base_ - num_params_ + i] = consts_[i];
+    uint64_t frame = uint64_t{stack_base_} + max_height_ + 1;
+    if (frame > kMaxFrameSlots) error_ = "function frame too large";
+    out_.frame_slots = static_cast<uint32_t>(frame);
+    out_.code = std::move(code_);
+  }
+
+  const std::string& error() const { return error_; }
+  size_t error_offset() const { return error_offset_; }
+
+ private:
+  // ---- the shadow operand stack ---------------------------------------------------------------
+  struct Entry {
+    uint32_t loc;  // slot currently holding the value (canonical, a local or a constant)
+  };
+  struct Ctrl {
+    Ctrl(LabelKind k, uint32_t h, uint32_t p, uint32_t r, bool d)
+        : kind(k), height(h), params(p), results(r), dead(d) {}
+    LabelKind kind;
+    uint32_t height;       // operand height at entry, below params
+    uint32_t params;
+    uint32_t results;
+    bool dead;             // opened in unreachable code: nothing is emitted inside
+    size_t start = 0;      // loop: byte offset of the loop head
+    std::vector<size_t> fixups;  // byte offsets of forward-branch operands to patch at end
+    std::vector<size_t> instr_starts;  // instruction start for each fixup
+    size_t else_fixup = kNone;         // if: operand of the branch to else
+    size_t else_instr = kNone;
+  };
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+
+  uint32_t Canon(uint32_t height) const { return stack_base_ + height; }
+  uint32_t Height() const { return static_cast<uint32_t>(stack_.size()); }
+
+  void Push(uint32_t loc) {
+    stack_.push_back(Entry{loc});
+    max_height_ = std::max(max_height_, Height());
+  }
+  // Push the result of an instruction about to be emitted; returns its (canonical) slot.
+  uint32_t PushResult() {
+    uint32_t slot = Canon(Height());
+    Push(slot);
+    return slot;
+  }
+  uint32_t Pop() {
+    uint32_t loc = stack_.back().loc;
+    stack_.pop_back();
+    return loc;
+  }
+  uint32_t Top(uint32_t depth = 0) const { return stack_[stack_.size() - 1 - depth].loc; }
+
+  void Materialize(uint32_t index) {
+    Entry& e = stack_[index];
+    uint32_t c = Canon(index);
+    if (e.loc != c) {
+      Emit(Iop::kCopy, {c, e.loc});
+      e.loc = c;
+    }
+  }
+  void MaterializeTop(uint32_t n) {
+    for (uint32_t i = Height() - n; i < Height(); ++i) Materialize(i);
+  }
+  void MaterializeAll() {
+    for (uint32_t i = 0; i < Height(); ++i) Materialize(i);
+  }
+  // Before writing local `slot`: every entry still reading it is copied out first.
+  void MaterializeReaders(uint32_t slot) {
+    for (uint32_t i = 0; i < Height(); ++i)
+      if (stack_[i].loc == slot) Materialize(i);
+  }
+  bool HasReaders(uint32_t slot) const {
+    for (const Entry& e : stack_)
+      if (e.loc == slot) return true;
+    return false;
+  }
+
+  // ---- emission -------------------------------------------------------------------------------
+  static uint32_t Off(uint32_t slot) { return slot * 8; }
+
+  size_t Pos() const { return code_.size() * 8; }
+
+  // Emits op with slot/immediate operands (already byte offsets or immediates as given).
+  size_t EmitRaw(Iop op, std::initializer_list<uint32_t> ops, size_t extra_words = 0) {
+    size_t start = Pos();
+    code_.push_back(reinterpret_cast<uint64_t>(kHandlers[static_cast<size_t>(op)]));
+    size_t n = ops.size() + extra_words;
+    size_t words = (n + 1) / 2;
+    code_.resize(code_.size() + words, 0);
+    uint32_t* p = reinterpret_cast<uint32_t*>(code_.data() + start / 8 + 1);
+    size_t i = 0;
+    for (uint32_t v : ops) p[i++] = v;
+    last_op_ = op;
+    last_start_ = start;
+    last_dst_height_ = kNone;
+    return start;
+  }
+  // Emits op whose operands are all slots (converted to byte offsets).
+  size_t Emit(Iop op, std::initializer_list<uint32_t> slots) {
+    uint32_t buf[8];
+    size_t n = 0;
+    for (uint32_t s : slots) buf[n++] = Off(s);
+    size_t start = Pos();
+    code_.push_back(reinterpret_cast<uint64_t>(kHandlers[static_cast<size_t>(op)]));
+    code_.resize(code_.size() + (n + 1) / 2, 0);
+    std::memcpy(code_.data() + start / 8 + 1, buf, n * 4);
+    last_op_ = op;
+    last_start_ = start;
+    last_dst_height_ = kNone;
+    return start;
+  }
+  uint32_t* OperandPtr(size_t instr_start, size_t k) {
+    return reinterpret_cast<uint32_t*>(reinterpret_cast<uint8_t*>(code_.data()) + instr_start +
+                                       8 + 4 * k);
+  }
+  // Records that the last instruction wrote operand 0 = the canonical slot of the current top.
+  void MarkResult() { last_dst_height_ = Height() - 1; }
+  // A label is bound here: no peephole may look back across it.
+  void Barrier() {
+    last_op_ = Iop::kCount;
+    last_dst_height_ = kNone;
+  }
+  // True if the top entry was just produced by the last instruction (dst operand 0).
+  bool TopJustProduced() const {
+    return last_dst_height_ != kNone && last_dst_height_ == Height() - 1 &&
+           stack_.back().loc == Canon(Height() - 1);
+  }
+
+  void Patch(size_t instr_start, size_t operand_pos, size_t target) {
+    int32_t rel = static_cast<int32_t>(static_cast<int64_t>(target) - static_cast<int64_t>(instr_start));
+    std::memcpy(reinterpret_cast<uint8_t*>(code_.data()) + operand_pos, &rel, 4);
+  }
+
+  uint32_t ConstSlot(uint64_t word) {
+    auto it = const_index_.find(word);
+    if (it != const_index_.end()) return it->second;
+    if (consts_.size() >= kMaxConstSlots) return kNoSlot;
+    uint32_t slot = const_base_ + static_cast<uint32_t>(consts_.size());
+    consts_.push_back(word);
+    const_index_.emplace(word, slot);
+    return slot;
+  }
+  static constexpr uint32_t kNoSlot = static_cast<uint32_t>(-1);
+
+  void PushConst(uint64_t word) {
+    uint32_t slot = ConstSlot(word);
+    if (slot != kNoSlot) {
+      Push(slot);
+      return;
+    }
+    uint32_t dst = PushResult();
+    EmitRaw(Iop::kConst, {Off(dst), static_cast<uint32_t>(word), static_cast<uint32_t>(word >> 32)});
+    MarkResult();
+  }
+
+  void Unsupported() {
+    if (error_.empty()) error_ = "v128 (SIMD) is not supported by the interpreter yet";
+  }
+
+  // ---- branches -------------------------------------------------------------------------------
+  Ctrl& Label(uint32_t depth) { return ctrl_[ctrl_.size() - 1 - depth]; }
+  uint32_t Arity(const Ctrl& c) const { return c.kind == LabelKind::kLoop ? c.params : c.results; }
+
+  // Whether a branch to `c` needs value moves from the current stack.
+  bool NeedsMoves(const Ctrl& c) const {
+    uint32_t n = Arity(c);
+    uint32_t h = Height();
+    for (uint32_t i = 0; i < n; ++i)
+      if (stack_[h - n + i].loc != Canon(c.height + i)) return true;
+    return false;
+  }
+  // Moves the top Arity(c) values to the label's slots (ascending order is safe: sources are
+  // canonical slots above the destinations, or locals/constants).
+  void EmitMoves(const Ctrl& c) {
+    uint32_t n = Arity(c);
+    uint32_t h = Height();
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t src = stack_[h - n + i].loc;
+      uint32_t dst = Canon(c.height + i);
+      if (src != dst) Emit(Iop::kCopy, {dst, src});
+    }
+  }
+  // Emits an unconditional jump (moves done by the caller) to label depth.
+  void EmitJump(uint32_t depth) {
+    Ctrl& c = Label(depth);
+    size_t start = EmitRaw(Iop::kBr, {0});
+    BindBranch(c, start, start + 8);
+  }
+  // Records the branch operand at `operand_pos` of the instruction at `start` as targeting c.
+  void BindBranch(Ctrl& c, size_t start, size_t operand_pos) {
+    if (c.kind == LabelKind::kLoop) {
+      Patch(start, operand_pos, c.start);
+    } else {
+      c.fixups.push_back(operand_pos);
+      c.instr_starts.push_back(start);
+    }
+  }
+  // Return sequence: results to slots 0..R-1, then return.
+  void EmitReturn() {
+    uint32_t n = num_results_;
+    if (n == 0) {
+      EmitRaw(Iop::kReturn0, {});
+    } else if (n == 1) {
+      Emit(Iop::kReturn1, {Top()});
+    } else {
+      // Sources may be locals that are also destinations: materialize first (stack slots are
+      // above the result region), then copy down.
+      MaterializeTop(n);
+      uint32_t h = Height();
+      for (uint32_t i = 0; i < n; ++i) Emit(Iop::kCopy, {i, Canon(h - n + i)});
+      EmitRaw(Iop::kReturn, {});
+    }
+  }
+  bool IsFunctionLabel(uint32_t depth) const { return depth + 1 == ctrl_.size(); }
+
+  // ---- instructions ---------------------------------------------------------------------------
+  void OnDeadInstr(const Instr& in, const DecoderView& st) {
+    switch (in.op) {
+      case Opcode::kBlock:
+      case Opcode::kLoop:
+      case Opcode::kIf:
+        ctrl_.push_back(Ctrl{LabelKind::kBlock, 0, 0, 0, true});
+        return;
+      case Opcode::kElse:
+      case Opcode::kEnd:
+        break;
+      default:
+        return;
+    }
+    Ctrl& c = ctrl_.back();
+    if (c.dead) {
+      if (in.op == Opcode::kEnd) ctrl_.pop_back();
+      return;
+    }
+    // A live frame whose current arm ended unreachable.
+    DecoderView::Label l = st.GetLabel(0);
+    if (in.op == Opcode::kElse) {
+      BindElse(c);
+      ResetStack(l.height, c.params);
+      return;
+    }
+    EndFrame(c, l);
+  }
+
+  void ResetStack(uint32_t height, uint32_t extra) {
+    stack_.clear();
+    for (uint32_t i = 0; i < height + extra; ++i) Push(Canon(i));
+    Barrier();
+  }
+
+  void BindElse(Ctrl& c) {
+    if (c.else_fixup != kNone) {
+      Patch(c.else_instr, c.else_fixup, Pos());
+      c.else_fixup = kNone;
+    }
+  }
+
+  void EndFrame(Ctrl& c, const DecoderView::Label& l) {
+    if (ctrl_.size() == 1) {
+      // The function's final end (reachable case handled by the caller).
+      ctrl_.pop_back();
+      return;
+    }
+    size_t here = Pos();
+    for (size_t i = 0; i < c.fixups.size(); ++i) Patch(c.instr_starts[i], c.fixups[i], here);
+    if (c.else_fixup != kNone) Patch(c.else_instr, c.else_fixup, here);
+    uint32_t results = c.results;
+    ctrl_.pop_back();
+    ResetStack(l.height, results);
+  }
+
+  void Step(const Instr& in, const DecoderView& st) {
+    const OpMap& om = kOpMap[static_cast<size_t>(in.op)];
+    switch (om.family) {
+      case Family::kUn: {
+        uint32_t a = Pop();
+        uint32_t dst = PushResult();
+        Emit(om.iop, {dst, a});
+        MarkResult();
+        return;
+      }
+      case Family::kBin:
+      case Family::kCmp: {
+        uint32_t b = Pop();
+        uint32_t a = Pop();
+        uint32_t dst = PushResult();
+        Emit(om.iop, {dst, a, b});
+        MarkResult();
+        return;
+      }
+      case Family::kLoad: {
+        uint32_t addr = Pop();
+        uint32_t dst = PushResult();
+        EmitRaw(om.iop, {Off(dst), Off(addr), static_cast<uint32_t>(in.value)});
+        MarkResult();
+        return;
+      }
+      case Family::kStore: {
+        uint32_t val = Pop();
+        uint32_t addr = Pop();
+        EmitRaw(om.iop, {Off(addr), Off(val), static_cast<uint32_t>(in.value)});
+        return;
+      }
+      case Family::kNone:
+        break;
+    }
+    switch (in.op) {
+      case Opcode::kNop:
+        return;
+      case Opcode::kUnreachable:
+        EmitRaw(Iop::kUnreachable, {});
+        return;
+      case Opcode::kBlock:
+      case Opcode::kLoop:
+      case Opcode::kIf: {
+        uint32_t cond = 0;
+        if (in.op == Opcode::kIf) cond = Pop();
+        MaterializeAll();
+        uint32_t params = static_cast<uint32_t>(in.block.params.size());
+        uint32_t results = static_cast<uint32_t>(in.block.results.size());
+        for (ValType t : in.block.params)
+          if (t == ValType::kV128) Unsupported();
+        for (ValType t : in.block.results)
+          if (t == ValType::kV128) Unsupported();
+        LabelKind kind = in.op == Opcode::kLoop ? LabelKind::kLoop
+                         : in.op == Opcode::kIf ? LabelKind::kIf
+                                                : LabelKind::kBlock;
+        Ctrl c{kind, Height() - params, params, results, false};
+        if (in.op == Opcode::kIf) {
+          EmitCondBranch(cond, /*branch_if_true=*/false, c.else_instr, c.else_fixup);
+        }
+        Barrier();
+        if (in.op == Opcode::kLoop) c.start = Pos();
+        ctrl_.push_back(std::move(c));
+        return;
+      }
+      case Opcode::kElse: {
+        Ctrl& c = ctrl_.back();
+        MaterializeTop(c.results);
+        size_t start = EmitRaw(Iop::kBr, {0});
+        c.fixups.push_back(start + 8);
+        c.instr_starts.push_back(start);
+        BindElse(c);
+        ResetStack(st.GetLabel(0).height, c.params);
+        return;
+      }
+      case Opcode::kEnd: {
+        Ctrl& c = ctrl_.back();
+        if (ctrl_.size() == 1) {
+          EmitReturn();
+          ctrl_.pop_back();
+          return;
+        }
+        MaterializeTop(c.results);
+        EndFrame(c, st.GetLabel(0));
+        return;
+      }
+      case Opcode::kBr: {
+        if (IsFunctionLabel(in.index)) {
+          EmitReturn();
+          return;
+        }
+        EmitMoves(Label(in.index));
+        EmitJump(in.index);
+        return;
+      }
+      case Opcode::kBrIf: {
+        uint32_t cond = Pop();
+        if (IsFunctionLabel(in.index)) {
+          size_t instr, operand;
+          EmitCondBranch(cond, /*branch_if_true=*/false, instr, operand);
+          EmitReturn();
+          Patch(instr, operand, Pos());
+          Barrier();
+          return;
+        }
+        Ctrl& target = Label(in.index);
+        if (!NeedsMoves(target)) {
+          size_t instr, operand;
+          EmitCondBranch(cond, /*branch_if_true=*/true, instr, operand);
+          BindBranch(target, instr, operand);
+          return;
+        }
+        size_t instr, operand;
+        EmitCondBranch(cond, /*branch_if_true=*/false, instr, operand);
+        EmitMoves(target);
+        EmitJump(in.index);
+        Patch(instr, operand, Pos());
+        Barrier();
+        return;
+      }
+      case Opcode::kBrTable: {
+        uint32_t index = Pop();
+        size_t n = in.targets.size();  // default last
+        size_t start = Pos();
+        EmitRaw(Iop::kBrTable, {Off(index), static_cast<uint32_t>(n - 1)}, n);
+        // Targets needing value moves (or the function label) go through a stub after the table.
+        std::vector<std::pair<size_t, uint32_t>> stubs;  // (operand pos, depth)
+        for (size_t i = 0; i < n; ++i) {
+          uint32_t depth = in.targets[i];
+          size_t operand_pos = start + 16 + 4 * i;
+          if (!IsFunctionLabel(depth) && !NeedsMoves(Label(depth))) {
+            BindBranch(Label(depth), start, operand_pos);
+          } else {
+            stubs.emplace_back(operand_pos, depth);
+          }
+        }
+        // One stub per distinct depth.
+        std::unordered_map<uint32_t, size_t> stub_at;
+        for (auto [operand_pos, depth] : stubs) {
+          auto it = stub_at.find(depth);
+          if (it == stub_at.end()) {
+            size_t here = Pos();
+            stub_at.emplace(depth, here);
+            if (IsFunctionLabel(depth)) {
+              EmitReturn();
+            } else {
+              EmitMoves(Label(depth));
+              EmitJump(depth);
+            }
+            Patch(start, operand_pos, here);
+          } else {
+            Patch(start, operand_pos, it->second);
+          }
+        }
+        return;
+      }
+      case Opcode::kReturn:
+        EmitReturn();
+        return;
+      case Opcode::kCall:
+      case Opcode::kCallIndirect: {
+        const FuncType& ft = in.op == Opcode::kCall ? m_.FuncSig(in.index) : m_.types[in.index];
+        for (ValType t : ft.params)
+          if (t == ValType::kV128) Unsupported();
+        for (ValType t : ft.results)
+          if (t == ValType::kV128) Unsupported();
+        uint32_t index_slot = 0;
+        if (in.op == Opcode::kCallIndirect) index_slot = Pop();
+        uint32_t p = static_cast<uint32_t>(ft.params.size());
+        uint32_t r = static_cast<uint32_t>(ft.results.size());
+        MaterializeTop(p);
+        uint32_t base = Canon(Height() - p);
+        if (in.op == Opcode::kCall) {
+          EmitRaw(Iop::kCall, {in.index, Off(base)});
+        } else {
+          EmitRaw(Iop::kCallIndirect,
+                  {(*type_ids_)[in.index], in.index2, Off(index_slot), Off(base)});
+        }
+        for (uint32_t i = 0; i < p; ++i) Pop();
+        for (uint32_t i = 0; i < r; ++i) PushResult();
+        // The callee's frame may extend past our stack: reserve nothing extra here (the callee
+        // checks its own frame against the stack end).
+        return;
+      }
+      case Opcode::kDrop:
+        Pop();
+        return;
+      case Opcode::kSelect:
+      case Opcode::kSelectT: {
+        if (st.TypeAt(1) == StackType::kV128) Unsupported();
+        uint32_t cond = Pop();
+        uint32_t b = Pop();
+        uint32_t a = Pop();
+        uint32_t dst = PushResult();
+        Emit(Iop::kSelect, {dst, cond, a, b});
+        MarkResult();
+        return;
+      }
+      case Opcode::kLocalGet:
+        Push(in.index);  // v128 locals were rejected in OnStart
+        return;
+      case Opcode::kLocalSet:
+      case Opcode::kLocalTee: {
+        uint32_t x = in.index;
+        bool tee = in.op == Opcode::kLocalTee;
+        if (TopJustProduced() && !HasReadersBelowTop(x)) {
+          // Retarget the producer's dst to the local.
+          *OperandPtr(last_start_, 0) = Off(x);
+          Pop();
+          if (tee) Push(x);
+          Barrier();
+          return;
+        }
+        uint32_t src = Top();
+        if (src == x) {
+          if (!tee) Pop();
+          return;
+        }
+        // Entries below the top that read x must keep the old value.
+        Pop();
+        MaterializeReaders(x);
+        Emit(Iop::kCopy, {x, src});
+        if (tee) Push(x);
+        Barrier();
+        return;
+      }
+      case Opcode::kGlobalGet: {
+        uint32_t dst = PushResult();
+        EmitRaw(Iop::kGlobalGet, {Off(dst), in.index});
+        MarkResult();
+        return;
+      }
+      case Opcode::kGlobalSet: {
+        uint32_t v = Pop();
+        EmitRaw(Iop::kGlobalSet, {in.index, Off(v)});
+        return;
+      }
+      case Opcode::kTableGet: {
+        uint32_t i = Pop();
+        uint32_t dst = PushResult();
+        EmitRaw(Iop::kTableGet, {Off(dst), Off(i), in.index});
+        MarkResult();
+        return;
+      }
+      case Opcode::kTableSet: {
+        uint32_t v = Pop();
+        uint32_t i = Pop();
+        EmitRaw(Iop::kTableSet, {in.index, Off(i), Off(v)});
+        return;
+      }
+      case Opcode::kTableSize: {
+        uint32_t dst = PushResult();
+        EmitRaw(Iop::kTableSize, {Off(dst), in.index});
+        MarkResult();
+        return;
+      }
+      case Opcode::kTableGrow: {
+        uint32_t n = Pop();
+        uint32_t init = Pop();
+        uint32_t dst = PushResult();
+        EmitRaw(Iop::kTableGrow, {Off(dst), Off(init), Off(n), in.index});
+        MarkResult();
+        return;
+      }
+      case Opcode::kTableFill: {
+        uint32_t n = Pop();
+        uint32_t v = Pop();
+        uint32_t i = Pop();
+        EmitRaw(Iop::kTableFill, {in.index, Off(i), Off(v), Off(n)});
+        return;
+      }
+      case Opcode::kTableCopy: {
+        uint32_t n = Pop();
+        uint32_t s = Pop();
+        uint32_t d = Pop();
+        EmitRaw(Iop::kTableCopy, {in.index, in.index2, Off(d), Off(s), Off(n)});
+        return;
+      }
+      case Opcode::kTableInit: {
+        uint32_t n = Pop();
+        uint32_t s = Pop();
+        uint32_t d = Pop();
+        EmitRaw(Iop::kTableInit, {in.index, in.index2, Off(d), Off(s), Off(n)});
+        return;
+      }
+      case Opcode::kElemDrop:
+        EmitRaw(Iop::kElemDrop, {in.index});
+        return;
+      case Opcode::kMemorySize: {
+        uint32_t dst = PushResult();
+        Emit(Iop::kMemorySize, {dst});
+        MarkResult();
+        return;
+      }
+      case Opcode::kMemoryGrow: {
+        uint32_t delta = Pop();
+        uint32_t dst = PushResult();
+        Emit(Iop::kMemoryGrow, {dst, delta});
+        MarkResult();
+        return;
+      }
+      case Opcode::kMemoryFill:
+      case Opcode::kMemoryCopy: {
+        uint32_t n = Pop();
+        uint32_t s = Pop();
+        uint32_t d = Pop();
+        Emit(in.op == Opcode::kMemoryFill ? Iop::kMemoryFill : Iop::kMemoryCopy, {d, s, n});
+        return;
+      }
+      case Opcode::kMemoryInit: {
+        uint32_t n = Pop();
+        uint32_t s = Pop();
+        uint32_t d = Pop();
+        EmitRaw(Iop::kMemoryInit, {in.index, Off(d), Off(s), Off(n)});
+        return;
+      }
+      case Opcode::kDataDrop:
+        EmitRaw(Iop::kDataDrop, {in.index});
+        return;
+      case Opcode::kI32Const:
+        PushConst(static_cast<uint32_t>(in.value));
+        return;
+      case Opcode::kI64Const:
+      case Opcode::kF64Const:
+        PushConst(in.value);
+        return;
+      case Opcode::kF32Const:
+        PushConst(static_cast<uint32_t>(in.value));
+        return;
+      case Opcode::kRefNull:
+        PushConst(0);
+        return;
+      case Opcode::kRefIsNull: {
+        uint32_t a = Pop();
+        uint32_t dst = PushResult();
+        Emit(Iop::kRefIsNull, {dst, a});
+        MarkResult();
+        return;
+      }
+      case Opcode::kRefFunc: {
+        uint32_t dst = PushResult();
+        EmitRaw(Iop::kRefFunc, {Off(dst), in.index});
+        MarkResult();
+        return;
+      }
+      case Opcode::kI32ReinterpretF32:
+      case Opcode::kI64ReinterpretF64:
+      case Opcode::kF32ReinterpretI32:
+      case Opcode::kF64ReinterpretI64:
+        return;  // same bits, same slot
+      default:
+        // Everything else of 2.0 outside SIMD is handled above.
+        Unsupported();
+        return;
+    }
+  }
+
+  bool HasReadersBelowTop(uint32_t slot) const {
+    for (size_t i = 0; i + 1 < stack_.size(); ++i)
+      if (stack_[i].loc == slot) return true;
+    return false;
+  }
+
+  // Emits a branch taken when cond != 0 (branch_if_true) or cond == 0, fusing a preceding
+  // compare or i32.eqz that produced `cond`. Returns where to patch the target.
+  void EmitCondBranch(uint32_t cond, bool branch_if_true, size_t& instr, size_t& operand) {
+    // `cond` was popped already; the producer's result height is the current height.
+    bool fuse = last_dst_height_ != kNone && last_dst_height_ == Height() &&
+                cond == Canon(Height()) && last_op_ != Iop::kCount;
+    if (fuse && kIsCmp[static_cast<size_t>(last_op_)]) {
+      uint32_t* ops = OperandPtr(last_start_, 0);
+      uint32_t a = ops[1], b = ops[2];
+      Iop fused = static_cast<Iop>(static_cast<size_t>(last_op_) + (branch_if_true ? 1 : 2));
+      code_[last_start_ / 8] = reinterpret_cast<uint64_t>(kHandlers[static_cast<size_t>(fused)]);
+      ops[0] = a;
+      ops[1] = b;
+      ops[2] = 0;
+      instr = last_start_;
+      operand = last_start_ + 8 + 8;
+      Barrier();
+      return;
+    }
+    if (fuse && (last_op_ == Iop::kI32Eqz)) {
+      uint32_t* ops = OperandPtr(last_start_, 0);
+      uint32_t a = ops[1];
+      Iop fused = branch_if_true ? Iop::kBrUnless : Iop::kBrIf;
+      code_[last_start_ / 8] = reinterpret_cast<uint64_t>(kHandlers[static_cast<size_t>(fused)]);
+      ops[0] = a;
+      ops[1] = 0;
+      instr = last_start_;
+      operand = last_start_ + 8 + 4;
+      Barrier();
+      return;
+    }
+    instr = Emit(branch_if_true ? Iop::kBrIf : Iop::kBrUnless, {cond, 0});
+    *OperandPtr(instr, 1) = 0;
+    operand = instr + 8 + 4;
+    Barrier();
+  }
+
+ public:
+  const std::vector<uint32_t>* type_ids_ = nullptr;
+
+ private:
+  const ModuleDesc& m_;
+  CompiledFunc& out_;
+  std::vector<uint64_t> code_;
+  std::vector<Entry> stack_;
+  std::vector<Ctrl> ctrl_;
+  std::vector<uint64_t> consts_;
+  std::unordered_map<uint64_t, uint32_t> const_index_;
+  uint32_t num_params_ = 0, num_results_ = 0, num_locals_ = 0;
+  uint32_t locals_end_ = 0, const_base_ = 0, stack_base_ = 0, max_height_ = 0;
+  Iop last_op_ = Iop::kCount;
+  size_t last_start_ = 0;
+  size_t last_dst_height_ = kNone;
+  std::string error_;
+  size_t error_offset_ = kNoOffset;
+};
+
+}  // namespace
+}  // namespace interp
+
+Status TranslateModule(const ModuleDesc& m, const std::vector<uint32_t>& type_ids,
+                       std::vector<CompiledFunc>& out) {
+  ModuleContext ctx = ModuleContext::Build(m);
+  DecodeScratch scratch;
+  out.clear();
+  out.resize(m.functions.size());
+  for (uint32_t i = 0; i < m.functions.size(); ++i) {
+    interp::Translator t(m, out[i]);
+    t.type_ids_ = &type_ids;
+    NW_TRY(DecodeFunctionBody(ctx, i, t, scratch));
+    if (!t.error().empty()) return MakeError(m.functions[i].code_offset, t.error());
+    out[i].func_index = m.num_imported_funcs + i;
+  }
+  return Ok();
+}
+
+}  // namespace nw
