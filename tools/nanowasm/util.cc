@@ -38,7 +38,11 @@ nw::Result<LoadedModule> LoadModule(const std::string& path) {
   NW_TRY_ASSIGN(auto bytes, ReadFile(path));
   LoadedModule out;
   static const uint8_t kMagic[4] = {0, 'a', 's', 'm'};
-  if (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagic, 4) == 0) {
+  // Binary if it says so (magic), is named so, or starts with a byte no WAT text can start
+  // with; a .wasm file with a bad header then gets the decoder's offset error.
+  bool is_binary = (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagic, 4) == 0) ||
+                   path.ends_with(".wasm") || (!bytes.empty() && bytes[0] == 0);
+  if (is_binary) {
     auto desc = nw::DecodeModule(bytes);
     if (!desc) return nw::MakeError(FormatBinaryError(path, desc.error()));
     out.desc = std::move(*desc);
