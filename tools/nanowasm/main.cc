@@ -14,7 +14,8 @@ void Usage() {
       "  validate FILE                decode and validate a .wasm or .wat module\n"
       "  parse FILE.wat -o FILE.wasm  text to binary\n"
       "  print FILE.wasm              binary to text\n"
-      "  run FILE --invoke NAME ARGS  instantiate and call an export (no WASI yet)\n",
+      "  run [OPTIONS] FILE [ARGS]    run a WASI program with only the granted capabilities\n"
+      "                               (see `nanowasm run --help`); --invoke NAME calls an export\n",
       stderr);
 }
 

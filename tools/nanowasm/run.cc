@@ -1,29 +1,128 @@
-// `nanowasm run FILE --invoke NAME [ARGS...]`: instantiate a module without WASI and call one
-// export, printing each result on its own line. Imports other than `spectest` are not
-// satisfiable yet (WASI is a separate piece of work) and give a link error.
+// `nanowasm run [OPTIONS] FILE [ARGS...]`: run a WASI command (its `_start`) with exactly the
+// capabilities the options grant, or call one export with `--invoke NAME ARGS` (the older
+// `run FILE --invoke NAME ARGS` spelling still works). The guest's stdio is the host's; the
+// process exits with the guest's proc_exit code (its low 8 bits, as POSIX exit() would); a trap
+// prints the trap and its backtrace to stderr and exits with 134 (128 + SIGABRT).
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "nanowasm/runtime.h"
+#include "nanowasm/wasi.h"
 #include "tools/nanowasm/commands.h"
 #include "tools/nanowasm/util.h"
 
 namespace nwcli {
 
+namespace {
+
+constexpr int kTrapExit = 134;
+
+void RunUsage() {
+  std::fputs(
+      "usage: nanowasm run [OPTIONS] FILE [ARGS...]\n"
+      "       nanowasm run [OPTIONS] --invoke NAME FILE [ARGS...]   (or FILE --invoke NAME ARGS)\n"
+      "Nothing is granted unless an option grants it:\n"
+      "  --dir HOST[::GUEST]     grant directory HOST (read-write), seen by the guest as GUEST\n"
+      "                          (default: HOST as written)\n"
+      "  --dir-ro HOST[::GUEST]  grant directory HOST read-only: nothing beneath it can be\n"
+      "                          created, written, truncated, renamed, linked or removed\n"
+      "  --env NAME=VALUE        set a guest environment variable\n"
+      "  --env NAME              pass the host's value of NAME (if set); nothing else is inherited\n"
+      "  --listen ADDR:PORT      grant a listening TCP socket (guest fd after the directories);\n"
+      "                          with port 0 the bound address is printed to stderr\n"
+      "  --invoke NAME           call export NAME with ARGS instead of running _start\n"
+      "Exit status: the guest's proc_exit code; 134 after a trap; 1 when loading fails.\n",
+      stderr);
+}
+
+bool SplitDir(const std::string& spec, nw::WasiDir* out) {
+  size_t sep = spec.find("::");
+  out->host_path = sep == std::string::npos ? spec : spec.substr(0, sep);
+  out->guest_path = sep == std::string::npos ? spec : spec.substr(sep + 2);
+  return !out->host_path.empty() && !out->guest_path.empty();
+}
+
+int ExitStatusOfTrap(const std::string& path, const nw::Trap& trap) {
+  if (trap.kind == nw::TrapKind::kExit) return trap.exit_code & 0xff;
+  std::fflush(stdout);
+  std::fprintf(stderr, "%s: %s", path.c_str(), trap.ToString().c_str());
+  return kTrapExit;
+}
+
+}  // namespace
+
 int Run(int argc, char** argv) {
   std::string path, invoke;
   std::vector<std::string> args;
-  for (int i = 0; i < argc; ++i) {
+  nw::WasiConfig config;
+  int i = 0;
+  auto need_value = [&](const std::string& opt) -> const char* {
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "nanowasm run: %s needs a value\n", opt.c_str());
+      return nullptr;
+    }
+    return argv[++i];
+  };
+  for (; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--invoke" && i + 1 < argc && invoke.empty()) invoke = argv[++i];
-    else if (path.empty()) path = a;
-    else args.push_back(a);
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a.size() < 2 || a[0] != '-') break;
+    const char* v = nullptr;
+    if (a == "-h" || a == "--help") {
+      RunUsage();
+      return 0;
+    } else if (a == "--dir" || a == "--dir-ro") {
+      if (!(v = need_value(a))) return 2;
+      nw::WasiDir dir;
+      if (!SplitDir(v, &dir)) {
+        std::fprintf(stderr, "nanowasm run: %s %s: expected HOST[::GUEST]\n", a.c_str(), v);
+        return 2;
+      }
+      dir.read_only = a == "--dir-ro";
+      config.dirs.push_back(dir);
+    } else if (a == "--env") {
+      if (!(v = need_value(a))) return 2;
+      std::string e = v;
+      size_t eq = e.find('=');
+      if (eq == std::string::npos) {
+        if (const char* host = std::getenv(e.c_str())) config.env.emplace_back(e, host);
+      } else {
+        config.env.emplace_back(e.substr(0, eq), e.substr(eq + 1));
+      }
+    } else if (a == "--listen") {
+      if (!(v = need_value(a))) return 2;
+      config.listen.push_back(v);
+    } else if (a == "--invoke") {
+      if (!(v = need_value(a))) return 2;
+      invoke = v;
+    } else if (a == "--wasi-resolver") {  // for tests: force one path resolver
+      if (!(v = need_value(a))) return 2;
+      std::string r = v;
+      if (r == "walk") config.resolver = nw::WasiResolver::kWalk;
+      else if (r == "openat2") config.resolver = nw::WasiResolver::kOpenat2;
+      else config.resolver = nw::WasiResolver::kAuto;
+    } else {
+      std::fprintf(stderr, "nanowasm run: unknown option %s\n", a.c_str());
+      RunUsage();
+      return 2;
+    }
   }
-  if (path.empty() || invoke.empty()) {
-    std::fprintf(stderr, "usage: nanowasm run FILE --invoke NAME [ARGS...]\n");
+  if (i >= argc) {
+    RunUsage();
     return 2;
   }
+  path = argv[i++];
+  if (invoke.empty() && i + 1 < argc && std::string(argv[i]) == "--invoke") {
+    invoke = argv[i + 1];  // the older `run FILE --invoke NAME ARGS` form
+    i += 2;
+  }
+  for (; i < argc; ++i) args.push_back(argv[i]);
+
   auto loaded = LoadModule(path);
   if (!loaded) {
     std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
@@ -35,16 +134,44 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", FormatBinaryError(path, module.error()).c_str());
     return 1;
   }
+  config.args.push_back(path);
+  if (invoke.empty()) config.args.insert(config.args.end(), args.begin(), args.end());
+  config.InheritStdio();
+  auto ctx = nw::CreateWasiCtx(config);
+  if (!ctx) {
+    std::fprintf(stderr, "nanowasm run: %s\n", ctx.error().message.c_str());
+    return 1;
+  }
+  for (size_t l = 0; l < config.listen.size(); ++l) {
+    const std::string& spec = config.listen[l];
+    if (spec.size() >= 2 && spec.compare(spec.size() - 2, 2, ":0") == 0)
+      std::fprintf(stderr, "nanowasm: listening on %s\n",
+                   nw::WasiListenerAddress(**ctx, l).c_str());
+  }
   nw::Store store(engine);
   nw::Linker linker;
   nw::DefineSpectest(linker, store);
+  nw::DefineWasi(linker, store, *ctx);
   auto inst = linker.Instantiate(store, *module);
   if (!inst) {
     const auto& e = inst.error();
-    if (e.is_trap) std::fprintf(stderr, "%s: %s", path.c_str(), e.trap.ToString().c_str());
-    else std::fprintf(stderr, "%s: %s\n", path.c_str(), e.message.c_str());
+    if (e.is_trap) return ExitStatusOfTrap(path, e.trap);
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), e.message.c_str());
     return 1;
   }
+  if (invoke.empty()) {
+    nw::Func* start = (*inst)->GetFunc("_start");
+    if (!start) {
+      std::fprintf(stderr, "%s: no \"_start\" export (use --invoke NAME for other exports)\n",
+                   path.c_str());
+      return 1;
+    }
+    auto r = start->Call(store, {});
+    std::fflush(stdout);
+    if (!r) return ExitStatusOfTrap(path, r.error());
+    return 0;
+  }
+
   nw::Func* f = (*inst)->GetFunc(invoke);
   if (!f) {
     std::fprintf(stderr, "%s: no exported function \"%s\"\n", path.c_str(), invoke.c_str());
@@ -57,20 +184,17 @@ int Run(int argc, char** argv) {
     return 2;
   }
   std::vector<nw::Val> vals;
-  for (size_t i = 0; i < args.size(); ++i) {
-    auto v = ParseValArg(args[i], type.params[i]);
+  for (size_t k = 0; k < args.size(); ++k) {
+    auto v = ParseValArg(args[k], type.params[k]);
     if (!v) {
-      std::fprintf(stderr, "%s: argument %zu: cannot read \"%s\" as %s\n", path.c_str(), i + 1,
-                   args[i].c_str(), std::string(nw::ValTypeName(type.params[i])).c_str());
+      std::fprintf(stderr, "%s: argument %zu: cannot read \"%s\" as %s\n", path.c_str(), k + 1,
+                   args[k].c_str(), std::string(nw::ValTypeName(type.params[k])).c_str());
       return 2;
     }
     vals.push_back(*v);
   }
   auto results = f->Call(store, vals);
-  if (!results) {
-    std::fprintf(stderr, "%s", results.error().ToString().c_str());
-    return 1;
-  }
+  if (!results) return ExitStatusOfTrap(path, results.error());
   for (const auto& v : *results) std::printf("%s\n", FormatVal(v).c_str());
   return 0;
 }

@@ -1,0 +1,57 @@
+// WASI preview1 for embedders: a WasiConfig says exactly which keys a guest holds (arguments,
+// environment variables, pre-opened directories with or without write access, pre-opened TCP
+// listeners, the three stdio descriptors); nothing of the host process is inherited unless the
+// configuration names it. A WasiCtx is the capability table of one guest (one per instance, never
+// per process); DefineWasi puts the `wasi_snapshot_preview1` and `wasi_unstable` imports for that
+// table into a Linker. The threat model and the path-resolution rules are in docs/security.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "nanowasm/runtime.h"
+
+namespace nw {
+
+// How guest paths are resolved beneath a granted directory. kAuto uses openat2
+// (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) and falls back to the component-by-component walk
+// when the kernel lacks it; the other two force one resolver (tests run both).
+enum class WasiResolver : uint8_t { kAuto, kOpenat2, kWalk };
+
+struct WasiDir {
+  std::string host_path;   // opened once, when the WasiCtx is created
+  std::string guest_path;  // the name the guest sees (fd_prestat_dir_name), e.g. "." or "/data"
+  bool read_only = false;  // no right that could change anything beneath it is ever granted
+};
+
+struct WasiConfig {
+  std::vector<std::string> args;                            // argv[0] included
+  std::vector<std::pair<std::string, std::string>> env;     // nothing inherited by default
+  std::vector<WasiDir> dirs;                                // guest fds 3, 4, ... in this order
+  std::vector<std::string> listen;                          // "ADDR:PORT" ("[v6]:PORT"), after dirs
+  // Host descriptors used for guest fds 0, 1, 2 (not owned, never closed). -1 (the default)
+  // gives an empty stdin and discards output.
+  int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
+  void InheritStdio() { stdin_fd = 0, stdout_fd = 1, stderr_fd = 2; }
+  uint32_t max_fds = 1024;  // descriptors a guest may hold at once (EMFILE beyond)
+  WasiResolver resolver = WasiResolver::kAuto;
+};
+
+class WasiCtx;
+
+// Opens every granted directory and listener. Fails (naming the grant) when one cannot be opened.
+Result<std::shared_ptr<WasiCtx>> CreateWasiCtx(const WasiConfig& config);
+
+// "ADDR:PORT" actually bound by listener `index` of the config (useful with port 0).
+std::string WasiListenerAddress(const WasiCtx& ctx, size_t index);
+
+// Defines all preview1 imports (and the wasi_unstable variants) bound to `ctx` into `linker`.
+// The functions keep `ctx` alive; use one ctx per instance. proc_exit returns a Trap with
+// kind TrapKind::kExit and exit_code set.
+void DefineWasi(Linker& linker, Store& store, std::shared_ptr<WasiCtx> ctx);
+
+}  // namespace nw

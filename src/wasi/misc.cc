@@ -1,0 +1,338 @@
+// The preview1 functions that are not about files: arguments and environment (only what the
+// WasiConfig lists), clocks, random bytes, poll_oneoff over clocks and granted descriptors,
+// sched_yield, proc_raise (ENOSYS), and sockets accepted from listeners the host granted.
+// There is no way for a guest to create a socket or connect anywhere.
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "wasi/funcs.h"
+
+namespace nw::wasi {
+
+namespace {
+
+Errno SizesGet(Call& c, const std::vector<std::string>& list) {
+  uint64_t total = 0;
+  for (const auto& s : list) total += s.size() + 1;
+  if (total > UINT32_MAX || list.size() > UINT32_MAX) return kOverflow;
+  if (!c.mem.InBounds(c.U32(0), 4) || !c.mem.InBounds(c.U32(1), 4)) return kFault;
+  c.mem.Store<uint32_t>(c.U32(0), static_cast<uint32_t>(list.size()));
+  c.mem.Store<uint32_t>(c.U32(1), static_cast<uint32_t>(total));
+  return kSuccess;
+}
+
+Errno ListGet(Call& c, const std::vector<std::string>& list) {
+  uint64_t total = 0;
+  for (const auto& s : list) total += s.size() + 1;
+  uint32_t ptrs = c.U32(0), buf = c.U32(1);
+  if (!c.mem.InBounds(ptrs, uint64_t{4} * list.size()) || !c.mem.InBounds(buf, total))
+    return kFault;
+  uint64_t at = buf;
+  for (size_t i = 0; i < list.size(); ++i) {
+    c.mem.Store<uint32_t>(ptrs + uint64_t{4} * i, static_cast<uint32_t>(at));
+    uint8_t* p = c.mem.Span(at, list[i].size() + 1);
+    std::memcpy(p, list[i].data(), list[i].size());
+    p[list[i].size()] = 0;
+    at += list[i].size() + 1;
+  }
+  return kSuccess;
+}
+
+bool HostClock(uint32_t id, clockid_t* out) {
+  switch (id) {
+    case kClockRealtime: *out = CLOCK_REALTIME; return true;
+    case kClockMonotonic: *out = CLOCK_MONOTONIC; return true;
+    case kClockProcessCputime: *out = CLOCK_PROCESS_CPUTIME_ID; return true;
+    case kClockThreadCputime: *out = CLOCK_THREAD_CPUTIME_ID; return true;
+    default: return false;
+  }
+}
+
+uint64_t ToNanos(const timespec& ts) {
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+uint64_t NowNanos(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return ToNanos(ts);
+}
+
+}  // namespace
+
+Errno ArgsSizesGet(Call& c) { return SizesGet(c, c.ctx.args_); }
+Errno ArgsGet(Call& c) { return ListGet(c, c.ctx.args_); }
+Errno EnvironSizesGet(Call& c) { return SizesGet(c, c.ctx.env_); }
+Errno EnvironGet(Call& c) { return ListGet(c, c.ctx.env_); }
+
+Errno ClockResGet(Call& c) {
+  clockid_t id;
+  if (!HostClock(c.U32(0), &id)) return kInval;
+  if (!c.mem.InBounds(c.U32(1), 8)) return kFault;
+  timespec ts{};
+  if (clock_getres(id, &ts) != 0) return LastErrno();
+  c.mem.Store<uint64_t>(c.U32(1), ToNanos(ts));
+  return kSuccess;
+}
+
+Errno ClockTimeGet(Call& c) {
+  clockid_t id;
+  if (!HostClock(c.U32(0), &id)) return kInval;
+  if (!c.mem.InBounds(c.U32(2), 8)) return kFault;
+  timespec ts{};
+  if (clock_gettime(id, &ts) != 0) return LastErrno();
+  c.mem.Store<uint64_t>(c.U32(2), ToNanos(ts));
+  return kSuccess;
+}
+
+Errno RandomGet(Call& c) {
+  uint8_t* p = c.mem.Span(c.U32(0), c.U32(1));
+  if (!p) return kFault;
+  size_t left = c.U32(1);
+  while (left > 0) {
+    ssize_t n = getrandom(p, std::min<size_t>(left, 1 << 20), 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return LastErrno();
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return kSuccess;
+}
+
+Errno SchedYield(Call&) {
+  sched_yield();
+  return kSuccess;
+}
+
+Errno ProcRaise(Call&) { return kNoSys; }
+
+// ---- poll_oneoff ----------------------------------------------------------------------------
+
+namespace {
+
+constexpr uint32_t kMaxSubscriptions = 4096;
+
+struct Sub {
+  uint64_t userdata = 0;
+  uint8_t type = 0;
+  Errno error = kSuccess;     // immediate failure reported as this subscription's event
+  bool immediate = false;     // ready without waiting (error, null stdio)
+  uint64_t deadline = 0;      // clocks: CLOCK_MONOTONIC nanoseconds
+  int host_fd = -1;
+  int poll_index = -1;
+};
+
+void WriteEvent(Call& c, uint32_t out, uint32_t index, const Sub& s, uint64_t nbytes,
+                uint16_t flags) {
+  uint8_t ev[layout::kEventSize] = {};
+  std::memcpy(ev + 0, &s.userdata, 8);
+  std::memcpy(ev + 8, &s.error, 2);
+  ev[10] = s.type;
+  std::memcpy(ev + 16, &nbytes, 8);
+  std::memcpy(ev + 24, &flags, 2);
+  std::memcpy(c.mem.Span(uint64_t{out} + uint64_t{index} * layout::kEventSize, layout::kEventSize),
+              ev, sizeof(ev));
+}
+
+uint64_t BytesAvailable(int fd, bool read) {
+  if (!read) return 0;
+  int avail = 0;
+  if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0) return static_cast<uint64_t>(avail);
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    off_t pos = lseek(fd, 0, SEEK_CUR);
+    if (pos >= 0 && st.st_size > pos) return static_cast<uint64_t>(st.st_size - pos);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Errno PollOneoff(Call& c) {
+  uint32_t in = c.U32(0), out = c.U32(1), n = c.U32(2), nevents_ptr = c.U32(3);
+  if (n == 0 || n > kMaxSubscriptions) return kInval;
+  uint32_t sub_size = c.unstable ? layout::kSubscriptionSizeUnstable : layout::kSubscriptionSize;
+  if (!c.mem.InBounds(in, uint64_t{n} * sub_size) ||
+      !c.mem.InBounds(out, uint64_t{n} * layout::kEventSize) || !c.mem.InBounds(nevents_ptr, 4))
+    return kFault;
+  std::vector<Sub> subs(n);
+  std::vector<pollfd> pfds;
+  uint64_t start = NowNanos(CLOCK_MONOTONIC);
+  bool any_immediate = false, any_clock = false;
+  uint64_t earliest = UINT64_MAX;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t base = uint64_t{in} + uint64_t{i} * sub_size;
+    Sub& s = subs[i];
+    c.mem.Load(base, s.userdata);
+    c.mem.Load(base + 8, s.type);
+    if (s.type == kEventClock) {
+      uint32_t id = 0;
+      uint64_t timeout = 0;
+      uint16_t flags = 0;
+      uint32_t o = c.unstable ? 24 : 16;
+      c.mem.Load(base + o, id);
+      c.mem.Load(base + o + 8, timeout);
+      c.mem.Load(base + o + 24, flags);
+      clockid_t host;
+      if (!HostClock(id, &host)) {
+        s.error = kInval;
+        s.immediate = any_immediate = true;
+        continue;
+      }
+      uint64_t rel = timeout;
+      if (flags & kSubclockAbstime) {
+        uint64_t now = NowNanos(host);
+        rel = timeout > now ? timeout - now : 0;
+      }
+      s.deadline = rel > UINT64_MAX - start ? UINT64_MAX : start + rel;
+      earliest = std::min(earliest, s.deadline);
+      any_clock = true;
+    } else if (s.type == kEventFdRead || s.type == kEventFdWrite) {
+      uint32_t fd = 0;
+      c.mem.Load(base + 16, fd);
+      bool read = s.type == kEventFdRead;
+      Descriptor* d = c.ctx.Get(fd);
+      uint64_t need = d && d->kind == FdKind::kListener
+                          ? right::kSockAccept
+                          : (read ? right::kFdRead : right::kFdWrite) | right::kPollFdReadwrite;
+      if (!d) s.error = kBadf;
+      else if ((d->rights_base & need) != need) s.error = kNotCapable;
+      if (s.error || d->host_fd < 0) {
+        s.immediate = any_immediate = true;
+        continue;
+      }
+      s.host_fd = d->host_fd;
+      s.poll_index = static_cast<int>(pfds.size());
+      pfds.push_back({d->host_fd, static_cast<short>(read ? POLLIN : POLLOUT), 0});
+    } else {
+      return kInval;
+    }
+  }
+  uint32_t nevents = 0;
+  for (;;) {
+    timespec ts{}, *tsp = nullptr;
+    if (any_immediate) {
+      tsp = &ts;
+    } else if (any_clock) {
+      uint64_t now = NowNanos(CLOCK_MONOTONIC);
+      uint64_t wait = earliest > now ? earliest - now : 0;
+      ts.tv_sec = static_cast<time_t>(std::min<uint64_t>(wait / 1000000000ull, INT32_MAX));
+      ts.tv_nsec = static_cast<long>(wait % 1000000000ull);
+      tsp = &ts;
+    }
+    int rc = ppoll(pfds.data(), pfds.size(), tsp, nullptr);
+    if (rc < 0) {
+      if (errno == EINTR) continue;
+      return LastErrno();
+    }
+    uint64_t now = NowNanos(CLOCK_MONOTONIC);
+    for (uint32_t i = 0; i < n; ++i) {
+      Sub& s = subs[i];
+      if (s.immediate) {
+        WriteEvent(c, out, nevents++, s, 0, 0);
+      } else if (s.type == kEventClock) {
+        if (s.deadline <= now) WriteEvent(c, out, nevents++, s, 0, 0);
+      } else {
+        short re = pfds[static_cast<size_t>(s.poll_index)].revents;
+        if (!re) continue;
+        if (re & POLLNVAL) s.error = kBadf;
+        else if ((re & POLLERR) && !(re & (POLLIN | POLLOUT))) s.error = kIo;
+        uint16_t flags = (re & POLLHUP) ? kEventHangup : 0;
+        WriteEvent(c, out, nevents++, s, BytesAvailable(s.host_fd, s.type == kEventFdRead), flags);
+      }
+    }
+    if (nevents > 0) break;
+  }
+  c.mem.Store<uint32_t>(nevents_ptr, nevents);
+  return kSuccess;
+}
+
+// ---- sockets --------------------------------------------------------------------------------
+
+Errno SockAccept(Call& c) {
+  Descriptor* d;
+  if (Errno e = GetFd(c, c.U32(0), right::kSockAccept, &d)) return e;
+  if (d->kind != FdKind::kListener) return kNotSock;
+  uint32_t flags = c.U32(1);
+  if (flags & ~uint32_t{kFdflagNonblock}) return kInval;
+  if (!c.mem.InBounds(c.U32(2), 4)) return kFault;
+  int s = accept4(d->host_fd, nullptr, nullptr,
+                  SOCK_CLOEXEC | ((flags & kFdflagNonblock) ? SOCK_NONBLOCK : 0));
+  if (s < 0) return LastErrno();
+  Descriptor nd;
+  nd.owned = UniqueFd(s);
+  nd.host_fd = s;
+  nd.kind = FdKind::kSocket;
+  nd.filetype = kFtSocketStream;
+  nd.rights_base = d->rights_inheriting & right::kSocket;
+  uint32_t fd;
+  if (Errno e = c.ctx.Insert(std::move(nd), &fd)) return e;
+  c.mem.Store<uint32_t>(c.U32(2), fd);
+  return kSuccess;
+}
+
+Errno SockRecv(Call& c) {
+  Descriptor* d;
+  if (Errno e = GetFd(c, c.U32(0), right::kFdRead, &d)) return e;
+  if (d->kind != FdKind::kSocket) return kNotSock;
+  uint32_t riflags = c.U32(3), len_ptr = c.U32(4), flags_ptr = c.U32(5);
+  if (riflags & ~uint32_t{kRecvPeek | kRecvWaitall}) return kInval;
+  if (!c.mem.InBounds(len_ptr, 4) || !c.mem.InBounds(flags_ptr, 2)) return kFault;
+  iovec iov[kMaxIovecs];
+  uint64_t total;
+  if (Errno e = GuestIovecs(c, c.U32(1), c.U32(2), iov, &total)) return e;
+  msghdr msg{};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = c.U32(2);
+  int host_flags = ((riflags & kRecvPeek) ? MSG_PEEK : 0) | ((riflags & kRecvWaitall) ? MSG_WAITALL : 0);
+  ssize_t got = recvmsg(d->host_fd, &msg, host_flags);
+  if (got < 0) return LastErrno();
+  c.mem.Store<uint32_t>(len_ptr, static_cast<uint32_t>(got));
+  c.mem.Store<uint16_t>(flags_ptr, (msg.msg_flags & MSG_TRUNC) ? kRecvDataTruncated : 0);
+  return kSuccess;
+}
+
+Errno SockSend(Call& c) {
+  Descriptor* d;
+  if (Errno e = GetFd(c, c.U32(0), right::kFdWrite, &d)) return e;
+  if (d->kind != FdKind::kSocket) return kNotSock;
+  if (c.U32(3) != 0) return kInval;
+  if (!c.mem.InBounds(c.U32(4), 4)) return kFault;
+  iovec iov[kMaxIovecs];
+  uint64_t total;
+  if (Errno e = GuestIovecs(c, c.U32(1), c.U32(2), iov, &total)) return e;
+  msghdr msg{};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = c.U32(2);
+  ssize_t sent = sendmsg(d->host_fd, &msg, MSG_NOSIGNAL);
+  if (sent < 0) return LastErrno();
+  c.mem.Store<uint32_t>(c.U32(4), static_cast<uint32_t>(sent));
+  return kSuccess;
+}
+
+Errno SockShutdown(Call& c) {
+  Descriptor* d;
+  if (Errno e = GetFd(c, c.U32(0), right::kSockShutdown, &d)) return e;
+  if (d->kind != FdKind::kSocket) return kNotSock;
+  int how;
+  switch (c.U32(1)) {
+    case kShutRd: how = SHUT_RD; break;
+    case kShutWr: how = SHUT_WR; break;
+    case kShutRd | kShutWr: how = SHUT_RDWR; break;
+    default: return kInval;
+  }
+  return shutdown(d->host_fd, how) == 0 ? kSuccess : LastErrno();
+}
+
+}  // namespace nw::wasi

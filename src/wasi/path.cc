@@ -1,0 +1,253 @@
+// path_* of wasi_snapshot_preview1: every guest path is resolved beneath a directory descriptor
+// the guest holds (resolve.cc), then the operation is applied to (parent fd, last component)
+// with a no-follow system call, so the object acted on is always beneath the grant. Rights are
+// checked before anything is resolved; read-only grants never hold a mutating right, and the
+// descriptor's read_only flag is checked again as a second line.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wasi/funcs.h"
+
+namespace nw::wasi {
+
+Errno GuestPath(Call& c, uint32_t ptr, uint32_t len, std::string_view* out) {
+  if (len > kMaxPathBytes) return kNameTooLong;
+  const uint8_t* p = c.mem.Span(ptr, len);
+  if (!p) return kFault;
+  std::string_view s(reinterpret_cast<const char*>(p), len);
+  if (s.find('\0') != std::string_view::npos) return kInval;
+  *out = s;
+  return kSuccess;
+}
+
+namespace {
+
+// Checks rights on the directory `fd`, reads the guest path and resolves it.
+Errno ResolveAt(Call& c, uint32_t fd, uint64_t rights, uint32_t ptr, uint32_t len, bool follow,
+                Descriptor** dir, Resolved* out) {
+  Descriptor* d;
+  if (Errno e = GetFd(c, fd, rights, &d)) return e;
+  if (d->kind != FdKind::kDir) return kNotDir;
+  std::string_view path;
+  if (Errno e = GuestPath(c, ptr, len, &path)) return e;
+  // The path is copied before resolution: guest memory is not read twice.
+  std::string copy(path);
+  ResolveResult r = ResolvePath(d->host_fd, copy, follow, c.ctx.resolver_);
+  if (r.error) return r.error;
+  *out = std::move(r.value);
+  if (dir) *dir = d;
+  return kSuccess;
+}
+
+}  // namespace
+
+Errno PathOpen(Call& c) {
+  uint32_t dirfd = c.U32(0), dirflags = c.U32(1), path = c.U32(2), path_len = c.U32(3);
+  uint32_t oflags = c.U32(4), fdflags = c.U32(7), out_ptr = c.U32(8);
+  uint64_t base = c.U64(5), inh = c.U64(6);
+  if (oflags & ~uint32_t{kOflagCreat | kOflagDirectory | kOflagExcl | kOflagTrunc}) return kInval;
+  if (fdflags & ~uint32_t{kFdflagAppend | kFdflagDsync | kFdflagNonblock | kFdflagRsync | kFdflagSync})
+    return kInval;
+  uint64_t need = right::kPathOpen;
+  if (oflags & kOflagCreat) need |= right::kPathCreateFile;
+  if (oflags & kOflagTrunc) need |= right::kPathFilestatSetSize;
+  if (fdflags & kFdflagDsync) need |= right::kFdDatasync;
+  if (fdflags & (kFdflagRsync | kFdflagSync)) need |= right::kFdSync;
+  Descriptor* dir;
+  if (Errno e = GetFd(c, dirfd, need, &dir)) return e;
+  if ((base & ~dir->rights_inheriting) || (inh & ~dir->rights_inheriting)) return kNotCapable;
+  bool read_only = dir->read_only;
+  if (read_only && ((oflags & (kOflagCreat | kOflagTrunc)) || (base & right::kNeedsWrite)))
+    return kRofs;
+  if (!c.mem.InBounds(out_ptr, 4)) return kFault;
+  Resolved r;
+  if (Errno e = ResolveAt(c, dirfd, need, path, path_len, dirflags & kLookupSymlinkFollow,
+                          nullptr, &r))
+    return e;
+  if (r.trailing_slash && (oflags & kOflagCreat)) return kIsDir;
+  int flags = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
+  if (oflags & kOflagCreat) flags |= O_CREAT;
+  if (oflags & kOflagExcl) flags |= O_EXCL;
+  if (oflags & kOflagTrunc) flags |= O_TRUNC;
+  if ((oflags & kOflagDirectory) || r.trailing_slash) flags |= O_DIRECTORY;
+  bool want_write = base & right::kNeedsWrite;
+  bool want_read = base & (right::kFdRead | right::kFdReaddir);
+  if (want_write) flags |= want_read ? O_RDWR : O_WRONLY;
+  else flags |= O_RDONLY;
+  if (fdflags & kFdflagAppend) flags |= O_APPEND;
+  if (fdflags & kFdflagDsync) flags |= O_DSYNC;
+  if (fdflags & (kFdflagSync | kFdflagRsync)) flags |= O_SYNC;
+  UniqueFd fd(openat(r.parent.get(), r.name.c_str(), flags, 0666));
+  if (!fd.valid() && errno == EISDIR && want_write && !(oflags & (kOflagCreat | kOflagTrunc))) {
+    // A directory asked for with write rights (libc asks for them on O_RDWR probes): give the
+    // directory read-only; its write rights are dropped below since they do not apply.
+    fd = UniqueFd(openat(r.parent.get(), r.name.c_str(),
+                         (flags & ~(O_WRONLY | O_RDWR | O_APPEND)) | O_DIRECTORY | O_RDONLY));
+  }
+  if (!fd.valid()) return LastErrno();
+  if (!(fdflags & kFdflagNonblock)) {
+    int fl = fcntl(fd.get(), F_GETFL);
+    if (fl >= 0) fcntl(fd.get(), F_SETFL, fl & ~O_NONBLOCK);
+  }
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0) return LastErrno();
+  Descriptor nd;
+  nd.host_fd = fd.get();
+  nd.owned = std::move(fd);
+  nd.filetype = FiletypeOf(st.st_mode);
+  nd.read_only = read_only;
+  if (S_ISDIR(st.st_mode)) {
+    nd.kind = FdKind::kDir;
+    nd.rights_base = base & right::kDir;
+    nd.rights_inheriting = inh;
+  } else {
+    nd.kind = FdKind::kFile;
+    nd.rights_base = base & right::kFile;
+    nd.rights_inheriting = 0;
+  }
+  if (read_only) {
+    nd.rights_base &= ~right::kMutating;
+    nd.rights_inheriting &= ~right::kMutating;
+  }
+  uint32_t out_fd;
+  if (Errno e = c.ctx.Insert(std::move(nd), &out_fd)) return e;
+  c.mem.Store<uint32_t>(out_ptr, out_fd);
+  return kSuccess;
+}
+
+Errno PathCreateDirectory(Call& c) {
+  Descriptor* d;
+  Resolved r;
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathCreateDirectory, c.U32(1), c.U32(2), false,
+                          &d, &r))
+    return e;
+  if (d->read_only) return kRofs;
+  return mkdirat(r.parent.get(), r.name.c_str(), 0777) == 0 ? kSuccess : LastErrno();
+}
+
+Errno PathRemoveDirectory(Call& c) {
+  Descriptor* d;
+  Resolved r;
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathRemoveDirectory, c.U32(1), c.U32(2), false,
+                          &d, &r))
+    return e;
+  if (d->read_only) return kRofs;
+  if (r.name == ".") return kInval;
+  return unlinkat(r.parent.get(), r.name.c_str(), AT_REMOVEDIR) == 0 ? kSuccess : LastErrno();
+}
+
+Errno PathUnlinkFile(Call& c) {
+  Descriptor* d;
+  Resolved r;
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathUnlinkFile, c.U32(1), c.U32(2), false, &d,
+                          &r))
+    return e;
+  if (d->read_only) return kRofs;
+  if (r.name == ".") return kIsDir;
+  if (r.trailing_slash) {
+    struct stat st;
+    if (fstatat(r.parent.get(), r.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return LastErrno();
+    return S_ISDIR(st.st_mode) ? kIsDir : kNotDir;
+  }
+  return unlinkat(r.parent.get(), r.name.c_str(), 0) == 0 ? kSuccess : LastErrno();
+}
+
+Errno PathFilestatGet(Call& c) {
+  Resolved r;
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathFilestatGet, c.U32(2), c.U32(3),
+                          c.U32(1) & kLookupSymlinkFollow, nullptr, &r))
+    return e;
+  uint32_t size = c.unstable ? layout::kFilestatSizeUnstable : layout::kFilestatSize;
+  if (!c.mem.InBounds(c.U32(4), size)) return kFault;
+  struct stat st;
+  if (fstatat(r.parent.get(), r.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return LastErrno();
+  if (r.trailing_slash && !S_ISDIR(st.st_mode)) return kNotDir;
+  return StoreFilestat(c, c.U32(4), st);
+}
+
+Errno PathFilestatSetTimes(Call& c) {
+  struct timespec ts[2];
+  if (Errno e = TimesFromFlags(c.U64(4), c.U64(5), static_cast<uint16_t>(c.U32(6)), ts)) return e;
+  Descriptor* d;
+  Resolved r;
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathFilestatSetTimes, c.U32(2), c.U32(3),
+                          c.U32(1) & kLookupSymlinkFollow, &d, &r))
+    return e;
+  if (d->read_only) return kRofs;
+  return utimensat(r.parent.get(), r.name.c_str(), ts, AT_SYMLINK_NOFOLLOW) == 0 ? kSuccess
+                                                                                : LastErrno();
+}
+
+Errno PathLink(Call& c) {
+  Descriptor *src, *dst;
+  Resolved from, to;
+  // Both descriptors' rights are checked before either path is looked at.
+  if (Errno e = GetFd(c, c.U32(0), right::kPathLinkSource, &src)) return e;
+  if (Errno e = GetFd(c, c.U32(4), right::kPathLinkTarget, &dst)) return e;
+  if (src->read_only || dst->read_only) return kRofs;
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathLinkSource, c.U32(2), c.U32(3),
+                          c.U32(1) & kLookupSymlinkFollow, nullptr, &from))
+    return e;
+  if (Errno e = ResolveAt(c, c.U32(4), right::kPathLinkTarget, c.U32(5), c.U32(6), false,
+                          nullptr, &to))
+    return e;
+  if (from.name == "." || to.name == ".") return from.name == "." ? kPerm : kExist;
+  return linkat(from.parent.get(), from.name.c_str(), to.parent.get(), to.name.c_str(), 0) == 0
+             ? kSuccess
+             : LastErrno();
+}
+
+Errno PathRename(Call& c) {
+  Descriptor *src, *dst;
+  Resolved from, to;
+  if (Errno e = GetFd(c, c.U32(0), right::kPathRenameSource, &src)) return e;
+  if (Errno e = GetFd(c, c.U32(3), right::kPathRenameTarget, &dst)) return e;
+  if (src->read_only || dst->read_only) return kRofs;
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathRenameSource, c.U32(1), c.U32(2), false,
+                          nullptr, &from))
+    return e;
+  if (Errno e = ResolveAt(c, c.U32(3), right::kPathRenameTarget, c.U32(4), c.U32(5), false,
+                          nullptr, &to))
+    return e;
+  if (from.name == "." || to.name == ".") return kBusy;
+  return renameat(from.parent.get(), from.name.c_str(), to.parent.get(), to.name.c_str()) == 0
+             ? kSuccess
+             : LastErrno();
+}
+
+Errno PathSymlink(Call& c) {
+  std::string_view target_view;
+  if (Errno e = GuestPath(c, c.U32(0), c.U32(1), &target_view)) return e;
+  std::string target(target_view);
+  if (target.empty()) return kNoEnt;
+  // A link is never followed out of a grant by nanowasm, but other host programs would follow
+  // an absolute one: refuse to create them.
+  if (target[0] == '/') return kNotCapable;
+  Descriptor* d;
+  Resolved r;
+  if (Errno e = ResolveAt(c, c.U32(2), right::kPathSymlink, c.U32(3), c.U32(4), false, &d, &r))
+    return e;
+  if (d->read_only) return kRofs;
+  if (r.name == ".") return kExist;
+  return symlinkat(target.c_str(), r.parent.get(), r.name.c_str()) == 0 ? kSuccess : LastErrno();
+}
+
+Errno PathReadlink(Call& c) {
+  uint32_t buf = c.U32(3), buf_len = c.U32(4), used_ptr = c.U32(5);
+  Resolved r;
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathReadlink, c.U32(1), c.U32(2), false, nullptr,
+                          &r))
+    return e;
+  uint8_t* out = c.mem.Span(buf, buf_len);
+  if (!out || !c.mem.InBounds(used_ptr, 4)) return kFault;
+  char host[kMaxPathBytes + 1];
+  ssize_t n = readlinkat(r.parent.get(), r.name.c_str(), host, sizeof(host));
+  if (n < 0) return LastErrno();
+  uint32_t take = static_cast<uint32_t>(std::min<uint64_t>(static_cast<uint64_t>(n), buf_len));
+  std::memcpy(out, host, take);
+  c.mem.Store<uint32_t>(used_ptr, take);
+  return kSuccess;
+}
+
+}  // namespace nw::wasi

@@ -1,0 +1,245 @@
+// Guest path resolution that never leaves the granted directory. Two resolvers, selectable:
+// - openat2: the kernel resolves everything but the last component with RESOLVE_BENEATH |
+//   RESOLVE_NO_MAGICLINKS (any `..`, absolute symlink or magic link that would leave the root
+//   fails with EXDEV/ELOOP), retried on EAGAIN (a concurrent rename) a bounded number of times.
+//   A final symlink, when the guest asked to follow it, is expanded here and resolved again.
+// - walk: component by component from a stack of held directory fds; every component is opened
+//   with O_PATH|O_NOFOLLOW, symlinks are expanded here (at most 40, absolute targets refused), and
+//   `..` pops the stack (refused at the root), so renames and swapped symlinks cannot move it out.
+// Absolute guest paths are refused by both. Errors are WASI errno values.
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <deque>
+
+#include "wasi/ctx.h"
+
+namespace nw::wasi {
+
+namespace {
+
+std::atomic<bool> openat2_missing{false};
+constexpr int kEagainRetries = 64;
+
+ResolveResult Fail(Errno e) {
+  ResolveResult r;
+  r.error = e;
+  return r;
+}
+
+// Escapes reported by the kernel's beneath checks are capability errors for the guest.
+Errno MapResolveErrno(int e) {
+  if (e == EXDEV) return kNotCapable;
+  return FromHostErrno(e);
+}
+
+bool ReadLinkAt(int dirfd, const char* name, std::string* out) {
+  char buf[kMaxPathBytes + 1];
+  ssize_t n = readlinkat(dirfd, name, buf, sizeof(buf));
+  if (n < 0) return false;
+  if (static_cast<size_t>(n) > kMaxPathBytes) {
+    errno = ENAMETOOLONG;
+    return false;
+  }
+  out->assign(buf, static_cast<size_t>(n));
+  return true;
+}
+
+// Splits "a/b/c//" into ("a/b", "c", trailing=true). A last component "." or ".." (or a path
+// that is only slashes after stripping, which cannot happen for relative paths) names the
+// directory itself: dir = whole path, last = ".".
+void SplitLast(std::string_view path, std::string_view* dir, std::string_view* last,
+               bool* trailing) {
+  size_t end = path.size();
+  while (end > 0 && path[end - 1] == '/') --end;
+  *trailing = end != path.size();
+  std::string_view stripped = path.substr(0, end);
+  size_t slash = stripped.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? stripped : stripped.substr(slash + 1);
+  if (name == "." || name == "..") {
+    *dir = stripped;
+    *last = ".";
+    return;
+  }
+  *last = name;
+  if (slash == std::string_view::npos) {
+    *dir = {};
+  } else {
+    size_t d = slash;
+    while (d > 0 && stripped[d - 1] == '/') --d;
+    *dir = stripped.substr(0, d);
+  }
+}
+
+// openat2 of a directory beneath root; -errno style result in *err.
+int Openat2Dir(int root, const std::string& path, int* err) {
+  open_how how{};
+  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  for (int attempt = 0; attempt < kEagainRetries; ++attempt) {
+    long fd = syscall(SYS_openat2, root, path.c_str(), &how, sizeof(how));
+    if (fd >= 0) return static_cast<int>(fd);
+    if (errno != EAGAIN && errno != EINTR) {
+      *err = errno;
+      return -1;
+    }
+  }
+  *err = EAGAIN;
+  return -1;
+}
+
+ResolveResult ResolveWalk(int root, std::string_view path, bool follow_last);
+
+// Returns true and fills *out when openat2 handled the request; false to use the walker.
+bool ResolveOpenat2(int root, std::string_view path, bool follow_last, ResolveResult* out) {
+  std::string cur(path);
+  for (int hops = 0;; ++hops) {
+    std::string_view dir, last;
+    bool trailing = false;
+    SplitLast(cur, &dir, &last, &trailing);
+    int err = 0;
+    int fd = Openat2Dir(root, dir.empty() ? std::string(".") : std::string(dir), &err);
+    if (fd < 0) {
+      if (err == ENOSYS) {
+        openat2_missing.store(true, std::memory_order_relaxed);
+        return false;
+      }
+      if (err == EAGAIN) return false;  // persistent races: let the walker decide
+      *out = Fail(MapResolveErrno(err));
+      return true;
+    }
+    Resolved r;
+    r.parent = UniqueFd(fd);
+    r.name = std::string(last);
+    r.trailing_slash = trailing;
+    bool follow = follow_last || trailing;
+    struct stat st;
+    if (r.name == "." || !follow ||
+        fstatat(fd, r.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode)) {
+      out->error = kSuccess;
+      out->value = std::move(r);
+      return true;
+    }
+    if (hops >= kMaxSymlinkExpansions) {
+      *out = Fail(kLoop);
+      return true;
+    }
+    std::string target;
+    if (!ReadLinkAt(fd, r.name.c_str(), &target)) {
+      *out = Fail(LastErrno());
+      return true;
+    }
+    if (target.empty()) {
+      *out = Fail(kNoEnt);
+      return true;
+    }
+    if (target[0] == '/') {
+      *out = Fail(kNotCapable);
+      return true;
+    }
+    std::string next = dir.empty() ? target : std::string(dir) + "/" + target;
+    if (trailing) next += "/";
+    if (next.size() > kMaxPathBytes * 2) {
+      *out = Fail(kNameTooLong);
+      return true;
+    }
+    cur = std::move(next);
+  }
+}
+
+void PushComponents(std::deque<std::string>* q, std::string_view path) {
+  // Inserted in front, preserving order.
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) parts.emplace_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) q->push_front(std::move(*it));
+}
+
+ResolveResult ResolveWalk(int root, std::string_view path, bool follow_last) {
+  std::vector<UniqueFd> stack;
+  int base = fcntl(root, F_DUPFD_CLOEXEC, 0);
+  if (base < 0) return Fail(LastErrno());
+  stack.emplace_back(base);
+  size_t end = path.size();
+  while (end > 0 && path[end - 1] == '/') --end;
+  bool trailing = end != path.size();
+  std::deque<std::string> q;
+  PushComponents(&q, path.substr(0, end));
+  int expansions = 0;
+  auto done = [&](std::string name) {
+    ResolveResult r;
+    r.value.parent = std::move(stack.back());
+    r.value.name = std::move(name);
+    r.value.trailing_slash = trailing;
+    return r;
+  };
+  if (q.empty()) return done(".");
+  while (!q.empty()) {
+    std::string c = std::move(q.front());
+    q.pop_front();
+    bool last = q.empty();
+    if (c == ".") {
+      if (last) return done(".");
+      continue;
+    }
+    if (c == "..") {
+      if (stack.size() == 1) return Fail(kNotCapable);
+      stack.pop_back();
+      if (last) return done(".");
+      continue;
+    }
+    if (last && !follow_last && !trailing) return done(std::move(c));
+    int top = stack.back().get();
+    UniqueFd fd(openat(top, c.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.valid()) {
+      if (last && errno == ENOENT) return done(std::move(c));
+      return Fail(LastErrno());
+    }
+    struct stat st;
+    if (fstat(fd.get(), &st) != 0) return Fail(LastErrno());
+    if (S_ISLNK(st.st_mode)) {
+      if (++expansions > kMaxSymlinkExpansions) return Fail(kLoop);
+      std::string target;
+      if (!ReadLinkAt(fd.get(), "", &target)) return Fail(LastErrno());
+      if (target.empty()) return Fail(kNoEnt);
+      if (target[0] == '/') return Fail(kNotCapable);
+      PushComponents(&q, target);
+      // A target ending in "/" (or one that is all slashes after a name) means a directory.
+      if (last && target.back() == '/') trailing = true;
+      if (q.empty()) return done(".");  // cannot happen for a non-empty relative target
+      continue;
+    }
+    if (last) return done(std::move(c));
+    if (!S_ISDIR(st.st_mode)) return Fail(kNotDir);
+    stack.push_back(std::move(fd));
+    if (stack.size() > kMaxPathBytes) return Fail(kNameTooLong);
+  }
+  return done(".");
+}
+
+}  // namespace
+
+ResolveResult ResolvePath(int root, std::string_view path, bool follow_last, WasiResolver mode) {
+  if (path.empty()) return Fail(kNoEnt);
+  if (path.size() > kMaxPathBytes) return Fail(kNameTooLong);
+  if (path.find('\0') != std::string_view::npos) return Fail(kInval);
+  if (path[0] == '/') return Fail(kNotCapable);
+  if (mode != WasiResolver::kWalk && !openat2_missing.load(std::memory_order_relaxed)) {
+    ResolveResult r;
+    if (ResolveOpenat2(root, path, follow_last, &r)) return r;
+    if (mode == WasiResolver::kOpenat2 && openat2_missing.load(std::memory_order_relaxed))
+      return Fail(kNoSys);
+  }
+  return ResolveWalk(root, path, follow_last);
+}
+
+}  // namespace nw::wasi
