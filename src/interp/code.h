@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "format/opcode.h"
 #include "runtime/vm.h"
 
 namespace nw::interp {
@@ -36,5 +37,23 @@ extern const uint8_t kOperandCounts[static_cast<size_t>(Iop::kCount)];
 const char* IopName(Iop op);
 
 inline constexpr size_t InstrBytes(uint32_t operands) { return 8 + ((operands * 4 + 7) & ~7u); }
+
+// SIMD operations: one handler per opcode of format/simd_opcodes.def (simd_handlers.cc), which
+// follow the Opcode enumeration contiguously from v128.load. Operand layout, in u32 units:
+//   [dst slot, if the opcode has a result] [one slot per stack operand, bottom first]
+//   [memarg offset] [lane index] [16 shuffle bytes = 4 units]
+// (v128.const has no handler: constants live in frame slots.)
+inline constexpr size_t kFirstSimdOpcode = static_cast<size_t>(Opcode::kV128Load);
+inline constexpr size_t kNumSimdOpcodes = static_cast<size_t>(Opcode::kCount) - kFirstSimdOpcode;
+extern const Handler kSimdHandlers[kNumSimdOpcodes];
+
+constexpr uint32_t SimdOperandCount(Imm imm, uint32_t stack_operands, bool has_result) {
+  uint32_t n = stack_operands + (has_result ? 1 : 0);
+  if (imm == Imm::MemArg) n += 1;
+  if (imm == Imm::Lane) n += 1;
+  if (imm == Imm::MemArgLane) n += 2;
+  if (imm == Imm::Shuffle) n += 4;
+  return n;
+}
 
 }  // namespace nw::interp

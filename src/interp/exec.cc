@@ -86,14 +86,18 @@ bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
     params = heap.data();
     results = heap.data() + np;
   }
-  for (size_t i = 0; i < np; ++i) params[i] = WordToVal(type.params[i], args[i]);
+  size_t slot = 0;
+  for (size_t i = 0; i < np; ++i) {
+    params[i] = SlotsToVal(type.params[i], args + slot);
+    slot += SlotWidth(type.params[i]);
+  }
   for (size_t i = 0; i < nr; ++i) results[i] = Val::Default(type.results[i]);
 
   // A host function may call back into wasm: new entries start above this frame's values.
   uint64_t* saved_sp = ctx->sp;
   CallFrame* saved_cf = ctx->cf;
   InstanceObj* saved_inst = ctx->inst;
-  ctx->sp = args + std::max(np, nr);
+  ctx->sp = args + std::max(SlotCount(type.params), SlotCount(type.results));
   Caller caller(*ctx->store, saved_inst);
   TrapResult<void> r = f->f.host(caller, std::span<const Val>(params, np),
                                  std::span<Val>(results, nr));
@@ -106,6 +110,7 @@ bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
     ctx->trap_kind = ctx->host_trap.kind;
     return false;
   }
+  slot = 0;
   for (size_t i = 0; i < nr; ++i) {
     if (results[i].type != type.results[i]) {
       ctx->host_trapped = true;
@@ -114,7 +119,7 @@ bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
       ctx->trap_kind = TrapKind::kHostError;
       return false;
     }
-    args[i] = ValToWord(results[i]);
+    slot += ValToSlots(results[i], args + slot);
   }
   return true;
 }

@@ -7,46 +7,17 @@
 
 #include "interp/builtins.h"
 #include "interp/code.h"
+#include "interp/handler_util.h"
 #include "interp/numeric.h"
 
 namespace nw::interp {
-namespace {
-
-#define HARGS const uint8_t *ip, uint64_t *fp, uint8_t *mem, uint64_t msz, ExecCtx *ctx
-#define HPASS ip, fp, mem, msz, ctx
-
-#define NW_DISPATCH(bytes)                                                      \
-  do {                                                                          \
-    ip += (bytes);                                                              \
-    [[clang::musttail]] return (*reinterpret_cast<const Handler*>(ip))(HPASS); \
-  } while (0)
-
-#define NW_TRAP(kind)                       \
-  do {                                      \
-    ctx->trap_kind = (kind);                \
-    [[clang::musttail]] return HTrap(HPASS); \
-  } while (0)
-
-[[gnu::always_inline]] inline uint32_t Op(const uint8_t* ip, int k) {
-  uint32_t v;
-  std::memcpy(&v, ip + 8 + 4 * k, 4);
-  return v;
-}
-template <class T>
-[[gnu::always_inline]] inline T Ld(const uint64_t* fp, uint32_t off) {
-  T v;
-  std::memcpy(&v, reinterpret_cast<const char*>(fp) + off, sizeof(T));
-  return v;
-}
-template <class T>
-[[gnu::always_inline]] inline void St(uint64_t* fp, uint32_t off, T v) {
-  std::memcpy(reinterpret_cast<char*>(fp) + off, &v, sizeof(T));
-}
 
 [[gnu::cold, gnu::noinline]] NW_HANDLER_CC uint64_t HTrap(HARGS) {
   (void)ip, (void)fp, (void)mem, (void)msz, (void)ctx;
   return kExitTrap;
 }
+
+namespace {
 
 #define NW_RELOAD_MEM()        \
   do {                         \
@@ -104,6 +75,35 @@ NW_HANDLER_CC uint64_t H_Select(HARGS) {
                                             : Ld<uint64_t>(fp, Op(ip, 3));
   St<uint64_t>(fp, Op(ip, 0), v);
   NW_DISPATCH(InstrBytes(4));
+}
+
+NW_HANDLER_CC uint64_t H_Copy128(HARGS) {
+  uint64_t v[2];
+  std::memcpy(v, reinterpret_cast<const char*>(fp) + Op(ip, 1), 16);
+  std::memcpy(reinterpret_cast<char*>(fp) + Op(ip, 0), v, 16);
+  NW_DISPATCH(InstrBytes(2));
+}
+
+NW_HANDLER_CC uint64_t H_Select128(HARGS) {
+  uint32_t src = Ld<uint32_t>(fp, Op(ip, 1)) ? Op(ip, 2) : Op(ip, 3);
+  uint64_t v[2];
+  std::memcpy(v, reinterpret_cast<const char*>(fp) + src, 16);
+  std::memcpy(reinterpret_cast<char*>(fp) + Op(ip, 0), v, 16);
+  NW_DISPATCH(InstrBytes(4));
+}
+
+NW_HANDLER_CC uint64_t H_GlobalGet128(HARGS) {
+  GlobalObj* g = ctx->globals[Op(ip, 1)];
+  St<uint64_t>(fp, Op(ip, 0), g->value_);
+  St<uint64_t>(fp, Op(ip, 0) + 8, g->v128_hi_);
+  NW_DISPATCH(InstrBytes(2));
+}
+
+NW_HANDLER_CC uint64_t H_GlobalSet128(HARGS) {
+  GlobalObj* g = ctx->globals[Op(ip, 0)];
+  g->value_ = Ld<uint64_t>(fp, Op(ip, 1));
+  g->v128_hi_ = Ld<uint64_t>(fp, Op(ip, 1) + 8);
+  NW_DISPATCH(InstrBytes(2));
 }
 
 NW_HANDLER_CC uint64_t H_Br(HARGS) {

@@ -5,7 +5,9 @@
 //   [0, P)            parameters (and, on return, the results)
 //   [P, P+L)          declared locals (zeroed at entry)
 //   [locals_end, +C)  the function's constants (written at entry from CompiledFunc::init)
-//   [stack_base, ...) one slot per operand-stack height
+//   [stack_base, ...) the operand stack: each value at a fixed (canonical) slot
+// v128 values take two consecutive slots everywhere (params, locals, constants, stack), so a
+// slot's position is the sum of the widths of what lies below it.
 // Each wasm operand-stack entry has a canonical slot (stack_base + height). While translating,
 // an entry may instead still live where it came from (a local or a constant slot): local.get
 // and t.const emit nothing, and the consumer of the value reads the local or constant directly.
@@ -23,6 +25,7 @@
 // to its slots 0..R-1) land exactly where the caller's stack expects them.
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <unordered_map>
 
 #include "interp/code.h"
@@ -80,22 +83,27 @@ class Translator {
   Translator(const ModuleDesc& m, CompiledFunc& out) : m_(m), out_(out) {}
 
   void OnStart(const FuncType& sig, std::span<const ValType> locals) {
-    num_params_ = static_cast<uint32_t>(sig.params.size());
+    sig_ = &sig;
+    num_params_ = static_cast<uint32_t>(SlotCount(sig.params));
     num_results_ = static_cast<uint32_t>(sig.results.size());
-    num_locals_ = static_cast<uint32_t>(locals.size());
-    for (ValType t : locals)
-      if (t == ValType::kV128) Unsupported();
-    for (ValType t : sig.results)
-      if (t == ValType::kV128) Unsupported();
-    // Constants are only known after the body; their slots follow the locals, so the stack
-    // base is fixed now with room for kMaxConstSlots constants.
-    locals_end_ = std::max(num_locals_, num_results_);
+    local_slot_.clear();
+    local_wide_.clear();
+    uint32_t slot = 0;
+    for (ValType t : locals) {
+      local_slot_.push_back(slot);
+      local_wide_.push_back(t == ValType::kV128);
+      slot += SlotWidth(t);
+    }
+    // Constants are only known after the body; their slots follow the locals (and the result
+    // region), so the stack base is fixed now with room for kMaxConstSlots constant slots.
+    locals_end_ = std::max(slot, static_cast<uint32_t>(SlotCount(sig.results)));
     const_base_ = locals_end_;
     stack_base_ = const_base_ + kMaxConstSlots;
-    max_height_ = 0;
+    max_slot_ = stack_base_;
     ctrl_.clear();
     stack_.clear();
-    ctrl_.push_back(Ctrl{LabelKind::kFunction, 0, 0, num_results_, false});
+    ctrl_.emplace_back(LabelKind::kFunction, 0, std::span<const ValType>{}, sig.results, false);
+    ctrl_.back().base = stack_base_;
   }
 
   void OnInstr(const Instr& in, const DecoderView& st) {
@@ -117,7 +125,7 @@ class Translator {
     uint32_t used_consts = static_cast<uint32_t>(consts_.size());
     out_.init.assign(const_base_ - num_params_ + used_consts, 0);
     for (uint32_t i = 0; i < used_consts; ++i) out_.init[const_base_ - num_params_ + i] = consts_[i];
-    uint64_t frame = uint64_t{stack_base_} + max_height_ + 1;
+    uint64_t frame = uint64_t{max_slot_} + 1;
     if (frame > kMaxFrameSlots) error_ = "function frame too large";
     out_.frame_slots = static_cast<uint32_t>(frame);
     out_.code = std::move(code_);
@@ -129,16 +137,22 @@ class Translator {
  private:
   // ---- the shadow operand stack ---------------------------------------------------------------
   struct Entry {
-    uint32_t loc;  // slot currently holding the value (canonical, a local or a constant)
+    uint32_t loc;    // slot currently holding the value (canonical, a local or a constant)
+    uint32_t canon;  // the value's own stack slot
+    bool wide;       // v128 (two slots)
   };
   struct Ctrl {
-    Ctrl(LabelKind k, uint32_t h, uint32_t p, uint32_t r, bool d)
-        : kind(k), height(h), params(p), results(r), dead(d) {}
+    Ctrl(LabelKind k, uint32_t h, std::span<const ValType> p, std::span<const ValType> r, bool d)
+        : kind(k), height(h), param_types(p), result_types(r),
+          params(static_cast<uint32_t>(p.size())), results(static_cast<uint32_t>(r.size())),
+          dead(d) {}
     LabelKind kind;
     uint32_t height;       // operand height at entry, below params
+    std::span<const ValType> param_types, result_types;
     uint32_t params;
     uint32_t results;
     bool dead;             // opened in unreachable code: nothing is emitted inside
+    uint32_t base = 0;     // canonical slot of the value at `height`
     size_t start = 0;      // loop: byte offset of the loop head
     std::vector<size_t> fixups;  // byte offsets of forward-branch operands to patch at end
     std::vector<size_t> instr_starts;  // instruction start for each fixup
@@ -147,19 +161,28 @@ class Translator {
   };
   static constexpr size_t kNone = static_cast<size_t>(-1);
 
-  uint32_t Canon(uint32_t height) const { return stack_base_ + height; }
   uint32_t Height() const { return static_cast<uint32_t>(stack_.size()); }
+  static uint32_t Width(bool wide) { return wide ? 2 : 1; }
+  // Canonical slot of the next value pushed.
+  uint32_t NextCanon() const {
+    return stack_.empty() ? stack_base_ : stack_.back().canon + Width(stack_.back().wide);
+  }
+  uint32_t Canon(uint32_t height) const {
+    return height < Height() ? stack_[height].canon : NextCanon();
+  }
 
-  void Push(uint32_t loc) {
-    stack_.push_back(Entry{loc});
-    max_height_ = std::max(max_height_, Height());
+  void Push(uint32_t loc, bool wide = false) {
+    uint32_t canon = NextCanon();
+    stack_.push_back(Entry{loc, canon, wide});
+    max_slot_ = std::max(max_slot_, canon + Width(wide));
   }
   // Push the result of an instruction about to be emitted; returns its (canonical) slot.
-  uint32_t PushResult() {
-    uint32_t slot = Canon(Height());
-    Push(slot);
+  uint32_t PushResult(bool wide = false) {
+    uint32_t slot = NextCanon();
+    Push(slot, wide);
     return slot;
   }
+  uint32_t PushResultOf(ValType t) { return PushResult(t == ValType::kV128); }
   uint32_t Pop() {
     uint32_t loc = stack_.back().loc;
     stack_.pop_back();
@@ -169,10 +192,9 @@ class Translator {
 
   void Materialize(uint32_t index) {
     Entry& e = stack_[index];
-    uint32_t c = Canon(index);
-    if (e.loc != c) {
-      Emit(Iop::kCopy, {c, e.loc});
-      e.loc = c;
+    if (e.loc != e.canon) {
+      Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {e.canon, e.loc});
+      e.loc = e.canon;
     }
   }
   void MaterializeTop(uint32_t n) {
@@ -257,6 +279,29 @@ class Translator {
     const_index_.emplace(word, slot);
     return slot;
   }
+  uint32_t ConstSlot128(uint64_t lo, uint64_t hi) {
+    auto it = const128_index_.find({lo, hi});
+    if (it != const128_index_.end()) return it->second;
+    if (consts_.size() + 2 > kMaxConstSlots) return kNoSlot;
+    uint32_t slot = const_base_ + static_cast<uint32_t>(consts_.size());
+    consts_.push_back(lo);
+    consts_.push_back(hi);
+    const128_index_.emplace(std::make_pair(lo, hi), slot);
+    return slot;
+  }
+  void PushConst128(const uint8_t* bytes) {
+    uint64_t w[2];
+    std::memcpy(w, bytes, 16);
+    uint32_t slot = ConstSlot128(w[0], w[1]);
+    if (slot != kNoSlot) {
+      Push(slot, true);
+      return;
+    }
+    uint32_t dst = PushResult(true);
+    EmitRaw(Iop::kConst, {Off(dst), static_cast<uint32_t>(w[0]), static_cast<uint32_t>(w[0] >> 32)});
+    EmitRaw(Iop::kConst,
+            {Off(dst + 1), static_cast<uint32_t>(w[1]), static_cast<uint32_t>(w[1] >> 32)});
+  }
   static constexpr uint32_t kNoSlot = static_cast<uint32_t>(-1);
 
   void PushConst(uint64_t word) {
@@ -270,31 +315,40 @@ class Translator {
     MarkResult();
   }
 
-  void Unsupported() {
-    if (error_.empty()) error_ = "v128 (SIMD) is not supported by the interpreter yet";
+  void Unsupported(const Instr& in) {
+    if (error_.empty()) {
+      error_ = "instruction not supported by the interpreter: " + std::string(OpcodeName(in.op));
+      error_offset_ = in.offset;
+    }
   }
 
   // ---- branches -------------------------------------------------------------------------------
   Ctrl& Label(uint32_t depth) { return ctrl_[ctrl_.size() - 1 - depth]; }
   uint32_t Arity(const Ctrl& c) const { return c.kind == LabelKind::kLoop ? c.params : c.results; }
 
-  // Whether a branch to `c` needs value moves from the current stack.
+  // Whether a branch to `c` needs value moves from the current stack. The label's values start
+  // at c.base; the branch values are the top Arity(c) entries.
   bool NeedsMoves(const Ctrl& c) const {
     uint32_t n = Arity(c);
     uint32_t h = Height();
-    for (uint32_t i = 0; i < n; ++i)
-      if (stack_[h - n + i].loc != Canon(c.height + i)) return true;
+    uint32_t dst = c.base;
+    for (uint32_t i = 0; i < n; ++i) {
+      const Entry& e = stack_[h - n + i];
+      if (e.loc != dst) return true;
+      dst += Width(e.wide);
+    }
     return false;
   }
   // Moves the top Arity(c) values to the label's slots (ascending order is safe: sources are
-  // canonical slots above the destinations, or locals/constants).
+  // canonical slots at or above the destinations, or locals/constants).
   void EmitMoves(const Ctrl& c) {
     uint32_t n = Arity(c);
     uint32_t h = Height();
+    uint32_t dst = c.base;
     for (uint32_t i = 0; i < n; ++i) {
-      uint32_t src = stack_[h - n + i].loc;
-      uint32_t dst = Canon(c.height + i);
-      if (src != dst) Emit(Iop::kCopy, {dst, src});
+      const Entry& e = stack_[h - n + i];
+      if (e.loc != dst) Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {dst, e.loc});
+      dst += Width(e.wide);
     }
   }
   // Emits an unconditional jump (moves done by the caller) to label depth.
@@ -317,14 +371,19 @@ class Translator {
     uint32_t n = num_results_;
     if (n == 0) {
       EmitRaw(Iop::kReturn0, {});
-    } else if (n == 1) {
+    } else if (n == 1 && !stack_.back().wide) {
       Emit(Iop::kReturn1, {Top()});
     } else {
       // Sources may be locals that are also destinations: materialize first (stack slots are
       // above the result region), then copy down.
       MaterializeTop(n);
       uint32_t h = Height();
-      for (uint32_t i = 0; i < n; ++i) Emit(Iop::kCopy, {i, Canon(h - n + i)});
+      uint32_t dst = 0;
+      for (uint32_t i = 0; i < n; ++i) {
+        const Entry& e = stack_[h - n + i];
+        Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {dst, e.canon});
+        dst += Width(e.wide);
+      }
       EmitRaw(Iop::kReturn, {});
     }
   }
@@ -336,7 +395,8 @@ class Translator {
       case Opcode::kBlock:
       case Opcode::kLoop:
       case Opcode::kIf:
-        ctrl_.push_back(Ctrl{LabelKind::kBlock, 0, 0, 0, true});
+        ctrl_.emplace_back(LabelKind::kBlock, 0, std::span<const ValType>{},
+                           std::span<const ValType>{}, true);
         return;
       case Opcode::kElse:
       case Opcode::kEnd:
@@ -353,15 +413,16 @@ class Translator {
     DecoderView::Label l = st.GetLabel(0);
     if (in.op == Opcode::kElse) {
       BindElse(c);
-      ResetStack(l.height, c.params);
+      ResetStack(l.height, c.param_types);
       return;
     }
     EndFrame(c, l);
   }
 
-  void ResetStack(uint32_t height, uint32_t extra) {
-    stack_.clear();
-    for (uint32_t i = 0; i < height + extra; ++i) Push(Canon(i));
+  // After a label: the values below `height` are untouched (and canonical), then `types`.
+  void ResetStack(uint32_t height, std::span<const ValType> types) {
+    stack_.resize(height, Entry{0, 0, false});
+    for (ValType t : types) PushResultOf(t);
     Barrier();
   }
 
@@ -381,7 +442,7 @@ class Translator {
     size_t here = Pos();
     for (size_t i = 0; i < c.fixups.size(); ++i) Patch(c.instr_starts[i], c.fixups[i], here);
     if (c.else_fixup != kNone) Patch(c.else_instr, c.else_fixup, here);
-    uint32_t results = c.results;
+    std::span<const ValType> results = c.result_types;
     ctrl_.pop_back();
     ResetStack(l.height, results);
   }
@@ -434,15 +495,11 @@ class Translator {
         if (in.op == Opcode::kIf) cond = Pop();
         MaterializeAll();
         uint32_t params = static_cast<uint32_t>(in.block.params.size());
-        uint32_t results = static_cast<uint32_t>(in.block.results.size());
-        for (ValType t : in.block.params)
-          if (t == ValType::kV128) Unsupported();
-        for (ValType t : in.block.results)
-          if (t == ValType::kV128) Unsupported();
         LabelKind kind = in.op == Opcode::kLoop ? LabelKind::kLoop
                          : in.op == Opcode::kIf ? LabelKind::kIf
                                                 : LabelKind::kBlock;
-        Ctrl c{kind, Height() - params, params, results, false};
+        Ctrl c(kind, Height() - params, in.block.params, in.block.results, false);
+        c.base = Canon(Height() - params);
         if (in.op == Opcode::kIf) {
           EmitCondBranch(cond, /*branch_if_true=*/false, c.else_instr, c.else_fixup);
         }
@@ -458,7 +515,7 @@ class Translator {
         c.fixups.push_back(start + 8);
         c.instr_starts.push_back(start);
         BindElse(c);
-        ResetStack(st.GetLabel(0).height, c.params);
+        ResetStack(st.GetLabel(0).height, c.param_types);
         return;
       }
       case Opcode::kEnd: {
@@ -548,16 +605,12 @@ class Translator {
       case Opcode::kCall:
       case Opcode::kCallIndirect: {
         const FuncType& ft = in.op == Opcode::kCall ? m_.FuncSig(in.index) : m_.types[in.index];
-        for (ValType t : ft.params)
-          if (t == ValType::kV128) Unsupported();
-        for (ValType t : ft.results)
-          if (t == ValType::kV128) Unsupported();
         uint32_t index_slot = 0;
         if (in.op == Opcode::kCallIndirect) index_slot = Pop();
         uint32_t p = static_cast<uint32_t>(ft.params.size());
         uint32_t r = static_cast<uint32_t>(ft.results.size());
         MaterializeTop(p);
-        uint32_t base = Canon(Height() - p);
+        uint32_t base = Canon(Height() - p);  // the callee's slot 0
         if (in.op == Opcode::kCall) {
           EmitRaw(Iop::kCall, {in.index, Off(base)});
         } else {
@@ -565,7 +618,7 @@ class Translator {
                   {(*type_ids_)[in.index], in.index2, Off(index_slot), Off(base)});
         }
         for (uint32_t i = 0; i < p; ++i) Pop();
-        for (uint32_t i = 0; i < r; ++i) PushResult();
+        for (uint32_t i = 0; i < r; ++i) PushResultOf(ft.results[i]);
         // The callee's frame may extend past our stack: reserve nothing extra here (the callee
         // checks its own frame against the stack end).
         return;
@@ -575,27 +628,28 @@ class Translator {
         return;
       case Opcode::kSelect:
       case Opcode::kSelectT: {
-        if (st.TypeAt(1) == StackType::kV128) Unsupported();
+        bool wide = st.TypeAt(1) == StackType::kV128 || st.TypeAt(2) == StackType::kV128;
         uint32_t cond = Pop();
         uint32_t b = Pop();
         uint32_t a = Pop();
-        uint32_t dst = PushResult();
-        Emit(Iop::kSelect, {dst, cond, a, b});
+        uint32_t dst = PushResult(wide);
+        Emit(wide ? Iop::kSelect128 : Iop::kSelect, {dst, cond, a, b});
         MarkResult();
         return;
       }
       case Opcode::kLocalGet:
-        Push(in.index);  // v128 locals were rejected in OnStart
+        Push(local_slot_[in.index], local_wide_[in.index]);
         return;
       case Opcode::kLocalSet:
       case Opcode::kLocalTee: {
-        uint32_t x = in.index;
+        uint32_t x = local_slot_[in.index];
+        bool wide = local_wide_[in.index];
         bool tee = in.op == Opcode::kLocalTee;
         if (TopJustProduced() && !HasReadersBelowTop(x)) {
           // Retarget the producer's dst to the local.
           *OperandPtr(last_start_, 0) = Off(x);
           Pop();
-          if (tee) Push(x);
+          if (tee) Push(x, wide);
           Barrier();
           return;
         }
@@ -607,20 +661,22 @@ class Translator {
         // Entries below the top that read x must keep the old value.
         Pop();
         MaterializeReaders(x);
-        Emit(Iop::kCopy, {x, src});
-        if (tee) Push(x);
+        Emit(wide ? Iop::kCopy128 : Iop::kCopy, {x, src});
+        if (tee) Push(x, wide);
         Barrier();
         return;
       }
       case Opcode::kGlobalGet: {
-        uint32_t dst = PushResult();
-        EmitRaw(Iop::kGlobalGet, {Off(dst), in.index});
+        bool wide = m_.GetGlobalType(in.index).type == ValType::kV128;
+        uint32_t dst = PushResult(wide);
+        EmitRaw(wide ? Iop::kGlobalGet128 : Iop::kGlobalGet, {Off(dst), in.index});
         MarkResult();
         return;
       }
       case Opcode::kGlobalSet: {
+        bool wide = m_.GetGlobalType(in.index).type == ValType::kV128;
         uint32_t v = Pop();
-        EmitRaw(Iop::kGlobalSet, {in.index, Off(v)});
+        EmitRaw(wide ? Iop::kGlobalSet128 : Iop::kGlobalSet, {in.index, Off(v)});
         return;
       }
       case Opcode::kTableGet: {
@@ -736,11 +792,49 @@ class Translator {
       case Opcode::kF32ReinterpretI32:
       case Opcode::kF64ReinterpretI64:
         return;  // same bits, same slot
+      case Opcode::kV128Const:
+        PushConst128(in.bytes);
+        return;
       default:
-        // Everything else of 2.0 outside SIMD is handled above.
-        Unsupported();
+        if (static_cast<size_t>(in.op) >= kFirstSimdOpcode) {
+          EmitSimd(in);
+          return;
+        }
+        Unsupported(in);  // every other instruction of 2.0 is handled above
         return;
     }
+  }
+
+  // A SIMD operation: operands per SimdOperandCount (interp/code.h).
+  void EmitSimd(const Instr& in) {
+    const OpcodeInfo& info = GetOpcodeInfo(in.op);
+    Handler h = kSimdHandlers[static_cast<size_t>(in.op) - kFirstSimdOpcode];
+    uint32_t np = static_cast<uint32_t>(info.params.size());
+    bool has_result = !info.results.empty();
+    uint32_t ops[32];
+    uint32_t n = 0;
+    uint32_t args[4];
+    for (uint32_t i = 0; i < np; ++i) args[np - 1 - i] = Pop();
+    uint32_t dst = 0;
+    if (has_result) {
+      dst = PushResultOf(info.results[0]);
+      ops[n++] = Off(dst);
+    }
+    for (uint32_t i = 0; i < np; ++i) ops[n++] = Off(args[i]);
+    if (info.imm == Imm::MemArg || info.imm == Imm::MemArgLane) ops[n++] = static_cast<uint32_t>(in.value);
+    if (info.imm == Imm::Lane || info.imm == Imm::MemArgLane) ops[n++] = in.index;
+    if (info.imm == Imm::Shuffle) {
+      std::memcpy(ops + n, in.bytes, 16);
+      n += 4;
+    }
+    size_t start = Pos();
+    code_.push_back(reinterpret_cast<uint64_t>(h));
+    code_.resize(code_.size() + (n + 1) / 2, 0);
+    std::memcpy(code_.data() + start / 8 + 1, ops, n * 4);
+    last_op_ = Iop::kCount;
+    last_start_ = start;
+    last_dst_height_ = kNone;
+    if (has_result) MarkResult();
   }
 
   bool HasReadersBelowTop(uint32_t slot) const {
@@ -797,8 +891,13 @@ class Translator {
   std::vector<Ctrl> ctrl_;
   std::vector<uint64_t> consts_;
   std::unordered_map<uint64_t, uint32_t> const_index_;
-  uint32_t num_params_ = 0, num_results_ = 0, num_locals_ = 0;
-  uint32_t locals_end_ = 0, const_base_ = 0, stack_base_ = 0, max_height_ = 0;
+  std::map<std::pair<uint64_t, uint64_t>, uint32_t> const128_index_;
+  const FuncType* sig_ = nullptr;
+  std::vector<uint32_t> local_slot_;  // slot of each local (params first)
+  std::vector<bool> local_wide_;
+  uint32_t num_params_ = 0;  // parameter slots
+  uint32_t num_results_ = 0;
+  uint32_t locals_end_ = 0, const_base_ = 0, stack_base_ = 0, max_slot_ = 0;
   Iop last_op_ = Iop::kCount;
   size_t last_start_ = 0;
   size_t last_dst_height_ = kNone;
@@ -819,7 +918,9 @@ Status TranslateModule(const ModuleDesc& m, const std::vector<uint32_t>& type_id
     interp::Translator t(m, out[i]);
     t.type_ids_ = &type_ids;
     NW_TRY(DecodeFunctionBody(ctx, i, t, scratch));
-    if (!t.error().empty()) return MakeError(m.functions[i].code_offset, t.error());
+    if (!t.error().empty())
+      return MakeError(t.error_offset() != kNoOffset ? t.error_offset() : m.functions[i].code_offset,
+                       t.error());
     out[i].func_index = m.num_imported_funcs + i;
   }
   return Ok();

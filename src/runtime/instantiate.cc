@@ -3,6 +3,7 @@
 // functions, tables, memories and globals, evaluate constant expressions, then run the active
 // element and data segments in order and the start function. A trap there leaves what was
 // already written in place, as 2.0 says.
+#include <cstring>
 #include <string>
 
 #include "base/reader.h"
@@ -74,20 +75,23 @@ bool ImportMatches(const Import& im, const Module::Impl& m, const Extern& item) 
 }
 
 // Evaluates a validated constant expression of `inst` (whose funcs and the globals it may
-// read are already set) to a slot word.
-Result<uint64_t> EvalConstExpr(const ConstExpr& expr, const InstanceObj& inst) {
+// read are already set) to a slot word; a v128 value's high 8 bytes go to *hi.
+Result<uint64_t> EvalConstExpr(const ConstExpr& expr, const InstanceObj& inst,
+                               uint64_t* hi = nullptr) {
   Reader r(expr.bytes, expr.offset);
   RawImm imm;
   uint64_t stack[4];
+  uint64_t stack_hi[4];
   size_t height = 0;
   for (;;) {
     size_t at = r.offset();
     NW_TRY_ASSIGN(Opcode op, ReadOpcode(r));
     NW_TRY(ReadImmediates(r, op, imm));
-    uint64_t v = 0;
+    uint64_t v = 0, v_hi = 0;
     switch (op) {
       case Opcode::kEnd:
         if (height != 1) return MakeError(at, "type mismatch");
+        if (hi != nullptr) *hi = stack_hi[0];
         return stack[0];
       case Opcode::kI32Const: v = static_cast<uint32_t>(imm.value); break;
       case Opcode::kF32Const: v = static_cast<uint32_t>(imm.value); break;
@@ -101,10 +105,16 @@ Result<uint64_t> EvalConstExpr(const ConstExpr& expr, const InstanceObj& inst) {
       case Opcode::kGlobalGet:
         if (imm.index >= inst.globals.size()) return MakeError(at, "unknown global");
         v = inst.globals[imm.index]->value_;
+        v_hi = inst.globals[imm.index]->v128_hi_;
+        break;
+      case Opcode::kV128Const:
+        std::memcpy(&v, imm.bytes, 8);
+        std::memcpy(&v_hi, imm.bytes + 8, 8);
         break;
       default: return MakeError(at, "constant expression required");
     }
     if (height == std::size(stack)) return MakeError(at, "type mismatch");
+    stack_hi[height] = v_hi;
     stack[height++] = v;
   }
 }
@@ -139,11 +149,10 @@ std::expected<void, InstantiationError> AllocateDefinitions(Store& store, Instan
     inst.memories.push_back(obj);
   }
   for (const GlobalDecl& g : d.globals) {
-    if (g.type.type == ValType::kV128)
-      return LinkError("cannot instantiate: v128 globals are not supported yet");
-    auto v = EvalConstExpr(g.init, inst);
+    uint64_t hi = 0;
+    auto v = EvalConstExpr(g.init, inst, &hi);
     if (!v) return ResourceError(v.error());
-    inst.globals.push_back(NewGlobalObj(store, g.type, *v));
+    inst.globals.push_back(NewGlobalObj(store, g.type, *v, hi));
   }
   if (!inst.memories.empty()) inst.mem0 = inst.memories[0];
   return {};

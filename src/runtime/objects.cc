@@ -85,27 +85,25 @@ TrapResult<std::vector<Val>> Func::Call(Store& store, std::span<const Val> args)
     return std::unexpected(MakeHostTrap("wrong number of arguments: expected " +
                                         std::to_string(type.params.size()) + ", got " +
                                         std::to_string(args.size())));
-  std::vector<uint64_t> words(args.size());
+  std::vector<uint64_t> words(SlotCount(type.params));
+  size_t slot = 0;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type != type.params[i]) [[unlikely]]
       return std::unexpected(MakeHostTrap(
           "argument " + std::to_string(i) + " has type " + std::string(ValTypeName(args[i].type)) +
           ", expected " + std::string(ValTypeName(type.params[i]))));
-    if (args[i].type == ValType::kV128) [[unlikely]]
-      return std::unexpected(MakeHostTrap("v128 arguments are not supported yet"));
-    words[i] = ValToWord(args[i]);
+    slot += ValToSlots(args[i], words.data() + slot);
   }
-  for (ValType t : type.results) {
-    if (t == ValType::kV128) [[unlikely]]
-      return std::unexpected(MakeHostTrap("v128 results are not supported yet"));
-  }
-  std::vector<uint64_t> result_words(type.results.size());
+  std::vector<uint64_t> result_words(SlotCount(type.results));
   auto r = InvokeWords(store, self, words, result_words);
   if (!r) return std::unexpected(std::move(r.error()));
   std::vector<Val> results;
-  results.reserve(result_words.size());
-  for (size_t i = 0; i < result_words.size(); ++i)
-    results.push_back(WordToVal(type.results[i], result_words[i]));
+  results.reserve(type.results.size());
+  slot = 0;
+  for (ValType t : type.results) {
+    results.push_back(SlotsToVal(t, result_words.data() + slot));
+    slot += SlotWidth(t);
+  }
   return results;
 }
 
@@ -258,11 +256,11 @@ bool InitTableRange(TableObj& table, std::span<const uint64_t> src, uint32_t d, 
 
 // ---- globals --------------------------------------------------------------------------------
 
-GlobalObj* NewGlobalObj(Store& store, const GlobalType& type, uint64_t value) {
-  if (type.type == ValType::kV128) return nullptr;  // a slot word cannot hold it (yet)
+GlobalObj* NewGlobalObj(Store& store, const GlobalType& type, uint64_t value, uint64_t hi) {
   auto g = std::make_unique<GlobalObj>();
   g->type_ = type;
   g->value_ = value;
+  g->v128_hi_ = type.type == ValType::kV128 ? hi : 0;
   auto& v = store.impl().globals;
   v.push_back(std::move(g));
   return v.back().get();
@@ -270,20 +268,26 @@ GlobalObj* NewGlobalObj(Store& store, const GlobalType& type, uint64_t value) {
 
 Global* Global::Create(Store& store, GlobalType type, Val init) {
   if (init.type != type.type) return nullptr;
-  return NewGlobalObj(store, type, ValToWord(init));
+  uint64_t w[2] = {0, 0};
+  ValToSlots(init, w);
+  return NewGlobalObj(store, type, w[0], w[1]);
 }
 
 GlobalType Global::type() const { return static_cast<const GlobalObj*>(this)->type_; }
 
 Val Global::Get() const {
   const auto* g = static_cast<const GlobalObj*>(this);
-  return WordToVal(g->type_.type, g->value_);
+  const uint64_t w[2] = {g->value_, g->v128_hi_};
+  return SlotsToVal(g->type_.type, w);
 }
 
 bool Global::Set(Val v) {
   auto* g = static_cast<GlobalObj*>(this);
   if (!g->type_.mut || v.type != g->type_.type) return false;
-  g->value_ = ValToWord(v);
+  uint64_t w[2] = {0, 0};
+  ValToSlots(v, w);
+  g->value_ = w[0];
+  g->v128_hi_ = w[1];
   return true;
 }
 

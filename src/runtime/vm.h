@@ -6,10 +6,11 @@
 // Value representation in 8-byte slots (frames, globals, table elements):
 //   i32/f32: the low 4 bytes (the upper 4 are unspecified), i64/f64: all 8 bytes,
 //   funcref: the FuncObj* (0 = null), externref: the host word (0 = null).
-// v128 (later) takes two adjacent slots.
+// v128 takes two adjacent slots (low 8 bytes first).
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -88,7 +89,8 @@ class TableObj final : public Table {
 class GlobalObj final : public Global {
  public:
   GlobalType type_;
-  uint64_t value_ = 0;
+  uint64_t value_ = 0;     // the value (slot representation); v128: its low 8 bytes
+  uint64_t v128_hi_ = 0;   // v128: the high 8 bytes
 };
 
 struct InstanceObj final : public Instance {
@@ -166,13 +168,38 @@ inline Val WordToVal(ValType t, uint64_t w) {
   }
 }
 
+// Values in slots: v128 takes two consecutive slots (low bytes first), every other type one.
+inline uint32_t SlotWidth(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+inline size_t SlotCount(std::span<const ValType> types) {
+  size_t n = 0;
+  for (ValType t : types) n += SlotWidth(t);
+  return n;
+}
+// Writes v into out[0] (and out[1] for v128); returns the number of slots written.
+inline uint32_t ValToSlots(const Val& v, uint64_t* out) {
+  if (v.type == ValType::kV128) {
+    std::memcpy(out, v.v128.bytes, 16);
+    return 2;
+  }
+  out[0] = ValToWord(v);
+  return 1;
+}
+inline Val SlotsToVal(ValType t, const uint64_t* in) {
+  if (t == ValType::kV128) {
+    Val v = Val::Make(ValType::kV128, 0);
+    std::memcpy(v.v128.bytes, in, 16);
+    return v;
+  }
+  return WordToVal(t, in[0]);
+}
+
 FuncObj* NewFuncObj(Store& store);
 InstanceObj* NewInstanceObj(Store& store);
 // Store-owned objects of a given type; nullptr when the type cannot be represented (v128
 // globals, a table or memory larger than the limits below, address space exhausted).
 MemoryObj* NewMemoryObj(Store& store, const MemoryType& type);
 TableObj* NewTableObj(Store& store, const TableType& type, uint64_t init);
-GlobalObj* NewGlobalObj(Store& store, const GlobalType& type, uint64_t value);
+GlobalObj* NewGlobalObj(Store& store, const GlobalType& type, uint64_t value, uint64_t hi = 0);
 
 // Most elements a table may hold, whatever its type allows: a guest cannot make the host
 // allocate more than this (table.grow returns -1 beyond it).

@@ -1,6 +1,7 @@
 // WAT instructions -> binary code. Plain and folded forms, structured control with labels,
 // and one generic immediate encoder driven by the opcode table's Imm kind (no per-opcode
 // cases except where the text syntax itself differs: select's optional types).
+#include <cstring>
 #include <string>
 
 #include "text/wat_parser.h"
@@ -216,6 +217,45 @@ Status WatParser::ParseMemArg(Writer& w, std::string_view op_name) {
   return Ok();
 }
 
+// v128.const's immediate: a shape keyword and its lanes (integers in signed or unsigned range,
+// floats in every literal form incl. nan:0x... and inf), stored little-endian lane by lane.
+Status WatParser::ParseV128Literal(uint8_t out[16]) {
+  const Token& st = Peek();
+  if (st.kind != TokenKind::kKeyword) return Unexpected(st);
+  std::string_view shape = Text(st);
+  unsigned lanes, bits;
+  bool is_float = false;
+  if (shape == "i8x16") lanes = 16, bits = 8;
+  else if (shape == "i16x8") lanes = 8, bits = 16;
+  else if (shape == "i32x4") lanes = 4, bits = 32;
+  else if (shape == "i64x2") lanes = 2, bits = 64;
+  else if (shape == "f32x4") lanes = 4, bits = 32, is_float = true;
+  else if (shape == "f64x2") lanes = 2, bits = 64, is_float = true;
+  else return Fail(st, "unexpected token " + std::string(shape) + ", expected a v128 shape");
+  ++pos_;
+  for (unsigned i = 0; i < lanes; ++i) {
+    const Token& t = Peek();
+    if (t.kind != TokenKind::kNumber && t.kind != TokenKind::kKeyword) return Unexpected(t);
+    uint64_t v;
+    if (is_float && bits == 32) {
+      auto r = ParseF32(Text(t));
+      if (!r) return Fail(t, r.error().message);
+      v = *r;
+    } else if (is_float) {
+      auto r = ParseF64(Text(t));
+      if (!r) return Fail(t, r.error().message);
+      v = *r;
+    } else {
+      auto r = ParseInt(Text(t), bits);
+      if (!r) return Fail(t, r.error().message);
+      v = *r;
+    }
+    ++pos_;
+    std::memcpy(out + i * (bits / 8), &v, bits / 8);  // little-endian host
+  }
+  return Ok();
+}
+
 Status WatParser::ParseOpAndImmediates(Writer& w, FuncCtx& c, const Token& kwt) {
   std::string_view kw = Text(kwt);
   auto op = OpcodeFromText(kw);
@@ -396,11 +436,36 @@ Status WatParser::ParseOpAndImmediates(Writer& w, FuncCtx& c, const Token& kwt) 
       w.ULeb(src);
       return Ok();
     }
-    case Imm::V128:
-    case Imm::Lane:
-    case Imm::MemArgLane:
-    case Imm::Shuffle:
-      return Fail(kwt, "unsupported instruction " + std::string(kw));
+    case Imm::V128: {
+      uint8_t bytes[16];
+      NW_TRY(ParseV128Literal(bytes));
+      EmitOp(w, info);
+      for (uint8_t b : bytes) w.U8(b);
+      return Ok();
+    }
+    case Imm::Lane: {
+      NW_TRY_ASSIGN(uint64_t lane, number([](std::string_view s) { return ParseUnsigned(s, 8); }));
+      EmitOp(w, info);
+      w.U8(static_cast<uint8_t>(lane));
+      return Ok();
+    }
+    case Imm::MemArgLane: {
+      EmitOp(w, info);
+      NW_TRY(ParseMemArg(w, kw));
+      NW_TRY_ASSIGN(uint64_t lane, number([](std::string_view s) { return ParseUnsigned(s, 8); }));
+      w.U8(static_cast<uint8_t>(lane));
+      return Ok();
+    }
+    case Imm::Shuffle: {
+      uint8_t lanes[16];
+      for (uint8_t& l : lanes) {
+        NW_TRY_ASSIGN(uint64_t v, number([](std::string_view s) { return ParseUnsigned(s, 8); }));
+        l = static_cast<uint8_t>(v);
+      }
+      EmitOp(w, info);
+      for (uint8_t b : lanes) w.U8(b);
+      return Ok();
+    }
   }
   return Fail(kwt, "unknown operator " + std::string(kw));
 }

@@ -134,6 +134,7 @@ class WatParser {
   Status ParseOpAndImmediates(Writer& w, FuncCtx& c, const Token& kw_tok);
   Status ParseBlockType(Writer& w);
   Status ParseEndLabel(const FuncCtx& c);
+  Status ParseV128Literal(uint8_t out[16]);
   Status ParseMemArg(Writer& w, std::string_view op_name);
 
   const TokenBuffer& tb_;

@@ -72,6 +72,29 @@ inline constexpr std::array<uint8_t, static_cast<size_t>(Opcode::kCount)> kNatur
 #undef NW_OPCODE
 };
 
+// Number of lanes a lane immediate may address, from the mnemonic (0: no lane immediate):
+// "i8x16.extract_lane_s" -> 16 (the shape), "v128.load16_lane" -> 8 (128 / access bits).
+constexpr uint8_t LaneCount(std::string_view text) {
+  if (text.find("_lane") == std::string_view::npos) return 0;
+  if (text.starts_with("v128.")) {
+    size_t i = text.find_first_of("0123456789", 5);  // after "v128."
+    uint32_t bits = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') bits = bits * 10 + (text[i++] - '0');
+    return bits == 0 ? 0 : static_cast<uint8_t>(128 / bits);
+  }
+  size_t x = text.find('x');
+  uint32_t lanes = 0;
+  for (size_t i = x + 1; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
+    lanes = lanes * 10 + (text[i] - '0');
+  return static_cast<uint8_t>(lanes);
+}
+
+inline constexpr std::array<uint8_t, static_cast<size_t>(Opcode::kCount)> kLaneCount = {
+#define NW_OPCODE(Name, prefix, code, text, Imm, Sig) LaneCount(text),
+#include "format/opcodes.def"
+#undef NW_OPCODE
+};
+
 // Storage for one-value block types, so BlockSig spans always point at static memory.
 inline constexpr ValType kSingleTypes[] = {ValType::kI32,      ValType::kI64,  ValType::kF32,
                                            ValType::kF64,      ValType::kV128, ValType::kFuncRef,
@@ -552,8 +575,15 @@ class BodyDecoder final : public DecoderView {
         NW_TRY(CheckMemory(at));
         if (imm_.align > body_decoder_detail::kNaturalAlign[static_cast<size_t>(op)]) [[unlikely]]
           return MakeError(at, "alignment must not be larger than natural");
+        if (info.imm == Imm::MemArgLane &&
+            imm_.index >= body_decoder_detail::kLaneCount[static_cast<size_t>(op)]) [[unlikely]]
+          return MakeError(at, "invalid lane index");
         break;
       }
+      case Imm::Lane:
+        if (imm_.index >= body_decoder_detail::kLaneCount[static_cast<size_t>(op)]) [[unlikely]]
+          return MakeError(at, "invalid lane index");
+        break;
       case Imm::Mem:
       case Imm::MemCopy:
         NW_TRY(CheckMemory(at));
@@ -587,6 +617,10 @@ class BodyDecoder final : public DecoderView {
       }
       case Imm::V128:
       case Imm::Shuffle:
+        if (info.imm == Imm::Shuffle)
+          for (uint8_t lane : imm_.bytes)
+            if (lane >= 32) [[unlikely]]
+              return MakeError(at, "invalid lane index");
         std::copy(std::begin(imm_.bytes), std::end(imm_.bytes), in_.bytes);
         break;
       default:
