@@ -1,0 +1,274 @@
+// The adversarial suite: tests/adversarial/rawops.wasm calls the raw WASI imports with
+// escaping paths, planted symlinks, read-only and cross-grant writes, bad and renumbered
+// descriptors, NUL bytes, oversized paths and guest lengths meant to make the host allocate
+// gigabytes; and a host thread swaps directories for symlinks to outside while the guest
+// resolves paths in a loop. Pass = every call fails with the expected WASI errno, the sentinel
+// tree outside every grant (and the read-only grant) is byte-for-byte unchanged, no host fd
+// leaks, and the runtime keeps working. Runs under both resolvers (and under the asan preset).
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "guest_runner.h"
+
+namespace {
+
+using namespace nwtest;
+
+constexpr int kNotCapable = 76, kLoop = 32, kBadf = 8, kInval = 28, kNameTooLong = 37,
+              kFault = 21, kNotDir = 54;
+constexpr int kAnyError = -1;
+
+struct Case {
+  std::string op;
+  int expect;  // 0 = success, kAnyError = must fail, else the exact WASI errno
+};
+
+class Adversarial : public testing::TestWithParam<nw::WasiResolver> {
+ protected:
+  void SetUp() override {
+    NW_REQUIRE_GUESTS();
+    std::string r = root_.path();
+    for (const char* d : {"sandbox", "sandbox/sub", "sandbox/a", "sandbox/a/b", "sandbox/a/b/c",
+                          "ro", "ro/rodir", "outside", "outside/dir", "outside/c", "outside/b",
+                          "outside/b/c"})
+      ASSERT_EQ(mkdir((root_ / d).c_str(), 0755), 0) << d;
+    WriteFile(root_ / "sandbox/file", "inside\n");
+    WriteFile(root_ / "sandbox/sub/inner.txt", "inner\n");
+    WriteFile(root_ / "ro/secret.txt", "read only\n");
+    WriteFile(root_ / "outside/sentinel.txt", "sentinel\n");
+    WriteFile(root_ / "outside/dir/x", "x\n");
+    auto link = [&](const std::string& target, const std::string& at) {
+      ASSERT_EQ(symlink(target.c_str(), (root_ / ("sandbox/" + at)).c_str()), 0) << at;
+    };
+    link(r + "/outside", "abs");
+    link("/etc", "etc");
+    link("../..", "up");
+    link("../outside", "upout");
+    link("../outside/newfile", "dangling");
+    link("loop2", "loop1");
+    link("loop1", "loop2");
+    for (int i = 0; i < 45; ++i)
+      link(i == 44 ? std::string("file") : "chain" + std::to_string(i + 1), "chain" + std::to_string(i));
+    for (int i = 0; i < 10; ++i)
+      link(i == 9 ? std::string("file") : "short" + std::to_string(i + 1), "short" + std::to_string(i));
+    before_outside_ = Snapshot(root_ / "outside");
+    before_ro_ = Snapshot(root_ / "ro");
+  }
+
+  nw::WasiConfig Config(std::vector<std::string> ops) {
+    nw::WasiConfig c;
+    c.args = {"rawops"};
+    c.args.insert(c.args.end(), ops.begin(), ops.end());
+    c.resolver = GetParam();
+    c.dirs.push_back({root_ / "sandbox", "sandbox", false});  // fd 3
+    c.dirs.push_back({root_ / "ro", "ro", true});             // fd 4
+    return c;
+  }
+
+  void ExpectSentinelsUnchanged() {
+    EXPECT_EQ(Snapshot(root_ / "outside"), before_outside_) << "the tree outside every grant changed";
+    EXPECT_EQ(Snapshot(root_ / "ro"), before_ro_) << "the read-only grant changed";
+  }
+
+  void RunCases(const std::vector<Case>& cases) {
+    std::vector<std::string> ops;
+    for (const auto& c : cases) ops.push_back(c.op);
+    int fds_before = CountHostFds();
+    GuestRun r = RunGuest("rawops", Config(ops));
+    EXPECT_EQ(CountHostFds(), fds_before) << "host descriptors leaked";
+    ASSERT_TRUE(r.ok) << r.load_error;
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    std::istringstream lines(r.out);
+    std::map<int, std::string> results;
+    for (std::string line; std::getline(lines, line);) {
+      size_t eq = line.find(" = ");
+      if (eq == std::string::npos) continue;
+      results[std::stoi(line)] = line.substr(eq + 3);
+    }
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const Case& c = cases[i];
+      auto it = results.find(static_cast<int>(i + 1));
+      ASSERT_NE(it, results.end()) << "no result for " << c.op << "\n" << r.out;
+      if (c.expect == 0) EXPECT_EQ(it->second, "ok") << c.op;
+      else if (c.expect == kAnyError) EXPECT_NE(it->second, "ok") << c.op;
+      else EXPECT_EQ(it->second, std::to_string(c.expect)) << c.op;
+    }
+    EXPECT_NE(r.out.find("done\n"), std::string::npos);
+    ExpectSentinelsUnchanged();
+  }
+
+  TempDir root_;
+  std::map<std::string, std::string> before_outside_, before_ro_;
+};
+
+TEST_P(Adversarial, DotDotAndAbsolutePaths) {
+  RunCases({
+      {"open|3|../../x|c|0|w", kNotCapable},                 // ZipSlip with create
+      {"open|3|../outside/sentinel.txt|t|0|w", kNotCapable},
+      {"open|3|sub/../../outside/evil|c|0|w", kNotCapable},  // out and back in
+      {"open|3|sub/../../sandbox/file|-|0|r", kNotCapable},
+      {"open|3|..|d|0|r", kNotCapable},
+      {"open|3|sub/./../..|d|0|r", kNotCapable},
+      {"open|3|sub/../file|-|0|r", 0},                        // stays inside: fine
+      {"keep|3|sub", 0},                                      // fd 5
+      {"open|5|..|d|0|r", kNotCapable},                       // `..` from a child handle
+      {"open|5|../file|-|0|r", kNotCapable},
+      {"open|5|inner.txt|-|0|r", 0},
+      {"open|3|/etc/passwd|-|0|r", kNotCapable},
+      {"open|3|/|d|0|r", kNotCapable},
+      {"mkdir|3|/tmp/nanowasm-escape", kNotCapable},
+      {"unlink|3|../outside/sentinel.txt", kNotCapable},
+      {"rename|3|file|3|../outside/moved", kNotCapable},
+      {"link|3|file|3|../outside/hl|0", kNotCapable},
+      {"symlink|file|3|../outside/newlink", kNotCapable},
+      {"stat|3|../outside/sentinel.txt|0", kNotCapable},
+      {"utimes|3|../outside/sentinel.txt|0", kNotCapable},
+  });
+}
+
+TEST_P(Adversarial, PlantedSymlinks) {
+  RunCases({
+      {"open|3|abs/sentinel.txt|-|1|r", kNotCapable},   // absolute link to the sentinel
+      {"open|3|abs/sentinel.txt|t|1|w", kNotCapable},
+      {"open|3|abs|d|1|r", kNotCapable},
+      {"open|3|etc/passwd|-|1|r", kNotCapable},         // abs -> /etc
+      {"open|3|up/outside/sentinel.txt|-|1|r", kNotCapable},  // up -> ../..
+      {"open|3|upout/sentinel.txt|-|0|r", kNotCapable},
+      {"open|3|dangling|c|1|w", kNotCapable},           // dangling link to outside, create
+      {"open|3|dangling|c|0|w", kLoop},                 // not followed: O_NOFOLLOW
+      {"open|3|loop1|-|1|r", kLoop},
+      {"open|3|chain0|-|1|r", kLoop},                   // 45 links > 40
+      {"open|3|short0|-|1|r", 0},                       // 10 links: fine
+      {"stat|3|abs|1", kNotCapable},
+      {"stat|3|abs|0", 0},                              // the link itself is inside
+      {"readlink|3|abs", 0},
+      {"stat|3|up|1", kNotCapable},
+      {"mkdir|3|abs/newdir", kNotCapable},
+      {"mkdir|3|up/outside/newdir", kNotCapable},
+      {"unlink|3|up/outside/sentinel.txt", kNotCapable},
+      {"rmdir|3|upout/dir", kNotCapable},
+      {"rename|3|file|3|up/outside/moved", kNotCapable},
+      {"rename|3|abs/sentinel.txt|3|stolen", kNotCapable},
+      {"link|3|abs/sentinel.txt|3|hl|0", kNotCapable},
+      {"link|3|file|3|upout/hl|0", kNotCapable},
+      {"link|3|dangling|3|hl2|1", kNotCapable},
+      {"symlink|/etc|3|newabs", kNotCapable},           // absolute targets are not created
+      {"symlink|../../x|3|newrel", 0},                  // relative ones are, but never escape:
+      {"open|3|newrel|c|1|w", kNotCapable},
+      {"utimes|3|abs|1", kNotCapable},
+      {"utimes|3|upout/sentinel.txt|0", kNotCapable},
+      // trailing-slash and "/." variants
+      {"open|3|abs/|d|0|r", kNotCapable},
+      {"open|3|abs/.|d|0|r", kNotCapable},
+      {"open|3|up/.|d|0|r", kNotCapable},
+      {"open|3|upout/|-|0|r", kNotCapable},
+      {"mkdir|3|up/.", kNotCapable},
+      {"unlink|3|up/", kNotCapable},
+      {"open|3|file/|-|0|r", kNotDir},
+      {"open|3|sub/.|d|0|r", 0},
+      {"open|3|sub/|d|0|r", 0},
+      {"open|3|.|d|0|r", 0},
+  });
+}
+
+TEST_P(Adversarial, ReadOnlyAndCrossGrant) {
+  RunCases({
+      {"open|4|secret.txt|t|0|w", kNotCapable},
+      {"open|4|secret.txt|t|0|r", kNotCapable},  // truncate without asking for write
+      {"open|4|new.txt|c|0|w", kNotCapable},
+      {"open|4|new.txt|c|0|r", kNotCapable},
+      {"open|4|secret.txt|-|0|w", kNotCapable},
+      {"open|4|secret.txt|-|0|r", 0},
+      {"mkdir|4|d", kNotCapable},
+      {"unlink|4|secret.txt", kNotCapable},
+      {"rmdir|4|rodir", kNotCapable},
+      {"rename|3|file|4|moved", kNotCapable},       // rename into the read-only grant
+      {"rename|4|secret.txt|3|stolen", kNotCapable},
+      {"rename|4|secret.txt|4|renamed", kNotCapable},
+      {"link|4|secret.txt|3|hl|0", kNotCapable},    // a writable hard link to a read-only file
+      {"link|3|file|4|hl|0", kNotCapable},
+      {"symlink|secret.txt|4|l", kNotCapable},
+      {"utimes|4|secret.txt|0", kNotCapable},
+      {"utimes|4|rodir|0", kNotCapable},
+      {"fdtrunc|4|secret.txt", kNotCapable},
+      {"fdtimes|4|secret.txt", kNotCapable},
+      {"grow|4", kNotCapable},                      // rights only shrink
+      {"open|4|..|d|0|r", kNotCapable},
+      {"open|4|../sandbox/file|-|0|w", kNotCapable},
+      {"open|3|../ro/secret.txt|t|0|w", kNotCapable},
+  });
+}
+
+TEST_P(Adversarial, DescriptorsAndLengths) {
+  RunCases({
+      {"renumber|3|99", kBadf},
+      {"renumber|99|3", kBadf},
+      {"close|99", kBadf},
+      {"close|4294967295", kBadf},
+      {"open|99|file|-|0|r", kBadf},
+      {"open|1|file|-|0|r", kNotCapable},  // stdout is not a directory capability
+      {"nul|3", kInval},
+      {"long|3|65536", kNameTooLong},
+      {"hugepath|3", kNameTooLong},
+      {"hugeiov", kInval},
+      {"hugeiovlen", kFault},
+      {"hugereaddir|3", kFault},
+      {"hugepoll", kInval},
+      {"hugeargs", kFault},
+      {"hugerandom", kFault},
+      {"hugereadlink|3|abs", kFault},
+      {"close|4", 0},                      // closing a preopen drops the capability
+      {"open|4|secret.txt|-|0|r", kBadf},
+      {"keep|3|sub", 0},                   // lowest free fd: 4
+      {"renumber|4|3", 0},                 // the child handle replaces the sandbox preopen
+      {"open|3|inner.txt|-|0|r", 0},
+      {"open|3|../file|-|0|r", kNotCapable},
+      {"close|4", kBadf},
+      {"close|3", 0},
+      {"open|3|inner.txt|-|0|r", kBadf},
+  });
+}
+
+TEST_P(Adversarial, RuntimeKeepsWorkingAfterwards) {
+  RunCases({{"open|3|../../x|c|0|w", kNotCapable}, {"hugeiovlen", kFault}});
+  GuestRun r = RunGuest("rawops", Config({"open|3|file|-|0|r", "open|3|fresh.txt|c|0|w"}));
+  EXPECT_EQ(r.out, "1 open = ok\n2 open = ok\ndone\n");
+}
+
+// A host thread keeps renaming directories and swapping a directory for symlinks that point
+// outside while the guest creates and writes files beneath it.
+TEST_P(Adversarial, RaceSwapDirectoryForSymlink) {
+  std::atomic<bool> stop{false};
+  std::string sb = root_ / "sandbox";
+  std::string outside_abs = root_ / "outside";
+  std::thread swapper([&] {
+    std::string ab = sb + "/a/b", real = sb + "/a/b_real", a = sb + "/a", a_real = sb + "/a_real";
+    while (!stop.load()) {
+      rename(ab.c_str(), real.c_str());
+      symlink(outside_abs.c_str(), ab.c_str());
+      unlink(ab.c_str());
+      symlink("../../outside", ab.c_str());
+      unlink(ab.c_str());
+      rename(real.c_str(), ab.c_str());
+      rename(a.c_str(), a_real.c_str());
+      symlink("../outside", a.c_str());
+      unlink(a.c_str());
+      rename(a_real.c_str(), a.c_str());
+    }
+  });
+  int fds_before = CountHostFds();
+  GuestRun r = RunGuest("rawops", Config({"race|3|3000"}));
+  stop = true;
+  swapper.join();
+  EXPECT_EQ(CountHostFds(), fds_before);
+  ASSERT_TRUE(r.ok) << r.load_error;
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("race successes"), std::string::npos) << r.out;
+  ExpectSentinelsUnchanged();
+}
+
+INSTANTIATE_TEST_SUITE_P(Resolvers, Adversarial, testing::ValuesIn(BothResolvers()), ResolverName);
+
+}  // namespace
