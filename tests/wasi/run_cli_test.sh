@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# End-to-end checks of `nanowasm run` with WASI guests: grants on the command line and nothing
+# else, exit status = proc_exit code, traps (134 + backtrace on stderr), --env, --dir-ro, a TCP
+# echo over --listen, and a tree-walking program whose output must equal its native build's.
+#   run_cli_test.sh NANOWASM GUEST_DIR TREE_SUM_NATIVE
+set -u
+nw=$1 guests=$2 tree_native=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; [ -n "${srv:-}" ] && kill "$srv" 2>/dev/null' EXIT
+pass=0 fail=0
+check() {  # NAME STATUS DETAIL
+  if [ "$2" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1: $3"; fi
+}
+cd "$tmp"
+
+# 1. Same output as the native build, reading a read-only grant and writing a report.
+mkdir -p data/sub/deeper out
+printf 'alpha\n' > data/a.txt
+printf 'beta beta\n' > data/sub/b.txt
+head -c 100000 /dev/zero | tr '\0' 'z' > data/sub/deeper/big.bin
+: > data/empty
+"$tree_native" data native_report.txt > native_stdout.txt
+"$nw" run --dir-ro data --dir out "$guests/tree_sum.wasm" data out/report.txt > wasm_stdout.txt 2> wasm_stderr.txt
+rc=$?
+[ $rc -eq 0 ] && cmp -s native_stdout.txt wasm_stdout.txt && cmp -s native_report.txt out/report.txt
+check "tree_sum identical to native" $? "rc=$rc $(cat wasm_stderr.txt; diff native_stdout.txt wasm_stdout.txt)"
+
+# 2. Exit status is the guest's exit code; argv reaches the guest.
+out=$("$nw" run "$guests/args_env.wasm" 42 2>&1); rc=$?
+[ $rc -eq 42 ] && [[ "$out" == *"arg[1]=42"* ]]
+check "exit code" $? "rc=$rc out=$out"
+
+# 3. A trap: status 134, the trap kind and a backtrace on stderr.
+"$nw" run "$guests/args_env.wasm" trap > trap_out.txt 2> trap_err.txt; rc=$?
+[ $rc -eq 134 ] && grep -q "unreachable" trap_err.txt && grep -q "#0" trap_err.txt
+check "trap" $? "rc=$rc err=$(cat trap_err.txt)"
+
+# 4. Environment: only what --env names; bare NAME copies the host value.
+out=$(NW_HOST_ONLY=secret NW_PASSED=fromhost "$nw" run --env FOO=bar --env NW_PASSED \
+      "$guests/args_env.wasm" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$(printf '%s\n' "$out" | grep -c '^env ')" -eq 2 ] &&
+  [[ "$out" == *"env FOO=bar"* ]] && [[ "$out" == *"env NW_PASSED=fromhost"* ]] &&
+  [[ "$out" != *secret* ]]
+check "env" $? "rc=$rc out=$out"
+
+# 5. No --dir: no file system at all.
+mkdir nogrant && cd nogrant
+out=$("$nw" run "$guests/files.wasm" 2>&1); rc=$?
+cd ..
+[ $rc -eq 1 ] && [ -z "$(ls -A nogrant)" ]
+check "no grant, no files" $? "rc=$rc out=$out"
+
+# 6. --dir-ro: the guest cannot create anything.
+mkdir rodir && printf 'keep\n' > rodir/k
+out=$("$nw" run --dir-ro rodir::. "$guests/files.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(ls -A rodir)" = "k" ] && [ "$(cat rodir/k)" = "keep" ]
+check "read-only grant" $? "rc=$rc out=$out"
+
+# 7. --listen with port 0 prints the address; an echo round trip over it.
+"$nw" run --listen 127.0.0.1:0 "$guests/tcp_echo.wasm" > echo_out.txt 2> echo_err.txt &
+srv=$!
+for _ in $(seq 100); do grep -q 'listening on' echo_err.txt 2>/dev/null && break; sleep 0.05; done
+port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' echo_err.txt)
+reply=""
+if [ -n "$port" ] && exec 3<>"/dev/tcp/127.0.0.1/$port"; then
+  printf 'ping over wasi\n' >&3
+  read -r -t 10 reply <&3
+  exec 3>&-
+fi
+wait "$srv"; rc=$?; srv=""
+[ "$reply" = "ping over wasi" ]
+check "tcp echo" $? "port=$port reply=$reply rc=$rc err=$(cat echo_err.txt) out=$(cat echo_out.txt)"
+
+# 8. Bad options are usage errors.
+"$nw" run --dir "$guests/args_env.wasm" > /dev/null 2>&1; rc=$?
+[ $rc -ne 0 ]
+check "bad option" $? "rc=$rc"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
