@@ -4,7 +4,8 @@
 #   scripts/install-deps.sh --bench  also the benchmark tools
 set -euo pipefail
 
-pkgs=(clang-19 lld-19 cmake ninja-build libgtest-dev git)
+# wasi-libc + libclang-rt-19-dev-wasm32 + lld-19: building the wasm32-wasi test guests.
+pkgs=(clang-19 lld-19 cmake ninja-build libgtest-dev git wasi-libc libclang-rt-19-dev-wasm32)
 if [[ "${1:-}" == "--bench" ]]; then
   pkgs+=(libbenchmark-dev hyperfine nodejs)
 fi
