@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <span>
@@ -89,6 +90,7 @@ enum class TrapKind : uint8_t {
   kInterrupted,           // "interrupted" (epoch deadline)
   kHostError,             // a host function failed; message says why
   kExit,                  // the guest asked to exit (WASI proc_exit); code in exit_code
+  kResourceLimit,         // "resource limit exceeded" (StoreLimits::trap_on_grow_failure)
 };
 std::string_view TrapKindMessage(TrapKind k);  // the spec's text for assert_trap
 
@@ -117,15 +119,42 @@ struct Config {
   uint32_t max_call_depth = 20000;
   // Size of each store's interpreter value stack, in 8-byte slots.
   size_t value_stack_slots = size_t{1} << 21;
+  // Fuel: a deterministic instruction budget per store (Store::SetFuel). When on, code counts
+  // the wasm instructions it runs (charged per straight-line region, at function entries and
+  // loop heads) and traps with kOutOfFuel when the budget is spent. A store starts with 0 fuel.
+  // Off: no cost at all (no checks are translated).
+  bool consume_fuel = false;
+  // Epoch interruption: code checks the engine's epoch against the store's deadline at function
+  // entries and loop heads and traps with kInterrupted once it is reached (Engine::
+  // IncrementEpoch from any thread); see Store::SetEpochDeadline. Off: no checks are translated.
+  bool epoch_interruption = false;
 };
 
 class Engine {
  public:
   explicit Engine(Config config = {}) : config_(config) {}
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
   const Config& config() const { return config_; }
+  // Thread-safe; wasm running in any store of this engine past its deadline traps.
+  void IncrementEpoch() { epoch_.fetch_add(1, std::memory_order_relaxed); }
+  uint64_t epoch() const { return epoch_.load(std::memory_order_relaxed); }
+  const std::atomic<uint64_t>* epoch_counter() const { return &epoch_; }
 
  private:
   Config config_;
+  std::atomic<uint64_t> epoch_{0};
+};
+
+// Resource limits of one store (a tenant). Growth beyond a limit fails like growth beyond a
+// declared maximum (memory.grow / table.grow return -1) or, with trap_on_grow_failure, traps.
+// Creating a memory or table whose initial size exceeds a limit, or more instances than
+// allowed, is an instantiation error.
+struct StoreLimits {
+  uint64_t max_memory_pages = kMaxPages;    // per memory, in 64 KiB pages
+  uint64_t max_table_elements = 10000000;   // per table
+  uint32_t max_instances = 10000;
+  bool trap_on_grow_failure = false;
 };
 
 struct ImportDesc {
@@ -184,6 +213,12 @@ class Func {
   const FuncType& type() const;
   // Call with arguments checked against the type; results returned in order.
   TrapResult<std::vector<Val>> Call(Store& store, std::span<const Val> args);
+  // The fast path under typed wrappers: arguments and results as slot words (i32/f32 in the
+  // low 32 bits, i64/f64 all 64 bits, funcref a Func* (0 = null), externref the host word,
+  // v128 two words, low first). The caller guarantees that counts and types match type();
+  // nothing is allocated.
+  TrapResult<void> CallUnchecked(Store& store, std::span<const uint64_t> args,
+                                 std::span<uint64_t> results);
   struct Impl;
   Impl& impl();
  protected:
@@ -253,6 +288,16 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
   const Engine& engine() const;
+
+  // Fuel (Config::consume_fuel): set the remaining budget / read what is left. Without
+  // consume_fuel, GetFuel returns an error and SetFuel does nothing.
+  void SetFuel(uint64_t fuel);
+  Result<uint64_t> GetFuel() const;
+  // Epochs (Config::epoch_interruption): wasm traps once the engine's epoch reaches
+  // current epoch + ticks. The initial deadline is "never".
+  void SetEpochDeadline(uint64_t ticks);
+  void SetLimits(const StoreLimits& limits);
+  const StoreLimits& limits() const;
   struct Impl;
   Impl& impl() { return *impl_; }
  private:

@@ -187,6 +187,20 @@ NW_HANDLER_CC uint64_t H_Return1(HARGS) {
 
 NW_HANDLER_CC uint64_t H_Unreachable(HARGS) { NW_TRAP(TrapKind::kUnreachable); }
 
+// Interruption checks, translated only when the engine enables them (Config).
+NW_HANDLER_CC uint64_t H_Fuel(HARGS) {
+  ctx->fuel -= Op(ip, 0);
+  if (ctx->fuel < 0) [[unlikely]]
+    NW_TRAP(TrapKind::kOutOfFuel);
+  NW_DISPATCH(InstrBytes(1));
+}
+
+NW_HANDLER_CC uint64_t H_Epoch(HARGS) {
+  if (ctx->epoch->load(std::memory_order_relaxed) >= ctx->epoch_deadline) [[unlikely]]
+    NW_TRAP(TrapKind::kInterrupted);
+  NW_DISPATCH(InstrBytes(0));
+}
+
 NW_HANDLER_CC uint64_t H_GlobalGet(HARGS) {
   St<uint64_t>(fp, Op(ip, 0), ctx->globals[Op(ip, 1)]->value_);
   NW_DISPATCH(InstrBytes(2));
@@ -204,6 +218,8 @@ NW_HANDLER_CC uint64_t H_MemorySize(HARGS) {
 
 NW_HANDLER_CC uint64_t H_MemoryGrow(HARGS) {
   int64_t r = ctx->mem0->GrowPages(Ld<uint32_t>(fp, Op(ip, 1)));
+  if (r < 0 && ctx->trap_on_grow_failure && ctx->mem0->denied_by_limit_) [[unlikely]]
+    NW_TRAP(TrapKind::kResourceLimit);
   St<uint32_t>(fp, Op(ip, 0), static_cast<uint32_t>(r));
   NW_RELOAD_MEM();
   NW_DISPATCH(InstrBytes(2));
@@ -231,11 +247,14 @@ NW_BUILTIN_HANDLER(TableSize, 2,
                    (St<uint32_t>(fp, Op(ip, 0),
                                  static_cast<uint32_t>(ctx->tables[Op(ip, 1)]->elems_.size())),
                     kNoTrap))
-NW_BUILTIN_HANDLER(TableGrow, 4,
-                   (St<uint32_t>(fp, Op(ip, 0),
-                                 static_cast<uint32_t>(ctx->tables[Op(ip, 3)]->GrowBy(
-                                     U32(2), Ld<uint64_t>(fp, Op(ip, 1))))),
-                    kNoTrap))
+NW_HANDLER_CC uint64_t H_TableGrow(HARGS) {
+  TableObj* t = ctx->tables[Op(ip, 3)];
+  int64_t r = t->GrowBy(U32(2), Ld<uint64_t>(fp, Op(ip, 1)));
+  if (r < 0 && ctx->trap_on_grow_failure && t->denied_by_limit_) [[unlikely]]
+    NW_TRAP(TrapKind::kResourceLimit);
+  St<uint32_t>(fp, Op(ip, 0), static_cast<uint32_t>(r));
+  NW_DISPATCH(InstrBytes(4));
+}
 NW_BUILTIN_HANDLER(TableFill, 4,
                    TableFill(ctx, Op(ip, 0), U32(1), Ld<uint64_t>(fp, Op(ip, 2)), U32(3)))
 NW_BUILTIN_HANDLER(TableCopy, 5, TableCopy(ctx, Op(ip, 0), Op(ip, 1), U32(2), U32(3), U32(4)))

@@ -13,8 +13,9 @@
 namespace nw {
 
 // Validates and translates every defined function of `m` (type_ids: canonical id per type).
+// config decides which interruption checks (fuel, epochs) the code contains.
 [[nodiscard]] Status TranslateModule(const ModuleDesc& m, const std::vector<uint32_t>& type_ids,
-                                     std::vector<CompiledFunc>& out);
+                                     const Config& config, std::vector<CompiledFunc>& out);
 
 // Calls `f` (wasm or host) with arguments/results as slot words (no type checks here).
 // Re-entrant: host functions called from wasm may call back in.

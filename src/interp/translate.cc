@@ -80,7 +80,8 @@ constexpr auto kIsCmp = BuildIsCmp();
 
 class Translator {
  public:
-  Translator(const ModuleDesc& m, CompiledFunc& out) : m_(m), out_(out) {}
+  Translator(const ModuleDesc& m, const Config& config, CompiledFunc& out)
+      : m_(m), out_(out), fuel_(config.consume_fuel), epoch_(config.epoch_interruption) {}
 
   void OnStart(const FuncType& sig, std::span<const ValType> locals) {
     sig_ = &sig;
@@ -104,6 +105,8 @@ class Translator {
     stack_.clear();
     ctrl_.emplace_back(LabelKind::kFunction, 0, std::span<const ValType>{}, sig.results, false);
     ctrl_.back().base = stack_base_;
+    if (epoch_) EmitRaw(Iop::kEpoch, {});
+    BeginFuelRegion();
   }
 
   void OnInstr(const Instr& in, const DecoderView& st) {
@@ -112,10 +115,12 @@ class Translator {
       OnDeadInstr(in, st);
       return;
     }
+    ++fuel_count_;
     Step(in, st);
   }
 
   void OnEnd() {
+    EndFuelRegion();
     out_.num_params = num_params_;
     out_.num_results = num_results_;
     // Shrink the reserved constant area to what was used: relocate stack slots downwards.
@@ -431,6 +436,22 @@ class Translator {
       Patch(c.else_instr, c.else_fixup, Pos());
       c.else_fixup = kNone;
     }
+    BeginFuelRegion();
+  }
+
+  // Fuel: every region between fuel points (function entry, loop heads, block ends, else)
+  // starts with a Fuel op charging the wasm instructions translated in that region. A branch
+  // out of the middle of a region still pays for the whole region: the charge is deterministic
+  // (a function of the path through labels), not exact per instruction.
+  void EndFuelRegion() {
+    if (fuel_ && fuel_op_ != kNone) *OperandPtr(fuel_op_, 0) = fuel_count_;
+    fuel_op_ = kNone;
+    fuel_count_ = 0;
+  }
+  void BeginFuelRegion() {
+    if (!fuel_) return;
+    EndFuelRegion();
+    fuel_op_ = EmitRaw(Iop::kFuel, {0});
   }
 
   void EndFrame(Ctrl& c, const DecoderView::Label& l) {
@@ -444,6 +465,7 @@ class Translator {
     if (c.else_fixup != kNone) Patch(c.else_instr, c.else_fixup, here);
     std::span<const ValType> results = c.result_types;
     ctrl_.pop_back();
+    BeginFuelRegion();
     ResetStack(l.height, results);
   }
 
@@ -504,7 +526,11 @@ class Translator {
           EmitCondBranch(cond, /*branch_if_true=*/false, c.else_instr, c.else_fixup);
         }
         Barrier();
-        if (in.op == Opcode::kLoop) c.start = Pos();
+        if (in.op == Opcode::kLoop) {
+          c.start = Pos();
+          if (epoch_) EmitRaw(Iop::kEpoch, {});
+          BeginFuelRegion();
+        }
         ctrl_.push_back(std::move(c));
         return;
       }
@@ -903,19 +929,22 @@ class Translator {
   size_t last_dst_height_ = kNone;
   std::string error_;
   size_t error_offset_ = kNoOffset;
+  bool fuel_ = false, epoch_ = false;
+  size_t fuel_op_ = kNone;     // the current region's Fuel instruction
+  uint32_t fuel_count_ = 0;    // wasm instructions in the current region
 };
 
 }  // namespace
 }  // namespace interp
 
 Status TranslateModule(const ModuleDesc& m, const std::vector<uint32_t>& type_ids,
-                       std::vector<CompiledFunc>& out) {
+                       const Config& config, std::vector<CompiledFunc>& out) {
   ModuleContext ctx = ModuleContext::Build(m);
   DecodeScratch scratch;
   out.clear();
   out.resize(m.functions.size());
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
-    interp::Translator t(m, out[i]);
+    interp::Translator t(m, config, out[i]);
     t.type_ids_ = &type_ids;
     NW_TRY(DecodeFunctionBody(ctx, i, t, scratch));
     if (!t.error().empty())

@@ -244,6 +244,10 @@ std::expected<Instance*, InstantiationError> Linker::Instantiate(
   const Module::Impl& m = module->impl();
   const ModuleDesc& d = m.desc;
 
+  if (store.impl().instances.size() >= store.impl().limits.max_instances)
+    return LinkError("cannot instantiate: instance limit of the store reached (" +
+                     std::to_string(store.impl().limits.max_instances) + ")");
+
   // Resolve every import before creating anything.
   std::vector<Extern> resolved;
   resolved.reserve(d.imports.size());
@@ -270,7 +274,12 @@ std::expected<Instance*, InstantiationError> Linker::Instantiate(
     else inst->globals.push_back(AsObj(std::get<Global*>(e)));
   }
 
-  if (auto r = AllocateDefinitions(store, *inst); !r) return std::unexpected(std::move(r.error()));
+  if (auto r = AllocateDefinitions(store, *inst); !r) {
+    // Nothing ran and nothing outside the new instance changed: it does not count against the
+    // store's instance limit. (Objects it allocated stay owned by the store, unreachable.)
+    store.impl().instances.pop_back();
+    return std::unexpected(std::move(r.error()));
+  }
   CollectExports(*inst);
   if (auto r = EvaluateElemSegments(*inst); !r) return std::unexpected(std::move(r.error()));
   if (auto r = RunSegments(*inst); !r) return std::unexpected(std::move(r.error()));

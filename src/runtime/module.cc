@@ -51,7 +51,7 @@ Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, Mod
   auto impl = std::make_unique<Impl>();
   impl->type_ids.reserve(desc.types.size());
   for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));
-  NW_TRY(TranslateModule(desc, impl->type_ids, impl->compiled));
+  NW_TRY(TranslateModule(desc, impl->type_ids, engine.config(), impl->compiled));
   impl->desc = std::move(desc);
   return std::shared_ptr<const Module>(new Module(std::move(impl)));
 }

@@ -32,6 +32,7 @@ std::string_view TrapKindMessage(TrapKind k) {
     case TrapKind::kInterrupted: return "interrupted";
     case TrapKind::kHostError: return "host error";
     case TrapKind::kExit: return "exit";
+    case TrapKind::kResourceLimit: return "resource limit exceeded";
   }
   return "unknown trap";
 }
@@ -107,6 +108,11 @@ TrapResult<std::vector<Val>> Func::Call(Store& store, std::span<const Val> args)
   return results;
 }
 
+TrapResult<void> Func::CallUnchecked(Store& store, std::span<const uint64_t> args,
+                                     std::span<uint64_t> results) {
+  return InvokeWords(store, static_cast<FuncObj*>(this), args, results);
+}
+
 Memory* Caller::memory() const {
   if (!instance_) return nullptr;
   const auto* inst = static_cast<const InstanceObj*>(instance_);
@@ -128,8 +134,9 @@ bool MemoryObj::Init(const MemoryType& type) {
   if (data_ || type.limits.min > kMaxPages) return false;
   has_max_ = type.limits.max.has_value();
   max_pages_ = has_max_ ? std::min<uint64_t>(*type.limits.max, kMaxPages) : kMaxPages;
-  if (type.limits.min > max_pages_) return false;
-  reserved_ = max_pages_ * kPageSize + kGuardBytes;
+  if (type.limits.min > max_pages_ || type.limits.min > limit_pages_) return false;
+  // Only what the memory can ever reach is reserved: its maximum, capped by the store limit.
+  reserved_ = std::min(max_pages_, limit_pages_) * kPageSize + kGuardBytes;
   void* p = mmap(nullptr, reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
                  0);
   if (p == MAP_FAILED) {
@@ -143,7 +150,12 @@ bool MemoryObj::Init(const MemoryType& type) {
 
 int64_t MemoryObj::GrowPages(uint64_t delta) {
   const uint64_t old_pages = size_ / kPageSize;
+  denied_by_limit_ = false;
   if (delta > max_pages_ - old_pages) return -1;
+  if (delta > limit_pages_ - old_pages) {
+    denied_by_limit_ = true;
+    return -1;
+  }
   if (delta == 0) return static_cast<int64_t>(old_pages);
   if (!data_) return -1;  // the store's empty memory never grows
   const uint64_t add = delta * kPageSize;
@@ -154,6 +166,7 @@ int64_t MemoryObj::GrowPages(uint64_t delta) {
 
 MemoryObj* NewMemoryObj(Store& store, const MemoryType& type) {
   auto m = std::make_unique<MemoryObj>();
+  m->limit_pages_ = std::min<uint64_t>(store.impl().limits.max_memory_pages, kMaxPages);
   if (!m->Init(type)) return nullptr;
   auto& v = store.impl().memories;
   v.push_back(std::move(m));
@@ -192,16 +205,23 @@ bool InitMemoryRange(MemoryObj& memory, std::span<const uint8_t> src, uint32_t d
 
 int64_t TableObj::GrowBy(uint32_t delta, uint64_t init) {
   const uint64_t old_size = elems_.size();
-  const uint64_t limit = std::min<uint64_t>(max_.value_or(0xffffffffu), kMaxTableElems);
-  if (old_size + delta > limit) return -1;
+  denied_by_limit_ = false;
+  if (old_size + delta > max_.value_or(0xffffffffu)) return -1;
+  if (old_size + delta > limit_) {
+    denied_by_limit_ = true;
+    return -1;
+  }
   elems_.resize(old_size + delta, init);
   return static_cast<int64_t>(old_size);
 }
 
 TableObj* NewTableObj(Store& store, const TableType& type, uint64_t init) {
-  if (!IsRefType(type.elem) || type.limits.min > kMaxTableElems) return nullptr;
+  const uint64_t limit =
+      std::min<uint64_t>(store.impl().limits.max_table_elements, kMaxTableElems);
+  if (!IsRefType(type.elem) || type.limits.min > limit) return nullptr;
   if (type.limits.max && *type.limits.max < type.limits.min) return nullptr;
   auto t = std::make_unique<TableObj>();
+  t->limit_ = limit;
   t->elem_type_ = type.elem;
   t->max_ = type.limits.max;
   t->elems_.assign(type.limits.min, init);
@@ -335,9 +355,33 @@ const Module& Instance::module() const { return *static_cast<const InstanceObj*>
 Store::Store(const Engine& engine) : impl_(std::make_unique<Impl>(engine)) {
   impl_->empty_memory.max_pages_ = 0;
   InitExecCtx(impl_->exec, *this, engine.config());
+  impl_->exec.epoch = engine.epoch_counter();
 }
 
 Store::~Store() = default;
+
+void Store::SetFuel(uint64_t fuel) {
+  if (!impl_->engine.config().consume_fuel) return;
+  impl_->exec.fuel = static_cast<int64_t>(std::min<uint64_t>(fuel, INT64_MAX));
+}
+
+Result<uint64_t> Store::GetFuel() const {
+  if (!impl_->engine.config().consume_fuel)
+    return MakeError("fuel is not enabled (Config::consume_fuel)");
+  return static_cast<uint64_t>(std::max<int64_t>(impl_->exec.fuel, 0));
+}
+
+void Store::SetEpochDeadline(uint64_t ticks) {
+  uint64_t now = impl_->engine.epoch();
+  impl_->exec.epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+}
+
+void Store::SetLimits(const StoreLimits& limits) {
+  impl_->limits = limits;
+  impl_->exec.trap_on_grow_failure = limits.trap_on_grow_failure;
+}
+
+const StoreLimits& Store::limits() const { return impl_->limits; }
 
 Store::Impl::~Impl() { FreeExecCtx(exec); }
 

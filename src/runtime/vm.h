@@ -29,6 +29,10 @@ class MemoryObj;
 class TableObj;
 class GlobalObj;
 
+// Most elements a table may hold, whatever its type allows: a guest cannot make the host
+// allocate more than this (table.grow returns -1 beyond it).
+inline constexpr uint64_t kMaxTableElems = 10'000'000;
+
 // Process-wide canonical id of a function type: equal types (structurally) get equal ids, so
 // call_indirect's signature check is one integer compare, across modules and stores.
 uint32_t InternFuncType(const FuncType& type);
@@ -74,6 +78,8 @@ class MemoryObj final : public Memory {
   uint64_t reserved_ = 0;      // bytes of address space reserved
   uint64_t max_pages_ = kMaxPages;
   bool has_max_ = false;
+  uint64_t limit_pages_ = kMaxPages;  // the store's limit (StoreLimits::max_memory_pages)
+  bool denied_by_limit_ = false;      // the last failed grow hit limit_pages_, not max_pages_
   bool Init(const MemoryType& type);
   int64_t GrowPages(uint64_t delta);
 };
@@ -83,6 +89,8 @@ class TableObj final : public Table {
   std::vector<uint64_t> elems_;
   ValType elem_type_ = ValType::kFuncRef;
   std::optional<uint64_t> max_;
+  uint64_t limit_ = kMaxTableElems;  // the store's limit (StoreLimits::max_table_elements)
+  bool denied_by_limit_ = false;     // the last failed grow hit limit_
   int64_t GrowBy(uint32_t delta, uint64_t init);
 };
 
@@ -126,6 +134,12 @@ struct ExecCtx {
   uint64_t* stack_end = nullptr;
   uint64_t* sp = nullptr;         // first free slot for a new entry from the host
   Store* store = nullptr;
+  // Interruption (Config::consume_fuel / epoch_interruption; checks are only translated when
+  // enabled). fuel may go negative: the trap happens when it does.
+  int64_t fuel = 0;
+  const std::atomic<uint64_t>* epoch = nullptr;
+  uint64_t epoch_deadline = UINT64_MAX;
+  bool trap_on_grow_failure = false;  // StoreLimits::trap_on_grow_failure
   TrapKind trap_kind = TrapKind::kUnreachable;
   uint32_t trap_index = 0;        // kUninitializedElement: the table index (in the message)
   bool host_trapped = false;
@@ -146,6 +160,7 @@ struct Store::Impl {
   std::vector<std::unique_ptr<GlobalObj>> globals;
   std::vector<std::unique_ptr<InstanceObj>> instances;
   MemoryObj empty_memory;  // mem0 of instances without memory: size 0, every access traps
+  StoreLimits limits;
   ExecCtx exec;
 };
 
@@ -201,9 +216,6 @@ MemoryObj* NewMemoryObj(Store& store, const MemoryType& type);
 TableObj* NewTableObj(Store& store, const TableType& type, uint64_t init);
 GlobalObj* NewGlobalObj(Store& store, const GlobalType& type, uint64_t value, uint64_t hi = 0);
 
-// Most elements a table may hold, whatever its type allows: a guest cannot make the host
-// allocate more than this (table.grow returns -1 beyond it).
-inline constexpr uint64_t kMaxTableElems = 10'000'000;
 
 // A trap of `kind` with the spec's message and no backtrace.
 Trap MakeTrap(TrapKind kind);

@@ -1,0 +1,202 @@
+// Interruption and resource limits: fuel stops an infinite loop deterministically, an epoch
+// bumped from another thread stops one, memory/table growth past a store limit fails (or traps
+// when asked to), the instance limit holds, deep recursion traps — and in every case the store
+// keeps working for later calls.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "runtime/vm.h"
+#include "text/wat.h"
+
+namespace nw {
+namespace {
+
+std::shared_ptr<const Module> Compile(const Engine& engine, std::string_view wat) {
+  auto desc = ParseWat(wat);
+  EXPECT_TRUE(desc.has_value()) << (desc ? "" : desc.error().ToString());
+  if (!desc) return nullptr;
+  auto m = Module::FromDesc(engine, std::move(*desc));
+  EXPECT_TRUE(m.has_value()) << (m ? "" : m.error().ToString());
+  return m ? *m : nullptr;
+}
+
+Instance* Instantiate(Store& store, const std::shared_ptr<const Module>& m) {
+  Linker linker;
+  auto inst = linker.Instantiate(store, m);
+  EXPECT_TRUE(inst.has_value()) << (inst ? "" : inst.error().message);
+  return inst ? *inst : nullptr;
+}
+
+constexpr std::string_view kLoops = R"((module
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $i))
+  (func $rec (export "rec") (param i32) (result i32)
+    (call $rec (i32.add (local.get 0) (i32.const 1))))))";
+
+TEST(FuelTest, StopsInfiniteLoopAndStoreKeepsWorking) {
+  Config config;
+  config.consume_fuel = true;
+  Engine engine(config);
+  auto m = Compile(engine, kLoops);
+  ASSERT_NE(m, nullptr);
+  Store store(engine);
+  Instance* inst = Instantiate(store, m);
+  ASSERT_NE(inst, nullptr);
+
+  store.SetFuel(100000);
+  auto r = inst->GetFunc("spin")->Call(store, {});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, TrapKind::kOutOfFuel);
+  EXPECT_EQ(r.error().message, "all fuel consumed");
+  ASSERT_FALSE(r.error().backtrace.empty());
+  EXPECT_EQ(r.error().backtrace[0].func_name, "spin");
+  EXPECT_EQ(*store.GetFuel(), 0u);
+
+  // Refuelled, the same store runs a finite loop to completion; the charge is deterministic.
+  store.SetFuel(1000000);
+  auto ok = inst->GetFunc("count")->Call(store, std::vector<Val>{Val::I32(1000)});
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ((*ok)[0].i32(), 1000);
+  uint64_t used = 1000000 - *store.GetFuel();
+  EXPECT_GE(used, 1000u * 7);  // at least the 7 instructions of each iteration
+  store.SetFuel(1000000);
+  ASSERT_TRUE(inst->GetFunc("count")->Call(store, std::vector<Val>{Val::I32(1000)}).has_value());
+  EXPECT_EQ(1000000 - *store.GetFuel(), used);
+
+  // No fuel at all: the first instruction traps.
+  store.SetFuel(0);
+  auto none = inst->GetFunc("count")->Call(store, std::vector<Val>{Val::I32(1)});
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().kind, TrapKind::kOutOfFuel);
+}
+
+TEST(FuelTest, DisabledByDefault) {
+  Engine engine;
+  Store store(engine);
+  EXPECT_FALSE(store.GetFuel().has_value());
+  auto m = Compile(engine, kLoops);
+  Instance* inst = Instantiate(store, m);
+  ASSERT_NE(inst, nullptr);
+  auto r = inst->GetFunc("count")->Call(store, std::vector<Val>{Val::I32(10)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32(), 10);
+}
+
+TEST(EpochTest, AnotherThreadStopsInfiniteLoop) {
+  Config config;
+  config.epoch_interruption = true;
+  Engine engine(config);
+  auto m = Compile(engine, kLoops);
+  ASSERT_NE(m, nullptr);
+  Store store(engine);
+  Instance* inst = Instantiate(store, m);
+  ASSERT_NE(inst, nullptr);
+
+  store.SetEpochDeadline(1);
+  std::thread ticker([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    engine.IncrementEpoch();
+  });
+  auto r = inst->GetFunc("spin")->Call(store, {});
+  ticker.join();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, TrapKind::kInterrupted);
+
+  // The deadline has passed: a new deadline lets calls run again.
+  store.SetEpochDeadline(1000);
+  auto ok = inst->GetFunc("count")->Call(store, std::vector<Val>{Val::I32(5000)});
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ((*ok)[0].i32(), 5000);
+}
+
+TEST(StackTest, DeepRecursionTrapsAndStoreKeepsWorking) {
+  Config config;
+  config.max_call_depth = 5000;
+  Engine engine(config);
+  auto m = Compile(engine, kLoops);
+  Store store(engine);
+  Instance* inst = Instantiate(store, m);
+  ASSERT_NE(inst, nullptr);
+  for (int i = 0; i < 3; ++i) {
+    auto r = inst->GetFunc("rec")->Call(store, std::vector<Val>{Val::I32(0)});
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().kind, TrapKind::kStackExhausted);
+    EXPECT_GE(r.error().backtrace.size(), 4000u);
+  }
+  auto ok = inst->GetFunc("count")->Call(store, std::vector<Val>{Val::I32(3)});
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ((*ok)[0].i32(), 3);
+}
+
+constexpr std::string_view kGrow = R"((module
+  (memory (export "mem") 1)
+  (table (export "tab") 1 funcref)
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "tgrow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0)))
+  (func (export "size") (result i32) (memory.size))))";
+
+TEST(LimitsTest, MemoryAndTableGrowthPastTheLimitFails) {
+  Engine engine;
+  auto m = Compile(engine, kGrow);
+  Store store(engine);
+  StoreLimits limits;
+  limits.max_memory_pages = 4;
+  limits.max_table_elements = 10;
+  store.SetLimits(limits);
+  Instance* inst = Instantiate(store, m);
+  ASSERT_NE(inst, nullptr);
+  Func* grow = inst->GetFunc("grow");
+  EXPECT_EQ((*grow->Call(store, std::vector<Val>{Val::I32(3)}))[0].i32(), 1);
+  EXPECT_EQ((*grow->Call(store, std::vector<Val>{Val::I32(1)}))[0].i32(), -1);
+  EXPECT_EQ((*inst->GetFunc("size")->Call(store, {}))[0].i32(), 4);
+  EXPECT_EQ(inst->GetMemory("mem")->Grow(1), -1);
+  Func* tgrow = inst->GetFunc("tgrow");
+  EXPECT_EQ((*tgrow->Call(store, std::vector<Val>{Val::I32(9)}))[0].i32(), 1);
+  EXPECT_EQ((*tgrow->Call(store, std::vector<Val>{Val::I32(1)}))[0].i32(), -1);
+}
+
+TEST(LimitsTest, GrowthPastTheLimitCanTrap) {
+  Engine engine;
+  auto m = Compile(engine, kGrow);
+  Store store(engine);
+  StoreLimits limits;
+  limits.max_memory_pages = 2;
+  limits.trap_on_grow_failure = true;
+  store.SetLimits(limits);
+  Instance* inst = Instantiate(store, m);
+  ASSERT_NE(inst, nullptr);
+  auto r = inst->GetFunc("grow")->Call(store, std::vector<Val>{Val::I32(5)});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, TrapKind::kResourceLimit);
+  // Still usable, and growth within the limit works.
+  auto ok = inst->GetFunc("grow")->Call(store, std::vector<Val>{Val::I32(1)});
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ((*ok)[0].i32(), 1);
+}
+
+TEST(LimitsTest, InitialSizeAndInstanceCountAreChecked) {
+  Engine engine;
+  auto big = Compile(engine, "(module (memory 10))");
+  auto small = Compile(engine, "(module)");
+  Store store(engine);
+  StoreLimits limits;
+  limits.max_memory_pages = 5;
+  limits.max_instances = 2;
+  store.SetLimits(limits);
+  Linker linker;
+  EXPECT_FALSE(linker.Instantiate(store, big).has_value());
+  EXPECT_TRUE(linker.Instantiate(store, small).has_value());
+  EXPECT_TRUE(linker.Instantiate(store, small).has_value());
+  auto third = linker.Instantiate(store, small);
+  ASSERT_FALSE(third.has_value());
+  EXPECT_NE(third.error().message.find("instance limit"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nw
