@@ -23,7 +23,12 @@ import time
 from pathlib import Path
 
 # Sizes chosen so the native run() takes roughly 30-150 ms on a ~2020 x86-64 core.
-DEFAULT_N = {"sieve": 20_000_000, "matmul": 512, "hash": 2000, "fib": 38, "mixed": 3000}
+DEFAULT_N = {"sieve": 20_000_000, "matmul": 512, "hash": 2000, "fib": 38, "mixed": 3000,
+             "dot": 5000, "dot_simd": 5000}
+# A "<guest>_simd" row runs the -msimd128 build of <guest>; its native column is the same native
+# program (clang vectorizes that one with SSE4.2 either way).
+def native_name(guest):
+    return guest[:-len("_simd")] if guest.endswith("_simd") else guest
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -148,7 +153,7 @@ def main():
             else:
                 n = max(1, int(n * args.scale))
         wasm = build_dir / "bench" / "wasm" / f"{guest}.wasm"
-        exe = build_dir / "bench" / "native" / guest
+        exe = build_dir / "bench" / "native" / native_name(guest)
         log(f"compare: {guest} n={n}")
         native = run_native(exe, n, args.reps, args.timeout)
         nodej = interp = None

@@ -46,8 +46,8 @@ Result<std::shared_ptr<const Module>> Module::FromBinary(const Engine& engine,
 }
 
 Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, ModuleDesc desc) {
-  (void)engine;
-  NW_TRY(ValidateModule(desc));
+  // Bodies are validated by TranslateModule, which decodes each one once for both purposes.
+  NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
   auto impl = std::make_unique<Impl>();
   impl->type_ids.reserve(desc.types.size());
   for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));

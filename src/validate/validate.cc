@@ -36,8 +36,9 @@ Status CheckTableType(const TableType& t) {
 
 class ModuleValidator {
  public:
-  explicit ModuleValidator(const ModuleDesc& m)
+  ModuleValidator(const ModuleDesc& m, bool check_bodies)
       : m_(m),
+        check_bodies_(check_bodies),
         ctx_(ModuleContext::Build(m)),
         imported_globals_(static_cast<uint32_t>(ctx_.global_types.size() - m.globals.size())) {}
 
@@ -116,6 +117,8 @@ class ModuleValidator {
       if (f.type_index >= m_.types.size()) [[unlikely]]
         return Unknown(f.code_offset, "type", f.type_index);
     }
+    if (!check_bodies_)
+      return Ok();
     DecodeScratch scratch;
     NullConsumer consumer;
     for (uint32_t i = 0; i < m_.functions.size(); ++i)
@@ -164,6 +167,7 @@ class ModuleValidator {
   }
 
   const ModuleDesc& m_;
+  bool check_bodies_;
   ModuleContext ctx_;
   uint32_t imported_globals_;  // counted from the imports, whatever CountImports() last saw
 };
@@ -229,8 +233,8 @@ Status ValidateConstExpr(const ModuleContext& ctx,
   }
 }
 
-Status ValidateModule(const ModuleDesc& m) {
-  return ModuleValidator(m).Run();
+Status ValidateModule(const ModuleDesc& m, BodyValidation bodies) {
+  return ModuleValidator(m, bodies == BodyValidation::kAll).Run();
 }
 
 }  // namespace nw

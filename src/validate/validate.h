@@ -13,7 +13,11 @@ namespace nw {
 
 // Validates the whole module. Errors carry the spec's message and, where the module description
 // records one, the byte offset of the offending instruction or entry.
-[[nodiscard]] Status ValidateModule(const ModuleDesc& m);
+// kSkip leaves function bodies to the caller, for tiers whose translation runs every body
+// through the same decoder anyway (validation and translation in one pass).
+enum class BodyValidation : uint8_t { kAll, kSkip };
+[[nodiscard]] Status ValidateModule(const ModuleDesc& m,
+                                    BodyValidation bodies = BodyValidation::kAll);
 
 // A constant expression of 2.0: t.const, ref.null, ref.func and global.get of an immutable
 // global among the first `num_visible_globals` (2.0 lets initializers see imported globals
