@@ -1,0 +1,166 @@
+// WASI host functions called from small WAT modules (no toolchain needed): the wasi_unstable
+// layouts that differ from preview1 (filestat, whence), calls from a module without memory,
+// proc_exit as a kExit trap, each WasiCtx being its own capability table, and config errors.
+#include <gtest/gtest.h>
+
+#include "guest_runner.h"
+#include "text/wat.h"
+
+namespace {
+
+using namespace nwtest;
+
+struct Instance {
+  nw::Engine engine;
+  nw::Store store{engine};
+  nw::Instance* inst = nullptr;
+};
+
+std::unique_ptr<Instance> Instantiate(const std::string& wat, std::shared_ptr<nw::WasiCtx> ctx) {
+  auto out = std::make_unique<Instance>();
+  auto desc = nw::ParseWat(wat);
+  EXPECT_TRUE(desc) << desc.error().message;
+  if (!desc) return nullptr;
+  auto m = nw::Module::FromDesc(out->engine, std::move(*desc));
+  EXPECT_TRUE(m) << m.error().message;
+  if (!m) return nullptr;
+  nw::Linker linker;
+  nw::DefineWasi(linker, out->store, std::move(ctx));
+  auto inst = linker.Instantiate(out->store, *m);
+  EXPECT_TRUE(inst) << inst.error().message;
+  if (!inst) return nullptr;
+  out->inst = *inst;
+  return out;
+}
+
+int64_t CallI(Instance& i, const char* name, std::vector<nw::Val> args = {}) {
+  auto r = i.inst->GetFunc(name)->Call(i.store, args);
+  EXPECT_TRUE(r) << r.error().ToString();
+  return r && !r->empty() ? (*r)[0].i64() : -1;
+}
+
+std::shared_ptr<nw::WasiCtx> CtxWithDir(const std::string& dir, bool read_only = false) {
+  nw::WasiConfig c;
+  c.dirs.push_back({dir, ".", read_only});
+  auto ctx = nw::CreateWasiCtx(c);
+  EXPECT_TRUE(ctx);
+  return *ctx;
+}
+
+TEST(WasiAbi, FilestatLayoutsPreview1AndUnstable) {
+  TempDir tmp;
+  WriteFile(tmp / "f", "12345");
+  auto i = Instantiate(R"((module
+    (import "wasi_snapshot_preview1" "path_filestat_get" (func $p1 (param i32 i32 i32 i32 i32) (result i32)))
+    (import "wasi_unstable" "path_filestat_get" (func $p0 (param i32 i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 0) "f")
+    (func (export "p1") (result i64)
+      (drop (call $p1 (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 64)))
+      (i64.add (i64.shl (i64.load8_u (i32.const 80)) (i64.const 32)) (i64.load (i32.const 96))))
+    (func (export "p0") (result i64)
+      (drop (call $p0 (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 128)))
+      (i64.add (i64.shl (i64.load8_u (i32.const 144)) (i64.const 32)) (i64.load (i32.const 152))))
+    (func (export "nlink0") (result i32) (i32.load (i32.const 148))))
+  )", CtxWithDir(tmp.path()));
+  ASSERT_TRUE(i);
+  // filetype regular_file (4) at offset 16; size at 32 (preview1) or 24 (unstable).
+  EXPECT_EQ(CallI(*i, "p1"), (int64_t{4} << 32) + 5);
+  EXPECT_EQ(CallI(*i, "p0"), (int64_t{4} << 32) + 5);
+  EXPECT_EQ(CallI(*i, "nlink0"), 1);  // u32 nlink at offset 20 in wasi_unstable
+}
+
+TEST(WasiAbi, WhenceDiffersInUnstable) {
+  TempDir tmp;
+  WriteFile(tmp / "f", "0123456789");
+  auto i = Instantiate(R"((module
+    (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_seek" (func $seek1 (param i32 i64 i32 i32) (result i32)))
+    (import "wasi_unstable" "fd_seek" (func $seek0 (param i32 i64 i32 i32) (result i32)))
+    (memory 1)
+    (data (i32.const 0) "f")
+    (func (export "open") (result i32)
+      (drop (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0)
+                        (i64.const 6) (i64.const 0) (i32.const 0) (i32.const 16)))
+      (i32.load (i32.const 16)))
+    ;; whence 0: SET in preview1, CUR in wasi_unstable; 2: END in preview1, SET in unstable
+    (func (export "seek1") (param i32 i64 i32) (result i64)
+      (drop (call $seek1 (local.get 0) (local.get 1) (local.get 2) (i32.const 24)))
+      (i64.load (i32.const 24)))
+    (func (export "seek0") (param i32 i64 i32) (result i64)
+      (drop (call $seek0 (local.get 0) (local.get 1) (local.get 2) (i32.const 24)))
+      (i64.load (i32.const 24))))
+  )", CtxWithDir(tmp.path()));
+  ASSERT_TRUE(i);
+  int64_t fd = CallI(*i, "open");
+  ASSERT_EQ(fd, 4);
+  auto V = [](int64_t a, int64_t b, int64_t c) {
+    return std::vector<nw::Val>{nw::Val::I32(static_cast<int32_t>(a)), nw::Val::I64(b),
+                                nw::Val::I32(static_cast<int32_t>(c))};
+  };
+  EXPECT_EQ(CallI(*i, "seek1", V(fd, 3, 0)), 3);   // SET 3
+  EXPECT_EQ(CallI(*i, "seek0", V(fd, 2, 0)), 5);   // CUR +2
+  EXPECT_EQ(CallI(*i, "seek0", V(fd, -1, 1)), 9);  // END -1
+  EXPECT_EQ(CallI(*i, "seek0", V(fd, 1, 2)), 1);   // SET 1
+  EXPECT_EQ(CallI(*i, "seek1", V(fd, -2, 2)), 8);  // END -2
+}
+
+TEST(WasiAbi, NoMemoryIsFaultAndExitIsATrap) {
+  nw::WasiConfig c;
+  c.args = {"x"};
+  auto i = Instantiate(R"((module
+    (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (import "wasi_snapshot_preview1" "proc_raise" (func $raise (param i32) (result i32)))
+    (func (export "sizes") (result i32) (call $sizes (i32.const 0) (i32.const 4)))
+    (func (export "yield") (result i32) (call $yield))
+    (func (export "raise") (result i32) (call $raise (i32.const 6)))
+    (func (export "exit") (call $exit (i32.const 7))))
+  )", *nw::CreateWasiCtx(c));
+  ASSERT_TRUE(i);
+  EXPECT_EQ(CallI(*i, "sizes"), 21);  // fault: there is no memory
+  EXPECT_EQ(CallI(*i, "yield"), 0);
+  EXPECT_EQ(CallI(*i, "raise"), 52);  // nosys
+  auto r = i->inst->GetFunc("exit")->Call(i->store, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, nw::TrapKind::kExit);
+  EXPECT_EQ(r.error().exit_code, 7);
+}
+
+TEST(WasiAbi, EachCtxIsItsOwnCapabilityTable) {
+  TempDir a, b;
+  WriteFile(a / "only_in_a", "a");
+  const char* wat = R"((module
+    (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
+    (memory 1)
+    (data (i32.const 0) "only_in_a")
+    (func (export "open") (result i32)
+      (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 9) (i32.const 0)
+                  (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 16)))
+    (func (export "close") (param i32) (result i32) (call $close (local.get 0))))
+  )";
+  auto ia = Instantiate(wat, CtxWithDir(a.path()));
+  auto ib = Instantiate(wat, CtxWithDir(b.path()));
+  ASSERT_TRUE(ia && ib);
+  EXPECT_EQ(CallI(*ia, "open"), 0);
+  EXPECT_EQ(CallI(*ib, "open"), 44);  // noent: b's fd 3 is b, not a
+  EXPECT_EQ(CallI(*ib, "close", {nw::Val::I32(3)}), 0);
+  EXPECT_EQ(CallI(*ib, "open"), 8);   // b closed its preopen...
+  EXPECT_EQ(CallI(*ia, "open"), 0);   // ...a still has its own
+}
+
+TEST(WasiAbi, ConfigErrors) {
+  nw::WasiConfig c;
+  c.dirs.push_back({"/nonexistent/nanowasm", ".", false});
+  EXPECT_FALSE(nw::CreateWasiCtx(c));
+  nw::WasiConfig e;
+  e.env = {{"A=B", "c"}};
+  EXPECT_FALSE(nw::CreateWasiCtx(e));
+  nw::WasiConfig l;
+  l.listen = {"not-an-address"};
+  EXPECT_FALSE(nw::CreateWasiCtx(l));
+}
+
+}  // namespace
