@@ -1,0 +1,10 @@
+#!/bin/sh
+# pkgconfig_build.sh CC PREFIX SOURCE OUT WASM EXPECTED: compile a C example with nothing but
+# `pkg-config nanowasm` from the installed prefix, run it, and compare its output.
+set -e
+cc=$1 prefix=$2 src=$3 out=$4 wasm=$5 expected=$6
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+# shellcheck disable=SC2046
+"$cc" -o "$out" "$src" $(pkg-config --cflags nanowasm) $(pkg-config --libs nanowasm)
+"$out" "$wasm" > "$out.txt"
+diff -u "$expected" "$out.txt"
