@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <vector>
 
 #include "base/result.h"
@@ -31,6 +32,10 @@ namespace nw {
 void InitExecCtx(ExecCtx& ctx, Store& store, const Config& config);
 void FreeExecCtx(ExecCtx& ctx);
 
+
+// A listing of translated code (operands are byte offsets of slots, immediates, or branch
+// displacements), for developers.
+std::string DumpCompiledFunc(const CompiledFunc& f);
 
 TrapResult<void> InvokeWords(Store& store, FuncObj* f, std::span<const uint64_t> args,
                              std::span<uint64_t> results);

@@ -105,7 +105,7 @@ class Translator {
     stack_.clear();
     ctrl_.emplace_back(LabelKind::kFunction, 0, std::span<const ValType>{}, sig.results, false);
     ctrl_.back().base = stack_base_;
-    if (epoch_) EmitRaw(Iop::kEpoch, {});
+    if (epoch_) EmitRaw(Iop::kEpoch, {}, 0);
     BeginFuelRegion();
   }
 
@@ -130,6 +130,7 @@ class Translator {
     uint32_t used_consts = static_cast<uint32_t>(consts_.size());
     out_.init.assign(const_base_ - num_params_ + used_consts, 0);
     for (uint32_t i = 0; i < used_consts; ++i) out_.init[const_base_ - num_params_ + i] = consts_[i];
+    Relocate(used_consts);
     uint64_t frame = uint64_t{max_slot_} + 1;
     if (frame > kMaxFrameSlots) error_ = "function frame too large";
     out_.frame_slots = static_cast<uint32_t>(frame);
@@ -225,8 +226,11 @@ class Translator {
   size_t Pos() const { return code_.size() * 8; }
 
   // Emits op with slot/immediate operands (already byte offsets or immediates as given).
-  size_t EmitRaw(Iop op, std::initializer_list<uint32_t> ops, size_t extra_words = 0) {
+  // slot_mask: bit k set when operand k is a slot offset (see Relocate()).
+  size_t EmitRaw(Iop op, std::initializer_list<uint32_t> ops, uint32_t slot_mask,
+                 size_t extra_words = 0) {
     size_t start = Pos();
+    if (slot_mask != 0) relocs_.push_back({static_cast<uint32_t>(start), slot_mask});
     code_.push_back(reinterpret_cast<uint64_t>(kHandlers[static_cast<size_t>(op)]));
     size_t n = ops.size() + extra_words;
     size_t words = (n + 1) / 2;
@@ -245,6 +249,7 @@ class Translator {
     size_t n = 0;
     for (uint32_t s : slots) buf[n++] = Off(s);
     size_t start = Pos();
+    relocs_.push_back({static_cast<uint32_t>(start), (1u << n) - 1});
     code_.push_back(reinterpret_cast<uint64_t>(kHandlers[static_cast<size_t>(op)]));
     code_.resize(code_.size() + (n + 1) / 2, 0);
     std::memcpy(code_.data() + start / 8 + 1, buf, n * 4);
@@ -303,9 +308,9 @@ class Translator {
       return;
     }
     uint32_t dst = PushResult(true);
-    EmitRaw(Iop::kConst, {Off(dst), static_cast<uint32_t>(w[0]), static_cast<uint32_t>(w[0] >> 32)});
+    EmitRaw(Iop::kConst, {Off(dst), static_cast<uint32_t>(w[0]), static_cast<uint32_t>(w[0] >> 32)}, 0b1);
     EmitRaw(Iop::kConst,
-            {Off(dst + 1), static_cast<uint32_t>(w[1]), static_cast<uint32_t>(w[1] >> 32)});
+            {Off(dst + 1), static_cast<uint32_t>(w[1]), static_cast<uint32_t>(w[1] >> 32)}, 0b1);
   }
   static constexpr uint32_t kNoSlot = static_cast<uint32_t>(-1);
 
@@ -316,7 +321,7 @@ class Translator {
       return;
     }
     uint32_t dst = PushResult();
-    EmitRaw(Iop::kConst, {Off(dst), static_cast<uint32_t>(word), static_cast<uint32_t>(word >> 32)});
+    EmitRaw(Iop::kConst, {Off(dst), static_cast<uint32_t>(word), static_cast<uint32_t>(word >> 32)}, 0b1);
     MarkResult();
   }
 
@@ -359,7 +364,7 @@ class Translator {
   // Emits an unconditional jump (moves done by the caller) to label depth.
   void EmitJump(uint32_t depth) {
     Ctrl& c = Label(depth);
-    size_t start = EmitRaw(Iop::kBr, {0});
+    size_t start = EmitRaw(Iop::kBr, {0}, 0);
     BindBranch(c, start, start + 8);
   }
   // Records the branch operand at `operand_pos` of the instruction at `start` as targeting c.
@@ -375,7 +380,7 @@ class Translator {
   void EmitReturn() {
     uint32_t n = num_results_;
     if (n == 0) {
-      EmitRaw(Iop::kReturn0, {});
+      EmitRaw(Iop::kReturn0, {}, 0);
     } else if (n == 1 && !stack_.back().wide) {
       Emit(Iop::kReturn1, {Top()});
     } else {
@@ -389,7 +394,7 @@ class Translator {
         Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {dst, e.canon});
         dst += Width(e.wide);
       }
-      EmitRaw(Iop::kReturn, {});
+      EmitRaw(Iop::kReturn, {}, 0);
     }
   }
   bool IsFunctionLabel(uint32_t depth) const { return depth + 1 == ctrl_.size(); }
@@ -451,7 +456,7 @@ class Translator {
   void BeginFuelRegion() {
     if (!fuel_) return;
     EndFuelRegion();
-    fuel_op_ = EmitRaw(Iop::kFuel, {0});
+    fuel_op_ = EmitRaw(Iop::kFuel, {0}, 0);
   }
 
   void EndFrame(Ctrl& c, const DecoderView::Label& l) {
@@ -491,14 +496,14 @@ class Translator {
       case Family::kLoad: {
         uint32_t addr = Pop();
         uint32_t dst = PushResult();
-        EmitRaw(om.iop, {Off(dst), Off(addr), static_cast<uint32_t>(in.value)});
+        EmitRaw(om.iop, {Off(dst), Off(addr), static_cast<uint32_t>(in.value)}, 0b011);
         MarkResult();
         return;
       }
       case Family::kStore: {
         uint32_t val = Pop();
         uint32_t addr = Pop();
-        EmitRaw(om.iop, {Off(addr), Off(val), static_cast<uint32_t>(in.value)});
+        EmitRaw(om.iop, {Off(addr), Off(val), static_cast<uint32_t>(in.value)}, 0b011);
         return;
       }
       case Family::kNone:
@@ -508,7 +513,7 @@ class Translator {
       case Opcode::kNop:
         return;
       case Opcode::kUnreachable:
-        EmitRaw(Iop::kUnreachable, {});
+        EmitRaw(Iop::kUnreachable, {}, 0);
         return;
       case Opcode::kBlock:
       case Opcode::kLoop:
@@ -528,7 +533,7 @@ class Translator {
         Barrier();
         if (in.op == Opcode::kLoop) {
           c.start = Pos();
-          if (epoch_) EmitRaw(Iop::kEpoch, {});
+          if (epoch_) EmitRaw(Iop::kEpoch, {}, 0);
           BeginFuelRegion();
         }
         ctrl_.push_back(std::move(c));
@@ -537,7 +542,7 @@ class Translator {
       case Opcode::kElse: {
         Ctrl& c = ctrl_.back();
         MaterializeTop(c.results);
-        size_t start = EmitRaw(Iop::kBr, {0});
+        size_t start = EmitRaw(Iop::kBr, {0}, 0);
         c.fixups.push_back(start + 8);
         c.instr_starts.push_back(start);
         BindElse(c);
@@ -593,7 +598,7 @@ class Translator {
         uint32_t index = Pop();
         size_t n = in.targets.size();  // default last
         size_t start = Pos();
-        EmitRaw(Iop::kBrTable, {Off(index), static_cast<uint32_t>(n - 1)}, n);
+        EmitRaw(Iop::kBrTable, {Off(index), static_cast<uint32_t>(n - 1)}, 0b1, n);
         // Targets needing value moves (or the function label) go through a stub after the table.
         std::vector<std::pair<size_t, uint32_t>> stubs;  // (operand pos, depth)
         for (size_t i = 0; i < n; ++i) {
@@ -638,10 +643,10 @@ class Translator {
         MaterializeTop(p);
         uint32_t base = Canon(Height() - p);  // the callee's slot 0
         if (in.op == Opcode::kCall) {
-          EmitRaw(Iop::kCall, {in.index, Off(base)});
+          EmitRaw(Iop::kCall, {in.index, Off(base)}, 0b10);
         } else {
           EmitRaw(Iop::kCallIndirect,
-                  {(*type_ids_)[in.index], in.index2, Off(index_slot), Off(base)});
+                  {(*type_ids_)[in.index], in.index2, Off(index_slot), Off(base)}, 0b1100);
         }
         for (uint32_t i = 0; i < p; ++i) Pop();
         for (uint32_t i = 0; i < r; ++i) PushResultOf(ft.results[i]);
@@ -695,32 +700,32 @@ class Translator {
       case Opcode::kGlobalGet: {
         bool wide = m_.GetGlobalType(in.index).type == ValType::kV128;
         uint32_t dst = PushResult(wide);
-        EmitRaw(wide ? Iop::kGlobalGet128 : Iop::kGlobalGet, {Off(dst), in.index});
+        EmitRaw(wide ? Iop::kGlobalGet128 : Iop::kGlobalGet, {Off(dst), in.index}, 0b01);
         MarkResult();
         return;
       }
       case Opcode::kGlobalSet: {
         bool wide = m_.GetGlobalType(in.index).type == ValType::kV128;
         uint32_t v = Pop();
-        EmitRaw(wide ? Iop::kGlobalSet128 : Iop::kGlobalSet, {in.index, Off(v)});
+        EmitRaw(wide ? Iop::kGlobalSet128 : Iop::kGlobalSet, {in.index, Off(v)}, 0b10);
         return;
       }
       case Opcode::kTableGet: {
         uint32_t i = Pop();
         uint32_t dst = PushResult();
-        EmitRaw(Iop::kTableGet, {Off(dst), Off(i), in.index});
+        EmitRaw(Iop::kTableGet, {Off(dst), Off(i), in.index}, 0b011);
         MarkResult();
         return;
       }
       case Opcode::kTableSet: {
         uint32_t v = Pop();
         uint32_t i = Pop();
-        EmitRaw(Iop::kTableSet, {in.index, Off(i), Off(v)});
+        EmitRaw(Iop::kTableSet, {in.index, Off(i), Off(v)}, 0b110);
         return;
       }
       case Opcode::kTableSize: {
         uint32_t dst = PushResult();
-        EmitRaw(Iop::kTableSize, {Off(dst), in.index});
+        EmitRaw(Iop::kTableSize, {Off(dst), in.index}, 0b01);
         MarkResult();
         return;
       }
@@ -728,7 +733,7 @@ class Translator {
         uint32_t n = Pop();
         uint32_t init = Pop();
         uint32_t dst = PushResult();
-        EmitRaw(Iop::kTableGrow, {Off(dst), Off(init), Off(n), in.index});
+        EmitRaw(Iop::kTableGrow, {Off(dst), Off(init), Off(n), in.index}, 0b0111);
         MarkResult();
         return;
       }
@@ -736,25 +741,25 @@ class Translator {
         uint32_t n = Pop();
         uint32_t v = Pop();
         uint32_t i = Pop();
-        EmitRaw(Iop::kTableFill, {in.index, Off(i), Off(v), Off(n)});
+        EmitRaw(Iop::kTableFill, {in.index, Off(i), Off(v), Off(n)}, 0b1110);
         return;
       }
       case Opcode::kTableCopy: {
         uint32_t n = Pop();
         uint32_t s = Pop();
         uint32_t d = Pop();
-        EmitRaw(Iop::kTableCopy, {in.index, in.index2, Off(d), Off(s), Off(n)});
+        EmitRaw(Iop::kTableCopy, {in.index, in.index2, Off(d), Off(s), Off(n)}, 0b11100);
         return;
       }
       case Opcode::kTableInit: {
         uint32_t n = Pop();
         uint32_t s = Pop();
         uint32_t d = Pop();
-        EmitRaw(Iop::kTableInit, {in.index, in.index2, Off(d), Off(s), Off(n)});
+        EmitRaw(Iop::kTableInit, {in.index, in.index2, Off(d), Off(s), Off(n)}, 0b11100);
         return;
       }
       case Opcode::kElemDrop:
-        EmitRaw(Iop::kElemDrop, {in.index});
+        EmitRaw(Iop::kElemDrop, {in.index}, 0);
         return;
       case Opcode::kMemorySize: {
         uint32_t dst = PushResult();
@@ -781,11 +786,11 @@ class Translator {
         uint32_t n = Pop();
         uint32_t s = Pop();
         uint32_t d = Pop();
-        EmitRaw(Iop::kMemoryInit, {in.index, Off(d), Off(s), Off(n)});
+        EmitRaw(Iop::kMemoryInit, {in.index, Off(d), Off(s), Off(n)}, 0b1110);
         return;
       }
       case Opcode::kDataDrop:
-        EmitRaw(Iop::kDataDrop, {in.index});
+        EmitRaw(Iop::kDataDrop, {in.index}, 0);
         return;
       case Opcode::kI32Const:
         PushConst(static_cast<uint32_t>(in.value));
@@ -809,7 +814,7 @@ class Translator {
       }
       case Opcode::kRefFunc: {
         uint32_t dst = PushResult();
-        EmitRaw(Iop::kRefFunc, {Off(dst), in.index});
+        EmitRaw(Iop::kRefFunc, {Off(dst), in.index}, 0b01);
         MarkResult();
         return;
       }
@@ -854,6 +859,7 @@ class Translator {
       n += 4;
     }
     size_t start = Pos();
+    relocs_.push_back({static_cast<uint32_t>(start), (1u << ((has_result ? 1 : 0) + np)) - 1});
     code_.push_back(reinterpret_cast<uint64_t>(h));
     code_.resize(code_.size() + (n + 1) / 2, 0);
     std::memcpy(code_.data() + start / 8 + 1, ops, n * 4);
@@ -861,6 +867,38 @@ class Translator {
     last_start_ = start;
     last_dst_height_ = kNone;
     if (has_result) MarkResult();
+  }
+
+  void SetRelocMask(size_t instr_start, uint32_t mask) {
+    for (auto it = relocs_.rbegin(); it != relocs_.rend(); ++it) {
+      if (it->pos == instr_start) {
+        it->mask = mask;
+        return;
+      }
+    }
+  }
+
+  // The constant area was reserved at its largest (kMaxConstSlots); now that the body is done,
+  // the operand stack moves down next to the constants in use, so frames are as small as the
+  // function needs (cheaper deep recursion, fewer cache lines per call).
+  void Relocate(uint32_t used_consts) {
+    const uint32_t unused = kMaxConstSlots - used_consts;
+    if (unused == 0) return;
+    const uint32_t stack_off = Off(stack_base_), delta = Off(unused);
+    uint8_t* code = reinterpret_cast<uint8_t*>(code_.data());
+    for (const Reloc& r : relocs_) {
+      for (uint32_t k = 0, m = r.mask; m != 0; ++k, m >>= 1) {
+        if ((m & 1) == 0) continue;
+        uint32_t v;
+        std::memcpy(&v, code + r.pos + 8 + 4 * k, 4);
+        if (v >= stack_off) {
+          v -= delta;
+          std::memcpy(code + r.pos + 8 + 4 * k, &v, 4);
+        }
+      }
+    }
+    stack_base_ -= unused;
+    max_slot_ -= unused;
   }
 
   bool HasReadersBelowTop(uint32_t slot) const {
@@ -883,6 +921,7 @@ class Translator {
       ops[0] = a;
       ops[1] = b;
       ops[2] = 0;
+      SetRelocMask(last_start_, 0b011);
       instr = last_start_;
       operand = last_start_ + 8 + 8;
       Barrier();
@@ -895,13 +934,13 @@ class Translator {
       code_[last_start_ / 8] = reinterpret_cast<uint64_t>(kHandlers[static_cast<size_t>(fused)]);
       ops[0] = a;
       ops[1] = 0;
+      SetRelocMask(last_start_, 0b01);
       instr = last_start_;
       operand = last_start_ + 8 + 4;
       Barrier();
       return;
     }
-    instr = Emit(branch_if_true ? Iop::kBrIf : Iop::kBrUnless, {cond, 0});
-    *OperandPtr(instr, 1) = 0;
+    instr = EmitRaw(branch_if_true ? Iop::kBrIf : Iop::kBrUnless, {Off(cond), 0}, 0b01);
     operand = instr + 8 + 4;
     Barrier();
   }
@@ -915,6 +954,11 @@ class Translator {
   std::vector<uint64_t> code_;
   std::vector<Entry> stack_;
   std::vector<Ctrl> ctrl_;
+  struct Reloc {
+    uint32_t pos;   // instruction start (bytes)
+    uint32_t mask;  // operands that are slot offsets
+  };
+  std::vector<Reloc> relocs_;
   std::vector<uint64_t> consts_;
   std::unordered_map<uint64_t, uint32_t> const_index_;
   std::map<std::pair<uint64_t, uint64_t>, uint32_t> const128_index_;

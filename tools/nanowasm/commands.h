@@ -7,4 +7,5 @@ int Validate(int argc, char** argv);
 int Parse(int argc, char** argv);
 int Print(int argc, char** argv);
 int Run(int argc, char** argv);
+int InterpDump(int argc, char** argv);
 }  // namespace nwcli

@@ -15,7 +15,8 @@ void Usage() {
       "  parse FILE.wat -o FILE.wasm  text to binary\n"
       "  print FILE.wasm              binary to text\n"
       "  run [OPTIONS] FILE [ARGS]    run a WASI program with only the granted capabilities\n"
-      "                               (see `nanowasm run --help`); --invoke NAME calls an export\n",
+      "                               (see `nanowasm run --help`); --invoke NAME calls an export\n"
+      "  interp-dump FILE [FUNC]      developers: the interpreter's translated code\n",
       stderr);
 }
 
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   if (cmd == "parse") return nwcli::Parse(sub_argc, sub_argv);
   if (cmd == "print") return nwcli::Print(sub_argc, sub_argv);
   if (cmd == "run") return nwcli::Run(sub_argc, sub_argv);
+  if (cmd == "interp-dump") return nwcli::InterpDump(sub_argc, sub_argv);
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
     Usage();
     return 0;
