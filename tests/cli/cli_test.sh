@@ -55,5 +55,21 @@ out=$("$nw" run "$tmp/trap.wat" --invoke go 2>&1); rc=$?
 [ $rc -ne 0 ] && [[ "$out" == *"unreachable"* ]] && [[ "$out" == *"inner"* ]] && [[ "$out" == *"outer"* ]]
 check "trap backtrace" $? "rc=$rc out=$out"
 
+# 8. Limits: an infinite loop is stopped by --fuel and by --timeout; --max-memory caps growth.
+printf '(module (memory 1) (func (export "spin") (loop $l (br $l)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))' > "$tmp/spin.wat"
+out=$(timeout 20 "$nw" run --fuel 1000000 --invoke spin "$tmp/spin.wat" 2>&1); rc=$?
+[ $rc -eq 134 ] && [[ "$out" == *"all fuel consumed"* ]] && [[ "$out" == *"spin"* ]]
+check "fuel stops a loop" $? "rc=$rc out=$out"
+out=$(timeout 20 "$nw" run --timeout 200ms --invoke spin "$tmp/spin.wat" 2>&1); rc=$?
+[ $rc -eq 134 ] && [[ "$out" == *"interrupted"* ]]
+check "timeout stops a loop" $? "rc=$rc out=$out"
+out=$("$nw" run --max-memory 2MiB --invoke grow "$tmp/spin.wat" 31 2>&1)
+[ "$out" = "1" ]
+check "max-memory allows growth to the cap" $? "out=$out"
+out=$("$nw" run --max-memory 2MiB --invoke grow "$tmp/spin.wat" 32 2>&1)
+[ "$out" = "-1" ]
+check "max-memory denies growth past the cap" $? "out=$out"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

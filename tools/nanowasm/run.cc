@@ -3,8 +3,14 @@
 // `run FILE --invoke NAME ARGS` spelling still works). The guest's stdio is the host's; the
 // process exits with the guest's proc_exit code (its low 8 bits, as POSIX exit() would); a trap
 // prints the trap and its backtrace to stderr and exits with 134 (128 + SIGABRT).
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -33,9 +39,67 @@ void RunUsage() {
       "  --listen ADDR:PORT      grant a listening TCP socket (guest fd after the directories);\n"
       "                          with port 0 the bound address is printed to stderr\n"
       "  --invoke NAME           call export NAME with ARGS instead of running _start\n"
+      "Limits (a guest past one traps; nothing is limited unless asked):\n"
+      "  --fuel N                run at most N wasm instructions (deterministic)\n"
+      "  --timeout DURATION      stop the guest after DURATION of wall time (e.g. 500ms, 10s, 2m)\n"
+      "  --max-memory SIZE       cap each linear memory at SIZE bytes (e.g. 64MiB, 1GiB, 65536);\n"
+      "                          memory.grow past it returns -1\n"
       "Exit status: the guest's proc_exit code; 134 after a trap; 1 when loading fails.\n",
       stderr);
 }
+
+// "500ms", "10s", "2m", "1h" or plain seconds.
+std::optional<std::chrono::milliseconds> ParseDuration(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+  if (i == 0) return std::nullopt;
+  double v = std::strtod(s.substr(0, i).c_str(), nullptr);
+  std::string unit = s.substr(i);
+  double ms = unit == "ms" ? v : unit == "s" || unit.empty() ? v * 1e3 : unit == "m" ? v * 60e3
+            : unit == "h" ? v * 3600e3 : -1;
+  if (ms < 0 || ms > 1e12) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<int64_t>(ms));
+}
+
+// "65536", "64KiB", "64MiB", "1GiB" (also K/M/G, KB/MB/GB as powers of 1024).
+std::optional<uint64_t> ParseSize(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == 0 || i > 15) return std::nullopt;
+  uint64_t v = std::stoull(s.substr(0, i));
+  std::string unit = s.substr(i);
+  uint64_t mul = 1;
+  if (unit.empty() || unit == "B") mul = 1;
+  else if (unit == "K" || unit == "KB" || unit == "KiB") mul = uint64_t{1} << 10;
+  else if (unit == "M" || unit == "MB" || unit == "MiB") mul = uint64_t{1} << 20;
+  else if (unit == "G" || unit == "GB" || unit == "GiB") mul = uint64_t{1} << 30;
+  else return std::nullopt;
+  return v * mul;
+}
+
+// Bumps the engine's epoch once the timeout passes, unless the run ends first.
+class Watchdog {
+ public:
+  Watchdog(nw::Engine& engine, std::chrono::milliseconds timeout)
+      : thread_([this, &engine, timeout] {
+          std::unique_lock lock(mu_);
+          if (!cv_.wait_for(lock, timeout, [this] { return done_; })) engine.IncrementEpoch();
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
 
 bool SplitDir(const std::string& spec, nw::WasiDir* out) {
   size_t sep = spec.find("::");
@@ -57,6 +121,10 @@ int Run(int argc, char** argv) {
   std::string path, invoke;
   std::vector<std::string> args;
   nw::WasiConfig config;
+  nw::Config engine_config;
+  std::optional<uint64_t> fuel;
+  std::optional<std::chrono::milliseconds> timeout;
+  nw::StoreLimits limits;
   int i = 0;
   auto need_value = [&](const std::string& opt) -> const char* {
     if (i + 1 >= argc) {
@@ -100,6 +168,31 @@ int Run(int argc, char** argv) {
     } else if (a == "--invoke") {
       if (!(v = need_value(a))) return 2;
       invoke = v;
+    } else if (a == "--fuel") {
+      if (!(v = need_value(a))) return 2;
+      auto n = ParseSize(v);
+      if (!n || std::string(v).find_first_not_of("0123456789") != std::string::npos) {
+        std::fprintf(stderr, "nanowasm run: --fuel %s: expected a number of instructions\n", v);
+        return 2;
+      }
+      fuel = *n;
+      engine_config.consume_fuel = true;
+    } else if (a == "--timeout") {
+      if (!(v = need_value(a))) return 2;
+      timeout = ParseDuration(v);
+      if (!timeout) {
+        std::fprintf(stderr, "nanowasm run: --timeout %s: expected e.g. 500ms, 10s, 2m\n", v);
+        return 2;
+      }
+      engine_config.epoch_interruption = true;
+    } else if (a == "--max-memory") {
+      if (!(v = need_value(a))) return 2;
+      auto n = ParseSize(v);
+      if (!n) {
+        std::fprintf(stderr, "nanowasm run: --max-memory %s: expected e.g. 64MiB, 1GiB\n", v);
+        return 2;
+      }
+      limits.max_memory_pages = *n / nw::kPageSize;
     } else if (a == "--wasi-resolver") {  // for tests: force one path resolver
       if (!(v = need_value(a))) return 2;
       std::string r = v;
@@ -128,7 +221,7 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
     return 1;
   }
-  nw::Engine engine;
+  nw::Engine engine(engine_config);
   auto module = nw::Module::FromDesc(engine, std::move(loaded->desc));
   if (!module) {
     std::fprintf(stderr, "%s\n", FormatBinaryError(path, module.error()).c_str());
@@ -149,6 +242,13 @@ int Run(int argc, char** argv) {
                    nw::WasiListenerAddress(**ctx, l).c_str());
   }
   nw::Store store(engine);
+  store.SetLimits(limits);
+  if (fuel) store.SetFuel(*fuel);
+  std::optional<Watchdog> watchdog;
+  if (timeout) {
+    store.SetEpochDeadline(1);
+    watchdog.emplace(engine, *timeout);
+  }
   nw::Linker linker;
   nw::DefineSpectest(linker, store);
   nw::DefineWasi(linker, store, *ctx);
