@@ -65,8 +65,10 @@ install(FILES ${CMAKE_SOURCE_DIR}/src/base/result.h DESTINATION include/nanowasm
 install(FILES ${nw_bundle} DESTINATION lib)
 install(TARGETS nanowasm RUNTIME DESTINATION bin)
 
+# A sanitizer build's archive needs the sanitizer runtimes in every program linking it; C
+# programs also need UBSan's C++ part (vptr checks), which clang adds only on request.
 if(NANOWASM_SANITIZE)
-  set(NW_PKG_LINK_OPTIONS "-fsanitize=address,undefined")
+  set(NW_PKG_LINK_OPTIONS "-fsanitize=address,undefined -fsanitize-link-c++-runtime")
 else()
   set(NW_PKG_LINK_OPTIONS "")
 endif()
