@@ -39,6 +39,8 @@ namespace {
 // Distinct constants a function keeps in frame slots; beyond this they are written by Const
 // instructions (keeps frame entry cheap for functions with huge constant pools).
 constexpr size_t kMaxConstSlots = 64;
+// Stack entries that may still live in a local or constant slot at once (see Push).
+constexpr size_t kMaxLazy = 16;
 // Frame size limit in slots (the value stack is shared; a bigger frame is a translation error).
 constexpr uint64_t kMaxFrameSlots = 1u << 20;
 
@@ -103,6 +105,7 @@ class Translator {
     max_slot_ = stack_base_;
     ctrl_.clear();
     stack_.clear();
+    lazy_.clear();
     ctrl_.emplace_back(LabelKind::kFunction, 0, std::span<const ValType>{}, sig.results, false);
     ctrl_.back().base = stack_base_;
     if (epoch_) EmitRaw(Iop::kEpoch, {}, 0);
@@ -181,6 +184,12 @@ class Translator {
     uint32_t canon = NextCanon();
     stack_.push_back(Entry{loc, canon, wide});
     max_slot_ = std::max(max_slot_, canon + Width(wide));
+    if (loc != canon) {
+      lazy_.push_back(Height() - 1);
+      // Bounded laziness keeps every scan below O(kMaxLazy), so translation stays linear
+      // whatever the stack depth.
+      if (lazy_.size() > kMaxLazy) Materialize(lazy_.front());
+    }
   }
   // Push the result of an instruction about to be emitted; returns its (canonical) slot.
   uint32_t PushResult(bool wide = false) {
@@ -192,6 +201,7 @@ class Translator {
   uint32_t Pop() {
     uint32_t loc = stack_.back().loc;
     stack_.pop_back();
+    if (!lazy_.empty() && lazy_.back() == Height()) lazy_.pop_back();
     return loc;
   }
   uint32_t Top(uint32_t depth = 0) const { return stack_[stack_.size() - 1 - depth].loc; }
@@ -201,23 +211,21 @@ class Translator {
     if (e.loc != e.canon) {
       Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {e.canon, e.loc});
       e.loc = e.canon;
+      lazy_.erase(std::find(lazy_.begin(), lazy_.end(), index));
     }
   }
   void MaterializeTop(uint32_t n) {
-    for (uint32_t i = Height() - n; i < Height(); ++i) Materialize(i);
+    const uint32_t from = Height() - n;
+    while (!lazy_.empty() && lazy_.back() >= from) Materialize(lazy_.back());
   }
   void MaterializeAll() {
-    for (uint32_t i = 0; i < Height(); ++i) Materialize(i);
+    while (!lazy_.empty()) Materialize(lazy_.back());
   }
   // Before writing local `slot`: every entry still reading it is copied out first.
   void MaterializeReaders(uint32_t slot) {
-    for (uint32_t i = 0; i < Height(); ++i)
-      if (stack_[i].loc == slot) Materialize(i);
-  }
-  bool HasReaders(uint32_t slot) const {
-    for (const Entry& e : stack_)
-      if (e.loc == slot) return true;
-    return false;
+    for (size_t k = lazy_.size(); k-- > 0;) {
+      if (k < lazy_.size() && stack_[lazy_[k]].loc == slot) Materialize(lazy_[k]);
+    }
   }
 
   // ---- emission -------------------------------------------------------------------------------
@@ -432,6 +440,7 @@ class Translator {
   // After a label: the values below `height` are untouched (and canonical), then `types`.
   void ResetStack(uint32_t height, std::span<const ValType> types) {
     stack_.resize(height, Entry{0, 0, false});
+    while (!lazy_.empty() && lazy_.back() >= height) lazy_.pop_back();
     for (ValType t : types) PushResultOf(t);
     Barrier();
   }
@@ -902,8 +911,8 @@ class Translator {
   }
 
   bool HasReadersBelowTop(uint32_t slot) const {
-    for (size_t i = 0; i + 1 < stack_.size(); ++i)
-      if (stack_[i].loc == slot) return true;
+    for (uint32_t i : lazy_)
+      if (i + 1 < Height() && stack_[i].loc == slot) return true;
     return false;
   }
 
@@ -953,6 +962,7 @@ class Translator {
   CompiledFunc& out_;
   std::vector<uint64_t> code_;
   std::vector<Entry> stack_;
+  std::vector<uint32_t> lazy_;  // indices of entries not in their canonical slot, ascending
   std::vector<Ctrl> ctrl_;
   struct Reloc {
     uint32_t pos;   // instruction start (bytes)

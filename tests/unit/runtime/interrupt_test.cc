@@ -200,3 +200,34 @@ TEST(LimitsTest, InitialSizeAndInstanceCountAreChecked) {
 
 }  // namespace
 }  // namespace nw
+
+namespace nw {
+namespace {
+
+// Translation stays linear in the body size whatever the stack depth: a 100,000-deep stack of
+// lazily read locals followed by 100,000 writes to that local (a quadratic scan would take
+// minutes) and 100,000 empty blocks on top of the deep stack.
+TEST(TranslateTest, DeepStackWithManyLocalWritesIsLinear) {
+  constexpr int kN = 100000;
+  std::string wat = "(module (func (export \"f\") (param i32 i32) (result i32)";
+  for (int i = 0; i < kN; ++i) wat += " local.get 0";
+  for (int i = 0; i < kN; ++i) wat += " local.get 1 local.set 0 block end";
+  for (int i = 0; i < kN - 1; ++i) wat += " drop";
+  wat += "))";
+  Engine engine;
+  auto start = std::chrono::steady_clock::now();
+  auto m = Compile(engine, wat);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_NE(m, nullptr);
+  EXPECT_LT(secs, 10.0) << "translation is not linear";
+  Store store(engine);
+  Instance* inst = Instantiate(store, m);
+  ASSERT_NE(inst, nullptr);
+  // The bottom value was read from local 0 before it was overwritten with local 1.
+  auto r = inst->GetFunc("f")->Call(store, std::vector<Val>{Val::I32(7), Val::I32(9)});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ((*r)[0].i32(), 7);
+}
+
+}  // namespace
+}  // namespace nw
