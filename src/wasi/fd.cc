@@ -4,6 +4,7 @@
 // proportion to a guest-supplied length.
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -229,6 +230,29 @@ Errno FdFilestatSetTimes(Call& c) {
 
 namespace {
 
+// A write to a pipe, FIFO or socket whose reader is gone raises SIGPIPE, whose default action
+// kills the host process. The guest can arrange that alone (a FIFO in a grant: open both ends,
+// close the reader, write), so SIGPIPE is blocked for this thread around the write and the one
+// the write raised is consumed; the guest gets EPIPE. Regular files never raise it.
+ssize_t WritevNoSigpipe(int fd, const iovec* iov, int n) {
+  sigset_t pipe_set, old_mask, pending;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask);
+  sigpending(&pending);
+  bool was_pending = sigismember(&pending, SIGPIPE);
+  ssize_t done = writev(fd, iov, n);
+  int saved = errno;
+  if (done < 0 && saved == EPIPE && !was_pending) {
+    timespec zero{};
+    while (sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  errno = saved;
+  return done;
+}
+
 // Reads or writes through iovecs; `offset` < 0 means at the current position.
 Errno Transfer(Call& c, bool write, int64_t offset, uint32_t result_ptr) {
   uint64_t need = write ? right::kFdWrite : right::kFdRead;
@@ -252,8 +276,10 @@ Errno Transfer(Call& c, bool write, int64_t offset, uint32_t result_ptr) {
     done = write ? pwritev(d->host_fd, iov, static_cast<int>(n), offset)
                  : preadv(d->host_fd, iov, static_cast<int>(n), offset);
   } else {
-    done = write ? writev(d->host_fd, iov, static_cast<int>(n))
-                 : readv(d->host_fd, iov, static_cast<int>(n));
+    int count = static_cast<int>(n);
+    if (!write) done = readv(d->host_fd, iov, count);
+    else if (d->filetype == kFtRegularFile) done = writev(d->host_fd, iov, count);
+    else done = WritevNoSigpipe(d->host_fd, iov, count);
   }
   if (done < 0) return LastErrno();
   c.mem.Store<uint32_t>(result_ptr, static_cast<uint32_t>(done));

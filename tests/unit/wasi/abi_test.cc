@@ -1,7 +1,9 @@
 // WASI host functions called from small WAT modules (no toolchain needed): the wasi_unstable
 // layouts that differ from preview1 (filestat, whence), calls from a module without memory,
-// proc_exit as a kExit trap, each WasiCtx being its own capability table, and config errors.
+// proc_exit as a kExit trap, each WasiCtx being its own capability table, config errors, and
+// host state the guest must not be able to touch (SIGPIPE, the host's stdio flags).
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "guest_runner.h"
 #include "text/wat.h"
@@ -161,6 +163,42 @@ TEST(WasiAbi, ConfigErrors) {
   nw::WasiConfig l;
   l.listen = {"not-an-address"};
   EXPECT_FALSE(nw::CreateWasiCtx(l));
+}
+
+// A write to a FIFO whose reader is gone raises SIGPIPE, whose default action kills the whole
+// host process. The guest can arrange it alone with a FIFO the host placed in a grant: open the
+// read end, open the write end, close the read end, write. It must get `pipe` (64) instead.
+TEST(WasiAbi, WriteToBrokenFifoIsAnErrorNotSigpipe) {
+  TempDir tmp;
+  ASSERT_EQ(mkfifo((tmp / "p").c_str(), 0600), 0);
+  auto i = Instantiate(R"((module
+    (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+    (memory 1)
+    (data (i32.const 0) "p")
+    (data (i32.const 32) "x")
+    (data (i32.const 64) "\20\00\00\00\01\00\00\00")  ;; iovec {32, 1}
+    (func (export "run") (result i32)
+      (local $e i32)
+      ;; read end (fd_read, nonblock), then write end (fd_write, nonblock)
+      (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0)
+                                (i64.const 2) (i64.const 0) (i32.const 4) (i32.const 16)))
+      (if (local.get $e) (then (return (i32.add (i32.const 1000) (local.get $e)))))
+      (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0)
+                                (i64.const 64) (i64.const 0) (i32.const 4) (i32.const 20)))
+      (if (local.get $e) (then (return (i32.add (i32.const 2000) (local.get $e)))))
+      (drop (call $close (i32.load (i32.const 16))))
+      (call $write (i32.load (i32.const 20)) (i32.const 64) (i32.const 1) (i32.const 24))))
+  )", CtxWithDir(tmp.path()));
+  ASSERT_TRUE(i);
+  sigset_t mask_before, mask_after, pending;
+  pthread_sigmask(SIG_SETMASK, nullptr, &mask_before);
+  EXPECT_EQ(CallI(*i, "run"), 64);  // pipe; the test process is still alive
+  pthread_sigmask(SIG_SETMASK, nullptr, &mask_after);
+  EXPECT_EQ(sigismember(&mask_after, SIGPIPE), sigismember(&mask_before, SIGPIPE));
+  sigpending(&pending);
+  EXPECT_FALSE(sigismember(&pending, SIGPIPE)) << "a SIGPIPE was left pending";
 }
 
 }  // namespace
