@@ -184,10 +184,14 @@ Errno FdFdstatSetFlags(Call& c) {
   if (d->host_fd < 0) return kSuccess;
   int fl = fcntl(d->host_fd, F_GETFL);
   if (fl < 0) return LastErrno();
-  fl &= ~(O_APPEND | O_NONBLOCK);
-  if (flags & kFdflagAppend) fl |= O_APPEND;
-  if (flags & kFdflagNonblock) fl |= O_NONBLOCK;
-  return fcntl(d->host_fd, F_SETFL, fl) == 0 ? kSuccess : LastErrno();
+  int want = fl & ~(O_APPEND | O_NONBLOCK);
+  if (flags & kFdflagAppend) want |= O_APPEND;
+  if (flags & kFdflagNonblock) want |= O_NONBLOCK;
+  if (want == fl) return kSuccess;
+  // Stdio descriptors share the host's open file description (its terminal or pipe): a change
+  // would outlive the guest and affect the host and its parent. Only fds the guest owns change.
+  if (!d->owned.valid()) return kNotSup;
+  return fcntl(d->host_fd, F_SETFL, want) == 0 ? kSuccess : LastErrno();
 }
 
 Errno FdFdstatSetRights(Call& c) {

@@ -201,4 +201,30 @@ TEST(WasiAbi, WriteToBrokenFifoIsAnErrorNotSigpipe) {
   EXPECT_FALSE(sigismember(&pending, SIGPIPE)) << "a SIGPIPE was left pending";
 }
 
+// Guest fds 0-2 share the host's open file descriptions (the terminal in `nanowasm run`):
+// fd_fdstat_set_flags on them must not make the host's stdout non-blocking or append-only
+// (that outlives the guest and breaks the host's own writes and the parent shell's).
+TEST(WasiAbi, StdioFlagsOfTheHostAreNotChanged) {
+  int p[2];
+  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+  nw::WasiConfig c;
+  c.stdout_fd = p[1];
+  auto i = Instantiate(R"((module
+    (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func $setfl (param i32 i32) (result i32)))
+    (func (export "setfl") (param i32 i32) (result i32) (call $setfl (local.get 0) (local.get 1))))
+  )", *nw::CreateWasiCtx(c));
+  ASSERT_TRUE(i);
+  int before = fcntl(p[1], F_GETFL);
+  auto V = [](int fd, int flags) { return std::vector<nw::Val>{nw::Val::I32(fd), nw::Val::I32(flags)}; };
+  EXPECT_EQ(CallI(*i, "setfl", V(1, 4)), 58);  // nonblock: notsup
+  EXPECT_EQ(fcntl(p[1], F_GETFL), before);
+  EXPECT_EQ(CallI(*i, "setfl", V(1, 1)), 58);  // append: notsup
+  EXPECT_EQ(fcntl(p[1], F_GETFL), before);
+  EXPECT_EQ(CallI(*i, "setfl", V(1, 0)), 0);   // what it already is: fine
+  EXPECT_EQ(CallI(*i, "setfl", V(0, 4)), 0);   // null stdin (no host fd): nothing to change
+  EXPECT_EQ(fcntl(p[1], F_GETFL), before);
+  close(p[0]);
+  close(p[1]);
+}
+
 }  // namespace
