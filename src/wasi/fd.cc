@@ -86,7 +86,7 @@ Errno StoreFilestat(Call& c, uint32_t ptr, const struct stat& st) {
   return kSuccess;
 }
 
-Errno TimesFromFlags(uint64_t atim, uint64_t mtim, uint16_t flags, struct timespec out[2]) {
+Errno TimesFromFlags(uint64_t atim, uint64_t mtim, uint32_t flags, struct timespec out[2]) {
   if (flags & ~(kFstAtim | kFstAtimNow | kFstMtim | kFstMtimNow)) return kInval;
   if ((flags & kFstAtim) && (flags & kFstAtimNow)) return kInval;
   if ((flags & kFstMtim) && (flags & kFstMtimNow)) return kInval;
@@ -227,7 +227,7 @@ Errno FdFilestatSetTimes(Call& c) {
   if (Errno e = GetFd(c, c.U32(0), right::kFdFilestatSetTimes, &d)) return e;
   if (d->read_only) return kRofs;
   struct timespec ts[2];
-  if (Errno e = TimesFromFlags(c.U64(1), c.U64(2), static_cast<uint16_t>(c.U32(3)), ts)) return e;
+  if (Errno e = TimesFromFlags(c.U64(1), c.U64(2), c.U32(3), ts)) return e;
   if (d->host_fd < 0) return kSuccess;
   return futimens(d->host_fd, ts) == 0 ? kSuccess : LastErrno();
 }

@@ -86,7 +86,8 @@ Errno SockRecv(Call&);
 Errno SockSend(Call&);
 Errno SockShutdown(Call&);
 
-// Converts a WASI timestamp pair + fstflags into utimensat times; EINVAL on contradictions.
-Errno TimesFromFlags(uint64_t atim, uint64_t mtim, uint16_t flags, struct timespec out[2]);
+// Converts a WASI timestamp pair + fstflags into utimensat times; EINVAL on contradictions and
+// on unknown bits (fstflags is a u16 passed as an i32: the upper bits are unknown bits too).
+Errno TimesFromFlags(uint64_t atim, uint64_t mtim, uint32_t flags, struct timespec out[2]);
 
 }  // namespace nw::wasi

@@ -168,7 +168,7 @@ Errno PathFilestatGet(Call& c) {
 
 Errno PathFilestatSetTimes(Call& c) {
   struct timespec ts[2];
-  if (Errno e = TimesFromFlags(c.U64(4), c.U64(5), static_cast<uint16_t>(c.U32(6)), ts)) return e;
+  if (Errno e = TimesFromFlags(c.U64(4), c.U64(5), c.U32(6), ts)) return e;
   Descriptor* d;
   Resolved r;
   if (Errno e = ResolveAt(c, c.U32(0), right::kPathFilestatSetTimes, c.U32(2), c.U32(3),

@@ -227,4 +227,27 @@ TEST(WasiAbi, StdioFlagsOfTheHostAreNotChanged) {
   close(p[1]);
 }
 
+// fstflags is a u16: bits above it are not silently dropped.
+TEST(WasiAbi, SetTimesRejectsFlagBitsBeyondU16) {
+  TempDir tmp;
+  WriteFile(tmp / "f", "x");
+  auto i = Instantiate(R"((module
+    (import "wasi_snapshot_preview1" "path_filestat_set_times" (func $pt (param i32 i32 i32 i32 i64 i64 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_filestat_set_times" (func $ft (param i32 i64 i64 i32) (result i32)))
+    (memory 1)
+    (data (i32.const 0) "f")
+    (func (export "path") (param i32) (result i32)
+      (call $pt (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i64.const 0) (i64.const 0) (local.get 0)))
+    (func (export "fd") (param i32) (result i32)
+      (drop (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0)
+                        (i64.const 0x800000) (i64.const 0) (i32.const 0) (i32.const 16)))
+      (call $ft (i32.load (i32.const 16)) (i64.const 0) (i64.const 0) (local.get 0))))
+  )", CtxWithDir(tmp.path()));
+  ASSERT_TRUE(i);
+  EXPECT_EQ(CallI(*i, "path", {nw::Val::I32(0x10002)}), 28);  // inval, not "atim_now"
+  EXPECT_EQ(CallI(*i, "fd", {nw::Val::I32(0x10008)}), 28);
+  EXPECT_EQ(CallI(*i, "path", {nw::Val::I32(2)}), 0);
+}
+
 }  // namespace
