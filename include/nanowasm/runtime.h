@@ -157,13 +157,22 @@ struct StoreLimits {
   bool trap_on_grow_failure = false;
 };
 
+// The type of an import or export: the member selected by `kind` is meaningful.
+struct ExternType {
+  FuncType func;
+  TableType table;
+  MemoryType memory;
+  GlobalType global;
+};
 struct ImportDesc {
   std::string module, name;
   ExternKind kind;
+  ExternType type;
 };
 struct ExportDesc {
   std::string name;
   ExternKind kind;
+  ExternType type;
 };
 
 class Module {

@@ -61,14 +61,32 @@ const ModuleDesc& Module::desc() const { return impl_->desc; }
 std::vector<ImportDesc> Module::Imports() const {
   std::vector<ImportDesc> out;
   out.reserve(impl_->desc.imports.size());
-  for (const Import& im : impl_->desc.imports) out.push_back({im.module, im.name, im.kind});
+  const ModuleDesc& d = impl_->desc;
+  for (const Import& im : d.imports) {
+    ExternType t;
+    if (im.kind == ExternKind::kFunc && im.func_type < d.types.size()) t.func = d.types[im.func_type];
+    t.table = im.table;
+    t.memory = im.memory;
+    t.global = im.global;
+    out.push_back({im.module, im.name, im.kind, std::move(t)});
+  }
   return out;
 }
 
 std::vector<ExportDesc> Module::Exports() const {
   std::vector<ExportDesc> out;
   out.reserve(impl_->desc.exports.size());
-  for (const Export& e : impl_->desc.exports) out.push_back({e.name, e.kind});
+  const ModuleDesc& d = impl_->desc;
+  for (const Export& e : d.exports) {
+    ExternType t;
+    switch (e.kind) {
+      case ExternKind::kFunc: t.func = d.FuncSig(e.index); break;
+      case ExternKind::kTable: t.table = d.GetTableType(e.index); break;
+      case ExternKind::kMemory: t.memory = d.GetMemoryType(e.index); break;
+      case ExternKind::kGlobal: t.global = d.GetGlobalType(e.index); break;
+    }
+    out.push_back({e.name, e.kind, std::move(t)});
+  }
   return out;
 }
 

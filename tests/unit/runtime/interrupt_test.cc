@@ -231,3 +231,30 @@ TEST(TranslateTest, DeepStackWithManyLocalWritesIsLinear) {
 
 }  // namespace
 }  // namespace nw
+
+namespace nw {
+namespace {
+
+TEST(ModuleTest, ImportsAndExportsCarryTheirTypes) {
+  Engine engine;
+  auto m = Compile(engine, R"((module
+    (import "env" "f" (func (param i32 i64) (result f32)))
+    (import "env" "g" (global (mut i64)))
+    (memory (export "mem") 2 5)
+    (table (export "tab") 3 externref)
+    (func (export "h") (param f64) (result i32 i32) (i32.const 0) (i32.const 1))))");
+  ASSERT_NE(m, nullptr);
+  auto imports = m->Imports();
+  ASSERT_EQ(imports.size(), 2u);
+  EXPECT_EQ(imports[0].kind, ExternKind::kFunc);
+  EXPECT_EQ(imports[0].type.func, (FuncType{{ValType::kI32, ValType::kI64}, {ValType::kF32}}));
+  EXPECT_EQ(imports[1].type.global, (GlobalType{ValType::kI64, true}));
+  auto exports = m->Exports();
+  ASSERT_EQ(exports.size(), 3u);
+  EXPECT_EQ(exports[0].type.memory.limits, (Limits{2, 5}));
+  EXPECT_EQ(exports[1].type.table.elem, ValType::kExternRef);
+  EXPECT_EQ(exports[2].type.func, (FuncType{{ValType::kF64}, {ValType::kI32, ValType::kI32}}));
+}
+
+}  // namespace
+}  // namespace nw
