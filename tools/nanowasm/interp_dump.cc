@@ -1,6 +1,7 @@
 // `nanowasm interp-dump FILE [FUNC_INDEX]`: prints the interpreter's translated code of a
 // module's functions (a developer tool for tuning the translator).
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "interp/interp.h"
@@ -17,7 +18,7 @@ int InterpDump(int argc, char** argv) {
     return 2;
   }
   std::string path = argv[0];
-  long only = argc > 1 ? std::stol(argv[1]) : -1;
+  long only = argc > 1 ? std::strtol(argv[1], nullptr, 10) : -1;
   auto loaded = LoadModule(path);
   if (!loaded) {
     std::fprintf(stderr, "%s\n", loaded.error().message.c_str());

@@ -66,7 +66,7 @@ std::optional<uint64_t> ParseSize(const std::string& s) {
   size_t i = 0;
   while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
   if (i == 0 || i > 15) return std::nullopt;
-  uint64_t v = std::stoull(s.substr(0, i));
+  uint64_t v = std::strtoull(s.substr(0, i).c_str(), nullptr, 10);  // <= 15 digits: no overflow
   std::string unit = s.substr(i);
   uint64_t mul = 1;
   if (unit.empty() || unit == "B") mul = 1;
@@ -74,6 +74,7 @@ std::optional<uint64_t> ParseSize(const std::string& s) {
   else if (unit == "M" || unit == "MB" || unit == "MiB") mul = uint64_t{1} << 20;
   else if (unit == "G" || unit == "GB" || unit == "GiB") mul = uint64_t{1} << 30;
   else return std::nullopt;
+  if (v > UINT64_MAX / mul) return std::nullopt;
   return v * mul;
 }
 
