@@ -56,7 +56,65 @@ constexpr uint8_t SectionRank(uint8_t id) {
   return 0;
 }
 
-// A successful read whose value is not needed.
+// The declared-count limit of each vector section (format/limits.h); 0 = not a vector.
+constexpr uint32_t SectionCountLimit(SectionId id) {
+  switch (id) {
+    case SectionId::kType:
+      return kMaxTypes;
+    case SectionId::kImport:
+      return kMaxImports;
+    case SectionId::kFunction:
+    case SectionId::kCode:
+      return kMaxFunctions;
+    case SectionId::kTable:
+      return kMaxTables;
+    case SectionId::kMemory:
+      return kMaxMemories;
+    case SectionId::kGlobal:
+      return kMaxGlobals;
+    case SectionId::kExport:
+      return kMaxExports;
+    case SectionId::kElem:
+      return kMaxElemSegments;
+    case SectionId::kData:
+      return kMaxDataSegments;
+    default:
+      return 0;
+  }
+}
+
+constexpr std::string_view SectionCountNoun(SectionId id) {
+  switch (id) {
+    case SectionId::kType:
+      return "types";
+    case SectionId::kImport:
+      return "imports";
+    case SectionId::kFunction:
+    case SectionId::kCode:
+      return "functions";
+    case SectionId::kTable:
+      return "tables";
+    case SectionId::kMemory:
+      return "memories";
+    case SectionId::kGlobal:
+      return "globals";
+    case SectionId::kExport:
+      return "exports";
+    case SectionId::kElem:
+      return "element segments";
+    case SectionId::kData:
+      return "data segments";
+    default:
+      return "entries";
+  }
+}
+
+[[gnu::cold]] std::unexpected<Error> LimitError(size_t at, std::string_view what, uint64_t n,
+                                                uint64_t limit) {
+  return MakeError(at, std::string(what) + " (" + std::to_string(n) +
+                           ") exceed the implementation limit of " + std::to_string(limit));
+}
+
 // Reading helpers shared by the module reader and the name-section reader: lengths are checked
 // against the end of the cursor's bytes.
 class Cursor {
@@ -79,7 +137,9 @@ class Cursor {
   }
 
   Result<std::string> Name() {
+    size_t len_at = r_.offset();
     NW_TRY_ASSIGN(uint32_t n, Len32());
+    if (n > kMaxNameLength) return LimitError(len_at, "name bytes", n, kMaxNameLength);
     size_t at = r_.offset();
     NW_TRY_ASSIGN(auto bytes, r_.Bytes(n));
     std::string_view s(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -100,6 +160,8 @@ class ModuleReader {
       : bytes_(bytes), c_(bytes, 0), r_(c_.r()), d_(d) {}
 
   Status Read() {
+    if (bytes_.size() > kMaxModuleSize)
+      return LimitError(0, "module bytes", bytes_.size(), kMaxModuleSize);
     NW_TRY(ReadHeader());
     while (!r_.at_end())
       NW_TRY(ReadSection());
@@ -193,6 +255,8 @@ class ModuleReader {
   Status ReadVec(SectionId id, EntryFn fn) {
     size_t count_offset = r_.offset();
     NW_TRY_ASSIGN(uint32_t n, c_.Len32());
+    if (uint32_t limit = SectionCountLimit(id); n > limit)
+      return LimitError(count_offset, SectionCountNoun(id), n, limit);
     counts_[static_cast<uint8_t>(id)] = n;
     count_offsets_[static_cast<uint8_t>(id)] = count_offset;
     NW_TRY(d_.OnCount(id, n));
@@ -257,8 +321,10 @@ class ModuleReader {
     return g;
   }
 
-  Status ReadValTypes(std::vector<ValType>& out) {
+  Status ReadValTypes(std::vector<ValType>& out, std::string_view what, uint32_t limit) {
+    size_t at = r_.offset();
     NW_TRY_ASSIGN(uint32_t n, c_.Len32());
+    if (n > limit) return LimitError(at, what, n, limit);
     out.reserve(n);
     for (uint32_t i = 0; i < n; ++i) {
       NW_TRY_ASSIGN(ValType t, ReadValType());
@@ -315,8 +381,8 @@ class ModuleReader {
     if (form != 0x60)
       return MakeError(at, "malformed function type");
     FuncType t;
-    NW_TRY(ReadValTypes(t.params));
-    NW_TRY(ReadValTypes(t.results));
+    NW_TRY(ReadValTypes(t.params, "function parameters", kMaxFunctionParams));
+    NW_TRY(ReadValTypes(t.results, "function results", kMaxFunctionResults));
     return d_.OnType(index, std::move(t));
   }
 
@@ -417,7 +483,10 @@ class ModuleReader {
         s.type = ValType::kFuncRef;
       }
     }
+    size_t n_at = r_.offset();
     NW_TRY_ASSIGN(uint32_t n, c_.Len32());
+    if (n > kMaxElemSegmentEntries)
+      return LimitError(n_at, "element segment entries", n, kMaxElemSegmentEntries);
     if (exprs) {
       s.exprs.reserve(std::min<uint32_t>(n, kMaxReserve));
       for (uint32_t i = 0; i < n; ++i) {
@@ -440,6 +509,8 @@ class ModuleReader {
     CodeView v;
     v.code_offset = r_.offset();
     NW_TRY_ASSIGN(uint32_t size, c_.Len32());
+    if (size > kMaxFunctionBodySize)
+      return LimitError(v.code_offset, "function body bytes", size, kMaxFunctionBodySize);
     const size_t start = r_.offset();
     const size_t end = start + size;
     NW_TRY_ASSIGN(uint32_t ndecls, c_.Len32());
@@ -451,7 +522,7 @@ class ModuleReader {
       LocalDecl d;
       NW_TRY_ASSIGN(d.count, r_.U32());
       total += d.count;
-      if (total > kMaxFunctionLocals)
+      if (total > kMaxFunctionLocals)  // the spec's text (for > 2^32-1), kept for our limit
         return MakeError(at, "too many locals");
       size_t type_at = r_.offset();
       NW_TRY_ASSIGN(int64_t t, r_.SLeb(7));

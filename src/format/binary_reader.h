@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "format/limits.h"
 #include "format/module.h"
 
 namespace nw {
@@ -44,9 +45,6 @@ enum class SectionId : uint8_t {
 };
 inline constexpr uint8_t kMaxSectionId = 12;
 
-// Upper bound on the declared locals of one function (params excluded); must equal
-// kMaxLocals in validate/body_decoder.h (format may not include validate).
-inline constexpr uint64_t kMaxFunctionLocals = 50000;
 
 inline constexpr uint32_t kWasmMagic = 0x6d736100;  // "\0asm" little-endian
 inline constexpr uint32_t kWasmVersion = 1;

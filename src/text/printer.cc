@@ -5,6 +5,7 @@
 // carry an index, `func ...` lists versus expression lists, `(type N)` block types).
 #include "text/printer.h"
 
+#include <algorithm>
 #include <array>
 #include <set>
 
@@ -15,6 +16,7 @@ namespace nw {
 namespace {
 
 constexpr std::string_view kIndentUnit = "  ";
+constexpr uint32_t kMaxIndentDepth = 64;
 
 // $ids for one index space: a name is used only if it is a valid identifier and not taken
 // by an earlier index (the parser rejects duplicates).
@@ -254,7 +256,9 @@ class Printer {
         line_depth = depth - 1;
       }
       out_ += '\n';
-      for (uint32_t k = 0; k < line_depth + 2; ++k)
+      // Indentation stops growing at kMaxIndentDepth so the text stays linear in the body's
+      // size (100,000 nested blocks would otherwise print ~10^10 spaces).
+      for (uint32_t k = 0; k < std::min(line_depth, kMaxIndentDepth) + 2; ++k)
         out_ += kIndentUnit;
       AppendInstr(out_, op, imm, &locals);
       if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf)
