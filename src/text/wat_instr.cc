@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "text/printer.h"  // NaturalAlignLog2: one definition for parser and printer
 #include "text/wat_parser.h"
 
 namespace nw {
@@ -19,20 +20,6 @@ void EmitOp(Writer& w, const OpcodeInfo& info) {
 }
 
 bool IsBlockKeyword(std::string_view kw) { return kw == "block" || kw == "loop" || kw == "if"; }
-
-// log2 of the natural alignment, from the mnemonic: the access width when the name carries
-// one after the '.', else the width of the value type.
-uint32_t NaturalAlignLog2(std::string_view name) {
-  size_t dot = name.find('.');
-  std::string_view op = name.substr(dot + 1);
-  std::string_view ty = name.substr(0, dot);
-  if (op.find("64") != std::string_view::npos && ty == "v128") return 3;
-  if (op.find("32") != std::string_view::npos) return 2;
-  if (op.find("16") != std::string_view::npos) return 1;
-  if (op.find('8') != std::string_view::npos) return 0;
-  if (ty == "v128") return 4;
-  return (ty == "i64" || ty == "f64") ? 3 : 2;
-}
 
 }  // namespace
 
