@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs libFuzzer campaigns of the tests/fuzz targets, one target at a time on one core
+# (nice 19, -jobs=1 equivalent: a single process), and writes a summary per target.
+#   tests/fuzz/campaign.sh [--seconds N] [--out DIR] [--build DIR] [TARGET...]
+# TARGET is decode, wat, roundtrip or run (default: all four); N seconds each (default 600;
+# the issue's bar is 7200 = 2 CPU-hours per target). The corpus lives in DIR/corpus/TARGET
+# (default DIR: ~/nanowasm-fuzz, outside the repository), so a later campaign resumes where
+# this one stopped; crashes go to DIR/artifacts/, logs to DIR/logs/, one line per run to
+# DIR/campaigns.tsv (date, target, seconds, cpu seconds, execs, cov, ft, corpus, crashes).
+# Needs the fuzz build: cmake --preset fuzz && cmake --build --preset fuzz
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+seconds=600 out="$HOME/nanowasm-fuzz" build="$here/../../build/fuzz"
+targets=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    *) targets+=("$1"); shift ;;
+  esac
+done
+[ ${#targets[@]} -gt 0 ] || targets=(decode wat roundtrip run)
+corpus_seeds="$build/corpus"
+mkdir -p "$out/logs" "$out/artifacts"
+[ -f "$out/campaigns.tsv" ] ||
+  printf 'date\ttarget\tseconds\tcpu_seconds\texecs\tcov\tft\tcorpus\tcrashes\n' > "$out/campaigns.tsv"
+
+for t in "${targets[@]}"; do
+  case "$t" in
+    decode|roundtrip) seeds=("$corpus_seeds/binary" "$corpus_seeds/generated"); max_len=65536 ;;
+    run) seeds=("$corpus_seeds/valid" "$corpus_seeds/generated"); max_len=32768 ;;
+    wat) seeds=("$corpus_seeds/text"); max_len=65536 ;;
+    *) echo "unknown target $t" >&2; exit 2 ;;
+  esac
+  mkdir -p "$out/corpus/$t"
+  log="$out/logs/$t-$(date +%Y%m%d-%H%M%S).log"
+  echo "== $t: $seconds s, log $log"
+  TIMEFORMAT='%U %S'
+  { time nice -n 19 "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 \
+      -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
+      -artifact_prefix="$out/artifacts/$t-" "$out/corpus/$t" "${seeds[@]}" > "$log" 2>&1 || true
+  } 2> "$out/logs/$t.time"
+  cpu=$(awk '{printf "%.0f", $1 + $2}' "$out/logs/$t.time")
+  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+  cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<< "$last")
+  ft=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<< "$last")
+  ncorpus=$(ls "$out/corpus/$t" | wc -l)
+  crashes=$(ls "$out/artifacts" | grep -c "^$t-" || true)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -Iseconds)" "$t" "$seconds" "$cpu" \
+    "${execs:-?}" "${cov:-?}" "${ft:-?}" "$ncorpus" "$crashes" | tee -a "$out/campaigns.tsv"
+  grep -E 'ERROR|SUMMARY|==[0-9]+==|round trip failure' "$log" | head -5 || true
+done

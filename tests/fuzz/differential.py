@@ -1,0 +1,452 @@
+#!/usr/bin/env python3
+"""Differential fuzzing driver: nanowasm against V8 (Node) and Binaryen's interpreter.
+
+Modules come from Binaryen's generator (`wasm-opt -ttf`: random bytes in, a valid module out,
+which logs values through `fuzzing-support` imports). Each module runs in
+  nanowasm  nw_fuzz_harness (harness.cc), engine chosen with --engine (interp today);
+  V8        node harness.mjs, many modules per process;
+  Binaryen  wasm-opt --fuzz-exec-before (its interpreter).
+Every exported function is called in export order with default (zero/null) arguments; the
+traces (logged values, each call's results or trap) are compared call by call:
+  * floats: equal bits, except that any NaN matches any NaN (the spec leaves NaN payloads
+    nondeterministic, WebAssembly 2.0 section 4.3.3); references: only null vs non-null;
+  * traps: by occurrence only (messages differ between engines);
+  * a call where any engine hit a resource limit (stack exhaustion, fuel, Binaryen's "host
+    limit"), or a call V8 cannot make from JS (v128 at the boundary), makes the rest of that
+    module inconclusive for that peer (state may differ from there on); counted, never a match.
+A mismatch is saved (module.wasm + the three traces + report.txt) under --out, and re-checked
+with NaNs removed (`wasm-opt --denan`): if the denanned module agrees and nanowasm agreed with
+at least one peer, the mismatch is classified as NaN-payload nondeterminism (explained).
+
+Commands:
+  gen     --count N --seed S --out DIR       generated modules only (fuzz seed corpora)
+  run     --harness PATH --cases N --seed S  [--out DIR] [--engine interp] [--batch 50]
+  replay  --harness PATH DIR                 regressions: X.wat vs expected trace X.expected
+Python 3 standard library only.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# What nanowasm implements (WebAssembly 2.0); Binaryen 108 would otherwise add GC, EH, ...
+# Not reference-types: Binaryen 108's version of it generates `anyref` (the pre-standard
+# typed-references form, encoded as a GC heap type) in ~90% of modules, which neither
+# nanowasm nor V8 accepts as 2.0; funcref/externref are covered by the spec testsuite.
+BASE_FEATURES = ['--mvp-features', '--enable-sign-ext', '--enable-nontrapping-float-to-int',
+                 '--enable-mutable-globals', '--enable-bulk-memory', '--enable-multivalue']
+SIMD = ['--enable-simd']
+
+
+def features(case):
+    # Every other case without SIMD: V8 cannot call exports or imports with v128 from JS, so
+    # SIMD modules often end V8's comparison early.
+    return BASE_FEATURES + (SIMD if case % 2 else [])
+
+
+def generate(case, seed, path):
+    rng = random.Random(seed * 1000003 + case)
+    data = bytes(rng.getrandbits(8) for _ in range(rng.randint(512, 16384)))
+    with tempfile.NamedTemporaryFile(suffix='.dat', delete=False) as f:
+        f.write(data)
+        src = f.name
+    try:
+        r = subprocess.run(['wasm-opt', src, '-ttf', *features(case), '-o', path],
+                           capture_output=True, timeout=60)
+        return r.returncode == 0
+    finally:
+        os.unlink(src)
+
+
+# ---- traces -----------------------------------------------------------------------------------
+# A trace is a list of events: ('invalid'|'link-error'|'start-trap', msg), ('call', name),
+# ('log', [vals]), ('result', [vals]), ('trap', msg), ('exhausted', msg), ('skip', why).
+# nanowasm and V8 values are canonical strings; Binaryen's are ('raw', text), typed on compare.
+
+def run_nanowasm(harness, engine, path, timeout=120):
+    try:
+        r = subprocess.run([harness, '--engine', engine, path], capture_output=True,
+                           timeout=timeout, text=True, errors='replace')
+    except subprocess.TimeoutExpired:
+        return None, [], 'timeout'
+    events, exports, complete = [], [], False
+    for line in r.stdout.splitlines():
+        word, _, rest = line.partition(' ')
+        if word == 'export':
+            name, sig = rest.split(' ', 1)
+            params, results = sig.split('->')
+            exports.append({'name': name, 'params': [p for p in params.strip().split(',') if p],
+                            'results': results.split()})
+        elif word in ('log', 'result'):
+            events.append((word, rest.split()))
+        elif word in ('call', 'invalid', 'link-error', 'start-trap', 'trap', 'exhausted'):
+            events.append((word, rest))
+        elif word == 'end':
+            complete = True
+    if r.returncode != 0 or not complete:
+        return None, exports, f'harness exit {r.returncode}: {r.stderr[-2000:]}'
+    return events, exports, None
+
+
+def run_node(jobs, tmpdir, timeout=600):
+    """Runs a batch; returns {path: events} for modules whose record is complete."""
+    job_file = os.path.join(tmpdir, 'jobs.json')
+    with open(job_file, 'w') as f:
+        json.dump(jobs, f)
+    try:
+        r = subprocess.run(['node', os.path.join(HERE, 'harness.mjs'),
+                            job_file], capture_output=True, timeout=timeout, text=True,
+                           errors='replace')
+        out = r.stdout
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b'').decode(errors='replace') if isinstance(e.stdout, bytes) else (e.stdout or '')
+    done = {}
+    for line in out.splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue  # a partial line from a process that died mid-write
+        if rec.get('done'):
+            done[rec['path']] = [tuple(e) for e in rec['events']]
+    return done
+
+
+def run_binaryen(path, case, timeout=120):
+    try:
+        r = subprocess.run(['wasm-opt', path, *features(case), '--fuzz-exec-before', '-q'],
+                           capture_output=True, timeout=timeout, text=True, errors='replace')
+    except subprocess.TimeoutExpired:
+        return None, 'timeout'
+    events = []
+    for line in r.stdout.splitlines():
+        if line.startswith('[fuzz-exec] calling '):
+            events.append(('call', line[len('[fuzz-exec] calling '):]))
+        elif line.startswith('[LoggingExternalInterface logging '):
+            text = line[len('[LoggingExternalInterface logging '):-1]
+            # One v128 prints as "i32x4 0x.. 0x.. 0x.. 0x.."; an i64 as two i32 halves.
+            vals = [text] if text.startswith('i32x4 ') else text.split(' ')
+            events.append(('log', [('raw', v) for v in vals]))
+        elif line.startswith('[fuzz-exec] note result: '):
+            body = line[len('[fuzz-exec] note result: '):].split(' => ', 1)[1]
+            if body.startswith('(') and body.endswith(')'):
+                vals = [v.strip() for v in body[1:-1].split(',')]
+            else:
+                vals = [body]
+            events.append(('result', [('raw', v) for v in vals]))
+        elif line.startswith('[trap '):
+            msg = line[6:-1]
+            events.append(('exhausted' if 'stack limit' in msg else 'trap', msg))
+        elif line.startswith('[host limit'):
+            events.append(('exhausted', line))
+    if r.returncode != 0:
+        return None, f'wasm-opt exit {r.returncode}: {r.stderr[-1000:]}'
+    # A call with neither a result line nor a trap returned nothing.
+    out, open_call = [], False
+    for e in events:
+        if e[0] == 'call':
+            if open_call:
+                out.append(('result', []))
+            open_call = True
+        elif e[0] in ('result', 'trap', 'exhausted'):
+            open_call = False
+        out.append(e)
+    if open_call:
+        out.append(('result', []))
+    return out, None
+
+
+# ---- comparison --------------------------------------------------------------------------------
+
+def is_nan(v):
+    if v.startswith('f32:'):
+        b = int(v[4:], 16)
+        return (b & 0x7f800000) == 0x7f800000 and (b & 0x7fffff) != 0
+    if v.startswith('f64:'):
+        b = int(v[4:], 16)
+        return (b >> 52 & 0x7ff) == 0x7ff and (b & ((1 << 52) - 1)) != 0
+    return False
+
+
+def canon_raw(text, like):
+    """Binaryen's text for a value, spelt like nanowasm's value `like` (which has the type)."""
+    if like.startswith('ref:'):
+        return like  # references: not compared beyond their presence
+    if like.startswith('v128:'):
+        parts = text.split()
+        if parts and parts[0] == 'i32x4':
+            return 'v128:' + ','.join('%08x' % (int(p, 16) & 0xffffffff) for p in parts[1:5])
+        return 'v128:?' + text
+    if like.startswith('f32:') or like.startswith('f64:'):
+        if 'nan' in text:
+            return 'nan'
+        x = float(text)
+        if like.startswith('f32:'):
+            return 'f32:%08x' % struct.unpack('<I', struct.pack('<f', x))[0]
+        return 'f64:%016x' % struct.unpack('<Q', struct.pack('<d', x))[0]
+    try:
+        return ('i64:' if like.startswith('i64:') else '') + str(int(text))
+    except ValueError:
+        return '?' + text
+
+
+def val_match(a, b):
+    if isinstance(b, tuple):
+        b = canon_raw(b[1], a)
+        if b == 'nan':
+            return is_nan(a)
+    if a.startswith('ref:') or b.startswith('ref:'):
+        return a.startswith('ref:') and b.startswith('ref:') and (a == b)
+    if is_nan(a) and is_nan(b):
+        return True
+    return a == b
+
+
+def binaryen_log_values(typed, raw):
+    """Binaryen logs an i64 as two i32 halves (low, high): join them as nanowasm spells it."""
+    out, i = [], 0
+    for t in typed:
+        if i >= len(raw):
+            break
+        if t.startswith('i64:') and i + 1 < len(raw):
+            try:
+                lo, hi = int(raw[i][1]) & 0xffffffff, int(raw[i + 1][1]) & 0xffffffff
+                v = lo | hi << 32
+                out.append('i64:%d' % (v - (1 << 64) if v >> 63 else v))
+                i += 2
+                continue
+            except ValueError:
+                pass
+        out.append(raw[i])
+        i += 1
+    return out + raw[i:]
+
+
+def split_calls(events):
+    head, calls = [], []
+    for e in events:
+        if e[0] == 'call':
+            calls.append([e])
+        elif calls:
+            calls[-1].append(e)
+        else:
+            head.append(e)
+    return head, calls
+
+
+def compare(nw, peer):
+    """Returns ('match'|'mismatch'|'inconclusive', detail)."""
+    nh, nc = split_calls(nw)
+    ph, pc = split_calls(peer)
+    nstat = nh[0][0] if nh else 'ok'
+    pstat = ph[0][0] if ph else 'ok'
+    if nstat != pstat:
+        return 'mismatch', f'module status: nanowasm {nstat}, peer {pstat} ({ph or nh})'
+    for i, (a, b) in enumerate(zip(nc, pc)):
+        name = a[0][1]
+        if b[0][1] != name:
+            return 'mismatch', f'call #{i}: nanowasm calls {name}, peer calls {b[0][1]}'
+        kinds = {e[0] for e in a + b}
+        if kinds & {'exhausted', 'skip'}:
+            why = [e for e in a + b if e[0] in ('exhausted', 'skip')][0]
+            return 'inconclusive', f'call {name}: {why[0]} {why[1]}'
+        la = [e for e in a[1:]]
+        lb = [e for e in b[1:]]
+        if len(la) != len(lb):
+            return 'mismatch', f'call {name}: nanowasm {la[:8]}... vs peer {lb[:8]}...'
+        for ea, eb in zip(la, lb):
+            if ea[0] != eb[0]:
+                return 'mismatch', f'call {name}: nanowasm {ea} vs peer {eb}'
+            if ea[0] in ('log', 'result'):
+                if ea[0] == 'log' and eb[1] and isinstance(eb[1][0], tuple):
+                    eb = ('log', binaryen_log_values(ea[1], eb[1]))
+                if len(ea[1]) != len(eb[1]) or not all(
+                        val_match(x, y) for x, y in zip(ea[1], eb[1])):
+                    return 'mismatch', f'call {name}: nanowasm {ea} vs peer {eb}'
+    if len(nc) != len(pc):
+        return 'mismatch', f'nanowasm made {len(nc)} calls, peer {len(pc)}'
+    return 'match', ''
+
+
+# ---- commands ----------------------------------------------------------------------------------
+
+def have(tool):
+    return shutil.which(tool) is not None
+
+
+def cmd_gen(args):
+    os.makedirs(args.out, exist_ok=True)
+    n = 0
+    for case in range(args.count):
+        if generate(case, args.seed, os.path.join(args.out, f'gen-{args.seed}-{case}.wasm')):
+            n += 1
+    print(f'generated {n} modules in {args.out}')
+    return 0
+
+
+def save_repro(out, case, path, traces, report):
+    d = os.path.join(out, f'mismatch-{case}')
+    os.makedirs(d, exist_ok=True)
+    shutil.copy(path, os.path.join(d, 'module.wasm'))
+    for name, t in traces.items():
+        with open(os.path.join(d, f'{name}.trace'), 'w') as f:
+            for e in t or []:
+                f.write(json.dumps(e) + '\n')
+    with open(os.path.join(d, 'report.txt'), 'w') as f:
+        f.write(report + '\n')
+    return d
+
+
+def denan_agrees(args, path, case, tmp):
+    dn = os.path.join(tmp, 'denan.wasm')
+    if subprocess.run(['wasm-opt', path, *features(case), '--denan', '-o', dn],
+                      capture_output=True).returncode != 0:
+        return False
+    nw, exports, err = run_nanowasm(args.harness, args.engine, dn)
+    if nw is None:
+        return False
+    peers = []
+    if have('wasm-opt'):
+        peers.append(run_binaryen(dn, case)[0])
+    if have('node'):
+        peers.append(run_node([{'path': dn, 'exports': exports}], tmp).get(dn))
+    return all(p is None or compare(nw, p)[0] != 'mismatch' for p in peers)
+
+
+def cmd_run(args):
+    missing = [t for t in ('wasm-opt', 'node') if not have(t)]
+    if 'wasm-opt' in missing:
+        print('*** SKIPPED: wasm-opt (Debian package binaryen) not found: no generator ***')
+        return 0
+    out = args.out or os.path.join(tempfile.gettempdir(), f'nanowasm-differential-{args.engine}')
+    os.makedirs(out, exist_ok=True)
+    stats = {'modules': 0, 'generator_failed': 0, 'nanowasm_crash': 0,
+             'engine': args.engine, 'seed': args.seed}
+    for peer in ('node', 'binaryen'):
+        for k in ('match', 'mismatch', 'inconclusive', 'unavailable'):
+            stats[f'{peer}_{k}'] = 0
+    stats['calls_compared'] = 0
+    explained, unexplained, inconclusive_notes = [], [], {}
+    t0 = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        for start in range(0, args.cases, args.batch):
+            cases = range(start, min(start + args.batch, args.cases))
+            batch = []
+            for case in cases:
+                path = os.path.join(tmp, f'case-{case}.wasm')
+                if not generate(case, args.seed, path):
+                    stats['generator_failed'] += 1
+                    continue
+                nw, exports, err = run_nanowasm(args.harness, args.engine, path)
+                if err:
+                    stats['nanowasm_crash'] += 1
+                    d = save_repro(out, case, path, {'nanowasm': nw}, f'nanowasm harness: {err}')
+                    unexplained.append((case, 'crash', err[:300], d))
+                    continue
+                batch.append((case, path, nw, exports))
+            node_res = {}
+            if 'node' not in missing and batch:
+                node_res = run_node([{'path': p, 'exports': ex} for _, p, _, ex in batch], tmp)
+            for case, path, nw, exports in batch:
+                stats['modules'] += 1
+                stats['calls_compared'] += sum(1 for e in nw if e[0] == 'call')
+                peers = {'binaryen': run_binaryen(path, case)[0],
+                         'node': node_res.get(path) if 'node' not in missing else None}
+                bad = []
+                for peer, trace in peers.items():
+                    if trace is None:
+                        stats[f'{peer}_unavailable'] += 1
+                        continue
+                    verdict, detail = compare(nw, trace)
+                    stats[f'{peer}_{verdict}'] += 1
+                    if verdict == 'inconclusive':
+                        key = detail.split(': ', 1)[1][:60] if ': ' in detail else detail
+                        inconclusive_notes[f'{peer}: {key}'] = inconclusive_notes.get(
+                            f'{peer}: {key}', 0) + 1
+                    if verdict == 'mismatch':
+                        bad.append((peer, detail))
+                if bad:
+                    agree_one = len(bad) < sum(1 for t in peers.values() if t is not None)
+                    nan = agree_one and denan_agrees(args, path, case, tmp)
+                    report = '\n'.join(f'{p}: {d}' for p, d in bad)
+                    if nan:
+                        report += ('\nexplained: NaN payload nondeterminism (the denanned module '
+                                   'agrees; WebAssembly 2.0 sec. 4.3.3, NaN propagation)')
+                    d = save_repro(out, case, path, {'nanowasm': nw, **peers}, report)
+                    (explained if nan else unexplained).append((case, report, d))
+            print(f'[{time.time() - t0:6.0f}s] {stats["modules"]} modules, '
+                  f'{len(unexplained)} unexplained, {len(explained)} explained', flush=True)
+    stats['seconds'] = round(time.time() - t0, 1)
+    stats['explained_mismatches'] = len(explained)
+    stats['unexplained_mismatches'] = len(unexplained)
+    stats['inconclusive_reasons'] = inconclusive_notes
+    with open(os.path.join(out, 'summary.json'), 'w') as f:
+        json.dump(stats, f, indent=1)
+    print(json.dumps(stats, indent=1))
+    for case, *rest in unexplained:
+        print(f'UNEXPLAINED case {case}: {rest}')
+    for case, *rest in explained:
+        print(f'explained case {case}: {rest}')
+    print(f'results in {out}')
+    if 'node' in missing and not unexplained:
+        print('*** SKIPPED: node not found: the V8 comparison did not run '
+              '(Binaryen comparison above) ***')
+    return 1 if unexplained else 0
+
+
+def cmd_replay(args):
+    """Each X.wat (or X.wasm) in DIR runs in nanowasm; its trace must equal X.expected."""
+    bad = 0
+    n = 0
+    for name in sorted(os.listdir(args.dir)):
+        stem, ext = os.path.splitext(name)
+        if ext not in ('.wat', '.wasm'):
+            continue
+        n += 1
+        r = subprocess.run([args.harness, '--engine', args.engine, os.path.join(args.dir, name)],
+                           capture_output=True, text=True)
+        got = [l for l in r.stdout.splitlines() if not l.startswith('module ')]
+        with open(os.path.join(args.dir, stem + '.expected')) as f:
+            want = [l.strip() for l in f if l.strip() and not l.startswith(';')]
+        if got != want or r.returncode != 0:
+            bad += 1
+            print(f'FAIL {name}:\n  got:  {got}\n  want: {want}\n{r.stderr}')
+        else:
+            print(f'ok   {name}')
+    print(f'{n - bad}/{n} differential regressions pass')
+    return 1 if bad else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    g = sub.add_parser('gen')
+    g.add_argument('--count', type=int, default=64)
+    g.add_argument('--seed', type=int, default=7)
+    g.add_argument('--out', required=True)
+    r = sub.add_parser('run')
+    r.add_argument('--harness', required=True)
+    r.add_argument('--engine', default='interp')
+    r.add_argument('--cases', type=int, default=50)
+    r.add_argument('--seed', type=int, default=1)
+    r.add_argument('--batch', type=int, default=50)
+    r.add_argument('--out')
+    r.add_argument('--require-peers', action='store_true',
+                   help='(CI) print SKIPPED when a peer is missing')
+    p = sub.add_parser('replay')
+    p.add_argument('--harness', required=True)
+    p.add_argument('--engine', default='interp')
+    p.add_argument('dir')
+    args = ap.parse_args()
+    return {'gen': cmd_gen, 'run': cmd_run, 'replay': cmd_replay}[args.cmd](args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

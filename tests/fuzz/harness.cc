@@ -1,0 +1,178 @@
+// nw_fuzz_harness: nanowasm's side of the differential driver (differential.py). For each
+// .wasm file given it prints a canonical trace:
+//   module PATH
+//   invalid MESSAGE | link-error MESSAGE | start-trap MESSAGE      (then `end`)
+//   export NAME PARAMS -> RESULTS        every exported function, in export order, first
+//   call NAME                            then, for each exported function in order:
+//   log V...                             a call of a fuzzing-support logging import
+//   result V...  |  trap MESSAGE  |  exhausted MESSAGE   (stack or fuel: inconclusive)
+//   end
+// Values: i32 as signed decimal, i64 as i64:DECIMAL, f32:XXXXXXXX / f64:XXXXXXXXXXXXXXXX (bits in hex),
+// v128:AAAAAAAA,BBBBBBBB,CCCCCCCC,DDDDDDDD (i32 lanes, lowest first), ref:null / ref:nonnull.
+// Arguments are the default value of each parameter type (zero / null), as binaryen's
+// --fuzz-exec passes them; an export named hangLimitInitializer, if any, is called (untraced)
+// before each call, as --fuzz-exec does. Other imports are stubbed (stub_imports.h). Each call gets
+// --fuel N instructions (default 2e9) so a nanowasm bug cannot hang the driver.
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "format/module.h"
+#include "nanowasm/runtime.h"
+#include "tests/fuzz/stub_imports.h"
+
+namespace {
+
+std::string TypeName(nw::ValType t) {
+  switch (t) {
+    case nw::ValType::kI32: return "i32";
+    case nw::ValType::kI64: return "i64";
+    case nw::ValType::kF32: return "f32";
+    case nw::ValType::kF64: return "f64";
+    case nw::ValType::kV128: return "v128";
+    case nw::ValType::kFuncRef: return "funcref";
+    case nw::ValType::kExternRef: return "externref";
+  }
+  return "?";
+}
+
+std::string FormatVal(const nw::Val& v) {
+  char buf[64];
+  switch (v.type) {
+    case nw::ValType::kI32:
+      std::snprintf(buf, sizeof buf, "%" PRId32, v.i32());
+      return buf;
+    case nw::ValType::kI64:
+      std::snprintf(buf, sizeof buf, "i64:%" PRId64, v.i64());
+      return buf;
+    case nw::ValType::kF32:
+      std::snprintf(buf, sizeof buf, "f32:%08" PRIx32, static_cast<uint32_t>(v.bits));
+      return buf;
+    case nw::ValType::kF64:
+      std::snprintf(buf, sizeof buf, "f64:%016" PRIx64, v.bits);
+      return buf;
+    case nw::ValType::kV128: {
+      uint32_t lanes[4];
+      std::memcpy(lanes, v.v128.bytes, 16);
+      std::snprintf(buf, sizeof buf, "v128:%08" PRIx32 ",%08" PRIx32 ",%08" PRIx32 ",%08" PRIx32,
+                    lanes[0], lanes[1], lanes[2], lanes[3]);
+      return buf;
+    }
+    case nw::ValType::kFuncRef:
+    case nw::ValType::kExternRef:
+      return v.IsNullRef() ? "ref:null" : "ref:nonnull";
+  }
+  return "?";
+}
+
+std::string OneLine(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
+bool IsInconclusive(const nw::Trap& t) {
+  return t.kind == nw::TrapKind::kStackExhausted || t.kind == nw::TrapKind::kOutOfFuel;
+}
+
+void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel) {
+  std::printf("module %s\n", path);
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  auto module = nw::Module::FromBinary(engine, bytes);
+  if (!module) {
+    std::printf("invalid %s\nend\n", OneLine(module.error().ToString()).c_str());
+    return;
+  }
+  nw::Store store(engine);
+  store.SetFuel(fuel);
+  nw::Linker linker;
+  nw::fuzz::StubImports(
+      **module, store, linker, [&](const nw::Import& im, const nw::FuncType& type) -> nw::Func* {
+        if (im.module != "fuzzing-support" || !im.name.starts_with("log")) return nullptr;
+        return nw::Func::CreateHost(
+            store, type,
+            [](nw::Caller&, std::span<const nw::Val> args, std::span<nw::Val>)
+                -> nw::TrapResult<void> {
+              std::string line = "log";
+              for (const nw::Val& a : args) line += " " + FormatVal(a);
+              std::printf("%s\n", line.c_str());
+              return {};
+            });
+      });
+  auto instance = linker.Instantiate(store, *module);
+  if (!instance) {
+    const nw::InstantiationError& e = instance.error();
+    if (e.is_trap)
+      std::printf("start-trap %s\nend\n", OneLine(e.trap.message).c_str());
+    else
+      std::printf("link-error %s\nend\n", OneLine(e.message).c_str());
+    return;
+  }
+  std::vector<std::pair<std::string, nw::Func*>> funcs;
+  for (const nw::ExportDesc& e : (*module)->Exports()) {
+    if (e.kind != nw::ExternKind::kFunc) continue;
+    nw::Func* f = (*instance)->GetFunc(e.name);
+    std::string sig;
+    for (nw::ValType t : f->type().params) sig += (sig.empty() ? "" : ",") + TypeName(t);
+    sig += " ->";
+    for (nw::ValType t : f->type().results) sig += " " + TypeName(t);
+    std::printf("export %s %s\n", e.name.c_str(), sig.c_str());
+    funcs.emplace_back(e.name, f);
+  }
+  // Binaryen's generated modules bound loops and recursion with a global counter that the
+  // export `hangLimitInitializer` resets; its --fuzz-exec (and V8's harness.mjs) call that
+  // before every export, untraced, so every call starts with the full budget.
+  nw::Func* reset = (*instance)->GetFunc("hangLimitInitializer");
+  for (auto& [name, f] : funcs) {
+    std::printf("call %s\n", name.c_str());
+    std::vector<nw::Val> args;
+    for (nw::ValType t : f->type().params) args.push_back(nw::fuzz::DefaultVal(t));
+    store.SetFuel(fuel);
+    if (reset && reset->type().params.empty()) (void)reset->Call(store, {});
+    auto r = f->Call(store, args);
+    if (!r) {
+      std::printf("%s %s\n", IsInconclusive(r.error()) ? "exhausted" : "trap",
+                  OneLine(r.error().message).c_str());
+      continue;
+    }
+    std::string line = "result";
+    for (const nw::Val& v : *r) line += " " + FormatVal(v);
+    std::printf("%s\n", line.c_str());
+  }
+  std::printf("end\n");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t fuel = 2000000000;
+  std::vector<const char*> files;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--fuel") == 0 && i + 1 < argc) {
+      fuel = std::strtoull(argv[++i], nullptr, 10);
+    } else if (std::strcmp(argv[i], "--engine") == 0 && i + 1 < argc) {
+      // Only the interpreter exists today; the JIT and the optimizing tier plug in here.
+      if (std::strcmp(argv[++i], "interp") != 0) {
+        std::fprintf(stderr, "nw_fuzz_harness: engine %s is not built\n", argv[i]);
+        return 2;
+      }
+    } else {
+      files.push_back(argv[i]);
+    }
+  }
+  if (files.empty()) {
+    std::fprintf(stderr, "usage: nw_fuzz_harness [--engine interp] [--fuel N] FILE.wasm...\n");
+    return 2;
+  }
+  nw::Config config;
+  config.consume_fuel = true;
+  nw::Engine engine(config);
+  for (const char* f : files) RunFile(engine, f, fuel);
+  return 0;
+}

@@ -1,0 +1,88 @@
+// V8's side of the differential driver (differential.py), run by Node. Reads a job file (JSON:
+// [{path, exports: [{name, params: [types], results: [types]}]}]) and, for each module, prints
+// one JSON line {path, events, done: true} with the same events nw_fuzz_harness prints:
+//   ["invalid", msg] | ["link-error", msg] | ["start-trap", msg]
+//   ["call", name], ["log", [values]], ["result", [values]] | ["trap", msg] | ["exhausted", msg]
+//   ["skip", why]  a call JS cannot make (v128 at the JS boundary): inconclusive from here on
+// Values use nw_fuzz_harness's spelling: i32 signed decimal, i64:DECIMAL, f32:/f64: bits in hex,
+// ref:null / ref:nonnull. Many modules per process amortise Node's start-up; a module whose
+// line is missing (Node died) counts as inconclusive, never as a match.
+import { readFileSync, writeSync } from 'node:fs';
+
+const f32 = new DataView(new ArrayBuffer(8));
+function hex(n, width) { return n.toString(16).padStart(width, '0'); }
+function fmt(type, v) {
+  switch (type) {
+    case 'i32': return String(v | 0);
+    case 'i64': return 'i64:' + String(BigInt.asIntN(64, BigInt(v)));
+    case 'f32': f32.setFloat32(0, v, true); return 'f32:' + hex(f32.getUint32(0, true), 8);
+    case 'f64':
+      f32.setFloat64(0, v, true);
+      return 'f64:' + hex(f32.getBigUint64(0, true), 16);
+    default: return v === null ? 'ref:null' : 'ref:nonnull';
+  }
+}
+function zero(type) {
+  switch (type) {
+    case 'i64': return 0n;
+    case 'i32': case 'f32': case 'f64': return 0;
+    default: return null;
+  }
+}
+
+function runModule(job) {
+  const events = [];
+  let mod;
+  try {
+    mod = new WebAssembly.Module(readFileSync(job.path));
+  } catch (e) {
+    events.push(['invalid', String(e.message)]);
+    return events;
+  }
+  const logger = (type) => (...args) => { events.push(['log', args.map((a) => fmt(type, a))]); };
+  const imports = {};
+  for (const im of WebAssembly.Module.imports(mod)) {
+    imports[im.module] ??= {};
+    if (im.module === 'fuzzing-support' && im.name.startsWith('log-')) {
+      imports[im.module][im.name] = logger(im.name.slice(4));
+    }
+  }
+  let inst;
+  try {
+    inst = new WebAssembly.Instance(mod, imports);
+  } catch (e) {
+    events.push([e instanceof WebAssembly.LinkError ? 'link-error' : 'start-trap', String(e.message)]);
+    return events;
+  }
+  // As binaryen's --fuzz-exec: reset the generated module's loop/recursion budget before
+  // every export call (untraced).
+  const reset = inst.exports.hangLimitInitializer;
+  for (const ex of job.exports) {
+    events.push(['call', ex.name]);
+    const types = [...ex.params, ...ex.results];
+    if (types.includes('v128')) {
+      events.push(['skip', 'v128 in the signature of an export']);
+      return events;
+    }
+    let r;
+    try {
+      if (typeof reset === 'function') reset();
+      r = inst.exports[ex.name](...ex.params.map(zero));
+    } catch (e) {
+      if (e instanceof RangeError) { events.push(['exhausted', String(e.message)]); continue; }
+      if (e instanceof TypeError) { events.push(['skip', 'TypeError: ' + e.message]); return events; }
+      if (e instanceof WebAssembly.RuntimeError) { events.push(['trap', String(e.message)]); continue; }
+      events.push(['skip', 'unexpected ' + String(e)]);
+      return events;
+    }
+    const vals = ex.results.length === 0 ? [] : ex.results.length === 1 ? [r] : [...r];
+    events.push(['result', vals.map((v, i) => fmt(ex.results[i], v))]);
+  }
+  return events;
+}
+
+const jobs = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+for (const job of jobs) {
+  const events = runModule(job);
+  writeSync(1, JSON.stringify({ path: job.path, events, done: true }) + '\n');
+}
