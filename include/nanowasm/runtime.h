@@ -98,7 +98,9 @@ struct Frame {
   uint32_t func_index = 0;
   std::string func_name;    // from the name section / exports, else "func[N]"
   std::string module_name;  // from the name section, may be empty
-  size_t code_offset = 0;   // byte offset of the instruction in the module, when known
+  size_t code_offset = 0;   // byte offset of the instruction in the module (the call, for
+                            // outer frames); for a module parsed from text, the offset of
+                            // the instruction in the text; 0 when unknown
 };
 
 struct Trap {
@@ -106,7 +108,9 @@ struct Trap {
   std::string message;          // TrapKindMessage(kind) unless a host set its own
   std::vector<Frame> backtrace; // innermost first
   int32_t exit_code = 0;
-  std::string ToString() const; // "trap: <message>\n  #0 name\n  #1 ...\n"
+  // "trap: <message>\n  #0 name @0xOFFSET\n  #1 ...\n", innermost first; the offset is the
+  // wasm instruction's byte offset in the module (the call, for outer frames), when known.
+  std::string ToString() const;
 };
 
 template <class T>

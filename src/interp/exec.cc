@@ -18,9 +18,15 @@ namespace {
 // stack; more goes through a heap vector (rare: wasm→host calls stay allocation-free).
 constexpr size_t kInlineVals = 16;
 
-Frame MakeFrame(const FuncObj* f) {
+// `ip` is a position inside f's code (the trapping instruction, or just after a call).
+Frame MakeFrame(const FuncObj* f, const uint8_t* ip = nullptr) {
   Frame fr;
   fr.func_index = f->f.func_index;
+  if (ip != nullptr && f->f.code != nullptr) {
+    const auto* base = reinterpret_cast<const uint8_t*>(f->f.code->code.data());
+    size_t end = f->f.code->code.size() * 8;
+    if (ip >= base && ip < base + end) fr.code_offset = f->f.code->WasmOffsetAt(ip - base);
+  }
   if (f->f.instance != nullptr) {
     const ModuleDesc& d = f->f.instance->module->desc();
     fr.func_name = d.FuncName(f->f.func_index);
@@ -190,7 +196,14 @@ TrapResult<void> InvokeWords(Store& store, FuncObj* f, std::span<const uint64_t>
     }
     // Wasm frames of this activation, innermost first, appended below any frames the trap
     // already carries (from a nested activation inside a host call).
-    for (CallFrame* cf = ctx->cf; cf >= entry; --cf) t.backtrace.push_back(MakeFrame(cf->func));
+    // The innermost frame trapped at ctx->trap_ip; each caller is just after its call
+    // (the callee frame's ret_ip), so ret_ip - 1 lies inside the call instruction.
+    // (A failing host call traps at its call instruction, which is what trap_ip then holds.)
+    const uint8_t* ip = ctx->trap_ip;
+    for (CallFrame* cf = ctx->cf; cf >= entry; --cf) {
+      t.backtrace.push_back(MakeFrame(cf->func, ip));
+      ip = cf->ret_ip != nullptr ? cf->ret_ip - 1 : nullptr;
+    }
     out = std::unexpected(std::move(t));
   }
   ctx->cf = saved_cf;

@@ -13,7 +13,8 @@
 namespace nw::interp {
 
 [[gnu::cold, gnu::noinline]] NW_HANDLER_CC uint64_t HTrap(HARGS) {
-  (void)ip, (void)fp, (void)mem, (void)msz, (void)ctx;
+  (void)fp, (void)mem, (void)msz;
+  ctx->trap_ip = ip;
   return kExitTrap;
 }
 

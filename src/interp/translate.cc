@@ -119,6 +119,8 @@ class Translator {
       return;
     }
     ++fuel_count_;
+    if (out_.offsets.empty() || out_.offsets.back().second != in.offset)
+      out_.offsets.emplace_back(static_cast<uint32_t>(Pos()), static_cast<uint32_t>(in.offset));
     Step(in, st);
   }
 

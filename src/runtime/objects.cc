@@ -2,6 +2,7 @@
 // globals and instances, their public API, the Store that owns them, and trap texts.
 // Instantiation and linking are in instantiate.cc; running code is the interpreter's
 // (interp/interp.h: InvokeWords).
+#include <cstdio>
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -40,7 +41,13 @@ std::string_view TrapKindMessage(TrapKind k) {
 std::string Trap::ToString() const {
   std::string s = "trap: " + message + "\n";
   for (size_t i = 0; i < backtrace.size(); ++i) {
-    s += "  #" + std::to_string(i) + " " + backtrace[i].func_name + "\n";
+    s += "  #" + std::to_string(i) + " " + backtrace[i].func_name;
+    if (backtrace[i].code_offset != 0) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, " @0x%zx", backtrace[i].code_offset);
+      s += buf;
+    }
+    s += "\n";
   }
   return s;
 }

@@ -9,8 +9,10 @@
 // v128 takes two adjacent slots (low 8 bytes first).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -47,6 +49,15 @@ struct CompiledFunc {
   // declared locals, then the function's constants.
   std::vector<uint64_t> init;
   uint32_t func_index = 0;  // in the module's function index space
+  // Where each stretch of code came from: (byte position in `code`, byte offset of the wasm
+  // instruction in the module), ascending; for backtraces only.
+  std::vector<std::pair<uint32_t, uint32_t>> offsets;
+  // The module offset of the wasm instruction whose code contains byte position `pos`.
+  size_t WasmOffsetAt(size_t pos) const {
+    auto it = std::upper_bound(offsets.begin(), offsets.end(), pos,
+                               [](size_t p, const auto& e) { return p < e.first; });
+    return it == offsets.begin() ? 0 : std::prev(it)->second;
+  }
 };
 
 struct Module::Impl {
@@ -142,6 +153,7 @@ struct ExecCtx {
   bool trap_on_grow_failure = false;  // StoreLimits::trap_on_grow_failure
   TrapKind trap_kind = TrapKind::kUnreachable;
   uint32_t trap_index = 0;        // kUninitializedElement: the table index (in the message)
+  const uint8_t* trap_ip = nullptr;  // the instruction that trapped
   bool host_trapped = false;
   Trap host_trap;                 // set when a host function failed
   // Storage.

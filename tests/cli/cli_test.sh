@@ -55,6 +55,15 @@ out=$("$nw" run "$tmp/trap.wat" --invoke go 2>&1); rc=$?
 [ $rc -ne 0 ] && [[ "$out" == *"unreachable"* ]] && [[ "$out" == *"inner"* ]] && [[ "$out" == *"outer"* ]]
 check "trap backtrace" $? "rc=$rc out=$out"
 
+# 7b. Backtrace positions: module offsets for a binary, file:line:col for a text module.
+"$nw" parse "$tmp/trap.wat" -o "$tmp/trap.wasm"
+out=$("$nw" run "$tmp/trap.wasm" --invoke go 2>&1)
+[[ "$out" == *"#0 inner @0x20"* ]] && [[ "$out" == *"#1 outer @0x24"* ]]
+check "trap offsets (binary)" $? "out=$out"
+out=$("$nw" run "$tmp/trap.wat" --invoke go 2>&1)
+[[ "$out" == *"#0 inner at $tmp/trap.wat:1:22"* ]] && [[ "$out" == *"#1 outer at $tmp/trap.wat:1:62"* ]]
+check "trap positions (text)" $? "out=$out"
+
 # 8. Limits: an infinite loop is stopped by --fuel and by --timeout; --max-memory caps growth.
 printf '(module (memory 1) (func (export "spin") (loop $l (br $l)))
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))' > "$tmp/spin.wat"

@@ -16,6 +16,7 @@
 
 #include "nanowasm/runtime.h"
 #include "nanowasm/wasi.h"
+#include "text/wat.h"
 #include "tools/nanowasm/commands.h"
 #include "tools/nanowasm/util.h"
 
@@ -109,10 +110,28 @@ bool SplitDir(const std::string& spec, nw::WasiDir* out) {
   return !out->host_path.empty() && !out->guest_path.empty();
 }
 
+// Set when the module came from a .wat file: frame offsets then point into this text and are
+// shown as file:line:col.
+std::string g_source_text;
+
 int ExitStatusOfTrap(const std::string& path, const nw::Trap& trap) {
   if (trap.kind == nw::TrapKind::kExit) return trap.exit_code & 0xff;
   std::fflush(stdout);
-  std::fprintf(stderr, "%s: %s", path.c_str(), trap.ToString().c_str());
+  if (g_source_text.empty()) {
+    std::fprintf(stderr, "%s: %s", path.c_str(), trap.ToString().c_str());
+    return kTrapExit;
+  }
+  std::string s = "trap: " + trap.message + "\n";
+  for (size_t i = 0; i < trap.backtrace.size(); ++i) {
+    const nw::Frame& f = trap.backtrace[i];
+    s += "  #" + std::to_string(i) + " " + f.func_name;
+    if (f.code_offset != 0 && f.code_offset < g_source_text.size()) {
+      auto lc = nw::LineColAt(g_source_text, f.code_offset);
+      s += " at " + path + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
+    }
+    s += "\n";
+  }
+  std::fprintf(stderr, "%s: %s", path.c_str(), s.c_str());
   return kTrapExit;
 }
 
@@ -221,6 +240,10 @@ int Run(int argc, char** argv) {
   if (!loaded) {
     std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
     return 1;
+  }
+  if (loaded->from_text) {
+    auto bytes = ReadFile(path);
+    if (bytes) g_source_text.assign(bytes->begin(), bytes->end());
   }
   nw::Engine engine(engine_config);
   auto module = nw::Module::FromDesc(engine, std::move(loaded->desc));
