@@ -4,8 +4,10 @@
 // The values follow the limits the major engines agreed on (V8's wasm-limits.h, the same in
 // wasmparser): a module within them loads everywhere. docs/robustness.md lists them with
 // the reasons; the spec allows each (WebAssembly 2.0, Appendix A.1 "Implementation Limitations").
-// Table and memory sizes are not limited here: a declared size is valid per the spec and is
-// bounded when the object is created (StoreLimits in the runtime, an instantiation error).
+// A table's declared initial size is limited by the validator (kMaxTableInitialSize, after
+// the spec's own checks so their errors keep priority). Memory sizes keep the spec's bound
+// (65536 pages): what a store may really allocate is StoreLimits in the runtime, checked at
+// instantiation.
 // Per-function limits that need the validator (nesting depth, operand stack) live in
 // validate/body_decoder.h.
 #pragma once
@@ -28,6 +30,7 @@ inline constexpr uint32_t kMaxDataSegments = 100000;
 inline constexpr uint32_t kMaxElemSegmentEntries = 10000000;  // entries of one segment
 inline constexpr uint32_t kMaxNameLength = 100000;            // import/export/custom names, bytes
 inline constexpr uint32_t kMaxFunctionBodySize = 7654321;     // bytes of one code entry
+inline constexpr uint64_t kMaxTableInitialSize = 10000000;    // elements
 inline constexpr uint32_t kMaxFunctionParams = 1000;
 inline constexpr uint32_t kMaxFunctionResults = 1000;
 // Declared locals of one function, params excluded (= kMaxLocals in validate/body_decoder.h).

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "format/instr_reader.h"
+#include "format/limits.h"
 #include "validate/body_decoder_impl.h"
 
 namespace nw {
@@ -31,7 +32,13 @@ Status CheckMemoryType(const MemoryType& t) {
 }
 
 Status CheckTableType(const TableType& t) {
-  return CheckLimits(t.limits, kMaxTableSize, "table size must be at most 2^32-1");
+  NW_TRY(CheckLimits(t.limits, kMaxTableSize, "table size must be at most 2^32-1"));
+  // After the spec's checks, so their errors win (the testsuite expects them).
+  if (t.limits.min > kMaxTableInitialSize) [[unlikely]]
+    return MakeError("table initial size (" + std::to_string(t.limits.min) +
+                     ") exceeds the implementation limit of " +
+                     std::to_string(kMaxTableInitialSize));
+  return Ok();
 }
 
 class ModuleValidator {

@@ -27,8 +27,13 @@ TEST(Module, MemoryLimits) {
 
 TEST(Module, TableLimits) {
   TestModule t;
-  t.Table(FuncRef, 0xFFFFFFFFu, 0xFFFFFFFFu);
+  t.Table(FuncRef, 0, 0xFFFFFFFFu);
   EXPECT_EQ(Message(t.Validate()), "ok");
+  // A declared minimum of 2^32-1 is within the spec's range but above the implementation
+  // limit on initial table sizes (format/limits.h, docs/robustness.md).
+  t.m.tables[0].limits = Limits{0xFFFFFFFFu, 0xFFFFFFFFu};
+  EXPECT_EQ(Message(t.Validate()),
+            "table initial size (4294967295) exceeds the implementation limit of 10000000");
   t.m.tables[0].limits = Limits{3, 2};
   EXPECT_EQ(Message(t.Validate()), "size minimum must not be greater than maximum");
   t.m.tables[0].limits = Limits{0x100000000u, std::nullopt};

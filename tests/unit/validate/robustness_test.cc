@@ -50,9 +50,16 @@ Outcome RunBounded(const std::function<bool()>& check) {
     size_t vm = CurrentVmBytes();
     rlimit lim{vm + kHeadroom, vm + kHeadroom};
     setrlimit(RLIMIT_AS, &lim);
-    bool ok = check();
+    // The child never returns into the test framework: a failed allocation (std::bad_alloc in
+    // release builds; ASan aborts by itself) ends it with status 3.
+    int code = 3;
+    try {
+      code = check() ? 0 : 1;
+    } catch (...) {
+      std::fprintf(stderr, "  allocation failed under the address-space bound\n");
+    }
     std::fflush(nullptr);
-    _exit(ok ? 0 : 1);
+    _exit(code);
   }
   int status = 0;
   waitpid(pid, &status, 0);
@@ -109,6 +116,16 @@ std::vector<uint8_t> OneFunction(const std::vector<uint8_t>& locals_and_body) {
   code.insert(code.end(), locals_and_body.begin(), locals_and_body.end());
   PutSection(m, 10, code);
   return m;
+}
+
+// The bound itself works (in release and under ASan): a 2 GiB allocation kills the child.
+TEST(Robustness, AddressSpaceBoundIsEnforced) {
+  Outcome o = RunBounded([] {
+    std::vector<uint8_t> big(size_t{2} << 30, 1);
+    volatile uint8_t* p = big.data();
+    return p[big.size() - 1] == 7;  // never reached with the bound in place
+  });
+  EXPECT_NE(o.exit_code, 0);
 }
 
 TEST(Robustness, RandomMegabyte) {
@@ -249,6 +266,20 @@ TEST(Robustness, DeclaredCountLimits) {
   auto r = DecodeModule(m);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "function parameters (1001) exceed the implementation limit of 1000");
+}
+
+// A table's declared initial size above kMaxTableInitialSize is invalid here (V8's limit);
+// the spec's own errors (min > max, > 2^32-1) keep priority.
+TEST(Robustness, TableInitialSizeLimit) {
+  ModuleDesc m;
+  m.tables.push_back(TableType{ValType::kFuncRef, Limits{kMaxTableInitialSize, std::nullopt}});
+  EXPECT_TRUE(ValidateModule(m));
+  m.tables[0].limits.min = kMaxTableInitialSize + 1;
+  auto st = ValidateModule(m);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message, "table initial size (10000001) exceeds the implementation limit of 10000000");
+  m.tables[0].limits = Limits{0xFFFFFFFFu, 0};
+  EXPECT_EQ(ValidateModule(m).error().message, "size minimum must not be greater than maximum");
 }
 
 }  // namespace
