@@ -48,7 +48,9 @@ namespace {
     {                                                                                  \
       const uint64_t* src = c->init.data();                                            \
       uint64_t* dst = (nfp) + c->num_params;                                           \
-      for (size_t i = 0, n = c->init.size(); i < n; ++i) dst[i] = src[i];              \
+      _Pragma("clang loop vectorize(disable) unroll(disable)")                         \
+      for (uint32_t i = 0, n = c->init_pairs; i < n; ++i)                              \
+        std::memcpy(dst + 2 * i, src + 2 * i, 16);                                     \
     }                                                                                  \
     if ((fn)->f.instance != ctx->inst) [[unlikely]] {                                  \
       SwitchInstance(ctx, (fn)->f.instance);                                           \

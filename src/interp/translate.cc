@@ -135,6 +135,8 @@ class Translator {
     uint32_t used_consts = static_cast<uint32_t>(consts_.size());
     out_.init.assign(const_base_ - num_params_ + used_consts, 0);
     for (uint32_t i = 0; i < used_consts; ++i) out_.init[const_base_ - num_params_ + i] = consts_[i];
+    if (out_.init.size() % 2 != 0) out_.init.push_back(0);
+    out_.init_pairs = static_cast<uint32_t>(out_.init.size() / 2);
     Relocate(used_consts);
     uint64_t frame = uint64_t{max_slot_} + 1;
     if (frame > kMaxFrameSlots) error_ = "function frame too large";

@@ -47,7 +47,10 @@ struct CompiledFunc {
   uint32_t frame_slots = 0;    // slots the frame needs, from fp (args, locals, consts, stack)
   // Slots [num_params, num_params + init.size()) are set from this at entry: zeros for the
   // declared locals, then the function's constants.
+  // Padded to an even length and copied two slots at a time (the padding lands in the first
+  // stack slot, which is scratch at entry).
   std::vector<uint64_t> init;
+  uint32_t init_pairs = 0;  // init.size() / 2
   uint32_t func_index = 0;  // in the module's function index space
   // Where each stretch of code came from: (byte position in `code`, byte offset of the wasm
   // instruction in the module), ascending; for backtraces only.
