@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, then builds and runs every test:
-#   1. release preset: unit tests, golden tests and the spec testsuite (core-2.0) via CTest;
-#   2. asan preset (ASan+UBSan): the same tests again, plus `nanowasm wast` over every core-2.0
-#      file including simd/ to show nothing crashes or hangs.
+# Installs what is missing, then builds and runs every test, in two presets:
+#   1. release: unit tests per area, golden tests, every .wast of the spec testsuite's core-2.0
+#      (simd/ included), the WASI C guests and the adversarial suite, the CLI tests, the
+#      embedding examples built against the installed package, and the fuzz regression and
+#      differential smoke tests;
+#   2. asan (ASan+UBSan, LeakSanitizer): all of the same again.
 # Set NANOWASM_TESTSUITE to point at a testsuite checkout; by default ../shared/testsuite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
