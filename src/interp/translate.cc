@@ -114,7 +114,10 @@ class Translator {
 
   void OnInstr(const Instr& in, const DecoderView& st) {
     if (!error_.empty()) return;
-    if (st.Unreachable()) {
+    // Dead code: after br/return/unreachable in this frame, or anywhere inside a frame that was
+    // opened in dead code (the decoder sees a block with parameters opened after `unreachable`
+    // as reachable, but nothing can ever enter it).
+    if (st.Unreachable() || ctrl_.back().dead) {
       OnDeadInstr(in, st);
       return;
     }
