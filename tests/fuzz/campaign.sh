@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # Runs libFuzzer campaigns of the tests/fuzz targets, one target at a time on one core
 # (nice 19, -jobs=1 equivalent: a single process), and writes a summary per target.
-#   tests/fuzz/campaign.sh [--seconds N] [--out DIR] [--build DIR] [TARGET...]
+#   tests/fuzz/campaign.sh [--seconds N] [--out DIR] [--build DIR] [--keep-going] [TARGET...]
 # TARGET is decode, wat, roundtrip or run (default: all four); N seconds each (default 600;
 # the issue's bar is 7200 = 2 CPU-hours per target). The corpus lives in DIR/corpus/TARGET
 # (default DIR: ~/nanowasm-fuzz, outside the repository), so a later campaign resumes where
 # this one stopped; crashes go to DIR/artifacts/, logs to DIR/logs/, one line per run to
 # DIR/campaigns.tsv (date, target, seconds, cpu seconds, execs, cov, ft, corpus, crashes).
+# --keep-going: libFuzzer's fork mode with one job (-fork=1 -ignore_crashes=1), so a known
+# crash does not end the campaign; every crash is still saved.
 # Needs the fuzz build: cmake --preset fuzz && cmake --build --preset fuzz
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-seconds=600 out="$HOME/nanowasm-fuzz" build="$here/../../build/fuzz"
+seconds=600 out="$HOME/nanowasm-fuzz" build="$here/../../build/fuzz" mode=()
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
+    --keep-going) mode=(-fork=1 -ignore_crashes=1); shift ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -38,12 +41,14 @@ for t in "${targets[@]}"; do
   echo "== $t: $seconds s, log $log"
   TIMEFORMAT='%U %S'
   { time nice -n 19 "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 \
-      -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
+      -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 ${mode[@]+"${mode[@]}"} \
       -artifact_prefix="$out/artifacts/$t-" "$out/corpus/$t" "${seeds[@]}" > "$log" 2>&1 || true
   } 2> "$out/logs/$t.time"
   cpu=$(awk '{printf "%.0f", $1 + $2}' "$out/logs/$t.time")
   execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+  # Fork mode prints "#EXECS: cov: ..." lines and no final stats.
+  [ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\):.*/\1/p' <<< "$last")
   cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<< "$last")
   ft=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<< "$last")
   ncorpus=$(ls "$out/corpus/$t" | wc -l)

@@ -9,7 +9,9 @@ which logs values through `fuzzing-support` imports). Each module runs in
 Every exported function is called in export order with default (zero/null) arguments; the
 traces (logged values, each call's results or trap) are compared call by call:
   * floats: equal bits, except that any NaN matches any NaN (the spec leaves NaN payloads
-    nondeterministic, WebAssembly 2.0 section 4.3.3); references: only null vs non-null;
+    nondeterministic, WebAssembly 2.0 section 4.3.3); v128: lane-exact except lanes that are
+    NaNs in both under one float lane shape (f32x4 or f64x2, whichever explains it);
+    references: only null vs non-null;
   * traps: by occurrence only (messages differ between engines);
   * a call where any engine hit a resource limit (stack exhaustion, fuel, Binaryen's "host
     limit"), or a call V8 cannot make from JS (v128 at the boundary), makes the rest of that
@@ -196,11 +198,30 @@ def canon_raw(text, like):
         return '?' + text
 
 
+def v128_nan_match(a, b):
+    """v128 values equal lane by lane, where a lane that is a NaN in both matches, for either
+    float lane shape (the type system does not say which one the value has)."""
+    try:
+        la = [int(x, 16) for x in a[5:].split(',')]
+        lb = [int(x, 16) for x in b[5:].split(',')]
+    except ValueError:
+        return False
+    f32 = all(x == y or (is_nan('f32:%08x' % x) and is_nan('f32:%08x' % y))
+              for x, y in zip(la, lb))
+    qa = [la[0] | la[1] << 32, la[2] | la[3] << 32]
+    qb = [lb[0] | lb[1] << 32, lb[2] | lb[3] << 32]
+    f64 = all(x == y or (is_nan('f64:%016x' % x) and is_nan('f64:%016x' % y))
+              for x, y in zip(qa, qb))
+    return f32 or f64
+
+
 def val_match(a, b):
     if isinstance(b, tuple):
         b = canon_raw(b[1], a)
         if b == 'nan':
             return is_nan(a)
+    if a.startswith('v128:') and b.startswith('v128:'):
+        return v128_nan_match(a, b)
     if a.startswith('ref:') or b.startswith('ref:'):
         return a.startswith('ref:') and b.startswith('ref:') and (a == b)
     if is_nan(a) and is_nan(b):
