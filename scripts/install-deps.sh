@@ -5,9 +5,11 @@
 set -euo pipefail
 
 # wasi-libc + libclang-rt-19-dev-wasm32 + lld-19: building the wasm32-wasi test guests.
-pkgs=(clang-19 lld-19 cmake ninja-build libgtest-dev git wasi-libc libclang-rt-19-dev-wasm32)
+# binaryen (wasm-opt) + nodejs: the differential fuzzing peers (tests/fuzz, docs/robustness.md).
+pkgs=(clang-19 lld-19 cmake ninja-build libgtest-dev git wasi-libc libclang-rt-19-dev-wasm32
+      binaryen nodejs)
 if [[ "${1:-}" == "--bench" ]]; then
-  pkgs+=(libbenchmark-dev hyperfine nodejs)
+  pkgs+=(libbenchmark-dev hyperfine)
 fi
 
 missing=()

@@ -5,6 +5,8 @@
 #      embedding examples built against the installed package, and the fuzz regression and
 #      differential smoke tests;
 #   2. asan (ASan+UBSan, LeakSanitizer): all of the same again.
+# The libFuzzer targets need their own instrumented build, a separate command (minutes cold):
+#   cmake --preset fuzz && cmake --build --preset fuzz && ctest --preset fuzz
 # Set NANOWASM_TESTSUITE to point at a testsuite checkout; by default ../shared/testsuite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
