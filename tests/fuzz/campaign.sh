@@ -45,8 +45,8 @@ for t in "${targets[@]}"; do
       -artifact_prefix="$out/artifacts/$t-" "$out/corpus/$t" "${seeds[@]}" > "$log" 2>&1 || true
   } 2> "$out/logs/$t.time"
   cpu=$(awk '{printf "%.0f", $1 + $2}' "$out/logs/$t.time")
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)
-  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1 || true)
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
   # Fork mode prints "#EXECS: cov: ..." lines and no final stats.
   [ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\):.*/\1/p' <<< "$last")
   cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<< "$last")
