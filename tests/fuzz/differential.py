@@ -459,8 +459,6 @@ def main():
     r.add_argument('--seed', type=int, default=1)
     r.add_argument('--batch', type=int, default=50)
     r.add_argument('--out')
-    r.add_argument('--require-peers', action='store_true',
-                   help='(CI) print SKIPPED when a peer is missing')
     p = sub.add_parser('replay')
     p.add_argument('--harness', required=True)
     p.add_argument('--engine', default='interp')
