@@ -131,10 +131,8 @@ class Translator {
     EndFuelRegion();
     out_.num_params = num_params_;
     out_.num_results = num_results_;
-    // Shrink the reserved constant area to what was used: relocate stack slots downwards.
-    // (Simpler: keep the layout; the unused constant slots cost only frame space, not time.)
     // Copied at entry: declared locals (zero), the rest of the result region (zero) and the
-    // constants in use.
+    // constants in use; then the stack area moves down next to those constants (Relocate).
     uint32_t used_consts = static_cast<uint32_t>(consts_.size());
     out_.init.assign(const_base_ - num_params_ + used_consts, 0);
     for (uint32_t i = 0; i < used_consts; ++i) out_.init[const_base_ - num_params_ + i] = consts_[i];
