@@ -5,6 +5,7 @@
 // token inside an `assert_malformed` module does not break the surrounding script).
 #pragma once
 
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -55,5 +56,13 @@ Result<uint64_t> ParseInt(std::string_view text, unsigned bits);
 // fN literal, as IEEE bits, correctly rounded (nearest, ties to even).
 Result<uint32_t> ParseF32(std::string_view text);
 Result<uint64_t> ParseF64(std::string_view text);
+
+// A v128 lane shape keyword ("i8x16" ... "f64x2"): lane count and width; nullopt otherwise.
+struct V128Shape {
+  unsigned lanes;
+  unsigned bits;
+  bool is_float;
+};
+std::optional<V128Shape> ParseV128Shape(std::string_view keyword);
 
 }  // namespace nw

@@ -250,4 +250,14 @@ Result<uint32_t> ParseF32(std::string_view text) {
 
 Result<uint64_t> ParseF64(std::string_view text) { return ParseFloatBits<double>(text); }
 
+std::optional<V128Shape> ParseV128Shape(std::string_view k) {
+  if (k == "i8x16") return V128Shape{16, 8, false};
+  if (k == "i16x8") return V128Shape{8, 16, false};
+  if (k == "i32x4") return V128Shape{4, 32, false};
+  if (k == "i64x2") return V128Shape{2, 64, false};
+  if (k == "f32x4") return V128Shape{4, 32, true};
+  if (k == "f64x2") return V128Shape{2, 64, true};
+  return std::nullopt;
+}
+
 }  // namespace nw

@@ -210,15 +210,10 @@ Status WatParser::ParseV128Literal(uint8_t out[16]) {
   const Token& st = Peek();
   if (st.kind != TokenKind::kKeyword) return Unexpected(st);
   std::string_view shape = Text(st);
-  unsigned lanes, bits;
-  bool is_float = false;
-  if (shape == "i8x16") lanes = 16, bits = 8;
-  else if (shape == "i16x8") lanes = 8, bits = 16;
-  else if (shape == "i32x4") lanes = 4, bits = 32;
-  else if (shape == "i64x2") lanes = 2, bits = 64;
-  else if (shape == "f32x4") lanes = 4, bits = 32, is_float = true;
-  else if (shape == "f64x2") lanes = 2, bits = 64, is_float = true;
-  else return Fail(st, "unexpected token " + std::string(shape) + ", expected a v128 shape");
+  auto sh = ParseV128Shape(shape);
+  if (!sh) return Fail(st, "unexpected token " + std::string(shape) + ", expected a v128 shape");
+  const unsigned lanes = sh->lanes, bits = sh->bits;
+  const bool is_float = sh->is_float;
   ++pos_;
   for (unsigned i = 0; i < lanes; ++i) {
     const Token& t = Peek();
