@@ -93,23 +93,35 @@ TrapResult<std::vector<Val>> Func::Call(Store& store, std::span<const Val> args)
     return std::unexpected(MakeHostTrap("wrong number of arguments: expected " +
                                         std::to_string(type.params.size()) + ", got " +
                                         std::to_string(args.size())));
-  std::vector<uint64_t> words(SlotCount(type.params));
+  // Slot words on the C++ stack for the usual small signatures; only the returned vector is
+  // allocated (the allocation-free path is CallUnchecked / TypedFunc).
+  constexpr size_t kInline = 32;
+  const size_t np = SlotCount(type.params), nr = SlotCount(type.results);
+  uint64_t inline_words[2 * kInline];
+  std::vector<uint64_t> heap;
+  uint64_t* arg_words = inline_words;
+  uint64_t* result_words = inline_words + kInline;
+  if (np > kInline || nr > kInline) {
+    heap.resize(np + nr);
+    arg_words = heap.data();
+    result_words = heap.data() + np;
+  }
   size_t slot = 0;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type != type.params[i]) [[unlikely]]
       return std::unexpected(MakeHostTrap(
           "argument " + std::to_string(i) + " has type " + std::string(ValTypeName(args[i].type)) +
           ", expected " + std::string(ValTypeName(type.params[i]))));
-    slot += ValToSlots(args[i], words.data() + slot);
+    slot += ValToSlots(args[i], arg_words + slot);
   }
-  std::vector<uint64_t> result_words(SlotCount(type.results));
-  auto r = InvokeWords(store, self, words, result_words);
+  auto r = InvokeWords(store, self, std::span<const uint64_t>(arg_words, np),
+                       std::span<uint64_t>(result_words, nr));
   if (!r) return std::unexpected(std::move(r.error()));
   std::vector<Val> results;
   results.reserve(type.results.size());
   slot = 0;
   for (ValType t : type.results) {
-    results.push_back(SlotsToVal(t, result_words.data() + slot));
+    results.push_back(SlotsToVal(t, result_words + slot));
     slot += SlotWidth(t);
   }
   return results;
