@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "interp/code.h"
@@ -86,7 +87,6 @@ class Translator {
       : m_(m), out_(out), fuel_(config.consume_fuel), epoch_(config.epoch_interruption) {}
 
   void OnStart(const FuncType& sig, std::span<const ValType> locals) {
-    sig_ = &sig;
     num_params_ = static_cast<uint32_t>(SlotCount(sig.params));
     num_results_ = static_cast<uint32_t>(sig.results.size());
     local_slot_.clear();
@@ -293,50 +293,29 @@ class Translator {
     std::memcpy(reinterpret_cast<uint8_t*>(code_.data()) + operand_pos, &rel, 4);
   }
 
-  uint32_t ConstSlot(uint64_t word) {
-    auto it = const_index_.find(word);
-    if (it != const_index_.end()) return it->second;
-    if (consts_.size() >= kMaxConstSlots) return kNoSlot;
-    uint32_t slot = const_base_ + static_cast<uint32_t>(consts_.size());
-    consts_.push_back(word);
-    const_index_.emplace(word, slot);
-    return slot;
-  }
-  uint32_t ConstSlot128(uint64_t lo, uint64_t hi) {
-    auto it = const128_index_.find({lo, hi});
-    if (it != const128_index_.end()) return it->second;
-    if (consts_.size() + 2 > kMaxConstSlots) return kNoSlot;
-    uint32_t slot = const_base_ + static_cast<uint32_t>(consts_.size());
-    consts_.push_back(lo);
-    consts_.push_back(hi);
-    const128_index_.emplace(std::make_pair(lo, hi), slot);
-    return slot;
-  }
-  void PushConst128(const uint8_t* bytes) {
-    uint64_t w[2];
-    std::memcpy(w, bytes, 16);
-    uint32_t slot = ConstSlot128(w[0], w[1]);
-    if (slot != kNoSlot) {
-      Push(slot, true);
+  // A constant of one slot (lo) or a v128 (lo, hi): reads come from a shared constant slot while
+  // the constant area has room, else a Const instruction writes the value's own stack slot.
+  void PushConst(uint64_t lo, uint64_t hi = 0, bool wide = false) {
+    const uint32_t width = Width(wide);
+    auto [it, added] = const_index_.try_emplace(std::make_tuple(lo, hi, wide), kNoSlot);
+    if (added && consts_.size() + width <= kMaxConstSlots) {
+      it->second = const_base_ + static_cast<uint32_t>(consts_.size());
+      consts_.push_back(lo);
+      if (wide) consts_.push_back(hi);
+    }
+    if (it->second != kNoSlot) {
+      Push(it->second, wide);
       return;
     }
-    uint32_t dst = PushResult(true);
-    EmitRaw(Iop::kConst, {Off(dst), static_cast<uint32_t>(w[0]), static_cast<uint32_t>(w[0] >> 32)}, 0b1);
-    EmitRaw(Iop::kConst,
-            {Off(dst + 1), static_cast<uint32_t>(w[1]), static_cast<uint32_t>(w[1] >> 32)}, 0b1);
+    uint32_t dst = PushResult(wide);
+    const uint64_t words[2] = {lo, hi};
+    for (uint32_t k = 0; k < width; ++k)
+      EmitRaw(Iop::kConst,
+              {Off(dst + k), static_cast<uint32_t>(words[k]), static_cast<uint32_t>(words[k] >> 32)},
+              0b1);
+    if (!wide) MarkResult();
   }
   static constexpr uint32_t kNoSlot = static_cast<uint32_t>(-1);
-
-  void PushConst(uint64_t word) {
-    uint32_t slot = ConstSlot(word);
-    if (slot != kNoSlot) {
-      Push(slot);
-      return;
-    }
-    uint32_t dst = PushResult();
-    EmitRaw(Iop::kConst, {Off(dst), static_cast<uint32_t>(word), static_cast<uint32_t>(word >> 32)}, 0b1);
-    MarkResult();
-  }
 
   void Unsupported(const Instr& in) {
     if (error_.empty()) {
@@ -838,7 +817,11 @@ class Translator {
       case Opcode::kF64ReinterpretI64:
         return;  // same bits, same slot
       case Opcode::kV128Const:
-        PushConst128(in.bytes);
+        {
+          uint64_t w[2];
+          std::memcpy(w, in.bytes, 16);
+          PushConst(w[0], w[1], /*wide=*/true);
+        }
         return;
       default:
         if (static_cast<size_t>(in.op) >= kFirstSimdOpcode) {
@@ -975,9 +958,7 @@ class Translator {
   };
   std::vector<Reloc> relocs_;
   std::vector<uint64_t> consts_;
-  std::unordered_map<uint64_t, uint32_t> const_index_;
-  std::map<std::pair<uint64_t, uint64_t>, uint32_t> const128_index_;
-  const FuncType* sig_ = nullptr;
+  std::map<std::tuple<uint64_t, uint64_t, bool>, uint32_t> const_index_;  // -> slot or kNoSlot
   std::vector<uint32_t> local_slot_;  // slot of each local (params first)
   std::vector<bool> local_wide_;
   uint32_t num_params_ = 0;  // parameter slots

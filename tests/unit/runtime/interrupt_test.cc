@@ -258,3 +258,32 @@ TEST(ModuleTest, ImportsAndExportsCarryTheirTypes) {
 
 }  // namespace
 }  // namespace nw
+
+namespace nw {
+namespace {
+
+// More distinct constants than the frame's constant area holds (64 slots): the rest are
+// written by Const instructions, scalars and v128 alike, with the same results.
+TEST(TranslateTest, ConstantsBeyondTheConstantAreaKeepTheirValues) {
+  std::string wat = "(module (func (export \"sum\") (result i64) (i64.const 0)";
+  int64_t expected = 0;
+  for (int i = 1; i <= 100; ++i) {
+    wat += " (i64.const " + std::to_string(i * 1000003) + ") i64.add";
+    expected += int64_t{i} * 1000003;
+  }
+  // A v128 constant after the area is full, read back lane by lane.
+  wat += " (i64x2.extract_lane 1 (v128.const i64x2 7 123456789)) i64.add))";
+  expected += 123456789;
+  Engine engine;
+  auto m = Compile(engine, wat);
+  ASSERT_NE(m, nullptr);
+  Store store(engine);
+  Instance* inst = Instantiate(store, m);
+  ASSERT_NE(inst, nullptr);
+  auto r = inst->GetFunc("sum")->Call(store, {});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ((*r)[0].i64(), expected);
+}
+
+}  // namespace
+}  // namespace nw
