@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/inline_buffer.h"
 #include "interp/builtins.h"
 #include "interp/code.h"
 #include "interp/interp.h"
@@ -83,15 +84,9 @@ void SwitchInstance(ExecCtx* ctx, InstanceObj* inst) {
 bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
   const FuncType& type = f->f.type;
   size_t np = type.params.size(), nr = type.results.size();
-  Val inline_vals[2 * kInlineVals];
-  std::vector<Val> heap;
-  Val* params = inline_vals;
-  Val* results = inline_vals + kInlineVals;
-  if (np > kInlineVals || nr > kInlineVals) {
-    heap.resize(np + nr);
-    params = heap.data();
-    results = heap.data() + np;
-  }
+  InlineBuffer<Val, 2 * kInlineVals> vals(np + nr);
+  Val* params = vals.data();
+  Val* results = vals.data() + np;
   size_t slot = 0;
   for (size_t i = 0; i < np; ++i) {
     params[i] = SlotsToVal(type.params[i], args + slot);
@@ -137,14 +132,8 @@ TrapResult<void> InvokeWords(Store& store, FuncObj* f, std::span<const uint64_t>
   ExecCtx* ctx = &store.impl().exec;
   if (f->f.code == nullptr) {
     // A host function called from the host: no wasm frame involved.
-    uint64_t buf[kInlineVals];
-    std::vector<uint64_t> heap;
-    size_t n = std::max(args.size(), results.size());
-    uint64_t* words = buf;
-    if (n > kInlineVals) {
-      heap.resize(n);
-      words = heap.data();
-    }
+    InlineBuffer<uint64_t, kInlineVals> buf(std::max(args.size(), results.size()));
+    uint64_t* words = buf.data();
     std::copy(args.begin(), args.end(), words);
     ctx->host_trapped = false;
     if (!interp::CallHost(ctx, f, words)) {

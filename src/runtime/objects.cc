@@ -10,6 +10,7 @@
 #include <string>
 
 #include "interp/interp.h"
+#include "base/inline_buffer.h"
 #include "runtime/vm.h"
 
 namespace nw {
@@ -95,17 +96,10 @@ TrapResult<std::vector<Val>> Func::Call(Store& store, std::span<const Val> args)
                                         std::to_string(args.size())));
   // Slot words on the C++ stack for the usual small signatures; only the returned vector is
   // allocated (the allocation-free path is CallUnchecked / TypedFunc).
-  constexpr size_t kInline = 32;
   const size_t np = SlotCount(type.params), nr = SlotCount(type.results);
-  uint64_t inline_words[2 * kInline];
-  std::vector<uint64_t> heap;
-  uint64_t* arg_words = inline_words;
-  uint64_t* result_words = inline_words + kInline;
-  if (np > kInline || nr > kInline) {
-    heap.resize(np + nr);
-    arg_words = heap.data();
-    result_words = heap.data() + np;
-  }
+  InlineBuffer<uint64_t, 64> words(np + nr);
+  uint64_t* arg_words = words.data();
+  uint64_t* result_words = words.data() + np;
   size_t slot = 0;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type != type.params[i]) [[unlikely]]
