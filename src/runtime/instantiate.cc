@@ -138,12 +138,21 @@ std::expected<void, InstantiationError> AllocateDefinitions(Store& store, Instan
     f->f.func_index = d.num_imported_funcs + static_cast<uint32_t>(i);
     inst.funcs.push_back(f);
   }
+  const StoreLimits& limits = store.impl().limits;
   for (const TableType& t : d.tables) {
+    const uint64_t cap = std::min<uint64_t>(limits.max_table_elements, kMaxTableElems);
+    if (t.limits.min > cap)
+      return LinkError("cannot instantiate: table of " + std::to_string(t.limits.min) +
+                       " elements exceeds the store limit of " + std::to_string(cap));
     TableObj* obj = NewTableObj(store, t, 0);
-    if (!obj) return LinkError("cannot instantiate: table too large");
+    if (!obj) return LinkError("cannot instantiate: table allocation failed");
     inst.tables.push_back(obj);
   }
   for (const MemoryType& t : d.memories) {
+    if (t.limits.min > limits.max_memory_pages)
+      return LinkError("cannot instantiate: memory of " + std::to_string(t.limits.min) +
+                       " pages exceeds the store limit of " +
+                       std::to_string(limits.max_memory_pages) + " pages");
     MemoryObj* obj = NewMemoryObj(store, t);
     if (!obj) return LinkError("cannot instantiate: memory allocation failed");
     inst.memories.push_back(obj);

@@ -190,7 +190,10 @@ TEST(LimitsTest, InitialSizeAndInstanceCountAreChecked) {
   limits.max_instances = 2;
   store.SetLimits(limits);
   Linker linker;
-  EXPECT_FALSE(linker.Instantiate(store, big).has_value());
+  auto too_big = linker.Instantiate(store, big);
+  ASSERT_FALSE(too_big.has_value());
+  EXPECT_EQ(too_big.error().message,
+            "cannot instantiate: memory of 10 pages exceeds the store limit of 5 pages");
   EXPECT_TRUE(linker.Instantiate(store, small).has_value());
   EXPECT_TRUE(linker.Instantiate(store, small).has_value());
   auto third = linker.Instantiate(store, small);
