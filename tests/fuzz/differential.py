@@ -337,7 +337,10 @@ def denan_agrees(args, path, case, tmp):
         peers.append(run_binaryen(dn, case)[0])
     if have('node'):
         peers.append(run_node([{'path': dn, 'exports': exports}], tmp).get(dn))
-    return all(p is None or compare(nw, p)[0] != 'mismatch' for p in peers)
+    # Agreement needs a real match: no peer may mismatch, and at least one must match
+    # ('inconclusive' and an unavailable peer are not agreement).
+    verdicts = [compare(nw, p)[0] for p in peers if p is not None]
+    return 'match' in verdicts and 'mismatch' not in verdicts
 
 
 def cmd_run(args):
@@ -379,7 +382,7 @@ def cmd_run(args):
                 stats['calls_compared'] += sum(1 for e in nw if e[0] == 'call')
                 peers = {'binaryen': run_binaryen(path, case)[0],
                          'node': node_res.get(path) if 'node' not in missing else None}
-                bad = []
+                bad, matched = [], []
                 for peer, trace in peers.items():
                     if trace is None:
                         stats[f'{peer}_unavailable'] += 1
@@ -392,8 +395,12 @@ def cmd_run(args):
                             f'{peer}: {key}', 0) + 1
                     if verdict == 'mismatch':
                         bad.append((peer, detail))
+                    elif verdict == 'match':
+                        matched.append(peer)
                 if bad:
-                    agree_one = len(bad) < sum(1 for t in peers.values() if t is not None)
+                    # nanowasm must have a real 'match' with at least one peer (an
+                    # inconclusive peer does not count as agreeing).
+                    agree_one = bool(matched)
                     nan = agree_one and denan_agrees(args, path, case, tmp)
                     report = '\n'.join(f'{p}: {d}' for p, d in bad)
                     if nan:
@@ -415,6 +422,12 @@ def cmd_run(args):
     for case, *rest in explained:
         print(f'explained case {case}: {rest}')
     print(f'results in {out}')
+    compared = sum(stats[f'{peer}_{k}'] for peer in ('node', 'binaryen')
+                   for k in ('match', 'mismatch', 'inconclusive'))
+    if stats['modules'] == 0 or compared == 0:
+        print(f'FAILED: no module was compared ({stats["modules"]} modules run, '
+              f'{compared} peer comparisons)')
+        return 1
     if 'node' in missing and not unexplained:
         print('*** SKIPPED: node not found: the V8 comparison did not run '
               '(Binaryen comparison above) ***')
@@ -441,6 +454,9 @@ def cmd_replay(args):
         else:
             print(f'ok   {name}')
     print(f'{n - bad}/{n} differential regressions pass')
+    if n == 0:
+        print(f'FAILED: no .wat/.wasm inputs in {args.dir}: nothing replayed')
+        return 1
     return 1 if bad else 0
 
 

@@ -13,8 +13,11 @@
 // --fuzz-exec passes them; an export named hangLimitInitializer, if any, is called (untraced)
 // before each call, as --fuzz-exec does. Other imports are stubbed (stub_imports.h). Each call gets
 // --fuel N instructions (default 2e9) so a nanowasm bug cannot hang the driver.
+#include <cctype>
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -155,7 +158,15 @@ int main(int argc, char** argv) {
   std::vector<const char*> files;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--fuel") == 0 && i + 1 < argc) {
-      fuel = std::strtoull(argv[++i], nullptr, 10);
+      const char* arg = argv[++i];
+      char* end = nullptr;
+      errno = 0;
+      fuel = std::strtoull(arg, &end, 10);
+      if (!std::isdigit(static_cast<unsigned char>(arg[0])) || *end != '\0' || errno == ERANGE) {
+        std::fprintf(stderr, "nw_fuzz_harness: --fuel needs a non-negative integer, got '%s'\n",
+                     arg);
+        return 2;
+      }
     } else if (std::strcmp(argv[i], "--engine") == 0 && i + 1 < argc) {
       // Only the interpreter exists today; the JIT and the optimizing tier plug in here.
       if (std::strcmp(argv[++i], "interp") != 0) {

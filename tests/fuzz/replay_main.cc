@@ -49,6 +49,10 @@ std::vector<uint8_t> FromHex(const std::string& s) {
 
 bool RunOne(const fs::path& p, bool text_target) {
   std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "%s: cannot open\n", p.c_str());
+    return false;
+  }
   std::string raw((std::istreambuf_iterator<char>(in)), {});
   std::vector<uint8_t> bytes;
   if (p.extension() == ".hex") {
@@ -80,7 +84,10 @@ int main(int argc, char** argv) {
       continue;
     }
     fs::path p = argv[i];
-    if (fs::is_directory(p)) {
+    if (!fs::exists(p)) {
+      std::fprintf(stderr, "%s: no such file or directory\n", p.c_str());
+      ok = false;
+    } else if (fs::is_directory(p)) {
       for (const auto& e : fs::directory_iterator(p))
         if (e.is_regular_file() && e.path().filename().string()[0] != '.') {
           ok = RunOne(e.path(), text_target) && ok;
@@ -92,5 +99,9 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("replayed %zu inputs\n", n);
+  if (n == 0) {
+    std::fprintf(stderr, "no inputs replayed\n");
+    return 1;
+  }
   return ok ? 0 : 1;
 }
