@@ -110,6 +110,14 @@ struct wasm_store_t {
   // Host info of store objects, by object address; finalizers run in ~wasm_store_t.
   std::unordered_map<const void*, nw::capi::HostInfo> host_info;
   std::vector<std::unique_ptr<nw::capi::ForeignObj>> foreigns;
+  // Indexes over `foreigns` (entries point into it): every object by its externref word
+  // (its address); objects wrapping another reference by that reference's key (see
+  // RefToExternWord); objects made for words this C API did not hand out, by that word. They
+  // make conversions O(1) and let repeated conversions of the same reference or word reuse one
+  // object instead of adding one per call.
+  std::unordered_map<uint64_t, nw::capi::ForeignObj*> foreign_by_word;
+  std::unordered_map<const void*, nw::capi::ForeignObj*> foreign_by_ref;
+  std::unordered_map<uint64_t, nw::capi::ForeignObj*> foreign_by_unknown_word;
   nw::Store store;  // declared last: destroyed first, before the foreign objects it refers to
 };
 
@@ -274,6 +282,8 @@ Limits FromCLimits(const wasm_limits_t& l);
 
 // The externref word for `ref` in `store` (0 for null); wraps non-foreign references.
 uint64_t RefToExternWord(wasm_store_t* store, const wasm_ref_t* ref);
+// Number of foreign objects the store holds (for tests: conversions must not grow it per call).
+size_t ForeignCount(const wasm_store_t* store);
 // A new handle for an externref word / funcref (null when the word is 0).
 wasm_ref_t* ExternWordToRef(wasm_store_t* store, uint64_t word);
 wasm_ref_t* FuncToRef(wasm_store_t* store, Func* f);

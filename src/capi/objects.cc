@@ -46,15 +46,33 @@ namespace {
 // Registered externref words of a store (ForeignObj addresses) for checked conversions back.
 ForeignObj* NewForeignObj(wasm_store_t* store, wasm_ref_t* wrapped) {
   store->foreigns.push_back(std::make_unique<ForeignObj>());
-  store->foreigns.back()->wrapped = wrapped;
-  return store->foreigns.back().get();
+  ForeignObj* obj = store->foreigns.back().get();
+  obj->wrapped = wrapped;
+  store->foreign_by_word.emplace(reinterpret_cast<uintptr_t>(obj), obj);
+  return obj;
 }
 
 ForeignObj* FindForeign(wasm_store_t* store, uint64_t word) {
-  // Linear in the number of foreign objects of the store; stores hold few of them.
-  for (auto& f : store->foreigns)
-    if (reinterpret_cast<uintptr_t>(f.get()) == word) return f.get();
-  return nullptr;
+  auto it = store->foreign_by_word.find(word);
+  return it == store->foreign_by_word.end() ? nullptr : it->second;
+}
+
+// The key under which a wrapper of `ref` may be reused, or null when it may not. Only objects
+// whose address cannot be reused while the wrapper lives qualify: store objects and instances
+// of this store (alive as long as the store) and modules of this store's engine (the wrapped
+// handle holds the module). Traps are not reused: a trap handle's identity is the handle
+// itself, which the caller may delete and the allocator hand out again.
+const void* ReuseKey(const wasm_store_t* store, const wasm_ref_t* ref) {
+  switch (ref->ref_kind) {
+    case RefKind::kExtern:
+      return static_cast<const wasm_extern_t*>(ref)->store == store ? ref->Identity() : nullptr;
+    case RefKind::kInstance:
+      return static_cast<const wasm_instance_t*>(ref)->store == store ? ref->Identity() : nullptr;
+    case RefKind::kModule:
+      return static_cast<const wasm_module_t*>(ref)->engine == store->engine ? ref->Identity()
+                                                                           : nullptr;
+    default: return nullptr;
+  }
 }
 
 const char* KindName(wasm_valkind_t k) {
@@ -76,15 +94,30 @@ uint64_t RefToExternWord(wasm_store_t* store, const wasm_ref_t* ref) {
   if (ref->ref_kind == RefKind::kForeign) {
     return reinterpret_cast<uintptr_t>(static_cast<const wasm_foreign_t*>(ref)->obj);
   }
+  // One wrapper per referenced object: converting the same reference again (every call that
+  // passes it) reuses it rather than adding a foreign object per conversion.
+  const void* key = ReuseKey(store, ref);
+  if (key != nullptr) {
+    auto [it, added] = store->foreign_by_ref.emplace(key, nullptr);
+    if (added) it->second = NewForeignObj(store, ref->Clone());
+    return reinterpret_cast<uintptr_t>(it->second);
+  }
   return reinterpret_cast<uintptr_t>(NewForeignObj(store, ref->Clone()));
 }
+
+size_t ForeignCount(const wasm_store_t* store) { return store->foreigns.size(); }
 
 wasm_ref_t* ExternWordToRef(wasm_store_t* store, uint64_t word) {
   if (word == 0) return nullptr;
   ForeignObj* obj = FindForeign(store, word);
-  // A word that did not come from this C API (e.g. a C++ host's externref) gets a fresh
-  // foreign object: never dereference an unknown word.
-  if (obj == nullptr) obj = NewForeignObj(store, nullptr);
+  // A word that did not come from this C API (e.g. a C++ host's externref) gets a foreign
+  // object of its own, the same one each time that word is seen: never dereference an
+  // unknown word.
+  if (obj == nullptr) {
+    auto [it, added] = store->foreign_by_unknown_word.emplace(word, nullptr);
+    if (added) it->second = NewForeignObj(store, nullptr);
+    obj = it->second;
+  }
   if (obj->wrapped) return obj->wrapped->Clone();
   return new wasm_foreign_t(store, obj);
 }
@@ -405,8 +438,7 @@ void wasm_trap_trace(const wasm_trap_t* t, wasm_frame_vec_t* out) {
 // ---- foreign objects -------------------------------------------------------------------------
 
 wasm_foreign_t* wasm_foreign_new(wasm_store_t* store) {
-  store->foreigns.push_back(std::make_unique<ForeignObj>());
-  return new wasm_foreign_t(store, store->foreigns.back().get());
+  return new wasm_foreign_t(store, NewForeignObj(store, nullptr));
 }
 
 // ---- functions -------------------------------------------------------------------------------

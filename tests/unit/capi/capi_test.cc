@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "capi/capi.h"  // internal: nw::capi::ForeignCount, ExternWordToRef
 #include "format/encode.h"
 #include "nanowasm.h"
 #include "text/wat.h"
@@ -389,6 +390,82 @@ TEST_F(CApiTest, ForeignReferencesRoundTripThroughExternref) {
   wasm_foreign_delete(fo);
   wasm_extern_vec_delete(&ex);
   wasm_instance_delete(inst);
+  wasm_module_delete(m);
+}
+
+// Passing the same reference as externref again and again (to wasm, and from wasm to a host
+// function and back) reuses one foreign object per referenced object: the store does not
+// gain an object per call.
+TEST_F(CApiTest, RepeatedExternrefConversionsDoNotGrowTheStore) {
+  wasm_module_t* m = Compile(store_, R"((module
+      (import "h" "echo" (func $echo (param externref) (result externref)))
+      (func (export "id") (param externref) (result externref) local.get 0)
+      (func (export "via_host") (param externref) (result externref)
+        (call $echo (local.get 0)))))");
+  ASSERT_NE(m, nullptr);
+  wasm_functype_t* ft = wasm_functype_new_1_1(wasm_valtype_new(WASM_ANYREF),
+                                              wasm_valtype_new(WASM_ANYREF));
+  wasm_func_t* echo =
+      wasm_func_new(store_, ft, [](const wasm_val_vec_t* a, wasm_val_vec_t* r) -> wasm_trap_t* {
+        r->data[0].kind = WASM_ANYREF;
+        r->data[0].of.ref = a->data[0].of.ref ? wasm_ref_copy(a->data[0].of.ref) : nullptr;
+        return nullptr;
+      });
+  wasm_functype_delete(ft);
+  wasm_extern_t* imports[1] = {wasm_func_as_extern(echo)};
+  wasm_extern_vec_t iv = WASM_ARRAY_VEC(imports);
+  wasm_instance_t* inst = wasm_instance_new(store_, m, &iv, nullptr);
+  ASSERT_NE(inst, nullptr);
+  wasm_extern_vec_t ex;
+  wasm_instance_exports(inst, &ex);
+  ASSERT_EQ(ex.size, 2u);
+  const wasm_func_t* id = wasm_extern_as_func(ex.data[0]);
+  const wasm_func_t* via_host = wasm_extern_as_func(ex.data[1]);
+
+  wasm_foreign_t* fo = wasm_foreign_new(store_);
+  wasm_ref_t* refs[3] = {wasm_foreign_as_ref(fo), wasm_func_as_ref(echo),
+                         wasm_instance_as_ref(inst)};
+  size_t before = 0;
+  for (int round = 0; round < 200; ++round) {
+    for (wasm_ref_t* ref : refs) {
+      for (const wasm_func_t* f : {id, via_host}) {
+        wasm_val_t args[1] = {WASM_REF_VAL(ref)};
+        wasm_val_t res[1] = {WASM_INIT_VAL};
+        wasm_val_vec_t a = WASM_ARRAY_VEC(args), r = WASM_ARRAY_VEC(res);
+        ASSERT_EQ(wasm_func_call(f, &a, &r), nullptr);
+        ASSERT_NE(res[0].of.ref, nullptr);
+        EXPECT_TRUE(wasm_ref_same(res[0].of.ref, ref));
+        wasm_val_delete(&res[0]);
+      }
+    }
+    if (round == 0) before = nw::capi::ForeignCount(store_);
+    ASSERT_EQ(nw::capi::ForeignCount(store_), before) << "after round " << round;
+  }
+  // The function came back as that function, the instance as that instance.
+  wasm_val_t args[1] = {WASM_REF_VAL(wasm_func_as_ref(echo))};
+  wasm_val_t res[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t a = WASM_ARRAY_VEC(args), r = WASM_ARRAY_VEC(res);
+  ASSERT_EQ(wasm_func_call(id, &a, &r), nullptr);
+  EXPECT_NE(wasm_ref_as_func(res[0].of.ref), nullptr);
+  wasm_val_delete(&res[0]);
+
+  // A word this C API never handed out maps to one foreign object, the same each time.
+  const uint64_t unknown = 0x1234560;
+  wasm_ref_t* u1 = nw::capi::ExternWordToRef(store_, unknown);
+  size_t with_unknown = nw::capi::ForeignCount(store_);
+  EXPECT_EQ(with_unknown, before + 1);
+  for (int i = 0; i < 100; ++i) {
+    wasm_ref_t* u = nw::capi::ExternWordToRef(store_, unknown);
+    EXPECT_TRUE(wasm_ref_same(u, u1));
+    wasm_ref_delete(u);
+  }
+  EXPECT_EQ(nw::capi::ForeignCount(store_), with_unknown);
+  wasm_ref_delete(u1);
+
+  wasm_foreign_delete(fo);
+  wasm_extern_vec_delete(&ex);
+  wasm_instance_delete(inst);
+  wasm_func_delete(echo);
   wasm_module_delete(m);
 }
 
