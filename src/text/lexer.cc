@@ -1,6 +1,8 @@
 // Tokenizer and string handling for the text format. Numeric literals live in numbers.cc.
 #include "text/lexer.h"
 
+#include "format/binary_reader.h"
+
 #include <array>
 
 namespace nw {
@@ -15,13 +17,6 @@ constexpr std::array<bool, 256> MakeIdCharTable() {
   return t;
 }
 constexpr std::array<bool, 256> kIdChar = MakeIdCharTable();
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void AppendUtf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
@@ -269,39 +264,7 @@ std::string DecodeString(std::string_view q) {
 }
 
 bool IsValidUtf8(std::string_view s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    uint8_t c = static_cast<uint8_t>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      uint8_t d = static_cast<uint8_t>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp < 0xE000))
-      return false;
-    i += len;
-  }
-  return true;
+  return FindInvalidUtf8(s) == std::string_view::npos;  // the binary decoder's checker
 }
 
 }  // namespace nw

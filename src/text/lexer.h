@@ -44,6 +44,14 @@ inline std::string_view TokenText(std::string_view src, const Token& t) {
 // The lexer has already checked the escapes, so this cannot fail.
 std::string DecodeString(std::string_view quoted);
 
+// The value of a hex digit, or -1.
+inline int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // True if `s` is well-formed UTF-8 (no overlongs, surrogates or values above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 

@@ -13,15 +13,8 @@
 namespace nw {
 namespace {
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 int Digit(char c, bool hex) {
-  if (hex) return HexDigit(c);
+  if (hex) return HexValue(c);
   return (c >= '0' && c <= '9') ? c - '0' : -1;
 }
 
@@ -110,7 +103,7 @@ Result<uint64_t> ParseHexFloat(std::string_view s, const FloatFormat& f) {
   if (i < s.size() && s[i] == '.') {
     ++i;
     frac_begin = i;
-    if (i < s.size() && HexDigit(s[i]) >= 0 && !ScanDigits(s, &i, true)) return BadNumber();
+    if (i < s.size() && HexValue(s[i]) >= 0 && !ScanDigits(s, &i, true)) return BadNumber();
     frac_end = i;
   }
   int64_t pexp = 0;
@@ -132,7 +125,7 @@ Result<uint64_t> ParseHexFloat(std::string_view s, const FloatFormat& f) {
   bool sticky = false;
   auto add = [&](char c, bool frac) {
     if (c == '_') return;
-    int d = HexDigit(c);
+    int d = HexValue(c);
     if (m < (uint64_t{1} << 59)) {
       m = m * 16 + static_cast<uint64_t>(d);
       if (frac) exp -= 4;

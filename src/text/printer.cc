@@ -45,19 +45,6 @@ class IdTable {
   std::map<uint32_t, std::string> ids_;
 };
 
-const std::array<uint8_t, static_cast<size_t>(Opcode::kCount)>& NaturalAligns() {
-  static const auto table = [] {
-    std::array<uint8_t, static_cast<size_t>(Opcode::kCount)> t{};
-    for (size_t i = 0; i < t.size(); ++i) {
-      const OpcodeInfo& info = GetOpcodeInfo(static_cast<Opcode>(i));
-      if (info.imm == Imm::MemArg || info.imm == Imm::MemArgLane)
-        t[i] = static_cast<uint8_t>(NaturalAlignLog2(info.text));
-    }
-    return t;
-  }();
-  return table;
-}
-
 std::string SignedDecimal(int64_t v) {
   return std::to_string(v);
 }
@@ -359,7 +346,7 @@ class Printer {
   static void AppendMemArg(std::string& s, Opcode op, const RawImm& imm) {
     if (imm.value != 0)
       s += " offset=" + std::to_string(imm.value);
-    if (imm.align != NaturalAligns()[static_cast<size_t>(op)])
+    if (imm.align != NaturalAlignLog2(op))
       s += " align=" + std::to_string(uint64_t{1} << imm.align);
   }
 

@@ -32,7 +32,5 @@ std::string QuoteWatString(std::span<const uint8_t> bytes);
 std::string QuoteWatString(std::string_view bytes);
 // True if `$` + name is a valid WAT identifier (non-empty, only idchars).
 bool IsValidWatId(std::string_view name);
-// log2 of the natural alignment (bytes) of a memory access opcode, from its mnemonic.
-uint32_t NaturalAlignLog2(std::string_view mnemonic);
 
 }  // namespace nw

@@ -103,33 +103,4 @@ bool IsValidWatId(std::string_view name) {
   return true;
 }
 
-uint32_t NaturalAlignLog2(std::string_view mnemonic) {
-  size_t dot = mnemonic.find('.');
-  std::string_view prefix = mnemonic.substr(0, dot);
-  std::string_view op = dot == std::string_view::npos ? "" : mnemonic.substr(dot + 1);
-  size_t digits_at = std::string_view::npos;
-  for (std::string_view verb : {"load", "store"}) {
-    if (op.starts_with(verb))
-      digits_at = verb.size();
-  }
-  auto read_number = [&](size_t& i) {
-    uint32_t n = 0;
-    while (i < op.size() && op[i] >= '0' && op[i] <= '9')
-      n = n * 10 + static_cast<uint32_t>(op[i++] - '0');
-    return n;
-  };
-  uint32_t bits = 0;
-  if (digits_at != std::string_view::npos) {
-    size_t i = digits_at;
-    bits = read_number(i);
-    if (bits != 0 && i < op.size() && op[i] == 'x') {  // v128.load8x8_s: 8 lanes of 8 bits
-      ++i;
-      bits *= read_number(i);
-    }
-  }
-  if (bits == 0)
-    bits = prefix == "v128" ? 128 : (prefix == "i64" || prefix == "f64") ? 64 : 32;
-  return static_cast<uint32_t>(std::countr_zero(bits / 8));
-}
-
 }  // namespace nw

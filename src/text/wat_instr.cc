@@ -4,7 +4,6 @@
 #include <cstring>
 #include <string>
 
-#include "text/printer.h"  // NaturalAlignLog2: one definition for parser and printer
 #include "text/wat_parser.h"
 
 namespace nw {
@@ -181,9 +180,9 @@ Status WatParser::ParseInstrSeq(Writer& w, FuncCtx& c, bool single_folded) {
   }
 }
 
-Status WatParser::ParseMemArg(Writer& w, std::string_view op_name) {
+Status WatParser::ParseMemArg(Writer& w, Opcode op) {
   uint64_t offset = 0;
-  uint32_t align_log2 = NaturalAlignLog2(op_name);
+  uint32_t align_log2 = NaturalAlignLog2(op);
   if (Peek().kind == TokenKind::kKeyword && Text(Peek()).starts_with("offset=")) {
     const Token& t = Peek();
     auto v = ParseUnsigned(Text(t).substr(7), 32);
@@ -330,7 +329,7 @@ Status WatParser::ParseOpAndImmediates(Writer& w, FuncCtx& c, const Token& kwt) 
     }
     case Imm::MemArg:
       EmitOp(w, info);
-      return ParseMemArg(w, kw);
+      return ParseMemArg(w, *op);
     case Imm::Mem: {
       uint32_t mem = 0;
       if (PeekIndex()) { NW_TRY_ASSIGN(mem, ParseIndex(kMems)); }
@@ -433,7 +432,7 @@ Status WatParser::ParseOpAndImmediates(Writer& w, FuncCtx& c, const Token& kwt) 
     }
     case Imm::MemArgLane: {
       EmitOp(w, info);
-      NW_TRY(ParseMemArg(w, kw));
+      NW_TRY(ParseMemArg(w, *op));
       NW_TRY_ASSIGN(uint64_t lane, number([](std::string_view s) { return ParseUnsigned(s, 8); }));
       w.U8(static_cast<uint8_t>(lane));
       return Ok();

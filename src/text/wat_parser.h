@@ -135,7 +135,7 @@ class WatParser {
   Status ParseBlockType(Writer& w);
   Status ParseEndLabel(const FuncCtx& c);
   Status ParseV128Literal(uint8_t out[16]);
-  Status ParseMemArg(Writer& w, std::string_view op_name);
+  Status ParseMemArg(Writer& w, Opcode op);
 
   const TokenBuffer& tb_;
   std::string_view src_;

@@ -38,6 +38,7 @@
 
 #include "base/reader.h"
 #include "base/result.h"
+#include "format/limits.h"
 #include "format/module.h"
 #include "format/opcode.h"
 
@@ -97,7 +98,7 @@ concept BodyConsumer = requires(C c, const FuncType& sig, std::span<const ValTyp
 };
 
 // Limits (documented in docs/architecture.md; the robustness issue may tighten them).
-inline constexpr uint32_t kMaxLocals = 50000;
+inline constexpr uint32_t kMaxLocals = kMaxFunctionLocals;
 inline constexpr uint32_t kMaxBlockDepth = 100000;
 
 // Per-module context shared by all body decodes (built once; cheap index lookups).

@@ -38,63 +38,6 @@ struct Control {
   BlockSig sig;
 };
 
-// log2 of the natural alignment of each memory access opcode (0xFF: not a memory access),
-// derived from the mnemonic so that the opcode list stays the one list:
-// "<type>.load|store[N[xM|_...]]" -> N bits, or the type's width when no N follows.
-constexpr uint8_t NaturalAlignLog2(std::string_view text) {
-  size_t p = text.find(".load");
-  size_t len = 5;
-  if (p == std::string_view::npos) {
-    p = text.find(".store");
-    len = 6;
-  }
-  if (p == std::string_view::npos)
-    return 0xFF;
-  std::string_view type = text.substr(0, p);
-  std::string_view rest = text.substr(p + len);
-  uint32_t bits = 0;
-  size_t i = 0;
-  while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9')
-    bits = bits * 10 + (rest[i++] - '0');
-  if (bits != 0 && i < rest.size() && rest[i] == 'x')
-    return 3;  // v128.loadNxM: 64 bits
-  if (bits == 0)
-    bits = (type == "v128") ? 128 : (type == "i64" || type == "f64") ? 64 : 32;
-  uint8_t log2 = 0;
-  while ((8u << log2) < bits)
-    ++log2;
-  return log2;
-}
-
-inline constexpr std::array<uint8_t, static_cast<size_t>(Opcode::kCount)> kNaturalAlign = {
-#define NW_OPCODE(Name, prefix, code, text, Imm, Sig) NaturalAlignLog2(text),
-#include "format/opcodes.def"
-#undef NW_OPCODE
-};
-
-// Number of lanes a lane immediate may address, from the mnemonic (0: no lane immediate):
-// "i8x16.extract_lane_s" -> 16 (the shape), "v128.load16_lane" -> 8 (128 / access bits).
-constexpr uint8_t LaneCount(std::string_view text) {
-  if (text.find("_lane") == std::string_view::npos) return 0;
-  if (text.starts_with("v128.")) {
-    size_t i = text.find_first_of("0123456789", 5);  // after "v128."
-    uint32_t bits = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') bits = bits * 10 + (text[i++] - '0');
-    return bits == 0 ? 0 : static_cast<uint8_t>(128 / bits);
-  }
-  size_t x = text.find('x');
-  uint32_t lanes = 0;
-  for (size_t i = x + 1; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
-    lanes = lanes * 10 + (text[i] - '0');
-  return static_cast<uint8_t>(lanes);
-}
-
-inline constexpr std::array<uint8_t, static_cast<size_t>(Opcode::kCount)> kLaneCount = {
-#define NW_OPCODE(Name, prefix, code, text, Imm, Sig) LaneCount(text),
-#include "format/opcodes.def"
-#undef NW_OPCODE
-};
-
 // Storage for one-value block types, so BlockSig spans always point at static memory.
 inline constexpr ValType kSingleTypes[] = {ValType::kI32,      ValType::kI64,  ValType::kF32,
                                            ValType::kF64,      ValType::kV128, ValType::kFuncRef,
@@ -573,15 +516,15 @@ class BodyDecoder final : public DecoderView {
       case Imm::MemArg:
       case Imm::MemArgLane: {
         NW_TRY(CheckMemory(at));
-        if (imm_.align > body_decoder_detail::kNaturalAlign[static_cast<size_t>(op)]) [[unlikely]]
+        if (imm_.align > NaturalAlignLog2(op)) [[unlikely]]
           return MakeError(at, "alignment must not be larger than natural");
         if (info.imm == Imm::MemArgLane &&
-            imm_.index >= body_decoder_detail::kLaneCount[static_cast<size_t>(op)]) [[unlikely]]
+            imm_.index >= LaneCount(op)) [[unlikely]]
           return MakeError(at, "invalid lane index");
         break;
       }
       case Imm::Lane:
-        if (imm_.index >= body_decoder_detail::kLaneCount[static_cast<size_t>(op)]) [[unlikely]]
+        if (imm_.index >= LaneCount(op)) [[unlikely]]
           return MakeError(at, "invalid lane index");
         break;
       case Imm::Mem:

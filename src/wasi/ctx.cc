@@ -12,6 +12,7 @@
 #include <cerrno>
 
 #include "wasi/ctx.h"
+#include "wasi/funcs.h"
 
 namespace nw {
 
@@ -106,23 +107,13 @@ Errno FromHostErrno(int e) {
 
 namespace {
 
-uint8_t FiletypeOfMode(mode_t m) {
-  if (S_ISREG(m)) return kFtRegularFile;
-  if (S_ISDIR(m)) return kFtDirectory;
-  if (S_ISCHR(m)) return kFtCharacterDevice;
-  if (S_ISBLK(m)) return kFtBlockDevice;
-  if (S_ISLNK(m)) return kFtSymbolicLink;
-  if (S_ISSOCK(m)) return kFtSocketStream;
-  return kFtUnknown;
-}
-
 Descriptor MakeStdio(int host_fd, bool input) {
   Descriptor d;
   d.kind = FdKind::kStdio;
   d.host_fd = host_fd;
   d.filetype = kFtCharacterDevice;
   struct stat st;
-  if (host_fd >= 0 && fstat(host_fd, &st) == 0) d.filetype = FiletypeOfMode(st.st_mode);
+  if (host_fd >= 0 && fstat(host_fd, &st) == 0) d.filetype = FiletypeOf(st.st_mode);
   d.rights_base = (input ? right::kFdRead : right::kFdWrite) | right::kFdFdstatSetFlags |
                   right::kFdFilestatGet | right::kPollFdReadwrite;
   return d;

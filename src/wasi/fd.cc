@@ -51,11 +51,6 @@ uint8_t FiletypeOf(mode_t m) {
   return kFtUnknown;
 }
 
-namespace {
-uint64_t Nanos(const struct timespec& ts) {
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
-}  // namespace
 
 Errno StoreFilestat(Call& c, uint32_t ptr, const struct stat& st) {
   uint32_t size = c.unstable ? layout::kFilestatSizeUnstable : layout::kFilestatSize;
@@ -64,7 +59,7 @@ Errno StoreFilestat(Call& c, uint32_t ptr, const struct stat& st) {
   std::memset(p, 0, size);
   uint64_t dev = st.st_dev, ino = st.st_ino, fsize = static_cast<uint64_t>(st.st_size);
   uint8_t ft = FiletypeOf(st.st_mode);
-  uint64_t at = Nanos(st.st_atim), mt = Nanos(st.st_mtim), ct = Nanos(st.st_ctim);
+  uint64_t at = ToNanos(st.st_atim), mt = ToNanos(st.st_mtim), ct = ToNanos(st.st_ctim);
   std::memcpy(p + 0, &dev, 8);
   std::memcpy(p + 8, &ino, 8);
   p[16] = ft;

@@ -3,7 +3,9 @@
 // returns a WASI errno. The table in define.cc binds names and signatures to these handlers.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include <span>
 
@@ -34,6 +36,10 @@ Errno GuestIovecs(Call& c, uint32_t iovs, uint32_t iovs_len, iovec* out, uint64_
 // Writes a filestat of `st` in the preview1 or wasi_unstable layout.
 Errno StoreFilestat(Call& c, uint32_t ptr, const struct stat& st);
 uint8_t FiletypeOf(mode_t m);
+// A host timespec as WASI nanoseconds.
+inline uint64_t ToNanos(const struct timespec& ts) {
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
 // Reads a guest path (bounds-checked, at most kMaxPathBytes; NUL bytes rejected).
 Errno GuestPath(Call& c, uint32_t ptr, uint32_t len, std::string_view* out);
 

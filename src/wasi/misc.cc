@@ -57,10 +57,6 @@ bool HostClock(uint32_t id, clockid_t* out) {
   }
 }
 
-uint64_t ToNanos(const timespec& ts) {
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
-
 uint64_t NowNanos(clockid_t id) {
   timespec ts{};
   clock_gettime(id, &ts);
