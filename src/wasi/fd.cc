@@ -277,7 +277,10 @@ Errno Transfer(Call& c, bool write, int64_t offset, uint32_t result_ptr) {
   } else {
     int count = static_cast<int>(n);
     if (!write) done = readv(d->host_fd, iov, count);
-    else if (d->filetype == kFtRegularFile) done = writev(d->host_fd, iov, count);
+    // Regular files and character devices (a terminal) cannot raise SIGPIPE: a plain writev,
+    // without the signal-mask syscalls around it.
+    else if (d->filetype == kFtRegularFile || d->filetype == kFtCharacterDevice)
+      done = writev(d->host_fd, iov, count);
     else done = WritevNoSigpipe(d->host_fd, iov, count);
   }
   if (done < 0) return LastErrno();
