@@ -132,6 +132,19 @@ struct Config {
   // entries and loop heads and traps with kInterrupted once it is reached (Engine::
   // IncrementEpoch from any thread); see Store::SetEpochDeadline. Off: no checks are translated.
   bool epoch_interruption = false;
+  // NaN results. The spec leaves the NaN that a float operation returns nondeterministic
+  // (sign and payload, WebAssembly 2.0 §4.3.3); by default nanowasm returns what x86 gives
+  // (the quieted input NaN, or the default NaN for e.g. 0/0).
+  //  kAll: every such operation (add, sub, mul, div, sqrt, min, max, ceil, floor, trunc,
+  //    nearest, promote, demote; scalar and SIMD lanes) returns the canonical positive NaN
+  //    (0x7fc00000 / 0x7ff8000000000000): results that do not depend on the host, for
+  //    replayable or consensus execution.
+  //  kArithmetic: only add, sub, mul, div, min and max do, the set Binaryen's interpreter
+  //    canonicalizes (the differential tests compare with it bit for bit).
+  // Bit-exact operations (abs, neg, copysign, loads, stores, reinterpret, pmin/pmax) are never
+  // affected. kNone translates no extra code.
+  enum class NanCanonicalization : uint8_t { kNone, kAll, kArithmetic };
+  NanCanonicalization canonicalize_nans = NanCanonicalization::kNone;
 };
 
 class Engine {

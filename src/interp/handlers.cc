@@ -87,6 +87,43 @@ NW_HANDLER_CC uint64_t H_Copy128(HARGS) {
   NW_DISPATCH(InstrBytes(2));
 }
 
+NW_HANDLER_CC uint64_t H_CanonNanF32(HARGS) {
+  if ((Ld<uint32_t>(fp, Op(ip, 0)) & 0x7fffffffu) > 0x7f800000u) St<uint32_t>(fp, Op(ip, 0), 0x7fc00000u);
+  NW_DISPATCH(InstrBytes(1));
+}
+
+NW_HANDLER_CC uint64_t H_CanonNanF64(HARGS) {
+  if ((Ld<uint64_t>(fp, Op(ip, 0)) & ~(uint64_t{1} << 63)) > 0x7ff0000000000000u)
+    St<uint64_t>(fp, Op(ip, 0), 0x7ff8000000000000u);
+  NW_DISPATCH(InstrBytes(1));
+}
+
+NW_HANDLER_CC uint64_t H_CanonNanF32x4(HARGS) {
+  uint32_t v[4];
+  char* p = reinterpret_cast<char*>(fp) + Op(ip, 0);
+  std::memcpy(v, p, 16);
+  for (uint32_t& lane : v)
+    if ((lane & 0x7fffffffu) > 0x7f800000u) lane = 0x7fc00000u;
+  std::memcpy(p, v, 16);
+  NW_DISPATCH(InstrBytes(1));
+}
+
+NW_HANDLER_CC uint64_t H_CanonNanF64x2(HARGS) {
+  uint64_t v[2];
+  char* p = reinterpret_cast<char*>(fp) + Op(ip, 0);
+  std::memcpy(v, p, 16);
+  for (uint64_t& lane : v)
+    if ((lane & ~(uint64_t{1} << 63)) > 0x7ff0000000000000u) lane = 0x7ff8000000000000u;
+  std::memcpy(p, v, 16);
+  NW_DISPATCH(InstrBytes(1));
+}
+
+NW_HANDLER_CC uint64_t H_CopyRange(HARGS) {
+  std::memmove(reinterpret_cast<char*>(fp) + Op(ip, 0), reinterpret_cast<const char*>(fp) + Op(ip, 1),
+               Op(ip, 2));
+  NW_DISPATCH(InstrBytes(3));
+}
+
 NW_HANDLER_CC uint64_t H_Select128(HARGS) {
   uint32_t src = Ld<uint32_t>(fp, Op(ip, 1)) ? Op(ip, 2) : Op(ip, 3);
   uint64_t v[2];

@@ -43,6 +43,10 @@ constexpr size_t kMaxConstSlots = 64;
 // Stack entries that may still live in a local or constant slot at once (see Push).
 constexpr size_t kMaxLazy = 16;
 // Frame size limit in slots (the value stack is shared; a bigger frame is a translation error).
+// Branches and returns carrying more values than this move them with one CopyRange instead of
+// a Copy per value, so the code one branch instruction emits does not grow with its arity
+// (a br_if to a label of 1,000 results must not become 1,000 instructions: compile bomb).
+constexpr uint32_t kMaxInlineMoves = 8;
 constexpr uint64_t kMaxFrameSlots = 1u << 20;
 
 // Wasm opcode -> interpreter operation for the generated families (same names in both lists).
@@ -81,10 +85,48 @@ constexpr std::array<bool, static_cast<size_t>(Iop::kCount)> BuildIsCmp() {
 }
 constexpr auto kIsCmp = BuildIsCmp();
 
+// Operations whose NaN results the spec leaves nondeterministic (WebAssembly 2.0 §4.3.3), and
+// the canonicalization that follows them under Config::canonicalize_nans (kArithmetic: only
+// add, sub, mul, div, min, max).
+using NanMode = Config::NanCanonicalization;
+constexpr Iop NanCanonOp(Opcode op, NanMode mode) {
+  if (mode == NanMode::kNone) return Iop::kCount;
+  const bool all = mode == NanMode::kAll;
+  switch (op) {
+    case Opcode::kF32Add: case Opcode::kF32Sub: case Opcode::kF32Mul: case Opcode::kF32Div:
+    case Opcode::kF32Min: case Opcode::kF32Max:
+      return Iop::kCanonNanF32;
+    case Opcode::kF32Sqrt: case Opcode::kF32Ceil: case Opcode::kF32Floor: case Opcode::kF32Trunc:
+    case Opcode::kF32Nearest: case Opcode::kF32DemoteF64:
+      return all ? Iop::kCanonNanF32 : Iop::kCount;
+    case Opcode::kF64Add: case Opcode::kF64Sub: case Opcode::kF64Mul: case Opcode::kF64Div:
+    case Opcode::kF64Min: case Opcode::kF64Max:
+      return Iop::kCanonNanF64;
+    case Opcode::kF64Sqrt: case Opcode::kF64Ceil: case Opcode::kF64Floor: case Opcode::kF64Trunc:
+    case Opcode::kF64Nearest: case Opcode::kF64PromoteF32:
+      return all ? Iop::kCanonNanF64 : Iop::kCount;
+    case Opcode::kF32x4Add: case Opcode::kF32x4Sub: case Opcode::kF32x4Mul:
+    case Opcode::kF32x4Div: case Opcode::kF32x4Min: case Opcode::kF32x4Max:
+      return Iop::kCanonNanF32x4;
+    case Opcode::kF32x4Sqrt: case Opcode::kF32x4Ceil: case Opcode::kF32x4Floor:
+    case Opcode::kF32x4Trunc: case Opcode::kF32x4Nearest: case Opcode::kF32x4DemoteF64x2Zero:
+      return all ? Iop::kCanonNanF32x4 : Iop::kCount;
+    case Opcode::kF64x2Add: case Opcode::kF64x2Sub: case Opcode::kF64x2Mul:
+    case Opcode::kF64x2Div: case Opcode::kF64x2Min: case Opcode::kF64x2Max:
+      return Iop::kCanonNanF64x2;
+    case Opcode::kF64x2Sqrt: case Opcode::kF64x2Ceil: case Opcode::kF64x2Floor:
+    case Opcode::kF64x2Trunc: case Opcode::kF64x2Nearest: case Opcode::kF64x2PromoteLowF32x4:
+      return all ? Iop::kCanonNanF64x2 : Iop::kCount;
+    default:
+      return Iop::kCount;
+  }
+}
+
 class Translator {
  public:
   Translator(const ModuleDesc& m, const Config& config, CompiledFunc& out)
-      : m_(m), out_(out), fuel_(config.consume_fuel), epoch_(config.epoch_interruption) {}
+      : m_(m), out_(out), fuel_(config.consume_fuel), epoch_(config.epoch_interruption),
+        nan_mode_(config.canonicalize_nans) {}
 
   void OnStart(const FuncType& sig, std::span<const ValType> locals) {
     num_params_ = static_cast<uint32_t>(SlotCount(sig.params));
@@ -343,15 +385,35 @@ class Translator {
   }
   // Moves the top Arity(c) values to the label's slots (ascending order is safe: sources are
   // canonical slots at or above the destinations, or locals/constants).
+  // Reads the shadow stack only (it runs on one path of a conditional branch).
   void EmitMoves(const Ctrl& c) {
     uint32_t n = Arity(c);
     uint32_t h = Height();
+    if (n > kMaxInlineMoves) {
+      // The canonical slots in one copy (a lazy entry's slot is copied too, harmlessly), then
+      // the entries still living in a local or constant (at most kMaxLazy; callers materialize
+      // first, so there are usually none). Lazy sources lie below the stack, so the range copy
+      // cannot clobber them.
+      const uint32_t src = Canon(h - n);
+      if (src != c.base)
+        EmitRaw(Iop::kCopyRange, {Off(c.base), Off(src), Off(NextCanon() - src)}, 0b11);
+      for (uint32_t k : lazy_) {
+        const Entry& e = stack_[k];
+        if (k >= h - n) Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {c.base + (e.canon - src), e.loc});
+      }
+      return;
+    }
     uint32_t dst = c.base;
     for (uint32_t i = 0; i < n; ++i) {
       const Entry& e = stack_[h - n + i];
       if (e.loc != dst) Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {dst, e.loc});
       dst += Width(e.wide);
     }
+  }
+  // A branch whose arity takes the CopyRange path materializes its values first (before the
+  // branch instruction, so on every path), leaving one instruction per later branch.
+  void MaterializeForBulkMoves(uint32_t arity) {
+    if (arity > kMaxInlineMoves) MaterializeTop(arity);
   }
   // Emits an unconditional jump (moves done by the caller) to label depth.
   void EmitJump(uint32_t depth) {
@@ -368,23 +430,33 @@ class Translator {
       c.instr_starts.push_back(start);
     }
   }
-  // Return sequence: results to slots 0..R-1, then return.
+  // Whether EmitReturn needs the results materialized: sources may be locals that are also
+  // destinations, so they are first copied to their stack slots (above the result region).
+  bool ReturnCopiesResults() const { return num_results_ > 1 || (num_results_ == 1 && stack_.back().wide); }
+  // Before a branch that may return on one path only (br_if, br_table), the materialization
+  // must happen on both paths, i.e. before the branch instruction.
+  void PrepareReturn() {
+    if (ReturnCopiesResults()) MaterializeTop(num_results_);
+  }
+  // Return sequence: results to slots 0..R-1, then return. Reads the shadow stack only; the
+  // caller has run PrepareReturn().
   void EmitReturn() {
     uint32_t n = num_results_;
     if (n == 0) {
       EmitRaw(Iop::kReturn0, {}, 0);
-    } else if (n == 1 && !stack_.back().wide) {
+    } else if (!ReturnCopiesResults()) {
       Emit(Iop::kReturn1, {Top()});
     } else {
-      // Sources may be locals that are also destinations: materialize first (stack slots are
-      // above the result region), then copy down.
-      MaterializeTop(n);
       uint32_t h = Height();
-      uint32_t dst = 0;
-      for (uint32_t i = 0; i < n; ++i) {
-        const Entry& e = stack_[h - n + i];
-        Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {dst, e.canon});
-        dst += Width(e.wide);
+      const uint32_t src = Canon(h - n);
+      if (n > kMaxInlineMoves) {
+        EmitRaw(Iop::kCopyRange, {Off(0), Off(src), Off(NextCanon() - src)}, 0b11);
+      } else {
+        for (uint32_t i = 0, dst = 0; i < n; ++i) {
+          const Entry& e = stack_[h - n + i];
+          Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {dst, e.canon});
+          dst += Width(e.wide);
+        }
       }
       EmitRaw(Iop::kReturn, {}, 0);
     }
@@ -475,6 +547,7 @@ class Translator {
         uint32_t dst = PushResult();
         Emit(om.iop, {dst, a});
         MarkResult();
+        CanonicalizeNans(in.op, dst);
         return;
       }
       case Family::kBin:
@@ -484,6 +557,7 @@ class Translator {
         uint32_t dst = PushResult();
         Emit(om.iop, {dst, a, b});
         MarkResult();
+        CanonicalizeNans(in.op, dst);
         return;
       }
       case Family::kLoad: {
@@ -545,6 +619,7 @@ class Translator {
       case Opcode::kEnd: {
         Ctrl& c = ctrl_.back();
         if (ctrl_.size() == 1) {
+          PrepareReturn();
           EmitReturn();
           ctrl_.pop_back();
           return;
@@ -555,9 +630,11 @@ class Translator {
       }
       case Opcode::kBr: {
         if (IsFunctionLabel(in.index)) {
+          PrepareReturn();
           EmitReturn();
           return;
         }
+        MaterializeForBulkMoves(Arity(Label(in.index)));
         EmitMoves(Label(in.index));
         EmitJump(in.index);
         return;
@@ -565,6 +642,7 @@ class Translator {
       case Opcode::kBrIf: {
         uint32_t cond = Pop();
         if (IsFunctionLabel(in.index)) {
+          PrepareReturn();
           size_t instr, operand;
           EmitCondBranch(cond, /*branch_if_true=*/false, instr, operand);
           EmitReturn();
@@ -573,6 +651,7 @@ class Translator {
           return;
         }
         Ctrl& target = Label(in.index);
+        MaterializeForBulkMoves(Arity(target));
         if (!NeedsMoves(target)) {
           size_t instr, operand;
           EmitCondBranch(cond, /*branch_if_true=*/true, instr, operand);
@@ -590,6 +669,14 @@ class Translator {
       case Opcode::kBrTable: {
         uint32_t index = Pop();
         size_t n = in.targets.size();  // default last
+        // Materialization must precede the table: the stubs are separate paths.
+        for (uint32_t depth : in.targets) {
+          if (IsFunctionLabel(depth)) {
+            PrepareReturn();
+            break;
+          }
+        }
+        MaterializeForBulkMoves(Arity(Label(in.targets.back())));
         size_t start = Pos();
         EmitRaw(Iop::kBrTable, {Off(index), static_cast<uint32_t>(n - 1)}, 0b1, n);
         // Targets needing value moves (or the function label) go through a stub after the table.
@@ -624,6 +711,7 @@ class Translator {
         return;
       }
       case Opcode::kReturn:
+        PrepareReturn();
         EmitReturn();
         return;
       case Opcode::kCall:
@@ -863,7 +951,19 @@ class Translator {
     last_op_ = Iop::kCount;
     last_start_ = start;
     last_dst_height_ = kNone;
-    if (has_result) MarkResult();
+    if (has_result) {
+      MarkResult();
+      CanonicalizeNans(in.op, dst);
+    }
+  }
+
+  // Under Config::canonicalize_nans, a NaN written to `dst` by `op` becomes the canonical NaN.
+  // The check is its own instruction on the result slot, so the producer cannot be retargeted
+  // to a local afterwards (EmitRaw clears the peephole state): the value is checked in place.
+  void CanonicalizeNans(Opcode op, uint32_t dst) {
+    if (nan_mode_ == NanMode::kNone) return;
+    Iop canon = NanCanonOp(op, nan_mode_);
+    if (canon != Iop::kCount) EmitRaw(canon, {Off(dst)}, 0b1);
   }
 
   void SetRelocMask(size_t instr_start, uint32_t mask) {
@@ -970,6 +1070,7 @@ class Translator {
   std::string error_;
   size_t error_offset_ = kNoOffset;
   bool fuel_ = false, epoch_ = false;
+  NanMode nan_mode_ = NanMode::kNone;
   size_t fuel_op_ = kNone;     // the current region's Fuel instruction
   uint32_t fuel_count_ = 0;    // wasm instructions in the current region
 };

@@ -8,17 +8,24 @@ which logs values through `fuzzing-support` imports). Each module runs in
   Binaryen  wasm-opt --fuzz-exec-before (its interpreter).
 Every exported function is called in export order with default (zero/null) arguments; the
 traces (logged values, each call's results or trap) are compared call by call:
-  * floats: equal bits, except that any NaN matches any NaN (the spec leaves NaN payloads
-    nondeterministic, WebAssembly 2.0 section 4.3.3); v128: lane-exact except lanes that are
-    NaNs in both under one float lane shape (f32x4 or f64x2, whichever explains it);
-    references: only null vs non-null;
+  * against Binaryen, bit for bit, NaNs included: Binaryen 108's interpreter returns the
+    canonical NaN from add, sub, mul, div, min and max (scalar and SIMD) and the hardware's NaN
+    from the other operations whose NaN result the spec leaves nondeterministic (WebAssembly
+    2.0 section 4.3.3), so nanowasm runs that comparison with `--nans arithmetic`
+    (Config::canonicalize_nans = kArithmetic), which does the same;
+  * against V8 (which propagates payloads as the hardware does, and returns x86's default NaN
+    from min/max): floats bit-exact except that any NaN matches any NaN, v128 lane-exact
+    except lanes that are NaNs in both under one float lane shape (f32x4 or f64x2);
+  * references: only null vs non-null;
   * traps: by occurrence only (messages differ between engines);
   * a call where any engine hit a resource limit (stack exhaustion, fuel, Binaryen's "host
     limit"), or a call V8 cannot make from JS (v128 at the boundary), makes the rest of that
     module inconclusive for that peer (state may differ from there on); counted, never a match.
-A mismatch is saved (module.wasm + the three traces + report.txt) under --out, and re-checked
-with NaNs removed (`wasm-opt --denan`): if the denanned module agrees and nanowasm agreed with
-at least one peer, the mismatch is classified as NaN-payload nondeterminism (explained).
+A mismatch is saved (module.wasm + the traces + report.txt) under --out. A mismatch with
+Binaryen is always unexplained. A mismatch with V8 alone can only be NaN bits that reached an
+integer (a NaN stored to memory and hashed, reinterpreted, or tested): it is classified as
+NaN-payload nondeterminism (explained) when nanowasm matched Binaryen exactly on the module
+and the module with NaNs removed at run time (`wasm-opt --denan`) matches V8.
 
 Commands:
   gen     --count N --seed S --out DIR       generated modules only (fuzz seed corpora)
@@ -72,9 +79,10 @@ def generate(case, seed, path):
 # ('log', [vals]), ('result', [vals]), ('trap', msg), ('exhausted', msg), ('skip', why).
 # nanowasm and V8 values are canonical strings; Binaryen's are ('raw', text), typed on compare.
 
-def run_nanowasm(harness, engine, path, timeout=120):
+def run_nanowasm(harness, engine, path, timeout=120, canonical_nans=False):
+    flags = ['--nans', 'arithmetic'] if canonical_nans else []
     try:
-        r = subprocess.run([harness, '--engine', engine, path], capture_output=True,
+        r = subprocess.run([harness, '--engine', engine, *flags, path], capture_output=True,
                            timeout=timeout, text=True, errors='replace')
     except subprocess.TimeoutExpired:
         return None, [], 'timeout'
@@ -176,7 +184,18 @@ def is_nan(v):
     return False
 
 
-def canon_raw(text, like):
+def nan_bits(text, f32):
+    """Binaryen's spelling of a NaN ('nan', '-nan', 'nan:0xP', '-nan:0xP') as its bits."""
+    sign = text.startswith('-')
+    payload_text = text.lstrip('-+')[4:]  # after 'nan:'
+    if f32:
+        payload = int(payload_text, 16) if payload_text else 0x400000
+        return 'f32:%08x' % ((sign << 31) | 0x7f800000 | payload)
+    payload = int(payload_text, 16) if payload_text else 1 << 51
+    return 'f64:%016x' % ((sign << 63) | (0x7ff << 52) | payload)
+
+
+def canon_raw(text, like, exact_nans=False):
     """Binaryen's text for a value, spelt like nanowasm's value `like` (which has the type)."""
     if like.startswith('ref:'):
         return like  # references: not compared beyond their presence
@@ -187,7 +206,7 @@ def canon_raw(text, like):
         return 'v128:?' + text
     if like.startswith('f32:') or like.startswith('f64:'):
         if 'nan' in text:
-            return 'nan'
+            return nan_bits(text, like.startswith('f32:')) if exact_nans else 'nan'
         x = float(text)
         if like.startswith('f32:'):
             return 'f32:%08x' % struct.unpack('<I', struct.pack('<f', x))[0]
@@ -215,15 +234,17 @@ def v128_nan_match(a, b):
     return f32 or f64
 
 
-def val_match(a, b):
+def val_match(a, b, exact_nans=False):
     if isinstance(b, tuple):
-        b = canon_raw(b[1], a)
+        b = canon_raw(b[1], a, exact_nans)
         if b == 'nan':
             return is_nan(a)
-    if a.startswith('v128:') and b.startswith('v128:'):
-        return v128_nan_match(a, b)
     if a.startswith('ref:') or b.startswith('ref:'):
         return a.startswith('ref:') and b.startswith('ref:') and (a == b)
+    if exact_nans:
+        return a == b
+    if a.startswith('v128:') and b.startswith('v128:'):
+        return v128_nan_match(a, b)
     if is_nan(a) and is_nan(b):
         return True
     return a == b
@@ -261,8 +282,9 @@ def split_calls(events):
     return head, calls
 
 
-def compare(nw, peer):
-    """Returns ('match'|'mismatch'|'inconclusive', detail)."""
+def compare(nw, peer, exact_nans=False):
+    """Returns ('match'|'mismatch'|'inconclusive', detail). exact_nans: NaN bits must be equal
+    too (for nanowasm's canonical-NaN trace against Binaryen)."""
     nh, nc = split_calls(nw)
     ph, pc = split_calls(peer)
     nstat = nh[0][0] if nh else 'ok'
@@ -288,7 +310,7 @@ def compare(nw, peer):
                 if ea[0] == 'log' and eb[1] and isinstance(eb[1][0], tuple):
                     eb = ('log', binaryen_log_values(ea[1], eb[1]))
                 if len(ea[1]) != len(eb[1]) or not all(
-                        val_match(x, y) for x, y in zip(ea[1], eb[1])):
+                        val_match(x, y, exact_nans) for x, y in zip(ea[1], eb[1])):
                     return 'mismatch', f'call {name}: nanowasm {ea} vs peer {eb}'
     if len(nc) != len(pc):
         return 'mismatch', f'nanowasm made {len(nc)} calls, peer {len(pc)}'
@@ -324,23 +346,18 @@ def save_repro(out, case, path, traces, report):
     return d
 
 
-def denan_agrees(args, path, case, tmp):
+def denan_agrees_with_v8(args, path, case, tmp):
+    """nanowasm and V8 agree on the module with NaNs removed at run time (a real match:
+    'inconclusive' is not agreement)."""
     dn = os.path.join(tmp, 'denan.wasm')
     if subprocess.run(['wasm-opt', path, *features(case), '--denan', '-o', dn],
                       capture_output=True).returncode != 0:
         return False
     nw, exports, err = run_nanowasm(args.harness, args.engine, dn)
-    if nw is None:
+    if nw is None or err:
         return False
-    peers = []
-    if have('wasm-opt'):
-        peers.append(run_binaryen(dn, case)[0])
-    if have('node'):
-        peers.append(run_node([{'path': dn, 'exports': exports}], tmp).get(dn))
-    # Agreement needs a real match: no peer may mismatch, and at least one must match
-    # ('inconclusive' and an unavailable peer are not agreement).
-    verdicts = [compare(nw, p)[0] for p in peers if p is not None]
-    return 'match' in verdicts and 'mismatch' not in verdicts
+    v8 = run_node([{'path': dn, 'exports': exports}], tmp).get(dn)
+    return v8 is not None and compare(nw, v8)[0] == 'match'
 
 
 def cmd_run(args):
@@ -368,16 +385,18 @@ def cmd_run(args):
                     stats['generator_failed'] += 1
                     continue
                 nw, exports, err = run_nanowasm(args.harness, args.engine, path)
-                if err:
+                nwc, _, errc = run_nanowasm(args.harness, args.engine, path, canonical_nans=True)
+                if err or errc:
                     stats['nanowasm_crash'] += 1
-                    d = save_repro(out, case, path, {'nanowasm': nw}, f'nanowasm harness: {err}')
-                    unexplained.append((case, 'crash', err[:300], d))
+                    d = save_repro(out, case, path, {'nanowasm': nw, 'nanowasm-canonical': nwc},
+                                   f'nanowasm harness: {err or errc}')
+                    unexplained.append((case, 'crash', (err or errc)[:300], d))
                     continue
-                batch.append((case, path, nw, exports))
+                batch.append((case, path, nw, nwc, exports))
             node_res = {}
             if 'node' not in missing and batch:
-                node_res = run_node([{'path': p, 'exports': ex} for _, p, _, ex in batch], tmp)
-            for case, path, nw, exports in batch:
+                node_res = run_node([{'path': p, 'exports': ex} for _, p, _, _, ex in batch], tmp)
+            for case, path, nw, nwc, exports in batch:
                 stats['modules'] += 1
                 stats['calls_compared'] += sum(1 for e in nw if e[0] == 'call')
                 peers = {'binaryen': run_binaryen(path, case)[0],
@@ -387,7 +406,10 @@ def cmd_run(args):
                     if trace is None:
                         stats[f'{peer}_unavailable'] += 1
                         continue
-                    verdict, detail = compare(nw, trace)
+                    if peer == 'binaryen':
+                        verdict, detail = compare(nwc, trace, exact_nans=True)
+                    else:
+                        verdict, detail = compare(nw, trace)
                     stats[f'{peer}_{verdict}'] += 1
                     if verdict == 'inconclusive':
                         key = detail.split(': ', 1)[1][:60] if ': ' in detail else detail
@@ -398,15 +420,19 @@ def cmd_run(args):
                     elif verdict == 'match':
                         matched.append(peer)
                 if bad:
-                    # nanowasm must have a real 'match' with at least one peer (an
-                    # inconclusive peer does not count as agreeing).
-                    agree_one = bool(matched)
-                    nan = agree_one and denan_agrees(args, path, case, tmp)
+                    # Only a V8-only mismatch can be NaN bits (see the module docstring).
+                    nan = ([p for p, _ in bad] == ['node'] and 'binaryen' in matched and
+                           denan_agrees_with_v8(args, path, case, tmp))
                     report = '\n'.join(f'{p}: {d}' for p, d in bad)
+                    report += '\nverdicts: ' + ', '.join(
+                        f'{p} {"mismatch" if p in dict(bad) else "match" if p in matched else "inconclusive or unavailable"}'
+                        for p in peers)
                     if nan:
-                        report += ('\nexplained: NaN payload nondeterminism (the denanned module '
-                                   'agrees; WebAssembly 2.0 sec. 4.3.3, NaN propagation)')
-                    d = save_repro(out, case, path, {'nanowasm': nw, **peers}, report)
+                        report += ('\nexplained: NaN payload nondeterminism (nanowasm matches '
+                                   'Binaryen exactly (--nans arithmetic), and the denanned module '
+                                   'matches V8; WebAssembly 2.0 sec. 4.3.3, NaN propagation)')
+                    d = save_repro(out, case, path,
+                                   {'nanowasm': nw, 'nanowasm-canonical': nwc, **peers}, report)
                     (explained if nan else unexplained).append((case, report, d))
             print(f'[{time.time() - t0:6.0f}s] {stats["modules"]} modules, '
                   f'{len(unexplained)} unexplained, {len(explained)} explained', flush=True)

@@ -13,6 +13,8 @@
 // --fuzz-exec passes them; an export named hangLimitInitializer, if any, is called (untraced)
 // before each call, as --fuzz-exec does. Other imports are stubbed (stub_imports.h). Each call gets
 // --fuel N instructions (default 2e9) so a nanowasm bug cannot hang the driver.
+// --nans all|arithmetic runs with Config::canonicalize_nans = kAll / kArithmetic (canonical NaN
+// results); `arithmetic` is Binaryen's interpreter's set, compared with it bit for bit.
 #include <cctype>
 #include <cerrno>
 #include <cinttypes>
@@ -155,9 +157,20 @@ void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel) {
 
 int main(int argc, char** argv) {
   uint64_t fuel = 2000000000;
+  auto nans = nw::Config::NanCanonicalization::kNone;
   std::vector<const char*> files;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--fuel") == 0 && i + 1 < argc) {
+    if (std::strcmp(argv[i], "--nans") == 0 && i + 1 < argc) {
+      const char* mode = argv[++i];
+      if (std::strcmp(mode, "all") == 0) {
+        nans = nw::Config::NanCanonicalization::kAll;
+      } else if (std::strcmp(mode, "arithmetic") == 0) {
+        nans = nw::Config::NanCanonicalization::kArithmetic;
+      } else {
+        std::fprintf(stderr, "nw_fuzz_harness: --nans takes all or arithmetic, got '%s'\n", mode);
+        return 2;
+      }
+    } else if (std::strcmp(argv[i], "--fuel") == 0 && i + 1 < argc) {
       const char* arg = argv[++i];
       char* end = nullptr;
       errno = 0;
@@ -178,11 +191,14 @@ int main(int argc, char** argv) {
     }
   }
   if (files.empty()) {
-    std::fprintf(stderr, "usage: nw_fuzz_harness [--engine interp] [--fuel N] FILE.wasm...\n");
+    std::fprintf(stderr,
+                 "usage: nw_fuzz_harness [--engine interp] [--fuel N] [--nans all|arithmetic] "
+                 "FILE.wasm...\n");
     return 2;
   }
   nw::Config config;
   config.consume_fuel = true;
+  config.canonicalize_nans = nans;
   nw::Engine engine(config);
   for (const char* f : files) RunFile(engine, f, fuel);
   return 0;

@@ -7,18 +7,14 @@
 // status); the errors it saw are printed to stderr for the log.
 #include <gtest/gtest.h>
 
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <functional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "../bounded.h"
 #include "format/decode.h"
 #include "format/limits.h"
 #include "validate/validate.h"
@@ -26,54 +22,7 @@
 namespace nw {
 namespace {
 
-constexpr size_t kHeadroom = size_t{1} << 30;  // 1 GiB more than at fork time
-constexpr double kMaxSeconds = 2.0;
-
-size_t CurrentVmBytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmSize:", 0) == 0) return std::stoull(line.substr(7)) * 1024;  // kB
-  return 0;
-}
-
-struct Outcome {
-  int exit_code = -1;  // 0 = every check in the child held; 128+N = killed by signal N
-  double seconds = 0;
-};
-
-Outcome RunBounded(const std::function<bool()>& check) {
-  std::fflush(nullptr);
-  auto t0 = std::chrono::steady_clock::now();
-  pid_t pid = fork();
-  if (pid == 0) {
-    size_t vm = CurrentVmBytes();
-    rlimit lim{vm + kHeadroom, vm + kHeadroom};
-    setrlimit(RLIMIT_AS, &lim);
-    // The child never returns into the test framework: a failed allocation (std::bad_alloc in
-    // release builds; ASan aborts by itself) ends it with status 3.
-    int code = 3;
-    try {
-      code = check() ? 0 : 1;
-    } catch (...) {
-      std::fprintf(stderr, "  allocation failed under the address-space bound\n");
-    }
-    std::fflush(nullptr);
-    _exit(code);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Outcome o;
-  o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return o;
-}
-
-void ExpectBounded(const std::function<bool()>& check) {
-  Outcome o = RunBounded(check);
-  EXPECT_EQ(o.exit_code, 0) << "the check failed or the child died (memory bound?)";
-  EXPECT_LT(o.seconds, kMaxSeconds);
-}
+using namespace testing_bounded;
 
 // Prints and checks a decode/validate error: it must exist and start with `prefix`.
 bool IsError(const Status& st, std::string_view prefix) {
@@ -88,22 +37,6 @@ bool IsError(const Status& st, std::string_view prefix) {
 Status DecodeAndValidate(std::span<const uint8_t> bytes) {
   NW_TRY_ASSIGN(ModuleDesc m, DecodeModule(bytes));
   return ValidateModule(m);
-}
-
-void PutLeb(std::vector<uint8_t>& out, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    out.push_back(v ? b | 0x80 : b);
-  } while (v);
-}
-
-std::vector<uint8_t> Header() { return {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00}; }
-
-void PutSection(std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& payload) {
-  out.push_back(id);
-  PutLeb(out, payload.size());
-  out.insert(out.end(), payload.begin(), payload.end());
 }
 
 // (module (func (type 0) BODY)) with type 0 = [] -> [] and `locals_prefix` before the body.
