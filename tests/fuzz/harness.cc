@@ -13,6 +13,9 @@
 // --fuzz-exec passes them; an export named hangLimitInitializer, if any, is called (untraced)
 // before each call, as --fuzz-exec does. Other imports are stubbed (stub_imports.h). Each call gets
 // --fuel N instructions (default 2e9) so a nanowasm bug cannot hang the driver.
+// --js-boundary behaves as the JS API does, so the trace can be compared with V8's past SIMD
+// code: an export with v128 in its signature is not called (`call NAME` then `skipped v128`),
+// and a logging import with v128 in its signature traps (JS cannot receive a v128: TypeError).
 // --nans all|arithmetic runs with Config::canonicalize_nans = kAll / kArithmetic (canonical NaN
 // results); `arithmetic` is Binaryen's interpreter's set, compared with it bit for bit.
 #include <cctype>
@@ -84,7 +87,15 @@ bool IsInconclusive(const nw::Trap& t) {
   return t.kind == nw::TrapKind::kStackExhausted || t.kind == nw::TrapKind::kOutOfFuel;
 }
 
-void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel) {
+bool HasV128(const nw::FuncType& type) {
+  for (nw::ValType t : type.params)
+    if (t == nw::ValType::kV128) return true;
+  for (nw::ValType t : type.results)
+    if (t == nw::ValType::kV128) return true;
+  return false;
+}
+
+void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel, bool js_boundary) {
   std::printf("module %s\n", path);
   std::ifstream in(path, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
@@ -99,10 +110,17 @@ void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel) {
   nw::fuzz::StubImports(
       **module, store, linker, [&](const nw::Import& im, const nw::FuncType& type) -> nw::Func* {
         if (im.module != "fuzzing-support" || !im.name.starts_with("log")) return nullptr;
+        const bool refuse = js_boundary && HasV128(type);
         return nw::Func::CreateHost(
             store, type,
-            [](nw::Caller&, std::span<const nw::Val> args, std::span<nw::Val>)
+            [refuse](nw::Caller&, std::span<const nw::Val> args, std::span<nw::Val>)
                 -> nw::TrapResult<void> {
+              if (refuse) {
+                nw::Trap t;
+                t.kind = nw::TrapKind::kHostError;
+                t.message = "v128 at the JS boundary";
+                return std::unexpected(std::move(t));
+              }
               std::string line = "log";
               for (const nw::Val& a : args) line += " " + FormatVal(a);
               std::printf("%s\n", line.c_str());
@@ -135,6 +153,10 @@ void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel) {
   nw::Func* reset = (*instance)->GetFunc("hangLimitInitializer");
   for (auto& [name, f] : funcs) {
     std::printf("call %s\n", name.c_str());
+    if (js_boundary && HasV128(f->type())) {
+      std::printf("skipped v128\n");
+      continue;
+    }
     std::vector<nw::Val> args;
     for (nw::ValType t : f->type().params) args.push_back(nw::fuzz::DefaultVal(t));
     store.SetFuel(fuel);
@@ -158,9 +180,12 @@ void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel) {
 int main(int argc, char** argv) {
   uint64_t fuel = 2000000000;
   auto nans = nw::Config::NanCanonicalization::kNone;
+  bool js_boundary = false;
   std::vector<const char*> files;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--nans") == 0 && i + 1 < argc) {
+    if (std::strcmp(argv[i], "--js-boundary") == 0) {
+      js_boundary = true;
+    } else if (std::strcmp(argv[i], "--nans") == 0 && i + 1 < argc) {
       const char* mode = argv[++i];
       if (std::strcmp(mode, "all") == 0) {
         nans = nw::Config::NanCanonicalization::kAll;
@@ -192,7 +217,7 @@ int main(int argc, char** argv) {
   }
   if (files.empty()) {
     std::fprintf(stderr,
-                 "usage: nw_fuzz_harness [--engine interp] [--fuel N] [--nans all|arithmetic] "
+                 "usage: nw_fuzz_harness [--engine interp] [--fuel N] [--nans all|arithmetic] [--js-boundary] "
                  "FILE.wasm...\n");
     return 2;
   }
@@ -200,6 +225,6 @@ int main(int argc, char** argv) {
   config.consume_fuel = true;
   config.canonicalize_nans = nans;
   nw::Engine engine(config);
-  for (const char* f : files) RunFile(engine, f, fuel);
+  for (const char* f : files) RunFile(engine, f, fuel, js_boundary);
   return 0;
 }
