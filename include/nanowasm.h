@@ -21,6 +21,9 @@ WASM_API_EXTERN void nanowasm_config_consume_fuel(wasm_config_t*, bool enable);
 /* Epoch interruption: wasm traps with NANOWASM_TRAP_INTERRUPTED once the engine's epoch reaches
  * the store's deadline. Off by default. */
 WASM_API_EXTERN void nanowasm_config_epoch_interruption(wasm_config_t*, bool enable);
+/* Deterministic NaNs (Config::canonicalize_nans = kAll): every float operation whose NaN result
+ * the spec leaves nondeterministic returns the canonical NaN. Off by default (no cost). */
+WASM_API_EXTERN void nanowasm_config_canonicalize_nans(wasm_config_t*, bool enable);
 /* Wasm call depth at which a call traps with NANOWASM_TRAP_STACK_EXHAUSTED (default 20000). */
 WASM_API_EXTERN void nanowasm_config_max_call_depth(wasm_config_t*, uint32_t depth);
 

@@ -17,6 +17,10 @@ struct nanowasm_wasi_config_t {
 extern "C" {
 
 void nanowasm_config_consume_fuel(wasm_config_t* c, bool enable) { c->config.consume_fuel = enable; }
+void nanowasm_config_canonicalize_nans(wasm_config_t* c, bool enable) {
+  c->config.canonicalize_nans =
+      enable ? nw::Config::NanCanonicalization::kAll : nw::Config::NanCanonicalization::kNone;
+}
 void nanowasm_config_epoch_interruption(wasm_config_t* c, bool enable) {
   c->config.epoch_interruption = enable;
 }

@@ -80,5 +80,15 @@ out=$("$nw" run --max-memory 2MiB --invoke grow "$tmp/spin.wat" 32 2>&1)
 [ "$out" = "-1" ]
 check "max-memory denies growth past the cap" $? "out=$out"
 
+# 9. --canonical-nans: 0/0 is x86's default NaN (negative) unless canonicalized.
+printf '(module (func (export "nan") (param f32) (result i32)
+  (i32.reinterpret_f32 (f32.div (local.get 0) (local.get 0)))))' > "$tmp/nan.wat"
+out=$("$nw" run --invoke nan "$tmp/nan.wat" 0 2>&1)
+[ "$out" = "-4194304" ]
+check "hardware NaN by default" $? "out=$out"
+out=$("$nw" run --canonical-nans --invoke nan "$tmp/nan.wat" 0 2>&1)
+[ "$out" = "2143289344" ]
+check "--canonical-nans gives the canonical NaN" $? "out=$out"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -40,6 +40,8 @@ void RunUsage() {
       "  --listen ADDR:PORT      grant a listening TCP socket (guest fd after the directories);\n"
       "                          with port 0 the bound address is printed to stderr\n"
       "  --invoke NAME           call export NAME with ARGS instead of running _start\n"
+      "  --canonical-nans        every float operation returns the canonical NaN where the\n"
+      "                          spec allows any NaN (results independent of the host CPU)\n"
       "Limits (a guest past one traps; nothing is limited unless asked):\n"
       "  --fuel N                run at most N wasm instructions (deterministic)\n"
       "  --timeout DURATION      stop the guest after DURATION of wall time (e.g. 500ms, 10s, 2m)\n"
@@ -188,6 +190,8 @@ int Run(int argc, char** argv) {
     } else if (a == "--invoke") {
       if (!(v = need_value(a))) return 2;
       invoke = v;
+    } else if (a == "--canonical-nans") {
+      engine_config.canonicalize_nans = nw::Config::NanCanonicalization::kAll;
     } else if (a == "--fuel") {
       if (!(v = need_value(a))) return 2;
       auto n = ParseSize(v);

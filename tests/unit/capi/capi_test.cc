@@ -551,6 +551,34 @@ TEST_F(CApiTest, WatAndCallDepthExtension) {
   wasm_engine_delete(engine);
 }
 
+// nanowasm_config_canonicalize_nans: 0/0 gives the canonical NaN instead of x86's default NaN.
+TEST_F(CApiTest, CanonicalNansExtension) {
+  for (bool canonical : {false, true}) {
+    wasm_config_t* config = wasm_config_new();
+    nanowasm_config_canonicalize_nans(config, canonical);
+    wasm_engine_t* engine = wasm_engine_new_with_config(config);
+    wasm_store_t* store = wasm_store_new(engine);
+    const char* wat = "(module (func (export \"nan\") (param f32) (result i32)"
+                      "  (i32.reinterpret_f32 (f32.div (local.get 0) (local.get 0)))))";
+    wasm_module_t* m = nanowasm_module_new_wat(store, wat, std::strlen(wat), nullptr);
+    ASSERT_NE(m, nullptr);
+    wasm_instance_t* inst = wasm_instance_new(store, m, nullptr, nullptr);
+    wasm_extern_vec_t ex;
+    wasm_instance_exports(inst, &ex);
+    wasm_val_t arg = WASM_F32_VAL(0.0f);
+    wasm_val_t res = WASM_INIT_VAL;
+    wasm_val_vec_t args = {1, &arg};
+    wasm_val_vec_t results = {1, &res};
+    EXPECT_EQ(wasm_func_call(wasm_extern_as_func(ex.data[0]), &args, &results), nullptr);
+    EXPECT_EQ(static_cast<uint32_t>(res.of.i32), canonical ? 0x7fc00000u : 0xffc00000u);
+    wasm_extern_vec_delete(&ex);
+    wasm_instance_delete(inst);
+    wasm_module_delete(m);
+    wasm_store_delete(store);
+    wasm_engine_delete(engine);
+  }
+}
+
 // Many stores on several threads at once, sharing one engine and one module; each thread also
 // calls back into the host.
 TEST(CApiThreads, ManyStoresShareEngineAndModule) {
