@@ -233,15 +233,17 @@ class ModuleReader {
       case SectionId::kExport:
         return ReadVec(id, &ModuleReader::ReadExport);
       case SectionId::kStart: {
+        size_t at = r_.offset();
         NW_TRY_ASSIGN(uint32_t func, r_.U32());
-        return d_.OnStart(func);
+        return d_.OnStart(func, at);
       }
       case SectionId::kElem:
         return ReadVec(id, &ModuleReader::ReadElem);
       case SectionId::kDataCount: {
+        size_t at = r_.offset();
         NW_TRY_ASSIGN(uint32_t n, r_.U32());
         data_count_ = n;
-        return d_.OnDataCount(n);
+        return d_.OnDataCount(n, at);
       }
       case SectionId::kCode:
         return ReadVec(id, &ModuleReader::ReadCode);
@@ -388,6 +390,7 @@ class ModuleReader {
 
   Status ReadImport(uint32_t index) {
     Import im;
+    im.offset = r_.offset();
     NW_TRY_ASSIGN(im.module, c_.Name());
     NW_TRY_ASSIGN(im.name, c_.Name());
     size_t at = r_.offset();
@@ -422,14 +425,16 @@ class ModuleReader {
   }
 
   Status ReadTable(uint32_t index) {
+    size_t at = r_.offset();
     NW_TRY_ASSIGN(TableType t, ReadTableType());
-    return d_.OnTable(index, t);
+    return d_.OnTable(index, t, at);
   }
 
   Status ReadMemory(uint32_t index) {
+    size_t at = r_.offset();
     MemoryType m;
     NW_TRY_ASSIGN(m.limits, ReadLimits());
-    return d_.OnMemory(index, m);
+    return d_.OnMemory(index, m, at);
   }
 
   Status ReadGlobal(uint32_t index) {
@@ -441,6 +446,7 @@ class ModuleReader {
 
   Status ReadExport(uint32_t index) {
     Export e;
+    e.offset = r_.offset();
     NW_TRY_ASSIGN(e.name, c_.Name());
     size_t at = r_.offset();
     NW_TRY_ASSIGN(uint8_t kind, r_.U8());

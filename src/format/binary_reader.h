@@ -93,13 +93,16 @@ class BinaryDelegate {
   virtual Status OnType(uint32_t /*index*/, FuncType&&) { return Ok(); }
   virtual Status OnImport(uint32_t /*index*/, Import&&) { return Ok(); }
   virtual Status OnFunction(uint32_t /*index*/, uint32_t /*type_index*/) { return Ok(); }
-  virtual Status OnTable(uint32_t /*index*/, const TableType&) { return Ok(); }
-  virtual Status OnMemory(uint32_t /*index*/, const MemoryType&) { return Ok(); }
+  // `offset`: of the entry (tables, memories) or of the section's contents (start, data count).
+  virtual Status OnTable(uint32_t /*index*/, const TableType&, size_t /*offset*/) { return Ok(); }
+  virtual Status OnMemory(uint32_t /*index*/, const MemoryType&, size_t /*offset*/) {
+    return Ok();
+  }
   virtual Status OnGlobal(uint32_t /*index*/, GlobalDecl&&) { return Ok(); }
   virtual Status OnExport(uint32_t /*index*/, Export&&) { return Ok(); }
-  virtual Status OnStart(uint32_t /*func_index*/) { return Ok(); }
+  virtual Status OnStart(uint32_t /*func_index*/, size_t /*offset*/) { return Ok(); }
   virtual Status OnElem(uint32_t /*index*/, ElemSegment&&) { return Ok(); }
-  virtual Status OnDataCount(uint32_t /*count*/) { return Ok(); }
+  virtual Status OnDataCount(uint32_t /*count*/, size_t /*offset*/) { return Ok(); }
   virtual Status OnCode(uint32_t /*index*/, const CodeView&) { return Ok(); }
   virtual Status OnData(uint32_t /*index*/, const DataView&) { return Ok(); }
   virtual Status OnCustom(const CustomView&) { return Ok(); }

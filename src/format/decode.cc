@@ -68,12 +68,14 @@ class ModuleBuilder final : public BinaryDelegate {
     m_.functions.emplace_back().type_index = type_index;
     return Ok();
   }
-  Status OnTable(uint32_t, const TableType& t) override {
+  Status OnTable(uint32_t, const TableType& t, size_t offset) override {
     m_.tables.push_back(t);
+    m_.table_offsets.push_back(offset);
     return Ok();
   }
-  Status OnMemory(uint32_t, const MemoryType& mem) override {
+  Status OnMemory(uint32_t, const MemoryType& mem, size_t offset) override {
     m_.memories.push_back(mem);
+    m_.memory_offsets.push_back(offset);
     return Ok();
   }
   Status OnGlobal(uint32_t, GlobalDecl&& g) override {
@@ -84,16 +86,18 @@ class ModuleBuilder final : public BinaryDelegate {
     m_.exports.push_back(std::move(e));
     return Ok();
   }
-  Status OnStart(uint32_t func) override {
+  Status OnStart(uint32_t func, size_t offset) override {
     m_.start = func;
+    m_.start_offset = offset;
     return Ok();
   }
   Status OnElem(uint32_t, ElemSegment&& s) override {
     m_.elems.push_back(std::move(s));
     return Ok();
   }
-  Status OnDataCount(uint32_t n) override {
+  Status OnDataCount(uint32_t n, size_t offset) override {
     m_.data_count = n;
+    m_.data_count_offset = offset;
     return Ok();
   }
   Status OnCode(uint32_t index, const CodeView& v) override {

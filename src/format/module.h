@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "format/types.h"
 
 namespace nw {
@@ -30,6 +31,7 @@ struct Import {
   TableType table;         // kind == kTable
   MemoryType memory;       // kind == kMemory
   GlobalType global;       // kind == kGlobal
+  size_t offset = kNoOffset;  // byte offset of the entry in the binary (for errors)
 };
 
 struct LocalDecl {
@@ -55,6 +57,7 @@ struct Export {
   std::string name;
   ExternKind kind = ExternKind::kFunc;
   uint32_t index = 0;
+  size_t offset = kNoOffset;  // byte offset of the entry in the binary (for errors)
 };
 
 enum class SegmentMode : uint8_t { kActive, kPassive, kDeclarative };
@@ -109,6 +112,11 @@ struct ModuleDesc {
   std::optional<uint32_t> data_count;
   std::vector<CustomSection> customs;
   Names names;
+  // Byte offsets in the binary, for validation errors (empty / kNoOffset when built from
+  // text): of each defined table and memory entry, of the start and data count sections'
+  // contents.
+  std::vector<size_t> table_offsets, memory_offsets;
+  size_t start_offset = kNoOffset, data_count_offset = kNoOffset;
   // Bit (1 << id) is set for each non-custom section the binary contained, so that empty
   // sections survive a decode/encode round trip byte for byte (0 when built from text).
   uint32_t section_mask = 0;

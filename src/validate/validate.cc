@@ -19,26 +19,32 @@ using body_decoder_detail::Unknown;
 
 constexpr uint64_t kMaxTableSize = 0xFFFFFFFFu;
 
-Status CheckLimits(const Limits& l, uint64_t range, std::string_view too_large) {
+// `at`: where the type was declared in the binary (kNoOffset when unknown).
+Status CheckLimits(const Limits& l, uint64_t range, std::string_view too_large, size_t at) {
   if (l.min > range || (l.max && *l.max > range)) [[unlikely]]
-    return MakeError(std::string(too_large));
+    return MakeError(at, std::string(too_large));
   if (l.max && l.min > *l.max) [[unlikely]]
-    return MakeError("size minimum must not be greater than maximum");
+    return MakeError(at, "size minimum must not be greater than maximum");
   return Ok();
 }
 
-Status CheckMemoryType(const MemoryType& t) {
-  return CheckLimits(t.limits, kMaxPages, "memory size must be at most 65536 pages (4GiB)");
+Status CheckMemoryType(const MemoryType& t, size_t at) {
+  return CheckLimits(t.limits, kMaxPages, "memory size must be at most 65536 pages (4GiB)", at);
 }
 
-Status CheckTableType(const TableType& t) {
-  NW_TRY(CheckLimits(t.limits, kMaxTableSize, "table size must be at most 2^32-1"));
+Status CheckTableType(const TableType& t, size_t at) {
+  NW_TRY(CheckLimits(t.limits, kMaxTableSize, "table size must be at most 2^32-1", at));
   // After the spec's checks, so their errors win (the testsuite expects them).
   if (t.limits.min > kMaxTableInitialSize) [[unlikely]]
-    return MakeError("table initial size (" + std::to_string(t.limits.min) +
-                     ") exceeds the implementation limit of " +
-                     std::to_string(kMaxTableInitialSize));
+    return MakeError(at, "table initial size (" + std::to_string(t.limits.min) +
+                             ") exceeds the implementation limit of " +
+                             std::to_string(kMaxTableInitialSize));
   return Ok();
+}
+
+// The offset recorded for entry i, if the module came from a binary.
+size_t OffsetAt(const std::vector<size_t>& offsets, size_t i) {
+  return i < offsets.size() ? offsets[i] : kNoOffset;
 }
 
 class ModuleValidator {
@@ -51,12 +57,12 @@ class ModuleValidator {
 
   Status Run() {
     NW_TRY(CheckImports());
-    for (const TableType& t : m_.tables)
-      NW_TRY(CheckTableType(t));
-    for (const MemoryType& t : m_.memories)
-      NW_TRY(CheckMemoryType(t));
+    for (size_t i = 0; i < m_.tables.size(); ++i)
+      NW_TRY(CheckTableType(m_.tables[i], OffsetAt(m_.table_offsets, i)));
+    for (size_t i = 0; i < m_.memories.size(); ++i)
+      NW_TRY(CheckMemoryType(m_.memories[i], OffsetAt(m_.memory_offsets, i)));
     if (ctx_.num_memories > 1) [[unlikely]]
-      return MakeError("multiple memories");
+      return MakeError(SecondMemoryOffset(), "multiple memories");
     for (const GlobalDecl& g : m_.globals)
       NW_TRY(ValidateConstExpr(ctx_, g.init, g.type.type, imported_globals_));
     for (const ElemSegment& s : m_.elems)
@@ -64,7 +70,8 @@ class ModuleValidator {
     for (const DataSegment& d : m_.datas)
       NW_TRY(CheckData(d));
     if (m_.data_count && *m_.data_count != m_.datas.size()) [[unlikely]]
-      return MakeError("data count and data section have inconsistent lengths");
+      return MakeError(m_.data_count_offset,
+                       "data count and data section have inconsistent lengths");
     NW_TRY(CheckFunctions());
     NW_TRY(CheckStart());
     return CheckExports();
@@ -76,13 +83,13 @@ class ModuleValidator {
       switch (im.kind) {
         case ExternKind::kFunc:
           if (im.func_type >= m_.types.size()) [[unlikely]]
-            return Unknown(kNoOffset, "type", im.func_type);
+            return Unknown(im.offset, "type", im.func_type);
           break;
         case ExternKind::kTable:
-          NW_TRY(CheckTableType(im.table));
+          NW_TRY(CheckTableType(im.table, im.offset));
           break;
         case ExternKind::kMemory:
-          NW_TRY(CheckMemoryType(im.memory));
+          NW_TRY(CheckMemoryType(im.memory, im.offset));
           break;
         case ExternKind::kGlobal:
           break;
@@ -133,15 +140,23 @@ class ModuleValidator {
     return Ok();
   }
 
+  // Where the module's second memory was declared (imports come first in the index space).
+  size_t SecondMemoryOffset() const {
+    uint32_t seen = 0;
+    for (const Import& im : m_.imports)
+      if (im.kind == ExternKind::kMemory && ++seen == 2) return im.offset;
+    return OffsetAt(m_.memory_offsets, 1 - seen);
+  }
+
   Status CheckStart() {
     if (!m_.start)
       return Ok();
     uint32_t f = *m_.start;
     if (f >= ctx_.func_types.size()) [[unlikely]]
-      return Unknown(kNoOffset, "function", f);
+      return Unknown(m_.start_offset, "function", f);
     const FuncType& t = m_.types[ctx_.func_types[f]];
     if (!t.params.empty() || !t.results.empty()) [[unlikely]]
-      return MakeError("start function");
+      return MakeError(m_.start_offset, "start function");
     return Ok();
   }
 
@@ -152,23 +167,23 @@ class ModuleValidator {
       switch (e.kind) {
         case ExternKind::kFunc:
           if (e.index >= ctx_.func_types.size()) [[unlikely]]
-            return Unknown(kNoOffset, "function", e.index);
+            return Unknown(e.offset, "function", e.index);
           break;
         case ExternKind::kTable:
           if (e.index >= ctx_.table_types.size()) [[unlikely]]
-            return Unknown(kNoOffset, "table", e.index);
+            return Unknown(e.offset, "table", e.index);
           break;
         case ExternKind::kMemory:
           if (e.index >= ctx_.num_memories) [[unlikely]]
-            return Unknown(kNoOffset, "memory", e.index);
+            return Unknown(e.offset, "memory", e.index);
           break;
         case ExternKind::kGlobal:
           if (e.index >= ctx_.global_types.size()) [[unlikely]]
-            return Unknown(kNoOffset, "global", e.index);
+            return Unknown(e.offset, "global", e.index);
           break;
       }
       if (!names.insert(e.name).second) [[unlikely]]
-        return MakeError("duplicate export name");
+        return MakeError(e.offset, "duplicate export name");
     }
     return Ok();
   }
