@@ -88,7 +88,8 @@ NW_HANDLER_CC uint64_t H_Copy128(HARGS) {
 }
 
 NW_HANDLER_CC uint64_t H_CanonNanF32(HARGS) {
-  if ((Ld<uint32_t>(fp, Op(ip, 0)) & 0x7fffffffu) > 0x7f800000u) St<uint32_t>(fp, Op(ip, 0), 0x7fc00000u);
+  if ((Ld<uint32_t>(fp, Op(ip, 0)) & 0x7fffffffu) > 0x7f800000u)
+    St<uint32_t>(fp, Op(ip, 0), 0x7fc00000u);
   NW_DISPATCH(InstrBytes(1));
 }
 
@@ -119,8 +120,8 @@ NW_HANDLER_CC uint64_t H_CanonNanF64x2(HARGS) {
 }
 
 NW_HANDLER_CC uint64_t H_CopyRange(HARGS) {
-  std::memmove(reinterpret_cast<char*>(fp) + Op(ip, 0), reinterpret_cast<const char*>(fp) + Op(ip, 1),
-               Op(ip, 2));
+  std::memmove(reinterpret_cast<char*>(fp) + Op(ip, 0),
+               reinterpret_cast<const char*>(fp) + Op(ip, 1), Op(ip, 2));
   NW_DISPATCH(InstrBytes(3));
 }
 

@@ -43,11 +43,11 @@ constexpr size_t kMaxConstSlots = 64;
 // Stack entries that may still live in a local or constant slot at once (see Push).
 constexpr size_t kMaxLazy = 16;
 // Frame size limit in slots (the value stack is shared; a bigger frame is a translation error).
+constexpr uint64_t kMaxFrameSlots = 1u << 20;
 // Branches and returns carrying more values than this move them with one CopyRange instead of
 // a Copy per value, so the code one branch instruction emits does not grow with its arity
 // (a br_if to a label of 1,000 results must not become 1,000 instructions: compile bomb).
 constexpr uint32_t kMaxInlineMoves = 8;
-constexpr uint64_t kMaxFrameSlots = 1u << 20;
 
 // Wasm opcode -> interpreter operation for the generated families (same names in both lists).
 enum class Family : uint8_t { kNone, kUn, kBin, kCmp, kLoad, kStore };
@@ -399,7 +399,8 @@ class Translator {
         EmitRaw(Iop::kCopyRange, {Off(c.base), Off(src), Off(NextCanon() - src)}, 0b11);
       for (uint32_t k : lazy_) {
         const Entry& e = stack_[k];
-        if (k >= h - n) Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {c.base + (e.canon - src), e.loc});
+        if (k >= h - n)
+          Emit(e.wide ? Iop::kCopy128 : Iop::kCopy, {c.base + (e.canon - src), e.loc});
       }
       return;
     }
@@ -432,7 +433,9 @@ class Translator {
   }
   // Whether EmitReturn needs the results materialized: sources may be locals that are also
   // destinations, so they are first copied to their stack slots (above the result region).
-  bool ReturnCopiesResults() const { return num_results_ > 1 || (num_results_ == 1 && stack_.back().wide); }
+  bool ReturnCopiesResults() const {
+    return num_results_ > 1 || (num_results_ == 1 && stack_.back().wide);
+  }
   // Before a branch that may return on one path only (br_if, br_table), the materialization
   // must happen on both paths, i.e. before the branch instruction.
   void PrepareReturn() {

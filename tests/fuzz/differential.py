@@ -431,9 +431,11 @@ def cmd_run(args):
                     nan = ([p for p, _ in bad] == ['node'] and 'binaryen' in matched and
                            denan_agrees_with_v8(args, path, case, tmp))
                     report = '\n'.join(f'{p}: {d}' for p, d in bad)
-                    report += '\nverdicts: ' + ', '.join(
-                        f'{p} {"mismatch" if p in dict(bad) else "match" if p in matched else "inconclusive or unavailable"}'
-                        for p in peers)
+                    def verdict_of(p):
+                        if p in dict(bad):
+                            return 'mismatch'
+                        return 'match' if p in matched else 'inconclusive or unavailable'
+                    report += '\nverdicts: ' + ', '.join(f'{p} {verdict_of(p)}' for p in peers)
                     if nan:
                         report += ('\nexplained: NaN payload nondeterminism (nanowasm matches '
                                    'Binaryen exactly (--nans arithmetic), and the denanned module '

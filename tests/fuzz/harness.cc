@@ -217,7 +217,8 @@ int main(int argc, char** argv) {
   }
   if (files.empty()) {
     std::fprintf(stderr,
-                 "usage: nw_fuzz_harness [--engine interp] [--fuel N] [--nans all|arithmetic] [--js-boundary] "
+                 "usage: nw_fuzz_harness [--engine interp] [--fuel N] [--nans all|arithmetic] "
+                 "[--js-boundary] "
                  "FILE.wasm...\n");
     return 2;
   }
