@@ -24,15 +24,19 @@ traces (logged values, each call's results or trap) are compared call by call:
   * a call where any engine hit a resource limit (stack exhaustion, fuel, Binaryen's "host
     limit"), or anything else V8 cannot do from JS, makes the rest of that module inconclusive
     for that peer (state may differ from there on); counted, never a match.
-A mismatch is saved (module.wasm + the traces + report.txt) under --out. A mismatch with
-Binaryen is always unexplained. A mismatch with V8 alone can only be NaN bits that reached an
-integer (a NaN stored to memory and hashed, reinterpreted, or tested): it is classified as
-NaN-payload nondeterminism (explained) when nanowasm matched Binaryen exactly on the module
-and the module with NaNs removed at run time (`wasm-opt --denan`) matches V8.
+A mismatch is saved (module.wasm + the traces + report.txt) under --out. It is explained
+(see explain()) in two documented cases only, and unexplained otherwise:
+  * a mismatch with V8 alone, when nanowasm matched Binaryen exactly on the module and the
+    module with NaNs removed at run time (`wasm-opt --denan`) matches V8: NaN bits that
+    reached an integer (a NaN stored and hashed, reinterpreted, or tested);
+  * a mismatch with Binaryen alone, in a module with ceil/floor/trunc, whose values differ
+    only in quiet bits Binaryen left clear: Binaryen 108 returns a signalling NaN operand of
+    those operations unquieted, where the spec requires a quiet (arithmetic) NaN.
 
 Commands:
   gen     --count N --seed S --out DIR       generated modules only (fuzz seed corpora)
   run     --harness PATH --cases N --seed S  [--out DIR] [--engine interp] [--batch 50]
+  recheck --harness PATH DIR                 re-run saved mismatch-<case>/ dirs, current rules
   replay  --harness PATH DIR                 regressions: X.wat vs expected trace X.expected
 Python 3 standard library only.
 """
@@ -40,6 +44,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import struct
 import subprocess
@@ -240,7 +245,34 @@ def v128_nan_match(a, b):
     return f32 or f64
 
 
-def val_match(a, b, exact_nans=False):
+def quieted(peer_bits, ours, quiet_bit, is_nan_bits):
+    """ours is the peer's signalling NaN with the quiet bit set (the peer did not quiet it)."""
+    return (peer_bits & quiet_bit) == 0 and ours == peer_bits | quiet_bit and is_nan_bits(ours)
+
+
+def unquieted_match(a, b):
+    """a (nanowasm) equals b (peer) except where b is a signalling NaN that a has quieted; for
+    v128, under one float lane shape."""
+    if a.startswith('f32:') and b.startswith('f32:'):
+        x, y = int(a[4:], 16), int(b[4:], 16)
+        return x == y or quieted(y, x, 0x400000, lambda v: is_nan('f32:%08x' % v))
+    if a.startswith('f64:') and b.startswith('f64:'):
+        x, y = int(a[4:], 16), int(b[4:], 16)
+        return x == y or quieted(y, x, 1 << 51, lambda v: is_nan('f64:%016x' % v))
+    if a.startswith('v128:') and b.startswith('v128:'):
+        la = [int(v, 16) for v in a[5:].split(',')]
+        lb = [int(v, 16) for v in b[5:].split(',')]
+        f32 = all(x == y or quieted(y, x, 0x400000, lambda v: is_nan('f32:%08x' % v))
+                  for x, y in zip(la, lb))
+        qa = [la[0] | la[1] << 32, la[2] | la[3] << 32]
+        qb = [lb[0] | lb[1] << 32, lb[2] | lb[3] << 32]
+        f64 = all(x == y or quieted(y, x, 1 << 51, lambda v: is_nan('f64:%016x' % v))
+                  for x, y in zip(qa, qb))
+        return f32 or f64
+    return a == b
+
+
+def val_match(a, b, exact_nans=False, peer_unquieted=False):
     if isinstance(b, tuple):
         b = canon_raw(b[1], a, exact_nans)
         if b == 'nan':
@@ -248,7 +280,7 @@ def val_match(a, b, exact_nans=False):
     if a.startswith('ref:') or b.startswith('ref:'):
         return a.startswith('ref:') and b.startswith('ref:') and (a == b)
     if exact_nans:
-        return a == b
+        return unquieted_match(a, b) if peer_unquieted else a == b
     if a.startswith('v128:') and b.startswith('v128:'):
         return v128_nan_match(a, b)
     if is_nan(a) and is_nan(b):
@@ -288,9 +320,10 @@ def split_calls(events):
     return head, calls
 
 
-def compare(nw, peer, exact_nans=False):
+def compare(nw, peer, exact_nans=False, peer_unquieted=False):
     """Returns ('match'|'mismatch'|'inconclusive', detail). exact_nans: NaN bits must be equal
-    too (for nanowasm's canonical-NaN trace against Binaryen)."""
+    too (for nanowasm's canonical-NaN trace against Binaryen); peer_unquieted: except that the
+    peer's signalling NaN may be nanowasm's quiet one (see explain())."""
     nh, nc = split_calls(nw)
     ph, pc = split_calls(peer)
     nstat = nh[0][0] if nh else 'ok'
@@ -316,7 +349,8 @@ def compare(nw, peer, exact_nans=False):
                 if ea[0] == 'log' and eb[1] and isinstance(eb[1][0], tuple):
                     eb = ('log', binaryen_log_values(ea[1], eb[1]))
                 if len(ea[1]) != len(eb[1]) or not all(
-                        val_match(x, y, exact_nans) for x, y in zip(ea[1], eb[1])):
+                        val_match(x, y, exact_nans, peer_unquieted)
+                        for x, y in zip(ea[1], eb[1])):
                     return 'mismatch', f'call {name}: nanowasm {ea} vs peer {eb}'
     if len(nc) != len(pc):
         return 'mismatch', f'nanowasm made {len(nc)} calls, peer {len(pc)}'
@@ -366,6 +400,81 @@ def denan_agrees_with_v8(args, path, case, tmp):
     return v8 is not None and compare(nw, v8)[0] == 'match'
 
 
+ROUNDING = re.compile(r'\((f32|f64|f32x4|f64x2)\.(ceil|floor|trunc)\b')
+
+
+def has_rounding(path):
+    r = subprocess.run(['wasm-dis', path], capture_output=True, text=True, errors='replace')
+    return bool(ROUNDING.search(r.stdout))
+
+
+def explain(args, case, path, tmp, nwc, peers, bad, matched):
+    """Why a mismatch is not a nanowasm bug, or None (unexplained). Two documented causes:"""
+    bad_peers = [p for p, _ in bad]
+    # 1. NaN bits that reached an integer, seen by V8 only (V8 propagates payloads and
+    #    nanowasm's trace for it keeps the hardware's NaNs; Binaryen matched exactly).
+    if bad_peers == ['node'] and 'binaryen' in matched and denan_agrees_with_v8(
+            args, path, case, tmp):
+        return ('NaN payload nondeterminism (nanowasm matches Binaryen exactly (--nans '
+                'arithmetic), and the denanned module matches V8; WebAssembly 2.0 sec. 4.3.3, '
+                'NaN propagation)')
+    # 2. Binaryen 108's f32/f64 (and f32x4/f64x2) ceil, floor and trunc return a signalling NaN
+    #    operand unchanged; a NaN result must be an arithmetic (quiet) NaN, as nanowasm returns.
+    #    Only when the module has such an operation, V8 did not mismatch, and the traces differ
+    #    in nothing but quiet bits that Binaryen left clear.
+    if (bad_peers == ['binaryen'] and has_rounding(path) and
+            compare(nwc, peers['binaryen'], exact_nans=True, peer_unquieted=True)[0] == 'match'):
+        return ("Binaryen 108's ceil/floor/trunc return a signalling NaN unquieted; nanowasm's "
+                'quiet NaN is the conforming result (WebAssembly 2.0 sec. 4.3.3: the result is '
+                'an element of nans{z}, arithmetic NaNs, quiet bit set)')
+    return None
+
+
+def check_module(args, case, path, tmp, nw_run, node_trace, stats=None, notes=None):
+    """Compares nanowasm with both peers on one module. nw_run: nanowasm's --js-boundary run
+    (for V8), node_trace: V8's events, both from the caller's batch; nanowasm's run with
+    Binaryen's NaN canonicalization and Binaryen's run happen here. Returns (status, report,
+    traces), status 'ok' | 'crash' | 'explained' | 'unexplained'."""
+    nw, exports, err = nw_run
+    nwc, _, errc = run_nanowasm(args.harness, args.engine, path, canonical_nans=True)
+    if err or errc:
+        return 'crash', f'nanowasm harness: {err or errc}', {
+            'nanowasm': nw, 'nanowasm-canonical': nwc}
+    if stats is not None:
+        stats['modules'] += 1
+        stats['calls_compared'] += sum(1 for e in nw if e[0] == 'call')
+    peers = {'binaryen': run_binaryen(path, case)[0], 'node': node_trace}
+    bad, matched, verdicts = [], [], {}
+    for peer, trace in peers.items():
+        if trace is None:
+            verdicts[peer] = 'unavailable'
+            continue
+        if peer == 'binaryen':
+            verdict, detail = compare(nwc, trace, exact_nans=True)
+        else:
+            verdict, detail = compare(nw, trace)
+        verdicts[peer] = verdict
+        if verdict == 'inconclusive' and notes is not None:
+            key = f"{peer}: {detail.split(': ', 1)[1][:60] if ': ' in detail else detail}"
+            notes[key] = notes.get(key, 0) + 1
+        if verdict == 'mismatch':
+            bad.append((peer, detail))
+        elif verdict == 'match':
+            matched.append(peer)
+    if stats is not None:
+        for peer, verdict in verdicts.items():
+            stats[f'{peer}_{verdict}'] += 1
+    traces = {'nanowasm': nw, 'nanowasm-canonical': nwc, **peers}
+    if not bad:
+        return 'ok', '', traces
+    report = '\n'.join(f'{p}: {d}' for p, d in bad)
+    report += '\nverdicts: ' + ', '.join(f'{p} {v}' for p, v in verdicts.items())
+    reason = explain(args, case, path, tmp, nwc, peers, bad, matched)
+    if reason:
+        report += '\nexplained: ' + reason
+    return ('explained' if reason else 'unexplained'), report, traces
+
+
 def cmd_run(args):
     missing = [t for t in ('wasm-opt', 'node') if not have(t)]
     if 'wasm-opt' in missing:
@@ -390,59 +499,28 @@ def cmd_run(args):
                 if not generate(case, args.seed, path):
                     stats['generator_failed'] += 1
                     continue
-                # Two runs: as JS sees it (for V8), and with Binaryen's NaN canonicalization.
-                nw, exports, err = run_nanowasm(args.harness, args.engine, path, js_boundary=True)
-                nwc, _, errc = run_nanowasm(args.harness, args.engine, path, canonical_nans=True)
-                if err or errc:
-                    stats['nanowasm_crash'] += 1
-                    d = save_repro(out, case, path, {'nanowasm': nw, 'nanowasm-canonical': nwc},
-                                   f'nanowasm harness: {err or errc}')
-                    unexplained.append((case, 'crash', (err or errc)[:300], d))
-                    continue
-                batch.append((case, path, nw, nwc, exports))
+                batch.append((case, path))
+            # nanowasm as JS sees it (compared with V8; it also gives the export signatures).
+            nw_runs = {p: run_nanowasm(args.harness, args.engine, p, js_boundary=True)
+                       for _, p in batch}
             node_res = {}
             if 'node' not in missing and batch:
-                node_res = run_node([{'path': p, 'exports': ex} for _, p, _, _, ex in batch], tmp)
-            for case, path, nw, nwc, exports in batch:
-                stats['modules'] += 1
-                stats['calls_compared'] += sum(1 for e in nw if e[0] == 'call')
-                peers = {'binaryen': run_binaryen(path, case)[0],
-                         'node': node_res.get(path) if 'node' not in missing else None}
-                bad, matched = [], []
-                for peer, trace in peers.items():
-                    if trace is None:
-                        stats[f'{peer}_unavailable'] += 1
-                        continue
-                    if peer == 'binaryen':
-                        verdict, detail = compare(nwc, trace, exact_nans=True)
-                    else:
-                        verdict, detail = compare(nw, trace)
-                    stats[f'{peer}_{verdict}'] += 1
-                    if verdict == 'inconclusive':
-                        key = detail.split(': ', 1)[1][:60] if ': ' in detail else detail
-                        inconclusive_notes[f'{peer}: {key}'] = inconclusive_notes.get(
-                            f'{peer}: {key}', 0) + 1
-                    if verdict == 'mismatch':
-                        bad.append((peer, detail))
-                    elif verdict == 'match':
-                        matched.append(peer)
-                if bad:
-                    # Only a V8-only mismatch can be NaN bits (see the module docstring).
-                    nan = ([p for p, _ in bad] == ['node'] and 'binaryen' in matched and
-                           denan_agrees_with_v8(args, path, case, tmp))
-                    report = '\n'.join(f'{p}: {d}' for p, d in bad)
-                    def verdict_of(p):
-                        if p in dict(bad):
-                            return 'mismatch'
-                        return 'match' if p in matched else 'inconclusive or unavailable'
-                    report += '\nverdicts: ' + ', '.join(f'{p} {verdict_of(p)}' for p in peers)
-                    if nan:
-                        report += ('\nexplained: NaN payload nondeterminism (nanowasm matches '
-                                   'Binaryen exactly (--nans arithmetic), and the denanned module '
-                                   'matches V8; WebAssembly 2.0 sec. 4.3.3, NaN propagation)')
-                    d = save_repro(out, case, path,
-                                   {'nanowasm': nw, 'nanowasm-canonical': nwc, **peers}, report)
-                    (explained if nan else unexplained).append((case, report, d))
+                # V8 needs the export signatures, which nanowasm's trace gives.
+                node_res = run_node([{'path': p, 'exports': nw_runs[p][1]} for _, p in batch],
+                                    tmp)
+            for case, path in batch:
+                status, report, traces = check_module(
+                    args, case, path, tmp, nw_runs[path],
+                    node_res.get(path) if 'node' not in missing else None,
+                    stats, inconclusive_notes)
+                if status == 'ok':
+                    continue
+                d = save_repro(out, case, path, traces, report)
+                if status == 'crash':
+                    stats['nanowasm_crash'] += 1
+                    unexplained.append((case, 'crash', report[:300], d))
+                else:
+                    (explained if status == 'explained' else unexplained).append((case, report, d))
             print(f'[{time.time() - t0:6.0f}s] {stats["modules"]} modules, '
                   f'{len(unexplained)} unexplained, {len(explained)} explained', flush=True)
     stats['seconds'] = round(time.time() - t0, 1)
@@ -467,6 +545,27 @@ def cmd_run(args):
         print('*** SKIPPED: node not found: the V8 comparison did not run '
               '(Binaryen comparison above) ***')
     return 1 if unexplained else 0
+
+
+def cmd_recheck(args):
+    """Re-runs every saved mismatch-<case>/module.wasm under DIR with the current harness and
+    rules (after a fix, or a new explanation) and prints each one's status."""
+    counts = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sorted(os.listdir(args.dir), key=lambda n: (len(n), n)):
+            m = re.fullmatch(r'mismatch-(\d+)', name)
+            if not m:
+                continue
+            case, path = int(m.group(1)), os.path.join(args.dir, name, 'module.wasm')
+            nw_run = run_nanowasm(args.harness, args.engine, path, js_boundary=True)
+            node = (run_node([{'path': path, 'exports': nw_run[1]}], tmp).get(path)
+                    if have('node') else None)
+            status, report, _ = check_module(args, case, path, tmp, nw_run, node)
+            counts[status] = counts.get(status, 0) + 1
+            print(f'case {case}: {status}' + ('\n  ' + report.replace('\n', '\n  ')
+                                             if report else ''))
+    print(json.dumps(counts))
+    return 1 if counts.get('unexplained') or counts.get('crash') else 0
 
 
 def cmd_replay(args):
@@ -510,12 +609,17 @@ def main():
     r.add_argument('--seed', type=int, default=1)
     r.add_argument('--batch', type=int, default=50)
     r.add_argument('--out')
+    c = sub.add_parser('recheck')
+    c.add_argument('--harness', required=True)
+    c.add_argument('--engine', default='interp')
+    c.add_argument('dir')
     p = sub.add_parser('replay')
     p.add_argument('--harness', required=True)
     p.add_argument('--engine', default='interp')
     p.add_argument('dir')
     args = ap.parse_args()
-    return {'gen': cmd_gen, 'run': cmd_run, 'replay': cmd_replay}[args.cmd](args)
+    return {'gen': cmd_gen, 'run': cmd_run, 'replay': cmd_replay,
+            'recheck': cmd_recheck}[args.cmd](args)
 
 
 if __name__ == '__main__':

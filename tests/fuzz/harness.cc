@@ -31,6 +31,7 @@
 
 #include "format/module.h"
 #include "nanowasm/runtime.h"
+#include "text/wat.h"
 #include "tests/fuzz/stub_imports.h"
 
 namespace {
@@ -99,7 +100,15 @@ void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel, bool js_
   std::printf("module %s\n", path);
   std::ifstream in(path, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
-  auto module = nw::Module::FromBinary(engine, bytes);
+  // A binary module, or text (the committed regressions are .wat).
+  const bool binary = bytes.size() >= 4 && std::memcmp(bytes.data(), "\0asm", 4) == 0;
+  auto module = [&]() -> nw::Result<std::shared_ptr<const nw::Module>> {
+    if (binary) return nw::Module::FromBinary(engine, bytes);
+    NW_TRY_ASSIGN(nw::ModuleDesc desc,
+                  nw::ParseWat(std::string_view(reinterpret_cast<const char*>(bytes.data()),
+                                                bytes.size())));
+    return nw::Module::FromDesc(engine, std::move(desc));
+  }();
   if (!module) {
     std::printf("invalid %s\nend\n", OneLine(module.error().ToString()).c_str());
     return;
@@ -219,7 +228,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: nw_fuzz_harness [--engine interp] [--fuel N] [--nans all|arithmetic] "
                  "[--js-boundary] "
-                 "FILE.wasm...\n");
+                 "FILE.wasm|FILE.wat...\n");
     return 2;
   }
   nw::Config config;
