@@ -87,35 +87,41 @@ NW_HANDLER_CC uint64_t H_Copy128(HARGS) {
   NW_DISPATCH(InstrBytes(2));
 }
 
+// Config::canonicalize_nans: a NaN (exponent all ones, payload not zero, either sign) becomes
+// the canonical positive NaN of its width; U is uint32_t (f32) or uint64_t (f64).
+template <class U>
+U CanonicalizeNan(U bits) {
+  constexpr U kSign = U{1} << (8 * sizeof(U) - 1);
+  constexpr U kInf = sizeof(U) == 4 ? U(0x7f800000u) : U(0x7ff0000000000000u);
+  constexpr U kCanonical = sizeof(U) == 4 ? U(0x7fc00000u) : U(0x7ff8000000000000u);
+  return (bits & ~kSign) > kInf ? kCanonical : bits;
+}
+// The same for each lane of the v128 at p.
+template <class U>
+void CanonicalizeNanLanes(char* p) {
+  U lanes[16 / sizeof(U)];
+  std::memcpy(lanes, p, 16);
+  for (U& lane : lanes) lane = CanonicalizeNan(lane);
+  std::memcpy(p, lanes, 16);
+}
+
 NW_HANDLER_CC uint64_t H_CanonNanF32(HARGS) {
-  if ((Ld<uint32_t>(fp, Op(ip, 0)) & 0x7fffffffu) > 0x7f800000u)
-    St<uint32_t>(fp, Op(ip, 0), 0x7fc00000u);
+  St<uint32_t>(fp, Op(ip, 0), CanonicalizeNan(Ld<uint32_t>(fp, Op(ip, 0))));
   NW_DISPATCH(InstrBytes(1));
 }
 
 NW_HANDLER_CC uint64_t H_CanonNanF64(HARGS) {
-  if ((Ld<uint64_t>(fp, Op(ip, 0)) & ~(uint64_t{1} << 63)) > 0x7ff0000000000000u)
-    St<uint64_t>(fp, Op(ip, 0), 0x7ff8000000000000u);
+  St<uint64_t>(fp, Op(ip, 0), CanonicalizeNan(Ld<uint64_t>(fp, Op(ip, 0))));
   NW_DISPATCH(InstrBytes(1));
 }
 
 NW_HANDLER_CC uint64_t H_CanonNanF32x4(HARGS) {
-  uint32_t v[4];
-  char* p = reinterpret_cast<char*>(fp) + Op(ip, 0);
-  std::memcpy(v, p, 16);
-  for (uint32_t& lane : v)
-    if ((lane & 0x7fffffffu) > 0x7f800000u) lane = 0x7fc00000u;
-  std::memcpy(p, v, 16);
+  CanonicalizeNanLanes<uint32_t>(reinterpret_cast<char*>(fp) + Op(ip, 0));
   NW_DISPATCH(InstrBytes(1));
 }
 
 NW_HANDLER_CC uint64_t H_CanonNanF64x2(HARGS) {
-  uint64_t v[2];
-  char* p = reinterpret_cast<char*>(fp) + Op(ip, 0);
-  std::memcpy(v, p, 16);
-  for (uint64_t& lane : v)
-    if ((lane & ~(uint64_t{1} << 63)) > 0x7ff0000000000000u) lane = 0x7ff8000000000000u;
-  std::memcpy(p, v, 16);
+  CanonicalizeNanLanes<uint64_t>(reinterpret_cast<char*>(fp) + Op(ip, 0));
   NW_DISPATCH(InstrBytes(1));
 }
 
