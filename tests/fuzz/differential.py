@@ -435,7 +435,7 @@ def check_module(args, case, path, tmp, nw_run, node_trace, stats=None, notes=No
     (for V8), node_trace: V8's events, both from the caller's batch; nanowasm's run with
     Binaryen's NaN canonicalization and Binaryen's run happen here. Returns (status, report,
     traces), status 'ok' | 'crash' | 'explained' | 'unexplained'."""
-    nw, exports, err = nw_run
+    nw, _, err = nw_run
     nwc, _, errc = run_nanowasm(args.harness, args.engine, path, canonical_nans=True)
     if err or errc:
         return 'crash', f'nanowasm harness: {err or errc}', {
