@@ -3,9 +3,10 @@
 //   RESOLVE_NO_MAGICLINKS (any `..`, absolute symlink or magic link that would leave the root
 //   fails with EXDEV/ELOOP), retried on EAGAIN (a concurrent rename) a bounded number of times.
 //   A final symlink, when the guest asked to follow it, is expanded here and resolved again.
-// - walk: component by component from a stack of held directory fds; every component is opened
-//   with O_PATH|O_NOFOLLOW, symlinks are expanded here (at most 40, absolute targets refused), and
-//   `..` pops the stack (refused at the root), so renames and swapped symlinks cannot move it out.
+// - walk: component by component from a chain of directories descended from the root by name;
+//   every component is opened with O_PATH|O_NOFOLLOW, symlinks are expanded here (at most 40,
+//   absolute targets refused), and `..` pops the chain (refused at the root), so renames and
+//   swapped symlinks cannot move it out. A bounded number of the chain's fds stay open.
 // Absolute guest paths are refused by both. Errors are WASI errno values.
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -15,6 +16,7 @@
 
 #include <atomic>
 #include <deque>
+#include <vector>
 
 #include "wasi/ctx.h"
 
@@ -164,11 +166,59 @@ void PushComponents(std::deque<std::string>* q, std::string_view path) {
   for (auto it = parts.rbegin(); it != parts.rend(); ++it) q->push_front(std::move(*it));
 }
 
+// The walker's directory chain from the root: one entry per level, its name and, for a few
+// levels only, an open fd. Holding an fd for every level would let one deep guest path (2,048
+// components in 4 KiB, more through symlinks) hold thousands of host fds at once and make the
+// embedder's own open() calls fail with EMFILE. So only the root, every kCheckpointEvery-th level
+// and the deepest kTail levels keep their fd; a level without one is reopened by name from the
+// nearest held ancestor, the same O_PATH|O_NOFOLLOW|O_DIRECTORY step as the first time (a
+// directory swapped for a symlink meanwhile fails with ENOTDIR). Descending from held fds by
+// name never leaves the subtree, so this is exactly as safe as a full stack. At most
+// 1 + kMaxWalkDepth / kCheckpointEvery + kTail + 2 fds (75) are open during a walk.
+class DirChain {
+ public:
+  static constexpr size_t kTail = 8;
+  static constexpr size_t kCheckpointEvery = 64;
+  static constexpr size_t kMaxWalkDepth = 4096;
+
+  explicit DirChain(UniqueFd root) { levels_.push_back({std::string(), std::move(root)}); }
+  size_t depth() const { return levels_.size() - 1; }
+  void Pop() { levels_.pop_back(); }
+  // The deepest level's fd, reopening the levels whose fd was dropped; -1 with errno set.
+  int Top() {
+    size_t held = levels_.size() - 1;
+    while (!levels_[held].fd.valid()) --held;  // level 0 always holds its fd
+    for (size_t k = held + 1; k < levels_.size(); ++k) {
+      levels_[k].fd = UniqueFd(openat(levels_[k - 1].fd.get(), levels_[k].name.c_str(),
+                                      O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+      if (!levels_[k].fd.valid()) return -1;
+      DropIfCold(k - 1);
+    }
+    return levels_.back().fd.get();
+  }
+  void Push(std::string name, UniqueFd fd) {
+    levels_.push_back({std::move(name), std::move(fd)});
+    if (levels_.size() > kTail + 1) DropIfCold(levels_.size() - kTail - 1);
+  }
+  // Gives up the deepest level's fd (for the result); only valid right after Top().
+  UniqueFd TakeTop() { return std::move(levels_.back().fd); }
+
+ private:
+  struct Level {
+    std::string name;
+    UniqueFd fd;
+  };
+  // Closes level i's fd unless it is the root, a checkpoint or one of the deepest kTail levels.
+  void DropIfCold(size_t i) {
+    if (i != 0 && i % kCheckpointEvery != 0 && i + kTail < levels_.size()) levels_[i].fd.Reset();
+  }
+  std::vector<Level> levels_;
+};
+
 ResolveResult ResolveWalk(int root, std::string_view path, bool follow_last) {
-  std::vector<UniqueFd> stack;
   int base = fcntl(root, F_DUPFD_CLOEXEC, 0);
   if (base < 0) return Fail(LastErrno());
-  stack.emplace_back(base);
+  DirChain chain{UniqueFd(base)};
   size_t end = path.size();
   while (end > 0 && path[end - 1] == '/') --end;
   bool trailing = end != path.size();
@@ -176,8 +226,9 @@ ResolveResult ResolveWalk(int root, std::string_view path, bool follow_last) {
   PushComponents(&q, path.substr(0, end));
   int expansions = 0;
   auto done = [&](std::string name) {
+    if (chain.Top() < 0) return Fail(LastErrno());
     ResolveResult r;
-    r.value.parent = std::move(stack.back());
+    r.value.parent = chain.TakeTop();
     r.value.name = std::move(name);
     r.value.trailing_slash = trailing;
     return r;
@@ -192,13 +243,14 @@ ResolveResult ResolveWalk(int root, std::string_view path, bool follow_last) {
       continue;
     }
     if (c == "..") {
-      if (stack.size() == 1) return Fail(kNotCapable);
-      stack.pop_back();
+      if (chain.depth() == 0) return Fail(kNotCapable);
+      chain.Pop();
       if (last) return done(".");
       continue;
     }
     if (last && !follow_last && !trailing) return done(std::move(c));
-    int top = stack.back().get();
+    int top = chain.Top();
+    if (top < 0) return Fail(LastErrno());
     UniqueFd fd(openat(top, c.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
     if (!fd.valid()) {
       if (last && errno == ENOENT) return done(std::move(c));
@@ -220,8 +272,8 @@ ResolveResult ResolveWalk(int root, std::string_view path, bool follow_last) {
     }
     if (last) return done(std::move(c));
     if (!S_ISDIR(st.st_mode)) return Fail(kNotDir);
-    stack.push_back(std::move(fd));
-    if (stack.size() > kMaxPathBytes) return Fail(kNameTooLong);
+    if (chain.depth() >= DirChain::kMaxWalkDepth) return Fail(kNameTooLong);
+    chain.Push(std::move(c), std::move(fd));
   }
   return done(".");
 }
