@@ -101,6 +101,9 @@ struct Frame {
   size_t code_offset = 0;   // byte offset of the instruction in the module (the call, for
                             // outer frames); for a module parsed from text, the offset of
                             // the instruction in the text; 0 when unknown
+  size_t func_offset = 0;   // code_offset relative to the start of the function (just after
+                            // its code entry's size field, as wasm_frame_func_offset and V8
+                            // count); 0 when unknown
 };
 
 struct Trap {

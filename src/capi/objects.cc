@@ -409,7 +409,7 @@ void wasm_frame_delete(wasm_frame_t* f) { delete f; }
 wasm_frame_t* wasm_frame_copy(const wasm_frame_t* f) { return f ? new wasm_frame_t(*f) : nullptr; }
 wasm_instance_t* wasm_frame_instance(const wasm_frame_t*) { return nullptr; }
 uint32_t wasm_frame_func_index(const wasm_frame_t* f) { return f->frame.func_index; }
-size_t wasm_frame_func_offset(const wasm_frame_t*) { return 0; }
+size_t wasm_frame_func_offset(const wasm_frame_t* f) { return f->frame.func_offset; }
 size_t wasm_frame_module_offset(const wasm_frame_t* f) { return f->frame.code_offset; }
 
 wasm_trap_t* wasm_trap_new(wasm_store_t*, const wasm_message_t* message) {

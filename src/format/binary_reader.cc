@@ -519,6 +519,7 @@ class ModuleReader {
       return LimitError(v.code_offset, "function body bytes", size, kMaxFunctionBodySize);
     const size_t start = r_.offset();
     const size_t end = start + size;
+    v.start_offset = start;
     NW_TRY_ASSIGN(uint32_t ndecls, c_.Len32());
     locals_.clear();
     locals_.reserve(std::min<uint32_t>(ndecls, kMaxReserve));

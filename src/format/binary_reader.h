@@ -55,6 +55,7 @@ struct CodeView {
   std::span<const uint8_t> body;      // instructions after the locals, incl. the final end
   size_t body_offset = 0;             // offset of body[0]
   size_t code_offset = 0;             // offset of the entry's size field
+  size_t start_offset = 0;            // offset just after the size field (the local decls)
 };
 
 // One data segment with its bytes viewed in the input (valid only during the callback).

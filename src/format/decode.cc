@@ -109,6 +109,7 @@ class ModuleBuilder final : public BinaryDelegate {
     f.body.assign(v.body.begin(), v.body.end());
     f.body_offset = v.body_offset;
     f.code_offset = v.code_offset;
+    f.start_offset = v.start_offset;
     return Ok();
   }
   Status OnData(uint32_t, const DataView& v) override {

@@ -170,14 +170,16 @@ TEST_F(CApiTest, HostFunctionsWithEnvCallsAndTraps) {
   {
     wasm_store_t* store = wasm_store_new(engine_);
     g_trap_store = store;
-    wasm_module_t* m = Compile(store, R"((module
+    const char* wat = R"((module
         (import "env" "add" (func $add (param i32 i32) (result i32)))
         (import "env" "fail" (func $fail))
         (func (export "twice") (param i32) (result i32)
           (call $add (local.get 0) (call $add (local.get 0) (i32.const 0))))
         (func $inner (export "boom") call $fail)
         (func (export "outer") call $inner)
-        (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))))");
+        (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))))";
+    std::vector<uint8_t> bin = Binary(wat);
+    wasm_module_t* m = Compile(store, wat);
     ASSERT_NE(m, nullptr);
     wasm_functype_t* add_t = wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i32(),
                                                    wasm_valtype_new_i32());
@@ -235,6 +237,14 @@ TEST_F(CApiTest, HostFunctionsWithEnvCallsAndTraps) {
     wasm_frame_t* origin = wasm_trap_origin(trap);
     ASSERT_NE(origin, nullptr);
     EXPECT_EQ(wasm_frame_func_index(origin), 5u);  // 2 imports + 4th defined function
+    // The offsets point at the i32.div_s (0x6d): in the function, after its local declarations
+    // (1 byte: none) and two local.get (2 bytes each); in the module, at that byte.
+    EXPECT_EQ(wasm_frame_func_offset(origin), 5u);
+    size_t at = wasm_frame_module_offset(origin);
+    ASSERT_LT(at, bin.size());
+    EXPECT_EQ(bin[at], 0x6d);
+    EXPECT_EQ(bin[at - 5], 0x00);  // the function's local declaration count
+    EXPECT_EQ(bin[at - 6], 0x07);  // its code entry's size
     wasm_frame_delete(origin);
     wasm_frame_vec_t trace;
     wasm_trap_trace(trap, &trace);
