@@ -8,8 +8,6 @@
 #   lib/pkgconfig/nanowasm.pc                     pkg-config nanowasm
 #   bin/nanowasm                                  the CLI
 # The package is relocatable: config and .pc find the prefix relative to themselves.
-option(NANOWASM_BUILD_SHARED
-       "Also build libnanowasm.so (compiles the library sources a second time with -fPIC)" OFF)
 
 set(NANOWASM_BUNDLE_LIBS nw_capi nw_wasi nw_text nw_interp nw_runtime nw_validate nw_simd
     nw_format nw_base)
@@ -36,19 +34,19 @@ add_custom_target(nanowasm_static ALL DEPENDS ${nw_bundle})
 
 # ---- libnanowasm.so (optional) ---------------------------------------------------------------
 if(NANOWASM_BUILD_SHARED)
-  set(nw_shared_srcs)
-  foreach(dir base simd format validate text runtime interp wasi capi)
-    file(GLOB s CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/${dir}/*.cc)
-    list(APPEND nw_shared_srcs ${s})
-  endforeach()
-  add_library(nanowasm_shared SHARED ${nw_shared_srcs})
+  # libnanowasm.a linked whole: the same objects (compiled with -fPIC when this option is on);
+  # --no-undefined so a missing dependency fails here, not in a user's
+  # program.
+  add_library(nanowasm_shared SHARED ${CMAKE_SOURCE_DIR}/cmake/shared_lib.cc)
   set_target_properties(nanowasm_shared PROPERTIES OUTPUT_NAME nanowasm
-      POSITION_INDEPENDENT_CODE ON LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/lib
+      LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/lib
       VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR})
-  target_include_directories(nanowasm_shared PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/include)
-  target_link_libraries(nanowasm_shared PRIVATE pthread)
-  if(NANOWASM_SANITIZE)
-    target_compile_options(nanowasm_shared PRIVATE -fsanitize-address-use-after-return=never)
+  target_link_libraries(nanowasm_shared PRIVATE
+      -Wl,--whole-archive ${nw_bundle} -Wl,--no-whole-archive pthread)
+  add_dependencies(nanowasm_shared nanowasm_static)
+  set_property(TARGET nanowasm_shared APPEND PROPERTY LINK_DEPENDS ${nw_bundle})
+  if(NOT NANOWASM_SANITIZE AND NOT NANOWASM_FUZZ)  # sanitizer runtimes come from the program
+    target_link_options(nanowasm_shared PRIVATE -Wl,--no-undefined)
   endif()
   install(TARGETS nanowasm_shared LIBRARY DESTINATION lib)
 endif()
