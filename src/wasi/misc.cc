@@ -70,25 +70,22 @@ Errno ArgsGet(Call& c) { return ListGet(c, c.ctx.args_); }
 Errno EnvironSizesGet(Call& c) { return SizesGet(c, c.ctx.env_); }
 Errno EnvironGet(Call& c) { return ListGet(c, c.ctx.env_); }
 
-Errno ClockResGet(Call& c) {
+namespace {
+// clock_res_get(id, out) and clock_time_get(id, precision, out): one host query, whose result
+// (nanoseconds) is stored at `out`.
+Errno ClockQuery(Call& c, int (*query)(clockid_t, timespec*), uint32_t out) {
   clockid_t id;
   if (!HostClock(c.U32(0), &id)) return kInval;
-  if (!c.mem.InBounds(c.U32(1), 8)) return kFault;
+  if (!c.mem.InBounds(out, 8)) return kFault;
   timespec ts{};
-  if (clock_getres(id, &ts) != 0) return LastErrno();
-  c.mem.Store<uint64_t>(c.U32(1), ToNanos(ts));
+  if (query(id, &ts) != 0) return LastErrno();
+  c.mem.Store<uint64_t>(out, ToNanos(ts));
   return kSuccess;
 }
+}  // namespace
 
-Errno ClockTimeGet(Call& c) {
-  clockid_t id;
-  if (!HostClock(c.U32(0), &id)) return kInval;
-  if (!c.mem.InBounds(c.U32(2), 8)) return kFault;
-  timespec ts{};
-  if (clock_gettime(id, &ts) != 0) return LastErrno();
-  c.mem.Store<uint64_t>(c.U32(2), ToNanos(ts));
-  return kSuccess;
-}
+Errno ClockResGet(Call& c) { return ClockQuery(c, clock_getres, c.U32(1)); }
+Errno ClockTimeGet(Call& c) { return ClockQuery(c, clock_gettime, c.U32(2)); }
 
 Errno RandomGet(Call& c) {
   uint8_t* p = c.mem.Span(c.U32(0), c.U32(1));
