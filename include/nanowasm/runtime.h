@@ -103,7 +103,7 @@ struct Frame {
                             // the instruction in the text; 0 when unknown
   size_t func_offset = 0;   // code_offset relative to the start of the function (just after
                             // its code entry's size field, as wasm_frame_func_offset and V8
-                            // count); 0 when unknown
+                            // count); 0 when unknown and for modules parsed from text
 };
 
 struct Trap {

@@ -47,8 +47,8 @@ struct Function {
   size_t body_offset = 0;         // offset of body[0] in the original input
   size_t code_offset = 0;         // offset of this entry's size field in the code section
   // Where the function starts: just after the entry's size field (its local declarations);
-  // trap frames report instruction offsets relative to it. For a module parsed from text, the
-  // text offset of the function's first local or instruction.
+  // trap frames report instruction offsets relative to it. 0 for a module parsed from text (a
+  // binary function never starts at 0: the header comes first).
   size_t start_offset = 0;
 };
 

@@ -33,7 +33,8 @@ Frame MakeFrame(const FuncObj* f, const uint8_t* ip = nullptr) {
     fr.func_name = d.FuncName(f->f.func_index);
     size_t defined = f->f.func_index - d.num_imported_funcs;
     if (fr.code_offset != 0 && f->f.func_index >= d.num_imported_funcs &&
-        defined < d.functions.size() && fr.code_offset >= d.functions[defined].start_offset)
+        defined < d.functions.size() && d.functions[defined].start_offset != 0 &&
+        fr.code_offset >= d.functions[defined].start_offset)
       fr.func_offset = fr.code_offset - d.functions[defined].start_offset;
     if (d.names.module) fr.module_name = *d.names.module;
   } else {

@@ -475,7 +475,6 @@ Status WatParser::ParseFuncBody(uint32_t func_index, const TypeUse& tu, uint32_t
   Function f;
   f.type_index = type_index;
   f.body_offset = Peek().offset;
-  f.start_offset = f.body_offset;
   auto define_local = [&](std::string_view id, const Token& at) -> Status {
     if (!id.empty()) {
       if (!c.local_ids.emplace(id, c.num_locals).second)

@@ -173,13 +173,15 @@ void PushComponents(std::deque<std::string>* q, std::string_view path) {
 // and the deepest kTail levels keep their fd; a level without one is reopened by name from the
 // nearest held ancestor, the same O_PATH|O_NOFOLLOW|O_DIRECTORY step as the first time (a
 // directory swapped for a symlink meanwhile fails with ENOTDIR). Descending from held fds by
-// name never leaves the subtree, so this is exactly as safe as a full stack. At most
-// 1 + kMaxWalkDepth / kCheckpointEvery + kTail + 2 fds (75) are open during a walk.
+// name never leaves the subtree, so this is as safe as a full stack (a concurrent rename can
+// make `..` land in a directory the walk did not pass through, but still beneath the held
+// ancestor). At most 1 + kMaxWalkDepth / kCheckpointEvery + kTail + 2 fds (74) are open during
+// a walk; the depth limit keeps that bound when symlinks splice in more components.
 class DirChain {
  public:
   static constexpr size_t kTail = 8;
   static constexpr size_t kCheckpointEvery = 64;
-  static constexpr size_t kMaxWalkDepth = 4096;
+  static constexpr size_t kMaxWalkDepth = 4095;  // levels below the root
 
   explicit DirChain(UniqueFd root) { levels_.push_back({std::string(), std::move(root)}); }
   size_t depth() const { return levels_.size() - 1; }

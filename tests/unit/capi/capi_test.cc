@@ -551,6 +551,7 @@ TEST_F(CApiTest, WatAndCallDepthExtension) {
   wasm_name_t fname;
   nanowasm_frame_func_name(origin, &fname);
   EXPECT_EQ(ToString(fname), "r");
+  EXPECT_EQ(wasm_frame_func_offset(origin), 0u);  // a module from text has no binary offsets
   wasm_name_delete(&fname);
   wasm_frame_delete(origin);
   wasm_trap_delete(trap);
