@@ -52,11 +52,16 @@ Errno PathOpen(Call& c) {
   uint64_t need = right::kPathOpen;
   if (oflags & kOflagCreat) need |= right::kPathCreateFile;
   if (oflags & kOflagTrunc) need |= right::kPathFilestatSetSize;
-  if (fdflags & kFdflagDsync) need |= right::kFdDatasync;
-  if (fdflags & (kFdflagRsync | kFdflagSync)) need |= right::kFdSync;
+  // The sync flags ask for rights of the new descriptor, so they are checked against what the
+  // directory passes on (its inheriting rights), as the rights asked for are.
+  uint64_t need_inherited = 0;
+  if (fdflags & kFdflagDsync) need_inherited |= right::kFdDatasync;
+  if (fdflags & (kFdflagRsync | kFdflagSync)) need_inherited |= right::kFdSync;
   Descriptor* dir;
   if (Errno e = GetFd(c, dirfd, need, &dir)) return e;
-  if ((base & ~dir->rights_inheriting) || (inh & ~dir->rights_inheriting)) return kNotCapable;
+  if ((base & ~dir->rights_inheriting) || (inh & ~dir->rights_inheriting) ||
+      (need_inherited & ~dir->rights_inheriting))
+    return kNotCapable;
   bool read_only = dir->read_only;
   if (read_only && ((oflags & (kOflagCreat | kOflagTrunc)) || (base & right::kNeedsWrite)))
     return kRofs;

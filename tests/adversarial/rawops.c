@@ -53,6 +53,12 @@ WASI_IMPORT(fd_renumber)
 uint16_t RawRenumber(uint32_t from, uint32_t to);
 WASI_IMPORT(fd_write)
 uint16_t RawWrite(uint32_t fd, const void* iovs, uint32_t n, uint32_t* written);
+WASI_IMPORT(fd_pwrite)
+uint16_t RawPwrite(uint32_t fd, const void* iovs, uint32_t n, uint64_t offset, uint32_t* written);
+WASI_IMPORT(fd_seek)
+uint16_t RawSeek(uint32_t fd, int64_t offset, uint32_t whence, uint64_t* new_offset);
+WASI_IMPORT(fd_allocate)
+uint16_t RawAllocate(uint32_t fd, uint64_t offset, uint64_t len);
 WASI_IMPORT(fd_readdir)
 uint16_t RawReaddir(uint32_t fd, void* buf, uint32_t len, uint64_t cookie, uint32_t* used);
 WASI_IMPORT(fd_filestat_set_size)
@@ -71,6 +77,7 @@ uint16_t RawRandom(uint32_t buf, uint32_t len);
 #define R_READ (1ull << 1)
 #define R_SEEK (1ull << 2)
 #define R_WRITE (1ull << 6)
+#define R_ALLOCATE (1ull << 8)
 #define R_FILESTAT_SET_SIZE (1ull << 22)
 #define R_FILESTAT_SET_TIMES (1ull << 23)
 #define R_DIR_ALL 0x0000000003fffe00ull /* every path_* right and fd_readdir */
@@ -198,6 +205,23 @@ static uint16_t Do(const char* op) {
   if (!strcmp(op, "hugereadlink"))
     return RawReadlink(U(1), S(2), L(2), buf, 0xfffffff0u, &used);
   if (!strcmp(op, "race")) return Race(U(1), U(2));
+  // Growing a file to 1 GiB + 1 byte four ways (under a host file-size limit these must fail
+  // with fbig, not kill the host with SIGXFSZ).
+  if (!strcmp(op, "bigtrunc") || !strcmp(op, "bigpwrite") || !strcmp(op, "bigseekwrite") ||
+      !strcmp(op, "bigalloc")) {
+    uint16_t e = RawPathOpen(U(1), 0, S(2), (uint32_t)strlen(S(2)), 1,
+                             R_WRITE | R_SEEK | R_FILESTAT_SET_SIZE | R_ALLOCATE, 0, 0, &fd);
+    if (e != 0) return e;
+    const uint64_t big = 1ull << 30;
+    struct { const void* buf; uint32_t len; } iov = {"x", 1};
+    uint64_t pos = 0;
+    if (!strcmp(op, "bigtrunc")) e = RawFdSetSize(fd, big + 1);
+    else if (!strcmp(op, "bigpwrite")) e = RawPwrite(fd, &iov, 1, big, &used);
+    else if (!strcmp(op, "bigalloc")) e = RawAllocate(fd, 0, big + 1);
+    else if ((e = RawSeek(fd, (int64_t)big, 0, &pos)) == 0) e = RawWrite(fd, &iov, 1, &used);
+    RawClose(fd);
+    return e;
+  }
   printf("unknown op %s\n", op);
   exit(2);
 }

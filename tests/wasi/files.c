@@ -118,6 +118,19 @@ int main(void) {
   CHECK(rmdir("d") == 0);
   CHECK(unlink("b.txt") == 0);
   ListDir(".");
+
+  // Synchronized I/O: an O_DSYNC open, and fcntl(F_SETFL) keeping the flags it reports (the
+  // usual "add O_NONBLOCK" idiom) works; changing the sync mode later is not supported.
+  int sfd = open("sync.txt", O_WRONLY | O_CREAT | O_DSYNC, 0644);
+  CHECK(sfd >= 0);
+  CHECK(write(sfd, "s\n", 2) == 2);
+  int fl = fcntl(sfd, F_GETFL);
+  CHECK(fl >= 0 && (fl & O_DSYNC));
+  CHECK(fcntl(sfd, F_SETFL, fl | O_NONBLOCK) == 0);
+  CHECK((fcntl(sfd, F_GETFL) & O_NONBLOCK) != 0);
+  CHECK(fcntl(sfd, F_SETFL, fl & ~O_DSYNC) == -1);
+  CHECK(close(sfd) == 0);
+  CHECK(unlink("sync.txt") == 0);
   printf("files ok\n");
   return 0;
 }

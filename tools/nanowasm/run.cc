@@ -3,6 +3,8 @@
 // `run FILE --invoke NAME ARGS` spelling still works). The guest's stdio is the host's; the
 // process exits with the guest's proc_exit code (its low 8 bits, as POSIX exit() would); a trap
 // prints the trap and its backtrace to stderr and exits with 134 (128 + SIGABRT).
+#include <sys/resource.h>
+
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -140,6 +142,12 @@ int ExitStatusOfTrap(const std::string& path, const nw::Trap& trap) {
 }  // namespace
 
 int Run(int argc, char** argv) {
+  // The guest may hold up to WasiConfig::max_fds (1024) host fds besides the CLI's own and the
+  // resolver's: the soft RLIMIT_NOFILE (often 1024) is raised to the hard limit, as servers do.
+  if (rlimit nofile{}; getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
   std::string path, invoke;
   std::vector<std::string> args;
   nw::WasiConfig config;

@@ -5,9 +5,13 @@
 // resolves paths in a loop. Pass = every call fails with the expected WASI errno, the sentinel
 // tree outside every grant (and the read-only grant) is byte-for-byte unchanged, no host fd
 // leaks, and the runtime keeps working. Runs under both resolvers (and under the asan preset).
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
+#include <cstdio>
 #include <thread>
 
 #include "guest_runner.h"
@@ -229,6 +233,49 @@ TEST_P(Adversarial, DescriptorsAndLengths) {
       {"close|3", 0},
       {"open|3|inner.txt|-|0|r", kBadf},
   });
+}
+
+// Under a host file-size limit (`ulimit -f`), growing a file past it must fail with fbig: the
+// kernel also sends SIGXFSZ, whose default action kills the host process. Four ways to grow a
+// file to 1 GiB + 1, run in a forked child with RLIMIT_FSIZE = 1 MiB. Without a limit the three
+// sparse ones succeed, so it is the limit that makes them fail.
+TEST_P(Adversarial, FileSizeLimitGivesFbigNotAKill) {
+  constexpr int kFbig = 22;
+  std::vector<std::string> ops = {"bigtrunc|3|t1", "bigpwrite|3|t2", "bigseekwrite|3|t3",
+                                  "bigalloc|3|t4"};
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    rlimit lim{1 << 20, 1 << 20};
+    if (setrlimit(RLIMIT_FSIZE, &lim) != 0) _exit(2);
+    GuestRun r = RunGuest("rawops", Config(ops));
+    int code = r.ok && r.exit_code == 0 ? 0 : 3;
+    for (size_t i = 0; i < ops.size() && code == 0; ++i) {
+      std::string want = std::to_string(i + 1) + " " + ops[i].substr(0, ops[i].find('|')) +
+                         " = " + std::to_string(kFbig) + "\n";
+      if (r.out.find(want) == std::string::npos) code = 4;
+    }
+    if (code != 0) std::fprintf(stderr, "%s%s%s\n", r.out.c_str(), r.err.c_str(), r.load_error.c_str());
+    std::fflush(nullptr);
+    _exit(code);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_FALSE(WIFSIGNALED(status)) << "the host was killed by signal " << WTERMSIG(status)
+                                    << (WTERMSIG(status) == SIGXFSZ ? " (SIGXFSZ)" : "");
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "3: the guest failed, 4: a call did not give fbig";
+  for (const char* f : {"t1", "t2", "t3", "t4"}) {  // created, and held to the limit
+    struct stat st{};
+    EXPECT_EQ(stat((root_ / (std::string("sandbox/") + f)).c_str(), &st), 0) << f;
+    EXPECT_LE(st.st_size, 1 << 20) << f;
+  }
+
+  rlimit cur{};
+  if (getrlimit(RLIMIT_FSIZE, &cur) == 0 && cur.rlim_cur != RLIM_INFINITY) {
+    GTEST_SKIP() << "SKIPPED the unlimited half: this process has RLIMIT_FSIZE " << cur.rlim_cur;
+  }
+  RunCases({{"bigtrunc|3|u1", 0}, {"bigpwrite|3|u2", 0}, {"bigseekwrite|3|u3", 0}});
 }
 
 TEST_P(Adversarial, RuntimeKeepsWorkingAfterwards) {
