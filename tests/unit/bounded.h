@@ -61,6 +61,27 @@ inline Outcome RunBounded(const std::function<bool()>& check) {
   return o;
 }
 
+// Runs `child` in a forked process whose `resource` limit (soft and hard) is `limit`, computed
+// in the child by `limit_in_child` (e.g. from the fds it holds); returns the child's result, or
+// 128 + N when signal N killed it. For hostile-input tests about resource limits (RLIMIT_NOFILE,
+// RLIMIT_FSIZE) that must not touch the test process; 2 means the limit could not be set.
+inline int RunUnderLimit(__rlimit_resource_t resource, const std::function<rlim_t()>& limit_in_child,
+                         const std::function<int()>& child) {
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    rlim_t limit = limit_in_child();
+    rlimit lim{limit, limit};
+    int code = setrlimit(resource, &lim) == 0 ? child() : 2;
+    std::fflush(nullptr);
+    _exit(code);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 inline void ExpectBounded(const std::function<bool()>& check, double max_seconds = kMaxSeconds) {
   Outcome o = RunBounded(check);
   EXPECT_EQ(o.exit_code, 0) << "the check failed or the child died (memory bound?)";

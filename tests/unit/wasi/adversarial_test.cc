@@ -6,7 +6,6 @@
 // tree outside every grant (and the read-only grant) is byte-for-byte unchanged, no host fd
 // leaks, and the runtime keeps working. Runs under both resolvers (and under the asan preset).
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +13,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "../bounded.h"
 #include "guest_runner.h"
 
 namespace {
@@ -243,28 +243,21 @@ TEST_P(Adversarial, FileSizeLimitGivesFbigNotAKill) {
   constexpr int kFbig = 22;
   std::vector<std::string> ops = {"bigtrunc|3|t1", "bigpwrite|3|t2", "bigseekwrite|3|t3",
                                   "bigalloc|3|t4"};
-  std::fflush(nullptr);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    rlimit lim{1 << 20, 1 << 20};
-    if (setrlimit(RLIMIT_FSIZE, &lim) != 0) _exit(2);
+  int code = nw::testing_bounded::RunUnderLimit(RLIMIT_FSIZE, [] { return rlim_t{1} << 20; }, [&] {
     GuestRun r = RunGuest("rawops", Config(ops));
-    int code = r.ok && r.exit_code == 0 ? 0 : 3;
-    for (size_t i = 0; i < ops.size() && code == 0; ++i) {
+    int result = r.ok && r.exit_code == 0 ? 0 : 3;
+    for (size_t i = 0; i < ops.size() && result == 0; ++i) {
       std::string want = std::to_string(i + 1) + " " + ops[i].substr(0, ops[i].find('|')) +
                          " = " + std::to_string(kFbig) + "\n";
-      if (r.out.find(want) == std::string::npos) code = 4;
+      if (r.out.find(want) == std::string::npos) result = 4;
     }
-    if (code != 0) std::fprintf(stderr, "%s%s%s\n", r.out.c_str(), r.err.c_str(), r.load_error.c_str());
-    std::fflush(nullptr);
-    _exit(code);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_FALSE(WIFSIGNALED(status)) << "the host was killed by signal " << WTERMSIG(status)
-                                    << (WTERMSIG(status) == SIGXFSZ ? " (SIGXFSZ)" : "");
-  EXPECT_EQ(WEXITSTATUS(status), 0) << "3: the guest failed, 4: a call did not give fbig";
+    if (result != 0)
+      std::fprintf(stderr, "%s%s%s\n", r.out.c_str(), r.err.c_str(), r.load_error.c_str());
+    return result;
+  });
+  ASSERT_LT(code, 128) << "the host was killed by signal " << code - 128
+                       << (code - 128 == SIGXFSZ ? " (SIGXFSZ)" : "");
+  EXPECT_EQ(code, 0) << "3: the guest failed, 4: a call did not give fbig";
   for (const char* f : {"t1", "t2", "t3", "t4"}) {  // created, and held to the limit
     struct stat st{};
     EXPECT_EQ(stat((root_ / (std::string("sandbox/") + f)).c_str(), &st), 0) << f;

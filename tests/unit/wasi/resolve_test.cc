@@ -7,12 +7,12 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <string>
 
+#include "../bounded.h"
 #include "guest_runner.h"
 #include "wasi/ctx.h"
 
@@ -20,6 +20,7 @@ namespace {
 
 using nw::WasiResolver;
 using nw::wasi::ResolvePath;
+using nw::testing_bounded::RunUnderLimit;
 
 size_t OpenFdCount() {
   size_t n = 0;
@@ -149,23 +150,13 @@ TEST_P(DeepTree, ResolvesLongChainsOfComponentsAndDotDot) {
 // 1,500 levels deep: neither holds an fd per level. Run in a forked child so the limit does not
 // touch the test process.
 TEST_P(DeepTree, NeedsFewHostFds) {
-  std::fflush(nullptr);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    rlim_t limit = OpenFdCount() + 64;
-    rlimit lim{limit, limit};
-    if (setrlimit(RLIMIT_NOFILE, &lim) != 0) _exit(2);
-    auto r = ResolvePath(root_, Repeat("d/", kDeep) + "f", false, GetParam());
-    if (LevelOf(r) != kDeep) _exit(3);
+  int code = RunUnderLimit(RLIMIT_NOFILE, [] { return OpenFdCount() + 64; }, [&] {
+    if (LevelOf(ResolvePath(root_, Repeat("d/", kDeep) + "f", false, GetParam())) != kDeep)
+      return 3;
     std::string p = Repeat("d/", 1000) + Repeat("../", 600) + "f";
-    if (LevelOf(ResolvePath(root_, p, false, GetParam())) != 400) _exit(4);
-    _exit(0);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0) << "3/4: a deep path failed under the fd limit";
+    return LevelOf(ResolvePath(root_, p, false, GetParam())) == 400 ? 0 : 4;
+  });
+  EXPECT_EQ(code, 0) << "3/4: a deep path failed under the fd limit";
 }
 
 TEST_P(DeepTree, AbsoluteSymlinkDeepInTheTreeIsRefused) {
@@ -198,19 +189,10 @@ TEST_P(DeepTree, DepthLimit) {
   EXPECT_EQ(ResolvePath(root_, Repeat("d/", 2049), false, GetParam()).error,
             nw::wasi::kNameTooLong);
 
-  std::fflush(nullptr);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    rlim_t limit = OpenFdCount() + 80;
-    rlimit lim{limit, limit};
-    if (setrlimit(RLIMIT_NOFILE, &lim) != 0) _exit(2);
-    _exit(LevelOf(ResolvePath(root_, at_limit, false, GetParam())) == 4095 ? 0 : 3);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0) << "3: the deepest path failed under the fd limit";
+  int code = RunUnderLimit(RLIMIT_NOFILE, [] { return OpenFdCount() + 80; }, [&] {
+    return LevelOf(ResolvePath(root_, at_limit, false, GetParam())) == 4095 ? 0 : 3;
+  });
+  EXPECT_EQ(code, 0) << "3: the deepest path failed under the fd limit";
 }
 
 INSTANTIATE_TEST_SUITE_P(Resolvers, DeepTree, testing::ValuesIn(nwtest::BothResolvers()),
