@@ -4,10 +4,13 @@
 #   scripts/install-deps.sh --bench  also the benchmark tools
 set -euo pipefail
 
-# wasi-libc + libclang-rt-19-dev-wasm32 + lld-19: building the wasm32-wasi test guests.
+# This is the one list of the packages the project needs; nothing else installs any.
+# wasi-libc + libclang-rt-19-dev-wasm32 + lld-19: building the C wasm32-wasi test guests;
+# libc++/libc++abi-19-dev-wasm32: the C++ guests (tests/wasi/*.cc; built -fno-exceptions).
 # binaryen (wasm-opt) + nodejs: the differential fuzzing peers (tests/fuzz, docs/robustness.md).
+# libcli11-dev: the CLI's option parsing (tools/nanowasm).
 pkgs=(clang-19 lld-19 cmake ninja-build libgtest-dev git wasi-libc libclang-rt-19-dev-wasm32
-      binaryen nodejs)
+      libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 binaryen nodejs libcli11-dev)
 if [[ "${1:-}" == "--bench" ]]; then
   pkgs+=(libbenchmark-dev hyperfine)
 fi
