@@ -331,8 +331,10 @@ WASM_API_EXTERN own wasm_functype_t* wasm_func_type(const wasm_func_t*);
 WASM_API_EXTERN size_t wasm_func_param_arity(const wasm_func_t*);
 WASM_API_EXTERN size_t wasm_func_result_arity(const wasm_func_t*);
 
-/* Calls `func`. `args` must match its parameters; `results` must hold at least its result
- * arity. Returns NULL on success, else the trap (owned by the caller). */
+/* Calls `func`. `args` must match its parameters. Returns NULL on success, else the trap (owned
+ * by the caller). On success the first min(results->size, result arity) results are written;
+ * `results` may be shorter than the result arity (even empty), as with the reference
+ * implementations: a call that traps needs no room at all. */
 WASM_API_EXTERN own wasm_trap_t* wasm_func_call(const wasm_func_t*, const wasm_val_vec_t* args,
                                                 wasm_val_vec_t* results);
 

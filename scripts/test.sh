@@ -20,5 +20,5 @@ for preset in release asan; do
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j"$jobs"
   echo "== [$preset] ctest"
-  ctest --preset "$preset" -j"$jobs" --timeout 600
+  ctest --preset "$preset" -j"$jobs" --timeout 300
 done

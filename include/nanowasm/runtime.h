@@ -170,10 +170,12 @@ class Engine {
 // declared maximum (memory.grow / table.grow return -1) or, with trap_on_grow_failure, traps.
 // Creating a memory or table whose initial size exceeds a limit, or more instances than
 // allowed, is an instantiation error.
+// The defaults limit nothing beyond what wasm itself allows (4 GiB per 32-bit memory) and the
+// runtime's own documented bound on table elements (docs/robustness.md).
 struct StoreLimits {
   uint64_t max_memory_pages = kMaxPages;    // per memory, in 64 KiB pages
-  uint64_t max_table_elements = 10000000;   // per table
-  uint32_t max_instances = 10000;
+  uint64_t max_table_elements = 10000000;   // per table (the runtime's kMaxTableElems)
+  uint32_t max_instances = UINT32_MAX;      // per store, alive at once: unlimited by default
   bool trap_on_grow_failure = false;
 };
 

@@ -646,4 +646,74 @@ TEST(CApiThreads, ManyStoresShareEngineAndModule) {
   wasm_engine_delete(engine);
 }
 
+
+// wasm-c-api's trap example calls a trapping function with an empty `results` vector: the call
+// runs and returns its trap. A call that returns fills only what fits (the reference
+// implementations do the same), and results beyond the vector are not written.
+TEST_F(CApiTest, ResultsVectorShorterThanTheResultsRunsTheCall) {
+  wasm_module_t* m = Compile(store_,
+      "(module (global $g (mut i32) (i32.const 0))"
+      "  (func (export \"two\") (result i32 i32)"
+      "    (global.set $g (i32.add (global.get $g) (i32.const 1))) (i32.const 7) (i32.const 8))"
+      "  (func (export \"boom\") (result i32) unreachable)"
+      "  (func (export \"count\") (result i32) global.get $g))");
+  ASSERT_NE(m, nullptr);
+  wasm_instance_t* inst = wasm_instance_new(store_, m, nullptr, nullptr);
+  ASSERT_NE(inst, nullptr);
+  wasm_extern_vec_t ex;
+  wasm_instance_exports(inst, &ex);
+  wasm_func_t* two = wasm_extern_as_func(ex.data[0]);
+  wasm_func_t* boom = wasm_extern_as_func(ex.data[1]);
+  wasm_func_t* count = wasm_extern_as_func(ex.data[2]);
+
+  wasm_val_vec_t none = WASM_EMPTY_VEC;
+  wasm_trap_t* trap = wasm_func_call(boom, &none, &none);
+  ASSERT_NE(trap, nullptr);
+  EXPECT_EQ(nanowasm_trap_kind(trap), NANOWASM_TRAP_UNREACHABLE);
+  wasm_trap_delete(trap);
+
+  // No room at all, and a null vector: the call still runs (the counter moves).
+  EXPECT_EQ(wasm_func_call(two, &none, &none), nullptr);
+  EXPECT_EQ(wasm_func_call(two, nullptr, nullptr), nullptr);
+  // Room for one of two: the first is written, the slot after the vector is untouched.
+  wasm_val_t res[2] = {WASM_INIT_VAL, WASM_I32_VAL(-1)};
+  wasm_val_vec_t one = {1, res};
+  EXPECT_EQ(wasm_func_call(two, &none, &one), nullptr);
+  EXPECT_EQ(res[0].kind, WASM_I32);
+  EXPECT_EQ(res[0].of.i32, 7);
+  EXPECT_EQ(res[1].of.i32, -1);
+  wasm_val_vec_t both = WASM_ARRAY_VEC(res);
+  EXPECT_EQ(wasm_func_call(two, &none, &both), nullptr);
+  EXPECT_EQ(res[1].of.i32, 8);
+
+  wasm_val_t c[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t cv = WASM_ARRAY_VEC(c);
+  EXPECT_EQ(wasm_func_call(count, &none, &cv), nullptr);
+  EXPECT_EQ(c[0].of.i32, 4);
+  wasm_extern_vec_delete(&ex);
+  wasm_instance_delete(inst);
+  wasm_module_delete(m);
+}
+
+// The store limits' defaults limit nothing beyond wasm: wasm-c-api's finalize example creates
+// and drops 100,000 instances in one store (and more in a second run on it).
+TEST(CApiLimits, DefaultsAllowManyInstancesPerStore) {
+  nanowasm_store_limits_t d;
+  nanowasm_store_limits_init(&d);
+  EXPECT_EQ(d.max_instances, UINT32_MAX);
+  EXPECT_EQ(d.max_memory_pages, 65536u);
+  wasm_engine_t* engine = wasm_engine_new();
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_module_t* m = Compile(store, "(module (func (export \"f\")) (func (export \"g\")))");
+  ASSERT_NE(m, nullptr);
+  for (int i = 0; i < 20000; ++i) {
+    wasm_instance_t* inst = wasm_instance_new(store, m, nullptr, nullptr);
+    ASSERT_NE(inst, nullptr) << "instance " << i;
+    wasm_instance_delete(inst);
+  }
+  wasm_module_delete(m);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+}
+
 }  // namespace
