@@ -4,7 +4,7 @@
 #                                      CMakeLists.txt (runs at its end, even after return()): every test of
 #                                      that directory without a TIMEOUT gets SECONDS.
 # gtest_discover_tests() creates its tests at ctest time: pass them `PROPERTIES TIMEOUT`.
-# tests.every_test_has_a_timeout (tests/CMakeLists.txt) checks that no test was missed.
+# tests.every_test_has_a_timeout (tests/check_timeouts.sh) checks that no test was missed.
 set(NW_UNIT_TEST_TIMEOUT 30)  # unit tests: the slowest takes ~1.5 s (release), ~6 s (asan)
 function(nw_default_test_timeouts seconds)
   get_property(tests DIRECTORY PROPERTY TESTS)

@@ -9,8 +9,9 @@ set -euo pipefail
 # libc++/libc++abi-19-dev-wasm32: the C++ guests (tests/wasi/*.cc; built -fno-exceptions).
 # binaryen (wasm-opt) + nodejs: the differential fuzzing peers (tests/fuzz, docs/robustness.md).
 # libcli11-dev: the CLI's option parsing (tools/nanowasm).
+# pkg-config: the embedding test that builds an example from the installed nanowasm.pc.
 pkgs=(clang-19 lld-19 cmake ninja-build libgtest-dev git wasi-libc libclang-rt-19-dev-wasm32
-      libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 binaryen nodejs libcli11-dev)
+      libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 binaryen nodejs libcli11-dev pkg-config)
 if [[ "${1:-}" == "--bench" ]]; then
   pkgs+=(libbenchmark-dev hyperfine)
 fi
