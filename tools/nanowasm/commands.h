@@ -1,11 +1,32 @@
-// Subcommands of the nanowasm CLI, one file each. Each returns the process exit code.
+// Subcommands of the nanowasm CLI, one file each. main.cc reads the command line (CLI11) into
+// these option structs; each command returns the process exit code.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace nwcli {
-int Wast(int argc, char** argv);
-int Validate(int argc, char** argv);
-int Parse(int argc, char** argv);
-int Print(int argc, char** argv);
-int Run(int argc, char** argv);
-int InterpDump(int argc, char** argv);
+
+struct RunOptions;
+
+struct WastOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> skips;  // files of "name.wast:LINE reason" lines
+  bool strict_messages = false;
+  bool verbose = false;
+};
+struct ParseOptions {
+  std::string in, out;
+  bool no_validate = false;
+};
+
+int Wast(const WastOptions& opts);
+int Validate(const std::string& path);
+int Parse(const ParseOptions& opts);
+int Print(const std::string& path);
+int Run(const RunOptions& opts);
+int InterpDump(const std::string& path, std::optional<uint32_t> func_index);
+
 }  // namespace nwcli

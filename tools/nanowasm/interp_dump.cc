@@ -1,7 +1,6 @@
 // `nanowasm interp-dump FILE [FUNC_INDEX]`: prints the interpreter's translated code of a
 // module's functions (a developer tool for tuning the translator).
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "interp/interp.h"
@@ -12,13 +11,7 @@
 
 namespace nwcli {
 
-int InterpDump(int argc, char** argv) {
-  if (argc < 1) {
-    std::fprintf(stderr, "usage: nanowasm interp-dump FILE [FUNC_INDEX]\n");
-    return 2;
-  }
-  std::string path = argv[0];
-  long only = argc > 1 ? std::strtol(argv[1], nullptr, 10) : -1;
+int InterpDump(const std::string& path, std::optional<uint32_t> func_index) {
   auto loaded = LoadModule(path);
   if (!loaded) {
     std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
@@ -31,7 +24,7 @@ int InterpDump(int argc, char** argv) {
     return 1;
   }
   for (const nw::CompiledFunc& f : (*module)->impl().compiled) {
-    if (only >= 0 && f.func_index != static_cast<uint32_t>(only)) continue;
+    if (func_index && f.func_index != *func_index) continue;
     std::printf("%s\n", nw::DumpCompiledFunc(f).c_str());
   }
   return 0;

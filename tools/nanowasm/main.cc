@@ -1,46 +1,279 @@
-// nanowasm command line: dispatches to one file per subcommand.
+// nanowasm command line: the one place that reads argv. The options of every subcommand are
+// declared here with CLI11 (so each has a generated --help that cannot drift from what is
+// accepted) and land in the option structs of commands.h / run_options.h; each subcommand's
+// work lives in its own file. As with Wasmtime, `nanowasm FILE ARGS...` is `nanowasm run FILE
+// ARGS...`. A usage error is one line naming what is wrong, then the usage; exit status 2.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
 #include <cstdio>
-#include <cstring>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "text/lexer.h"
 #include "tools/nanowasm/commands.h"
+#include "tools/nanowasm/run_options.h"
 
+#ifndef NW_VERSION
+#error "NW_VERSION (CMake's project version) must be defined"
+#endif
+
+namespace nwcli {
 namespace {
 
-void Usage() {
-  std::fputs(
-      "usage: nanowasm <command> [args]\n"
-      "  wast FILE...                 run spec scripts; prints failures and 'N passed, N failed'\n"
-      "  validate FILE                decode and validate a .wasm or .wat module\n"
-      "  parse FILE.wat -o FILE.wasm  text to binary\n"
-      "  print FILE.wasm              binary to text\n"
-      "  run [OPTIONS] FILE [ARGS]    run a WASI program with only the granted capabilities\n"
-      "                               (see `nanowasm run --help`); --invoke NAME calls an export\n"
-      "  interp-dump FILE [FUNC]      developers: the interpreter's translated code\n",
-      stderr);
+struct Synopsis {
+  std::string_view command;  // "" for nanowasm itself
+  std::string_view usage;
+};
+constexpr Synopsis kSynopses[] = {
+    {"", "nanowasm [run] [OPTIONS] FILE [ARGS...]\n"
+         "       nanowasm COMMAND [OPTIONS] ...   (COMMAND: run wast validate parse print "
+         "interp-dump)\n"
+         "       nanowasm --version"},
+    {"run", "nanowasm [run] [OPTIONS] FILE [ARGS...]\n"
+            "       nanowasm [run] [OPTIONS] --invoke NAME FILE [ARGS...]"},
+    {"wast", "nanowasm wast [--skips FILE] [--strict-messages] [-v] FILE..."},
+    {"validate", "nanowasm validate FILE"},
+    {"parse", "nanowasm parse FILE.wat -o FILE.wasm [--no-validate]"},
+    {"print", "nanowasm print FILE"},
+    {"interp-dump", "nanowasm interp-dump FILE [FUNC_INDEX]"},
+};
+
+bool IsCommand(std::string_view s) {
+  return !s.empty() && std::any_of(std::begin(kSynopses), std::end(kSynopses),
+                                   [&](const Synopsis& c) { return c.command == s; });
+}
+
+std::string Usage(std::string_view command) {
+  for (const Synopsis& c : kSynopses)
+    if (c.command == command) return "usage: " + std::string(c.usage) + "\n";
+  return "";
+}
+
+// CLI11's help with our usage lines (it cannot say that run's FILE ends the options).
+class Formatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App* app, std::string) const override {
+    return Usage(app->get_parent() ? app->get_name() : "");
+  }
+  // Positionals are described by the usage line; CLI11 would add "TEXT REQUIRED".
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    return opt->get_positional() ? "" : CLI::Formatter::make_option_opts(opt);
+  }
+};
+
+int UsageError(std::string_view command, const std::string& message) {
+  std::string who = command.empty() ? "nanowasm" : "nanowasm " + std::string(command);
+  std::fprintf(stderr, "%s: %s\n%s(`%s --help` describes every option)\n", who.c_str(),
+               message.c_str(), Usage(command).c_str(), who.c_str());
+  return 2;
+}
+
+// What the option parser left over in a command that takes no more: the first one, named.
+std::string Extra(const std::vector<std::string>& rest) {
+  const std::string& a = rest.front();
+  return (a.size() > 1 && a[0] == '-' ? "unknown option " : "unexpected argument ") + a;
+}
+
+// Every value CLI11 collects for `nanowasm run`, before run_options.cc gives it meaning.
+struct RunCli {
+  RunArgs args;
+  std::vector<std::string> wasm, wasi, fuel, timeout, max_memory, listen;
+  bool canonical_nans = false;
+
+  void Declare(CLI::App& run) {
+    run.prefix_command();  // FILE ends the options: what follows is the guest's
+    const std::string cap = "Capabilities (nothing is granted unless an option grants it)";
+    const std::string exec = "Execution and limits (Wasmtime's names)";
+    const std::string old = "Older spellings, still accepted";
+    // A repeatable option taking one value per use, shown as `--dir HOST[::GUEST]` (not `...`).
+    auto each = [](CLI::Option* o, const std::string& value) {
+      return o->allow_extra_args(false)->type_name(value)->option_text(value);
+    };
+    each(run.add_option("--dir", args.dirs,
+                        "grant directory HOST (read-write), seen by the guest as GUEST\n"
+                        "(default: HOST as written)"),
+         "HOST[::GUEST]")
+        ->group(cap);
+    each(run.add_option("--dir-ro", args.dirs_ro,
+                        "grant directory HOST read-only: nothing beneath it can be\n"
+                        "created, written, truncated, renamed, linked or removed"),
+         "HOST[::GUEST]")
+        ->group(cap);
+    each(run.add_option("--env", args.env,
+                        "set a guest environment variable; a bare NAME passes the\n"
+                        "host's value of NAME (nothing else unless -S inherit-env)"),
+         "NAME[=VALUE]")
+        ->group(cap);
+    each(run.add_option("-S,--wasi", wasi,
+                        "WASI options: inherit-env, tcplisten=ADDR:PORT;\n"
+                        "`-S help` lists them"),
+         "KEY[=VAL[,..]]")
+        ->group(cap);
+    each(run.add_option("-W,--wasm", wasm,
+                        "Wasm options: fuel=N, timeout=DURATION,\n"
+                        "max-memory-size=BYTES, nan-canonicalization, ...;\n"
+                        "`-W help` lists them"),
+         "KEY[=VAL[,..]]")
+        ->group(exec);
+    run.add_option("--invoke", args.invoke,
+                   "call export NAME with ARGS instead of running _start;\n"
+                   "prints its results, one a line")
+        ->type_name("NAME")->group(exec);
+    run.add_option("--argv0", args.argv0, "the guest's argv[0] (default: FILE as written)")
+        ->type_name("NAME")->group(exec);
+    each(run.add_option("--fuel", fuel, "= -W fuel=N"), "N")->group(old);
+    each(run.add_option("--timeout", timeout, "= -W timeout=DURATION"), "DURATION")->group(old);
+    each(run.add_option("--max-memory", max_memory, "= -W max-memory-size=SIZE"), "SIZE")
+        ->group(old);
+    run.add_flag("--canonical-nans", canonical_nans, "= -W nan-canonicalization")->group(old);
+    each(run.add_option("--listen", listen, "= -S tcplisten=ADDR:PORT"), "ADDR:PORT")->group(old);
+    run.add_option("--wasi-resolver", args.resolver)->group("");  // tests: force one resolver
+    run.footer(
+        "Arguments after FILE are the guest's, or with --invoke the export's, read as the text\n"
+        "format reads literals: 42, 0x2a, -1.5, nan:0x200000, \"i32x4 1 2 3 4\", ref.null.\n"
+        "Exit status: the guest's proc_exit code; 134 after a trap; 1 when loading fails;\n"
+        "2 for a usage error.");
+  }
+
+  // Older spellings first, so that a -W/-S key given as well wins.
+  void Collect() {
+    for (const auto& v : fuel) args.wasm.emplace_back("--fuel", v);
+    for (const auto& v : timeout) args.wasm.emplace_back("--timeout", v);
+    for (const auto& v : max_memory) args.wasm.emplace_back("--max-memory", v);
+    if (canonical_nans) args.wasm.emplace_back("--canonical-nans", "");
+    for (const auto& v : wasm) args.wasm.emplace_back("-W", v);
+    for (const auto& v : listen) args.wasi.emplace_back("--listen", v);
+    for (const auto& v : wasi) args.wasi.emplace_back("-S", v);
+  }
+};
+
+int Main(std::vector<std::string> argv) {
+  if (argv.empty()) {
+    std::fputs(Usage("").c_str(), stderr);
+    return 2;
+  }
+  if (argv[0] == "help") {  // `nanowasm help [COMMAND]`
+    argv = argv.size() > 1 && IsCommand(argv[1]) ? std::vector<std::string>{argv[1], "--help"}
+                                                 : std::vector<std::string>{"--help"};
+  }
+  const bool top_flag = argv[0] == "-h" || argv[0] == "--help" || argv[0] == "-V" ||
+                        argv[0] == "--version";
+  if (!IsCommand(argv[0]) && !top_flag) argv.insert(argv.begin(), "run");
+  const std::string command = top_flag ? "" : argv[0];
+  // run: everything after a `--` is FILE ARGS... (CLI11 2.1 mishandles `--` in a prefix command).
+  std::vector<std::string> after_dashes;
+  bool had_dashes = false;
+  if (command == "run") {
+    auto dashes = std::find(argv.begin() + 1, argv.end(), "--");
+    if (dashes != argv.end()) {
+      had_dashes = true;
+      after_dashes.assign(dashes + 1, argv.end());
+      argv.erase(dashes, argv.end());
+    }
+  }
+
+  CLI::App app("nanowasm " NW_VERSION ": a secure-by-default WebAssembly runtime", "nanowasm");
+  auto formatter = std::make_shared<Formatter>();
+  formatter->column_width(34);
+  app.formatter(formatter);
+  app.set_help_flag("-h,--help", "print this help and exit");
+  app.set_version_flag("-V,--version", "nanowasm " NW_VERSION, "print the version and exit");
+  app.require_subcommand(0, 1);
+  app.footer("`nanowasm FILE [ARGS...]` is `nanowasm run FILE [ARGS...]`; "
+             "`nanowasm COMMAND --help` describes a command.");
+
+  CLI::App* run = app.add_subcommand(
+      "run", "run a WASI program, or call one export (the default command)");
+  RunCli run_cli;
+  run_cli.Declare(*run);
+
+  WastOptions wast_opts;
+  CLI::App* wast = app.add_subcommand(
+      "wast", "run spec scripts; prints failures and `N passed, N failed`");
+  wast->add_option("FILE", wast_opts.files, "the .wast scripts")->required();
+  wast->add_option("--skips", wast_opts.skips,
+                   "assertions not to run, one `name.wast:LINE reason` a line")
+      ->type_name("FILE")->option_text("FILE")->allow_extra_args(false);
+  wast->add_flag("--strict-messages", wast_opts.strict_messages,
+                 "compare malformed/invalid messages with the spec's texts too");
+  wast->add_flag("-v,--verbose", wast_opts.verbose, "note every message that differs");
+
+  std::string path;
+  CLI::App* validate = app.add_subcommand(
+      "validate", "decode (.wasm) or parse (.wat) and validate;\none-line error with the offset");
+  validate->add_option("FILE", path, "the module")->required();
+
+  ParseOptions parse_opts;
+  CLI::App* parse = app.add_subcommand("parse", "text (.wat) to binary (.wasm), validated");
+  parse->add_option("FILE", parse_opts.in, "the .wat module")->required();
+  parse->add_option("-o", parse_opts.out, "the .wasm to write")->type_name("FILE")->required();
+  parse->add_flag("--no-validate", parse_opts.no_validate, "write it even if it does not validate");
+
+  CLI::App* print = app.add_subcommand("print", "binary (.wasm) to text on stdout");
+  print->add_option("FILE", path, "the module")->required();
+
+  std::string func_index;
+  CLI::App* dump = app.add_subcommand(
+      "interp-dump", "developers: the interpreter's translated code of each function");
+  dump->add_option("FILE", path, "the module")->required();
+  dump->add_option("FUNC_INDEX", func_index, "only this function (index space incl. imports)");
+
+  for (CLI::App* sub : {wast, validate, parse, print, dump}) sub->allow_extras();
+  for (CLI::App* sub : {run, wast, validate, parse, print, dump}) sub->group("Commands");
+  for (CLI::App* sub : {wast, validate, parse, print, dump}) sub->footer("");
+
+  std::reverse(argv.begin(), argv.end());  // CLI11 takes the arguments last first
+  try {
+    app.parse(argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs((command.empty() ? app.help() : app.get_subcommand(command)->help()).c_str(),
+               stdout);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::printf("%s\n", e.what());
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return UsageError(command, e.what());
+  }
+
+  if (*run) {
+    for (const auto& v : run_cli.wasm) {
+      if (v == "help") return std::fputs(WasmOptionsHelp().c_str(), stdout) < 0;
+    }
+    for (const auto& v : run_cli.wasi) {
+      if (v == "help") return std::fputs(WasiOptionsHelp().c_str(), stdout) < 0;
+    }
+    run_cli.Collect();
+    run_cli.args.rest = run->remaining();
+    if (had_dashes && !run_cli.args.rest.empty()) run_cli.args.rest.emplace_back("--");
+    run_cli.args.rest.insert(run_cli.args.rest.end(), after_dashes.begin(), after_dashes.end());
+    auto opts = ResolveRunArgs(run_cli.args);
+    if (!opts) return UsageError("run", opts.error().message);
+    return Run(*opts);
+  }
+  for (CLI::App* sub : {wast, validate, parse, print, dump}) {
+    if (*sub && !sub->remaining().empty()) return UsageError(command, Extra(sub->remaining()));
+  }
+  if (*wast) return Wast(wast_opts);
+  if (*validate) return Validate(path);
+  if (*parse) return Parse(parse_opts);
+  if (*print) return Print(path);
+  if (*dump) {
+    std::optional<uint32_t> index;
+    if (!func_index.empty()) {
+      auto n = nw::ParseUnsigned(func_index, 32);
+      if (!n) return UsageError(command, "FUNC_INDEX " + func_index + ": expected a function index");
+      index = static_cast<uint32_t>(*n);
+    }
+    return InterpDump(path, index);
+  }
+  std::fputs(Usage("").c_str(), stderr);
+  return 2;
 }
 
 }  // namespace
+}  // namespace nwcli
 
-int main(int argc, char** argv) {
-  if (argc < 2) {
-    Usage();
-    return 2;
-  }
-  std::string_view cmd = argv[1];
-  int sub_argc = argc - 2;
-  char** sub_argv = argv + 2;
-  if (cmd == "wast") return nwcli::Wast(sub_argc, sub_argv);
-  if (cmd == "validate") return nwcli::Validate(sub_argc, sub_argv);
-  if (cmd == "parse") return nwcli::Parse(sub_argc, sub_argv);
-  if (cmd == "print") return nwcli::Print(sub_argc, sub_argv);
-  if (cmd == "run") return nwcli::Run(sub_argc, sub_argv);
-  if (cmd == "interp-dump") return nwcli::InterpDump(sub_argc, sub_argv);
-  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
-    Usage();
-    return 0;
-  }
-  std::fprintf(stderr, "nanowasm: unknown command '%s'\n", argv[1]);
-  Usage();
-  return 2;
-}
+int main(int argc, char** argv) { return nwcli::Main(std::vector<std::string>(argv + 1, argv + argc)); }

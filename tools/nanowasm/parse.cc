@@ -9,26 +9,15 @@
 
 namespace nwcli {
 
-int Parse(int argc, char** argv) {
-  std::string in, out;
-  bool no_validate = false;
-  for (int i = 0; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "-o" && i + 1 < argc) out = argv[++i];
-    else if (a == "--no-validate") no_validate = true;
-    else if (in.empty()) in = a;
-    else in.clear(), i = argc;  // too many inputs: fall into usage
-  }
-  if (in.empty() || out.empty()) {
-    std::fprintf(stderr, "usage: nanowasm parse FILE.wat -o FILE.wasm [--no-validate]\n");
-    return 2;
-  }
+int Parse(const ParseOptions& opts) {
+  const std::string& in = opts.in;
+  const std::string& out = opts.out;
   auto m = LoadModule(in);
   if (!m) {
     std::fprintf(stderr, "%s\n", m.error().message.c_str());
     return 1;
   }
-  if (!no_validate) {
+  if (!opts.no_validate) {
     if (auto st = nw::ValidateModule(m->desc); !st) {
       std::fprintf(stderr, "%s\n", FormatBinaryError(in + " (encoded)", st.error()).c_str());
       return 1;

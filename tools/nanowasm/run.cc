@@ -1,15 +1,13 @@
 // `nanowasm run [OPTIONS] FILE [ARGS...]`: run a WASI command (its `_start`) with exactly the
-// capabilities the options grant, or call one export with `--invoke NAME ARGS` (the older
-// `run FILE --invoke NAME ARGS` spelling still works). The guest's stdio is the host's; the
+// capabilities the options grant, or call one export with `--invoke NAME ARGS`. The options
+// arrive checked (run_options.h); this file only executes. The guest's stdio is the host's; the
 // process exits with the guest's proc_exit code (its low 8 bits, as POSIX exit() would); a trap
 // prints the trap and its backtrace to stderr and exits with 134 (128 + SIGABRT).
 #include <sys/resource.h>
 
-#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -20,6 +18,7 @@
 #include "nanowasm/wasi.h"
 #include "text/wat.h"
 #include "tools/nanowasm/commands.h"
+#include "tools/nanowasm/run_options.h"
 #include "tools/nanowasm/util.h"
 
 namespace nwcli {
@@ -27,61 +26,6 @@ namespace nwcli {
 namespace {
 
 constexpr int kTrapExit = 134;
-
-void RunUsage() {
-  std::fputs(
-      "usage: nanowasm run [OPTIONS] FILE [ARGS...]\n"
-      "       nanowasm run [OPTIONS] --invoke NAME FILE [ARGS...]   (or FILE --invoke NAME ARGS)\n"
-      "Nothing is granted unless an option grants it:\n"
-      "  --dir HOST[::GUEST]     grant directory HOST (read-write), seen by the guest as GUEST\n"
-      "                          (default: HOST as written)\n"
-      "  --dir-ro HOST[::GUEST]  grant directory HOST read-only: nothing beneath it can be\n"
-      "                          created, written, truncated, renamed, linked or removed\n"
-      "  --env NAME=VALUE        set a guest environment variable\n"
-      "  --env NAME              pass the host's value of NAME (if set); nothing else is inherited\n"
-      "  --listen ADDR:PORT      grant a listening TCP socket (guest fd after the directories);\n"
-      "                          with port 0 the bound address is printed to stderr\n"
-      "  --invoke NAME           call export NAME with ARGS instead of running _start\n"
-      "  --canonical-nans        every float operation returns the canonical NaN where the\n"
-      "                          spec allows any NaN (results independent of the host CPU)\n"
-      "Limits (a guest past one traps; nothing is limited unless asked):\n"
-      "  --fuel N                run at most N wasm instructions (deterministic)\n"
-      "  --timeout DURATION      stop the guest after DURATION of wall time (e.g. 500ms, 10s, 2m)\n"
-      "  --max-memory SIZE       cap each linear memory at SIZE bytes (e.g. 64MiB, 1GiB, 65536);\n"
-      "                          memory.grow past it returns -1\n"
-      "Exit status: the guest's proc_exit code; 134 after a trap; 1 when loading fails.\n",
-      stderr);
-}
-
-// "500ms", "10s", "2m", "1h" or plain seconds.
-std::optional<std::chrono::milliseconds> ParseDuration(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-  if (i == 0) return std::nullopt;
-  double v = std::strtod(s.substr(0, i).c_str(), nullptr);
-  std::string unit = s.substr(i);
-  double ms = unit == "ms" ? v : unit == "s" || unit.empty() ? v * 1e3 : unit == "m" ? v * 60e3
-            : unit == "h" ? v * 3600e3 : -1;
-  if (ms < 0 || ms > 1e12) return std::nullopt;
-  return std::chrono::milliseconds(static_cast<int64_t>(ms));
-}
-
-// "65536", "64KiB", "64MiB", "1GiB" (also K/M/G, KB/MB/GB as powers of 1024).
-std::optional<uint64_t> ParseSize(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  if (i == 0 || i > 15) return std::nullopt;
-  uint64_t v = std::strtoull(s.substr(0, i).c_str(), nullptr, 10);  // <= 15 digits: no overflow
-  std::string unit = s.substr(i);
-  uint64_t mul = 1;
-  if (unit.empty() || unit == "B") mul = 1;
-  else if (unit == "K" || unit == "KB" || unit == "KiB") mul = uint64_t{1} << 10;
-  else if (unit == "M" || unit == "MB" || unit == "MiB") mul = uint64_t{1} << 20;
-  else if (unit == "G" || unit == "GB" || unit == "GiB") mul = uint64_t{1} << 30;
-  else return std::nullopt;
-  if (v > UINT64_MAX / mul) return std::nullopt;
-  return v * mul;
-}
 
 // Bumps the engine's epoch once the timeout passes, unless the run ends first.
 class Watchdog {
@@ -106,13 +50,6 @@ class Watchdog {
   bool done_ = false;
   std::thread thread_;
 };
-
-bool SplitDir(const std::string& spec, nw::WasiDir* out) {
-  size_t sep = spec.find("::");
-  out->host_path = sep == std::string::npos ? spec : spec.substr(0, sep);
-  out->guest_path = sep == std::string::npos ? spec : spec.substr(sep + 2);
-  return !out->host_path.empty() && !out->guest_path.empty();
-}
 
 // Set when the module came from a .wat file: frame offsets then point into this text and are
 // shown as file:line:col.
@@ -141,113 +78,17 @@ int ExitStatusOfTrap(const std::string& path, const nw::Trap& trap) {
 
 }  // namespace
 
-int Run(int argc, char** argv) {
+int Run(const RunOptions& opts) {
   // The guest may hold up to WasiConfig::max_fds (1024) host fds besides the CLI's own and the
   // resolver's: the soft RLIMIT_NOFILE (often 1024) is raised to the hard limit, as servers do.
   if (rlimit nofile{}; getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
     nofile.rlim_cur = nofile.rlim_max;
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
-  std::string path, invoke;
-  std::vector<std::string> args;
-  nw::WasiConfig config;
-  nw::Config engine_config;
-  std::optional<uint64_t> fuel;
-  std::optional<std::chrono::milliseconds> timeout;
-  nw::StoreLimits limits;
-  int i = 0;
-  auto need_value = [&](const std::string& opt) -> const char* {
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "nanowasm run: %s needs a value\n", opt.c_str());
-      return nullptr;
-    }
-    return argv[++i];
-  };
-  for (; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--") {
-      ++i;
-      break;
-    }
-    if (a.size() < 2 || a[0] != '-') break;
-    const char* v = nullptr;
-    if (a == "-h" || a == "--help") {
-      RunUsage();
-      return 0;
-    } else if (a == "--dir" || a == "--dir-ro") {
-      if (!(v = need_value(a))) return 2;
-      nw::WasiDir dir;
-      if (!SplitDir(v, &dir)) {
-        std::fprintf(stderr, "nanowasm run: %s %s: expected HOST[::GUEST]\n", a.c_str(), v);
-        return 2;
-      }
-      dir.read_only = a == "--dir-ro";
-      config.dirs.push_back(dir);
-    } else if (a == "--env") {
-      if (!(v = need_value(a))) return 2;
-      std::string e = v;
-      size_t eq = e.find('=');
-      if (eq == std::string::npos) {
-        if (const char* host = std::getenv(e.c_str())) config.env.emplace_back(e, host);
-      } else {
-        config.env.emplace_back(e.substr(0, eq), e.substr(eq + 1));
-      }
-    } else if (a == "--listen") {
-      if (!(v = need_value(a))) return 2;
-      config.listen.push_back(v);
-    } else if (a == "--invoke") {
-      if (!(v = need_value(a))) return 2;
-      invoke = v;
-    } else if (a == "--canonical-nans") {
-      engine_config.canonicalize_nans = nw::Config::NanCanonicalization::kAll;
-    } else if (a == "--fuel") {
-      if (!(v = need_value(a))) return 2;
-      auto n = ParseSize(v);
-      if (!n || std::string(v).find_first_not_of("0123456789") != std::string::npos) {
-        std::fprintf(stderr, "nanowasm run: --fuel %s: expected a number of instructions\n", v);
-        return 2;
-      }
-      fuel = *n;
-      engine_config.consume_fuel = true;
-    } else if (a == "--timeout") {
-      if (!(v = need_value(a))) return 2;
-      timeout = ParseDuration(v);
-      if (!timeout) {
-        std::fprintf(stderr, "nanowasm run: --timeout %s: expected e.g. 500ms, 10s, 2m\n", v);
-        return 2;
-      }
-      engine_config.epoch_interruption = true;
-    } else if (a == "--max-memory") {
-      if (!(v = need_value(a))) return 2;
-      auto n = ParseSize(v);
-      if (!n) {
-        std::fprintf(stderr, "nanowasm run: --max-memory %s: expected e.g. 64MiB, 1GiB\n", v);
-        return 2;
-      }
-      limits.max_memory_pages = *n / nw::kPageSize;
-    } else if (a == "--wasi-resolver") {  // for tests: force one path resolver
-      if (!(v = need_value(a))) return 2;
-      std::string r = v;
-      if (r == "walk") config.resolver = nw::WasiResolver::kWalk;
-      else if (r == "openat2") config.resolver = nw::WasiResolver::kOpenat2;
-      else config.resolver = nw::WasiResolver::kAuto;
-    } else {
-      std::fprintf(stderr, "nanowasm run: unknown option %s\n", a.c_str());
-      RunUsage();
-      return 2;
-    }
-  }
-  if (i >= argc) {
-    RunUsage();
-    return 2;
-  }
-  path = argv[i++];
-  if (invoke.empty() && i + 1 < argc && std::string(argv[i]) == "--invoke") {
-    invoke = argv[i + 1];  // the older `run FILE --invoke NAME ARGS` form
-    i += 2;
-  }
-  for (; i < argc; ++i) args.push_back(argv[i]);
-
+  const std::string& path = opts.path;
+  const std::string& invoke = opts.invoke;
+  const std::vector<std::string>& args = opts.args;
+  nw::WasiConfig config = opts.wasi;
   auto loaded = LoadModule(path);
   if (!loaded) {
     std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
@@ -257,13 +98,13 @@ int Run(int argc, char** argv) {
     auto bytes = ReadFile(path);
     if (bytes) g_source_text.assign(bytes->begin(), bytes->end());
   }
-  nw::Engine engine(engine_config);
+  nw::Engine engine(opts.engine);
   auto module = nw::Module::FromDesc(engine, std::move(loaded->desc));
   if (!module) {
     std::fprintf(stderr, "%s\n", FormatBinaryError(path, module.error()).c_str());
     return 1;
   }
-  config.args.push_back(path);
+  config.args.push_back(opts.argv0);
   if (invoke.empty()) config.args.insert(config.args.end(), args.begin(), args.end());
   config.InheritStdio();
   auto ctx = nw::CreateWasiCtx(config);
@@ -278,12 +119,12 @@ int Run(int argc, char** argv) {
                    nw::WasiListenerAddress(**ctx, l).c_str());
   }
   nw::Store store(engine);
-  store.SetLimits(limits);
-  if (fuel) store.SetFuel(*fuel);
+  store.SetLimits(opts.limits);
+  if (opts.fuel) store.SetFuel(*opts.fuel);
   std::optional<Watchdog> watchdog;
-  if (timeout) {
+  if (opts.timeout) {
     store.SetEpochDeadline(1);
-    watchdog.emplace(engine, *timeout);
+    watchdog.emplace(engine, *opts.timeout);
   }
   nw::Linker linker;
   nw::DefineSpectest(linker, store);
@@ -323,8 +164,9 @@ int Run(int argc, char** argv) {
   for (size_t k = 0; k < args.size(); ++k) {
     auto v = ParseValArg(args[k], type.params[k]);
     if (!v) {
-      std::fprintf(stderr, "%s: argument %zu: cannot read \"%s\" as %s\n", path.c_str(), k + 1,
-                   args[k].c_str(), std::string(nw::ValTypeName(type.params[k])).c_str());
+      std::fprintf(stderr, "%s: \"%s\" argument %zu (%s): %s: %s\n", path.c_str(), invoke.c_str(),
+                   k + 1, std::string(nw::ValTypeName(type.params[k])).c_str(), args[k].c_str(),
+                   v.error().message.c_str());
       return 2;
     }
     vals.push_back(*v);

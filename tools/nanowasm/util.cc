@@ -1,15 +1,12 @@
 #include "tools/nanowasm/util.h"
 
 #include <cerrno>
-#include <charconv>
-#include <cinttypes>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "format/decode.h"
+#include "text/lexer.h"
+#include "text/printer.h"
 #include "text/wat.h"
 
 namespace nwcli {
@@ -62,106 +59,102 @@ nw::Result<LoadedModule> LoadModule(const std::string& path) {
   return out;
 }
 
-namespace {
-
-std::string FormatF64(double d, uint64_t bits, int nan_payload_bits) {
-  if (std::isnan(d)) {
-    uint64_t payload = bits & ((uint64_t{1} << nan_payload_bits) - 1);
-    bool neg = bits >> (nan_payload_bits == 23 ? 31 : 63);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%snan:0x%" PRIx64, neg ? "-" : "", payload);
-    return buf;
-  }
-  if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", d);
-  return buf;
-}
-
-}  // namespace
-
 std::string FormatVal(const nw::Val& v) {
   switch (v.type) {
     case nw::ValType::kI32: return std::to_string(v.i32());
     case nw::ValType::kI64: return std::to_string(v.i64());
-    case nw::ValType::kF32: {
-      float f;
-      uint32_t b = static_cast<uint32_t>(v.bits);
-      std::memcpy(&f, &b, 4);
-      if (std::isnan(f) || std::isinf(f)) return FormatF64(f, b, 23);
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(f));
-      return buf;
-    }
-    case nw::ValType::kF64: {
-      double d;
-      std::memcpy(&d, &v.bits, 8);
-      return FormatF64(d, v.bits, 52);
-    }
+    case nw::ValType::kF32: return nw::FormatF32(static_cast<uint32_t>(v.bits));
+    case nw::ValType::kF64: return nw::FormatF64(v.bits);
     case nw::ValType::kV128: {
-      std::string s = "v128:";
-      char buf[4];
-      for (uint8_t b : v.v128.bytes) {
-        std::snprintf(buf, sizeof buf, "%02x", b);
+      // The printer's own v128.const spelling: four little-endian i32 lanes in hex.
+      std::string s = "i32x4";
+      for (int lane = 0; lane < 4; ++lane) {
+        uint32_t w;
+        std::memcpy(&w, v.v128.bytes + lane * 4, 4);
+        char buf[16];
+        std::snprintf(buf, sizeof buf, " 0x%08x", w);
         s += buf;
       }
       return s;
     }
-    case nw::ValType::kFuncRef: return v.func ? "funcref" : "ref.null func";
+    case nw::ValType::kFuncRef: return v.func ? "ref.func" : "ref.null func";
     case nw::ValType::kExternRef:
-      return v.bits ? "externref:" + std::to_string(v.bits) : "ref.null extern";
+      // As in WAST scripts: host word 0 is null, `ref.extern N` is word N + 1.
+      return v.bits ? "ref.extern " + std::to_string(v.bits - 1) : "ref.null extern";
   }
   return "?";
 }
 
-std::optional<nw::Val> ParseValArg(std::string_view text, nw::ValType t) {
-  auto parse_int = [&](auto& out) {
-    std::string_view s = text;
-    bool neg = false;
-    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-      neg = s[0] == '-';
-      s.remove_prefix(1);
-    }
-    int base = 10;
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-      base = 16;
-      s.remove_prefix(2);
-    }
-    uint64_t u = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), u, base);
-    if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return false;
-    out = neg ? static_cast<uint64_t>(0) - u : u;
-    return true;
-  };
+namespace {
+
+// The text library's errors are worded for a parser ("unknown operator"); say what was wrong.
+std::unexpected<nw::Error> ArgError(const nw::Error& e, std::string_view what) {
+  if (e.message == "constant out of range") return nw::MakeError("out of range for " + std::string(what));
+  return nw::MakeError("not " + std::string(what) + " literal");
+}
+
+nw::Result<nw::Val> ParseV128Arg(std::string_view text) {
+  std::vector<std::string_view> words;
+  for (size_t i = 0; i < text.size();) {
+    size_t j = text.find_first_of(" \t", i);
+    if (j == std::string_view::npos) j = text.size();
+    if (j > i) words.push_back(text.substr(i, j - i));
+    i = j + 1;
+  }
+  auto shape = words.empty() ? std::nullopt : nw::ParseV128Shape(words[0]);
+  if (!shape || words.size() != shape->lanes + 1)
+    return nw::MakeError("not a v128 literal (a shape and its lanes, e.g. \"i32x4 1 2 3 4\")");
+  nw::V128 out{};
+  for (unsigned i = 0; i < shape->lanes; ++i) {
+    std::string_view lane = words[i + 1];
+    nw::Result<uint64_t> v = shape->is_float && shape->bits == 32
+                                 ? nw::Result<uint64_t>(nw::ParseF32(lane))
+                             : shape->is_float ? nw::ParseF64(lane)
+                                               : nw::ParseInt(lane, shape->bits);
+    if (!v) return ArgError(v.error(), "an " + std::string(words[0]) + " lane");
+    std::memcpy(out.bytes + i * (shape->bits / 8), &*v, shape->bits / 8);  // little-endian host
+  }
+  return nw::Val::V128Bytes(out);
+}
+
+}  // namespace
+
+nw::Result<nw::Val> ParseValArg(std::string_view text, nw::ValType t) {
   switch (t) {
     case nw::ValType::kI32: {
-      uint64_t u;
-      if (!parse_int(u)) return std::nullopt;
-      return nw::Val::I32(static_cast<int32_t>(u));
+      auto v = nw::ParseInt(text, 32);
+      if (!v) return ArgError(v.error(), "an i32");
+      return nw::Val::Make(t, *v);
     }
     case nw::ValType::kI64: {
-      uint64_t u;
-      if (!parse_int(u)) return std::nullopt;
-      return nw::Val::I64(static_cast<int64_t>(u));
+      auto v = nw::ParseInt(text, 64);
+      if (!v) return ArgError(v.error(), "an i64");
+      return nw::Val::Make(t, *v);
     }
-    case nw::ValType::kF32:
+    case nw::ValType::kF32: {
+      auto v = nw::ParseF32(text);
+      if (!v) return ArgError(v.error(), "an f32");
+      return nw::Val::F32Bits(*v);
+    }
     case nw::ValType::kF64: {
-      std::string s(text);
-      char* end = nullptr;
-      double d = std::strtod(s.c_str(), &end);
-      if (s.empty() || *end) return std::nullopt;
-      if (t == nw::ValType::kF64) {
-        uint64_t b;
-        std::memcpy(&b, &d, 8);
-        return nw::Val::F64Bits(b);
-      }
-      float f = std::strtof(s.c_str(), nullptr);
-      uint32_t b;
-      std::memcpy(&b, &f, 4);
-      return nw::Val::F32Bits(b);
+      auto v = nw::ParseF64(text);
+      if (!v) return ArgError(v.error(), "an f64");
+      return nw::Val::F64Bits(*v);
     }
-    default: return std::nullopt;
+    case nw::ValType::kV128: return ParseV128Arg(text);
+    case nw::ValType::kFuncRef:
+      if (text == "ref.null" || text == "ref.null func") return nw::Val::FuncRef(nullptr);
+      return nw::MakeError("only \"ref.null func\" can be written for a funcref");
+    case nw::ValType::kExternRef: {
+      if (text == "ref.null" || text == "ref.null extern") return nw::Val::ExternRef(0);
+      if (text.starts_with("ref.extern ")) {
+        auto n = nw::ParseUnsigned(text.substr(11), 64);
+        if (n && *n != UINT64_MAX) return nw::Val::ExternRef(*n + 1);
+      }
+      return nw::MakeError("not an externref (\"ref.null extern\" or \"ref.extern N\")");
+    }
   }
+  return nw::MakeError("unsupported parameter type");
 }
 
 }  // namespace nwcli

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,10 +27,15 @@ nw::Result<LoadedModule> LoadModule(const std::string& path);
 // Formats an error at a byte offset of `path` (binary) as one line.
 std::string FormatBinaryError(const std::string& path, const nw::Error& e);
 
-// "42", "-1.5", "nan:0x200000", "ref.null", "funcref", ... for CLI output.
+// A value as the text format spells it, for CLI output: "42", "-1.5", "nan:0x200000", "inf",
+// "i32x4 0x00000001 ...", "ref.null func". Floats come from the WAT printer's own formatter,
+// so every printed value parses back (ParseValArg) to the same bits.
 std::string FormatVal(const nw::Val& v);
 
-// Parses a CLI argument for a parameter of type `t` ("12", "-3", "0x10", "1.5", "nan", "inf").
-std::optional<nw::Val> ParseValArg(std::string_view text, nw::ValType t);
+// A CLI argument for a parameter of type `t`, read with the text format's own literal parsers
+// (src/text): "12", "-3", "0x10", "1_000", "4294967295" (= -1 as i32), "1.5", "0x1p-3", "nan",
+// "nan:0x200000", "-inf"; a v128 as one argument "SHAPE LANE..." ("i32x4 1 2 3 4"); "ref.null".
+// Out-of-range and malformed literals are errors, never wrapped.
+nw::Result<nw::Val> ParseValArg(std::string_view text, nw::ValType t);
 
 }  // namespace nwcli

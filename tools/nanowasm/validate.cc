@@ -8,12 +8,7 @@
 
 namespace nwcli {
 
-int Validate(int argc, char** argv) {
-  if (argc != 1) {
-    std::fprintf(stderr, "usage: nanowasm validate FILE\n");
-    return 2;
-  }
-  std::string path = argv[0];
+int Validate(const std::string& path) {
   auto m = LoadModule(path);
   if (!m) {
     std::fprintf(stderr, "%s\n", m.error().message.c_str());

@@ -400,29 +400,12 @@ class ScriptRunner {
 
 }  // namespace
 
-int Wast(int argc, char** argv) {
-  std::vector<std::string> files;
+int Wast(const WastOptions& opts) {
   std::map<std::string, Skip> skips;
-  bool strict = false, verbose = false;
-  for (int i = 0; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--skips" && i + 1 < argc) {
-      if (!LoadSkips(argv[++i], skips)) return 2;
-    } else if (a == "--strict-messages") {
-      strict = true;
-    } else if (a == "-v" || a == "--verbose") {
-      verbose = true;
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "nanowasm wast: unknown option %s\n", argv[i]);
-      return 2;
-    } else {
-      files.emplace_back(a);
-    }
-  }
-  if (files.empty()) {
-    std::fprintf(stderr, "usage: nanowasm wast [--skips FILE] [--strict-messages] [-v] FILE...\n");
-    return 2;
-  }
+  for (const std::string& f : opts.skips)
+    if (!LoadSkips(f, skips)) return 2;
+  const std::vector<std::string>& files = opts.files;
+  const bool strict = opts.strict_messages, verbose = opts.verbose;
   Counts total;
   for (const auto& path : files) {
     auto bytes = ReadFile(path);
