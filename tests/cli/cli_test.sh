@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end checks of the nanowasm CLI: exit codes and the one-line error format.
+# End-to-end checks of the nanowasm CLI: exit codes, the one-line error format, the Wasmtime
+# spellings of `run` and their older aliases, --help/--version, and --invoke arguments read
+# with the text format's literal syntax.
 set -u
-nw=$1
+nw=$(realpath "$1")
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -89,6 +91,252 @@ check "hardware NaN by default" $? "out=$out"
 out=$("$nw" run --canonical-nans --invoke nan "$tmp/nan.wat" 0 2>&1)
 [ "$out" = "2143289344" ]
 check "--canonical-nans gives the canonical NaN" $? "out=$out"
+
+
+# 10. --version and -V print the name and CMake's project version.
+want="nanowasm $(sed -n 's/^project(nanowasm VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")"
+for flag in --version -V; do
+  out=$("$nw" $flag 2>&1); rc=$?
+  [ $rc -eq 0 ] && [ "$out" = "$want" ] && [ "$want" != "nanowasm " ]
+  check "$flag" $? "rc=$rc out=$out want=$want"
+done
+
+# 11. `nanowasm FILE ...` runs like `nanowasm run FILE ...`, options first or not.
+out=$("$nw" "$src/examples/fib.wat" --invoke fib 20 2>&1)
+[ "$out" = "6765" ]
+check "implicit run, FILE --invoke" $? "out=$out"
+out=$("$nw" --invoke fib "$src/examples/fib.wat" 20 2>&1)
+[ "$out" = "6765" ]
+check "implicit run, --invoke FILE" $? "out=$out"
+out=$("$nw" run -- "$src/examples/fib.wat" --invoke fib 20 2>&1)
+[ "$out" = "6765" ]
+check "run -- FILE" $? "out=$out"
+
+# 12. Wasmtime's -W spellings and their older aliases do the same.
+out=$(timeout 20 "$nw" -W fuel=1000000 --invoke spin "$tmp/spin.wat" 2>&1); rc=$?
+[ $rc -eq 134 ] && [[ "$out" == *"all fuel consumed"* ]]
+check "-W fuel=N" $? "rc=$rc out=$out"
+out=$(timeout 20 "$nw" run --wasm=fuel=1_000_000 --invoke spin "$tmp/spin.wat" 2>&1); rc=$?
+[ $rc -eq 134 ] && [[ "$out" == *"all fuel consumed"* ]]
+check "--wasm=fuel=N (text-format number)" $? "rc=$rc out=$out"
+out=$(timeout 20 "$nw" -W timeout=200ms --invoke spin "$tmp/spin.wat" 2>&1); rc=$?
+[ $rc -eq 134 ] && [[ "$out" == *"interrupted"* ]]
+check "-W timeout=200ms" $? "rc=$rc out=$out"
+out=$(timeout 20 "$nw" -W timeout=1 --invoke spin "$tmp/spin.wat" 2>&1); rc=$?
+[ $rc -eq 134 ] && [[ "$out" == *"interrupted"* ]]
+check "-W timeout=1 (plain seconds, as Wasmtime)" $? "rc=$rc out=$out"
+for spec in "-W max-memory-size=2097152" "-W max-memory-size=2MiB" "--max-memory 2097152" \
+            "-W fuel=100000,max-memory-size=0x200000"; do
+  out=$("$nw" $spec --invoke grow "$tmp/spin.wat" 31 2>&1)
+  out2=$("$nw" $spec --invoke grow "$tmp/spin.wat" 32 2>&1)
+  [ "$out" = "1" ] && [ "$out2" = "-1" ]
+  check "$spec caps memory at 32 pages" $? "out=$out out2=$out2"
+done
+out=$("$nw" -W nan-canonicalization --invoke nan "$tmp/nan.wat" 0 2>&1)
+[ "$out" = "2143289344" ]
+check "-W nan-canonicalization" $? "out=$out"
+out=$("$nw" --canonical-nans -W nan-canonicalization=n --invoke nan "$tmp/nan.wat" 0 2>&1)
+[ "$out" = "-4194304" ]
+check "-W nan-canonicalization=n overrides --canonical-nans" $? "out=$out"
+printf '(module (table 1 funcref)
+  (func (export "tgrow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))' > "$tmp/table.wat"
+out=$("$nw" -W max-table-elements=10 --invoke tgrow "$tmp/table.wat" 9 2>&1)
+out2=$("$nw" -W max-table-elements=10 --invoke tgrow "$tmp/table.wat" 10 2>&1)
+[ "$out" = "1" ] && [ "$out2" = "-1" ]
+check "-W max-table-elements" $? "out=$out out2=$out2"
+out=$("$nw" -W max-table-elements=10,trap-on-grow-failure --invoke tgrow "$tmp/table.wat" 10 2>&1); rc=$?
+[ $rc -eq 134 ]
+check "-W trap-on-grow-failure" $? "rc=$rc out=$out"
+
+# 13. WASI options: -S inherit-env, --env NAME[=VAL] on top, --dir HOST[::GUEST], --argv0,
+# -S tcplisten / --listen; -S inherit-network is refused.
+cat > "$tmp/wasi.wat" <<'WAT'
+(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $env (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $prestat (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start"))
+  (func (export "argv_bytes") (result i32) (drop (call $args (i32.const 0) (i32.const 4))) (i32.load (i32.const 4)))
+  (func (export "env_count") (result i32) (drop (call $env (i32.const 0) (i32.const 4))) (i32.load (i32.const 0)))
+  (func (export "env_bytes") (result i32) (drop (call $env (i32.const 0) (i32.const 4))) (i32.load (i32.const 4)))
+  ;; the guest name length of preopen fd 3, or -errno
+  (func (export "dir3_name_len") (result i32) (local $e i32)
+    (local.set $e (call $prestat (i32.const 3) (i32.const 8)))
+    (if (result i32) (local.get $e) (then (i32.sub (i32.const 0) (local.get $e))) (else (i32.load (i32.const 12))))))
+WAT
+out=$(env -i A=1 B=22 "$nw" -S inherit-env --invoke env_bytes "$tmp/wasi.wat" 2>&1)
+[ "$out" = "9" ]  # "A=1\0B=22\0"
+check "-S inherit-env" $? "out=$out"
+out=$(env -i A=1 B=22 "$nw" -S inherit-env --env A=333 --env C --env D=4 --invoke env_bytes "$tmp/wasi.wat" 2>&1)
+[ "$out" = "15" ]  # "B=22\0A=333\0D=4\0" (C is not set on the host)
+check "--env on top of -S inherit-env" $? "out=$out"
+out=$(env -i A=1 B=22 "$nw" --env B --invoke env_count "$tmp/wasi.wat" 2>&1)
+[ "$out" = "1" ]
+check "no environment unless asked" $? "out=$out"
+out=$(env -i A=1 "$nw" -S inherit-env=n --invoke env_count "$tmp/wasi.wat" 2>&1)
+[ "$out" = "0" ]
+check "-S inherit-env=n" $? "out=$out"
+mkdir "$tmp/d"
+out=$("$nw" --dir "$tmp/d::guestdir" --invoke dir3_name_len "$tmp/wasi.wat" 2>&1)
+[ "$out" = "8" ]
+check "--dir HOST::GUEST" $? "out=$out"
+out=$(cd "$tmp" && "$nw" --dir d --invoke dir3_name_len "$tmp/wasi.wat" 2>&1)
+[ "$out" = "1" ]
+check "--dir HOST" $? "out=$out"
+out=$("$nw" --invoke dir3_name_len "$tmp/wasi.wat" 2>&1)
+[ "$out" = "-8" ]  # badf: nothing granted
+check "no --dir, no fd 3" $? "out=$out"
+out=$("$nw" --argv0 prog --invoke argv_bytes "$tmp/wasi.wat" 2>&1)
+[ "$out" = "5" ]
+check "--argv0" $? "out=$out"
+for spec in "-S tcplisten=127.0.0.1:0" "--listen 127.0.0.1:0"; do
+  out=$("$nw" $spec "$tmp/wasi.wat" 2>&1); rc=$?
+  [ $rc -eq 0 ] && [[ "$out" == "nanowasm: listening on 127.0.0.1:"[1-9]* ]]
+  check "$spec" $? "rc=$rc out=$out"
+done
+out=$("$nw" -S inherit-network "$tmp/wasi.wat" 2>&1); rc=$?
+[ $rc -eq 2 ] && [[ "$(printf '%s\n' "$out" | head -n 1)" == *"-S inherit-network: not supported"* ]]
+check "-S inherit-network refused" $? "rc=$rc out=$out"
+
+# 14. --help on every command (and `help COMMAND`, -W help, -S help): the usage, exit 0.
+for c in run wast validate parse print interp-dump; do
+  for h in "$c --help" "$c -h" "help $c"; do
+    out=$("$nw" $h 2>/dev/null); rc=$?
+    [ $rc -eq 0 ] && [[ "$out" == *"usage: nanowasm "*"$c"* ]]
+    check "$h" $? "rc=$rc out=$out"
+  done
+done
+out=$("$nw" --help 2>/dev/null); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"usage: nanowasm [run]"* ]] && [[ "$out" == *interp-dump* ]]
+check "--help" $? "rc=$rc"
+out=$("$nw" run --help 2>/dev/null)
+for o in --dir --dir-ro --env -S -W --invoke --argv0 --fuel --timeout --max-memory --canonical-nans --listen; do
+  [[ "$out" == *" $o"* ]]
+  check "run --help lists $o" $? ""
+done
+out=$("$nw" -W help 2>/dev/null); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"-W fuel=N"* ]] && [[ "$out" == *"-W timeout=DURATION"* ]] &&
+  [[ "$out" == *"-W max-memory-size=BYTES"* ]]
+check "-W help" $? "rc=$rc out=$out"
+out=$("$nw" run -S help 2>/dev/null); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"-S inherit-env"* ]] && [[ "$out" == *"-S tcplisten=ADDR:PORT"* ]]
+check "-S help" $? "rc=$rc out=$out"
+
+# 15. An unknown or malformed option: one line naming it, then the usage; exit status 2.
+usage_error() {  # usage_error NAME EXPECTED-IN-LINE-1 COMMAND...
+  local name=$1 what=$2
+  shift 2
+  local out rc
+  out=$("$@" 2>&1 >/dev/null); rc=$?
+  [ $rc -eq 2 ] && [[ "$(printf '%s\n' "$out" | sed -n 1p)" == *"$what"* ]] &&
+    [[ "$(printf '%s\n' "$out" | sed -n 2p)" == "usage: nanowasm "* ]]
+  check "$name" $? "rc=$rc out=$out"
+}
+usage_error "run: unknown option" "unknown option --bogus" "$nw" run --bogus "$tmp/wasi.wat"
+usage_error "implicit run: unknown option" "unknown option --bogus" "$nw" --bogus "$tmp/wasi.wat"
+usage_error "wast: unknown option" "unknown option --bogus" "$nw" wast --bogus "$tmp/x.wast"
+usage_error "validate: unknown option" "unknown option -x" "$nw" validate -x "$tmp/trap.wasm"
+usage_error "validate: two files" "unexpected argument" "$nw" validate "$tmp/trap.wasm" "$tmp/trap.wasm"
+usage_error "validate: no file" "FILE is required" "$nw" validate
+usage_error "parse: no -o" "-o is required" "$nw" parse "$tmp/trap.wat"
+usage_error "print: unknown option" "unknown option --bogus" "$nw" print --bogus "$tmp/trap.wasm"
+usage_error "interp-dump: unknown option" "unknown option --bogus" "$nw" interp-dump --bogus "$tmp/trap.wasm"
+usage_error "interp-dump: bad index" "FUNC_INDEX x" "$nw" interp-dump "$tmp/trap.wasm" x
+usage_error "run: no FILE" "missing FILE" "$nw" run
+usage_error "--dir without a value" "--dir" "$nw" run --dir
+usage_error "--dir with an empty GUEST" "--dir d::" "$nw" run --dir d:: "$tmp/wasi.wat"
+usage_error "--env without a name" "--env =1" "$nw" run --env =1 "$tmp/wasi.wat"
+usage_error "-W without a value" "--wasm: 1 required KEY" "$nw" run -W
+usage_error "-W unknown key" "-W bogus=1: unknown -W option 'bogus'" "$nw" -W bogus=1 "$tmp/wasi.wat"
+usage_error "-S unknown key" "-S bogus: unknown -S option 'bogus'" "$nw" -S bogus "$tmp/wasi.wat"
+usage_error "-W fuel=abc" "-W fuel=abc: expected a number" "$nw" -W fuel=abc "$tmp/wasi.wat"
+usage_error "-W fuel (no value)" "-W fuel: expected a number" "$nw" -W fuel "$tmp/wasi.wat"
+usage_error "-W fuel=-1" "-W fuel=-1: expected a number" "$nw" -W fuel=-1 "$tmp/wasi.wat"
+usage_error "--fuel 1.5" "--fuel 1.5: expected a number" "$nw" --fuel 1.5 "$tmp/wasi.wat"
+usage_error "-W timeout=5parsecs" "-W timeout=5parsecs: expected a duration" "$nw" -W timeout=5parsecs "$tmp/wasi.wat"
+usage_error "--timeout 1.2.3s" "--timeout 1.2.3s: expected a duration" "$nw" --timeout 1.2.3s "$tmp/wasi.wat"
+usage_error "-W max-memory-size=lots" "-W max-memory-size=lots: expected a size" "$nw" -W max-memory-size=lots "$tmp/wasi.wat"
+usage_error "--max-memory 99999999999999999999" "--max-memory 99999999999999999999: expected a size" "$nw" --max-memory 99999999999999999999 "$tmp/wasi.wat"
+usage_error "-W nan-canonicalization=maybe" "-W nan-canonicalization=maybe: expected y or n" "$nw" -W nan-canonicalization=maybe "$tmp/wasi.wat"
+usage_error "-W second of two keys" "-W timeout=x" "$nw" -W fuel=1,timeout=x "$tmp/wasi.wat"
+usage_error "-W empty key" "-W =1: expected KEY[=VALUE]" "$nw" -W =1 "$tmp/wasi.wat"
+usage_error "-S inherit-env=2" "-S inherit-env=2: expected y or n" "$nw" -S inherit-env=2 "$tmp/wasi.wat"
+usage_error "-S tcplisten (no address)" "-S tcplisten: expected an address" "$nw" -S tcplisten "$tmp/wasi.wat"
+usage_error "--invoke twice" "--invoke" "$nw" --invoke a --invoke b "$tmp/wasi.wat"
+
+# 16. --invoke arguments are text-format literals: range-checked, every float form the CLI itself
+# prints is accepted, and printed results parse back to the same bits.
+printf '(module
+  (func (export "id32") (param i32) (result i32) local.get 0)
+  (func (export "id64") (param i64) (result i64) local.get 0)
+  (func (export "f32") (param f32) (result f32) local.get 0)
+  (func (export "f32bits") (param f32) (result i32) (i32.reinterpret_f32 (local.get 0)))
+  (func (export "bits_f32") (param i32) (result f32) (f32.reinterpret_i32 (local.get 0)))
+  (func (export "f64") (param f64) (result f64) local.get 0)
+  (func (export "f64bits") (param f64) (result i64) (i64.reinterpret_f64 (local.get 0)))
+  (func (export "v128") (param v128) (result v128) local.get 0)
+  (func (export "ext") (param externref) (result externref) local.get 0)
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))' > "$tmp/id.wat"
+invoke_ok() {  # invoke_ok FUNC ARG EXPECTED
+  local out
+  out=$("$nw" --invoke "$1" "$tmp/id.wat" "$2" 2>&1)
+  [ "$out" = "$3" ]
+  check "--invoke $1 $2 -> $3" $? "out=$out"
+}
+invoke_err() {  # invoke_err FUNC ARG EXPECTED-IN-MESSAGE
+  local out rc
+  out=$("$nw" --invoke "$1" "$tmp/id.wat" "$2" 2>&1); rc=$?
+  [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"$2"*"$3"* ]]
+  check "--invoke $1 $2 is an error" $? "rc=$rc out=$out"
+}
+invoke_err id32 4294967297 "out of range for an i32"
+invoke_err id32 -2147483649 "out of range for an i32"
+invoke_err id32 12abc "not an i32 literal"
+invoke_err id32 "" "not an i32 literal"
+invoke_ok id32 4294967295 -1
+invoke_ok id32 -2147483648 -2147483648
+invoke_ok id32 0x7fffffff 2147483647
+invoke_ok id32 1_000 1000
+invoke_ok id64 18446744073709551615 -1
+invoke_ok id64 -9223372036854775808 -9223372036854775808
+invoke_err id64 18446744073709551616 "out of range for an i64"
+invoke_ok f32 nan:0x200000 nan:0x200000
+invoke_ok f32bits nan:0x200000 2141192192
+invoke_ok f32bits -nan:0x1 -8388607
+invoke_ok f32 0.1 0.1
+invoke_ok f32bits 0.1 1036831949
+invoke_ok f32 0x1p-3 0.125
+invoke_ok f32 -inf -inf
+invoke_err f32 1e39 "out of range for an f32"
+invoke_err f32 nan:0x800000 "out of range for an f32"
+invoke_err f32 0.1.2 "not an f32 literal"
+invoke_ok f64 nan nan
+invoke_ok f64bits nan:0x4 9218868437227405316
+invoke_ok f64 -0 -0
+invoke_ok f64 1e308 1e+308
+invoke_ok f64bits 4.9e-324 1
+invoke_ok v128 "i32x4 1 2 3 -1" "i32x4 0x00000001 0x00000002 0x00000003 0xffffffff"
+invoke_ok v128 "f32x4 1.5 nan inf -0" "i32x4 0x3fc00000 0x7fc00000 0x7f800000 0x80000000"
+invoke_ok v128 "i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 255" "i32x4 0x04030201 0x08070605 0x0c0b0a09 0xff0f0e0d"
+invoke_ok v128 "i32x4 0x00000001 0x00000002 0x00000003 0xffffffff" "i32x4 0x00000001 0x00000002 0x00000003 0xffffffff"
+invoke_err v128 "i64x2 1" "not a v128 literal"
+invoke_err v128 "i16x8 1 2 3 4 5 6 7 65536" "out of range for an i16x8 lane"
+invoke_ok ext "ref.null extern" "ref.null extern"
+invoke_ok ext "ref.extern 7" "ref.extern 7"
+out=$("$nw" --invoke add "$tmp/id.wat" -1 -2 2>&1)
+[ "$out" = "-3" ]
+check "--invoke with negative arguments" $? "out=$out"
+out=$("$nw" --invoke add "$tmp/id.wat" 1 2>&1); rc=$?
+[ $rc -eq 2 ] && [[ "$out" == *"takes 2 arguments, 1 given"* ]]
+check "--invoke argument count" $? "rc=$rc out=$out"
+# Every value the CLI prints for a float reads back to the same bits.
+for bits in 2141192192 4290772992 1 2139095040 8388607 1036831949 -2147483648 2139095041; do
+  printed=$("$nw" --invoke bits_f32 "$tmp/id.wat" "$bits" 2>&1)
+  back=$("$nw" --invoke f32bits "$tmp/id.wat" "$printed" 2>&1)
+  [ "$back" = "$bits" ] || [ "$back" = "$((bits - 4294967296))" ]
+  check "f32 bits $bits print/parse round trip (printed $printed)" $? "back=$back"
+done
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

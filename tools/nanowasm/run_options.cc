@@ -185,12 +185,25 @@ template <size_t N>
 std::string GroupHelp(const Key (&keys)[N], std::string_view flag, std::string_view what,
                       std::string_view example) {
   std::string s = "Available " + std::string(flag) + " options (" + std::string(what) + "):\n";
+  constexpr size_t kIndent = 34, kWidth = 100;
   for (const Key& k : keys) {
-    std::string head = "  " + std::string(flag) + " " + std::string(k.name) + std::string(k.value);
-    head.resize(std::max<size_t>(head.size() + 1, 34), ' ');
-    s += head + std::string(k.doc);
-    if (!k.alias.empty()) s += " (also " + std::string(k.alias) + ")";
-    s += "\n";
+    std::string line = "  " + std::string(flag) + " " + std::string(k.name) + std::string(k.value);
+    line.resize(std::max(line.size() + 1, kIndent), ' ');
+    std::string doc(k.doc);
+    if (!k.alias.empty()) doc += " (also " + std::string(k.alias) + ")";
+    for (size_t i = 0; i < doc.size();) {  // word-wrapped at kWidth
+      size_t end = doc.find(' ', i);
+      if (end == std::string::npos) end = doc.size();
+      if (line.size() > kIndent && line.size() + (end - i) > kWidth) {
+        line.pop_back();  // the space after the last word
+        s += line + "\n";
+        line.assign(kIndent, ' ');
+      }
+      line += doc.substr(i, end - i) + " ";
+      i = end + 1;
+    }
+    line.pop_back();
+    s += line + "\n";
   }
   s += "Several can be given at once, separated by commas: " + std::string(example) + "\n";
   return s;
