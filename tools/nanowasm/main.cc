@@ -264,7 +264,8 @@ int Main(std::vector<std::string> argv) {
     std::optional<uint32_t> index;
     if (!func_index.empty()) {
       auto n = nw::ParseUnsigned(func_index, 32);
-      if (!n) return UsageError(command, "FUNC_INDEX " + func_index + ": expected a function index");
+      if (!n)
+        return UsageError(command, "FUNC_INDEX " + func_index + ": expected a function index");
       index = static_cast<uint32_t>(*n);
     }
     return InterpDump(path, index);
@@ -276,4 +277,6 @@ int Main(std::vector<std::string> argv) {
 }  // namespace
 }  // namespace nwcli
 
-int main(int argc, char** argv) { return nwcli::Main(std::vector<std::string>(argv + 1, argv + argc)); }
+int main(int argc, char** argv) {
+  return nwcli::Main(std::vector<std::string>(argv + 1, argv + argc));
+}

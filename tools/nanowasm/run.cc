@@ -81,7 +81,8 @@ int ExitStatusOfTrap(const std::string& path, const nw::Trap& trap) {
 int Run(const RunOptions& opts) {
   // The guest may hold up to WasiConfig::max_fds (1024) host fds besides the CLI's own and the
   // resolver's: the soft RLIMIT_NOFILE (often 1024) is raised to the hard limit, as servers do.
-  if (rlimit nofile{}; getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+  if (rlimit nofile{};
+      getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
     nofile.rlim_cur = nofile.rlim_max;
     setrlimit(RLIMIT_NOFILE, &nofile);
   }

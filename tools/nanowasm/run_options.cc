@@ -88,7 +88,7 @@ const Key kWasmKeys[] = {
      "stop the guest after this much wall time (500ms, 10s, 2m, 1h; a plain number is seconds)",
      [](Value v, RunOptions& o) -> std::string {
        auto d = v ? ParseDuration(*v) : std::nullopt;
-       if (!d) return "expected a duration, e.g. timeout=500ms, 10s, 2m (a plain number is seconds)";
+       if (!d) return "expected a duration, e.g. timeout=500ms, 10s, 2m (plain number: seconds)";
        o.timeout = *d;
        o.engine.epoch_interruption = true;
        return "";

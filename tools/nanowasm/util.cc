@@ -89,7 +89,8 @@ namespace {
 
 // The text library's errors are worded for a parser ("unknown operator"); say what was wrong.
 std::unexpected<nw::Error> ArgError(const nw::Error& e, std::string_view what) {
-  if (e.message == "constant out of range") return nw::MakeError("out of range for " + std::string(what));
+  if (e.message == "constant out of range")
+    return nw::MakeError("out of range for " + std::string(what));
   return nw::MakeError("not " + std::string(what) + " literal");
 }
 
