@@ -4,11 +4,56 @@
 // allocate / reallocate / checks exactly; the byte copying in between is done in bulk.
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "component/canon_context.h"
 
 namespace nw::component {
 
 namespace {
+
+// Length of the all-ASCII prefix of [p, p+n): the common case of every transcoding, done 16
+// bytes at a time.
+inline size_t AsciiPrefix(const uint8_t* p, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 64 <= n; i += 64) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16));
+    __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 32));
+    __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 48));
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) != 0) break;
+  }
+  for (; i + 16 <= n; i += 16)
+    if (_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i))) != 0) break;
+#endif
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080ull) break;
+  }
+  while (i < n && p[i] < 0x80) ++i;
+  return i;
+}
+
+// Widens n ASCII/Latin-1 bytes to UTF-16LE code units.
+inline void Widen(const uint8_t* p, size_t n, uint8_t* d) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 2 * i), _mm_unpacklo_epi8(x, zero));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 2 * i + 16), _mm_unpackhi_epi8(x, zero));
+  }
+#endif
+  for (; i < n; ++i) {
+    d[2 * i] = p[i];
+    d[2 * i + 1] = 0;
+  }
+}
 
 // Decodes one code point of a valid string in `form` at p, advancing p.
 inline uint32_t NextCodePoint(const uint8_t*& p, StringForm form) {
@@ -87,8 +132,14 @@ uint64_t Utf8Bytes(const uint8_t* p, const uint8_t* end, StringForm form) {
 }
 uint64_t Utf16Bytes(const uint8_t* p, const uint8_t* end, StringForm form) {
   if (form == StringForm::kUtf16 || form == StringForm::kCompactUtf16) return end - p;
+  if (form == StringForm::kCompactLatin1) return 2 * uint64_t(end - p);
   uint64_t n = 0;
-  while (p < end) n += NextCodePoint(p, form) < 0x10000 ? 2 : 4;
+  while (p < end) {
+    size_t ascii = AsciiPrefix(p, end - p);
+    n += 2 * ascii;
+    p += ascii;
+    if (p < end) n += NextCodePoint(p, form) < 0x10000 ? 2 : 4;
+  }
   return n;
 }
 
@@ -105,7 +156,17 @@ void EncodeUtf16(const uint8_t* p, const uint8_t* end, StringForm form, uint8_t*
     std::memcpy(d, p, end - p);
     return;
   }
-  while (p < end) d = PutUtf16(d, NextCodePoint(p, form));
+  if (form == StringForm::kCompactLatin1) {
+    Widen(p, end - p, d);
+    return;
+  }
+  while (p < end) {
+    size_t ascii = AsciiPrefix(p, end - p);
+    Widen(p, ascii, d);
+    p += ascii;
+    d += 2 * ascii;
+    if (p < end) d = PutUtf16(d, NextCodePoint(p, form));
+  }
 }
 
 bool Aligned(uint32_t ptr, uint32_t align) { return (ptr & (align - 1)) == 0; }
@@ -182,6 +243,13 @@ Result<PtrLen> StoreToLatin1OrUtf16(Side& s, const StringSrc& src) {
   const uint32_t src_bytes = src.byte_length();
   uint32_t dst_len = 0;
   for (uint32_t off = 0; off < src_bytes;) {
+    if (src.form == StringForm::kUtf8) {  // ASCII runs are copied as they are
+      size_t ascii = AsciiPrefix(src.data() + off, src_bytes - off);
+      std::memcpy(s.mem.data + ptr + dst_len, src.data() + off, ascii);
+      off += static_cast<uint32_t>(ascii);
+      dst_len += static_cast<uint32_t>(ascii);
+      if (off == src_bytes) break;
+    }
     const uint8_t* p = src.data() + off;
     const uint8_t* at = p;
     uint32_t c = NextCodePoint(p, src.form);
@@ -247,15 +315,8 @@ Result<uint32_t> Side::Realloc(uint32_t old_ptr, uint32_t old_size, uint32_t ali
 bool ValidUtf8(const uint8_t* p, size_t n) {
   const uint8_t* end = p + n;
   while (p < end) {
-    // Eight ASCII bytes at a time.
-    if (end - p >= 8) {
-      uint64_t w;
-      std::memcpy(&w, p, 8);
-      if ((w & 0x8080808080808080ull) == 0) {
-        p += 8;
-        continue;
-      }
-    }
+    p += AsciiPrefix(p, end - p);
+    if (p == end) break;
     uint8_t c = *p;
     if (c < 0x80) {
       ++p;
