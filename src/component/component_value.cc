@@ -89,6 +89,9 @@ Status CheckValue(const TypeTable& types, TypeId type, const ComponentValue& v) 
     return MakeError("host value " + v.ToString() + " does not match type " + types.Describe(type));
   switch (t.kind) {
     case TypeKind::kString: {
+      // A lifted string is at most 2^28-1 bytes; host strings are held to the same bound so
+      // every transcoding's worst case fits realloc's 32-bit sizes.
+      if (v.string_bytes().size() > kMaxStringByteLength) return MakeError("host string longer than 2^28-1 bytes");
       StringSrc s = HostStringSrc(v);
       bool two = s.form == StringForm::kUtf16 || s.form == StringForm::kCompactUtf16;
       if (two ? !ValidUtf16(s.data(), s.code_units) : (s.form == StringForm::kUtf8 && !ValidUtf8(s.data(), s.code_units)))

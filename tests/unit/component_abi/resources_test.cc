@@ -307,3 +307,77 @@ TEST(Calls, ResultTypesWithBorrowsAreRejected) {
 
 }  // namespace
 }  // namespace nw::component::testing
+
+namespace nw::component::testing {
+namespace {
+
+TEST(Calls, AdapterCopiesStringsBothWays) {
+  // (string, u32...x16) -> string: 18 flat params go through memory, the result through the
+  // caller's out-param; the callee is UTF-16, the caller UTF-8.
+  TypeTable t;
+  std::vector<TypeId> params = {t.String()};
+  for (int i = 0; i < 16; ++i) params.push_back(t.U32());
+  FunctionPlan fp = *FunctionPlan::Compile(t, {params, {t.String()}});
+  ASSERT_TRUE(fp.params.in_memory);
+  ASSERT_TRUE(fp.results.in_memory);
+  ComponentInstanceState caller, callee;
+  FakeGuest cm(StringEncoding::kUtf8), ce(StringEncoding::kUtf16);
+  // Caller's tuple at 0x100: (ptr 0x200, len 5, 0, 1, ..., 15); "h\xC3\xA9y!" is 5 bytes.
+  cm.Put(0x200, "h\xC3\xA9y!", 5);
+  cm.PutU32(0x100, 0x200);
+  cm.PutU32(0x104, 5);
+  for (uint32_t i = 0; i < 16; ++i) cm.PutU32(0x108 + 4 * i, i);
+  Fn core{[&](std::span<const uint64_t> a, std::span<uint64_t> r) -> Status {
+    uint32_t tup = static_cast<uint32_t>(a[0]);
+    uint32_t p = ce.U32(tup), n = ce.U32(tup + 4);
+    EXPECT_EQ(n, 4u);  // four UTF-16 code units
+    EXPECT_EQ(ce.Bytes(p, 8), Utf16Le(u"h\u00e9y!"));
+    EXPECT_EQ(ce.U32(tup + 8 + 4 * 15), 15u);
+    // Return the same string: (p, n) stored at 0x300 of the callee.
+    ce.PutU32(0x300, p);
+    ce.PutU32(0x304, n);
+    r[0] = 0x300;
+    return Ok();
+  }};
+  CanonOptions ce_opts = ce.opts;
+  ce_opts.post_return = [](void*, std::span<const uint64_t> flat) -> Status {
+    return flat.size() == 1 && flat[0] == 0x300 ? Ok() : MakeError("bad post-return args");
+  };
+  uint64_t args[2] = {0x100, 0x180};  // tuple pointer, out-param
+  auto r = CallAdapter(fp, caller, cm.opts, callee, ce_opts, core.Core(), args, {});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  uint32_t p = cm.U32(0x180), n = cm.U32(0x184);
+  EXPECT_EQ(n, 5u);
+  EXPECT_EQ(cm.Bytes(p, 5), B("h\xC3\xA9y!"));
+  // The callee's realloc allocated the tuple (align 4, 8 + 64 bytes) then the string.
+  ASSERT_GE(ce.calls.size(), 2u);
+  EXPECT_EQ(ce.calls[0], (ReallocCall{0, 0, 4, 72}));
+  EXPECT_TRUE(caller.may_enter() && callee.may_enter());
+}
+
+TEST(Calls, HostCallIntoLiftedFunctionWithManyParams) {
+  TypeTable t;
+  std::vector<TypeId> params(17, t.Primitive(TypeKind::kU64));
+  FunctionPlan fp = *FunctionPlan::Compile(t, {params, {t.Primitive(TypeKind::kU64)}});
+  ComponentInstanceState inst;
+  FakeGuest g;
+  Fn core{[&](std::span<const uint64_t> a, std::span<uint64_t> r) -> Status {
+    uint64_t sum = 0;
+    for (int i = 0; i < 17; ++i) {
+      uint64_t v;
+      std::memcpy(&v, g.mem.data() + a[0] + 8 * i, 8);
+      sum += v;
+    }
+    r[0] = sum;
+    return Ok();
+  }};
+  std::vector<CV> args;
+  for (uint64_t i = 1; i <= 17; ++i) args.push_back(CV::U64(i << 40));
+  auto res = CallLifted(fp, inst, g.opts, core.Core(), nullptr, args);
+  ASSERT_TRUE(res.has_value()) << res.error().message;
+  EXPECT_EQ((*res)[0], CV::U64((17ull * 18 / 2) << 40));
+  EXPECT_EQ(g.calls, (std::vector<ReallocCall>{{0, 0, 8, 136}}));
+}
+
+}  // namespace
+}  // namespace nw::component::testing
