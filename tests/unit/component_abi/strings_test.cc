@@ -260,3 +260,58 @@ TEST(Strings, RoundTripEveryEncodingPair) {
 
 }  // namespace
 }  // namespace nw::component::testing
+
+namespace nw::component::testing {
+namespace {
+
+// The bulk paths (16- and 64-byte ASCII scans, widening) at every alignment of the first
+// non-ASCII byte, against the byte-at-a-time behaviour.
+TEST(Strings, LongStringsAtEveryPosition) {
+  TypeTable t;
+  ValuesPlan vp = CompileValues(t, std::vector<TypeId>{t.String()}, kMaxFlatParams);
+  const char* specials[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
+  StringEncoding encs[] = {StringEncoding::kUtf8, StringEncoding::kUtf16, StringEncoding::kLatin1Utf16};
+  for (size_t pos = 0; pos <= 140; pos += 1) {
+    for (const char* sp : specials) {
+      std::string text(140, 'x');
+      for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + i % 26);
+      text.insert(pos, sp);
+      for (StringEncoding a : encs) {
+        for (StringEncoding b : encs) {
+          FakeGuest ga(a), gb(b);
+          ComponentInstanceState ia, ib;
+          Side sa = ga.MakeSide(&ia), sb = gb.MakeSide(&ib);
+          CV v = *CV::String(text);
+          uint64_t flat[2], out[2];
+          ASSERT_TRUE(PlanLowerValues(vp, t, sa, std::span<const CV>(&v, 1), flat).has_value());
+          ASSERT_TRUE(PlanCopyValues(vp, sa, sb, flat, out, nullptr).has_value());
+          auto l = PlanLiftValues(vp, sb, out);
+          ASSERT_TRUE(l.has_value());
+          ASSERT_EQ((*l)[0].ToUtf8(), text) << "pos " << pos;
+        }
+      }
+    }
+  }
+  // An invalid byte anywhere in a long UTF-8 string traps; a lone surrogate anywhere in UTF-16.
+  for (size_t pos = 0; pos < 200; ++pos) {
+    FakeGuest g;
+    std::string text(200, 'q');
+    text[pos] = '\xFF';
+    g.Put(0x100, text.data(), text.size());
+    ComponentInstanceState inst;
+    Side s = g.MakeSide(&inst);
+    uint64_t flat[2] = {0x100, 200};
+    EXPECT_TRAP(PlanLiftValues(vp, s, flat));
+    FakeGuest g16(StringEncoding::kUtf16);
+    std::u16string u(100, u'q');
+    u[pos / 2] = 0xDC00;
+    auto bytes = Utf16Le(u);
+    g16.Put(0x100, bytes.data(), bytes.size());
+    Side s16 = g16.MakeSide(&inst);
+    uint64_t flat16[2] = {0x100, 100};
+    EXPECT_TRAP(PlanLiftValues(vp, s16, flat16));
+  }
+}
+
+}  // namespace
+}  // namespace nw::component::testing
