@@ -63,6 +63,12 @@ Status TypeTable::Check(TypeId id) const {
 
 Result<TypeId> TypeTable::Add(AbiType t) {
   if (t.size > kMaxTypeSize) return MakeError("component type: type too large for the canonical ABI");
+  auto deeper = [&](TypeId c) { t.depth = std::max(t.depth, types_[c].depth + 1); };
+  if (t.kind == TypeKind::kList) deeper(t.elem);
+  for (const Field& f : t.fields) deeper(f.type);
+  for (const Case& c : t.cases)
+    if (c.type) deeper(*c.type);
+  if (t.depth > kMaxTypeDepth) return MakeError("component type: nested more than 100 deep");
   types_.push_back(std::move(t));
   return static_cast<TypeId>(types_.size() - 1);
 }

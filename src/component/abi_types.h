@@ -51,6 +51,9 @@ inline constexpr uint32_t kMaxStringByteLength = (1u << 28) - 1;
 inline constexpr uint32_t kMaxListByteLength = (1u << 28) - 1;
 inline constexpr uint32_t kUtf16Tag = 1u << 31;  // latin1+utf16 tag for an i32 pointer type
 inline constexpr uint32_t kMaxFlagsLabels = 32;
+// nanowasm's bound on type nesting: layout, plans and value checks recurse over it, so a
+// hostile type must not be able to exhaust the stack (real interfaces nest a handful deep).
+inline constexpr uint32_t kMaxTypeDepth = 100;
 
 struct Field {
   std::string label;
@@ -84,6 +87,7 @@ struct AbiType {
   uint32_t flags_size = 0;
   // Whether the type contains a borrow (such types may not be results).
   bool contains_borrow = false;
+  uint32_t depth = 1;  // nesting depth (primitives 1)
 };
 
 class TypeTable {

@@ -138,6 +138,16 @@ TEST(Layout, Lists) {
   EXPECT_FALSE(t.List(t.Primitive(TypeKind::kU64), 1u << 30).has_value());
 }
 
+TEST(Layout, NestingDepthIsBounded) {
+  TypeTable t;
+  TypeId id = t.U8();
+  for (int i = 1; i < 100; ++i) id = *t.Option(id);  // depth 100
+  EXPECT_EQ(t.Get(id).depth, 100u);
+  EXPECT_FALSE(t.Option(id).has_value());
+  EXPECT_FALSE(t.List(id).has_value());
+  EXPECT_FALSE(t.Record({{"a", id}}).has_value());
+}
+
 TEST(Layout, FlattenFuncType) {
   TypeTable t;
   FuncType ft;
