@@ -68,6 +68,7 @@ Result<std::pair<uint32_t, uint32_t>> StoreListIntoRange(const TypeTable& types,
 }
 
 Result<uint32_t> LiftOwn(Side& cx, uint32_t i, const ResourceType* rt) {
+  if (!cx.inst) return MakeError("a resource handle needs a component instance");
   NW_TRY_ASSIGN(ResourceHandle * h, cx.inst->handles().Get(i));
   if (h->rt != rt) return Trap("handle of another resource type");
   if (h->num_lends != 0) return Trap("own handle is lent out");
@@ -77,6 +78,7 @@ Result<uint32_t> LiftOwn(Side& cx, uint32_t i, const ResourceType* rt) {
 }
 
 Result<uint32_t> LiftBorrow(Side& cx, uint32_t i, const ResourceType* rt) {
+  if (!cx.inst) return MakeError("a resource handle needs a component instance");
   NW_TRY_ASSIGN(ResourceHandle * h, cx.inst->handles().Get(i));
   if (h->rt != rt) return Trap("handle of another resource type");
   if (cx.subtask) cx.subtask->AddLender(i, *h);
@@ -84,10 +86,12 @@ Result<uint32_t> LiftBorrow(Side& cx, uint32_t i, const ResourceType* rt) {
 }
 
 Result<uint32_t> LowerOwn(Side& cx, uint32_t rep, const ResourceType* rt) {
+  if (!cx.inst) return MakeError("a resource handle needs a component instance");
   return cx.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0});
 }
 
 Result<uint32_t> LowerBorrow(Side& cx, uint32_t rep, const ResourceType* rt) {
+  if (!cx.inst) return MakeError("a resource handle needs a component instance");
   if (cx.inst == rt->impl) return rep;
   if (!cx.task) return MakeError("borrow lowered outside a call");
   NW_TRY_ASSIGN(uint32_t i, cx.inst->handles().Add(ResourceHandle{rt, rep, false, cx.task, 0}));
