@@ -24,6 +24,7 @@ Result<std::vector<ComponentValue>> CallLifted(const FunctionPlan& fp, Component
                                                const CanonOptions& callee_opts, CoreFunc core,
                                                ComponentInstanceState* caller,
                                                std::span<const ComponentValue> args) {
+  if (!fp.types || !core.call) return MakeError("call through an uncompiled plan or a null function");
   if (!callee.MayEnterFrom(caller)) return Trap("cannot enter the component instance (reentrance)");
   callee.EnterFrom(caller);
   Task task(&callee);
@@ -45,6 +46,7 @@ Result<std::vector<ComponentValue>> CallLifted(const FunctionPlan& fp, Component
 Status CallLowered(const FunctionPlan& fp, ComponentInstanceState& caller,
                    const CanonOptions& caller_opts, HostFunc host,
                    std::span<const uint64_t> flat_args, std::span<uint64_t> flat_results) {
+  if (!fp.types || !host.call) return MakeError("call through an uncompiled plan or a null function");
   if (!caller.may_leave()) return Trap("cannot leave the component instance");
   if (flat_args.size() != fp.lower_sig.params.size()) return MakeError("wrong number of core arguments");
   Subtask subtask(&caller);
@@ -67,6 +69,7 @@ Status CallAdapter(const FunctionPlan& fp, ComponentInstanceState& caller,
                    const CanonOptions& caller_opts, ComponentInstanceState& callee,
                    const CanonOptions& callee_opts, CoreFunc core,
                    std::span<const uint64_t> flat_args, std::span<uint64_t> flat_results) {
+  if (!fp.types || !core.call) return MakeError("call through an uncompiled plan or a null function");
   if (!caller.may_leave()) return Trap("cannot leave the component instance");
   if (flat_args.size() != fp.lower_sig.params.size()) return MakeError("wrong number of core arguments");
   Subtask subtask(&caller);
