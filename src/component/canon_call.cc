@@ -25,6 +25,10 @@ Result<std::vector<ComponentValue>> CallLifted(const FunctionPlan& fp, Component
                                                ComponentInstanceState* caller,
                                                std::span<const ComponentValue> args) {
   if (!fp.types || !core.call) return MakeError("call through an uncompiled plan or a null function");
+  // A badly shaped host argument is the host's error: refused before the instance is entered,
+  // so it does not leave the instance unenterable as a trap would.
+  if (args.size() != fp.params.types.size()) return MakeError("wrong number of arguments");
+  for (size_t i = 0; i < args.size(); ++i) NW_TRY(CheckValue(*fp.types, fp.params.types[i], args[i]));
   if (!callee.MayEnterFrom(caller)) return Trap("cannot enter the component instance (reentrance)");
   callee.EnterFrom(caller);
   Task task(&callee);

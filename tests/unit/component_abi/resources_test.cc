@@ -300,6 +300,19 @@ TEST(Calls, LoweredHostFunctionWithOutParam) {
   EXPECT_FALSE(IsTrap(r.error()));
 }
 
+TEST(Calls, BadHostArgumentsLeaveTheInstanceUsable) {
+  World w;
+  FunctionPlan fp = *FunctionPlan::Compile(w.types, {{w.types.U32()}, {}});
+  Fn core{[](std::span<const uint64_t>, std::span<uint64_t>) -> Status { return Ok(); }};
+  CV wrong = CV::Bool(true);
+  auto r = CallLifted(fp, w.callee, w.callee_mem.opts, core.Core(), nullptr, std::span<const CV>(&wrong, 1));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_FALSE(IsTrap(r.error()));
+  EXPECT_TRUE(w.callee.may_enter());
+  CV right = CV::U32(1);
+  EXPECT_TRUE(CallLifted(fp, w.callee, w.callee_mem.opts, core.Core(), nullptr, std::span<const CV>(&right, 1)).has_value());
+}
+
 TEST(Calls, ResultTypesWithBorrowsAreRejected) {
   World w;
   EXPECT_FALSE(FunctionPlan::Compile(w.types, {{}, {w.borrow}}).has_value());
