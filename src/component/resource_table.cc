@@ -5,12 +5,6 @@
 
 namespace nw::component {
 
-std::unexpected<Error> Trap(std::string_view what) {
-  return MakeError("trap: " + std::string(what));
-}
-
-bool IsTrap(const Error& e) { return e.message.starts_with("trap: "); }
-
 Result<uint32_t> HandleTable::Add(const ResourceHandle& h) {
   uint32_t i;
   if (!free_.empty()) {
