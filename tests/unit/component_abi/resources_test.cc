@@ -313,6 +313,43 @@ TEST(Calls, BadHostArgumentsLeaveTheInstanceUsable) {
   EXPECT_TRUE(CallLifted(fp, w.callee, w.callee_mem.opts, core.Core(), nullptr, std::span<const CV>(&right, 1)).has_value());
 }
 
+TEST(Calls, ListsOfHandles) {
+  // list<own<R>> moves every handle, in order; list<borrow<R>> lends each for the call.
+  World w;
+  ComponentInstanceState third;
+  ResourceType rt3{&third, nullptr, nullptr};
+  TypeId owns = *w.types.List(*w.types.Own(&rt3));
+  TypeId borrows = *w.types.List(*w.types.Borrow(&rt3));
+  FunctionPlan fp = *FunctionPlan::Compile(w.types, {{owns, borrows}, {}});
+  uint32_t o[3], b[2];
+  for (uint32_t i = 0; i < 3; ++i) o[i] = *w.caller.handles().Add(ResourceHandle{&rt3, 100 + i, true, nullptr, 0});
+  for (uint32_t i = 0; i < 2; ++i) b[i] = *w.caller.handles().Add(ResourceHandle{&rt3, 200 + i, true, nullptr, 0});
+  // The caller's lists at 0x100 (three own indices) and 0x120 (two borrow indices).
+  for (uint32_t i = 0; i < 3; ++i) w.caller_mem.PutU32(0x100 + 4 * i, o[i]);
+  for (uint32_t i = 0; i < 2; ++i) w.caller_mem.PutU32(0x120 + 4 * i, b[i]);
+  Fn core{[&](std::span<const uint64_t> a, std::span<uint64_t>) -> Status {
+    EXPECT_EQ(a[1], 3u);
+    EXPECT_EQ(a[3], 2u);
+    for (uint32_t i = 0; i < 3; ++i) {
+      uint32_t h = w.callee_mem.U32(static_cast<uint32_t>(a[0]) + 4 * i);
+      EXPECT_EQ(*ResourceRep(w.callee, rt3, h), 100 + i);
+    }
+    for (uint32_t i = 0; i < 2; ++i) {
+      EXPECT_EQ((*w.caller.handles().Get(b[i]))->num_lends, 1u);
+      uint32_t h = w.callee_mem.U32(static_cast<uint32_t>(a[2]) + 4 * i);
+      EXPECT_EQ(*ResourceRep(w.callee, rt3, h), 200 + i);
+      NW_TRY(ResourceDrop(w.callee, rt3, h));
+    }
+    return Ok();
+  }};
+  uint64_t args[4] = {0x100, 3, 0x120, 2};
+  auto r = CallAdapter(fp, w.caller, w.caller_mem.opts, w.callee, w.callee_mem.opts, core.Core(), args, {});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(w.caller.handles().live_count(), 2u);  // the borrowed two stay, the owned three moved
+  EXPECT_EQ(w.callee.handles().live_count(), 3u);
+  for (uint32_t i = 0; i < 2; ++i) EXPECT_EQ((*w.caller.handles().Get(b[i]))->num_lends, 0u);
+}
+
 TEST(Calls, ResultTypesWithBorrowsAreRejected) {
   World w;
   EXPECT_FALSE(FunctionPlan::Compile(w.types, {{}, {w.borrow}}).has_value());
