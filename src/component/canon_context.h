@@ -1,0 +1,70 @@
+// The lifting/lowering context of one side of a call (definitions.py's LiftLowerContext) and
+// the string primitives both the per-type reference and the compiled plans use: loading a
+// string from a range with its traps, and storing one into a range with the exact realloc
+// sequence of each transcoding (store_string_into_range and the store_* functions it picks).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <utility>
+
+#include "base/result.h"
+#include "component/canon_options.h"
+#include "component/component_value.h"
+#include "component/resource_table.h"
+
+namespace nw::component {
+
+// One side of a lift or lower: its options, its instance, the memory as last seen, and the
+// borrow scope (task when values are lowered into this side as a callee, subtask when they are
+// lifted out of it as a caller).
+struct Side {
+  const CanonOptions* opts = nullptr;
+  ComponentInstanceState* inst = nullptr;
+  Task* task = nullptr;
+  Subtask* subtask = nullptr;
+  MemoryView mem;
+  // The other side of a copy: a realloc here may move any memory, so both are refreshed.
+  Side* peer = nullptr;
+
+  void Refresh() { mem = (opts && opts->memory) ? opts->memory(opts->ctx) : MemoryView{}; }
+  // cx.reallocate: may_leave is false while realloc runs.
+  Result<uint32_t> Realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size);
+  Result<uint32_t> Allocate(uint32_t align, uint32_t size) { return Realloc(0, 0, align, size); }
+  bool InBounds(uint64_t ptr, uint64_t len) const { return ptr + len <= mem.size; }
+};
+
+// A string ready to be stored: bytes in `form`, and its length in code units of that form.
+struct StringSrc {
+  // Host bytes, or an offset into `owner`'s memory (re-read after any realloc, which may move
+  // memories).
+  const uint8_t* host = nullptr;
+  const Side* owner = nullptr;
+  uint32_t offset = 0;
+  uint32_t code_units = 0;
+  StringForm form = StringForm::kUtf8;
+
+  const uint8_t* data() const { return owner ? owner->mem.data + offset : host; }
+
+  uint32_t byte_length() const {
+    return (form == StringForm::kUtf16 || form == StringForm::kCompactUtf16) ? 2 * code_units
+                                                                             : code_units;
+  }
+};
+
+// load_string_from_range: the traps (length limit, alignment, bounds, invalid encoding) and a
+// view of the bytes in side.mem (valid until the next realloc).
+Result<StringSrc> LoadStringFromRange(const Side& side, uint32_t ptr, uint32_t tagged_code_units);
+// store_string_into_range: returns (ptr, tagged_code_units) in side's memory.
+Result<std::pair<uint32_t, uint32_t>> StoreStringIntoRange(Side& side, StringSrc src);
+
+// The view of a host string value.
+StringSrc HostStringSrc(const ComponentValue& v);
+
+// Unicode helpers (also used by ComponentValue).
+bool ValidUtf8(const uint8_t* p, size_t n);
+bool ValidUtf16(const uint8_t* p, size_t code_units);
+// Appends the string as UTF-8.
+void AppendUtf8(const StringSrc& src, std::string& out);
+
+}  // namespace nw::component

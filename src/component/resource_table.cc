@@ -1,0 +1,116 @@
+// Handle tables, reentrance flags and the resource built-ins of the canonical ABI.
+#include "component/resource_table.h"
+
+#include <string>
+
+namespace nw::component {
+
+Result<uint32_t> HandleTable::Add(const ResourceHandle& h) {
+  uint32_t i;
+  if (!free_.empty()) {
+    i = free_.back();
+    free_.pop_back();
+  } else {
+    i = static_cast<uint32_t>(slots_.size());
+    if (i > kMaxLength) return Trap("handle table full");
+    slots_.emplace_back();
+  }
+  slots_[i].live = true;
+  slots_[i].handle = h;
+  return i;
+}
+
+Result<ResourceHandle*> HandleTable::Get(uint32_t i) {
+  if (i >= slots_.size()) return Trap("handle index out of range");
+  if (!slots_[i].live) return Trap("handle index names no handle");
+  return &slots_[i].handle;
+}
+
+Result<ResourceHandle> HandleTable::Remove(uint32_t i) {
+  NW_TRY_ASSIGN(ResourceHandle * h, Get(i));
+  ResourceHandle out = *h;
+  slots_[i].live = false;
+  free_.push_back(i);
+  return out;
+}
+
+void HandleTable::OrphanBorrows(const Task* task) {
+  for (Slot& s : slots_)
+    if (s.live && s.handle.borrow_scope == task) s.handle.borrow_scope = nullptr;
+}
+
+bool ComponentInstanceState::InCallerChain(const ComponentInstanceState* caller) const {
+  for (const ComponentInstanceState* c = caller; c; c = c->parent_)
+    if (c == this) return true;
+  return false;
+}
+
+bool ComponentInstanceState::MayEnterFrom(const ComponentInstanceState* caller) const {
+  for (const ComponentInstanceState* i = this; i; i = i->parent_)
+    if (!i->InCallerChain(caller) && !i->may_enter_) return false;
+  return true;
+}
+
+void ComponentInstanceState::EnterFrom(const ComponentInstanceState* caller) {
+  for (ComponentInstanceState* i = this; i; i = i->parent_)
+    if (!i->InCallerChain(caller)) i->may_enter_ = false;
+}
+
+void ComponentInstanceState::LeaveTo(const ComponentInstanceState* caller) {
+  for (ComponentInstanceState* i = this; i; i = i->parent_)
+    if (!i->InCallerChain(caller)) i->may_enter_ = true;
+}
+
+Task::~Task() {
+  // Only a call that trapped ends with borrows outstanding; its handles must not keep a
+  // pointer to this task (dropping them later traps instead).
+  if (num_borrows_ != 0) inst_->handles().OrphanBorrows(this);
+}
+
+Status Task::Return() {
+  if (num_borrows_ > 0) return Trap("borrow handle outlives the call that lent it");
+  return Ok();
+}
+
+void Subtask::DeliverResolve() {
+  for (uint32_t i : lenders_) {
+    auto h = inst_->handles().Get(i);
+    if (h) --(*h)->num_lends;  // a lent handle cannot be removed, so it is still there
+  }
+  lenders_.clear();
+}
+
+Result<uint32_t> ResourceNew(ComponentInstanceState& inst, const ResourceType& rt, uint32_t rep) {
+  if (!inst.may_leave()) return Trap("resource.new while the instance may not leave");
+  return inst.handles().Add(ResourceHandle{&rt, rep, /*own=*/true, nullptr, 0});
+}
+
+Status ResourceDrop(ComponentInstanceState& inst, const ResourceType& rt, uint32_t i) {
+  if (!inst.may_leave()) return Trap("resource.drop while the instance may not leave");
+  NW_TRY_ASSIGN(ResourceHandle * hp, inst.handles().Get(i));
+  // The spec removes first and then checks; a failed check traps either way, but keeping a
+  // lent handle in place keeps the lender's bookkeeping consistent for the host.
+  if (hp->rt != &rt) return Trap("resource.drop of a handle of another resource type");
+  if (hp->num_lends != 0) return Trap("resource.drop of a handle that is lent out");
+  NW_TRY_ASSIGN(ResourceHandle h, inst.handles().Remove(i));
+  if (!h.own) {
+    if (!h.borrow_scope) return Trap("borrow handle outlives the call that lent it");
+    h.borrow_scope->DropBorrow();
+    return Ok();
+  }
+  // The destructor is a call from inst into rt.impl: the same reentrance check as any call.
+  ComponentInstanceState* impl = rt.impl;
+  if (impl && !impl->MayEnterFrom(&inst)) return Trap("cannot enter the resource's instance");
+  if (impl) impl->EnterFrom(&inst);
+  Status s = rt.dtor ? rt.dtor(rt.dtor_ctx, h.rep) : Ok();
+  if (impl) impl->LeaveTo(&inst);
+  return s;
+}
+
+Result<uint32_t> ResourceRep(ComponentInstanceState& inst, const ResourceType& rt, uint32_t i) {
+  NW_TRY_ASSIGN(ResourceHandle * h, inst.handles().Get(i));
+  if (h->rt != &rt) return Trap("resource.rep of a handle of another resource type");
+  return h->rep;
+}
+
+}  // namespace nw::component
