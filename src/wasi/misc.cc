@@ -253,10 +253,19 @@ Errno PollOneoff(Call& c) {
 
 // ---- sockets --------------------------------------------------------------------------------
 
+// Every sock_* asks first whether the descriptor is a socket at all (notsock for stdio, files
+// and directories, as the witx and Wasmtime say), then whether it holds the right.
+Errno GetSock(Call& c, uint32_t fd, uint64_t rights, Descriptor** out) {
+  Descriptor* d = c.ctx.Get(fd);
+  if (!d) return kBadf;
+  if (d->kind != FdKind::kSocket && d->kind != FdKind::kListener) return kNotSock;
+  return GetFd(c, fd, rights, out);
+}
+
 Errno SockAccept(Call& c) {
   Descriptor* d;
-  if (Errno e = GetFd(c, c.U32(0), right::kSockAccept, &d)) return e;
-  if (d->kind != FdKind::kListener) return kNotSock;
+  if (Errno e = GetSock(c, c.U32(0), right::kSockAccept, &d)) return e;
+  if (d->kind != FdKind::kListener) return kInval;  // accept(2) on a connected socket
   uint32_t flags = c.U32(1);
   if (flags & ~uint32_t{kFdflagNonblock}) return kInval;
   if (!c.mem.InBounds(c.U32(2), 4)) return kFault;
@@ -277,8 +286,8 @@ Errno SockAccept(Call& c) {
 
 Errno SockRecv(Call& c) {
   Descriptor* d;
-  if (Errno e = GetFd(c, c.U32(0), right::kFdRead, &d)) return e;
-  if (d->kind != FdKind::kSocket) return kNotSock;
+  if (Errno e = GetSock(c, c.U32(0), right::kFdRead, &d)) return e;
+  if (d->kind != FdKind::kSocket) return kNotConn;  // a listener has no peer
   uint32_t riflags = c.U32(3), len_ptr = c.U32(4), flags_ptr = c.U32(5);
   if (riflags & ~uint32_t{kRecvPeek | kRecvWaitall}) return kInval;
   if (!c.mem.InBounds(len_ptr, 4) || !c.mem.InBounds(flags_ptr, 2)) return kFault;
@@ -298,8 +307,8 @@ Errno SockRecv(Call& c) {
 
 Errno SockSend(Call& c) {
   Descriptor* d;
-  if (Errno e = GetFd(c, c.U32(0), right::kFdWrite, &d)) return e;
-  if (d->kind != FdKind::kSocket) return kNotSock;
+  if (Errno e = GetSock(c, c.U32(0), right::kFdWrite, &d)) return e;
+  if (d->kind != FdKind::kSocket) return kNotConn;  // a listener has no peer
   if (c.U32(3) != 0) return kInval;
   if (!c.mem.InBounds(c.U32(4), 4)) return kFault;
   iovec iov[kMaxIovecs];
@@ -316,8 +325,8 @@ Errno SockSend(Call& c) {
 
 Errno SockShutdown(Call& c) {
   Descriptor* d;
-  if (Errno e = GetFd(c, c.U32(0), right::kSockShutdown, &d)) return e;
-  if (d->kind != FdKind::kSocket) return kNotSock;
+  if (Errno e = GetSock(c, c.U32(0), right::kSockShutdown, &d)) return e;
+  if (d->kind != FdKind::kSocket) return kNotConn;  // a listener has no peer
   int how;
   switch (c.U32(1)) {
     case kShutRd: how = SHUT_RD; break;

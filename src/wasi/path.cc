@@ -40,6 +40,23 @@ Errno ResolveAt(Call& c, uint32_t fd, uint64_t rights, uint32_t ptr, uint32_t le
   return kSuccess;
 }
 
+// The name handed to a system call that creates, removes or renames the last component without
+// following it (mkdirat, unlinkat, renameat, linkat's new name, symlinkat): a trailing slash is
+// passed on, so the kernel applies its own rules (a new name ending in '/' that does not exist
+// is noent unless a directory is being made; a non-directory named with '/' is notdir). These
+// calls never follow the last component, slash or not, so this cannot leave the parent.
+std::string NoFollowName(const Resolved& r) { return r.trailing_slash ? r.name + "/" : r.name; }
+
+// For calls that look at an existing object without a system call that sees the slash: a
+// trailing slash on something that is not a directory is notdir; *is_dir tells which it was.
+Errno CheckTrailingSlash(const Resolved& r, bool* is_dir = nullptr) {
+  if (!r.trailing_slash) return kSuccess;
+  struct stat st;
+  if (fstatat(r.parent.get(), r.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return LastErrno();
+  if (is_dir) *is_dir = S_ISDIR(st.st_mode);
+  return S_ISDIR(st.st_mode) ? kSuccess : kNotDir;
+}
+
 }  // namespace
 
 Errno PathOpen(Call& c) {
@@ -84,9 +101,13 @@ Errno PathOpen(Call& c) {
   if (fdflags & kFdflagDsync) flags |= O_DSYNC;
   if (fdflags & (kFdflagSync | kFdflagRsync)) flags |= O_SYNC;
   UniqueFd fd(openat(r.parent.get(), r.name.c_str(), flags, 0666));
-  if (!fd.valid() && errno == EISDIR && want_write && !(oflags & (kOflagCreat | kOflagTrunc))) {
-    // A directory asked for with write rights (libc asks for them on O_RDWR probes): give the
-    // directory read-only; its write rights are dropped below since they do not apply.
+  bool dir_for_writing = (oflags & kOflagDirectory) && (base & right::kFdWrite);
+  if (!fd.valid() && errno == EISDIR && want_write && !dir_for_writing &&
+      !(oflags & (kOflagCreat | kOflagTrunc))) {
+    // A directory asked for with rights that do not apply to it (libc asks for write rights
+    // on O_RDWR probes; directory handles often ask for every right): give the directory
+    // read-only; those rights are dropped below. Only O_DIRECTORY together with fd_write, a
+    // directory opened to be written, is isdir, as in open(2) and Wasmtime.
     fd = UniqueFd(openat(r.parent.get(), r.name.c_str(),
                          (flags & ~(O_WRONLY | O_RDWR | O_APPEND)) | O_DIRECTORY | O_RDONLY));
   }
@@ -128,7 +149,7 @@ Errno PathCreateDirectory(Call& c) {
                           &d, &r))
     return e;
   if (d->read_only) return kRofs;
-  return mkdirat(r.parent.get(), r.name.c_str(), 0777) == 0 ? kSuccess : LastErrno();
+  return mkdirat(r.parent.get(), NoFollowName(r).c_str(), 0777) == 0 ? kSuccess : LastErrno();
 }
 
 Errno PathRemoveDirectory(Call& c) {
@@ -139,7 +160,8 @@ Errno PathRemoveDirectory(Call& c) {
     return e;
   if (d->read_only) return kRofs;
   if (r.name == ".") return kInval;
-  return unlinkat(r.parent.get(), r.name.c_str(), AT_REMOVEDIR) == 0 ? kSuccess : LastErrno();
+  return unlinkat(r.parent.get(), NoFollowName(r).c_str(), AT_REMOVEDIR) == 0 ? kSuccess
+                                                                             : LastErrno();
 }
 
 Errno PathUnlinkFile(Call& c) {
@@ -180,6 +202,7 @@ Errno PathFilestatSetTimes(Call& c) {
                           c.U32(1) & kLookupSymlinkFollow, &d, &r))
     return e;
   if (d->read_only) return kRofs;
+  if (Errno e = CheckTrailingSlash(r)) return e;
   return utimensat(r.parent.get(), r.name.c_str(), ts, AT_SYMLINK_NOFOLLOW) == 0 ? kSuccess
                                                                                 : LastErrno();
 }
@@ -198,7 +221,13 @@ Errno PathLink(Call& c) {
                           nullptr, &to))
     return e;
   if (from.name == "." || to.name == ".") return from.name == "." ? kPerm : kExist;
-  return linkat(from.parent.get(), from.name.c_str(), to.parent.get(), to.name.c_str(), 0) == 0
+  // The source is looked at without a slash (linkat would follow a symlink for one): a
+  // directory cannot be hard-linked (perm), anything else named with '/' is notdir.
+  bool from_dir = false;
+  if (Errno e = CheckTrailingSlash(from, &from_dir)) return e;
+  if (from_dir) return kPerm;
+  return linkat(from.parent.get(), from.name.c_str(), to.parent.get(), NoFollowName(to).c_str(),
+                0) == 0
              ? kSuccess
              : LastErrno();
 }
@@ -216,7 +245,8 @@ Errno PathRename(Call& c) {
                           nullptr, &to))
     return e;
   if (from.name == "." || to.name == ".") return kBusy;
-  return renameat(from.parent.get(), from.name.c_str(), to.parent.get(), to.name.c_str()) == 0
+  return renameat(from.parent.get(), NoFollowName(from).c_str(), to.parent.get(),
+                  NoFollowName(to).c_str()) == 0
              ? kSuccess
              : LastErrno();
 }
@@ -235,7 +265,8 @@ Errno PathSymlink(Call& c) {
     return e;
   if (d->read_only) return kRofs;
   if (r.name == ".") return kExist;
-  return symlinkat(target.c_str(), r.parent.get(), r.name.c_str()) == 0 ? kSuccess : LastErrno();
+  return symlinkat(target.c_str(), r.parent.get(), NoFollowName(r).c_str()) == 0 ? kSuccess
+                                                                                 : LastErrno();
 }
 
 Errno PathReadlink(Call& c) {
@@ -246,6 +277,9 @@ Errno PathReadlink(Call& c) {
     return e;
   uint8_t* out = c.mem.Span(buf, buf_len);
   if (!out || !c.mem.InBounds(used_ptr, 4)) return kFault;
+  // "link/" names what the link points to (the resolver followed it), which is no symlink.
+  if (Errno e = CheckTrailingSlash(r)) return e;
+  if (r.trailing_slash) return kInval;
   char host[kMaxPathBytes + 1];
   ssize_t n = readlinkat(r.parent.get(), r.name.c_str(), host, sizeof(host));
   if (n < 0) return LastErrno();
