@@ -33,10 +33,18 @@ WASM_API_EXTERN void nanowasm_config_max_call_depth(wasm_config_t*, uint32_t dep
 WASM_API_EXTERN void nanowasm_store_set_fuel(wasm_store_t*, uint64_t fuel);
 /* The remaining fuel; false (and *fuel untouched) when fuel is not enabled. */
 WASM_API_EXTERN bool nanowasm_store_get_fuel(const wasm_store_t*, uint64_t* fuel);
-/* Thread-safe: may be called from any thread while wasm runs. */
+/* Thread-safe: may be called from any thread while wasm runs. A WASI call blocked in a store
+ * whose deadline this reaches (poll_oneoff, a read from a pipe or socket, sock_accept) wakes
+ * up and traps with NANOWASM_TRAP_INTERRUPTED too. */
 WASM_API_EXTERN void nanowasm_engine_increment_epoch(wasm_engine_t*);
 /* Wasm in this store traps once the engine's epoch reaches (current epoch + ticks). */
 WASM_API_EXTERN void nanowasm_store_set_epoch_deadline(wasm_store_t*, uint64_t ticks);
+/* Thread-safe: a host call blocked in this store returns and traps with
+ * NANOWASM_TRAP_INTERRUPTED, as does every later blocking or long WASI call, until
+ * nanowasm_store_clear_interrupt (from the store's thread). Wasm code that makes no host call
+ * is stopped by epochs, not by this. */
+WASM_API_EXTERN void nanowasm_store_interrupt(wasm_store_t*);
+WASM_API_EXTERN void nanowasm_store_clear_interrupt(wasm_store_t*);
 
 /* ---- resource limits --------------------------------------------------------------------- */
 

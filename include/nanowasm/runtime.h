@@ -5,6 +5,8 @@
 // as long as their Store lives. Errors are values: nothing here throws.
 #pragma once
 
+#include <poll.h>
+
 #include <cstdint>
 #include <atomic>
 #include <functional>
@@ -152,18 +154,23 @@ struct Config {
 
 class Engine {
  public:
-  explicit Engine(Config config = {}) : config_(config) {}
+  explicit Engine(Config config = {});
+  ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   const Config& config() const { return config_; }
-  // Thread-safe; wasm running in any store of this engine past its deadline traps.
-  void IncrementEpoch() { epoch_.fetch_add(1, std::memory_order_relaxed); }
+  // Thread-safe; wasm running in any store of this engine past its deadline traps, and a host
+  // call blocked in such a store (HostWait) wakes up and traps the same way.
+  void IncrementEpoch();
   uint64_t epoch() const { return epoch_.load(std::memory_order_relaxed); }
   const std::atomic<uint64_t>* epoch_counter() const { return &epoch_; }
+  struct Waiters;  // the stores blocked in a HostWait right now (runtime/interrupt.cc)
+  Waiters& waiters() const { return *waiters_; }
 
  private:
   Config config_;
   std::atomic<uint64_t> epoch_{0};
+  std::unique_ptr<Waiters> waiters_;
 };
 
 // Resource limits of one store (a tenant). Growth beyond a limit fails like growth beyond a
@@ -327,12 +334,47 @@ class Store {
   // Epochs (Config::epoch_interruption): wasm traps once the engine's epoch reaches
   // current epoch + ticks. The initial deadline is "never".
   void SetEpochDeadline(uint64_t ticks);
+  // Interruption of host work. Interrupt() is thread-safe: a host call blocked in this store
+  // (HostWait) returns at once and traps with kInterrupted, and so does every later
+  // CheckInterrupt(), until ClearInterrupt(). It does not stop wasm code that makes no host
+  // call: that is what epochs are for (and IncrementEpoch wakes blocked host calls as well).
+  void Interrupt();
+  void ClearInterrupt();
+  // For host functions doing long or blocking work, between chunks: the kInterrupted trap when
+  // Interrupt() was called or (Config::epoch_interruption) the engine's epoch has reached this
+  // store's deadline, exactly when wasm code would trap.
+  TrapResult<void> CheckInterrupt() const;
+  // For host functions: charges `units` of fuel for work done on the guest's behalf
+  // (Config::consume_fuel; nothing without it). Traps with kOutOfFuel once the budget is
+  // spent, as wasm code does.
+  TrapResult<void> ConsumeFuel(uint64_t units);
   void SetLimits(const StoreLimits& limits);
   const StoreLimits& limits() const;
   struct Impl;
   Impl& impl() { return *impl_; }
  private:
   std::unique_ptr<Impl> impl_;
+};
+
+// A host function's blocking wait: poll(2) on the function's own descriptors that also ends
+// when the store is interrupted (Store::Interrupt, or Engine::IncrementEpoch moving the epoch to
+// the store's deadline), so a guest blocked in the host stops as promptly as running wasm.
+// While a HostWait lives, the store is registered with its engine (IncrementEpoch signals the
+// store's wake-up eventfd); the host function then returns the trap it gets.
+class HostWait {
+ public:
+  explicit HostWait(Store& store);
+  ~HostWait();
+  HostWait(const HostWait&) = delete;
+  HostWait& operator=(const HostWait&) = delete;
+  // poll(2) on `fds` for at most `timeout_ns` (UINT64_MAX: no limit); EINTR is retried. The
+  // number of descriptors with events (0: the timeout passed), -1 with errno when poll fails,
+  // or the kInterrupted trap (checked before waiting, too).
+  TrapResult<int> Poll(std::span<pollfd> fds, uint64_t timeout_ns);
+
+ private:
+  Store& store_;
+  int wake_fd_;  // -1: no eventfd could be made; Poll then checks every 10 ms instead
 };
 
 // Why an instantiation failed: unresolved/mismatched imports (a link error, before anything

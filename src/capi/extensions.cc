@@ -39,6 +39,8 @@ void nanowasm_engine_increment_epoch(wasm_engine_t* e) { e->engine.IncrementEpoc
 void nanowasm_store_set_epoch_deadline(wasm_store_t* s, uint64_t ticks) {
   s->store.SetEpochDeadline(ticks);
 }
+void nanowasm_store_interrupt(wasm_store_t* s) { s->store.Interrupt(); }
+void nanowasm_store_clear_interrupt(wasm_store_t* s) { s->store.ClearInterrupt(); }
 
 void nanowasm_store_limits_init(nanowasm_store_limits_t* out) {
   nw::StoreLimits d;

@@ -22,6 +22,7 @@
 
 #include "format/module.h"
 #include "nanowasm/runtime.h"
+#include "runtime/interrupt.h"
 
 namespace nw {
 
@@ -177,6 +178,7 @@ struct Store::Impl {
   MemoryObj empty_memory;  // mem0 of instances without memory: size 0, every access traps
   StoreLimits limits;
   ExecCtx exec;
+  StoreWake wake;  // Store::Interrupt and HostWait (interrupt.cc)
 };
 
 inline FuncObj* AsObj(Func* f) { return static_cast<FuncObj*>(f); }

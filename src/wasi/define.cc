@@ -85,8 +85,9 @@ void DefineWasi(Linker& linker, Store& store, std::shared_ptr<WasiCtx> ctx) {
                                            std::span<Val> results) -> TrapResult<void> {
         Memory* m = caller.memory();
         wasi::Call call{*ctx, wasi::GuestMemory(m ? m->data() : std::span<uint8_t>{}), unstable,
-                        args};
+                        args, caller.store(), std::nullopt};
         results[0] = Val::I32(h(call));
+        if (call.trap) return std::unexpected(std::move(*call.trap));
         return {};
       };
       linker.Define(module, e.name, Func::CreateHost(store, Signature(e.params, true), cb));

@@ -4,6 +4,7 @@
 // proportion to a guest-supplied length.
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -312,6 +313,11 @@ Errno Transfer(Call& c, bool write, int64_t offset, uint32_t result_ptr) {
   uint64_t total = 0;
   uint32_t n = c.U32(2);
   if (Errno e = GuestIovecs(c, c.U32(1), n, iov, &total)) return e;
+  // A pipe, socket or terminal can block for ever: wait for it in a way an interruption of the
+  // store (the --timeout epoch, Store::Interrupt) ends. Files and directories never block.
+  if (d->host_fd >= 0 && d->filetype != kFtRegularFile && d->filetype != kFtDirectory &&
+      d->filetype != kFtBlockDevice && total > 0)
+    if (Errno e = WaitReady(c, d->host_fd, write ? POLLOUT : POLLIN)) return e;
   ssize_t done;
   if (d->host_fd < 0) {
     done = write ? static_cast<ssize_t>(std::min<uint64_t>(total, UINT32_MAX)) : 0;
@@ -337,7 +343,7 @@ Errno Transfer(Call& c, bool write, int64_t offset, uint32_t result_ptr) {
   }
   if (done < 0) return LastErrno();
   c.mem.Store<uint32_t>(result_ptr, static_cast<uint32_t>(done));
-  return kSuccess;
+  return ChargeBytes(c, static_cast<uint64_t>(done));
 }
 
 }  // namespace

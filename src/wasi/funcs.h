@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#include <optional>
 #include <span>
 
 #include "nanowasm/runtime.h"
@@ -19,9 +20,30 @@ struct Call {
   GuestMemory mem;
   bool unstable;  // called through the wasi_unstable names (older layouts)
   std::span<const Val> args;
+  Store& store;   // the caller's store: interruption and fuel of host work
+  std::optional<Trap> trap;  // set by Stop: the call traps instead of returning an errno
   uint32_t U32(size_t i) const { return static_cast<uint32_t>(args[i].bits); }
   uint64_t U64(size_t i) const { return args[i].bits; }
+  // Ends the call with a trap (an interruption, fuel running out); the errno is not seen.
+  Errno Stop(Trap t) {
+    trap = std::move(t);
+    return kIntr;
+  }
 };
+
+// Host work is charged one unit of fuel per this many bytes (random_get, fd_read/fd_write and
+// the other transfers), on top of the call instruction wasm already paid for.
+inline constexpr uint64_t kFuelBytesPerUnit = 64;
+// random_get fills at most this much before it charges fuel and checks for an interruption.
+inline constexpr size_t kRandomChunkBytes = size_t{1} << 20;
+
+// Waits until `host_fd` is ready for `events` (POLLIN/POLLOUT) unless it is non-blocking,
+// waking up for an interruption of the store (then the call stops with the trap). For reads,
+// writes and accepts on pipes, sockets, terminals: the system call that follows does not block
+// (unless another process drains the descriptor in between).
+Errno WaitReady(Call& c, int host_fd, short events);
+// Charges fuel for `bytes` of host work; the call stops when it runs out.
+Errno ChargeBytes(Call& c, uint64_t bytes);
 
 using Handler = Errno (*)(Call&);
 

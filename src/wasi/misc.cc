@@ -2,6 +2,7 @@
 // WasiConfig lists), clocks, random bytes, poll_oneoff over clocks and granted descriptors,
 // sched_yield, proc_raise (ENOSYS), and sockets accepted from listeners the host granted.
 // There is no way for a guest to create a socket or connect anywhere.
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -87,18 +88,43 @@ Errno ClockQuery(Call& c, int (*query)(clockid_t, timespec*), uint32_t out) {
 Errno ClockResGet(Call& c) { return ClockQuery(c, clock_getres, c.U32(1)); }
 Errno ClockTimeGet(Call& c) { return ClockQuery(c, clock_gettime, c.U32(2)); }
 
+Errno WaitReady(Call& c, int host_fd, short events) {
+  pollfd p{host_fd, events, 0};
+  if (poll(&p, 1, 0) != 0) return kSuccess;  // ready, hung up, or an error the call will report
+  int fl = fcntl(host_fd, F_GETFL);
+  if (fl >= 0 && (fl & O_NONBLOCK)) return kSuccess;  // the call itself returns again
+  HostWait wait(c.store);
+  auto r = wait.Poll({&p, 1}, UINT64_MAX);
+  if (!r) return c.Stop(std::move(r.error()));
+  return *r < 0 ? LastErrno() : kSuccess;
+}
+
+Errno ChargeBytes(Call& c, uint64_t bytes) {
+  if (auto r = c.store.ConsumeFuel(bytes / kFuelBytesPerUnit); !r) return c.Stop(std::move(r.error()));
+  return kSuccess;
+}
+
+// In chunks: each one is paid for in fuel before it is filled, and an interruption (the
+// --timeout epoch, Store::Interrupt) stops the call between chunks, so a 4 GiB request is no
+// longer one uninterruptible host call.
 Errno RandomGet(Call& c) {
   uint8_t* p = c.mem.Span(c.U32(0), c.U32(1));
   if (!p) return kFault;
   size_t left = c.U32(1);
   while (left > 0) {
-    ssize_t n = getrandom(p, std::min<size_t>(left, 1 << 20), 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return LastErrno();
+    size_t chunk = std::min(left, kRandomChunkBytes);
+    if (Errno e = ChargeBytes(c, chunk)) return e;
+    if (auto r = c.store.CheckInterrupt(); !r) return c.Stop(std::move(r.error()));
+    while (chunk > 0) {
+      ssize_t n = getrandom(p, chunk, 0);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return LastErrno();
+      }
+      p += n;
+      chunk -= static_cast<size_t>(n);
+      left -= static_cast<size_t>(n);
     }
-    p += n;
-    left -= static_cast<size_t>(n);
   }
   return kSuccess;
 }
@@ -213,22 +239,20 @@ Errno PollOneoff(Call& c) {
     }
   }
   uint32_t nevents = 0;
+  // The wait also ends when the store is interrupted (the --timeout epoch, Store::Interrupt):
+  // then the guest traps as running wasm would, however long its clocks are.
+  HostWait wait(c.store);
   for (;;) {
-    timespec ts{}, *tsp = nullptr;
+    uint64_t timeout = UINT64_MAX;
     if (any_immediate) {
-      tsp = &ts;
+      timeout = 0;
     } else if (any_clock) {
       uint64_t now = NowNanos(CLOCK_MONOTONIC);
-      uint64_t wait = earliest > now ? earliest - now : 0;
-      ts.tv_sec = static_cast<time_t>(std::min<uint64_t>(wait / 1000000000ull, INT32_MAX));
-      ts.tv_nsec = static_cast<long>(wait % 1000000000ull);
-      tsp = &ts;
+      timeout = earliest > now ? earliest - now : 0;
     }
-    int rc = ppoll(pfds.data(), pfds.size(), tsp, nullptr);
-    if (rc < 0) {
-      if (errno == EINTR) continue;
-      return LastErrno();
-    }
+    auto polled = wait.Poll(pfds, timeout);
+    if (!polled) return c.Stop(std::move(polled.error()));
+    if (*polled < 0) return LastErrno();
     uint64_t now = NowNanos(CLOCK_MONOTONIC);
     for (uint32_t i = 0; i < n; ++i) {
       Sub& s = subs[i];
@@ -253,13 +277,23 @@ Errno PollOneoff(Call& c) {
 
 // ---- sockets --------------------------------------------------------------------------------
 
+// Every sock_* asks first whether the descriptor is a socket at all (notsock for stdio, files
+// and directories, as the witx and Wasmtime say), then whether it holds the right.
+Errno GetSock(Call& c, uint32_t fd, uint64_t rights, Descriptor** out) {
+  Descriptor* d = c.ctx.Get(fd);
+  if (!d) return kBadf;
+  if (d->kind != FdKind::kSocket && d->kind != FdKind::kListener) return kNotSock;
+  return GetFd(c, fd, rights, out);
+}
+
 Errno SockAccept(Call& c) {
   Descriptor* d;
-  if (Errno e = GetFd(c, c.U32(0), right::kSockAccept, &d)) return e;
-  if (d->kind != FdKind::kListener) return kNotSock;
+  if (Errno e = GetSock(c, c.U32(0), right::kSockAccept, &d)) return e;
+  if (d->kind != FdKind::kListener) return kInval;  // accept(2) on a connected socket
   uint32_t flags = c.U32(1);
   if (flags & ~uint32_t{kFdflagNonblock}) return kInval;
   if (!c.mem.InBounds(c.U32(2), 4)) return kFault;
+  if (Errno e = WaitReady(c, d->host_fd, POLLIN)) return e;
   int s = accept4(d->host_fd, nullptr, nullptr,
                   SOCK_CLOEXEC | ((flags & kFdflagNonblock) ? SOCK_NONBLOCK : 0));
   if (s < 0) return LastErrno();
@@ -277,8 +311,8 @@ Errno SockAccept(Call& c) {
 
 Errno SockRecv(Call& c) {
   Descriptor* d;
-  if (Errno e = GetFd(c, c.U32(0), right::kFdRead, &d)) return e;
-  if (d->kind != FdKind::kSocket) return kNotSock;
+  if (Errno e = GetSock(c, c.U32(0), right::kFdRead, &d)) return e;
+  if (d->kind != FdKind::kSocket) return kNotConn;  // a listener has no peer
   uint32_t riflags = c.U32(3), len_ptr = c.U32(4), flags_ptr = c.U32(5);
   if (riflags & ~uint32_t{kRecvPeek | kRecvWaitall}) return kInval;
   if (!c.mem.InBounds(len_ptr, 4) || !c.mem.InBounds(flags_ptr, 2)) return kFault;
@@ -288,9 +322,38 @@ Errno SockRecv(Call& c) {
   msghdr msg{};
   msg.msg_iov = iov;
   msg.msg_iovlen = c.U32(2);
-  int host_flags = ((riflags & kRecvPeek) ? MSG_PEEK : 0) | ((riflags & kRecvWaitall) ? MSG_WAITALL : 0);
-  ssize_t got = recvmsg(d->host_fd, &msg, host_flags);
-  if (got < 0) return LastErrno();
+  // MSG_WAITALL is done here, one wait and one non-blocking receive at a time, so that each
+  // wait can be interrupted; a descriptor the guest made non-blocking is never waited for.
+  int fl = fcntl(d->host_fd, F_GETFL);
+  bool nonblocking = fl >= 0 && (fl & O_NONBLOCK);
+  int host_flags = ((riflags & kRecvPeek) ? MSG_PEEK : 0) | MSG_DONTWAIT;
+  ssize_t got = 0;
+  size_t iov_at = 0;
+  for (;;) {
+    if (!nonblocking)
+      if (Errno e = WaitReady(c, d->host_fd, POLLIN)) return e;
+    ssize_t n = recvmsg(d->host_fd, &msg, host_flags);
+    if (n < 0) {
+      if ((errno == EAGAIN || errno == EINTR) && !nonblocking) continue;
+      if (got > 0) break;  // what arrived before the error is returned, as recv(2) does
+      return LastErrno();
+    }
+    got += n;
+    if (Errno e = ChargeBytes(c, static_cast<uint64_t>(n))) return e;
+    if (!(riflags & kRecvWaitall) || (riflags & kRecvPeek) || n == 0 ||
+        static_cast<uint64_t>(got) >= total)
+      break;
+    // Advance the iovecs past what was received, then receive the rest.
+    for (size_t left = static_cast<size_t>(n); left > 0 && iov_at < c.U32(2);) {
+      size_t take = std::min(left, iov[iov_at].iov_len);
+      iov[iov_at].iov_base = static_cast<uint8_t*>(iov[iov_at].iov_base) + take;
+      iov[iov_at].iov_len -= take;
+      left -= take;
+      if (iov[iov_at].iov_len == 0) ++iov_at;
+    }
+    msg.msg_iov = iov + iov_at;
+    msg.msg_iovlen = c.U32(2) - iov_at;
+  }
   c.mem.Store<uint32_t>(len_ptr, static_cast<uint32_t>(got));
   c.mem.Store<uint16_t>(flags_ptr, (msg.msg_flags & MSG_TRUNC) ? kRecvDataTruncated : 0);
   return kSuccess;
@@ -298,8 +361,8 @@ Errno SockRecv(Call& c) {
 
 Errno SockSend(Call& c) {
   Descriptor* d;
-  if (Errno e = GetFd(c, c.U32(0), right::kFdWrite, &d)) return e;
-  if (d->kind != FdKind::kSocket) return kNotSock;
+  if (Errno e = GetSock(c, c.U32(0), right::kFdWrite, &d)) return e;
+  if (d->kind != FdKind::kSocket) return kNotConn;  // a listener has no peer
   if (c.U32(3) != 0) return kInval;
   if (!c.mem.InBounds(c.U32(4), 4)) return kFault;
   iovec iov[kMaxIovecs];
@@ -308,16 +371,18 @@ Errno SockSend(Call& c) {
   msghdr msg{};
   msg.msg_iov = iov;
   msg.msg_iovlen = c.U32(2);
+  if (total > 0)
+    if (Errno e = WaitReady(c, d->host_fd, POLLOUT)) return e;
   ssize_t sent = sendmsg(d->host_fd, &msg, MSG_NOSIGNAL);
   if (sent < 0) return LastErrno();
   c.mem.Store<uint32_t>(c.U32(4), static_cast<uint32_t>(sent));
-  return kSuccess;
+  return ChargeBytes(c, static_cast<uint64_t>(sent));
 }
 
 Errno SockShutdown(Call& c) {
   Descriptor* d;
-  if (Errno e = GetFd(c, c.U32(0), right::kSockShutdown, &d)) return e;
-  if (d->kind != FdKind::kSocket) return kNotSock;
+  if (Errno e = GetSock(c, c.U32(0), right::kSockShutdown, &d)) return e;
+  if (d->kind != FdKind::kSocket) return kNotConn;  // a listener has no peer
   int how;
   switch (c.U32(1)) {
     case kShutRd: how = SHUT_RD; break;

@@ -23,8 +23,18 @@ Errno GuestPath(Call& c, uint32_t ptr, uint32_t len, std::string_view* out) {
 
 namespace {
 
+// How the last component is looked up. kFollow / kNoFollow: path lookup as open(2) and stat(2)
+// do it (a trailing '/' follows a last symlink either way). kEntry: the call creates, removes
+// or renames the entry itself (mkdir, rmdir, unlink, rename, the new name of link and
+// symlink): a last symlink is never followed, with or without '/', as in Linux, and the slash
+// is handed to the system call (NoFollowName) for the kernel's rules.
+enum class Last : uint8_t { kFollow, kNoFollow, kEntry };
+Last FollowIf(uint32_t lookupflags) {
+  return (lookupflags & kLookupSymlinkFollow) ? Last::kFollow : Last::kNoFollow;
+}
+
 // Checks rights on the directory `fd`, reads the guest path and resolves it.
-Errno ResolveAt(Call& c, uint32_t fd, uint64_t rights, uint32_t ptr, uint32_t len, bool follow,
+Errno ResolveAt(Call& c, uint32_t fd, uint64_t rights, uint32_t ptr, uint32_t len, Last last,
                 Descriptor** dir, Resolved* out) {
   Descriptor* d;
   if (Errno e = GetFd(c, fd, rights, &d)) return e;
@@ -33,11 +43,43 @@ Errno ResolveAt(Call& c, uint32_t fd, uint64_t rights, uint32_t ptr, uint32_t le
   if (Errno e = GuestPath(c, ptr, len, &path)) return e;
   // The path is copied before resolution: guest memory is not read twice.
   std::string copy(path);
-  ResolveResult r = ResolvePath(d->host_fd, copy, follow, c.ctx.resolver_);
+  bool slash = false;
+  if (last == Last::kEntry) {
+    // Resolve "x" for "x/" (not following x); "sub/./" and "../" keep their slash, their last
+    // component is the directory itself anyway.
+    size_t end = copy.size();
+    while (end > 1 && copy[end - 1] == '/') --end;
+    std::string_view stem(copy.data(), end);
+    std::string_view tail = stem.substr(stem.rfind('/') + 1);
+    if (end != copy.size() && tail != "." && tail != "..") {
+      copy.resize(end);
+      slash = true;
+    }
+  }
+  ResolveResult r = ResolvePath(d->host_fd, copy, last == Last::kFollow, c.ctx.resolver_);
   if (r.error) return r.error;
   *out = std::move(r.value);
+  if (slash) out->trailing_slash = true;
   if (dir) *dir = d;
   return kSuccess;
+}
+
+// The name handed to a system call that creates, removes or renames the last component without
+// following it (mkdirat, unlinkat, renameat, linkat's new name, symlinkat): a trailing slash is
+// passed on, so the kernel applies its own rules (a new name ending in '/' that does not exist
+// is noent unless a directory is being made; a non-directory named with '/' is notdir). These
+// calls never follow the last component, slash or not (nor did the resolver: Last::kEntry), so
+// this cannot leave the parent.
+std::string NoFollowName(const Resolved& r) { return r.trailing_slash ? r.name + "/" : r.name; }
+
+// For calls that look at an existing object without a system call that sees the slash: a
+// trailing slash on something that is not a directory is notdir; *is_dir tells which it was.
+Errno CheckTrailingSlash(const Resolved& r, bool* is_dir = nullptr) {
+  if (!r.trailing_slash) return kSuccess;
+  struct stat st;
+  if (fstatat(r.parent.get(), r.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return LastErrno();
+  if (is_dir) *is_dir = S_ISDIR(st.st_mode);
+  return S_ISDIR(st.st_mode) ? kSuccess : kNotDir;
 }
 
 }  // namespace
@@ -67,7 +109,7 @@ Errno PathOpen(Call& c) {
     return kRofs;
   if (!c.mem.InBounds(out_ptr, 4)) return kFault;
   Resolved r;
-  if (Errno e = ResolveAt(c, dirfd, need, path, path_len, dirflags & kLookupSymlinkFollow,
+  if (Errno e = ResolveAt(c, dirfd, need, path, path_len, FollowIf(dirflags),
                           nullptr, &r))
     return e;
   if (r.trailing_slash && (oflags & kOflagCreat)) return kIsDir;
@@ -84,9 +126,13 @@ Errno PathOpen(Call& c) {
   if (fdflags & kFdflagDsync) flags |= O_DSYNC;
   if (fdflags & (kFdflagSync | kFdflagRsync)) flags |= O_SYNC;
   UniqueFd fd(openat(r.parent.get(), r.name.c_str(), flags, 0666));
-  if (!fd.valid() && errno == EISDIR && want_write && !(oflags & (kOflagCreat | kOflagTrunc))) {
-    // A directory asked for with write rights (libc asks for them on O_RDWR probes): give the
-    // directory read-only; its write rights are dropped below since they do not apply.
+  bool dir_for_writing = (oflags & kOflagDirectory) && (base & right::kFdWrite);
+  if (!fd.valid() && errno == EISDIR && want_write && !dir_for_writing &&
+      !(oflags & (kOflagCreat | kOflagTrunc))) {
+    // A directory asked for with rights that do not apply to it (libc asks for write rights
+    // on O_RDWR probes; directory handles often ask for every right): give the directory
+    // read-only; those rights are dropped below. Only O_DIRECTORY together with fd_write, a
+    // directory opened to be written, is isdir, as in open(2) and Wasmtime.
     fd = UniqueFd(openat(r.parent.get(), r.name.c_str(),
                          (flags & ~(O_WRONLY | O_RDWR | O_APPEND)) | O_DIRECTORY | O_RDONLY));
   }
@@ -124,28 +170,29 @@ Errno PathOpen(Call& c) {
 Errno PathCreateDirectory(Call& c) {
   Descriptor* d;
   Resolved r;
-  if (Errno e = ResolveAt(c, c.U32(0), right::kPathCreateDirectory, c.U32(1), c.U32(2), false,
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathCreateDirectory, c.U32(1), c.U32(2), Last::kEntry,
                           &d, &r))
     return e;
   if (d->read_only) return kRofs;
-  return mkdirat(r.parent.get(), r.name.c_str(), 0777) == 0 ? kSuccess : LastErrno();
+  return mkdirat(r.parent.get(), NoFollowName(r).c_str(), 0777) == 0 ? kSuccess : LastErrno();
 }
 
 Errno PathRemoveDirectory(Call& c) {
   Descriptor* d;
   Resolved r;
-  if (Errno e = ResolveAt(c, c.U32(0), right::kPathRemoveDirectory, c.U32(1), c.U32(2), false,
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathRemoveDirectory, c.U32(1), c.U32(2), Last::kEntry,
                           &d, &r))
     return e;
   if (d->read_only) return kRofs;
   if (r.name == ".") return kInval;
-  return unlinkat(r.parent.get(), r.name.c_str(), AT_REMOVEDIR) == 0 ? kSuccess : LastErrno();
+  return unlinkat(r.parent.get(), NoFollowName(r).c_str(), AT_REMOVEDIR) == 0 ? kSuccess
+                                                                             : LastErrno();
 }
 
 Errno PathUnlinkFile(Call& c) {
   Descriptor* d;
   Resolved r;
-  if (Errno e = ResolveAt(c, c.U32(0), right::kPathUnlinkFile, c.U32(1), c.U32(2), false, &d,
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathUnlinkFile, c.U32(1), c.U32(2), Last::kEntry, &d,
                           &r))
     return e;
   if (d->read_only) return kRofs;
@@ -161,7 +208,7 @@ Errno PathUnlinkFile(Call& c) {
 Errno PathFilestatGet(Call& c) {
   Resolved r;
   if (Errno e = ResolveAt(c, c.U32(0), right::kPathFilestatGet, c.U32(2), c.U32(3),
-                          c.U32(1) & kLookupSymlinkFollow, nullptr, &r))
+                          FollowIf(c.U32(1)), nullptr, &r))
     return e;
   uint32_t size = c.unstable ? layout::kFilestatSizeUnstable : layout::kFilestatSize;
   if (!c.mem.InBounds(c.U32(4), size)) return kFault;
@@ -177,9 +224,10 @@ Errno PathFilestatSetTimes(Call& c) {
   Descriptor* d;
   Resolved r;
   if (Errno e = ResolveAt(c, c.U32(0), right::kPathFilestatSetTimes, c.U32(2), c.U32(3),
-                          c.U32(1) & kLookupSymlinkFollow, &d, &r))
+                          FollowIf(c.U32(1)), &d, &r))
     return e;
   if (d->read_only) return kRofs;
+  if (Errno e = CheckTrailingSlash(r)) return e;
   return utimensat(r.parent.get(), r.name.c_str(), ts, AT_SYMLINK_NOFOLLOW) == 0 ? kSuccess
                                                                                 : LastErrno();
 }
@@ -192,13 +240,19 @@ Errno PathLink(Call& c) {
   if (Errno e = GetFd(c, c.U32(4), right::kPathLinkTarget, &dst)) return e;
   if (src->read_only || dst->read_only) return kRofs;
   if (Errno e = ResolveAt(c, c.U32(0), right::kPathLinkSource, c.U32(2), c.U32(3),
-                          c.U32(1) & kLookupSymlinkFollow, nullptr, &from))
+                          FollowIf(c.U32(1)), nullptr, &from))
     return e;
-  if (Errno e = ResolveAt(c, c.U32(4), right::kPathLinkTarget, c.U32(5), c.U32(6), false,
+  if (Errno e = ResolveAt(c, c.U32(4), right::kPathLinkTarget, c.U32(5), c.U32(6), Last::kEntry,
                           nullptr, &to))
     return e;
   if (from.name == "." || to.name == ".") return from.name == "." ? kPerm : kExist;
-  return linkat(from.parent.get(), from.name.c_str(), to.parent.get(), to.name.c_str(), 0) == 0
+  // The source is looked at without a slash (linkat would follow a symlink for one): a
+  // directory cannot be hard-linked (perm), anything else named with '/' is notdir.
+  bool from_dir = false;
+  if (Errno e = CheckTrailingSlash(from, &from_dir)) return e;
+  if (from_dir) return kPerm;
+  return linkat(from.parent.get(), from.name.c_str(), to.parent.get(), NoFollowName(to).c_str(),
+                0) == 0
              ? kSuccess
              : LastErrno();
 }
@@ -209,14 +263,15 @@ Errno PathRename(Call& c) {
   if (Errno e = GetFd(c, c.U32(0), right::kPathRenameSource, &src)) return e;
   if (Errno e = GetFd(c, c.U32(3), right::kPathRenameTarget, &dst)) return e;
   if (src->read_only || dst->read_only) return kRofs;
-  if (Errno e = ResolveAt(c, c.U32(0), right::kPathRenameSource, c.U32(1), c.U32(2), false,
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathRenameSource, c.U32(1), c.U32(2), Last::kEntry,
                           nullptr, &from))
     return e;
-  if (Errno e = ResolveAt(c, c.U32(3), right::kPathRenameTarget, c.U32(4), c.U32(5), false,
+  if (Errno e = ResolveAt(c, c.U32(3), right::kPathRenameTarget, c.U32(4), c.U32(5), Last::kEntry,
                           nullptr, &to))
     return e;
   if (from.name == "." || to.name == ".") return kBusy;
-  return renameat(from.parent.get(), from.name.c_str(), to.parent.get(), to.name.c_str()) == 0
+  return renameat(from.parent.get(), NoFollowName(from).c_str(), to.parent.get(),
+                  NoFollowName(to).c_str()) == 0
              ? kSuccess
              : LastErrno();
 }
@@ -231,21 +286,25 @@ Errno PathSymlink(Call& c) {
   if (target[0] == '/') return kNotCapable;
   Descriptor* d;
   Resolved r;
-  if (Errno e = ResolveAt(c, c.U32(2), right::kPathSymlink, c.U32(3), c.U32(4), false, &d, &r))
+  if (Errno e = ResolveAt(c, c.U32(2), right::kPathSymlink, c.U32(3), c.U32(4), Last::kEntry, &d, &r))
     return e;
   if (d->read_only) return kRofs;
   if (r.name == ".") return kExist;
-  return symlinkat(target.c_str(), r.parent.get(), r.name.c_str()) == 0 ? kSuccess : LastErrno();
+  return symlinkat(target.c_str(), r.parent.get(), NoFollowName(r).c_str()) == 0 ? kSuccess
+                                                                                 : LastErrno();
 }
 
 Errno PathReadlink(Call& c) {
   uint32_t buf = c.U32(3), buf_len = c.U32(4), used_ptr = c.U32(5);
   Resolved r;
-  if (Errno e = ResolveAt(c, c.U32(0), right::kPathReadlink, c.U32(1), c.U32(2), false, nullptr,
+  if (Errno e = ResolveAt(c, c.U32(0), right::kPathReadlink, c.U32(1), c.U32(2), Last::kNoFollow, nullptr,
                           &r))
     return e;
   uint8_t* out = c.mem.Span(buf, buf_len);
   if (!out || !c.mem.InBounds(used_ptr, 4)) return kFault;
+  // "link/" names what the link points to (the resolver followed it), which is no symlink.
+  if (Errno e = CheckTrailingSlash(r)) return e;
+  if (r.trailing_slash) return kInval;
   char host[kMaxPathBytes + 1];
   ssize_t n = readlinkat(r.parent.get(), r.name.c_str(), host, sizeof(host));
   if (n < 0) return LastErrno();

@@ -2,7 +2,11 @@
 // - openat2: the kernel resolves everything but the last component with RESOLVE_BENEATH |
 //   RESOLVE_NO_MAGICLINKS (any `..`, absolute symlink or magic link that would leave the root
 //   fails with EXDEV/ELOOP), retried on EAGAIN (a concurrent rename) a bounded number of times.
-//   A final symlink, when the guest asked to follow it, is expanded here and resolved again.
+//   A final symlink, when the guest asked to follow it, is expanded here and its target
+//   resolved from the link's own directory (beneath it, so no path grows by splicing: a chain
+//   of 4 KB targets resolves as the kernel resolves it). A target that climbs above that
+//   directory is resolved again from the root as one spliced path while that fits in
+//   kMaxPathBytes, else by the walker.
 // - walk: component by component from a chain of directories descended from the root by name;
 //   every component is opened with O_PATH|O_NOFOLLOW, symlinks are expanded here (at most 40,
 //   absolute targets refused), and `..` pops the chain (refused at the root), so renames and
@@ -97,20 +101,35 @@ int Openat2Dir(int root, const std::string& path, int* err) {
 ResolveResult ResolveWalk(int root, std::string_view path, bool follow_last);
 
 // Returns true and fills *out when openat2 handled the request; false to use the walker.
+// `base` is where `cur` is resolved from: the root, then the directory of the last link
+// followed (an fd obtained beneath the root). `from_root` is the same position spelled from
+// the root, kept while it fits, for targets that climb above their link's directory.
 bool ResolveOpenat2(int root, std::string_view path, bool follow_last, ResolveResult* out) {
-  std::string cur(path);
+  UniqueFd base_owned;
+  int base = root;
+  std::string cur(path), from_root(path);
+  bool from_root_fits = true;
   for (int hops = 0;; ++hops) {
     std::string_view dir, last;
     bool trailing = false;
     SplitLast(cur, &dir, &last, &trailing);
     int err = 0;
-    int fd = Openat2Dir(root, dir.empty() ? std::string(".") : std::string(dir), &err);
+    int fd = Openat2Dir(base, dir.empty() ? std::string(".") : std::string(dir), &err);
     if (fd < 0) {
       if (err == ENOSYS) {
         openat2_missing.store(true, std::memory_order_relaxed);
         return false;
       }
       if (err == EAGAIN) return false;  // persistent races: let the walker decide
+      if (err == EXDEV && base != root) {
+        // Above the link's directory: maybe still beneath the root. Start again from there.
+        if (!from_root_fits) return false;
+        base_owned.Reset();
+        base = root;
+        cur = from_root;
+        --hops;  // the same position, not another expansion
+        continue;
+      }
       *out = Fail(MapResolveErrno(err));
       return true;
     }
@@ -143,13 +162,19 @@ bool ResolveOpenat2(int root, std::string_view path, bool follow_last, ResolveRe
       *out = Fail(kNotCapable);
       return true;
     }
-    std::string next = dir.empty() ? target : std::string(dir) + "/" + target;
-    if (trailing) next += "/";
-    if (next.size() > kMaxPathBytes * 2) {
-      *out = Fail(kNameTooLong);
-      return true;
+    if (from_root_fits) {
+      std::string_view root_dir, root_last;
+      bool root_trailing = false;
+      SplitLast(from_root, &root_dir, &root_last, &root_trailing);
+      std::string next = root_dir.empty() ? target : std::string(root_dir) + "/" + target;
+      if (trailing) next += "/";
+      from_root_fits = next.size() <= kMaxPathBytes;
+      if (from_root_fits) from_root = std::move(next);
     }
-    cur = std::move(next);
+    cur = std::move(target);
+    if (trailing) cur += "/";
+    base_owned = std::move(r.parent);
+    base = base_owned.get();
   }
 }
 

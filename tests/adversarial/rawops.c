@@ -12,6 +12,8 @@
 //   grow|FD (fd_fdstat_set_rights asking for every right)  nul|FD  long|FD|BYTES
 //   hugepath|FD  hugeiov  hugeiovlen  hugereaddir|FD  hugepoll  hugeargs  hugerandom
 //   hugereadlink|FD|PATH  race|FD|N (create+write through a path a host thread keeps swapping)
+//   sock|CALL|FD  sockon|CALL|DIRFD|PATH  CALL = accept, recv, send or shutdown, on FD or on a
+//                                         file opened (read+write) at PATH for the call
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +75,15 @@ WASI_IMPORT(args_get)
 uint16_t RawArgsGet(uint32_t argv, uint32_t buf);
 WASI_IMPORT(random_get)
 uint16_t RawRandom(uint32_t buf, uint32_t len);
+WASI_IMPORT(sock_accept)
+uint16_t RawSockAccept(uint32_t fd, uint32_t flags, uint32_t* out);
+WASI_IMPORT(sock_recv)
+uint16_t RawSockRecv(uint32_t fd, const void* iovs, uint32_t n, uint32_t flags, uint32_t* len,
+                     uint16_t* oflags);
+WASI_IMPORT(sock_send)
+uint16_t RawSockSend(uint32_t fd, const void* iovs, uint32_t n, uint32_t flags, uint32_t* len);
+WASI_IMPORT(sock_shutdown)
+uint16_t RawSockShutdown(uint32_t fd, uint32_t how);
 
 #define R_READ (1ull << 1)
 #define R_SEEK (1ull << 2)
@@ -141,6 +152,19 @@ static uint16_t Race(uint32_t dirfd, uint32_t n) {
   return 0;
 }
 
+static uint16_t Sock(const char* call, uint32_t fd) {
+  char data[4];
+  struct { void* buf; uint32_t len; } iov = {data, sizeof data};
+  uint32_t n = 0;
+  uint16_t flags = 0;
+  if (!strcmp(call, "accept")) return RawSockAccept(fd, 0, &n);
+  if (!strcmp(call, "recv")) return RawSockRecv(fd, &iov, 1, 0, &n, &flags);
+  if (!strcmp(call, "send")) return RawSockSend(fd, &iov, 1, 0, &n);
+  if (!strcmp(call, "shutdown")) return RawSockShutdown(fd, 3);
+  printf("unknown sock call %s\n", call);
+  exit(2);
+}
+
 static uint16_t Do(const char* op) {
   uint32_t fd = 0, used = 0;
   uint8_t st[64];
@@ -205,6 +229,14 @@ static uint16_t Do(const char* op) {
   if (!strcmp(op, "hugereadlink"))
     return RawReadlink(U(1), S(2), L(2), buf, 0xfffffff0u, &used);
   if (!strcmp(op, "race")) return Race(U(1), U(2));
+  if (!strcmp(op, "sock")) return Sock(S(1), U(2));
+  if (!strcmp(op, "sockon")) {
+    uint16_t e = Open(U(2), S(3), "", 0, "rw", &fd);
+    if (e) return e;
+    e = Sock(S(1), fd);
+    RawClose(fd);
+    return e;
+  }
   // Growing a file to 1 GiB + 1 byte four ways (under a host file-size limit these must fail
   // with fbig, not kill the host with SIGXFSZ).
   if (!strcmp(op, "bigtrunc") || !strcmp(op, "bigpwrite") || !strcmp(op, "bigseekwrite") ||

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end checks of `nanowasm run` with WASI guests: grants on the command line and nothing
 # else, exit status = proc_exit code, traps (134 + backtrace on stderr), --env, --dir-ro, a TCP
-# echo over --listen, and a tree-walking program whose output must equal its native build's.
+# echo over --listen, --timeout waking a guest blocked in the host, and a tree-walking program
+# whose output must equal its native build's.
 #   run_cli_test.sh NANOWASM GUEST_DIR TREE_SUM_NATIVE
 set -u
 nw=$1 guests=$2 tree_native=$3
@@ -71,7 +72,19 @@ wait "$srv"; rc=$?; srv=""
 [ "$reply" = "ping over wasi" ]
 check "tcp echo" $? "port=$port reply=$reply rc=$rc err=$(cat echo_err.txt) out=$(cat echo_out.txt)"
 
-# 8. Bad options are usage errors.
+# 8. --timeout stops a guest blocked in the host: an hour-long sleep (poll_oneoff) and a read of
+# a stdin that never gets data (a FIFO held open here) end with the interrupted trap within ~1 s.
+mkfifo never && exec 4<>never
+for mode in sleep read; do
+  t0=$(date +%s%N)
+  "$nw" run --timeout 200ms "$guests/args_env.wasm" $mode < never > /dev/null 2> timeout_err.txt; rc=$?
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ $rc -ne 0 ] && grep -q "interrupted" timeout_err.txt && [ $ms -lt 1500 ] && [ $ms -ge 190 ]
+  check "--timeout 200ms wakes $mode" $? "rc=$rc ${ms} ms err=$(cat timeout_err.txt)"
+done
+exec 4>&-
+
+# 9. Bad options are usage errors.
 "$nw" run --dir "$guests/args_env.wasm" > /dev/null 2>&1; rc=$?
 [ $rc -ne 0 ]
 check "bad option" $? "rc=$rc"

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -592,6 +593,59 @@ TEST_F(CApiTest, CanonicalNansExtension) {
 
 // Many stores on several threads at once, sharing one engine and one module; each thread also
 // calls back into the host.
+// A WASI guest sleeping an hour in poll_oneoff is woken by nanowasm_store_interrupt from
+// another thread and traps with NANOWASM_TRAP_INTERRUPTED; after clearing, it runs again.
+TEST_F(CApiTest, StoreInterruptWakesABlockedWasiCall) {
+  wasm_module_t* m = Compile(store_, R"((module
+    (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (func (export "sleep") (param $ns i64) (result i32)
+      (i32.store (i32.const 16) (i32.const 1))
+      (i64.store (i32.const 24) (local.get $ns))
+      (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 200)))))");
+  ASSERT_NE(m, nullptr);
+  nanowasm_wasi_config_t* config = nanowasm_wasi_config_new();
+  wasm_trap_t* trap = nullptr;
+  wasm_instance_t* inst = nanowasm_wasi_instance_new(store_, m, config, nullptr, &trap);
+  ASSERT_NE(inst, nullptr);
+  wasm_extern_vec_t exports;
+  wasm_instance_exports(inst, &exports);
+  wasm_func_t* sleep = nullptr;
+  for (size_t i = 0; i < exports.size; ++i)
+    if (wasm_extern_kind(exports.data[i]) == WASM_EXTERN_FUNC) sleep = wasm_extern_as_func(exports.data[i]);
+  ASSERT_NE(sleep, nullptr);
+  auto call = [&](int64_t ns, int32_t* errno_out) {
+    wasm_val_t args[1] = {WASM_I64_VAL(ns)};
+    wasm_val_t results[1] = {WASM_INIT_VAL};
+    wasm_val_vec_t av = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(results);
+    wasm_trap_t* t = wasm_func_call(sleep, &av, &rv);
+    if (!t) *errno_out = results[0].of.i32;
+    return t;
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  std::thread other([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    nanowasm_store_interrupt(store_);
+  });
+  int32_t e = -1;
+  trap = call(3600'000'000'000, &e);
+  other.join();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_NE(trap, nullptr);
+  EXPECT_EQ(nanowasm_trap_kind(trap), NANOWASM_TRAP_INTERRUPTED);
+  EXPECT_LT(seconds, 1.0);
+  wasm_trap_delete(trap);
+  nanowasm_store_clear_interrupt(store_);
+  trap = call(1'000'000, &e);  // 1 ms
+  EXPECT_EQ(trap, nullptr);
+  EXPECT_EQ(e, 0);
+  if (trap) wasm_trap_delete(trap);
+  wasm_extern_vec_delete(&exports);
+  wasm_instance_delete(inst);
+  nanowasm_wasi_config_delete(config);
+  wasm_module_delete(m);
+}
+
 TEST(CApiThreads, ManyStoresShareEngineAndModule) {
   wasm_engine_t* engine = wasm_engine_new();
   wasm_store_t* setup = wasm_store_new(engine);

@@ -235,4 +235,69 @@ TEST(ResolveDifferential, WalkerAgreesWithOpenat2OnRandomTrees) {
   EXPECT_GT(successes, compared / 10);
 }
 
+// Symlinks whose targets are about 4 KB each, chained, which the kernel resolves (each target
+// fits PATH_MAX; fewer than 40 links): the openat2 resolver must resolve them too and agree
+// with the walker and with the kernel's own lookup (before: it spliced each target onto the
+// previous directory prefix and gave nametoolong). Three shapes: targets padded with "./"
+// from the root; links deep in a directory chain whose targets climb to the root with "../"
+// and descend again; and the chain in the middle of a path and under a trailing slash.
+TEST(ResolveDifferential, LongSymlinkTargetsResolveAsTheKernelDoes) {
+  std::string top = access("/dev/shm", W_OK) == 0 ? "/dev/shm/nw-resolve-long-XXXXXX"
+                                                   : "/tmp/nw-resolve-long-XXXXXX";
+  ASSERT_NE(mkdtemp(top.data()), nullptr);
+  int root = open(top.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(root, 0);
+  constexpr int kChain = 12, kDepth = 600;
+  // "d/d/.../d" kDepth levels (1,199 bytes), with a file and a directory at the bottom.
+  std::string deep;
+  for (int i = 0; i < kDepth; ++i) {
+    deep += (i ? "/d" : "d");
+    ASSERT_EQ(mkdirat(root, deep.c_str(), 0755), 0);
+  }
+  ASSERT_EQ(mkdirat(root, "dir", 0755), 0);
+  int f = openat(root, "dir/file", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+  ASSERT_GE(f, 0);
+  close(f);
+  std::string dots;
+  while (dots.size() < 4000) dots += "./";
+  std::string up;
+  for (int i = 0; i < kDepth; ++i) up += "../";
+  // a0 -> ./././.../a1 -> ... -> a11 -> ./././.../dir (each target 4,00x bytes)
+  for (int i = 0; i < kChain; ++i) {
+    std::string target = dots + (i + 1 < kChain ? "a" + std::to_string(i + 1) : "dir");
+    ASSERT_EQ(symlinkat(target.c_str(), root, ("a" + std::to_string(i)).c_str()), 0);
+  }
+  // deep/b0 -> ../../(600 times)/d/d/.../b1 -> ... -> deep/b11 -> ../(600)/dir: 3,0xx bytes each
+  for (int i = 0; i < kChain; ++i) {
+    std::string target = up + (i + 1 < kChain ? deep + "/b" + std::to_string(i + 1) : "dir");
+    ASSERT_LE(target.size(), 4095u);
+    ASSERT_EQ(symlinkat(target.c_str(), root, (deep + "/b" + std::to_string(i)).c_str()), 0);
+  }
+  const std::vector<std::string> paths = {"a0", "a0/", "a0/file", "a0/./file",
+                                          deep + "/b0", deep + "/b0/", deep + "/b0/file",
+                                          "a0/../" + deep + "/b0/file", "a5/missing"};
+  for (const std::string& path : paths) {
+    for (bool follow : {false, true}) {
+      ResolveResult walk = ResolvePath(root, path, follow, WasiResolver::kWalk);
+      ResolveResult kern = ResolvePath(root, path, follow, WasiResolver::kOpenat2);
+      if (kern.error == nw::wasi::kNoSys) GTEST_SKIP() << "SKIPPED: no openat2 on this kernel";
+      EXPECT_EQ(Describe(kern), Describe(walk)) << path << " follow " << follow;
+      // The kernel's own lookup (it follows every link here; the last one only when asked).
+      struct stat host {};
+      int flags = follow || path.back() == '/' ? 0 : AT_SYMLINK_NOFOLLOW;
+      if (fstatat(root, path.c_str(), &host, flags) == 0) {
+        EXPECT_EQ(Describe(kern), "object " + std::to_string(host.st_dev) + ":" +
+                                      std::to_string(host.st_ino) +
+                                      (path.back() == '/' ? " (trailing /)" : ""))
+            << path << " follow " << follow;
+      } else {
+        EXPECT_EQ(errno, ENOENT) << path;
+        EXPECT_NE(Describe(kern).rfind("absent missing", 0), std::string::npos) << path;
+      }
+    }
+  }
+  close(root);
+  RemoveTree(top);
+}
+
 }  // namespace
