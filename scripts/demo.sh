@@ -39,8 +39,8 @@ bash examples/zipslip_demo.sh "$root/$nw" "$root/$b/tests/wasi/guests/extract.wa
 
 echo "== 3. core wasm: nanowasm run examples/fib.wat --invoke fib 30"
 $nw run examples/fib.wat --invoke fib 30
-echo "== an infinite loop under --timeout 200ms (exit status 134 expected)"
+echo "== an infinite loop under -W timeout=200ms (exit status 134 expected)"
 printf '(module (func (export "spin") (loop $l (br $l))))' > "$work/spin.wat"
 set +e
-$nw run --timeout 200ms --invoke spin "$work/spin.wat"
+$nw run -W timeout=200ms --invoke spin "$work/spin.wat"
 echo "   exit status $?"
