@@ -5,7 +5,7 @@
 #      its output is compared with the same program compiled natively;
 #   2. examples/extract.c, an archive extractor with a ZipSlip bug: natively it writes outside
 #      its output directory, under `nanowasm run --dir ./out` it cannot;
-#   3. a core-wasm sample with --invoke, and an infinite loop stopped by --timeout.
+#   3. a core-wasm sample with --invoke, and an infinite loop stopped by -W timeout=.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
