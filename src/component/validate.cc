@@ -1,0 +1,1028 @@
+// Component validation (see validate.h for the rules covered). One Validator walks the AST with
+// a stack of scopes (component, component type, instance type), each holding its index spaces.
+// Types live in one arena so that outer aliases share them; an entry records only what later
+// checks need (defined-value-type properties, function result borrows, the imports and exports
+// of component and instance types, core module and instance exports).
+#include "component/validate.h"
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
+#include "component/names.h"
+
+namespace nw::component {
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+constexpr uint64_t kMaxValueSize = uint64_t{1} << 28;
+constexpr uint64_t kSizeCap = uint64_t{1} << 40;  // saturation for size arithmetic
+
+struct Entity {
+  Sort sort = Sort::kFunc;
+  uint32_t id = kNone;  // arena id; meaning depends on the sort
+};
+
+struct NamedEntity {
+  std::string name;
+  Entity entity;
+};
+
+// A component-level type (sort `type`), a func's type, or the type of a component or instance.
+struct TypeInfo {
+  TypeDef::Kind kind = TypeDef::Kind::kDefVal;
+  // kDefVal
+  DefValKind val_kind = DefValKind::kPrim;
+  PrimType prim = PrimType::kBool;
+  bool has_borrow = false;
+  bool has_resource = false;
+  uint64_t size = 0;
+  uint64_t align = 1;
+  // kFunc
+  bool async = false;
+  // kComponent / kInstance
+  std::vector<NamedEntity> imports, exports;
+};
+
+struct CoreItem {
+  std::string module, name;  // module only for imports
+  ExternKind kind = ExternKind::kFunc;
+  bool is_tag = false;
+  FuncType func;  // kind == kFunc
+  GlobalType global;
+  bool func_known = true;  // false for core functions made by canon lower and built-ins
+};
+
+struct CoreModuleInfo {
+  std::vector<CoreItem> imports, exports;
+};
+
+struct CoreInstanceInfo {
+  std::vector<CoreItem> exports;
+};
+
+struct CoreTypeInfo {
+  bool is_module = false;
+  FuncType func;
+  uint32_t module = kNone;  // into core_modules_
+};
+
+enum class ScopeKind : uint8_t { kComponent, kComponentType, kInstanceType };
+
+struct Scope {
+  ScopeKind kind = ScopeKind::kComponent;
+  std::vector<Entity> space[kNumSorts];
+  std::unordered_map<std::string, std::string> import_names, export_names;  // key -> name
+  std::vector<NamedEntity> imports, exports;
+};
+
+const char* IndexWord(Sort s) {
+  switch (s) {
+    case Sort::kCoreFunc: return "core function";
+    case Sort::kCoreTable: return "table";
+    case Sort::kCoreMemory: return "memory";
+    case Sort::kCoreGlobal: return "global";
+    case Sort::kCoreTag: return "tag";
+    case Sort::kCoreType: return "core type";
+    case Sort::kCoreModule: return "module";
+    case Sort::kCoreInstance: return "core instance";
+    case Sort::kFunc: return "function";
+    case Sort::kValue: return "value";
+    case Sort::kType: return "type";
+    case Sort::kComponent: return "component";
+    case Sort::kInstance: return "instance";
+  }
+  return "?";
+}
+
+uint64_t AlignTo(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+uint64_t Sat(uint64_t v) { return v > kSizeCap ? kSizeCap : v; }
+
+class Validator {
+ public:
+  Status Run(const Component& c) {
+    NW_TRY_ASSIGN(uint32_t id, ComponentBody(c));
+    (void)id;
+    return Ok();
+  }
+
+ private:
+  Scope& cur() { return scopes_.back(); }
+  std::vector<Entity>& space(Sort s) { return cur().space[static_cast<size_t>(s)]; }
+
+  Result<Entity> Get(Sort s, uint32_t index, size_t at) {
+    auto& sp = space(s);
+    if (index >= sp.size()) {
+      return MakeError(at, "unknown " + std::string(IndexWord(s)) + " " + std::to_string(index) +
+                               ": " + IndexWord(s) + " index out of bounds");
+    }
+    return sp[index];
+  }
+  void Push(Sort s, uint32_t id) { space(s).push_back({s, id}); }
+
+  uint32_t NewType(TypeInfo t) {
+    types_.push_back(std::move(t));
+    return static_cast<uint32_t>(types_.size() - 1);
+  }
+
+  // --- components -----------------------------------------------------------------------------
+  Result<uint32_t> ComponentBody(const Component& c) {
+    scopes_.push_back(Scope{});
+    for (const Section& s : c.sections) {
+      for (uint32_t i = s.first; i < s.first + s.count; ++i) NW_TRY(Definition(c, s.kind, i));
+    }
+    TypeInfo t;
+    t.kind = TypeDef::Kind::kComponent;
+    t.imports = std::move(cur().imports);
+    t.exports = std::move(cur().exports);
+    scopes_.pop_back();
+    return NewType(std::move(t));
+  }
+
+  Status Definition(const Component& c, SectionKind kind, uint32_t i) {
+    switch (kind) {
+      case SectionKind::kCustom: return Ok();
+      case SectionKind::kCoreModule: {
+        Push(Sort::kCoreModule, ModuleInfo(c.core_modules[i].module));
+        return Ok();
+      }
+      case SectionKind::kCoreInstance: return CoreInstanceDef(c.core_instances[i]);
+      case SectionKind::kCoreType: return CoreTypeDefinition(c.core_types[i]);
+      case SectionKind::kComponent: {
+        NW_TRY_ASSIGN(uint32_t id, ComponentBody(c.components[i]));
+        Push(Sort::kComponent, id);
+        return Ok();
+      }
+      case SectionKind::kInstance: return InstanceDef(c.instances[i]);
+      case SectionKind::kAlias: return AliasDef(c.aliases[i]);
+      case SectionKind::kType: return TypeDefinition(c.types[i]);
+      case SectionKind::kCanon: return CanonDef(c.canons[i]);
+      case SectionKind::kStart: return StartDef(c.starts[i]);
+      case SectionKind::kImport: {
+        const Import& im = c.imports[i];
+        return ImportDecl(im.name, im.type, im.offset);
+      }
+      case SectionKind::kExport: return ExportDef(c.exports[i]);
+      case SectionKind::kValue: {
+        NW_TRY(CheckValType(c.values[i].type, c.values[i].offset));
+        Push(Sort::kValue, kNone);
+        return Ok();
+      }
+    }
+    return Ok();
+  }
+
+  // --- core modules and instances -------------------------------------------------------------
+  uint32_t ModuleInfo(const ModuleDesc& m) {
+    CoreModuleInfo info;
+    for (const nw::Import& im : m.imports) {
+      CoreItem item{im.module, im.name, im.kind, false, {}, im.global};
+      if (im.kind == ExternKind::kFunc && im.func_type < m.types.size())
+        item.func = m.types[im.func_type];
+      info.imports.push_back(std::move(item));
+    }
+    for (const nw::Export& ex : m.exports) {
+      CoreItem item{{}, ex.name, ex.kind, false, {}, {}};
+      if (ex.kind == ExternKind::kFunc) item.func = m.FuncSig(ex.index);
+      if (ex.kind == ExternKind::kGlobal) {
+        uint32_t gi = 0;
+        for (const nw::Import& im : m.imports) {
+          if (im.kind == ExternKind::kGlobal && gi++ == ex.index) item.global = im.global;
+        }
+        if (ex.index >= m.num_imported_globals)
+          item.global = m.globals[ex.index - m.num_imported_globals].type;
+      }
+      info.exports.push_back(std::move(item));
+    }
+    core_modules_.push_back(std::move(info));
+    return static_cast<uint32_t>(core_modules_.size() - 1);
+  }
+
+  static Sort CoreSortOf(const CoreItem& it) {
+    if (it.is_tag) return Sort::kCoreTag;
+    switch (it.kind) {
+      case ExternKind::kFunc: return Sort::kCoreFunc;
+      case ExternKind::kTable: return Sort::kCoreTable;
+      case ExternKind::kMemory: return Sort::kCoreMemory;
+      case ExternKind::kGlobal: return Sort::kCoreGlobal;
+    }
+    return Sort::kCoreFunc;
+  }
+
+  Status CoreInstanceDef(const CoreInstance& ci) {
+    CoreInstanceInfo info;
+    if (ci.kind == CoreInstance::Kind::kInstantiate) {
+      NW_TRY_ASSIGN(Entity m, Get(Sort::kCoreModule, ci.module, ci.offset));
+      std::unordered_map<std::string, uint32_t> args;
+      for (const CoreInstantiateArg& a : ci.args) {
+        NW_TRY_ASSIGN(Entity inst, Get(Sort::kCoreInstance, a.instance, ci.offset));
+        if (!args.emplace(a.name, inst.id).second)
+          return MakeError(ci.offset, "duplicate module instantiation argument named `" +
+                                          a.name + "`");
+      }
+      const CoreModuleInfo& mod = core_modules_[m.id];
+      for (const CoreItem& im : mod.imports) {
+        auto it = args.find(im.module);
+        if (it == args.end())
+          return MakeError(ci.offset, "missing module instantiation argument named `" +
+                                          im.module + "`");
+        const CoreInstanceInfo& arg = core_instances_[it->second];
+        auto ex = std::find_if(arg.exports.begin(), arg.exports.end(),
+                               [&](const CoreItem& e) { return e.name == im.name; });
+        if (ex == arg.exports.end())
+          return MakeError(ci.offset, "module instantiation argument `" + im.module +
+                                          "` does not export an item named `" + im.name + "`");
+        if (CoreSortOf(*ex) != CoreSortOf(im))
+          return MakeError(ci.offset, "type mismatch for export `" + im.name + "` of module " +
+                                          "instantiation argument `" + im.module + "`: expected " +
+                                          SortName(CoreSortOf(im)) + ", found " +
+                                          SortName(CoreSortOf(*ex)));
+        if (im.kind == ExternKind::kFunc && !im.is_tag && ex->func_known && ex->func != im.func)
+          return MakeError(ci.offset, "type mismatch for export `" + im.name + "` of module " +
+                                          "instantiation argument `" + im.module +
+                                          "`: function types differ");
+        if (im.kind == ExternKind::kGlobal && ex->global != im.global)
+          return MakeError(ci.offset, "type mismatch for export `" + im.name + "` of module " +
+                                          "instantiation argument `" + im.module +
+                                          "`: global types differ");
+      }
+      info.exports = mod.exports;
+    } else {
+      std::unordered_map<std::string, bool> seen;
+      for (const CoreInlineExport& e : ci.exports) {
+        NW_TRY_ASSIGN(Entity item, Get(e.item.sort, e.item.index, ci.offset));
+        if (!seen.emplace(e.name, true).second)
+          return MakeError(ci.offset, "export name `" + e.name + "` already defined");
+        CoreItem ci_item;
+        ci_item.name = e.name;
+        switch (e.item.sort) {
+          case Sort::kCoreFunc:
+            ci_item.kind = ExternKind::kFunc;
+            ci_item.func_known = item.id != kNone;
+            if (item.id != kNone) ci_item.func = core_funcs_[item.id];
+            break;
+          case Sort::kCoreTable: ci_item.kind = ExternKind::kTable; break;
+          case Sort::kCoreMemory: ci_item.kind = ExternKind::kMemory; break;
+          case Sort::kCoreGlobal:
+            ci_item.kind = ExternKind::kGlobal;
+            if (item.id != kNone) ci_item.global = core_globals_[item.id];
+            break;
+          case Sort::kCoreTag: ci_item.is_tag = true; break;
+          default:
+            return MakeError(ci.offset, std::string(SortName(e.item.sort)) +
+                                            " cannot be exported from a core instance");
+        }
+        info.exports.push_back(std::move(ci_item));
+      }
+    }
+    core_instances_.push_back(std::move(info));
+    Push(Sort::kCoreInstance, static_cast<uint32_t>(core_instances_.size() - 1));
+    return Ok();
+  }
+
+  Status CoreTypeDefinition(const CoreTypeDef& t) {
+    CoreTypeInfo info;
+    if (t.kind == CoreTypeDef::Kind::kFunc) {
+      info.func = t.func;
+      for (uint32_t super : t.supertypes) NW_TRY(Get(Sort::kCoreType, super, t.offset));
+    } else {
+      NW_TRY_ASSIGN(info.module, ModuleType(t));
+      info.is_module = true;
+    }
+    core_types_.push_back(std::move(info));
+    Push(Sort::kCoreType, static_cast<uint32_t>(core_types_.size() - 1));
+    return Ok();
+  }
+
+  // A core module type: its own (initially empty) core type index space.
+  Result<uint32_t> ModuleType(const CoreTypeDef& t) {
+    std::vector<uint32_t> local;  // core type ids
+    CoreModuleInfo info;
+    auto func_of = [&](uint32_t idx, size_t at) -> Result<FuncType> {
+      if (idx >= local.size())
+        return MakeError(at, "unknown core type " + std::to_string(idx) +
+                                 ": type index out of bounds");
+      const CoreTypeInfo& ti = core_types_[local[idx]];
+      if (ti.is_module)
+        return MakeError(at, "core type index " + std::to_string(idx) + " is not a function type");
+      return ti.func;
+    };
+    for (const CoreModuleDecl& d : t.decls) {
+      switch (d.kind) {
+        case CoreModuleDecl::Kind::kType: {
+          CoreTypeInfo ti;
+          ti.func = d.def[0].func;
+          core_types_.push_back(std::move(ti));
+          local.push_back(static_cast<uint32_t>(core_types_.size() - 1));
+          break;
+        }
+        case CoreModuleDecl::Kind::kAlias: {
+          // ct counts the module type itself as scope 0.
+          if (d.outer_count == 0) {
+            if (d.outer_index >= local.size())
+              return MakeError(d.offset, "type index out of bounds");
+            local.push_back(local[d.outer_index]);
+            break;
+          }
+          if (d.outer_count > scopes_.size())
+            return MakeError(d.offset,
+                             "invalid outer alias count of " + std::to_string(d.outer_count));
+          Scope& target = scopes_[scopes_.size() - d.outer_count];
+          auto& sp = target.space[static_cast<size_t>(Sort::kCoreType)];
+          if (d.outer_index >= sp.size())
+            return MakeError(d.offset, "unknown core type " + std::to_string(d.outer_index) +
+                                           ": type index out of bounds");
+          if (core_types_[sp[d.outer_index].id].is_module)
+            return MakeError(d.offset, "a module type cannot be aliased into a module type");
+          local.push_back(sp[d.outer_index].id);
+          break;
+        }
+        case CoreModuleDecl::Kind::kImport:
+        case CoreModuleDecl::Kind::kExport: {
+          CoreItem item{d.module, d.name, d.type.kind, d.type.is_tag, {}, d.type.global};
+          if (d.type.kind == ExternKind::kFunc || d.type.is_tag) {
+            NW_TRY_ASSIGN(item.func, func_of(d.type.type_index, d.offset));
+          }
+          auto& list = d.kind == CoreModuleDecl::Kind::kImport ? info.imports : info.exports;
+          for (const CoreItem& prev : list) {
+            if (prev.name == item.name &&
+                (d.kind == CoreModuleDecl::Kind::kExport || prev.module == item.module))
+              return MakeError(d.offset, std::string(d.kind == CoreModuleDecl::Kind::kImport
+                                                         ? "duplicate import name `"
+                                                         : "duplicate export name `") +
+                                             item.name + "`");
+          }
+          list.push_back(std::move(item));
+          break;
+        }
+      }
+    }
+    core_modules_.push_back(std::move(info));
+    return static_cast<uint32_t>(core_modules_.size() - 1);
+  }
+
+  // --- component instances --------------------------------------------------------------------
+  Result<Entity> EntityOf(const SortIdx& si, size_t at) { return Get(si.sort, si.index, at); }
+
+  Status InstanceDef(const Instance& in) {
+    TypeInfo t;
+    t.kind = TypeDef::Kind::kInstance;
+    if (in.kind == Instance::Kind::kInstantiate) {
+      NW_TRY_ASSIGN(Entity comp, Get(Sort::kComponent, in.component, in.offset));
+      std::unordered_map<std::string, Entity> args;
+      for (const InstantiateArg& a : in.args) {
+        NW_TRY_ASSIGN(Entity e, EntityOf(a.item, in.offset));
+        if (!args.emplace(a.name, e).second)
+          return MakeError(in.offset, "instantiation argument `" + a.name +
+                                          "` conflicts with previous argument `" + a.name + "`");
+      }
+      const TypeInfo& ct = types_[comp.id];
+      for (const NamedEntity& im : ct.imports) {
+        auto it = args.find(im.name);
+        if (it == args.end()) return MakeError(in.offset, "missing import named `" + im.name + "`");
+        if (it->second.sort != im.entity.sort)
+          return MakeError(in.offset, "expected " + std::string(SortName(im.entity.sort)) +
+                                          ", found " + SortName(it->second.sort));
+      }
+      t.exports = ct.exports;
+    } else {
+      std::unordered_map<std::string, std::string> seen;
+      for (const InlineExport& e : in.exports) {
+        NW_TRY(CheckExternName(e.name.name, e.name.offset));
+        NW_TRY_ASSIGN(Entity item, EntityOf(e.item, in.offset));
+        if (IsCoreSort(e.item.sort) && e.item.sort != Sort::kCoreModule)
+          return MakeError(in.offset, std::string(SortName(e.item.sort)) +
+                                          " not valid to be used as export");
+        NW_TRY(Unique(seen, e.name.name, "export", e.name.offset));
+        t.exports.push_back({e.name.name, item});
+      }
+    }
+    Push(Sort::kInstance, NewType(std::move(t)));
+    return Ok();
+  }
+
+  Status Unique(std::unordered_map<std::string, std::string>& seen, const std::string& name,
+                const char* what, size_t at) {
+    auto [it, inserted] = seen.emplace(UniquenessKey(name), name);
+    if (!inserted)
+      return MakeError(at, std::string(what) + " name `" + name +
+                               "` conflicts with previous name `" + it->second + "`");
+    return Ok();
+  }
+
+  // --- aliases --------------------------------------------------------------------------------
+  Status AliasDef(const Alias& a) {
+    switch (a.target) {
+      case Alias::Target::kExport: {
+        if (IsCoreSort(a.sort) && a.sort != Sort::kCoreModule)
+          return MakeError(a.offset, std::string(SortName(a.sort)) +
+                                         " cannot be aliased from a component instance");
+        NW_TRY_ASSIGN(Entity inst, Get(Sort::kInstance, a.instance, a.offset));
+        for (const NamedEntity& e : types_[inst.id].exports) {
+          if (e.name != a.name) continue;
+          if (e.entity.sort != a.sort)
+            return MakeError(a.offset, "export `" + a.name + "` of instance " +
+                                           std::to_string(a.instance) + " is a " +
+                                           SortName(e.entity.sort) + ", not a " +
+                                           SortName(a.sort));
+          Push(a.sort, e.entity.id);
+          return Ok();
+        }
+        return MakeError(a.offset, "instance " + std::to_string(a.instance) +
+                                       " has no export named `" + a.name + "`");
+      }
+      case Alias::Target::kCoreExport: {
+        if (!IsCoreSort(a.sort))
+          return MakeError(a.offset, std::string(SortName(a.sort)) +
+                                         " cannot be aliased from a core instance");
+        NW_TRY_ASSIGN(Entity inst, Get(Sort::kCoreInstance, a.instance, a.offset));
+        for (const CoreItem& e : core_instances_[inst.id].exports) {
+          if (e.name != a.name) continue;
+          if (CoreSortOf(e) != a.sort)
+            return MakeError(a.offset, "export `" + a.name + "` of core instance " +
+                                           std::to_string(a.instance) + " is a " +
+                                           SortName(CoreSortOf(e)) + ", not a " +
+                                           SortName(a.sort));
+          uint32_t id = kNone;
+          if (a.sort == Sort::kCoreFunc && e.func_known) {
+            core_funcs_.push_back(e.func);
+            id = static_cast<uint32_t>(core_funcs_.size() - 1);
+          } else if (a.sort == Sort::kCoreGlobal) {
+            core_globals_.push_back(e.global);
+            id = static_cast<uint32_t>(core_globals_.size() - 1);
+          }
+          Push(a.sort, id);
+          return Ok();
+        }
+        return MakeError(a.offset, "core instance " + std::to_string(a.instance) +
+                                       " has no export named `" + a.name + "`");
+      }
+      case Alias::Target::kOuter: {
+        if (a.count >= scopes_.size())
+          return MakeError(a.offset, "invalid outer alias count of " + std::to_string(a.count));
+        Scope& target = scopes_[scopes_.size() - 1 - a.count];
+        auto& sp = target.space[static_cast<size_t>(a.sort)];
+        if (a.index >= sp.size())
+          return MakeError(a.offset, "unknown " + std::string(IndexWord(a.sort)) + " " +
+                                         std::to_string(a.index) + ": " + IndexWord(a.sort) +
+                                         " index out of bounds");
+        Entity e = sp[a.index];
+        if (a.sort == Sort::kType && a.count > 0 && CrossesComponent(a.count) &&
+            RefersToResource(e.id))
+          return MakeError(a.offset, "cannot alias outer type which transitively refers to "
+                                     "resources not defined in the current component");
+        Push(a.sort, e.id);
+        return Ok();
+      }
+    }
+    return Ok();
+  }
+
+  bool CrossesComponent(uint32_t count) {
+    for (uint32_t i = 0; i < count; ++i)
+      if (scopes_[scopes_.size() - 1 - i].kind == ScopeKind::kComponent) return true;
+    return false;
+  }
+  bool RefersToResource(uint32_t id) {
+    const TypeInfo& t = types_[id];
+    return t.kind == TypeDef::Kind::kResource ||
+           (t.kind == TypeDef::Kind::kDefVal &&
+            (t.val_kind == DefValKind::kOwn || t.val_kind == DefValKind::kBorrow ||
+             t.has_resource));
+  }
+
+  // --- types ----------------------------------------------------------------------------------
+  Status TypeDefinition(const TypeDef& t) {
+    NW_TRY_ASSIGN(uint32_t id, Type(t));
+    Push(Sort::kType, id);
+    return Ok();
+  }
+
+  Result<uint32_t> Type(const TypeDef& t) {
+    switch (t.kind) {
+      case TypeDef::Kind::kDefVal: return DefVal(t.val, t.offset);
+      case TypeDef::Kind::kFunc: return Func(t.func, t.offset);
+      case TypeDef::Kind::kResource: {
+        if (cur().kind != ScopeKind::kComponent)
+          return MakeError(t.offset, "resources can only be defined within a concrete component");
+        if (t.resource.rep != nw::ValType::kI32)
+          return MakeError(t.offset, "resources can only be represented by `i32`");
+        if (t.resource.dtor) {
+          NW_TRY_ASSIGN(Entity f, Get(Sort::kCoreFunc, *t.resource.dtor, t.offset));
+          if (f.id != kNone &&
+              core_funcs_[f.id] != FuncType{{nw::ValType::kI32}, {}})
+            return MakeError(t.offset, "wrong signature for a destructor");
+        }
+        TypeInfo ti;
+        ti.kind = TypeDef::Kind::kResource;
+        return NewType(std::move(ti));
+      }
+      case TypeDef::Kind::kComponent:
+      case TypeDef::Kind::kInstance: {
+        Scope s;
+        s.kind = t.kind == TypeDef::Kind::kComponent ? ScopeKind::kComponentType
+                                                     : ScopeKind::kInstanceType;
+        scopes_.push_back(std::move(s));
+        for (const Decl& d : t.decls) {
+          if (Status st = DeclDef(d); !st) {
+            scopes_.pop_back();
+            return std::unexpected(std::move(st.error()));
+          }
+        }
+        TypeInfo ti;
+        ti.kind = t.kind;
+        ti.imports = std::move(cur().imports);
+        ti.exports = std::move(cur().exports);
+        scopes_.pop_back();
+        return NewType(std::move(ti));
+      }
+    }
+    return kNone;
+  }
+
+  Status DeclDef(const Decl& d) {
+    switch (d.kind) {
+      case Decl::Kind::kCoreType: return CoreTypeDefinition(d.core_type[0]);
+      case Decl::Kind::kType: return TypeDefinition(d.type[0]);
+      case Decl::Kind::kAlias: {
+        const Alias& a = d.alias;
+        if (a.target == Alias::Target::kOuter && a.sort != Sort::kType &&
+            a.sort != Sort::kCoreType)
+          return MakeError(a.offset, "outer aliases in type declarations may only refer to "
+                                     "types");
+        if (a.target == Alias::Target::kExport && a.sort != Sort::kType &&
+            a.sort != Sort::kInstance)
+          return MakeError(a.offset, "export aliases in type declarations may only refer to "
+                                     "types or instances");
+        if (a.target == Alias::Target::kCoreExport)
+          return MakeError(a.offset, "core export aliases are not allowed in type declarations");
+        return AliasDef(a);
+      }
+      case Decl::Kind::kImport: return ImportDecl(d.name, d.extern_type, d.offset);
+      case Decl::Kind::kExport: return ExportDecl(d.name, d.extern_type, d.offset);
+    }
+    return Ok();
+  }
+
+  Status CheckValType(const ValType& v, size_t at) {
+    if (!v.is_index) return Ok();
+    NW_TRY_ASSIGN(Entity e, Get(Sort::kType, v.index, at));
+    if (types_[e.id].kind != TypeDef::Kind::kDefVal)
+      return MakeError(at, "type index " + std::to_string(v.index) + " is not a defined type");
+    return Ok();
+  }
+  // Properties of a checked valtype.
+  const TypeInfo* Info(const ValType& v) {
+    if (!v.is_index) return nullptr;
+    return &types_[space(Sort::kType)[v.index].id];
+  }
+  uint64_t SizeOf(const ValType& v) {
+    if (const TypeInfo* t = Info(v)) return t->size;
+    return PrimSize(v.prim);
+  }
+  uint64_t AlignOf(const ValType& v) {
+    if (const TypeInfo* t = Info(v)) return t->align;
+    return v.prim == PrimType::kString ? 8 : PrimSize(v.prim);
+  }
+  bool BorrowIn(const ValType& v) {
+    const TypeInfo* t = Info(v);
+    return t && t->has_borrow;
+  }
+  bool ResourceIn(const ValType& v) {
+    const TypeInfo* t = Info(v);
+    return t && t->has_resource;
+  }
+  static uint64_t PrimSize(PrimType p) {
+    switch (p) {
+      case PrimType::kBool: case PrimType::kS8: case PrimType::kU8: return 1;
+      case PrimType::kS16: case PrimType::kU16: return 2;
+      case PrimType::kS32: case PrimType::kU32: case PrimType::kF32: case PrimType::kChar:
+      case PrimType::kErrorContext: return 4;
+      case PrimType::kS64: case PrimType::kU64: case PrimType::kF64: return 8;
+      case PrimType::kString: return 16;  // elem_size(string, i64): two 64-bit words
+    }
+    return 4;
+  }
+
+  Status Labels(const std::vector<std::string>& labels, const char* what, const char* prev_what,
+                size_t at) {
+    std::unordered_map<std::string, std::string> seen;
+    for (const std::string& l : labels) {
+      if (l.empty()) return MakeError(at, std::string(what) + " name cannot be empty");
+      if (!IsKebabLabel(l))
+        return MakeError(at, std::string(what) + " name `" + l + "` is not in kebab case");
+      auto [it, inserted] = seen.emplace(UniquenessKey(l), l);
+      if (!inserted)
+        return MakeError(at, std::string(what) + " name `" + l + "` conflicts with previous " +
+                                 prev_what + " name `" + it->second + "`");
+    }
+    return Ok();
+  }
+
+  // Variant layout (CanonicalABI.md): discriminant, then the largest case aligned.
+  void VariantLayout(TypeInfo& ti, size_t n, const std::vector<const ValType*>& cases) {
+    uint64_t disc = n <= 256 ? 1 : n <= 65536 ? 2 : 4;
+    uint64_t align = disc, payload = 0;
+    for (const ValType* c : cases) {
+      if (!c) continue;
+      align = std::max(align, AlignOf(*c));
+      payload = std::max(payload, SizeOf(*c));
+    }
+    uint64_t s = AlignTo(disc, align) + payload;
+    ti.align = align;
+    ti.size = Sat(AlignTo(s, align));
+  }
+
+  Result<uint32_t> DefVal(const DefValType& v, size_t at) {
+    TypeInfo ti;
+    ti.kind = TypeDef::Kind::kDefVal;
+    ti.val_kind = v.kind;
+    ti.prim = v.prim;
+    auto take = [&](const ValType& t) -> Status {
+      NW_TRY(CheckValType(t, at));
+      ti.has_borrow |= BorrowIn(t);
+      ti.has_resource |= ResourceIn(t);
+      return Ok();
+    };
+    switch (v.kind) {
+      case DefValKind::kPrim:
+        ti.size = PrimSize(v.prim);
+        ti.align = v.prim == PrimType::kString ? 8 : ti.size;
+        break;
+      case DefValKind::kRecord: {
+        if (v.fields.empty()) return MakeError(at, "record type must have at least one field");
+        std::vector<std::string> names;
+        uint64_t s = 0, align = 1;
+        for (const LabeledType& f : v.fields) {
+          names.push_back(f.label);
+          NW_TRY(take(*f.type));
+          s = Sat(AlignTo(s, AlignOf(*f.type)) + SizeOf(*f.type));
+          align = std::max(align, AlignOf(*f.type));
+        }
+        NW_TRY(Labels(names, "record field", "field", at));
+        ti.align = align;
+        ti.size = Sat(AlignTo(s, align));
+        break;
+      }
+      case DefValKind::kVariant: {
+        if (v.fields.empty()) return MakeError(at, "variant type must have at least one case");
+        std::vector<std::string> names;
+        std::vector<const ValType*> cases;
+        for (const LabeledType& c : v.fields) {
+          names.push_back(c.label);
+          if (c.type) NW_TRY(take(*c.type));
+          cases.push_back(c.type ? &*c.type : nullptr);
+        }
+        NW_TRY(Labels(names, "variant case", "case", at));
+        VariantLayout(ti, cases.size(), cases);
+        break;
+      }
+      case DefValKind::kList:
+      case DefValKind::kMap:
+        NW_TRY(take(*v.a));
+        if (v.b) NW_TRY(take(*v.b));
+        ti.size = 16;  // (ptr, len) at i64 width
+        ti.align = 8;
+        break;
+      case DefValKind::kFixedList:
+        NW_TRY(take(*v.a));
+        if (v.length == 0) return MakeError(at, "fixed-size list must have a length above 0");
+        ti.size = Sat(SizeOf(*v.a) * v.length);
+        ti.align = AlignOf(*v.a);
+        break;
+      case DefValKind::kTuple: {
+        if (v.types.empty()) return MakeError(at, "tuple type must have at least one type");
+        uint64_t s = 0, align = 1;
+        for (const ValType& t : v.types) {
+          NW_TRY(take(t));
+          s = Sat(AlignTo(s, AlignOf(t)) + SizeOf(t));
+          align = std::max(align, AlignOf(t));
+        }
+        ti.align = align;
+        ti.size = Sat(AlignTo(s, align));
+        break;
+      }
+      case DefValKind::kFlags:
+        if (v.labels.empty()) return MakeError(at, "flags must have at least one entry");
+        if (v.labels.size() > 32) return MakeError(at, "cannot have more than 32 flags");
+        NW_TRY(Labels(v.labels, "flag", "flag", at));
+        ti.size = ti.align = v.labels.size() <= 8 ? 1 : v.labels.size() <= 16 ? 2 : 4;
+        break;
+      case DefValKind::kEnum:
+        if (v.labels.empty()) return MakeError(at, "enum type must have at least one variant");
+        NW_TRY(Labels(v.labels, "enum tag", "tag", at));
+        VariantLayout(ti, v.labels.size(), {});
+        break;
+      case DefValKind::kOption:
+        NW_TRY(take(*v.a));
+        VariantLayout(ti, 2, {nullptr, &*v.a});
+        break;
+      case DefValKind::kResult:
+        if (v.a) NW_TRY(take(*v.a));
+        if (v.b) NW_TRY(take(*v.b));
+        VariantLayout(ti, 2, {v.a ? &*v.a : nullptr, v.b ? &*v.b : nullptr});
+        break;
+      case DefValKind::kOwn:
+      case DefValKind::kBorrow: {
+        NW_TRY_ASSIGN(Entity e, Get(Sort::kType, v.index, at));
+        if (types_[e.id].kind != TypeDef::Kind::kResource)
+          return MakeError(at, "type index " + std::to_string(v.index) +
+                                   " is not a resource type");
+        ti.has_borrow = v.kind == DefValKind::kBorrow;
+        ti.has_resource = true;
+        ti.size = ti.align = 4;
+        break;
+      }
+      case DefValKind::kStream:
+      case DefValKind::kFuture:
+        if (v.a) {
+          NW_TRY(take(*v.a));
+          if (BorrowIn(*v.a))
+            return MakeError(at, "stream and future element types cannot contain a `borrow`");
+          if (v.kind == DefValKind::kStream && !v.a->is_index && v.a->prim == PrimType::kChar)
+            return MakeError(at, "stream of char is not valid at this time");
+        }
+        ti.has_borrow = false;
+        ti.size = ti.align = 4;
+        break;
+    }
+    if (ti.size >= kMaxValueSize)
+      return MakeError(at, "type of " + std::to_string(ti.size) +
+                               " bytes exceeds maximum byte size of 2^28");
+    return NewType(std::move(ti));
+  }
+
+  Result<uint32_t> Func(const FuncTypeC& f, size_t at) {
+    std::vector<std::string> names;
+    for (const LabeledType& p : f.params) {
+      names.push_back(p.label);
+      NW_TRY(CheckValType(*p.type, at));
+    }
+    NW_TRY(Labels(names, "function parameter", "parameter", at));
+    if (f.result) {
+      NW_TRY(CheckValType(*f.result, at));
+      if (BorrowIn(*f.result))
+        return MakeError(at, "function result cannot contain a `borrow` type");
+    }
+    TypeInfo ti;
+    ti.kind = TypeDef::Kind::kFunc;
+    ti.async = f.async;
+    return NewType(std::move(ti));
+  }
+
+  // --- imports and exports --------------------------------------------------------------------
+  static Sort SortOfExtern(ExternKindC k) {
+    switch (k) {
+      case ExternKindC::kModule: return Sort::kCoreModule;
+      case ExternKindC::kFunc: return Sort::kFunc;
+      case ExternKindC::kValue: return Sort::kValue;
+      case ExternKindC::kType: return Sort::kType;
+      case ExternKindC::kComponent: return Sort::kComponent;
+      case ExternKindC::kInstance: return Sort::kInstance;
+    }
+    return Sort::kFunc;
+  }
+
+  // Resolves an externtype to the entity it introduces.
+  Result<Entity> ExternEntity(const ExternTypeC& t, size_t at) {
+    Sort s = SortOfExtern(t.kind);
+    auto want = [&](TypeDef::Kind k, const char* what) -> Result<uint32_t> {
+      NW_TRY_ASSIGN(Entity e, Get(Sort::kType, t.index, at));
+      if (types_[e.id].kind != k)
+        return MakeError(at, "type index " + std::to_string(t.index) + " is not a" + what);
+      return e.id;
+    };
+    switch (t.kind) {
+      case ExternKindC::kModule: {
+        NW_TRY_ASSIGN(Entity e, Get(Sort::kCoreType, t.index, at));
+        if (!core_types_[e.id].is_module)
+          return MakeError(at, "core type index " + std::to_string(t.index) +
+                                   " is not a module type");
+        return Entity{s, core_types_[e.id].module};
+      }
+      case ExternKindC::kFunc: {
+        NW_TRY_ASSIGN(uint32_t id, want(TypeDef::Kind::kFunc, " function type"));
+        return Entity{s, id};
+      }
+      case ExternKindC::kComponent: {
+        NW_TRY_ASSIGN(uint32_t id, want(TypeDef::Kind::kComponent, " component type"));
+        return Entity{s, id};
+      }
+      case ExternKindC::kInstance: {
+        NW_TRY_ASSIGN(uint32_t id, want(TypeDef::Kind::kInstance, "n instance type"));
+        return Entity{s, id};
+      }
+      case ExternKindC::kValue:
+        if (t.bound_eq) {
+          NW_TRY(Get(Sort::kValue, t.index, at));
+        } else {
+          NW_TRY(CheckValType(t.value_type, at));
+        }
+        return Entity{s, kNone};
+      case ExternKindC::kType:
+        if (t.bound_eq) {
+          NW_TRY_ASSIGN(Entity e, Get(Sort::kType, t.index, at));
+          return Entity{s, e.id};
+        } else {
+          TypeInfo ti;
+          ti.kind = TypeDef::Kind::kResource;  // a fresh abstract resource type
+          return Entity{s, NewType(std::move(ti))};
+        }
+    }
+    return Entity{s, kNone};
+  }
+
+  Status CheckAttributes(const ExternName& n, Sort sort) {
+    for (const NameAttribute& a : n.attributes) {
+      if (a.kind == NameAttribute::Kind::kImplements) {
+        if (sort != Sort::kInstance)
+          return MakeError(n.offset, "only instances can have an `implements` attribute");
+        if (n.name.find(':') != std::string::npos)
+          return MakeError(n.offset, "name `" + n.name + "` is not valid with `implements`");
+        if (a.value.find(':') == std::string::npos)
+          return MakeError(n.offset, "`implements` name `" + a.value + "` must be an interface");
+        NW_TRY(CheckExternName(a.value, n.offset));
+      }
+    }
+    return Ok();
+  }
+
+  Status ImportDecl(const ExternName& n, const ExternTypeC& t, size_t at) {
+    NW_TRY(CheckExternName(n.name, n.offset));
+    NW_TRY_ASSIGN(Entity e, ExternEntity(t, at));
+    NW_TRY(CheckAttributes(n, e.sort));
+    NW_TRY(Unique(cur().import_names, n.name, "import", n.offset));
+    cur().imports.push_back({n.name, e});
+    space(e.sort).push_back(e);
+    return Ok();
+  }
+
+  Status ExportDecl(const ExternName& n, const ExternTypeC& t, size_t at) {
+    NW_TRY(CheckExternName(n.name, n.offset));
+    NW_TRY_ASSIGN(Entity e, ExternEntity(t, at));
+    NW_TRY(CheckAttributes(n, e.sort));
+    NW_TRY(Unique(cur().export_names, n.name, "export", n.offset));
+    cur().exports.push_back({n.name, e});
+    space(e.sort).push_back(e);
+    return Ok();
+  }
+
+  Status ExportDef(const Export& ex) {
+    NW_TRY(CheckExternName(ex.name.name, ex.name.offset));
+    NW_TRY_ASSIGN(Entity e, EntityOf(ex.item, ex.offset));
+    if (IsCoreSort(ex.item.sort) && ex.item.sort != Sort::kCoreModule)
+      return MakeError(ex.offset, std::string(SortName(ex.item.sort)) +
+                                      " not valid to be used as export");
+    NW_TRY(CheckAttributes(ex.name, e.sort));
+    if (ex.type) {
+      NW_TRY_ASSIGN(Entity ascribed, ExternEntity(*ex.type, ex.offset));
+      if (ascribed.sort != e.sort)
+        return MakeError(ex.offset, "export `" + ex.name.name + "`: expected " +
+                                        SortName(ascribed.sort) + ", found " + SortName(e.sort));
+      e = ascribed;
+    }
+    NW_TRY(Unique(cur().export_names, ex.name.name, "export", ex.name.offset));
+    cur().exports.push_back({ex.name.name, e});
+    space(e.sort).push_back(e);
+    return Ok();
+  }
+
+  // --- canon and start ------------------------------------------------------------------------
+  Status Options(const Canon& c) {
+    bool encoding = false, memory = false, realloc = false, post = false, async = false,
+         callback = false;
+    auto dup = [&](bool& seen, const char* name, size_t at) -> Status {
+      if (seen) return MakeError(at, std::string("canonical option `") + name +
+                                         "` is specified more than once");
+      seen = true;
+      return Ok();
+    };
+    for (const CanonOpt& o : c.opts) {
+      switch (o.kind) {
+        case CanonOpt::Kind::kUtf8:
+        case CanonOpt::Kind::kUtf16:
+        case CanonOpt::Kind::kLatin1Utf16:
+          if (encoding)
+            return MakeError(o.offset, "canonical encoding option conflicts with a previous "
+                                       "encoding option");
+          encoding = true;
+          break;
+        case CanonOpt::Kind::kMemory:
+          NW_TRY(dup(memory, "memory", o.offset));
+          NW_TRY(Get(Sort::kCoreMemory, o.index, o.offset));
+          break;
+        case CanonOpt::Kind::kRealloc:
+          NW_TRY(dup(realloc, "realloc", o.offset));
+          NW_TRY(Get(Sort::kCoreFunc, o.index, o.offset));
+          break;
+        case CanonOpt::Kind::kPostReturn:
+          NW_TRY(dup(post, "post-return", o.offset));
+          NW_TRY(Get(Sort::kCoreFunc, o.index, o.offset));
+          break;
+        case CanonOpt::Kind::kAsync: NW_TRY(dup(async, "async", o.offset)); break;
+        case CanonOpt::Kind::kCallback:
+          NW_TRY(dup(callback, "callback", o.offset));
+          NW_TRY(Get(Sort::kCoreFunc, o.index, o.offset));
+          break;
+      }
+    }
+    if (callback && !async)
+      return MakeError(c.offset, "cannot specify callback without async");
+    if (post && c.kind != CanonKind::kLift)
+      return MakeError(c.offset, "canonical option `post-return` is only allowed on lift");
+    return Ok();
+  }
+
+  Result<Entity> TypeOfKind(uint32_t index, TypeDef::Kind k, const char* what, size_t at) {
+    NW_TRY_ASSIGN(Entity e, Get(Sort::kType, index, at));
+    if (types_[e.id].kind != k)
+      return MakeError(at, "type index " + std::to_string(index) + " is not a " + what);
+    return e;
+  }
+
+  Status CanonDef(const Canon& c) {
+    NW_TRY(Options(c));
+    switch (c.kind) {
+      case CanonKind::kLift: {
+        NW_TRY(Get(Sort::kCoreFunc, c.func, c.offset));
+        NW_TRY_ASSIGN(Entity t, TypeOfKind(c.type, TypeDef::Kind::kFunc, "function type",
+                                           c.offset));
+        Push(Sort::kFunc, t.id);
+        return Ok();
+      }
+      case CanonKind::kLower:
+        NW_TRY(Get(Sort::kFunc, c.func, c.offset));
+        break;
+      case CanonKind::kResourceNew:
+      case CanonKind::kResourceDrop:
+      case CanonKind::kResourceRep:
+        NW_TRY(TypeOfKind(c.type, TypeDef::Kind::kResource, "resource type", c.offset));
+        break;
+      case CanonKind::kStreamNew: case CanonKind::kStreamRead: case CanonKind::kStreamWrite:
+      case CanonKind::kStreamCancelRead: case CanonKind::kStreamCancelWrite:
+      case CanonKind::kStreamDropReadable: case CanonKind::kStreamDropWritable:
+      case CanonKind::kFutureNew: case CanonKind::kFutureRead: case CanonKind::kFutureWrite:
+      case CanonKind::kFutureCancelRead: case CanonKind::kFutureCancelWrite:
+      case CanonKind::kFutureDropReadable: case CanonKind::kFutureDropWritable: {
+        bool stream = c.kind <= CanonKind::kStreamDropWritable;
+        NW_TRY_ASSIGN(Entity t, TypeOfKind(c.type, TypeDef::Kind::kDefVal, "defined type",
+                                           c.offset));
+        DefValKind want = stream ? DefValKind::kStream : DefValKind::kFuture;
+        if (types_[t.id].val_kind != want)
+          return MakeError(c.offset, "type index " + std::to_string(c.type) + " is not a " +
+                                         (stream ? "stream" : "future") + " type");
+        break;
+      }
+      case CanonKind::kTaskReturn:
+        if (c.result) NW_TRY(CheckValType(*c.result, c.offset));
+        break;
+      case CanonKind::kContextGet:
+      case CanonKind::kContextSet:
+        if (c.core_type != nw::ValType::kI32)
+          return MakeError(c.offset, "context slots hold only `i32` values");
+        if (c.index > 1) return MakeError(c.offset, "context slot index out of bounds");
+        break;
+      case CanonKind::kWaitableSetWait:
+      case CanonKind::kWaitableSetPoll:
+        NW_TRY(Get(Sort::kCoreMemory, c.index, c.offset));
+        break;
+      case CanonKind::kThreadNewIndirect:
+      case CanonKind::kThreadSpawnIndirect:
+        NW_TRY(Get(Sort::kCoreType, c.type, c.offset));
+        NW_TRY(Get(Sort::kCoreTable, c.index, c.offset));
+        break;
+      case CanonKind::kThreadSpawnRef:
+        NW_TRY(Get(Sort::kCoreType, c.type, c.offset));
+        break;
+      default:
+        break;
+    }
+    // Every other canon defines a core function; its signature is not tracked.
+    Push(Sort::kCoreFunc, kNone);
+    return Ok();
+  }
+
+  Status StartDef(const Start& s) {
+    NW_TRY(Get(Sort::kFunc, s.func, s.offset));
+    for (uint32_t v : s.args) NW_TRY(Get(Sort::kValue, v, s.offset));
+    for (uint32_t i = 0; i < s.results; ++i) Push(Sort::kValue, kNone);
+    return Ok();
+  }
+
+  std::vector<Scope> scopes_;
+  std::vector<TypeInfo> types_;
+  std::vector<CoreModuleInfo> core_modules_;
+  std::vector<CoreInstanceInfo> core_instances_;
+  std::vector<CoreTypeInfo> core_types_;
+  std::vector<FuncType> core_funcs_;
+  std::vector<GlobalType> core_globals_;
+};
+
+}  // namespace
+
+Status ValidateComponent(const Component& c) {
+  Validator v;
+  return v.Run(c);
+}
+
+}  // namespace nw::component
