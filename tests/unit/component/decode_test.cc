@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "component/binary_reader.h"
+#include "component/dump.h"
 #include "component/validate.h"
 
 namespace nw::component {
@@ -340,6 +341,29 @@ TEST(ComponentValidate, Rules) {
   m.Section(2, Enc().U8(1).Str("env").Str("f").Raw({0x02, 0x00, 0x01}));
   Enc missing = Preamble().Section(1, m).Section(2, Enc().U8(1).Raw({0, 0, 0}));
   ExpectError(missing, 33, "missing module instantiation argument named `env`");
+}
+
+}  // namespace
+}  // namespace nw::component
+
+namespace nw::component {
+namespace {
+
+TEST(ComponentDump, OneLinePerDefinition) {
+  Enc e = Preamble();
+  e.Section(7, Enc().U8(2).Raw({0x40, 0x00, 0x01, 0x00}).U8(0x72).U8(1).Str("a").U8(0x73));
+  e.Section(10, Enc().U8(1).U8(0).Str("f").Raw({0x01, 0x00}));
+  e.Section(11, Enc().U8(1).U8(0).Str("g").Raw({0x01, 0x00, 0x00}));
+  auto text = DumpComponentBinary(e.bytes);
+  ASSERT_TRUE(text) << text.error().ToString();
+  EXPECT_EQ(*text,
+            "(component\n"
+            "  (type (func))\n"
+            "  (type (record (field \"a\" string)))\n"
+            "  (import \"f\" (func (type 0)))\n"
+            "  (export \"g\" (func 0))\n"
+            ")\n");
+  EXPECT_TRUE(ValidateComponentBinary(e.bytes));
 }
 
 }  // namespace
