@@ -87,6 +87,7 @@ class Parser {
     bool wrapped = IsLParenKw("component");
     if (wrapped) {
       pos_ += 2;
+      if (IsKw("definition")) ++pos_;
       std::optional<std::string> id = OptId();
       if (IsKw("definition")) ++pos_;
       NW_TRY(ComponentFields(c, id));
@@ -169,6 +170,24 @@ class Parser {
     ++pos_;
     auto& ids = sc.ids[static_cast<size_t>(s)];
     auto it = ids.find(std::string(Text(t)));
+    if (it == ids.end() && &sc == &S() &&
+        (s == Sort::kType || s == Sort::kCoreType || s == Sort::kCoreModule ||
+         s == Sort::kComponent)) {
+      // Text-format name resolution: a name of an enclosing scope becomes an outer alias.
+      for (size_t d = 1; d < scopes_.size(); ++d) {
+        Scope& outer = scopes_[scopes_.size() - 1 - d];
+        auto oit = outer.ids[static_cast<size_t>(s)].find(std::string(Text(t)));
+        if (oit == outer.ids[static_cast<size_t>(s)].end()) continue;
+        Alias a;
+        a.target = Alias::Target::kOuter;
+        a.sort = s;
+        a.count = static_cast<uint32_t>(d);
+        a.index = oit->second;
+        NW_TRY_ASSIGN(uint32_t local, AddAlias(std::move(a), std::nullopt, t.offset));
+        S().ids[static_cast<size_t>(s)].emplace(std::string(Text(t)), local);
+        return local;
+      }
+    }
     if (it == ids.end())
       return MakeError(t.offset, "unknown " + std::string(SortName(s)) + ": failed to find name `" +
                                      std::string(Text(t)) + "`");
@@ -264,12 +283,20 @@ class Parser {
     size_t at = At();
     if ((Peek().kind == TokenKind::kId || Peek().kind == TokenKind::kNumber) &&
         Peek(1).kind == TokenKind::kString) {
-      Alias a;
-      a.sort = s;
-      a.target = IsCoreSort(s) ? Alias::Target::kCoreExport : Alias::Target::kExport;
-      NW_SET(a.instance, Resolve(IsCoreSort(s) ? Sort::kCoreInstance : Sort::kInstance));
-      NW_SET(a.name, String());
-      return AddAlias(std::move(a), std::nullopt, at);
+      // Core modules are exported by component instances; other core sorts by core instances.
+      bool core = IsCoreSort(s) && s != Sort::kCoreModule;
+      NW_TRY_ASSIGN(uint32_t inst, Resolve(core ? Sort::kCoreInstance : Sort::kInstance));
+      // `$i "a" "b"`: a path through nested instance exports.
+      while (true) {
+        Alias a;
+        a.target = core ? Alias::Target::kCoreExport : Alias::Target::kExport;
+        a.instance = inst;
+        NW_SET(a.name, String());
+        bool last = Peek().kind != TokenKind::kString;
+        a.sort = last ? s : Sort::kInstance;
+        NW_TRY_ASSIGN(inst, AddAlias(std::move(a), std::nullopt, at));
+        if (last) return inst;
+      }
     }
     return Resolve(s);
   }
@@ -293,6 +320,22 @@ class Parser {
       return si.index;
     }
     return Resolve(s);
+  }
+
+  // A parenthesised reference in a core context: `(module $m)`, `(module $i "x")`.
+  Result<uint32_t> CoreRef(Sort s) {
+    size_t at = At();
+    NW_TRY_ASSIGN(SortIdx si, SortIdxP(/*core_context=*/true));
+    if (si.sort != s)
+      return MakeError(at, std::string("expected ") + SortName(s) + ", found " + SortName(si.sort));
+    return si.index;
+  }
+
+  // `(type idx)`: a type use, as opposed to a `(type $id? deftype)` declarator.
+  bool IsTypeRef() const {
+    return IsLParenKw("type") &&
+           (Peek(2).kind == TokenKind::kId || Peek(2).kind == TokenKind::kNumber) &&
+           Peek(3).kind == TokenKind::kRParen;
   }
 
   // --- value and function types ---------------------------------------------------------------
@@ -457,6 +500,7 @@ class Parser {
       ++pos_;
       t.kind = comp ? TypeDef::Kind::kComponent : TypeDef::Kind::kInstance;
       NW_TRY(Decls(t.decls, !comp));
+      return t;  // Decls consumed the ')'
     } else if (IsKw("resource")) {
       ++pos_;
       t.kind = TypeDef::Kind::kResource;
@@ -579,7 +623,7 @@ class Parser {
       NW_TRY(ExpectKw("module"));
       id = OptId();
       t.kind = ExternKindC::kModule;
-      if (IsLParenKw("type")) {
+      if (IsTypeRef()) {
         pos_ += 2;
         NW_SET(t.index, Resolve(Sort::kCoreType));
         NW_TRY(Expect(TokenKind::kRParen));
@@ -599,7 +643,7 @@ class Parser {
       ++pos_;
       id = OptId();
       t.kind = comp ? ExternKindC::kComponent : ExternKindC::kInstance;
-      if (IsLParenKw("type")) {
+      if (IsTypeRef()) {
         pos_ += 2;
         NW_SET(t.index, Resolve(Sort::kType));
         NW_TRY(Expect(TokenKind::kRParen));
@@ -682,7 +726,8 @@ class Parser {
 
   // `(func ...)`, `(memory ...)`, `(table ...)`, `(global ...)`, `(tag ...)` of a module type;
   // inline function signatures become type declarators of the module type.
-  Result<CoreExternType> CoreExternDesc(CoreTypeDef& mt, uint32_t& local_types) {
+  Result<CoreExternType> CoreExternDesc(CoreTypeDef& mt, uint32_t& local_types,
+                                        const std::unordered_map<std::string, uint32_t>& ids) {
     NW_TRY(Expect(TokenKind::kLParen));
     CoreExternType t;
     if (Peek().kind != TokenKind::kKeyword) return Unexpected();
@@ -693,7 +738,16 @@ class Parser {
       t.is_tag = k == "tag";
       if (IsLParenKw("type")) {
         pos_ += 2;
-        NW_SET(t.type_index, U32());
+        if (Peek().kind == TokenKind::kId) {
+          auto it = ids.find(std::string(Text(Peek())));
+          if (it == ids.end())
+            return MakeError(At(), "unknown type: failed to find name `" +
+                                       std::string(Text(Peek())) + "`");
+          ++pos_;
+          t.type_index = it->second;
+        } else {
+          NW_SET(t.type_index, U32());
+        }
         NW_TRY(Expect(TokenKind::kRParen));
       } else {
         CoreModuleDecl d;
@@ -747,7 +801,7 @@ class Parser {
         d.offset = at;
         NW_SET(d.module, String());
         NW_SET(d.name, String());
-        NW_SET(d.type, CoreExternDesc(mt, local_types));
+        NW_SET(d.type, CoreExternDesc(mt, local_types, type_ids));
         NW_TRY(Expect(TokenKind::kRParen));
         mt.decls.push_back(std::move(d));
       } else if (IsLParenKw("export")) {
@@ -756,7 +810,7 @@ class Parser {
         d.kind = CoreModuleDecl::Kind::kExport;
         d.offset = at;
         NW_SET(d.name, String());
-        NW_SET(d.type, CoreExternDesc(mt, local_types));
+        NW_SET(d.type, CoreExternDesc(mt, local_types, type_ids));
         NW_TRY(Expect(TokenKind::kRParen));
         mt.decls.push_back(std::move(d));
       } else if (IsLParenKw("type")) {
@@ -923,6 +977,7 @@ class Parser {
     if (close == UINT32_MAX) return MakeError(at, "unbalanced parentheses");
     pos_ += 3;
     std::optional<std::string> id = OptId();
+    NW_TRY_ASSIGN(auto exports, InlineExports());
     CoreModule m;
     m.offset = at;
     if (IsKw("binary")) {
@@ -951,7 +1006,8 @@ class Parser {
     }
     pos_ = close + 1;
     Emit(S().comp->core_modules, SectionKind::kCoreModule, std::move(m), at);
-    return Drop(Bind(Sort::kCoreModule, id, at));
+    NW_TRY_ASSIGN(uint32_t idx, Bind(Sort::kCoreModule, id, at));
+    return EmitInlineExports(exports, Sort::kCoreModule, idx, at);
   }
 
   // An inline `(instance (export "n" (func ...))*)` core instance argument.
@@ -961,7 +1017,11 @@ class Parser {
     if (IsLParenKw("instantiate")) {
       pos_ += 2;
       ci.kind = CoreInstance::Kind::kInstantiate;
-      NW_SET(ci.module, Resolve(Sort::kCoreModule));
+      if (Peek().kind == TokenKind::kLParen) {
+        NW_SET(ci.module, CoreRef(Sort::kCoreModule));
+      } else {
+        NW_SET(ci.module, Resolve(Sort::kCoreModule));
+      }
       while (IsLParenKw("with")) {
         pos_ += 2;
         CoreInstantiateArg a;
@@ -1042,7 +1102,7 @@ class Parser {
       NW_SET(im.name, NameWithAttributes());
       NW_TRY(Expect(TokenKind::kRParen));
       im.type.kind = ExternKindC::kInstance;
-      if (IsLParenKw("type")) {
+      if (IsTypeRef()) {
         pos_ += 2;
         NW_SET(im.type.index, Resolve(Sort::kType));
         NW_TRY(Expect(TokenKind::kRParen));
@@ -1067,7 +1127,7 @@ class Parser {
     if (IsLParenKw("instantiate")) {
       pos_ += 2;
       in.kind = Instance::Kind::kInstantiate;
-      NW_SET(in.component, Resolve(Sort::kComponent));
+      NW_SET(in.component, Ref(Sort::kComponent));
       while (IsLParenKw("with")) {
         pos_ += 2;
         InstantiateArg a;
@@ -1207,14 +1267,15 @@ class Parser {
       c.kind = CanonKind::kLift;
       NW_SET(c.func, Ref(Sort::kCoreFunc));
       NW_SET(c.opts, Opts());
-      if (IsLParenKw("type")) {
+      bool had_type = IsLParenKw("type");
+      if (had_type) {
         pos_ += 2;
         NW_SET(c.type, Resolve(Sort::kType));
         NW_TRY(Expect(TokenKind::kRParen));
       }
       NW_TRY(ExpectLParenKw("func"));
       std::optional<std::string> id = OptId();
-      if (Peek().kind != TokenKind::kRParen) {
+      if (!had_type) {
         NW_SET(c.type, FuncTypeUse());
       }
       NW_TRY(Expect(TokenKind::kRParen));
@@ -1305,17 +1366,17 @@ class Parser {
       case CanonKind::kStreamNew: case CanonKind::kStreamDropReadable:
       case CanonKind::kStreamDropWritable: case CanonKind::kFutureNew:
       case CanonKind::kFutureDropReadable: case CanonKind::kFutureDropWritable:
-        NW_SET(c.type, Resolve(Sort::kType));
+        NW_SET(c.type, Ref(Sort::kType));
         if (c.kind == CanonKind::kResourceDrop) flag("async");
         break;
       case CanonKind::kStreamRead: case CanonKind::kStreamWrite: case CanonKind::kFutureRead:
       case CanonKind::kFutureWrite:
-        NW_SET(c.type, Resolve(Sort::kType));
+        NW_SET(c.type, Ref(Sort::kType));
         NW_SET(c.opts, Opts());
         break;
       case CanonKind::kStreamCancelRead: case CanonKind::kStreamCancelWrite:
       case CanonKind::kFutureCancelRead: case CanonKind::kFutureCancelWrite:
-        NW_SET(c.type, Resolve(Sort::kType));
+        NW_SET(c.type, Ref(Sort::kType));
         flag("async");
         break;
       case CanonKind::kSubtaskCancel: flag("async"); break;

@@ -111,7 +111,9 @@ Tally RunFile(const std::string& path, bool verbose) {
         continue;
       }
       if (!c) {
-        fail("does not parse: " + c.error().ToString() + " (expected invalid: " + msg + ")");
+        // Some rules are checked while parsing or decoding (as wasm-tools does too).
+        if (c.error().message.find(msg) != std::string::npos) ++t.passed;
+        else fail("does not parse: " + c.error().ToString() + " (expected invalid: " + msg + ")");
         continue;
       }
       Status st = ValidateComponent(*c);
