@@ -40,6 +40,10 @@ struct TypeInfo {
   uint64_t align = 1;
   // kFunc
   bool async = false;
+  // Types referenced by this one (defined value types and function types), for the external
+  // visibility rule; `exportable` is set on the index an import or export introduces.
+  std::vector<uint32_t> refs;
+  bool exportable = false;
   // kComponent / kInstance
   std::vector<NamedEntity> imports, exports;
 };
@@ -640,6 +644,7 @@ class Validator {
     ti.prim = v.prim;
     auto take = [&](const ValType& t) -> Status {
       NW_TRY(CheckValType(t, at));
+      if (t.is_index) ti.refs.push_back(space(Sort::kType)[t.index].id);
       ti.has_borrow |= BorrowIn(t);
       ti.has_resource |= ResourceIn(t);
       return Ok();
@@ -730,6 +735,7 @@ class Validator {
                                    " is not a resource type");
         ti.has_borrow = v.kind == DefValKind::kBorrow;
         ti.has_resource = true;
+        ti.refs.push_back(e.id);
         ti.size = ti.align = 4;
         break;
       }
@@ -767,6 +773,10 @@ class Validator {
     TypeInfo ti;
     ti.kind = TypeDef::Kind::kFunc;
     ti.async = f.async;
+    for (const LabeledType& p : f.params)
+      if (p.type->is_index) ti.refs.push_back(space(Sort::kType)[p.type->index].id);
+    if (f.result && f.result->is_index)
+      ti.refs.push_back(space(Sort::kType)[f.result->index].id);
     return NewType(std::move(ti));
   }
 
@@ -847,11 +857,68 @@ class Validator {
     return Ok();
   }
 
+  // External visibility (Explainer.md "External visibility of types"): a named type (record,
+  // variant, enum, flags, resource) reached from an import or export must itself have been
+  // imported or exported, i.e. be referred to through the index that import/export introduced.
+  static bool NamedKind(const TypeInfo& t) {
+    if (t.kind == TypeDef::Kind::kResource) return true;
+    if (t.kind != TypeDef::Kind::kDefVal) return false;
+    switch (t.val_kind) {
+      case DefValKind::kRecord: case DefValKind::kVariant: case DefValKind::kEnum:
+      case DefValKind::kFlags: return true;
+      default: return false;
+    }
+  }
+  bool Visible(uint32_t id, uint32_t depth = 0) {
+    const TypeInfo& t = types_[id];
+    if (t.exportable) return true;
+    if (NamedKind(t) || depth > 100) return false;
+    for (uint32_t r : t.refs)
+      if (!Visible(r, depth + 1)) return false;
+    return true;
+  }
+  bool RefsVisible(uint32_t id) {
+    for (uint32_t r : types_[id].refs)
+      if (!Visible(r)) return false;
+    return true;
+  }
+  // Checks the entity an import/export of a concrete component names; returns it, marked
+  // exportable when it is a type.
+  Result<Entity> Expose(Entity e, const char* what, size_t at) {
+    if (cur().kind != ScopeKind::kComponent || e.id == kNone) return Mark(e);
+    bool ok = true;
+    switch (e.sort) {
+      case Sort::kFunc: ok = RefsVisible(e.id); break;
+      case Sort::kType: ok = types_[e.id].exportable || RefsVisible(e.id); break;
+      case Sort::kInstance:
+      case Sort::kComponent:
+        for (const NamedEntity& x : types_[e.id].exports) {
+          if (x.entity.id == kNone) continue;
+          if (x.entity.sort == Sort::kFunc && !RefsVisible(x.entity.id)) ok = false;
+        }
+        break;
+      default: break;
+    }
+    if (!ok)
+      return MakeError(at, std::string(SortName(e.sort)) + " not valid to be used as " + what);
+    return Mark(e);
+  }
+  Entity Mark(Entity e) {
+    if (e.sort == Sort::kType && e.id != kNone && !types_[e.id].exportable) {
+      TypeInfo copy = types_[e.id];
+      copy.exportable = true;
+      copy.refs = {e.id};
+      e.id = NewType(std::move(copy));
+    }
+    return e;
+  }
+
   Status ImportDecl(const ExternName& n, const ExternTypeC& t, size_t at) {
     NW_TRY(CheckExternName(n.name, n.offset));
     NW_TRY_ASSIGN(Entity e, ExternEntity(t, at));
     NW_TRY(CheckAttributes(n, e.sort));
     NW_TRY(Unique(cur().import_names, n.name, "import", n.offset));
+    NW_TRY_ASSIGN(e, Expose(e, "import", at));
     cur().imports.push_back({n.name, e});
     space(e.sort).push_back(e);
     return Ok();
@@ -862,6 +929,7 @@ class Validator {
     NW_TRY_ASSIGN(Entity e, ExternEntity(t, at));
     NW_TRY(CheckAttributes(n, e.sort));
     NW_TRY(Unique(cur().export_names, n.name, "export", n.offset));
+    NW_TRY_ASSIGN(e, Expose(e, "export", at));
     cur().exports.push_back({n.name, e});
     space(e.sort).push_back(e);
     return Ok();
@@ -882,6 +950,7 @@ class Validator {
       e = ascribed;
     }
     NW_TRY(Unique(cur().export_names, ex.name.name, "export", ex.name.offset));
+    NW_TRY_ASSIGN(e, Expose(e, "export", ex.offset));
     cur().exports.push_back({ex.name.name, e});
     space(e.sort).push_back(e);
     return Ok();
