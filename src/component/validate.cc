@@ -43,7 +43,8 @@ struct TypeInfo {
   // Types referenced by this one (defined value types and function types), for the external
   // visibility rule; `exportable` is set on the index an import or export introduces.
   std::vector<uint32_t> refs;
-  bool exportable = false;
+  bool exportable = false, imported = false;
+  uint32_t alias_of = UINT32_MAX;  // the type an import/export index stands for
   // kComponent / kInstance
   std::vector<NamedEntity> imports, exports;
 };
@@ -147,6 +148,13 @@ class Validator {
     switch (kind) {
       case SectionKind::kCustom: return Ok();
       case SectionKind::kCoreModule: {
+        // Imports are identified by their mangled single-level name `module:name`.
+        std::unordered_map<std::string, bool> seen;
+        for (const nw::Import& im : c.core_modules[i].module.imports) {
+          std::string key = im.module + ":" + im.name;
+          if (!seen.emplace(key, true).second)
+            return MakeError(c.core_modules[i].offset, "duplicate import name `" + key + "`");
+        }
         Push(Sort::kCoreModule, ModuleInfo(c.core_modules[i].module));
         return Ok();
       }
@@ -351,10 +359,10 @@ class Validator {
           for (const CoreItem& prev : list) {
             if (prev.name == item.name &&
                 (d.kind == CoreModuleDecl::Kind::kExport || prev.module == item.module))
-              return MakeError(d.offset, std::string(d.kind == CoreModuleDecl::Kind::kImport
-                                                         ? "duplicate import name `"
-                                                         : "duplicate export name `") +
-                                             item.name + "`");
+              return MakeError(d.offset, d.kind == CoreModuleDecl::Kind::kImport
+                                             ? "duplicate import name `" + item.module + ":" +
+                                                   item.name + "`"
+                                             : "export name `" + item.name + "` already defined");
           }
           list.push_back(std::move(item));
           break;
@@ -397,6 +405,7 @@ class Validator {
         if (IsCoreSort(e.item.sort) && e.item.sort != Sort::kCoreModule)
           return MakeError(in.offset, std::string(SortName(e.item.sort)) +
                                           " not valid to be used as export");
+        NW_TRY(CheckAttributes(e.name, item.sort));
         NW_TRY(Unique(seen, e.name.name, "export", e.name.offset));
         t.exports.push_back({e.name.name, item});
       }
@@ -552,8 +561,8 @@ class Validator {
         const Alias& a = d.alias;
         if (a.target == Alias::Target::kOuter && a.sort != Sort::kType &&
             a.sort != Sort::kCoreType)
-          return MakeError(a.offset, "outer aliases in type declarations may only refer to "
-                                     "types");
+          return MakeError(a.offset, "aliases in type declarations may only refer to types or "
+                                     "instances");
         if (a.target == Alias::Target::kExport && a.sort != Sort::kType &&
             a.sort != Sort::kInstance)
           return MakeError(a.offset, "export aliases in type declarations may only refer to "
@@ -746,7 +755,7 @@ class Validator {
           if (BorrowIn(*v.a))
             return MakeError(at, "stream and future element types cannot contain a `borrow`");
           if (v.kind == DefValKind::kStream && !v.a->is_index && v.a->prim == PrimType::kChar)
-            return MakeError(at, "stream of char is not valid at this time");
+            return MakeError(at, "`stream<char>` is not valid at this time");
         }
         ti.has_borrow = false;
         ti.size = ti.align = 4;
@@ -849,9 +858,10 @@ class Validator {
           return MakeError(n.offset, "only instances can have an `implements` attribute");
         if (n.name.find(':') != std::string::npos)
           return MakeError(n.offset, "name `" + n.name + "` is not valid with `implements`");
+        if (a.value.empty() || !CheckExternName(a.value, n.offset))
+          return MakeError(n.offset, "`implements` value `" + a.value + "` is not a valid name");
         if (a.value.find(':') == std::string::npos)
           return MakeError(n.offset, "`implements` name `" + a.value + "` must be an interface");
-        NW_TRY(CheckExternName(a.value, n.offset));
       }
     }
     return Ok();
@@ -869,45 +879,56 @@ class Validator {
       default: return false;
     }
   }
-  bool Visible(uint32_t id, uint32_t depth = 0) {
+  // Visible from an import (only imported types) or an export (imported or exported types).
+  bool Visible(uint32_t id, bool for_import, uint32_t depth = 0) {
     const TypeInfo& t = types_[id];
-    if (t.exportable) return true;
+    if (t.exportable && (!for_import || t.imported)) return true;
     if (NamedKind(t) || depth > 100) return false;
-    for (uint32_t r : t.refs)
-      if (!Visible(r, depth + 1)) return false;
+    return RefsVisible(id, for_import, depth + 1);
+  }
+  bool RefsVisible(uint32_t id, bool for_import, uint32_t depth = 0) {
+    const TypeInfo& t = types_[id];
+    const std::vector<uint32_t>& refs = t.alias_of != kNone ? types_[t.alias_of].refs : t.refs;
+    for (uint32_t r : refs)
+      if (!Visible(r, for_import, depth)) return false;
     return true;
   }
-  bool RefsVisible(uint32_t id) {
-    for (uint32_t r : types_[id].refs)
-      if (!Visible(r)) return false;
-    return true;
+  bool EntityVisible(const Entity& e, bool for_import, uint32_t depth = 0) {
+    if (e.id == kNone || depth > 100) return true;
+    switch (e.sort) {
+      case Sort::kFunc: return RefsVisible(e.id, for_import);
+      case Sort::kType: {
+        uint32_t id = types_[e.id].alias_of != kNone ? types_[e.id].alias_of : e.id;
+        const TypeInfo& t = types_[id];
+        if (t.kind == TypeDef::Kind::kInstance || t.kind == TypeDef::Kind::kComponent) {
+          for (const NamedEntity& x : t.exports)
+            if (!EntityVisible(x.entity, for_import, depth + 1)) return false;
+          return true;
+        }
+        return RefsVisible(id, for_import);
+      }
+      case Sort::kInstance:
+      case Sort::kComponent:
+        for (const NamedEntity& x : types_[e.id].exports)
+          if (!EntityVisible(x.entity, for_import, depth + 1)) return false;
+        return true;
+      default: return true;
+    }
   }
   // Checks the entity an import/export of a concrete component names; returns it, marked
   // exportable when it is a type.
-  Result<Entity> Expose(Entity e, const char* what, size_t at) {
-    if (cur().kind != ScopeKind::kComponent || e.id == kNone) return Mark(e);
-    bool ok = true;
-    switch (e.sort) {
-      case Sort::kFunc: ok = RefsVisible(e.id); break;
-      case Sort::kType: ok = types_[e.id].exportable || RefsVisible(e.id); break;
-      case Sort::kInstance:
-      case Sort::kComponent:
-        for (const NamedEntity& x : types_[e.id].exports) {
-          if (x.entity.id == kNone) continue;
-          if (x.entity.sort == Sort::kFunc && !RefsVisible(x.entity.id)) ok = false;
-        }
-        break;
-      default: break;
-    }
-    if (!ok)
-      return MakeError(at, std::string(SortName(e.sort)) + " not valid to be used as " + what);
-    return Mark(e);
+  Result<Entity> Expose(Entity e, bool is_import, size_t at) {
+    if (cur().kind == ScopeKind::kComponent && !EntityVisible(e, is_import))
+      return MakeError(at, std::string(SortName(e.sort)) + " not valid to be used as " +
+                               (is_import ? "import" : "export"));
+    return Mark(e, is_import);
   }
-  Entity Mark(Entity e) {
-    if (e.sort == Sort::kType && e.id != kNone && !types_[e.id].exportable) {
+  Entity Mark(Entity e, bool imported) {
+    if (e.sort == Sort::kType && e.id != kNone) {
       TypeInfo copy = types_[e.id];
+      if (copy.alias_of == kNone) copy.alias_of = e.id;
       copy.exportable = true;
-      copy.refs = {e.id};
+      copy.imported = imported;
       e.id = NewType(std::move(copy));
     }
     return e;
@@ -918,7 +939,7 @@ class Validator {
     NW_TRY_ASSIGN(Entity e, ExternEntity(t, at));
     NW_TRY(CheckAttributes(n, e.sort));
     NW_TRY(Unique(cur().import_names, n.name, "import", n.offset));
-    NW_TRY_ASSIGN(e, Expose(e, "import", at));
+    NW_TRY_ASSIGN(e, Expose(e, true, at));
     cur().imports.push_back({n.name, e});
     space(e.sort).push_back(e);
     return Ok();
@@ -929,7 +950,7 @@ class Validator {
     NW_TRY_ASSIGN(Entity e, ExternEntity(t, at));
     NW_TRY(CheckAttributes(n, e.sort));
     NW_TRY(Unique(cur().export_names, n.name, "export", n.offset));
-    NW_TRY_ASSIGN(e, Expose(e, "export", at));
+    NW_TRY_ASSIGN(e, Expose(e, false, at));
     cur().exports.push_back({n.name, e});
     space(e.sort).push_back(e);
     return Ok();
@@ -950,7 +971,7 @@ class Validator {
       e = ascribed;
     }
     NW_TRY(Unique(cur().export_names, ex.name.name, "export", ex.name.offset));
-    NW_TRY_ASSIGN(e, Expose(e, "export", ex.offset));
+    NW_TRY_ASSIGN(e, Expose(e, false, ex.offset));
     cur().exports.push_back({ex.name.name, e});
     space(e.sort).push_back(e);
     return Ok();
@@ -1016,6 +1037,10 @@ class Validator {
         NW_TRY(Get(Sort::kCoreFunc, c.func, c.offset));
         NW_TRY_ASSIGN(Entity t, TypeOfKind(c.type, TypeDef::Kind::kFunc, "function type",
                                            c.offset));
+        for (const CanonOpt& o : c.opts)
+          if (o.kind == CanonOpt::Kind::kAsync && !types_[t.id].async)
+            return MakeError(c.offset, "the `async` canonical option requires an async function "
+                                       "type");
         Push(Sort::kFunc, t.id);
         return Ok();
       }
