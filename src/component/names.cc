@@ -150,7 +150,11 @@ PlainName ParsePlainName(std::string_view name) {
 Status CheckExternName(std::string_view name, size_t at) {
   if (name.find(':') != std::string_view::npos) return CheckInterfaceName(name, at);
   PlainName p = ParsePlainName(name);
-  if (p.annotation == '?') return NotValid(at, name, "unknown or malformed name annotation");
+  if (p.annotation == '?') {
+    bool dotted = name.substr(0, 8) == "[method]" || name.substr(0, 8) == "[static]";
+    return NotValid(at, name, dotted ? "failed to find `.` character"
+                                     : "unknown or malformed name annotation");
+  }
   if (!IsKebabLabel(p.resource.empty() ? p.label : p.resource))
     return NotValid(at, name, NotKebab(p.resource.empty() ? p.label : p.resource));
   if (!IsKebabLabel(p.label)) return NotValid(at, name, NotKebab(p.label));
@@ -160,6 +164,12 @@ Status CheckExternName(std::string_view name, size_t at) {
 std::string UniquenessKey(std::string_view name) {
   std::string k(name);
   for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Explainer.md "Name uniqueness": `[method]l.l` / `[static]l.l` become `l`; other annotations
+  // except `[constructor]` are stripped.
+  PlainName p = ParsePlainName(k);
+  if ((p.annotation == 'm' || p.annotation == 's') && p.resource == p.label)
+    return std::string(p.label);
+  if (p.annotation == 'm' || p.annotation == 's') return k.substr(8);
   return k;
 }
 

@@ -44,6 +44,12 @@ struct TypeInfo {
   // visibility rule; `exportable` is set on the index an import or export introduces.
   std::vector<uint32_t> refs;
   bool exportable = false, imported = false;
+  // kFunc: parameter labels and types (kNone for primitives), result (kNone if primitive/none).
+  std::vector<std::pair<std::string, uint32_t>> params;
+  bool has_result = false;
+  uint32_t result = UINT32_MAX;
+  // kDefVal kResult: ok type id (kNone if absent or primitive).
+  uint32_t ok = UINT32_MAX;
   uint32_t alias_of = UINT32_MAX;  // the type an import/export index stands for
   // kComponent / kInstance
   std::vector<NamedEntity> imports, exports;
@@ -79,6 +85,9 @@ struct Scope {
   std::vector<Entity> space[kNumSorts];
   std::unordered_map<std::string, std::string> import_names, export_names;  // key -> name
   std::vector<NamedEntity> imports, exports;
+  // Resource types named by an import / an export of this scope (root type id -> label), for
+  // the [constructor]/[method]/[static] rules.
+  std::unordered_map<uint32_t, std::string> import_resources, export_resources;
 };
 
 const char* IndexWord(Sort s) {
@@ -733,6 +742,7 @@ class Validator {
         break;
       case DefValKind::kResult:
         if (v.a) NW_TRY(take(*v.a));
+        if (v.a && v.a->is_index) ti.ok = space(Sort::kType)[v.a->index].id;
         if (v.b) NW_TRY(take(*v.b));
         VariantLayout(ti, 2, {v.a ? &*v.a : nullptr, v.b ? &*v.b : nullptr});
         break;
@@ -782,10 +792,16 @@ class Validator {
     TypeInfo ti;
     ti.kind = TypeDef::Kind::kFunc;
     ti.async = f.async;
-    for (const LabeledType& p : f.params)
-      if (p.type->is_index) ti.refs.push_back(space(Sort::kType)[p.type->index].id);
-    if (f.result && f.result->is_index)
-      ti.refs.push_back(space(Sort::kType)[f.result->index].id);
+    for (const LabeledType& p : f.params) {
+      uint32_t id = p.type->is_index ? space(Sort::kType)[p.type->index].id : kNone;
+      if (id != kNone) ti.refs.push_back(id);
+      ti.params.emplace_back(p.label, id);
+    }
+    ti.has_result = f.result.has_value();
+    if (f.result && f.result->is_index) {
+      ti.result = space(Sort::kType)[f.result->index].id;
+      ti.refs.push_back(ti.result);
+    }
     return NewType(std::move(ti));
   }
 
@@ -921,9 +937,18 @@ class Validator {
     if (cur().kind == ScopeKind::kComponent && !EntityVisible(e, is_import))
       return MakeError(at, std::string(SortName(e.sort)) + " not valid to be used as " +
                                (is_import ? "import" : "export"));
-    return Mark(e, is_import);
+    // Inside a type, an exported type is named for whichever import/export uses the type.
+    return Mark(e, is_import || cur().kind != ScopeKind::kComponent);
   }
-  Entity Mark(Entity e, bool imported) {
+  // Marks a type as named; an instance's exported types (transitively) become named too, since
+  // importing or exporting an instance confers names on them.
+  Entity Mark(Entity e, bool imported, uint32_t depth = 0) {
+    if (e.sort == Sort::kInstance && e.id != kNone && depth < 100) {
+      TypeInfo copy = types_[e.id];
+      for (NamedEntity& x : copy.exports) x.entity = Mark(x.entity, imported, depth + 1);
+      e.id = NewType(std::move(copy));
+      return e;
+    }
     if (e.sort == Sort::kType && e.id != kNone) {
       TypeInfo copy = types_[e.id];
       if (copy.alias_of == kNone) copy.alias_of = e.id;
@@ -934,12 +959,74 @@ class Validator {
     return e;
   }
 
+  uint32_t Root(uint32_t id) const {
+    return types_[id].alias_of != kNone ? types_[id].alias_of : id;
+  }
+  // The resource of an own/borrow type id (kNone if it is not a handle of `kind`).
+  uint32_t HandleResource(uint32_t id, DefValKind kind) const {
+    if (id == kNone) return kNone;
+    const TypeInfo& t = types_[Root(id)];
+    if (t.kind != TypeDef::Kind::kDefVal || t.val_kind != kind || t.refs.empty()) return kNone;
+    return Root(t.refs[0]);
+  }
+
+  // Records resource names and checks the [constructor]/[method]/[static] rules.
+  Status Annotations(const std::string& name, const Entity& e, bool is_import, size_t at) {
+    auto& names = is_import ? cur().import_resources : cur().export_resources;
+    PlainName p = ParsePlainName(name);
+    if (e.sort == Sort::kType && e.id != kNone && !p.annotation && name.find(':') == std::string::npos &&
+        types_[Root(e.id)].kind == TypeDef::Kind::kResource)
+      names[Root(e.id)] = name;
+    if (!p.annotation) return Ok();
+    if (e.sort != Sort::kFunc) return MakeError(at, "item `" + name + "` is not a func");
+    if (e.id == kNone) return Ok();
+    const TypeInfo& f = types_[Root(e.id)];
+    auto check_name = [&](uint32_t resource) -> Status {
+      auto it = names.find(resource);
+      if (it == names.end())
+        return MakeError(at, "resource used in function does not have a name in this context");
+      if (UniquenessKey(it->second) != UniquenessKey(std::string(p.resource)))
+        return MakeError(at, "function does not match expected resource name `" + it->second + "`");
+      return Ok();
+    };
+    switch (p.annotation) {
+      case 'c': {
+        if (!f.has_result) return MakeError(at, "function should return one value");
+        uint32_t r = HandleResource(f.result, DefValKind::kOwn);
+        if (r == kNone && f.result != kNone) {
+          const TypeInfo& res = types_[Root(f.result)];
+          if (res.kind == TypeDef::Kind::kDefVal && res.val_kind == DefValKind::kResult)
+            r = HandleResource(res.ok, DefValKind::kOwn);
+        }
+        if (r == kNone)
+          return MakeError(at, "function should return `(own $T)` or `(result (own $T))`");
+        return check_name(r);
+      }
+      case 'm': {
+        if (f.params.empty()) return MakeError(at, "function should have at least one argument");
+        if (f.params[0].first != "self")
+          return MakeError(at, "function should have a first argument called `self`");
+        uint32_t r = HandleResource(f.params[0].second, DefValKind::kBorrow);
+        if (r == kNone)
+          return MakeError(at, "function should take a first argument of `(borrow $T)`");
+        return check_name(r);
+      }
+      case 's': {
+        for (const auto& [id, label] : names)
+          if (UniquenessKey(label) == UniquenessKey(std::string(p.resource))) return Ok();
+        return MakeError(at, "static resource name is not known in this context");
+      }
+    }
+    return Ok();
+  }
+
   Status ImportDecl(const ExternName& n, const ExternTypeC& t, size_t at) {
     NW_TRY(CheckExternName(n.name, n.offset));
     NW_TRY_ASSIGN(Entity e, ExternEntity(t, at));
     NW_TRY(CheckAttributes(n, e.sort));
     NW_TRY(Unique(cur().import_names, n.name, "import", n.offset));
     NW_TRY_ASSIGN(e, Expose(e, true, at));
+    NW_TRY(Annotations(n.name, e, true, n.offset));
     cur().imports.push_back({n.name, e});
     space(e.sort).push_back(e);
     return Ok();
@@ -951,6 +1038,7 @@ class Validator {
     NW_TRY(CheckAttributes(n, e.sort));
     NW_TRY(Unique(cur().export_names, n.name, "export", n.offset));
     NW_TRY_ASSIGN(e, Expose(e, false, at));
+    NW_TRY(Annotations(n.name, e, false, n.offset));
     cur().exports.push_back({n.name, e});
     space(e.sort).push_back(e);
     return Ok();
@@ -972,6 +1060,7 @@ class Validator {
     }
     NW_TRY(Unique(cur().export_names, ex.name.name, "export", ex.name.offset));
     NW_TRY_ASSIGN(e, Expose(e, false, ex.offset));
+    NW_TRY(Annotations(ex.name.name, e, false, ex.name.offset));
     cur().exports.push_back({ex.name.name, e});
     space(e.sort).push_back(e);
     return Ok();

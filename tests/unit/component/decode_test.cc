@@ -178,7 +178,7 @@ TEST(ComponentDecode, ComponentAndInstanceTypesImportsNested) {
   inst.U8(0x42).U8(3);
   inst.U8(0x01).Raw({0x40, 0x00, 0x01, 0x00});
   inst.U8(0x04).U8(0).Str("t").Raw({0x03, 0x01});
-  inst.U8(0x04).U8(0).Str("[method]t.get").Raw({0x01, 0x00});
+  inst.U8(0x04).U8(0).Str("get").Raw({0x01, 0x00});
   Enc comp;  // (component (import "i" (instance (type 0))))
   comp.U8(0x41).U8(2);
   comp.U8(0x02).Raw({0x03, 0x02, 0x01, 0x00});  // alias outer 1 type 0
