@@ -50,6 +50,10 @@ struct TypeInfo {
   uint32_t result = UINT32_MAX;
   // kDefVal kResult: ok type id (kNone if absent or primitive).
   uint32_t ok = UINT32_MAX;
+  // Canonical ABI flattening (capped at kFlatCap values) and whether a pointer to linear memory
+  // (string, list, map) is inside. kFunc: of the parameters and of the result.
+  std::vector<nw::ValType> flat, flat_results;
+  bool has_ptr = false, result_ptr = false;
   uint32_t alias_of = UINT32_MAX;  // the type an import/export index stands for
   // kComponent / kInstance
   std::vector<NamedEntity> imports, exports;
@@ -107,6 +111,39 @@ const char* IndexWord(Sort s) {
     case Sort::kInstance: return "instance";
   }
   return "?";
+}
+
+constexpr size_t kFlatCap = 17;  // one more than MAX_FLAT_PARAMS
+constexpr size_t kMaxFlatParams = 16, kMaxFlatResults = 1;
+
+void AppendFlat(std::vector<nw::ValType>& out, const std::vector<nw::ValType>& in) {
+  for (nw::ValType t : in) {
+    if (out.size() >= kFlatCap) return;
+    out.push_back(t);
+  }
+}
+
+nw::ValType JoinFlat(nw::ValType a, nw::ValType b) {
+  if (a == b) return a;
+  if ((a == nw::ValType::kI32 && b == nw::ValType::kF32) ||
+      (a == nw::ValType::kF32 && b == nw::ValType::kI32))
+    return nw::ValType::kI32;
+  return nw::ValType::kI64;
+}
+
+std::string FlatText(const std::vector<nw::ValType>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) s += ", ";
+    switch (v[i]) {
+      case nw::ValType::kI32: s += "I32"; break;
+      case nw::ValType::kI64: s += "I64"; break;
+      case nw::ValType::kF32: s += "F32"; break;
+      case nw::ValType::kF64: s += "F64"; break;
+      default: s += "?"; break;
+    }
+  }
+  return s + "]";
 }
 
 uint64_t AlignTo(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
@@ -655,6 +692,75 @@ class Validator {
     ti.size = Sat(AlignTo(s, align));
   }
 
+  std::vector<nw::ValType> FlatOf(const ValType& v) {
+    if (v.is_index) return types_[space(Sort::kType)[v.index].id].flat;
+    switch (v.prim) {
+      case PrimType::kS64: case PrimType::kU64: return {nw::ValType::kI64};
+      case PrimType::kF32: return {nw::ValType::kF32};
+      case PrimType::kF64: return {nw::ValType::kF64};
+      case PrimType::kString: return {nw::ValType::kI32, nw::ValType::kI32};
+      default: return {nw::ValType::kI32};
+    }
+  }
+  bool PtrOf(const ValType& v) {
+    if (v.is_index) return types_[space(Sort::kType)[v.index].id].has_ptr;
+    return v.prim == PrimType::kString;
+  }
+  std::vector<nw::ValType> FlatVariant(const std::vector<const ValType*>& cases) {
+    std::vector<nw::ValType> joined;
+    for (const ValType* c : cases) {
+      if (!c) continue;
+      std::vector<nw::ValType> f = FlatOf(*c);
+      for (size_t i = 0; i < f.size(); ++i) {
+        if (i < joined.size()) joined[i] = JoinFlat(joined[i], f[i]);
+        else if (joined.size() < kFlatCap) joined.push_back(f[i]);
+      }
+    }
+    std::vector<nw::ValType> out = {nw::ValType::kI32};
+    AppendFlat(out, joined);
+    return out;
+  }
+  // CanonicalABI.md flatten_type, after the operands were checked.
+  void Flatten(const DefValType& v, TypeInfo& ti) {
+    std::vector<nw::ValType>& out = ti.flat;
+    auto ptr = [&](const ValType& t) { ti.has_ptr |= PtrOf(t); };
+    switch (v.kind) {
+      case DefValKind::kPrim: out = FlatOf(ValType{false, v.prim, 0}); ti.has_ptr = v.prim == PrimType::kString; break;
+      case DefValKind::kRecord:
+        for (const LabeledType& f : v.fields) { AppendFlat(out, FlatOf(*f.type)); ptr(*f.type); }
+        break;
+      case DefValKind::kTuple:
+        for (const ValType& t : v.types) { AppendFlat(out, FlatOf(t)); ptr(t); }
+        break;
+      case DefValKind::kList: case DefValKind::kMap:
+        out = {nw::ValType::kI32, nw::ValType::kI32};
+        ti.has_ptr = true;
+        break;
+      case DefValKind::kFixedList: {
+        std::vector<nw::ValType> e = FlatOf(*v.a);
+        for (uint32_t i = 0; i < v.length && out.size() < kFlatCap && !e.empty(); ++i) AppendFlat(out, e);
+        ptr(*v.a);
+        break;
+      }
+      case DefValKind::kVariant: {
+        std::vector<const ValType*> cases;
+        for (const LabeledType& c : v.fields) {
+          cases.push_back(c.type ? &*c.type : nullptr);
+          if (c.type) ptr(*c.type);
+        }
+        out = FlatVariant(cases);
+        break;
+      }
+      case DefValKind::kOption: out = FlatVariant({nullptr, &*v.a}); ptr(*v.a); break;
+      case DefValKind::kResult:
+        out = FlatVariant({v.a ? &*v.a : nullptr, v.b ? &*v.b : nullptr});
+        if (v.a) ptr(*v.a);
+        if (v.b) ptr(*v.b);
+        break;
+      default: out = {nw::ValType::kI32}; break;  // flags (<= 32), enum, handles, stream, future
+    }
+  }
+
   Result<uint32_t> DefVal(const DefValType& v, size_t at) {
     TypeInfo ti;
     ti.kind = TypeDef::Kind::kDefVal;
@@ -771,6 +877,7 @@ class Validator {
         ti.size = ti.align = 4;
         break;
     }
+    Flatten(v, ti);
     if (ti.size >= kMaxValueSize)
       return MakeError(at, "type of " + std::to_string(ti.size) +
                                " bytes exceeds maximum byte size of 2^28");
@@ -796,6 +903,14 @@ class Validator {
       uint32_t id = p.type->is_index ? space(Sort::kType)[p.type->index].id : kNone;
       if (id != kNone) ti.refs.push_back(id);
       ti.params.emplace_back(p.label, id);
+    }
+    for (const LabeledType& p : f.params) {
+      AppendFlat(ti.flat, FlatOf(*p.type));
+      ti.has_ptr |= PtrOf(*p.type);
+    }
+    if (f.result) {
+      ti.flat_results = FlatOf(*f.result);
+      ti.result_ptr = PtrOf(*f.result);
     }
     ti.has_result = f.result.has_value();
     if (f.result && f.result->is_index) {
@@ -1070,6 +1185,7 @@ class Validator {
   Status Options(const Canon& c) {
     bool encoding = false, memory = false, realloc = false, post = false, async = false,
          callback = false;
+    int encoding_kind = 0;
     auto dup = [&](bool& seen, const char* name, size_t at) -> Status {
       if (seen) return MakeError(at, std::string("canonical option `") + name +
                                          "` is specified more than once");
@@ -1081,10 +1197,14 @@ class Validator {
         case CanonOpt::Kind::kUtf8:
         case CanonOpt::Kind::kUtf16:
         case CanonOpt::Kind::kLatin1Utf16:
-          if (encoding)
-            return MakeError(o.offset, "canonical encoding option conflicts with a previous "
-                                       "encoding option");
+          if (encoding) {
+            static constexpr const char* kEnc[] = {"utf8", "utf16", "latin1-utf16"};
+            return MakeError(o.offset, std::string("canonical encoding option `") +
+                                           kEnc[encoding_kind] + "` conflicts with option `" +
+                                           kEnc[static_cast<int>(o.kind)] + "`");
+          }
           encoding = true;
+          encoding_kind = static_cast<int>(o.kind);
           break;
         case CanonOpt::Kind::kMemory:
           NW_TRY(dup(memory, "memory", o.offset));
@@ -1108,7 +1228,63 @@ class Validator {
     if (callback && !async)
       return MakeError(c.offset, "cannot specify callback without async");
     if (post && c.kind != CanonKind::kLift)
-      return MakeError(c.offset, "canonical option `post-return` is only allowed on lift");
+      return MakeError(c.offset, "canonical option `post-return` cannot be specified for "
+                                 "lowerings");
+    if (realloc && !memory)
+      return MakeError(c.offset, "canonical option `realloc` requires `memory` to also be "
+                                 "specified");
+    return Ok();
+  }
+
+  const CanonOpt* FindOpt(const Canon& c, CanonOpt::Kind k) {
+    for (const CanonOpt& o : c.opts)
+      if (o.kind == k) return &o;
+    return nullptr;
+  }
+
+  // The memory/realloc requirements and core signatures of a sync lift or lower of function
+  // type `f` (CanonicalABI.md flatten_functype); `core` is the lifted core function's type when
+  // known.
+  Status LiftLowerAbi(const Canon& c, const TypeInfo& f, const FuncType* core) {
+    bool lift = c.kind == CanonKind::kLift;
+    if (FindOpt(c, CanonOpt::Kind::kAsync)) return Ok();  // async ABI: not checked here
+    bool params_in_memory = f.flat.size() > kMaxFlatParams;
+    bool results_in_memory = f.flat_results.size() > kMaxFlatResults;
+    bool need_memory = f.has_ptr || f.result_ptr || params_in_memory || results_in_memory;
+    bool need_realloc = lift ? (f.has_ptr || params_in_memory) : f.result_ptr;
+    if (need_realloc && !FindOpt(c, CanonOpt::Kind::kRealloc))
+      return MakeError(c.offset, "canonical option `realloc` is required");
+    if (need_memory && !FindOpt(c, CanonOpt::Kind::kMemory))
+      return MakeError(c.offset, "canonical option `memory` is required");
+    auto func_sig = [&](const CanonOpt* o) -> const FuncType* {
+      if (!o) return nullptr;
+      Entity e = space(Sort::kCoreFunc)[o->index];
+      return e.id == kNone ? nullptr : &core_funcs_[e.id];
+    };
+    if (const FuncType* r = func_sig(FindOpt(c, CanonOpt::Kind::kRealloc))) {
+      FuncType want{{nw::ValType::kI32, nw::ValType::kI32, nw::ValType::kI32, nw::ValType::kI32},
+                    {nw::ValType::kI32}};
+      if (*r != want)
+        return MakeError(c.offset, "canonical option `realloc` uses a core function with an "
+                                   "incorrect signature");
+    }
+    if (!lift || !core) return Ok();
+    std::vector<nw::ValType> params = f.flat, results = f.flat_results;
+    if (params_in_memory) params = {nw::ValType::kI32};
+    if (results_in_memory) results = {nw::ValType::kI32};
+    if (core->params != params)
+      return MakeError(c.offset, "lowered parameter types `" + FlatText(params) +
+                                     "` do not match parameter types `" +
+                                     FlatText(core->params) + "`");
+    if (core->results != results)
+      return MakeError(c.offset, "lowered result types `" + FlatText(results) +
+                                     "` do not match result types `" + FlatText(core->results) +
+                                     "`");
+    if (const FuncType* pr = func_sig(FindOpt(c, CanonOpt::Kind::kPostReturn))) {
+      if (pr->params != results || !pr->results.empty())
+        return MakeError(c.offset, "canonical option `post-return` uses a core function with an "
+                                   "incorrect signature");
+    }
     return Ok();
   }
 
@@ -1123,19 +1299,22 @@ class Validator {
     NW_TRY(Options(c));
     switch (c.kind) {
       case CanonKind::kLift: {
-        NW_TRY(Get(Sort::kCoreFunc, c.func, c.offset));
+        NW_TRY_ASSIGN(Entity core, Get(Sort::kCoreFunc, c.func, c.offset));
         NW_TRY_ASSIGN(Entity t, TypeOfKind(c.type, TypeDef::Kind::kFunc, "function type",
                                            c.offset));
         for (const CanonOpt& o : c.opts)
           if (o.kind == CanonOpt::Kind::kAsync && !types_[t.id].async)
             return MakeError(c.offset, "the `async` canonical option requires an async function "
                                        "type");
+        NW_TRY(LiftLowerAbi(c, types_[t.id], core.id == kNone ? nullptr : &core_funcs_[core.id]));
         Push(Sort::kFunc, t.id);
         return Ok();
       }
-      case CanonKind::kLower:
-        NW_TRY(Get(Sort::kFunc, c.func, c.offset));
+      case CanonKind::kLower: {
+        NW_TRY_ASSIGN(Entity f, Get(Sort::kFunc, c.func, c.offset));
+        if (f.id != kNone) NW_TRY(LiftLowerAbi(c, types_[f.id], nullptr));
         break;
+      }
       case CanonKind::kResourceNew:
       case CanonKind::kResourceDrop:
       case CanonKind::kResourceRep:

@@ -230,8 +230,9 @@ TEST(ComponentDecode, EveryCanonOpcode) {
   e.Section(6, Enc().U8(3).Raw({0, 0, 1, 0}).Str("d").Raw({0, 2, 1, 0}).Str("m")
                    .Raw({0, 1, 1, 0}).Str("t"));
   e.Section(3, Enc().U8(1).Raw({0x60, 1, 0x7f, 0}));
+  // types: resource, stream, future, (func (param "x" u32)) matching core func "d" (i32)->().
   e.Section(7, Enc().U8(4).Raw({0x3f, 0x7f, 0x01, 0x00}).Raw({0x66, 0x00}).Raw({0x65, 0x00})
-                   .Raw({0x40, 0x00, 0x01, 0x00}));
+                   .Raw({0x40, 0x01}).Str("x").Raw({0x79, 0x01, 0x00}));
   Enc canons;
   std::vector<std::vector<uint8_t>> entries = {
       {0x02, 0}, {0x03, 0}, {0x04, 0}, {0x05}, {0x06, 1}, {0x09, 0x01, 0x00, 0x00},
