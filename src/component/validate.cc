@@ -28,6 +28,14 @@ struct NamedEntity {
   Entity entity;
 };
 
+// A value type operand as the validator keeps it: absent, an inline primitive, or a type id.
+struct Kid {
+  bool present = false;
+  bool prim = false;
+  PrimType p = PrimType::kBool;
+  uint32_t id = UINT32_MAX;
+};
+
 // A component-level type (sort `type`), a func's type, or the type of a component or instance.
 struct TypeInfo {
   TypeDef::Kind kind = TypeDef::Kind::kDefVal;
@@ -54,6 +62,14 @@ struct TypeInfo {
   // (string, list, map) is inside. kFunc: of the parameters and of the result.
   std::vector<nw::ValType> flat, flat_results;
   bool has_ptr = false, result_ptr = false;
+  // Structure for subtype checks: labels (fields, cases, flags, enum, params) and operands
+  // (fields, cases, tuple/list/option elements, result ok/err, map key/value, params); kFunc:
+  // `result` too. kResource: `abstract` for a fresh type made by a (sub resource) import.
+  std::vector<std::string> labels;
+  std::vector<Kid> kids;
+  Kid result_kid;
+  uint32_t length = 0;
+  bool abstract = false;
   uint32_t alias_of = UINT32_MAX;  // the type an import/export index stands for
   // kComponent / kInstance
   std::vector<NamedEntity> imports, exports;
@@ -434,15 +450,24 @@ class Validator {
           return MakeError(in.offset, "instantiation argument `" + a.name +
                                           "` conflicts with previous argument `" + a.name + "`");
       }
-      const TypeInfo& ct = types_[comp.id];
-      for (const NamedEntity& im : ct.imports) {
+      subst_.clear();
+      for (const NamedEntity& im : types_[comp.id].imports) {
         auto it = args.find(im.name);
         if (it == args.end()) return MakeError(in.offset, "missing import named `" + im.name + "`");
         if (it->second.sort != im.entity.sort)
           return MakeError(in.offset, "expected " + std::string(SortName(im.entity.sort)) +
                                           ", found " + SortName(it->second.sort));
+        if (Status st = MatchEntity(im.entity, it->second, 0); !st)
+          return MakeError(in.offset, "type mismatch in instantiation argument `" + im.name +
+                                          "`: " + st.error().message);
       }
-      t.exports = ct.exports;
+      t.exports = types_[comp.id].exports;
+      // The exports see the supplied resources in place of the imported ones.
+      for (NamedEntity& ex : t.exports) {
+        if (ex.entity.sort == Sort::kType && ex.entity.id != kNone && subst_.count(Root(ex.entity.id)))
+          ex.entity.id = Subst(ex.entity.id);
+      }
+      subst_.clear();
     } else {
       std::unordered_map<std::string, std::string> seen;
       for (const InlineExport& e : in.exports) {
@@ -457,6 +482,233 @@ class Validator {
       }
     }
     Push(Sort::kInstance, NewType(std::move(t)));
+    return Ok();
+  }
+
+  // --- subtyping -------------------------------------------------------------------------------
+  // Type matching for instantiation arguments and ascribed export types (Explainer.md "Type
+  // checking"). `subst_` maps the abstract resources of the component being instantiated to the
+  // resources supplied so far (type-import substitution). Messages are chained "outer: inner".
+  uint32_t Subst(uint32_t id) const {
+    id = Root(id);
+    auto it = subst_.find(id);
+    return it == subst_.end() ? id : it->second;
+  }
+  static std::string KindName(const TypeInfo& t) {
+    switch (t.kind) {
+      case TypeDef::Kind::kFunc: return "func";
+      case TypeDef::Kind::kComponent: return "component";
+      case TypeDef::Kind::kInstance: return "instance";
+      case TypeDef::Kind::kResource: return "resource";
+      case TypeDef::Kind::kDefVal: break;
+    }
+    switch (t.val_kind) {
+      case DefValKind::kPrim: return "primitive";
+      case DefValKind::kRecord: return "record";
+      case DefValKind::kVariant: return "variant";
+      case DefValKind::kList: case DefValKind::kFixedList: return "list";
+      case DefValKind::kTuple: return "tuple";
+      case DefValKind::kFlags: return "flags";
+      case DefValKind::kEnum: return "enum";
+      case DefValKind::kOption: return "option";
+      case DefValKind::kResult: return "result";
+      case DefValKind::kOwn: return "own";
+      case DefValKind::kBorrow: return "borrow";
+      case DefValKind::kStream: return "stream";
+      case DefValKind::kFuture: return "future";
+      case DefValKind::kMap: return "map";
+    }
+    return "?";
+  }
+  static std::unexpected<Error> Mismatch(std::string m) { return MakeError(std::move(m)); }
+  static Status Wrap(Status st, const std::string& context) {
+    if (st) return st;
+    return Mismatch(context + ": " + st.error().message);
+  }
+
+  Status MatchKid(const Kid& ek, const Kid& ak, int depth) {
+    auto prim_of = [&](const Kid& k, PrimType& p, bool& defined) {
+      if (k.prim) {
+        p = k.p;
+        defined = false;
+        return true;
+      }
+      const TypeInfo& t = types_[Subst(k.id)];
+      if (t.kind == TypeDef::Kind::kDefVal && t.val_kind == DefValKind::kPrim) {
+        p = t.prim;
+        defined = true;
+        return true;
+      }
+      return false;
+    };
+    PrimType ep, ap;
+    bool ed = false, ad = false;
+    bool eprim = prim_of(ek, ep, ed), aprim = prim_of(ak, ap, ad);
+    if (eprim && aprim) {
+      if (ep != ap)
+        return Mismatch(std::string("expected primitive `") + PrimTypeName(ep) +
+                        "` found primitive `" + PrimTypeName(ap) + "`");
+      return Ok();
+    }
+    if (eprim || aprim) {
+      std::string e = eprim ? (ed ? "primitive" : PrimTypeName(ep)) : KindName(types_[Subst(ek.id)]);
+      std::string a = aprim ? PrimTypeName(ap) : KindName(types_[Subst(ak.id)]);
+      return Mismatch("expected " + e + ", found " + a);
+    }
+    return MatchIds(ek.id, ak.id, depth + 1);
+  }
+
+  Status MatchOpt(const Kid& e, const Kid& a, const std::string& what, int depth) {
+    if (e.present && !a.present) return Mismatch("expected " + what + " type, but found none");
+    if (!e.present && a.present) return Mismatch("expected " + what + " type to not be present");
+    if (!e.present) return Ok();
+    return Wrap(MatchKid(e, a, depth), "type mismatch in " + what + " variant");
+  }
+
+  Status MatchIds(uint32_t eid, uint32_t aid, int depth) {
+    eid = Subst(eid);
+    aid = Subst(aid);
+    if (eid == aid || depth > 100) return Ok();
+    const TypeInfo& e = types_[eid];
+    const TypeInfo& a = types_[aid];
+    if (e.kind == TypeDef::Kind::kResource || a.kind == TypeDef::Kind::kResource) {
+      if (e.kind != a.kind)
+        return Mismatch(e.kind == TypeDef::Kind::kResource ? "expected resource, found defined type"
+                                                           : "expected defined type, found resource");
+      return Mismatch("resource types are not the same");
+    }
+    if (e.kind != a.kind || (e.kind == TypeDef::Kind::kDefVal && e.val_kind != a.val_kind))
+      return Mismatch("expected " + KindName(e) + ", found " + KindName(a));
+    switch (e.kind) {
+      case TypeDef::Kind::kDefVal: return MatchDefVal(e, a, depth);
+      case TypeDef::Kind::kFunc: return MatchFunc(e, a, depth);
+      case TypeDef::Kind::kInstance: return MatchExports(e, a, "instance export", depth);
+      case TypeDef::Kind::kComponent: {
+        for (const NamedEntity& ai : a.imports) {
+          auto ei = std::find_if(e.imports.begin(), e.imports.end(),
+                                 [&](const NamedEntity& x) { return x.name == ai.name; });
+          if (ei == e.imports.end()) return Mismatch("missing expected import `" + ai.name + "`");
+          NW_TRY(Wrap(MatchEntity(ai.entity, ei->entity, depth), "type mismatch in import `" +
+                                                                    ai.name + "`"));
+        }
+        return MatchExports(e, a, "export", depth);
+      }
+      case TypeDef::Kind::kResource: break;
+    }
+    return Ok();
+  }
+
+  Status MatchExports(const TypeInfo& e, const TypeInfo& a, const char* what, int depth) {
+    for (const NamedEntity& ee : e.exports) {
+      auto ae = std::find_if(a.exports.begin(), a.exports.end(),
+                             [&](const NamedEntity& x) { return x.name == ee.name; });
+      if (ae == a.exports.end()) return Mismatch("missing expected export `" + ee.name + "`");
+      NW_TRY(Wrap(MatchEntity(ee.entity, ae->entity, depth),
+                  "type mismatch in " + std::string(what) + " `" + ee.name + "`"));
+    }
+    return Ok();
+  }
+
+  Status MatchEntity(const Entity& e, const Entity& a, int depth) {
+    if (e.sort != a.sort)
+      return Mismatch("expected " + std::string(SortName(e.sort)) + ", found " + SortName(a.sort));
+    if (e.id == kNone || a.id == kNone) return Ok();
+    switch (e.sort) {
+      case Sort::kType: {
+        uint32_t root = Root(e.id);
+        if (types_[root].abstract && !subst_.count(root)) {
+          if (types_[Subst(a.id)].kind != TypeDef::Kind::kResource)
+            return Mismatch("expected resource, found defined type");
+          subst_[root] = Subst(a.id);
+          return Ok();
+        }
+        return MatchIds(e.id, a.id, depth + 1);
+      }
+      case Sort::kFunc: case Sort::kInstance: case Sort::kComponent:
+        return MatchIds(e.id, a.id, depth + 1);
+      default: return Ok();
+    }
+  }
+
+  Status MatchDefVal(const TypeInfo& e, const TypeInfo& a, int depth) {
+    switch (e.val_kind) {
+      case DefValKind::kPrim:
+        if (e.prim != a.prim)
+          return Mismatch(std::string("expected primitive `") + PrimTypeName(e.prim) +
+                          "` found primitive `" + PrimTypeName(a.prim) + "`");
+        return Ok();
+      case DefValKind::kRecord:
+        if (e.kids.size() != a.kids.size())
+          return Mismatch("expected " + std::to_string(e.kids.size()) + " fields, found " +
+                          std::to_string(a.kids.size()));
+        for (size_t i = 0; i < e.kids.size(); ++i) {
+          if (e.labels[i] != a.labels[i])
+            return Mismatch("expected field name `" + e.labels[i] + "`, found `" + a.labels[i] + "`");
+          NW_TRY(Wrap(MatchKid(e.kids[i], a.kids[i], depth),
+                      "type mismatch in record field `" + e.labels[i] + "`"));
+        }
+        return Ok();
+      case DefValKind::kVariant:
+        if (e.kids.size() != a.kids.size())
+          return Mismatch("expected " + std::to_string(e.kids.size()) + " cases, found " +
+                          std::to_string(a.kids.size()));
+        for (size_t i = 0; i < e.kids.size(); ++i) {
+          const std::string& l = e.labels[i];
+          if (l != a.labels[i])
+            return Mismatch("expected case named `" + l + "`, found `" + a.labels[i] + "`");
+          if (e.kids[i].present && !a.kids[i].present)
+            return Mismatch("expected case `" + l + "` to have a type, found none");
+          if (!e.kids[i].present && a.kids[i].present)
+            return Mismatch("expected case `" + l + "` to have no type");
+          if (e.kids[i].present)
+            NW_TRY(Wrap(MatchKid(e.kids[i], a.kids[i], depth), "type mismatch in variant case `" + l + "`"));
+        }
+        return Ok();
+      case DefValKind::kTuple:
+        if (e.kids.size() != a.kids.size())
+          return Mismatch("expected " + std::to_string(e.kids.size()) + " types, found " +
+                          std::to_string(a.kids.size()));
+        for (size_t i = 0; i < e.kids.size(); ++i)
+          NW_TRY(Wrap(MatchKid(e.kids[i], a.kids[i], depth),
+                      "type mismatch in tuple field " + std::to_string(i)));
+        return Ok();
+      case DefValKind::kFlags:
+        if (e.labels != a.labels) return Mismatch("mismatch in flags elements");
+        return Ok();
+      case DefValKind::kEnum:
+        if (e.labels != a.labels) return Mismatch("mismatch in enum elements");
+        return Ok();
+      case DefValKind::kResult:
+        NW_TRY(MatchOpt(e.kids[0], a.kids[0], "ok", depth));
+        return MatchOpt(e.kids[1], a.kids[1], "err", depth);
+      case DefValKind::kOwn:
+      case DefValKind::kBorrow:
+        if (Subst(e.refs[0]) != Subst(a.refs[0])) return Mismatch("resource types are not the same");
+        return Ok();
+      default:
+        if (e.length != a.length) return Mismatch("mismatch in list lengths");
+        for (size_t i = 0; i < e.kids.size(); ++i) {
+          if (e.kids[i].present != a.kids[i].present) return Mismatch("type mismatch");
+          if (e.kids[i].present) NW_TRY(MatchKid(e.kids[i], a.kids[i], depth));
+        }
+        return Ok();
+    }
+  }
+
+  Status MatchFunc(const TypeInfo& e, const TypeInfo& a, int depth) {
+    if (e.kids.size() != a.kids.size())
+      return Mismatch("expected " + std::to_string(e.kids.size()) + " parameters, found " +
+                      std::to_string(a.kids.size()));
+    for (size_t i = 0; i < e.kids.size(); ++i) {
+      if (e.labels[i] != a.labels[i])
+        return Mismatch("expected parameter named `" + e.labels[i] + "`, found `" + a.labels[i] + "`");
+      NW_TRY(Wrap(MatchKid(e.kids[i], a.kids[i], depth),
+                  "type mismatch in function parameter `" + e.labels[i] + "`"));
+    }
+    if (e.has_result && !a.has_result) return Mismatch("expected a result, found none");
+    if (!e.has_result && a.has_result) return Mismatch("expected no result, found one");
+    if (e.has_result) NW_TRY(Wrap(MatchKid(e.result_kid, a.result_kid, depth), "type mismatch with result type"));
+    if (e.async != a.async) return Mismatch("mismatch in the async option of the function types");
     return Ok();
   }
 
@@ -761,6 +1013,36 @@ class Validator {
     }
   }
 
+  Kid KidOf(const std::optional<ValType>& v) {
+    Kid k;
+    if (!v) return k;
+    k.present = true;
+    k.prim = !v->is_index;
+    k.p = v->prim;
+    if (v->is_index) k.id = space(Sort::kType)[v->index].id;
+    return k;
+  }
+  void Structure(const DefValType& v, TypeInfo& ti) {
+    switch (v.kind) {
+      case DefValKind::kRecord: case DefValKind::kVariant:
+        for (const LabeledType& f : v.fields) {
+          ti.labels.push_back(f.label);
+          ti.kids.push_back(KidOf(f.type));
+        }
+        break;
+      case DefValKind::kTuple:
+        for (const ValType& t : v.types) ti.kids.push_back(KidOf(t));
+        break;
+      case DefValKind::kFlags: case DefValKind::kEnum: ti.labels = v.labels; break;
+      case DefValKind::kOwn: case DefValKind::kBorrow: break;
+      default:
+        ti.kids.push_back(KidOf(v.a));
+        ti.kids.push_back(KidOf(v.b));
+        ti.length = v.length;
+        break;
+    }
+  }
+
   Result<uint32_t> DefVal(const DefValType& v, size_t at) {
     TypeInfo ti;
     ti.kind = TypeDef::Kind::kDefVal;
@@ -878,6 +1160,7 @@ class Validator {
         break;
     }
     Flatten(v, ti);
+    Structure(v, ti);
     if (ti.size >= kMaxValueSize)
       return MakeError(at, "type of " + std::to_string(ti.size) +
                                " bytes exceeds maximum byte size of 2^28");
@@ -913,6 +1196,11 @@ class Validator {
       ti.result_ptr = PtrOf(*f.result);
     }
     ti.has_result = f.result.has_value();
+    for (const LabeledType& p : f.params) {
+      ti.labels.push_back(p.label);
+      ti.kids.push_back(KidOf(p.type));
+    }
+    ti.result_kid = KidOf(f.result);
     if (f.result && f.result->is_index) {
       ti.result = space(Sort::kType)[f.result->index].id;
       ti.refs.push_back(ti.result);
@@ -976,6 +1264,7 @@ class Validator {
         } else {
           TypeInfo ti;
           ti.kind = TypeDef::Kind::kResource;  // a fresh abstract resource type
+          ti.abstract = true;
           return Entity{s, NewType(std::move(ti))};
         }
     }
@@ -1171,6 +1460,10 @@ class Validator {
       if (ascribed.sort != e.sort)
         return MakeError(ex.offset, "export `" + ex.name.name + "`: expected " +
                                         SortName(ascribed.sort) + ", found " + SortName(e.sort));
+      subst_.clear();
+      if (Status st = MatchEntity(ascribed, e, 0); !st)
+        return MakeError(ex.offset, "ascribed type of export is not compatible with item's type: " +
+                                        st.error().message);
       e = ascribed;
     }
     NW_TRY(Unique(cur().export_names, ex.name.name, "export", ex.name.offset));
@@ -1373,6 +1666,7 @@ class Validator {
 
   std::vector<Scope> scopes_;
   std::vector<TypeInfo> types_;
+  std::unordered_map<uint32_t, uint32_t> subst_;
   std::vector<CoreModuleInfo> core_modules_;
   std::vector<CoreInstanceInfo> core_instances_;
   std::vector<CoreTypeInfo> core_types_;
