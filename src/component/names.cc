@@ -155,8 +155,8 @@ Status CheckExternName(std::string_view name, size_t at) {
     return NotValid(at, name, dotted ? "failed to find `.` character"
                                      : "unknown or malformed name annotation");
   }
-  if (!IsKebabLabel(p.resource.empty() ? p.label : p.resource))
-    return NotValid(at, name, NotKebab(p.resource.empty() ? p.label : p.resource));
+  if ((p.annotation == 'm' || p.annotation == 's') && !IsKebabLabel(p.resource))
+    return NotValid(at, name, NotKebab(p.resource));
   if (!IsKebabLabel(p.label)) return NotValid(at, name, NotKebab(p.label));
   return Ok();
 }

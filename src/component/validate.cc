@@ -82,6 +82,9 @@ struct CoreItem {
   FuncType func;  // kind == kFunc
   GlobalType global;
   bool func_known = true;  // false for core functions made by canon lower and built-ins
+  bool limits_known = false;  // table/memory types below are set
+  TableType table;
+  MemoryType memory;
 };
 
 struct CoreModuleInfo {
@@ -250,14 +253,26 @@ class Validator {
   uint32_t ModuleInfo(const ModuleDesc& m) {
     CoreModuleInfo info;
     for (const nw::Import& im : m.imports) {
-      CoreItem item{im.module, im.name, im.kind, false, {}, im.global};
+      CoreItem item;
+      item.module = im.module;
+      item.name = im.name;
+      item.kind = im.kind;
+      item.global = im.global;
       if (im.kind == ExternKind::kFunc && im.func_type < m.types.size())
         item.func = m.types[im.func_type];
+      item.table = im.table;
+      item.memory = im.memory;
+      item.limits_known = true;
       info.imports.push_back(std::move(item));
     }
     for (const nw::Export& ex : m.exports) {
-      CoreItem item{{}, ex.name, ex.kind, false, {}, {}};
+      CoreItem item;
+      item.name = ex.name;
+      item.kind = ex.kind;
       if (ex.kind == ExternKind::kFunc) item.func = m.FuncSig(ex.index);
+      if (ex.kind == ExternKind::kTable) item.table = m.GetTableType(ex.index);
+      if (ex.kind == ExternKind::kMemory) item.memory = m.GetMemoryType(ex.index);
+      item.limits_known = true;
       if (ex.kind == ExternKind::kGlobal) {
         uint32_t gi = 0;
         for (const nw::Import& im : m.imports) {
@@ -283,6 +298,76 @@ class Validator {
     return Sort::kCoreFunc;
   }
 
+  static const char* CoreValName(nw::ValType t) {
+    switch (t) {
+      case nw::ValType::kI32: return "i32";
+      case nw::ValType::kI64: return "i64";
+      case nw::ValType::kF32: return "f32";
+      case nw::ValType::kF64: return "f64";
+      case nw::ValType::kV128: return "v128";
+      case nw::ValType::kFuncRef: return "funcref";
+      case nw::ValType::kExternRef: return "externref";
+    }
+    return "?";
+  }
+  static std::string CoreFuncText(const FuncType& f) {
+    auto name = CoreValName;
+    std::string s = "(func";
+    if (!f.params.empty()) {
+      s += " (param";
+      for (auto t : f.params) s += std::string(" ") + name(t);
+      s += ")";
+    }
+    if (!f.results.empty()) {
+      s += " (result";
+      for (auto t : f.results) s += std::string(" ") + name(t);
+      s += ")";
+    }
+    return s + ")";
+  }
+  static bool LimitsMatch(const Limits& expected, const Limits& actual) {
+    if (actual.min < expected.min) return false;
+    if (expected.max && (!actual.max || *actual.max > *expected.max)) return false;
+    return true;
+  }
+  // Core extern subtyping: `actual` supplied for import `im`.
+  Status MatchCore(const CoreItem& im, const CoreItem& actual) {
+    if (CoreSortOf(actual) != CoreSortOf(im)) {
+      auto word = [](const CoreItem& c) {
+        return c.is_tag ? std::string("tag") : std::string(ExternKindName(c.kind));
+      };
+      return Mismatch("expected " + word(im) + ", found " + word(actual));
+    }
+    if (im.is_tag) return Ok();
+    switch (im.kind) {
+      case ExternKind::kFunc:
+        if (actual.func_known && actual.func != im.func)
+          return Mismatch("expected: " + CoreFuncText(im.func) + ", found: " +
+                          CoreFuncText(actual.func));
+        return Ok();
+      case ExternKind::kGlobal:
+        if (actual.global.mut != im.global.mut) return Mismatch("mismatch in global mutability");
+        if (actual.global.type != im.global.type)
+          return Mismatch(std::string("expected global type ") + CoreValName(im.global.type) +
+                          ", found " + CoreValName(actual.global.type));
+        return Ok();
+      case ExternKind::kTable:
+        if (!actual.limits_known) return Ok();
+        if (actual.table.elem != im.table.elem)
+          return Mismatch(std::string("expected table element type ") +
+                          CoreValName(im.table.elem) + ", found " + CoreValName(actual.table.elem));
+        if (!LimitsMatch(im.table.limits, actual.table.limits))
+          return Mismatch("mismatch in table limits");
+        return Ok();
+      case ExternKind::kMemory:
+        if (!actual.limits_known) return Ok();
+        if (!LimitsMatch(im.memory.limits, actual.memory.limits))
+          return Mismatch("mismatch in memory limits");
+        return Ok();
+    }
+    return Ok();
+  }
+
   Status CoreInstanceDef(const CoreInstance& ci) {
     CoreInstanceInfo info;
     if (ci.kind == CoreInstance::Kind::kInstantiate) {
@@ -306,19 +391,10 @@ class Validator {
         if (ex == arg.exports.end())
           return MakeError(ci.offset, "module instantiation argument `" + im.module +
                                           "` does not export an item named `" + im.name + "`");
-        if (CoreSortOf(*ex) != CoreSortOf(im))
+        if (Status st = MatchCore(im, *ex); !st)
           return MakeError(ci.offset, "type mismatch for export `" + im.name + "` of module " +
-                                          "instantiation argument `" + im.module + "`: expected " +
-                                          SortName(CoreSortOf(im)) + ", found " +
-                                          SortName(CoreSortOf(*ex)));
-        if (im.kind == ExternKind::kFunc && !im.is_tag && ex->func_known && ex->func != im.func)
-          return MakeError(ci.offset, "type mismatch for export `" + im.name + "` of module " +
-                                          "instantiation argument `" + im.module +
-                                          "`: function types differ");
-        if (im.kind == ExternKind::kGlobal && ex->global != im.global)
-          return MakeError(ci.offset, "type mismatch for export `" + im.name + "` of module " +
-                                          "instantiation argument `" + im.module +
-                                          "`: global types differ");
+                                          "instantiation argument `" + im.module + "`: " +
+                                          st.error().message);
       }
       info.exports = mod.exports;
     } else {
@@ -413,7 +489,15 @@ class Validator {
         }
         case CoreModuleDecl::Kind::kImport:
         case CoreModuleDecl::Kind::kExport: {
-          CoreItem item{d.module, d.name, d.type.kind, d.type.is_tag, {}, d.type.global};
+          CoreItem item;
+          item.module = d.module;
+          item.name = d.name;
+          item.kind = d.type.kind;
+          item.is_tag = d.type.is_tag;
+          item.global = d.type.global;
+          item.table = d.type.table;
+          item.memory = d.type.memory;
+          item.limits_known = true;
           if (d.type.kind == ExternKind::kFunc || d.type.is_tag) {
             NW_TRY_ASSIGN(item.func, func_of(d.type.type_index, d.offset));
           }
@@ -577,8 +661,11 @@ class Validator {
                                                            : "expected defined type, found resource");
       return Mismatch("resource types are not the same");
     }
-    if (e.kind != a.kind || (e.kind == TypeDef::Kind::kDefVal && e.val_kind != a.val_kind))
-      return Mismatch("expected " + KindName(e) + ", found " + KindName(a));
+    if (e.kind != a.kind || (e.kind == TypeDef::Kind::kDefVal && e.val_kind != a.val_kind)) {
+      bool a_prim = a.kind == TypeDef::Kind::kDefVal && a.val_kind == DefValKind::kPrim;
+      return Mismatch("expected " + KindName(e) + ", found " +
+                      (a_prim ? std::string(PrimTypeName(a.prim)) : KindName(a)));
+    }
     switch (e.kind) {
       case TypeDef::Kind::kDefVal: return MatchDefVal(e, a, depth);
       case TypeDef::Kind::kFunc: return MatchFunc(e, a, depth);
@@ -705,8 +792,9 @@ class Validator {
       NW_TRY(Wrap(MatchKid(e.kids[i], a.kids[i], depth),
                   "type mismatch in function parameter `" + e.labels[i] + "`"));
     }
-    if (e.has_result && !a.has_result) return Mismatch("expected a result, found none");
-    if (!e.has_result && a.has_result) return Mismatch("expected no result, found one");
+    // (Worded as wasm-tools words them: from the supplied function's side.)
+    if (e.has_result && !a.has_result) return Mismatch("expected no result, found one");
+    if (!e.has_result && a.has_result) return Mismatch("expected a result, found none");
     if (e.has_result) NW_TRY(Wrap(MatchKid(e.result_kid, a.result_kid, depth), "type mismatch with result type"));
     if (e.async != a.async) return Mismatch("mismatch in the async option of the function types");
     return Ok();
@@ -733,9 +821,9 @@ class Validator {
           if (e.name != a.name) continue;
           if (e.entity.sort != a.sort)
             return MakeError(a.offset, "export `" + a.name + "` of instance " +
-                                           std::to_string(a.instance) + " is a " +
-                                           SortName(e.entity.sort) + ", not a " +
-                                           SortName(a.sort));
+                                           std::to_string(a.instance) + " is not a " +
+                                           (a.sort == Sort::kCoreModule ? "module"
+                                                                        : SortName(a.sort)));
           Push(a.sort, e.entity.id);
           return Ok();
         }
@@ -794,12 +882,27 @@ class Validator {
       if (scopes_[scopes_.size() - 1 - i].kind == ScopeKind::kComponent) return true;
     return false;
   }
-  bool RefersToResource(uint32_t id) {
-    const TypeInfo& t = types_[id];
-    return t.kind == TypeDef::Kind::kResource ||
-           (t.kind == TypeDef::Kind::kDefVal &&
-            (t.val_kind == DefValKind::kOwn || t.val_kind == DefValKind::kBorrow ||
-             t.has_resource));
+  bool RefersToResource(uint32_t id, int depth = 0) {
+    const TypeInfo& t = types_[Root(id)];
+    if (t.kind == TypeDef::Kind::kResource) return true;
+    if (depth > 100) return false;
+    if (t.kind == TypeDef::Kind::kDefVal)
+      return t.val_kind == DefValKind::kOwn || t.val_kind == DefValKind::kBorrow || t.has_resource;
+    if (t.kind == TypeDef::Kind::kFunc) {
+      for (uint32_t r : t.refs)
+        if (RefersToResource(r, depth + 1)) return true;
+      return false;
+    }
+    for (const auto* list : {&t.imports, &t.exports}) {
+      for (const NamedEntity& x : *list) {
+        if (x.entity.id == kNone) continue;
+        if ((x.entity.sort == Sort::kType || x.entity.sort == Sort::kFunc ||
+             x.entity.sort == Sort::kInstance || x.entity.sort == Sort::kComponent) &&
+            RefersToResource(x.entity.id, depth + 1))
+          return true;
+      }
+    }
+    return false;
   }
 
   // --- types ----------------------------------------------------------------------------------
@@ -1545,10 +1648,10 @@ class Validator {
     bool results_in_memory = f.flat_results.size() > kMaxFlatResults;
     bool need_memory = f.has_ptr || f.result_ptr || params_in_memory || results_in_memory;
     bool need_realloc = lift ? (f.has_ptr || params_in_memory) : f.result_ptr;
-    if (need_realloc && !FindOpt(c, CanonOpt::Kind::kRealloc))
-      return MakeError(c.offset, "canonical option `realloc` is required");
     if (need_memory && !FindOpt(c, CanonOpt::Kind::kMemory))
       return MakeError(c.offset, "canonical option `memory` is required");
+    if (need_realloc && !FindOpt(c, CanonOpt::Kind::kRealloc))
+      return MakeError(c.offset, "canonical option `realloc` is required");
     auto func_sig = [&](const CanonOpt* o) -> const FuncType* {
       if (!o) return nullptr;
       Entity e = space(Sort::kCoreFunc)[o->index];
