@@ -820,7 +820,7 @@ class Validator {
         for (const NamedEntity& e : types_[inst.id].exports) {
           if (e.name != a.name) continue;
           if (e.entity.sort != a.sort)
-            return MakeError(a.offset, "export `" + a.name + "` of instance " +
+            return MakeError(a.offset, "export `" + a.name + "` for instance " +
                                            std::to_string(a.instance) + " is not a " +
                                            (a.sort == Sort::kCoreModule ? "module"
                                                                         : SortName(a.sort)));
@@ -838,10 +838,9 @@ class Validator {
         for (const CoreItem& e : core_instances_[inst.id].exports) {
           if (e.name != a.name) continue;
           if (CoreSortOf(e) != a.sort)
-            return MakeError(a.offset, "export `" + a.name + "` of core instance " +
-                                           std::to_string(a.instance) + " is a " +
-                                           SortName(CoreSortOf(e)) + ", not a " +
-                                           SortName(a.sort));
+            return MakeError(a.offset, "export `" + a.name + "` for core instance " +
+                                           std::to_string(a.instance) + " is not a " +
+                                           (SortName(a.sort) + 5));  // without "core "
           uint32_t id = kNone;
           if (a.sort == Sort::kCoreFunc && e.func_known) {
             core_funcs_.push_back(e.func);
