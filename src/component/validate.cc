@@ -70,6 +70,7 @@ struct TypeInfo {
   Kid result_kid;
   uint32_t length = 0;
   bool abstract = false;
+  uint32_t owner = 0;  // kResource defined by `resource`: the serial of its component
   uint32_t alias_of = UINT32_MAX;  // the type an import/export index stands for
   // kComponent / kInstance
   std::vector<NamedEntity> imports, exports;
@@ -111,6 +112,7 @@ struct Scope {
   // Resource types named by an import / an export of this scope (root type id -> label), for
   // the [constructor]/[method]/[static] rules.
   std::unordered_map<uint32_t, std::string> import_resources, export_resources;
+  uint32_t serial = 0;  // identifies a concrete component (for "local" resources)
 };
 
 const char* IndexWord(Sort s) {
@@ -198,6 +200,7 @@ class Validator {
   // --- components -----------------------------------------------------------------------------
   Result<uint32_t> ComponentBody(const Component& c) {
     scopes_.push_back(Scope{});
+    cur().serial = ++next_serial_;
     for (const Section& s : c.sections) {
       for (uint32_t i = s.first; i < s.first + s.count; ++i) NW_TRY(Definition(c, s.kind, i));
     }
@@ -928,6 +931,7 @@ class Validator {
         }
         TypeInfo ti;
         ti.kind = TypeDef::Kind::kResource;
+        ti.owner = cur().serial;
         return NewType(std::move(ti));
       }
       case TypeDef::Kind::kComponent:
@@ -1712,9 +1716,14 @@ class Validator {
       }
       case CanonKind::kResourceNew:
       case CanonKind::kResourceDrop:
-      case CanonKind::kResourceRep:
-        NW_TRY(TypeOfKind(c.type, TypeDef::Kind::kResource, "resource type", c.offset));
+      case CanonKind::kResourceRep: {
+        NW_TRY_ASSIGN(Entity r, TypeOfKind(c.type, TypeDef::Kind::kResource, "resource type",
+                                           c.offset));
+        if (c.kind != CanonKind::kResourceDrop && types_[Root(r.id)].owner != cur().serial)
+          return MakeError(c.offset, "type index " + std::to_string(c.type) +
+                                         " is not a local resource");
         break;
+      }
       case CanonKind::kStreamNew: case CanonKind::kStreamRead: case CanonKind::kStreamWrite:
       case CanonKind::kStreamCancelRead: case CanonKind::kStreamCancelWrite:
       case CanonKind::kStreamDropReadable: case CanonKind::kStreamDropWritable:
@@ -1769,6 +1778,7 @@ class Validator {
   std::vector<Scope> scopes_;
   std::vector<TypeInfo> types_;
   std::unordered_map<uint32_t, uint32_t> subst_;
+  uint32_t next_serial_ = 0;
   std::vector<CoreModuleInfo> core_modules_;
   std::vector<CoreInstanceInfo> core_instances_;
   std::vector<CoreTypeInfo> core_types_;
