@@ -1,20 +1,11 @@
 // Component validation: replays a decoded component's definitions in binary order, building its
 // index spaces (and those of nested components, component types and instance types), and checks
-// what is implemented of Binary.md's and Explainer.md's validation rules:
-//   - every index against its sort's index space; export/alias/instantiation sorts;
-//   - value types: non-empty record/variant/tuple/flags/enum, at most 32 flags, valtype indices
-//     naming defined value types, own/borrow naming resource types, no borrow in results,
-//     no (stream char), fixed-list lengths, elem_size(t, i64) < 2^28, kebab-case unique labels;
-//   - extern names (kebab case, interface names, semver) and strong uniqueness;
-//   - outer aliases (count within the enclosing scopes, sorts), export aliases (the instance
-//     exports the name with that sort), resource types only in concrete components;
-//   - core instantiation: every import module of the core module is supplied by a core instance
-//     that exports each imported field with the right kind (and function type);
-//   - component instantiation: every import is supplied, with the right sort;
-//   - canon: lift/lower/resource.* operand sorts, option duplicates and conflicts.
-// Not yet checked (see docs/component.md): full subtyping of component/instance types when
-// instantiating, type-import substitution, value consumption, resource visibility of exports,
-// and the [constructor]/[method]/[static] signature rules.
+// Binary.md's and Explainer.md's validation rules: index bounds and sorts, value-type
+// well-formedness (incl. elem_size < 2^28), extern names and strong uniqueness, aliases, external
+// visibility of types, [constructor]/[method]/[static] rules, core and component instantiation
+// with structural subtyping and type-import substitution of resources, and the canon operand,
+// option and signature rules. docs/component.md lists the rules and what is not checked yet
+// (subtyping through some nested forms, visibility inside type declarators, async lowering).
 #pragma once
 
 #include "base/result.h"
