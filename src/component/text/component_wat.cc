@@ -902,16 +902,19 @@ class Parser {
     std::vector<ExternName> out;
     while (IsLParenKw("export") && (Peek(2).kind == TokenKind::kString || IsLParenKw("interface", 2))) {
       size_t close = match_[pos_];
+      if (close == UINT32_MAX) break;  // unbalanced: the caller reports it
       // `(export "n" (func ...))` inside a bag-of-exports instance is not an inline export.
-      size_t after = pos_ + 2;
-      if (IsLParenKw("interface", 2)) after = match_[pos_ + 2] + 1;
-      else after = pos_ + 3;
+      size_t after = pos_ + 3;
+      if (IsLParenKw("interface", 2)) {
+        if (match_[pos_ + 2] == UINT32_MAX) break;
+        after = match_[pos_ + 2] + 1;
+      }
       bool is_bare = true;
       for (size_t i = after; i < close; ++i) {
         if (toks_[i].kind == TokenKind::kLParen) {
           std::string_view k = Text(toks_[i + 1]);
           if (k != "implements" && k != "versionsuffix" && k != "external-id") is_bare = false;
-          i = match_[i];
+          i = match_[i];  // within `close`: parentheses inside a matched pair are matched
         }
       }
       if (!is_bare) break;
