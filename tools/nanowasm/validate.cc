@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <string>
 
+#include "component/binary_reader.h"
+#include "component/dump.h"
 #include "tools/nanowasm/commands.h"
 #include "tools/nanowasm/util.h"
 #include "validate/validate.h"
@@ -9,6 +11,13 @@
 namespace nwcli {
 
 int Validate(const std::string& path) {
+  if (auto bytes = ReadFile(path); bytes && nw::component::IsComponentBinary(*bytes)) {
+    if (auto st = nw::component::ValidateComponentBinary(*bytes); !st) {
+      std::fprintf(stderr, "%s\n", FormatBinaryError(path, st.error()).c_str());
+      return 1;
+    }
+    return 0;
+  }
   auto m = LoadModule(path);
   if (!m) {
     std::fprintf(stderr, "%s\n", m.error().message.c_str());
