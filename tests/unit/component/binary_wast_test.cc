@@ -21,7 +21,8 @@ namespace {
 
 using testing::Script;
 
-const char* kSuite = NW_SOURCE_DIR "/../../shared/testsuite/component-model/binary/binary.wast";
+const std::string kSuiteDir = testing::ComponentSuiteDir();
+const std::string kSuite = kSuiteDir + "binary/binary.wast";
 
 struct Case {
   size_t line;
@@ -86,6 +87,7 @@ Status DecodeAndValidate(const std::string& bytes) {
 }
 
 TEST(BinaryWast, EveryBinaryCommandPasses) {
+  NW_REQUIRE_COMPONENT_SUITE(kSuiteDir);
   size_t skipped = 0;
   std::vector<Case> cases = LoadCases(skipped);
   ASSERT_FALSE(cases.empty()) << "cannot read " << kSuite;
@@ -114,6 +116,7 @@ TEST(BinaryWast, EveryBinaryCommandPasses) {
 // Robustness: every prefix and single-byte corruptions of every valid binary of the file decode
 // and validate to a result (no crash, no hang; run under the asan preset too).
 TEST(BinaryWast, TruncationsAndCorruptionsAreHandled) {
+  NW_REQUIRE_COMPONENT_SUITE(kSuiteDir);
   size_t skipped = 0, runs = 0, accepted = 0;
   for (const Case& c : LoadCases(skipped)) {
     if (c.kind != Case::kValid) continue;

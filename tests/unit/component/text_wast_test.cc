@@ -29,7 +29,7 @@ namespace {
 
 using testing::Script;
 
-const std::string kSuiteDir = NW_SOURCE_DIR "/../../shared/testsuite/component-model/";
+const std::string kSuiteDir = testing::ComponentSuiteDir();
 
 struct Tally {
   size_t passed = 0, failed = 0, skipped = 0;
@@ -145,6 +145,7 @@ const std::map<std::string, size_t> kBaseline = {
 };
 
 TEST(TextWast, ValidationScripts) {
+  NW_REQUIRE_COMPONENT_SUITE(kSuiteDir);
   bool verbose = std::getenv("NW_COMPONENT_WAST_VERBOSE") != nullptr;
   Tally total;
   for (const auto& [file, want] : kBaseline) {
@@ -165,6 +166,7 @@ TEST(TextWast, ValidationScripts) {
 // validation scripts parses or fails with a message, and so does the definition with one byte
 // replaced by a parenthesis or a quote.
 TEST(TextWast, TruncatedAndCorruptedTextIsHandled) {
+  NW_REQUIRE_COMPONENT_SUITE(kSuiteDir);
   size_t runs = 0;
   for (const auto& [file, want] : kBaseline) {
     if (file.rfind("validation/", 0) != 0) continue;

@@ -4,11 +4,31 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
 
 namespace nw::component::testing {
+
+// The component model's reference tests: $NANOWASM_TESTSUITE/component-model, else
+// ../shared/testsuite/component-model beside the source tree (as the core suite). Empty when
+// neither exists: the tests that need it then report SKIPPED with the reason, never pass.
+inline std::string ComponentSuiteDir() {
+  std::filesystem::path root = std::getenv("NANOWASM_TESTSUITE") != nullptr
+                                   ? std::filesystem::path(std::getenv("NANOWASM_TESTSUITE"))
+                                   : std::filesystem::path(NW_SOURCE_DIR) / ".." / "shared" / "testsuite";
+  std::filesystem::path dir = root / "component-model";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return "";
+  return dir.lexically_normal().string() + "/";
+}
+
+#define NW_REQUIRE_COMPONENT_SUITE(dir)                                                       \
+  if ((dir).empty())                                                                          \
+  GTEST_SKIP() << "*** component-model TESTSUITE NOT FOUND ($NANOWASM_TESTSUITE or "           \
+                  "../shared/testsuite): reference tests skipped ***"
 
 // A minimal reader of the script's s-expressions: enough for strings, atoms and nesting.
 class Script {
