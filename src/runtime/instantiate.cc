@@ -145,7 +145,9 @@ std::expected<void, InstantiationError> AllocateDefinitions(Store& store, Instan
       return LinkError("cannot instantiate: table of " + std::to_string(t.limits.min) +
                        " elements exceeds the store limit of " + std::to_string(cap));
     TableObj* obj = NewTableObj(store, t, 0);
-    if (!obj) return LinkError("cannot instantiate: table allocation failed");
+    if (!obj)
+      return LinkError("cannot instantiate: out of memory for a table of " +
+                       std::to_string(t.limits.min) + " elements");
     inst.tables.push_back(obj);
   }
   for (const MemoryType& t : d.memories) {

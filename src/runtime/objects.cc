@@ -224,7 +224,8 @@ int64_t TableObj::GrowBy(uint32_t delta, uint64_t init) {
     denied_by_limit_ = true;
     return -1;
   }
-  elems_.resize(old_size + delta, init);
+  // Out of memory (address space) is a failed grow too, never an exception.
+  if (!elems_.Grow(old_size + delta, init, ReachableMax())) return -1;
   return static_cast<int64_t>(old_size);
 }
 
@@ -237,7 +238,7 @@ TableObj* NewTableObj(Store& store, const TableType& type, uint64_t init) {
   t->limit_ = limit;
   t->elem_type_ = type.elem;
   t->max_ = type.limits.max;
-  t->elems_.assign(type.limits.min, init);
+  if (!t->elems_.Grow(type.limits.min, init, t->ReachableMax())) return nullptr;
   auto& v = store.impl().tables;
   v.push_back(std::move(t));
   return v.back().get();

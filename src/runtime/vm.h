@@ -23,6 +23,7 @@
 #include "format/module.h"
 #include "nanowasm/runtime.h"
 #include "runtime/interrupt.h"
+#include "runtime/table_storage.h"
 
 namespace nw {
 
@@ -46,10 +47,14 @@ struct CompiledFunc {
   uint32_t num_params = 0;     // slots holding the arguments (frame slots 0..)
   uint32_t num_results = 0;
   uint32_t frame_slots = 0;    // slots the frame needs, from fp (args, locals, consts, stack)
-  // Slots [num_params, num_params + init.size()) are set from this at entry: zeros for the
-  // declared locals, then the function's constants.
-  // Padded to an even length and copied two slots at a time (the padding lands in the first
-  // stack slot, which is scratch at entry).
+  // Frame entry: slots [num_params, num_params + zero_slots) (declared locals and the rest of
+  // the result region) are zeroed, then the function's constants are copied from `init` to
+  // the slots that follow. Both are done two slots at a time: an odd zero region spills one
+  // zero into the first constant slot (written next), and `init` is padded to an even length
+  // (the padding lands in the first stack slot, which is scratch at entry). Locals cost no
+  // memory here: a function declaring 50,000 locals keeps only its constants.
+  uint32_t zero_slots = 0;
+  uint32_t zero_pairs = 0;  // (zero_slots + 1) / 2
   std::vector<uint64_t> init;
   uint32_t init_pairs = 0;  // init.size() / 2
   uint32_t func_index = 0;  // in the module's function index space
@@ -101,12 +106,14 @@ class MemoryObj final : public Memory {
 
 class TableObj final : public Table {
  public:
-  std::vector<uint64_t> elems_;
+  TableElems elems_;  // storage grows with use: untouched (null) elements cost no memory
   ValType elem_type_ = ValType::kFuncRef;
   std::optional<uint64_t> max_;
   uint64_t limit_ = kMaxTableElems;  // the store's limit (StoreLimits::max_table_elements)
   bool denied_by_limit_ = false;     // the last failed grow hit limit_
   int64_t GrowBy(uint32_t delta, uint64_t init);
+  // The most elements this table can ever hold (its maximum, capped by the store's limit).
+  uint64_t ReachableMax() const { return std::min(max_.value_or(0xffffffffu), limit_); }
 };
 
 class GlobalObj final : public Global {

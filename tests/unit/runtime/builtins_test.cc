@@ -81,6 +81,10 @@ TEST_F(BuiltinsTest, MemoryInitAndDrop) {
   EXPECT_EQ(DataDrop(&ctx_, 0), kNoTrap);  // dropping twice is fine
 }
 
+std::vector<uint64_t> Elems(const TableObj& t) {
+  return std::vector<uint64_t>(t.elems_.begin(), t.elems_.begin() + t.elems_.size());
+}
+
 TEST_F(BuiltinsTest, TableOps) {
   uint64_t v = 1;
   EXPECT_EQ(TableGet(&ctx_, 0, 3, &v), kNoTrap);
@@ -91,14 +95,14 @@ TEST_F(BuiltinsTest, TableOps) {
   EXPECT_EQ(TableSet(&ctx_, 1, 3, 77), kTabOob);
 
   EXPECT_EQ(TableFill(&ctx_, 1, 0, 5, 2), kNoTrap);
-  EXPECT_EQ(inst_->tables[1]->elems_, (std::vector<uint64_t>{5, 5, 77}));
+  EXPECT_EQ(Elems(*inst_->tables[1]), (std::vector<uint64_t>{5, 5, 77}));
   EXPECT_EQ(TableFill(&ctx_, 1, 3, 9, 0), kNoTrap);
   EXPECT_EQ(TableFill(&ctx_, 1, 4, 9, 0), kTabOob);
   EXPECT_EQ(TableFill(&ctx_, 1, 2, 9, 2), kTabOob);
   EXPECT_EQ(inst_->tables[1]->elems_[2], 77u);
 
   EXPECT_EQ(TableCopy(&ctx_, 1, 1, 1, 0, 2), kNoTrap);  // overlapping
-  EXPECT_EQ(inst_->tables[1]->elems_, (std::vector<uint64_t>{5, 5, 5}));
+  EXPECT_EQ(Elems(*inst_->tables[1]), (std::vector<uint64_t>{5, 5, 5}));
   EXPECT_EQ(TableCopy(&ctx_, 1, 1, 0xffffffffu, 0, 1), kTabOob);
 
   EXPECT_EQ(TableInit(&ctx_, 0, 0, 1, 0, 3), kNoTrap);
