@@ -26,7 +26,8 @@ std::string DumpCompiledFunc(const CompiledFunc& f) {
   }
   std::string out = "func[" + std::to_string(f.func_index) + "] params=" +
                     std::to_string(f.num_params) + " slots, frame=" +
-                    std::to_string(f.frame_slots) + " slots, init=" + std::to_string(f.init.size()) +
+                    std::to_string(f.frame_slots) + " slots, zeroed=" + std::to_string(f.zero_slots) +
+                    " init=" + std::to_string(f.init.size()) +
                     "\n";
   const uint8_t* base = reinterpret_cast<const uint8_t*>(f.code.data());
   size_t pos = 0, end = f.code.size() * 8;

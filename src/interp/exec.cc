@@ -158,7 +158,8 @@ TrapResult<void> InvokeWords(Store& store, FuncObj* f, std::span<const uint64_t>
     return std::unexpected(std::move(t));
   }
   std::copy(args.begin(), args.end(), fp);
-  std::copy(c->init.begin(), c->init.end(), fp + c->num_params);
+  std::fill_n(fp + c->num_params, 2 * size_t{c->zero_pairs}, 0);
+  std::copy(c->init.begin(), c->init.end(), fp + c->num_params + c->zero_slots);
 
   CallFrame* entry = ctx->cf + 1;
   entry->ret_ip = nullptr;

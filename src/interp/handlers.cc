@@ -46,8 +46,13 @@ namespace {
     cf->func = (fn);                                                                   \
     ctx->cf = cf;                                                                      \
     {                                                                                  \
-      const uint64_t* src = c->init.data();                                            \
       uint64_t* dst = (nfp) + c->num_params;                                           \
+      static constexpr uint64_t kZero2[2] = {0, 0};                                    \
+      _Pragma("clang loop vectorize(disable) unroll(disable)")                         \
+      for (uint32_t i = 0, n = c->zero_pairs; i < n; ++i)                              \
+        std::memcpy(dst + 2 * i, kZero2, 16);                                          \
+      dst += c->zero_slots;                                                            \
+      const uint64_t* src = c->init.data();                                            \
       _Pragma("clang loop vectorize(disable) unroll(disable)")                         \
       for (uint32_t i = 0, n = c->init_pairs; i < n; ++i)                              \
         std::memcpy(dst + 2 * i, src + 2 * i, 16);                                     \

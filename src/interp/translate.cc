@@ -124,9 +124,14 @@ constexpr Iop NanCanonOp(Opcode op, NanMode mode) {
 
 class Translator {
  public:
-  Translator(const ModuleDesc& m, const Config& config, CompiledFunc& out)
+  struct Scratch {
+    std::vector<uint32_t> local_slot;
+    std::vector<bool> local_wide;
+  };
+  Translator(const ModuleDesc& m, const Config& config, CompiledFunc& out, Scratch& scratch)
       : m_(m), out_(out), fuel_(config.consume_fuel), epoch_(config.epoch_interruption),
-        nan_mode_(config.canonicalize_nans) {}
+        nan_mode_(config.canonicalize_nans), local_slot_(scratch.local_slot),
+        local_wide_(scratch.local_wide) {}
 
   void OnStart(const FuncType& sig, std::span<const ValType> locals) {
     num_params_ = static_cast<uint32_t>(SlotCount(sig.params));
@@ -176,8 +181,9 @@ class Translator {
     // Copied at entry: declared locals (zero), the rest of the result region (zero) and the
     // constants in use; then the stack area moves down next to those constants (Relocate).
     uint32_t used_consts = static_cast<uint32_t>(consts_.size());
-    out_.init.assign(const_base_ - num_params_ + used_consts, 0);
-    for (uint32_t i = 0; i < used_consts; ++i) out_.init[const_base_ - num_params_ + i] = consts_[i];
+    out_.zero_slots = const_base_ - num_params_;
+    out_.zero_pairs = (out_.zero_slots + 1) / 2;
+    out_.init.assign(consts_.begin(), consts_.begin() + used_consts);
     if (out_.init.size() % 2 != 0) out_.init.push_back(0);
     out_.init_pairs = static_cast<uint32_t>(out_.init.size() / 2);
     Relocate(used_consts);
@@ -1062,8 +1068,6 @@ class Translator {
   std::vector<Reloc> relocs_;
   std::vector<uint64_t> consts_;
   std::map<std::tuple<uint64_t, uint64_t, bool>, uint32_t> const_index_;  // -> slot or kNoSlot
-  std::vector<uint32_t> local_slot_;  // slot of each local (params first)
-  std::vector<bool> local_wide_;
   uint32_t num_params_ = 0;  // parameter slots
   uint32_t num_results_ = 0;
   uint32_t locals_end_ = 0, const_base_ = 0, stack_base_ = 0, max_slot_ = 0;
@@ -1076,6 +1080,10 @@ class Translator {
   NanMode nan_mode_ = NanMode::kNone;
   size_t fuel_op_ = kNone;     // the current region's Fuel instruction
   uint32_t fuel_count_ = 0;    // wasm instructions in the current region
+  // Slot and width of each local (params first); the vectors are kept across the module's
+  // functions so a function declaring 50,000 locals costs no allocation (and page faults).
+  std::vector<uint32_t>& local_slot_;
+  std::vector<bool>& local_wide_;
 };
 
 }  // namespace
@@ -1085,10 +1093,11 @@ Status TranslateModule(const ModuleDesc& m, const std::vector<uint32_t>& type_id
                        const Config& config, std::vector<CompiledFunc>& out) {
   ModuleContext ctx = ModuleContext::Build(m);
   DecodeScratch scratch;
+  interp::Translator::Scratch translate_scratch;
   out.clear();
   out.resize(m.functions.size());
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
-    interp::Translator t(m, config, out[i]);
+    interp::Translator t(m, config, out[i], translate_scratch);
     t.type_ids_ = &type_ids;
     NW_TRY(DecodeFunctionBody(ctx, i, t, scratch));
     if (!t.error().empty())
