@@ -394,6 +394,8 @@ class Linker {
   std::expected<Instance*, InstantiationError> Instantiate(Store& store,
                                                            const std::shared_ptr<const Module>& m);
  private:
+  std::expected<Instance*, InstantiationError> InstantiateImpl(
+      Store& store, const std::shared_ptr<const Module>& m);
   std::vector<std::pair<std::string, Extern>> items_;  // key "module\0name"
 };
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "base/inline_buffer.h"
 #include "interp/builtins.h"
@@ -105,8 +106,16 @@ bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
   InstanceObj* saved_inst = ctx->inst;
   ctx->sp = args + std::max(SlotCount(type.params), SlotCount(type.results));
   Caller caller(*ctx->store, saved_inst);
-  TrapResult<void> r = f->f.host(caller, std::span<const Val>(params, np),
-                                 std::span<Val>(results, nr));
+  TrapResult<void> r;
+  // No exception may unwind through the interpreter's frames: a host function that throws
+  // (std::bad_alloc from an allocation a guest asked for, or anything else) traps instead.
+  try {
+    r = f->f.host(caller, std::span<const Val>(params, np), std::span<Val>(results, nr));
+  } catch (const std::bad_alloc&) {
+    r = std::unexpected(MakeHostTrap("host function ran out of memory"));
+  } catch (...) {
+    r = std::unexpected(MakeHostTrap("host function threw an exception"));
+  }
   ctx->sp = saved_sp;
   ctx->cf = saved_cf;
   if (saved_inst != nullptr && ctx->inst != saved_inst) SwitchInstance(ctx, saved_inst);

@@ -4,6 +4,7 @@
 // element and data segments in order and the start function. A trap there leaves what was
 // already written in place, as 2.0 says.
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "base/reader.h"
@@ -251,6 +252,20 @@ void Linker::DefineInstance(std::string_view module, Instance* instance) {
 }
 
 std::expected<Instance*, InstantiationError> Linker::Instantiate(
+    Store& store, const std::shared_ptr<const Module>& module) {
+  // What instantiation allocates is proportional to the module (objects, evaluated segments,
+  // exports) and bounded by the limits of format/limits.h and StoreLimits; running out of
+  // memory even so is an instantiation error, never std::bad_alloc ending the host. (Tables
+  // and memories report their own failures without throwing; the start function's host calls
+  // are guarded in interp/exec.cc.)
+  try {
+    return InstantiateImpl(store, module);
+  } catch (const std::bad_alloc&) {
+    return LinkError("cannot instantiate: out of memory");
+  }
+}
+
+std::expected<Instance*, InstantiationError> Linker::InstantiateImpl(
     Store& store, const std::shared_ptr<const Module>& module) {
   const Module::Impl& m = module->impl();
   const ModuleDesc& d = m.desc;

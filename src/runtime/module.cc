@@ -4,6 +4,7 @@
 // Instantiation is in instantiate.cc; store objects in objects.cc.
 #include <map>
 #include <mutex>
+#include <new>
 #include <string>
 
 #include "format/decode.h"
@@ -39,21 +40,43 @@ uint32_t InternFuncType(const FuncType& type) {
 Module::Module(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Module::~Module() = default;
 
+namespace {
+
+// Loading allocates in proportion to the module (its description, the translated code), each
+// within the limits of format/limits.h; when even that exceeds what the process may have (an
+// address-space limit, a container's memory), the load fails with this error instead of
+// std::bad_alloc ending the host.
+std::unexpected<Error> OutOfMemoryLoading() {
+  return MakeError("out of memory loading the module");
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const Module>> Module::FromBinary(const Engine& engine,
                                                          std::span<const uint8_t> bytes) {
-  NW_TRY_ASSIGN(ModuleDesc desc, DecodeModule(bytes));
-  return FromDesc(engine, std::move(desc));
+  Result<ModuleDesc> desc = OutOfMemoryLoading();
+  try {
+    desc = DecodeModule(bytes);
+  } catch (const std::bad_alloc&) {
+    return OutOfMemoryLoading();
+  }
+  if (!desc) return std::unexpected(std::move(desc.error()));
+  return FromDesc(engine, std::move(*desc));
 }
 
 Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, ModuleDesc desc) {
-  // Bodies are validated by TranslateModule, which decodes each one once for both purposes.
-  NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
-  auto impl = std::make_unique<Impl>();
-  impl->type_ids.reserve(desc.types.size());
-  for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));
-  NW_TRY(TranslateModule(desc, impl->type_ids, engine.config(), impl->compiled));
-  impl->desc = std::move(desc);
-  return std::shared_ptr<const Module>(new Module(std::move(impl)));
+  try {
+    // Bodies are validated by TranslateModule, which decodes each one once for both purposes.
+    NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
+    auto impl = std::make_unique<Impl>();
+    impl->type_ids.reserve(desc.types.size());
+    for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));
+    NW_TRY(TranslateModule(desc, impl->type_ids, engine.config(), impl->compiled));
+    impl->desc = std::move(desc);
+    return std::shared_ptr<const Module>(new Module(std::move(impl)));
+  } catch (const std::bad_alloc&) {
+    return OutOfMemoryLoading();
+  }
 }
 
 const ModuleDesc& Module::desc() const { return impl_->desc; }
