@@ -93,6 +93,10 @@ enum nanowasm_trap_kind_enum {
 };
 WASM_API_EXTERN nanowasm_trap_kind_t nanowasm_trap_kind(const wasm_trap_t*);
 WASM_API_EXTERN int32_t nanowasm_trap_exit_code(const wasm_trap_t*);
+/* wasm_trap_trace keeps at most 100 frames: when the call stack was deeper, its first 50
+ * (innermost) and last 50 (outermost) frames; this many frames lay between trace[49] and
+ * trace[50] (0 when nothing was left out). */
+WASM_API_EXTERN uint64_t nanowasm_trap_frames_omitted(const wasm_trap_t*);
 /* The function name of a frame (name section, export name, or "func[N]"), NUL-terminated. */
 WASM_API_EXTERN void nanowasm_frame_func_name(const wasm_frame_t*, wasm_name_t* out);
 

@@ -109,12 +109,26 @@ struct Frame {
 };
 
 struct Trap {
+  // A backtrace keeps at most kBacktraceHead + kBacktraceTail frames: when the call stack was
+  // deeper (a trap at the bottom of a deep recursion), the innermost kBacktraceHead and the
+  // outermost kBacktraceTail, and frames_omitted says how many lay between them. Building it
+  // takes time independent of the depth. A frame's func_name is cut at kMaxFrameNameBytes.
+  static constexpr size_t kBacktraceHead = 50;
+  static constexpr size_t kBacktraceTail = 50;
+  static constexpr size_t kMaxFrameNameBytes = 1024;
+
   TrapKind kind = TrapKind::kUnreachable;
   std::string message;          // TrapKindMessage(kind) unless a host set its own
-  std::vector<Frame> backtrace; // innermost first
+  std::vector<Frame> backtrace; // innermost first; see kBacktraceHead
   int32_t exit_code = 0;
+  // Frames left out between backtrace[kBacktraceHead - 1] and backtrace[kBacktraceHead].
+  uint64_t frames_omitted = 0;
+  // The position of backtrace[i] in the whole call stack (0 = innermost).
+  uint64_t FrameDepth(size_t i) const { return i < kBacktraceHead ? i : i + frames_omitted; }
   // "trap: <message>\n  #0 name @0xOFFSET\n  #1 ...\n", innermost first; the offset is the
   // wasm instruction's byte offset in the module (the call, for outer frames), when known.
+  // With frames omitted, a line "  … K frames omitted" stands where they were, and the frames
+  // after it keep their depth as number.
   std::string ToString() const;
 };
 

@@ -84,6 +84,7 @@ nanowasm_trap_kind_t nanowasm_trap_kind(const wasm_trap_t* t) {
   return static_cast<nanowasm_trap_kind_t>(t->trap.kind);
 }
 int32_t nanowasm_trap_exit_code(const wasm_trap_t* t) { return t->trap.exit_code; }
+uint64_t nanowasm_trap_frames_omitted(const wasm_trap_t* t) { return t->trap.frames_omitted; }
 void nanowasm_frame_func_name(const wasm_frame_t* f, wasm_name_t* out) {
   NewMessage(f->frame.func_name, out);
 }

@@ -32,6 +32,10 @@ Frame MakeFrame(const FuncObj* f, const uint8_t* ip = nullptr) {
   if (f->f.instance != nullptr) {
     const ModuleDesc& d = f->f.instance->module->desc();
     fr.func_name = d.FuncName(f->f.func_index);
+    if (fr.func_name.size() > Trap::kMaxFrameNameBytes) {
+      fr.func_name.resize(Trap::kMaxFrameNameBytes);
+      fr.func_name += "\u2026";
+    }
     size_t defined = f->f.func_index - d.num_imported_funcs;
     if (fr.code_offset != 0 && f->f.func_index >= d.num_imported_funcs &&
         defined < d.functions.size() && d.functions[defined].start_offset != 0 &&
@@ -203,11 +207,16 @@ TrapResult<void> InvokeWords(Store& store, FuncObj* f, std::span<const uint64_t>
     // The innermost frame trapped at ctx->trap_ip; each caller is just after its call
     // (the callee frame's ret_ip), so ret_ip - 1 lies inside the call instruction.
     // (A failing host call traps at its call instruction, which is what trap_ip then holds.)
-    const uint8_t* ip = ctx->trap_ip;
-    for (CallFrame* cf = ctx->cf; cf >= entry; --cf) {
-      t.backtrace.push_back(MakeFrame(cf->func, ip));
-      ip = cf->ret_ip != nullptr ? cf->ret_ip - 1 : nullptr;
-    }
+    // Frames are reached by index (the call-frame stack is an array), so only the frames the
+    // bounded backtrace keeps are made, whatever the depth.
+    CallFrame* const innermost = ctx->cf;
+    const uint8_t* const trap_ip = ctx->trap_ip;
+    AppendOuterFrames(t, static_cast<size_t>(innermost - entry) + 1, [&](size_t i) {
+      CallFrame* cf = innermost - i;
+      const uint8_t* ip = trap_ip;
+      if (i != 0) ip = (cf + 1)->ret_ip != nullptr ? (cf + 1)->ret_ip - 1 : nullptr;
+      return MakeFrame(cf->func, ip);
+    });
     out = std::unexpected(std::move(t));
   }
   ctx->cf = saved_cf;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <string>
 
 #include "interp/interp.h"
@@ -42,7 +43,9 @@ std::string_view TrapKindMessage(TrapKind k) {
 std::string Trap::ToString() const {
   std::string s = "trap: " + message + "\n";
   for (size_t i = 0; i < backtrace.size(); ++i) {
-    s += "  #" + std::to_string(i) + " " + backtrace[i].func_name;
+    if (i == kBacktraceHead && frames_omitted != 0)
+      s += "  \u2026 " + std::to_string(frames_omitted) + " frames omitted\n";
+    s += "  #" + std::to_string(FrameDepth(i)) + " " + backtrace[i].func_name;
     if (backtrace[i].code_offset != 0) {
       char buf[32];
       std::snprintf(buf, sizeof buf, " @0x%zx", backtrace[i].code_offset);
@@ -51,6 +54,28 @@ std::string Trap::ToString() const {
     s += "\n";
   }
   return s;
+}
+
+void AppendOuterFrames(Trap& t, size_t n, const std::function<Frame(size_t)>& make) {
+  constexpr size_t kHead = Trap::kBacktraceHead, kTail = Trap::kBacktraceTail;
+  const size_t before = t.backtrace.size() + t.frames_omitted;
+  const size_t total = before + n;
+  if (total <= kHead + kTail) {
+    for (size_t i = 0; i < n; ++i) t.backtrace.push_back(make(i));
+    return;
+  }
+  // Frame g of the whole stack: one t already holds (its omitted range is never asked for:
+  // the new head and tail lie within the old ones), or new frame g - before.
+  auto frame_at = [&](size_t g) {
+    if (g >= before) return make(g - before);
+    return std::move(t.backtrace[g < kHead ? g : g - t.frames_omitted]);
+  };
+  std::vector<Frame> out;
+  out.reserve(kHead + kTail);
+  for (size_t g = 0; g < kHead; ++g) out.push_back(frame_at(g));
+  for (size_t g = total - kTail; g < total; ++g) out.push_back(frame_at(g));
+  t.backtrace = std::move(out);
+  t.frames_omitted = total - kHead - kTail;
 }
 
 Trap MakeTrap(TrapKind kind) {

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -240,6 +241,11 @@ MemoryObj* NewMemoryObj(Store& store, const MemoryType& type);
 TableObj* NewTableObj(Store& store, const TableType& type, uint64_t init);
 GlobalObj* NewGlobalObj(Store& store, const GlobalType& type, uint64_t value, uint64_t hi = 0);
 
+
+// Appends n frames below (outside) those t already has, frame i (0 = innermost of the new ones)
+// made by make(i), keeping the bound of Trap::kBacktraceHead/kBacktraceTail: only the frames
+// kept are made, so the cost does not depend on n.
+void AppendOuterFrames(Trap& t, size_t n, const std::function<Frame(size_t)>& make);
 
 // A trap of `kind` with the spec's message and no backtrace.
 Trap MakeTrap(TrapKind kind);

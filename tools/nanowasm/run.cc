@@ -5,9 +5,11 @@
 // prints the trap and its backtrace to stderr and exits with 134 (128 + SIGABRT).
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -62,13 +64,22 @@ int ExitStatusOfTrap(const std::string& path, const nw::Trap& trap) {
     std::fprintf(stderr, "%s: %s", path.c_str(), trap.ToString().c_str());
     return kTrapExit;
   }
+  // Line starts, found once: each frame's position is then a binary search (scanning the text
+  // per frame made a deep backtrace of a large text module quadratic).
+  std::vector<size_t> line_starts = {0};
+  for (size_t i = 0; i < g_source_text.size(); ++i)
+    if (g_source_text[i] == '\n') line_starts.push_back(i + 1);
   std::string s = "trap: " + trap.message + "\n";
   for (size_t i = 0; i < trap.backtrace.size(); ++i) {
+    if (i == nw::Trap::kBacktraceHead && trap.frames_omitted != 0)
+      s += "  \u2026 " + std::to_string(trap.frames_omitted) + " frames omitted\n";
     const nw::Frame& f = trap.backtrace[i];
-    s += "  #" + std::to_string(i) + " " + f.func_name;
+    s += "  #" + std::to_string(trap.FrameDepth(i)) + " " + f.func_name;
     if (f.code_offset != 0 && f.code_offset < g_source_text.size()) {
-      auto lc = nw::LineColAt(g_source_text, f.code_offset);
-      s += " at " + path + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
+      auto it = std::upper_bound(line_starts.begin(), line_starts.end(), f.code_offset);
+      size_t line = static_cast<size_t>(it - line_starts.begin());
+      size_t column = f.code_offset - *std::prev(it) + 1;
+      s += " at " + path + ":" + std::to_string(line) + ":" + std::to_string(column);
     }
     s += "\n";
   }
