@@ -14,27 +14,62 @@ constexpr TrapCode kTableOob = Code(TrapKind::kTableOutOfBounds);
 
 bool InRange(uint32_t at, uint32_t n, uint64_t size) { return uint64_t{at} + n <= size; }
 
+bool DeadlinePassed(const ExecCtx* ctx) {
+  return ctx->epoch->load(std::memory_order_relaxed) >= ctx->epoch_deadline;
+}
+
+// Runs step(offset, length) over [0, bytes) in chunks of kBulkChunkBytes, checking the epoch
+// deadline before each when epochs are on (else in one step). backward: from the end (a copy
+// to a higher, overlapping destination). kInterrupted when the deadline passed on the way
+// (what was done stays done, as when a loop of stores is interrupted).
+template <class Step>
+TrapCode Chunked(ExecCtx* ctx, uint64_t bytes, bool backward, Step step) {
+  if (!ctx->epoch_interruption || bytes <= kBulkChunkBytes) {
+    if (bytes) step(0, bytes);
+    return kNoTrap;
+  }
+  for (uint64_t done = 0; done < bytes; done += kBulkChunkBytes) {
+    if (DeadlinePassed(ctx)) [[unlikely]]
+      return Code(TrapKind::kInterrupted);
+    const uint64_t len = std::min(kBulkChunkBytes, bytes - done);
+    step(backward ? bytes - done - len : done, len);
+  }
+  return kNoTrap;
+}
+
 }  // namespace
 
 TrapCode MemoryFill(ExecCtx* ctx, uint32_t d, uint32_t val, uint32_t n) {
   MemoryObj* m = ctx->mem0;
   if (!InRange(d, n, m->size_)) return kMemOob;
-  if (n) std::memset(m->data_ + d, static_cast<uint8_t>(val), n);
-  return kNoTrap;
+  if (TrapCode t = ChargeBulkFuel(ctx, n); t != kNoTrap) return t;
+  uint8_t* dst = m->data_ + d;
+  return Chunked(ctx, n, false, [&](uint64_t at, uint64_t len) {
+    std::memset(dst + at, static_cast<uint8_t>(val), len);
+  });
 }
 
 TrapCode MemoryCopy(ExecCtx* ctx, uint32_t d, uint32_t s, uint32_t n) {
   MemoryObj* m = ctx->mem0;
   if (!InRange(s, n, m->size_) || !InRange(d, n, m->size_)) return kMemOob;
-  if (n) std::memmove(m->data_ + d, m->data_ + s, n);
-  return kNoTrap;
+  if (TrapCode t = ChargeBulkFuel(ctx, n); t != kNoTrap) return t;
+  uint8_t* dst = m->data_ + d;
+  const uint8_t* src = m->data_ + s;
+  return Chunked(ctx, n, d > s, [&](uint64_t at, uint64_t len) {
+    std::memmove(dst + at, src + at, len);
+  });
 }
 
 TrapCode MemoryInit(ExecCtx* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
   InstanceObj* inst = ctx->inst;
   std::span<const uint8_t> src;
   if (!inst->data_dropped[seg]) src = inst->module->desc().datas[seg].bytes;
-  return InitMemoryRange(*ctx->mem0, src, d, s, n) ? kNoTrap : kMemOob;
+  if (uint64_t{s} + n > src.size() || !InRange(d, n, ctx->mem0->size_)) return kMemOob;
+  if (TrapCode t = ChargeBulkFuel(ctx, n); t != kNoTrap) return t;
+  uint8_t* dst = ctx->mem0->data_ + d;
+  return Chunked(ctx, n, false, [&](uint64_t at, uint64_t len) {
+    std::memcpy(dst + at, src.data() + s + at, len);
+  });
 }
 
 TrapCode DataDrop(ExecCtx* ctx, uint32_t seg) {
@@ -56,26 +91,42 @@ TrapCode TableSet(ExecCtx* ctx, uint32_t table, uint32_t i, uint64_t v) {
   return kNoTrap;
 }
 
+// Table elements are 8 bytes; chunks are counted in bytes as for memories.
+constexpr uint64_t kElem = sizeof(uint64_t);
+
 TrapCode TableFill(ExecCtx* ctx, uint32_t table, uint32_t i, uint64_t v, uint32_t n) {
   TableObj* t = ctx->tables[table];
   if (!InRange(i, n, t->elems_.size())) return kTableOob;
-  std::fill_n(t->elems_.begin() + i, n, v);
-  return kNoTrap;
+  if (TrapCode c = ChargeBulkFuel(ctx, n * kElem); c != kNoTrap) return c;
+  uint64_t* dst = t->elems_.data() + i;
+  return Chunked(ctx, n * kElem, false, [&](uint64_t at, uint64_t len) {
+    std::fill_n(dst + at / kElem, len / kElem, v);
+  });
 }
 
 TrapCode TableCopy(ExecCtx* ctx, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n) {
   TableObj* dst = ctx->tables[dt];
   TableObj* src = ctx->tables[st];
   if (!InRange(s, n, src->elems_.size()) || !InRange(d, n, dst->elems_.size())) return kTableOob;
-  if (n) std::memmove(dst->elems_.data() + d, src->elems_.data() + s, n * sizeof(uint64_t));
-  return kNoTrap;
+  if (TrapCode c = ChargeBulkFuel(ctx, n * kElem); c != kNoTrap) return c;
+  auto* to = reinterpret_cast<uint8_t*>(dst->elems_.data() + d);
+  const auto* from = reinterpret_cast<const uint8_t*>(src->elems_.data() + s);
+  return Chunked(ctx, n * kElem, to > from, [&](uint64_t at, uint64_t len) {
+    std::memmove(to + at, from + at, len);
+  });
 }
 
 TrapCode TableInit(ExecCtx* ctx, uint32_t seg, uint32_t table, uint32_t d, uint32_t s,
                    uint32_t n) {
   // A dropped segment was emptied, so it has length 0.
   const auto& items = ctx->inst->elem_segments[seg];
-  return InitTableRange(*ctx->tables[table], items, d, s, n) ? kNoTrap : kTableOob;
+  TableObj* t = ctx->tables[table];
+  if (uint64_t{s} + n > items.size() || !InRange(d, n, t->elems_.size())) return kTableOob;
+  if (TrapCode c = ChargeBulkFuel(ctx, n * kElem); c != kNoTrap) return c;
+  uint64_t* dst = t->elems_.data() + d;
+  return Chunked(ctx, n * kElem, false, [&](uint64_t at, uint64_t len) {
+    std::copy_n(items.data() + s + at / kElem, len / kElem, dst + at / kElem);
+  });
 }
 
 TrapCode ElemDrop(ExecCtx* ctx, uint32_t seg) {

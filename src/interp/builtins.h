@@ -15,6 +15,20 @@ void SwitchInstance(ExecCtx* ctx, InstanceObj* inst);
 // records the trap in ctx (trap_kind, host_trap) and returns false.
 bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args);
 
+// Bulk operations cost fuel by size: one unit per kBulkBytesPerFuel bytes written (a table
+// element counts 8 bytes), charged before anything is written, on top of the instruction's
+// own unit. With epoch interruption they work in chunks of kBulkChunkBytes and check the
+// deadline before each, so one 4 GiB memory.fill stops within a chunk of a deadline.
+inline constexpr uint64_t kBulkBytesPerFuel = 64;
+inline constexpr uint64_t kBulkChunkBytes = uint64_t{1} << 20;
+
+// kNoTrap, or kOutOfFuel once the fuel for `bytes` is spent (nothing to do without fuel).
+inline TrapCode ChargeBulkFuel(ExecCtx* ctx, uint64_t bytes) {
+  if (!ctx->consume_fuel) return kNoTrap;
+  ctx->fuel -= static_cast<int64_t>(bytes / kBulkBytesPerFuel);
+  return ctx->fuel < 0 ? Code(TrapKind::kOutOfFuel) : kNoTrap;
+}
+
 TrapCode MemoryFill(ExecCtx* ctx, uint32_t d, uint32_t val, uint32_t n);
 TrapCode MemoryCopy(ExecCtx* ctx, uint32_t d, uint32_t s, uint32_t n);
 TrapCode MemoryInit(ExecCtx* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n);

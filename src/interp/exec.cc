@@ -52,6 +52,8 @@ Frame MakeFrame(const FuncObj* f, const uint8_t* ip = nullptr) {
 
 void InitExecCtx(ExecCtx& ctx, Store& store, const Config& config) {
   ctx.store = &store;
+  ctx.consume_fuel = config.consume_fuel;
+  ctx.epoch_interruption = config.epoch_interruption;
   size_t depth = std::max<uint32_t>(config.max_call_depth, 16);
   ctx.frames = std::make_unique<CallFrame[]>(depth + 1);
   ctx.cf = ctx.frames.get();  // frames[0] is a sentinel below the first entry

@@ -301,6 +301,9 @@ NW_BUILTIN_HANDLER(TableSize, 2,
                     kNoTrap))
 NW_HANDLER_CC uint64_t H_TableGrow(HARGS) {
   TableObj* t = ctx->tables[Op(ip, 3)];
+  // Growing writes the new elements (unless null): charged like table.fill.
+  if (ChargeBulkFuel(ctx, uint64_t{U32(2)} * 8) != kNoTrap) [[unlikely]]
+    NW_TRAP(TrapKind::kOutOfFuel);
   int64_t r = t->GrowBy(U32(2), Ld<uint64_t>(fp, Op(ip, 1)));
   if (r < 0 && ctx->trap_on_grow_failure && t->denied_by_limit_) [[unlikely]]
     NW_TRAP(TrapKind::kResourceLimit);

@@ -162,6 +162,10 @@ struct ExecCtx {
   int64_t fuel = 0;
   const std::atomic<uint64_t>* epoch = nullptr;
   uint64_t epoch_deadline = UINT64_MAX;
+  // The engine's switches, for the bulk operations (memory.fill/copy/init, table.fill/copy/
+  // init/grow), which charge fuel by size and check the epoch between chunks.
+  bool consume_fuel = false;
+  bool epoch_interruption = false;
   bool trap_on_grow_failure = false;  // StoreLimits::trap_on_grow_failure
   TrapKind trap_kind = TrapKind::kUnreachable;
   uint32_t trap_index = 0;        // kUninitializedElement: the table index (in the message)
