@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -59,6 +61,39 @@ inline Outcome RunBounded(const std::function<bool()>& check) {
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return o;
+}
+
+inline size_t StatusKb(const char* field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  const size_t n = std::strlen(field);
+  while (std::getline(status, line))
+    if (line.compare(0, n, field) == 0) return std::stoull(line.substr(n));
+  return 0;
+}
+
+struct Measured {
+  int exit_code = -1;  // as Outcome
+  double seconds = 0;
+  size_t peak_rss_growth = 0;  // bytes: the child's peak RSS (VmHWM) minus its RSS at start
+};
+
+// RunBounded that also measures how much resident memory the check added at its peak (the
+// kernel resets the high-water mark of a forked child to its RSS at fork).
+inline Measured RunMeasured(const std::function<bool()>& check) {
+  auto* peak = static_cast<size_t*>(
+      mmap(nullptr, sizeof(size_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+  *peak = 0;
+  Outcome o = RunBounded([&] {
+    const size_t base_kb = StatusKb("VmRSS:");
+    bool ok = check();
+    const size_t hwm_kb = StatusKb("VmHWM:");
+    *peak = hwm_kb > base_kb ? (hwm_kb - base_kb) * 1024 : 0;
+    return ok;
+  });
+  Measured m{o.exit_code, o.seconds, *peak};
+  munmap(peak, sizeof(size_t));
+  return m;
 }
 
 // Runs `child` in a forked process whose `resource` limit (soft and hard) is `limit`, computed
