@@ -245,6 +245,35 @@ TEST(HostileModule, BacktraceAcrossHostReentryStaysBounded) {
   EXPECT_EQ(t.backtrace.back().func_name, "outer");
 }
 
+// Per-instance and per-store overhead (docs/robustness.md): 1,000 instances of a small module
+// (a function, a 1-page memory, a 10-element table, a global, two exports) in one store, then
+// 50 empty stores (each reserves 16 MiB of address space for its value stack: 50 fit in the
+// 1 GiB bound). The bounds are loose (ASan); the measured figures are printed.
+TEST(HostileModule, PerInstanceAndPerStoreOverhead) {
+  Measured inst = RunMeasured([] {
+    Engine engine;
+    auto m = Load(engine, R"((module (memory (export "m") 1 1) (table 10 funcref)
+      (global (mut i32) (i32.const 0)) (func (export "f") (result i32) (i32.const 1))))");
+    if (!m) return false;
+    Store store(engine);
+    for (int i = 0; i < 1000; ++i)
+      if (!Linker().Instantiate(store, m)) return false;
+    return true;
+  });
+  Measured stores = RunMeasured([] {
+    Engine engine;
+    std::vector<std::unique_ptr<Store>> v;
+    for (int i = 0; i < 50; ++i) v.push_back(std::make_unique<Store>(engine));
+    return true;
+  });
+  std::fprintf(stderr, "  per instance %.1f KB, per store %.1f KB\n",
+               double(inst.peak_rss_growth) / 1000 / 1024, double(stores.peak_rss_growth) / 50 / 1024);
+  EXPECT_EQ(inst.exit_code, 0);
+  EXPECT_EQ(stores.exit_code, 0);
+  EXPECT_LT(inst.peak_rss_growth / 1000, size_t{64} << 10);
+  EXPECT_LT(stores.peak_rss_growth / 50, size_t{64} << 10);
+}
+
 // ---- bulk operations --------------------------------------------------------------------------
 
 constexpr std::string_view kBulk = R"((module
