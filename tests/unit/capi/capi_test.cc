@@ -529,7 +529,7 @@ TEST_F(CApiTest, InstancesLinkThroughExports) {
 
 TEST_F(CApiTest, WatAndCallDepthExtension) {
   wasm_config_t* config = wasm_config_new();
-  nanowasm_config_max_call_depth(config, 100);
+  nanowasm_config_max_call_depth(config, 5000);
   wasm_engine_t* engine = wasm_engine_new_with_config(config);
   wasm_store_t* store = wasm_store_new(engine);
   const char* bad = "(module (func (result i32) i64.const 1))";
@@ -555,6 +555,16 @@ TEST_F(CApiTest, WatAndCallDepthExtension) {
   EXPECT_EQ(wasm_frame_func_offset(origin), 0u);  // a module from text has no binary offsets
   wasm_name_delete(&fname);
   wasm_frame_delete(origin);
+  // The trace is bounded as in the C++ API: the innermost 50 and outermost 50 of the 5,000
+  // frames, and the count of those left out between them.
+  wasm_frame_vec_t trace;
+  wasm_trap_trace(trap, &trace);
+  EXPECT_EQ(trace.size, 100u);
+  EXPECT_EQ(nanowasm_trap_frames_omitted(trap), 4900u);
+  nanowasm_frame_func_name(trace.data[99], &fname);
+  EXPECT_EQ(ToString(fname), "r");
+  wasm_name_delete(&fname);
+  wasm_frame_vec_delete(&trace);
   wasm_trap_delete(trap);
   wasm_extern_vec_delete(&ex);
   wasm_instance_delete(inst);
