@@ -96,7 +96,7 @@ void SwitchInstance(ExecCtx* ctx, InstanceObj* inst) {
 }
 
 bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
-  const FuncType& type = f->f.type;
+  const FuncType& type = *f->f.type;
   size_t np = type.params.size(), nr = type.results.size();
   InlineBuffer<Val, 2 * kInlineVals> vals(np + nr);
   Val* params = vals.data();

@@ -132,7 +132,7 @@ std::expected<void, InstantiationError> AllocateDefinitions(Store& store, Instan
   for (size_t i = 0; i < d.functions.size(); ++i) {
     FuncObj* f = NewFuncObj(store);
     const uint32_t ti = d.functions[i].type_index;
-    f->f.type = d.types[ti];
+    f->f.type = &d.types[ti];
     f->f.type_id = m.type_ids[ti];
     f->f.instance = &inst;
     f->f.code = &m.compiled[i];

@@ -103,18 +103,19 @@ FuncObj* NewFuncObj(Store& store) {
 Func* Func::CreateHost(Store& store, FuncType type, HostCallback callback) {
   FuncObj* f = NewFuncObj(store);
   f->f.type_id = InternFuncType(type);
-  f->f.type = std::move(type);
+  f->f.host_type = std::make_unique<const FuncType>(std::move(type));
+  f->f.type = f->f.host_type.get();
   f->f.host = std::move(callback);
   return f;
 }
 
-const FuncType& Func::type() const { return static_cast<const FuncObj*>(this)->f.type; }
+const FuncType& Func::type() const { return *static_cast<const FuncObj*>(this)->f.type; }
 
 Func::Impl& Func::impl() { return static_cast<FuncObj*>(this)->f; }
 
 TrapResult<std::vector<Val>> Func::Call(Store& store, std::span<const Val> args) {
   FuncObj* self = static_cast<FuncObj*>(this);
-  const FuncType& type = self->f.type;
+  const FuncType& type = *self->f.type;
   if (args.size() != type.params.size()) [[unlikely]]
     return std::unexpected(MakeHostTrap("wrong number of arguments: expected " +
                                         std::to_string(type.params.size()) + ", got " +

@@ -77,7 +77,11 @@ struct Module::Impl {
 };
 
 struct Func::Impl {
-  FuncType type;
+  // The function's type: the module's own (which the instance keeps alive) for a wasm
+  // function, so an instance of 100,000 functions of a 2,000-value type does not copy it
+  // 100,000 times; host_type for a host function.
+  const FuncType* type = nullptr;
+  std::unique_ptr<const FuncType> host_type;
   uint32_t type_id = 0;
   InstanceObj* instance = nullptr;      // null for host functions
   const CompiledFunc* code = nullptr;   // null for host functions
