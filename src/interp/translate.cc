@@ -157,6 +157,7 @@ class Translator {
     ctrl_.back().base = stack_base_;
     if (epoch_) EmitRaw(Iop::kEpoch, {}, 0);
     BeginFuelRegion();
+    entry_fuel_op_ = fuel_op_;
   }
 
   void OnInstr(const Instr& in, const DecoderView& st) {
@@ -186,6 +187,11 @@ class Translator {
     out_.init.assign(consts_.begin(), consts_.begin() + used_consts);
     if (out_.init.size() % 2 != 0) out_.init.push_back(0);
     out_.init_pairs = static_cast<uint32_t>(out_.init.size() / 2);
+    // Entering the function writes its locals and constants: charged at the bulk operations'
+    // rate (1 unit per 64 bytes, interp/builtins.h), so a call of a function declaring 50,000
+    // locals costs 6,250 units, not 1.
+    if (fuel_ && entry_fuel_op_ != kNone)
+      *OperandPtr(entry_fuel_op_, 0) += (out_.zero_slots + used_consts) / 8;
     Relocate(used_consts);
     uint64_t frame = uint64_t{max_slot_} + 1;
     if (frame > kMaxFrameSlots) error_ = "function frame too large";
@@ -1079,6 +1085,7 @@ class Translator {
   bool fuel_ = false, epoch_ = false;
   NanMode nan_mode_ = NanMode::kNone;
   size_t fuel_op_ = kNone;     // the current region's Fuel instruction
+  size_t entry_fuel_op_ = kNone;  // the function entry's
   uint32_t fuel_count_ = 0;    // wasm instructions in the current region
   // Slot and width of each local (params first); the vectors are kept across the module's
   // functions so a function declaring 50,000 locals costs no allocation (and page faults).

@@ -323,6 +323,22 @@ TEST(HostileModule, BulkOperationsAreChargedFuelBySize) {
   EXPECT_EQ(mem->data()[0], 0);
 }
 
+// Entering a function zeroes its locals: 800 i64 locals cost 800 * 8 / 64 = 100 units more than
+// none (a call of a function declaring 50,000 locals is not one unit).
+TEST(HostileModule, FrameEntryIsChargedBySize) {
+  Config config;
+  config.consume_fuel = true;
+  Engine engine(config);
+  auto m = Load(engine, "(module (func (export \"small\") (param i32))"
+                        "(func (export \"big\") (param i32) (local" + Repeat(800, " i64") + ")))");
+  ASSERT_NE(m, nullptr);
+  Store store(engine);
+  auto i = Linker().Instantiate(store, m);
+  ASSERT_TRUE(i.has_value());
+  EXPECT_EQ(FuelUsed(store, (*i)->GetFunc("big"), 0) - FuelUsed(store, (*i)->GetFunc("small"), 0),
+            100u);
+}
+
 // One memory.fill of 1 GiB, and the epoch passes 20 ms into it: the fill stops within a chunk
 // (the old code finished the whole gigabyte first; `nanowasm run --timeout 100ms` of four such
 // operations took 10 s before and 0.16 s now).
