@@ -270,8 +270,10 @@ TEST(HostileModule, PerInstanceAndPerStoreOverhead) {
                double(inst.peak_rss_growth) / 1000 / 1024, double(stores.peak_rss_growth) / 50 / 1024);
   EXPECT_EQ(inst.exit_code, 0);
   EXPECT_EQ(stores.exit_code, 0);
-  EXPECT_LT(inst.peak_rss_growth / 1000, size_t{64} << 10);
-  EXPECT_LT(stores.peak_rss_growth / 50, size_t{64} << 10);
+  // Release measures 1.8 KB and 6.2 KB; ASan's allocator adds redzones (26 KB and 78 KB). The
+  // old code zeroed 472 KB of call frames per store.
+  EXPECT_LT(inst.peak_rss_growth / 1000, size_t{128} << 10);
+  EXPECT_LT(stores.peak_rss_growth / 50, size_t{200} << 10);
 }
 
 // ---- bulk operations --------------------------------------------------------------------------
