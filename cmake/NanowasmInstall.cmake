@@ -9,7 +9,7 @@
 #   bin/nanowasm                                  the CLI
 # The package is relocatable: config and .pc find the prefix relative to themselves.
 
-set(NANOWASM_BUNDLE_LIBS nw_capi nw_wasi nw_text nw_interp nw_runtime nw_validate nw_simd
+set(NANOWASM_BUNDLE_LIBS nw_capi nw_wasi nw_text nw_engine nw_interp nw_runtime nw_validate nw_simd
     nw_format nw_base)
 
 # ---- libnanowasm.a: one archive from the static libraries (ar MRI script) --------------------

@@ -23,6 +23,7 @@
 namespace nw {
 
 struct ModuleDesc;
+class Tier;
 class Store;
 class Instance;
 class Func;
@@ -164,15 +165,24 @@ struct Config {
   // affected. kNone translates no extra code.
   enum class NanCanonicalization : uint8_t { kNone, kAll, kArithmetic };
   NanCanonicalization canonicalize_nans = NanCanonicalization::kNone;
+  // The execution tier that compiles and runs modules (docs/architecture.md, "Tiers"). Tiers
+  // are build-time targets; today the interpreter is the only one.
+  enum class ExecutionTier : uint8_t { kInterp };
+  ExecutionTier tier = ExecutionTier::kInterp;
 };
 
 class Engine {
  public:
+  // An engine on the tier config.tier selects (defined in src/engine, which links the tiers).
   explicit Engine(Config config = {});
+  // An engine on `tier`, which must outlive it: a tier built with nanowasm's sources (the
+  // interface, src/runtime/tier.h, is internal and not installed), e.g. a test's wrapper.
+  Engine(Config config, const Tier& tier);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   const Config& config() const { return config_; }
+  const Tier& tier() const { return *tier_; }
   // Thread-safe; wasm running in any store of this engine past its deadline traps, and a host
   // call blocked in such a store (HostWait) wakes up and traps the same way.
   void IncrementEpoch();
@@ -183,6 +193,7 @@ class Engine {
 
  private:
   Config config_;
+  const Tier* tier_;
   std::atomic<uint64_t> epoch_{0};
   std::unique_ptr<Waiters> waiters_;
 };

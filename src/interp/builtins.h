@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "interp/numeric.h"
-#include "runtime/vm.h"
+#include "interp/state.h"
 
 namespace nw::interp {
 

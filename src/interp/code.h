@@ -11,7 +11,7 @@
 #include <cstdint>
 
 #include "format/opcode.h"
-#include "runtime/vm.h"
+#include "interp/state.h"
 
 namespace nw::interp {
 

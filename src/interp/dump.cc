@@ -7,21 +7,20 @@
 #include "interp/code.h"
 #include "interp/interp.h"
 
-namespace nw {
+namespace nw::interp {
 
 std::string DumpCompiledFunc(const CompiledFunc& f) {
-  using interp::Iop;
   std::map<uint64_t, std::pair<std::string, int>> names;  // handler -> (name, operand count)
   for (size_t i = 0; i < static_cast<size_t>(Iop::kCount); ++i)
-    names[reinterpret_cast<uint64_t>(interp::kHandlers[i])] = {interp::IopName(static_cast<Iop>(i)),
-                                                              interp::kOperandCounts[i]};
-  for (size_t i = 0; i < interp::kNumSimdOpcodes; ++i) {
-    if (interp::kSimdHandlers[i] == nullptr) continue;
-    auto op = static_cast<Opcode>(interp::kFirstSimdOpcode + i);
+    names[reinterpret_cast<uint64_t>(kHandlers[i])] = {IopName(static_cast<Iop>(i)),
+                                                              kOperandCounts[i]};
+  for (size_t i = 0; i < kNumSimdOpcodes; ++i) {
+    if (kSimdHandlers[i] == nullptr) continue;
+    auto op = static_cast<Opcode>(kFirstSimdOpcode + i);
     const OpcodeInfo& info = GetOpcodeInfo(op);
-    names[reinterpret_cast<uint64_t>(interp::kSimdHandlers[i])] = {
+    names[reinterpret_cast<uint64_t>(kSimdHandlers[i])] = {
         std::string(info.text),
-        static_cast<int>(interp::SimdOperandCount(info.imm, static_cast<uint32_t>(info.params.size()),
+        static_cast<int>(SimdOperandCount(info.imm, static_cast<uint32_t>(info.params.size()),
                                                   !info.results.empty()))};
   }
   std::string out = "func[" + std::to_string(f.func_index) + "] params=" +
@@ -57,9 +56,9 @@ std::string DumpCompiledFunc(const CompiledFunc& f) {
       out += std::to_string(static_cast<int32_t>(v));
     }
     out += '\n';
-    pos += interp::InstrBytes(static_cast<uint32_t>(n));
+    pos += InstrBytes(static_cast<uint32_t>(n));
   }
   return out;
 }
 
-}  // namespace nw
+}  // namespace nw::interp

@@ -1,59 +1,19 @@
 // Entering and leaving the interpreter: the per-store execution context (value stack and
-// call-frame stack), calls from the host into wasm (InvokeWords), calls from wasm into host
-// functions (CallHost), instance switching on cross-instance calls, and turning a trap into a
-// Trap value with a backtrace. Nothing here runs per instruction.
+// call-frame stack), calls from the host into wasm (Invoke, the tier's ArrayCall), calls from
+// wasm into host functions (CallHost), instance switching on cross-instance calls, and turning
+// a trap into a Trap value with a backtrace. Nothing here runs per instruction.
 #include <sys/mman.h>
 
 #include <algorithm>
 #include <cstring>
-#include <new>
 
-#include "base/inline_buffer.h"
 #include "interp/builtins.h"
 #include "interp/code.h"
 #include "interp/interp.h"
 
-namespace nw {
-namespace {
+namespace nw::interp {
 
-// Host functions with at most this many params/results convert their values on the C++
-// stack; more goes through a heap vector (rare: wasm→host calls stay allocation-free).
-constexpr size_t kInlineVals = 16;
-
-// `ip` is a position inside f's code (the trapping instruction, or just after a call).
-Frame MakeFrame(const FuncObj* f, const uint8_t* ip = nullptr) {
-  Frame fr;
-  fr.func_index = f->f.func_index;
-  if (ip != nullptr && f->f.code != nullptr) {
-    const auto* base = reinterpret_cast<const uint8_t*>(f->f.code->code.data());
-    size_t end = f->f.code->code.size() * 8;
-    if (ip >= base && ip < base + end) fr.code_offset = f->f.code->WasmOffsetAt(ip - base);
-  }
-  if (f->f.instance != nullptr) {
-    const ModuleDesc& d = f->f.instance->module->desc();
-    fr.func_name = d.FuncName(f->f.func_index);
-    if (fr.func_name.size() > Trap::kMaxFrameNameBytes) {
-      fr.func_name.resize(Trap::kMaxFrameNameBytes);
-      fr.func_name += "\u2026";
-    }
-    size_t defined = f->f.func_index - d.num_imported_funcs;
-    if (fr.code_offset != 0 && f->f.func_index >= d.num_imported_funcs &&
-        defined < d.functions.size() && d.functions[defined].start_offset != 0 &&
-        fr.code_offset >= d.functions[defined].start_offset)
-      fr.func_offset = fr.code_offset - d.functions[defined].start_offset;
-    if (d.names.module) fr.module_name = *d.names.module;
-  } else {
-    fr.func_name = "<host>";
-  }
-  return fr;
-}
-
-}  // namespace
-
-void InitExecCtx(ExecCtx& ctx, Store& store, const Config& config) {
-  ctx.store = &store;
-  ctx.consume_fuel = config.consume_fuel;
-  ctx.epoch_interruption = config.epoch_interruption;
+void InitExecCtx(ExecCtx& ctx, const Config& config) {
   size_t depth = std::max<uint32_t>(config.max_call_depth, 16);
   // Default-initialized (not zeroed): a large block comes fresh from the kernel, so only the
   // frames a call stack reaches become resident (20,001 frames were 480 KB per store).
@@ -85,8 +45,6 @@ void FreeExecCtx(ExecCtx& ctx) {
   ctx.frames.reset();
 }
 
-namespace interp {
-
 void SwitchInstance(ExecCtx* ctx, InstanceObj* inst) {
   ctx->inst = inst;
   ctx->funcs = inst->funcs.data();
@@ -97,33 +55,12 @@ void SwitchInstance(ExecCtx* ctx, InstanceObj* inst) {
 
 bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
   const FuncType& type = *f->f.type;
-  size_t np = type.params.size(), nr = type.results.size();
-  InlineBuffer<Val, 2 * kInlineVals> vals(np + nr);
-  Val* params = vals.data();
-  Val* results = vals.data() + np;
-  size_t slot = 0;
-  for (size_t i = 0; i < np; ++i) {
-    params[i] = SlotsToVal(type.params[i], args + slot);
-    slot += SlotWidth(type.params[i]);
-  }
-  for (size_t i = 0; i < nr; ++i) results[i] = Val::Default(type.results[i]);
-
   // A host function may call back into wasm: new entries start above this frame's values.
   uint64_t* saved_sp = ctx->sp;
   CallFrame* saved_cf = ctx->cf;
   InstanceObj* saved_inst = ctx->inst;
   ctx->sp = args + std::max(SlotCount(type.params), SlotCount(type.results));
-  Caller caller(*ctx->store, saved_inst);
-  TrapResult<void> r;
-  // No exception may unwind through the interpreter's frames: a host function that throws
-  // (std::bad_alloc from an allocation a guest asked for, or anything else) traps instead.
-  try {
-    r = f->f.host(caller, std::span<const Val>(params, np), std::span<Val>(results, nr));
-  } catch (const std::bad_alloc&) {
-    r = std::unexpected(MakeHostTrap("host function ran out of memory"));
-  } catch (...) {
-    r = std::unexpected(MakeHostTrap("host function threw an exception"));
-  }
+  TrapResult<void> r = CallHostFunc(*ctx->store, saved_inst, f, args);
   ctx->sp = saved_sp;
   ctx->cf = saved_cf;
   if (saved_inst != nullptr && ctx->inst != saved_inst) SwitchInstance(ctx, saved_inst);
@@ -133,40 +70,13 @@ bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
     ctx->trap_kind = ctx->host_trap.kind;
     return false;
   }
-  slot = 0;
-  for (size_t i = 0; i < nr; ++i) {
-    if (results[i].type != type.results[i]) {
-      ctx->host_trapped = true;
-      ctx->host_trap = Trap{TrapKind::kHostError, "host function returned a value of the wrong type",
-                            {}, 0};
-      ctx->trap_kind = TrapKind::kHostError;
-      return false;
-    }
-    slot += ValToSlots(results[i], args + slot);
-  }
   return true;
 }
 
-}  // namespace interp
-
-TrapResult<void> InvokeWords(Store& store, FuncObj* f, std::span<const uint64_t> args,
-                             std::span<uint64_t> results) {
-  ExecCtx* ctx = &store.impl().exec;
-  if (f->f.code == nullptr) {
-    // A host function called from the host: no wasm frame involved.
-    InlineBuffer<uint64_t, kInlineVals> buf(std::max(args.size(), results.size()));
-    uint64_t* words = buf.data();
-    std::copy(args.begin(), args.end(), words);
-    ctx->host_trapped = false;
-    if (!interp::CallHost(ctx, f, words)) {
-      ctx->host_trapped = false;
-      return std::unexpected(std::move(ctx->host_trap));
-    }
-    std::copy(words, words + results.size(), results.begin());
-    return {};
-  }
-
-  const CompiledFunc* c = f->f.code;
+TrapResult<void> Invoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                        std::span<uint64_t> results) {
+  ExecCtx* ctx = ExecCtxOf(store);
+  const CompiledFunc* c = CodeOf(f);
   uint64_t* fp = ctx->sp;
   if (fp == nullptr || ctx->cf + 1 >= ctx->cf_limit ||
       fp + std::max<size_t>(c->frame_slots, results.size()) > ctx->stack_end) {
@@ -185,15 +95,15 @@ TrapResult<void> InvokeWords(Store& store, FuncObj* f, std::span<const uint64_t>
   CallFrame* saved_cf = ctx->cf;
   InstanceObj* saved_inst = ctx->inst;
   ctx->cf = entry;
-  interp::SwitchInstance(ctx, f->f.instance);
+  SwitchInstance(ctx, f->f.instance);
   ctx->host_trapped = false;
 
   const uint8_t* ip = reinterpret_cast<const uint8_t*>(c->code.data());
-  interp::Handler h = *reinterpret_cast<const interp::Handler*>(ip);
+  Handler h = *reinterpret_cast<const Handler*>(ip);
   uint64_t exit = h(ip, fp, ctx->mem0->data_, ctx->mem0->size_, ctx);
 
   TrapResult<void> out;
-  if (exit == interp::kExitDone) {
+  if (exit == kExitDone) {
     std::copy(fp, fp + results.size(), results.begin());
   } else {
     Trap t;
@@ -219,14 +129,14 @@ TrapResult<void> InvokeWords(Store& store, FuncObj* f, std::span<const uint64_t>
       CallFrame* cf = innermost - i;
       const uint8_t* ip = trap_ip;
       if (i != 0) ip = (cf + 1)->ret_ip != nullptr ? (cf + 1)->ret_ip - 1 : nullptr;
-      return MakeFrame(cf->func, ip);
+      return MakeFrame(cf->func, reinterpret_cast<uintptr_t>(ip));
     });
     out = std::unexpected(std::move(t));
   }
   ctx->cf = saved_cf;
-  if (saved_inst != nullptr) interp::SwitchInstance(ctx, saved_inst);
+  if (saved_inst != nullptr) SwitchInstance(ctx, saved_inst);
   else ctx->inst = nullptr;
   return out;
 }
 
-}  // namespace nw
+}  // namespace nw::interp

@@ -29,7 +29,7 @@ namespace {
 // Enters function `fn` whose frame starts at `nfp`, continuing at `next` on return.
 #define NW_ENTER(fn, nfp, next)                                                        \
   do {                                                                                 \
-    const CompiledFunc* c = (fn)->f.code;                                              \
+    const CompiledFunc* c = CodeOf(fn);                                                \
     if (c == nullptr) [[unlikely]] {                                                   \
       if (!CallHost(ctx, (fn), (nfp))) [[unlikely]] {                                  \
         [[clang::musttail]] return HTrap(HPASS);                                       \

@@ -1,6 +1,6 @@
-// The interpreter tier as the runtime sees it: translate a validated module's bodies once, and
-// run a function in a store. Everything else (the operation list, handlers, translator) is
-// private to src/interp.
+// The interpreter tier: what src/engine and developer tools see of src/interp. The runtime
+// reaches the interpreter only through the Tier interface (runtime/tier.h) that InterpTier()
+// implements; the operation list, handlers, translator and frames stay private to src/interp.
 #pragma once
 
 #include <span>
@@ -9,35 +9,35 @@
 
 #include "base/result.h"
 #include "format/module.h"
-#include "runtime/vm.h"
+#include "interp/state.h"
+#include "runtime/tier.h"
 
-namespace nw {
+namespace nw::interp {
+
+// The interpreter as a tier (a process-wide singleton; stateless).
+const Tier& InterpTier();
 
 // Validates and translates every defined function of `m` (type_ids: canonical id per type).
-// config decides which interruption checks (fuel, epochs) the code contains.
-[[nodiscard]] Status TranslateModule(const ModuleDesc& m, const std::vector<uint32_t>& type_ids,
+// config decides which interruption checks (fuel, epochs) and NaN canonicalizations the code
+// contains. InterpTier().Compile is this plus the packaging as CompiledCode.
+[[nodiscard]] Status TranslateModule(const ModuleDesc& m, std::span<const uint32_t> type_ids,
                                      const Config& config, std::vector<CompiledFunc>& out);
 
-// Calls `f` (wasm or host) with arguments/results as slot words (no type checks here).
-// Re-entrant: host functions called from wasm may call back in.
-// Run-time invariants the runtime must keep for the interpreter:
-//  - every FuncObj of a wasm function has f.instance and f.code set, f.type_id canonical;
-//    host functions have code == nullptr and a callback;
-//  - MemoryObj::data_ never moves (grow only extends the accessible part of the reservation),
-//    so handlers may cache it across calls that cannot grow memory;
-//  - InstanceObj::funcs/globals/tables/memories cover the whole index space (imports first).
-//
-// Sets up a store's execution context (value stack, call-frame stack) from the engine config.
-// Called once by the Store constructor; the stack memory is released by FreeExecCtx.
-void InitExecCtx(ExecCtx& ctx, Store& store, const Config& config);
-void FreeExecCtx(ExecCtx& ctx);
-
+// The translated functions of `module`, or null when another tier compiled it.
+const std::vector<CompiledFunc>* InterpFuncs(const Module& module);
 
 // A listing of translated code (operands are byte offsets of slots, immediates, or branch
 // displacements), for developers.
 std::string DumpCompiledFunc(const CompiledFunc& f);
 
-TrapResult<void> InvokeWords(Store& store, FuncObj* f, std::span<const uint64_t> args,
-                             std::span<uint64_t> results);
+// The interpreter's ArrayCall (runtime/tier.h) for wasm function `f`.
+// Run-time invariants the runtime keeps for the interpreter:
+//  - every FuncObj of a wasm function has f.instance, f.code (its CompiledFunc) and
+//    f.array_call set, f.type_id canonical; host functions have code == nullptr and a callback;
+//  - MemoryObj::data_ never moves (grow only extends the accessible part of the reservation),
+//    so handlers may cache it across calls that cannot grow memory;
+//  - InstanceObj::funcs/globals/tables/memories cover the whole index space (imports first).
+TrapResult<void> Invoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                        std::span<uint64_t> results);
 
-}  // namespace nw
+}  // namespace nw::interp

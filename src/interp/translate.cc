@@ -742,7 +742,7 @@ class Translator {
           EmitRaw(Iop::kCall, {in.index, Off(base)}, 0b10);
         } else {
           EmitRaw(Iop::kCallIndirect,
-                  {(*type_ids_)[in.index], in.index2, Off(index_slot), Off(base)}, 0b1100);
+                  {type_ids_[in.index], in.index2, Off(index_slot), Off(base)}, 0b1100);
         }
         for (uint32_t i = 0; i < p; ++i) Pop();
         for (uint32_t i = 0; i < r; ++i) PushResultOf(ft.results[i]);
@@ -1058,7 +1058,7 @@ class Translator {
   }
 
  public:
-  const std::vector<uint32_t>* type_ids_ = nullptr;
+  std::span<const uint32_t> type_ids_;
 
  private:
   const ModuleDesc& m_;
@@ -1094,9 +1094,8 @@ class Translator {
 };
 
 }  // namespace
-}  // namespace interp
 
-Status TranslateModule(const ModuleDesc& m, const std::vector<uint32_t>& type_ids,
+Status TranslateModule(const ModuleDesc& m, std::span<const uint32_t> type_ids,
                        const Config& config, std::vector<CompiledFunc>& out) {
   ModuleContext ctx = ModuleContext::Build(m);
   DecodeScratch scratch;
@@ -1104,8 +1103,8 @@ Status TranslateModule(const ModuleDesc& m, const std::vector<uint32_t>& type_id
   out.clear();
   out.resize(m.functions.size());
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
-    interp::Translator t(m, config, out[i], translate_scratch);
-    t.type_ids_ = &type_ids;
+    Translator t(m, config, out[i], translate_scratch);
+    t.type_ids_ = type_ids;
     NW_TRY(DecodeFunctionBody(ctx, i, t, scratch));
     if (!t.error().empty())
       return MakeError(t.error_offset() != kNoOffset ? t.error_offset() : m.functions[i].code_offset,
@@ -1115,4 +1114,5 @@ Status TranslateModule(const ModuleDesc& m, const std::vector<uint32_t>& type_id
   return Ok();
 }
 
+}  // namespace interp
 }  // namespace nw

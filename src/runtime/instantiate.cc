@@ -9,7 +9,6 @@
 
 #include "base/reader.h"
 #include "format/instr_reader.h"
-#include "interp/interp.h"
 #include "runtime/vm.h"
 
 namespace nw {
@@ -135,7 +134,9 @@ std::expected<void, InstantiationError> AllocateDefinitions(Store& store, Instan
     f->f.type = &d.types[ti];
     f->f.type_id = m.type_ids[ti];
     f->f.instance = &inst;
-    f->f.code = &m.compiled[i];
+    const FuncEntry entry = m.code->Entry(static_cast<uint32_t>(i));
+    f->f.code = entry.code;
+    f->f.array_call = entry.array_call;
     f->f.func_index = d.num_imported_funcs + static_cast<uint32_t>(i);
     inst.funcs.push_back(f);
   }
@@ -270,6 +271,11 @@ std::expected<Instance*, InstantiationError> Linker::InstantiateImpl(
   const Module::Impl& m = module->impl();
   const ModuleDesc& d = m.desc;
 
+  // A store runs the code of one tier (its StoreContext is that tier's).
+  if (m.tier != &store.engine().tier())
+    return LinkError("cannot instantiate: the module was compiled by the " +
+                     std::string(m.tier->Name()) + " tier, the store's engine runs the " +
+                     std::string(store.engine().tier().Name()) + " tier");
   if (store.impl().instances.size() >= store.impl().limits.max_instances)
     return LinkError("cannot instantiate: instance limit of the store reached (" +
                      std::to_string(store.impl().limits.max_instances) + ")");
@@ -310,7 +316,7 @@ std::expected<Instance*, InstantiationError> Linker::InstantiateImpl(
   if (auto r = EvaluateElemSegments(*inst); !r) return std::unexpected(std::move(r.error()));
   if (auto r = RunSegments(*inst); !r) return std::unexpected(std::move(r.error()));
   if (d.start) {
-    auto r = InvokeWords(store, inst->funcs[*d.start], {}, {});
+    auto r = InvokeFunc(store, inst->funcs[*d.start], {}, {});
     if (!r) return TrapError(std::move(r.error()));
   }
   return inst;

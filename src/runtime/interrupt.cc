@@ -28,7 +28,9 @@ struct Engine::Waiters {
   std::vector<int> fds;  // the wake-up eventfds of stores inside a HostWait
 };
 
-Engine::Engine(Config config) : config_(config), waiters_(std::make_unique<Waiters>()) {}
+// Engine(Config), which picks the tier, is src/engine's.
+Engine::Engine(Config config, const Tier& tier)
+    : config_(config), tier_(&tier), waiters_(std::make_unique<Waiters>()) {}
 Engine::~Engine() = default;
 
 void Engine::IncrementEpoch() {
@@ -86,7 +88,7 @@ TrapResult<void> Store::CheckInterrupt() const {
   if (impl_->wake.interrupted.load(std::memory_order_seq_cst))
     return std::unexpected(MakeTrap(TrapKind::kInterrupted));
   if (impl_->engine.config().epoch_interruption &&
-      impl_->engine.epoch_counter()->load(std::memory_order_seq_cst) >= impl_->exec.epoch_deadline)
+      impl_->engine.epoch_counter()->load(std::memory_order_seq_cst) >= impl_->ctx->epoch_deadline)
     return std::unexpected(MakeTrap(TrapKind::kInterrupted));
   return {};
 }
@@ -94,7 +96,7 @@ TrapResult<void> Store::CheckInterrupt() const {
 TrapResult<void> Store::ConsumeFuel(uint64_t units) {
   if (!impl_->engine.config().consume_fuel) return {};
   // fuel is an int64 that wasm code lowers by small amounts; a huge charge just empties it.
-  int64_t& fuel = impl_->exec.fuel;
+  int64_t& fuel = impl_->ctx->fuel;
   if (units > static_cast<uint64_t>(INT64_MAX) || fuel < INT64_MIN + static_cast<int64_t>(units))
     fuel = -1;
   else

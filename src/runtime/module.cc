@@ -1,5 +1,5 @@
-// Module: a decoded, validated and translated module, immutable and shared between stores.
-// Also the process-wide function-type table (InternFuncType) that gives structurally equal
+// Module: a decoded, validated and compiled module (by the engine's tier, runtime/tier.h),
+// immutable and shared between stores. Also the process-wide function-type table (InternFuncType) that gives structurally equal
 // types one id, so call_indirect and import matching compare integers.
 // Instantiation is in instantiate.cc; store objects in objects.cc.
 #include <map>
@@ -8,7 +8,6 @@
 #include <string>
 
 #include "format/decode.h"
-#include "interp/interp.h"
 #include "runtime/vm.h"
 #include "validate/validate.h"
 
@@ -66,12 +65,14 @@ Result<std::shared_ptr<const Module>> Module::FromBinary(const Engine& engine,
 
 Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, ModuleDesc desc) {
   try {
-    // Bodies are validated by TranslateModule, which decodes each one once for both purposes.
+    // Bodies are validated by the tier, which decodes each one once for both purposes.
     NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
     auto impl = std::make_unique<Impl>();
     impl->type_ids.reserve(desc.types.size());
     for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));
-    NW_TRY(TranslateModule(desc, impl->type_ids, engine.config(), impl->compiled));
+    impl->tier = &engine.tier();
+    NW_TRY_ASSIGN(impl->code,
+                  impl->tier->Compile(ModuleEnv{desc, impl->type_ids, engine.config()}));
     impl->desc = std::move(desc);
     return std::shared_ptr<const Module>(new Module(std::move(impl)));
   } catch (const std::bad_alloc&) {

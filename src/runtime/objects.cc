@@ -1,16 +1,16 @@
 // Store objects: functions, memories (address-space reservation, growth by mprotect), tables,
-// globals and instances, their public API, the Store that owns them, and trap texts.
-// Instantiation and linking are in instantiate.cc; running code is the interpreter's
-// (interp/interp.h: InvokeWords).
+// globals and instances, their public API, the Store that owns them, trap texts and backtrace
+// frames, and calls from the host (into wasm through the function's tier, runtime/tier.h; into
+// host functions directly). Instantiation and linking are in instantiate.cc.
 #include <cstdio>
 #include <sys/mman.h>
 
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <new>
 #include <string>
 
-#include "interp/interp.h"
 #include "base/inline_buffer.h"
 #include "runtime/vm.h"
 
@@ -92,6 +92,31 @@ Trap MakeHostTrap(std::string message) {
   return t;
 }
 
+Frame MakeFrame(const FuncObj* f, uintptr_t pc) {
+  Frame fr;
+  fr.func_index = f->f.func_index;
+  if (f->f.instance == nullptr) {
+    fr.func_name = "<host>";
+    return fr;
+  }
+  const Module::Impl& m = f->f.instance->module->impl();
+  const ModuleDesc& d = m.desc;
+  const uint32_t defined = f->f.func_index - d.num_imported_funcs;
+  if (pc != 0 && f->f.func_index >= d.num_imported_funcs && defined < d.functions.size())
+    fr.code_offset = m.code->WasmOffsetAt(defined, pc).value_or(0);
+  fr.func_name = d.FuncName(f->f.func_index);
+  if (fr.func_name.size() > Trap::kMaxFrameNameBytes) {
+    fr.func_name.resize(Trap::kMaxFrameNameBytes);
+    fr.func_name += "\u2026";
+  }
+  if (fr.code_offset != 0 && defined < d.functions.size() &&
+      d.functions[defined].start_offset != 0 &&
+      fr.code_offset >= d.functions[defined].start_offset)
+    fr.func_offset = fr.code_offset - d.functions[defined].start_offset;
+  if (d.names.module) fr.module_name = *d.names.module;
+  return fr;
+}
+
 // ---- functions ------------------------------------------------------------------------------
 
 FuncObj* NewFuncObj(Store& store) {
@@ -134,8 +159,8 @@ TrapResult<std::vector<Val>> Func::Call(Store& store, std::span<const Val> args)
           ", expected " + std::string(ValTypeName(type.params[i]))));
     slot += ValToSlots(args[i], arg_words + slot);
   }
-  auto r = InvokeWords(store, self, std::span<const uint64_t>(arg_words, np),
-                       std::span<uint64_t>(result_words, nr));
+  auto r = InvokeFunc(store, self, std::span<const uint64_t>(arg_words, np),
+                      std::span<uint64_t>(result_words, nr));
   if (!r) return std::unexpected(std::move(r.error()));
   std::vector<Val> results;
   results.reserve(type.results.size());
@@ -149,7 +174,61 @@ TrapResult<std::vector<Val>> Func::Call(Store& store, std::span<const Val> args)
 
 TrapResult<void> Func::CallUnchecked(Store& store, std::span<const uint64_t> args,
                                      std::span<uint64_t> results) {
-  return InvokeWords(store, static_cast<FuncObj*>(this), args, results);
+  return InvokeFunc(store, static_cast<FuncObj*>(this), args, results);
+}
+
+namespace {
+// Host functions with at most this many params/results convert their values on the C++
+// stack; more goes through a heap vector (rare: wasm→host calls stay allocation-free).
+constexpr size_t kInlineVals = 16;
+}  // namespace
+
+TrapResult<void> InvokeFunc(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                            std::span<uint64_t> results) {
+  if (f->f.code != nullptr) [[likely]]
+    return f->f.array_call(store, f, args, results);
+  // A host function called from the host: no tier and no wasm frame involved.
+  InlineBuffer<uint64_t, kInlineVals> buf(std::max(args.size(), results.size()));
+  uint64_t* words = buf.data();
+  std::copy(args.begin(), args.end(), words);
+  NW_TRY(CallHostFunc(store, nullptr, f, words));
+  std::copy(words, words + results.size(), results.begin());
+  return {};
+}
+
+TrapResult<void> CallHostFunc(Store& store, Instance* caller_instance, FuncObj* f,
+                              uint64_t* words) {
+  const FuncType& type = *f->f.type;
+  const size_t np = type.params.size(), nr = type.results.size();
+  InlineBuffer<Val, 2 * kInlineVals> vals(np + nr);
+  Val* params = vals.data();
+  Val* results = vals.data() + np;
+  size_t slot = 0;
+  for (size_t i = 0; i < np; ++i) {
+    params[i] = SlotsToVal(type.params[i], words + slot);
+    slot += SlotWidth(type.params[i]);
+  }
+  for (size_t i = 0; i < nr; ++i) results[i] = Val::Default(type.results[i]);
+  Caller caller(store, caller_instance);
+  TrapResult<void> r;
+  // No exception may unwind through a tier's frames (or out of Func::Call): a host function
+  // that throws (std::bad_alloc from an allocation a guest asked for, or anything else) traps.
+  try {
+    r = f->f.host(caller, std::span<const Val>(params, np), std::span<Val>(results, nr));
+  } catch (const std::bad_alloc&) {
+    r = std::unexpected(MakeHostTrap("host function ran out of memory"));
+  } catch (...) {
+    r = std::unexpected(MakeHostTrap("host function threw an exception"));
+  }
+  NW_TRY(std::move(r));
+  slot = 0;
+  for (size_t i = 0; i < nr; ++i) {
+    if (results[i].type != type.results[i])
+      return std::unexpected(
+          Trap{TrapKind::kHostError, "host function returned a value of the wrong type", {}, 0});
+    slot += ValToSlots(results[i], words + slot);
+  }
+  return {};
 }
 
 Memory* Caller::memory() const {
@@ -394,36 +473,39 @@ const Module& Instance::module() const { return *static_cast<const InstanceObj*>
 
 Store::Store(const Engine& engine) : impl_(std::make_unique<Impl>(engine)) {
   impl_->empty_memory.max_pages_ = 0;
-  InitExecCtx(impl_->exec, *this, engine.config());
-  impl_->exec.epoch = engine.epoch_counter();
+  impl_->ctx = engine.tier().NewStoreContext(*this, engine.config());
+  impl_->ctx->store = this;
+  impl_->ctx->epoch = engine.epoch_counter();
+  impl_->ctx->consume_fuel = engine.config().consume_fuel;
+  impl_->ctx->epoch_interruption = engine.config().epoch_interruption;
 }
 
 Store::~Store() = default;
 
 void Store::SetFuel(uint64_t fuel) {
   if (!impl_->engine.config().consume_fuel) return;
-  impl_->exec.fuel = static_cast<int64_t>(std::min<uint64_t>(fuel, INT64_MAX));
+  impl_->ctx->fuel = static_cast<int64_t>(std::min<uint64_t>(fuel, INT64_MAX));
 }
 
 Result<uint64_t> Store::GetFuel() const {
   if (!impl_->engine.config().consume_fuel)
     return MakeError("fuel is not enabled (Config::consume_fuel)");
-  return static_cast<uint64_t>(std::max<int64_t>(impl_->exec.fuel, 0));
+  return static_cast<uint64_t>(std::max<int64_t>(impl_->ctx->fuel, 0));
 }
 
 void Store::SetEpochDeadline(uint64_t ticks) {
   uint64_t now = impl_->engine.epoch();
-  impl_->exec.epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+  impl_->ctx->epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
 }
 
 void Store::SetLimits(const StoreLimits& limits) {
   impl_->limits = limits;
-  impl_->exec.trap_on_grow_failure = limits.trap_on_grow_failure;
+  impl_->ctx->trap_on_grow_failure = limits.trap_on_grow_failure;
 }
 
 const StoreLimits& Store::limits() const { return impl_->limits; }
 
-Store::Impl::~Impl() { FreeExecCtx(exec); }
+Store::Impl::~Impl() { engine.tier().DeleteStoreContext(ctx); }
 
 const Engine& Store::engine() const { return impl_->engine; }
 

@@ -1,7 +1,8 @@
-// The instance layout and execution state shared by the runtime and every execution tier: what
-// a function, memory, table, global and instance object holds, the translated code of a
-// function, and the per-store execution context the interpreter's handlers keep in a register.
-// Tiers reach runtime state only through these structs (and the builtins in interp/exec.cc).
+// The runtime's objects as every execution tier sees them: what a function, memory, table,
+// global and instance object holds, the per-store context the runtime shares with the tier
+// (StoreContext), and the slot representation of values. Tier-neutral: the code of a function
+// is an opaque entry (runtime/tier.h); the interpreter's code, frames and stacks live in
+// src/interp. Tiers reach runtime state through these structs and the helpers declared below.
 //
 // Value representation in 8-byte slots (frames, globals, table elements):
 //   i32/f32: the low 4 bytes (the upper 4 are unspecified), i64/f64: all 8 bytes,
@@ -10,6 +11,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -25,6 +27,7 @@
 #include "nanowasm/runtime.h"
 #include "runtime/interrupt.h"
 #include "runtime/table_storage.h"
+#include "runtime/tier.h"
 
 namespace nw {
 
@@ -42,38 +45,11 @@ inline constexpr uint64_t kMaxTableElems = 10'000'000;
 // call_indirect's signature check is one integer compare, across modules and stores.
 uint32_t InternFuncType(const FuncType& type);
 
-// The interpreter's code for one defined function (filled by interp/translate.cc).
-struct CompiledFunc {
-  std::vector<uint64_t> code;  // handler words + operands; the entry is code.data()
-  uint32_t num_params = 0;     // slots holding the arguments (frame slots 0..)
-  uint32_t num_results = 0;
-  uint32_t frame_slots = 0;    // slots the frame needs, from fp (args, locals, consts, stack)
-  // Frame entry: slots [num_params, num_params + zero_slots) (declared locals and the rest of
-  // the result region) are zeroed, then the function's constants are copied from `init` to
-  // the slots that follow. Both are done two slots at a time: an odd zero region spills one
-  // zero into the first constant slot (written next), and `init` is padded to an even length
-  // (the padding lands in the first stack slot, which is scratch at entry). Locals cost no
-  // memory here: a function declaring 50,000 locals keeps only its constants.
-  uint32_t zero_slots = 0;
-  uint32_t zero_pairs = 0;  // (zero_slots + 1) / 2
-  std::vector<uint64_t> init;
-  uint32_t init_pairs = 0;  // init.size() / 2
-  uint32_t func_index = 0;  // in the module's function index space
-  // Where each stretch of code came from: (byte position in `code`, byte offset of the wasm
-  // instruction in the module), ascending; for backtraces only.
-  std::vector<std::pair<uint32_t, uint32_t>> offsets;
-  // The module offset of the wasm instruction whose code contains byte position `pos`.
-  size_t WasmOffsetAt(size_t pos) const {
-    auto it = std::upper_bound(offsets.begin(), offsets.end(), pos,
-                               [](size_t p, const auto& e) { return p < e.first; });
-    return it == offsets.begin() ? 0 : std::prev(it)->second;
-  }
-};
-
 struct Module::Impl {
   ModuleDesc desc;
   std::vector<uint32_t> type_ids;      // canonical id per type index
-  std::vector<CompiledFunc> compiled;  // per defined function
+  const Tier* tier = nullptr;          // the tier that compiled `code`
+  std::unique_ptr<const CompiledCode> code;
 };
 
 struct Func::Impl {
@@ -83,8 +59,11 @@ struct Func::Impl {
   const FuncType* type = nullptr;
   std::unique_ptr<const FuncType> host_type;
   uint32_t type_id = 0;
-  InstanceObj* instance = nullptr;      // null for host functions
-  const CompiledFunc* code = nullptr;   // null for host functions
+  InstanceObj* instance = nullptr;  // null for host functions
+  // The tier's entry (CompiledCode::Entry); code == nullptr marks a host function, which the
+  // tier's own calls test first.
+  const void* code = nullptr;
+  ArrayCall array_call = nullptr;
   HostCallback host;
   uint32_t func_index = 0;
 };
@@ -141,45 +120,21 @@ struct InstanceObj final : public Instance {
   MemoryObj* mem0 = nullptr;  // memory 0 or the store's empty memory
 };
 
-// A wasm activation on the call-frame stack. The entry activation has ret_ip == nullptr.
-struct CallFrame {
-  const uint8_t* ret_ip;  // where the caller continues
-  uint64_t* fp;           // the caller's frame
-  FuncObj* func;          // the function running in this activation
-};
-
-// The per-store execution context: the handlers' `ctx` register.
-struct ExecCtx {
-  // Cache of the running instance (switched on cross-instance calls and returns).
-  InstanceObj* inst = nullptr;
-  FuncObj* const* funcs = nullptr;
-  GlobalObj* const* globals = nullptr;
-  TableObj* const* tables = nullptr;
-  MemoryObj* mem0 = nullptr;
-  CallFrame* cf = nullptr;        // innermost activation
-  CallFrame* cf_limit = nullptr;  // one past the last usable entry
-  uint64_t* stack_end = nullptr;
-  uint64_t* sp = nullptr;         // first free slot for a new entry from the host
+// A store's execution state as the runtime sees it; the runtime sets these fields (Store's
+// fuel, epoch deadline and limits) and every tier reads them while running. A tier extends the
+// struct with its own per-store state (Tier::NewStoreContext), so they stay one load away.
+struct StoreContext {
   Store* store = nullptr;
-  // Interruption (Config::consume_fuel / epoch_interruption; checks are only translated when
+  // Interruption (Config::consume_fuel / epoch_interruption; tiers emit checks only when
   // enabled). fuel may go negative: the trap happens when it does.
   int64_t fuel = 0;
   const std::atomic<uint64_t>* epoch = nullptr;
   uint64_t epoch_deadline = UINT64_MAX;
-  // The engine's switches, for the bulk operations (memory.fill/copy/init, table.fill/copy/
-  // init/grow), which charge fuel by size and check the epoch between chunks.
+  // The engine's switches (set by the Store), for the bulk operations (memory.fill/copy/init,
+  // table.fill/copy/init/grow), which charge fuel by size and check the epoch between chunks.
   bool consume_fuel = false;
   bool epoch_interruption = false;
   bool trap_on_grow_failure = false;  // StoreLimits::trap_on_grow_failure
-  TrapKind trap_kind = TrapKind::kUnreachable;
-  uint32_t trap_index = 0;        // kUninitializedElement: the table index (in the message)
-  const uint8_t* trap_ip = nullptr;  // the instruction that trapped
-  bool host_trapped = false;
-  Trap host_trap;                 // set when a host function failed
-  // Storage.
-  std::unique_ptr<CallFrame[]> frames;
-  uint64_t* stack_base = nullptr;
-  size_t stack_bytes = 0;
 };
 
 struct Store::Impl {
@@ -193,7 +148,7 @@ struct Store::Impl {
   std::vector<std::unique_ptr<InstanceObj>> instances;
   MemoryObj empty_memory;  // mem0 of instances without memory: size 0, every access traps
   StoreLimits limits;
-  ExecCtx exec;
+  StoreContext* ctx = nullptr;  // from the engine's tier; never null
   StoreWake wake;  // Store::Interrupt and HostWait (interrupt.cc)
 };
 
@@ -258,6 +213,20 @@ void AppendOuterFrames(Trap& t, size_t n, const std::function<Frame(size_t)>& ma
 // A trap of `kind` with the spec's message and no backtrace.
 Trap MakeTrap(TrapKind kind);
 Trap MakeHostTrap(std::string message);
+
+// The backtrace frame of `f` stopped at code position `pc` of its tier (0: unknown), with
+// names from the name section and the wasm offset from CompiledCode::WasmOffsetAt.
+Frame MakeFrame(const FuncObj* f, uintptr_t pc = 0);
+
+// Calls `f` (wasm or host) from the host with slot words; wasm functions through their tier's
+// ArrayCall. Func::Call, Func::CallUnchecked and start functions go through here.
+TrapResult<void> InvokeFunc(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                            std::span<uint64_t> results);
+
+// Calls host function `f` on behalf of `caller` (null from the host) with its arguments in
+// words[0..) as slot words, and writes its results there (words must have room for
+// max(params, results) slots). Converts to and from Val and checks the result types.
+TrapResult<void> CallHostFunc(Store& store, Instance* caller, FuncObj* f, uint64_t* words);
 
 // The bounds-checked copies of table.init / memory.init (and of active segments at
 // instantiation): false, with nothing written, when [s, s+n) is outside `src` or [d, d+n)

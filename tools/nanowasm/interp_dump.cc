@@ -23,9 +23,14 @@ int InterpDump(const std::string& path, std::optional<uint32_t> func_index) {
     std::fprintf(stderr, "%s\n", FormatBinaryError(path, module.error()).c_str());
     return 1;
   }
-  for (const nw::CompiledFunc& f : (*module)->impl().compiled) {
+  const auto* funcs = nw::interp::InterpFuncs(**module);
+  if (funcs == nullptr) {
+    std::fprintf(stderr, "nanowasm interp-dump: the module was not compiled by the interpreter\n");
+    return 1;
+  }
+  for (const nw::interp::CompiledFunc& f : *funcs) {
     if (func_index && f.func_index != *func_index) continue;
-    std::printf("%s\n", nw::DumpCompiledFunc(f).c_str());
+    std::printf("%s\n", nw::interp::DumpCompiledFunc(f).c_str());
   }
   return 0;
 }

@@ -66,14 +66,14 @@ bool TranslatesCompactly(const std::vector<uint8_t>& bytes, size_t body_bytes) {
   }
   std::vector<uint32_t> type_ids(m->types.size());
   for (uint32_t i = 0; i < type_ids.size(); ++i) type_ids[i] = i;
-  std::vector<CompiledFunc> out;
-  Status st = TranslateModule(*m, type_ids, Config{}, out);
+  std::vector<interp::CompiledFunc> out;
+  Status st = interp::TranslateModule(*m, type_ids, Config{}, out);
   if (!st) {
     std::fprintf(stderr, "  translate: %s\n", st.error().ToString().c_str());
     return false;
   }
   size_t code_bytes = 0;
-  for (const CompiledFunc& f : out) code_bytes += f.code.size() * 8;
+  for (const interp::CompiledFunc& f : out) code_bytes += f.code.size() * 8;
   std::fprintf(stderr, "  body %zu bytes -> code %zu bytes (%.1fx)\n", body_bytes, code_bytes,
                double(code_bytes) / double(body_bytes));
   return code_bytes <= kMaxCodeBytesPerBodyByte * body_bytes;
