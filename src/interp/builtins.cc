@@ -41,9 +41,9 @@ TrapCode Chunked(ExecCtx* ctx, uint64_t bytes, bool backward, Step step) {
 
 TrapCode MemoryFill(ExecCtx* ctx, uint32_t d, uint32_t val, uint32_t n) {
   MemoryObj* m = ctx->mem0;
-  if (!InRange(d, n, m->size_)) return kMemOob;
+  if (!InRange(d, n, m->def_.length)) return kMemOob;
   if (TrapCode t = ChargeBulkFuel(ctx, n); t != kNoTrap) return t;
-  uint8_t* dst = m->data_ + d;
+  uint8_t* dst = m->def_.base + d;
   return Chunked(ctx, n, false, [&](uint64_t at, uint64_t len) {
     std::memset(dst + at, static_cast<uint8_t>(val), len);
   });
@@ -51,10 +51,10 @@ TrapCode MemoryFill(ExecCtx* ctx, uint32_t d, uint32_t val, uint32_t n) {
 
 TrapCode MemoryCopy(ExecCtx* ctx, uint32_t d, uint32_t s, uint32_t n) {
   MemoryObj* m = ctx->mem0;
-  if (!InRange(s, n, m->size_) || !InRange(d, n, m->size_)) return kMemOob;
+  if (!InRange(s, n, m->def_.length) || !InRange(d, n, m->def_.length)) return kMemOob;
   if (TrapCode t = ChargeBulkFuel(ctx, n); t != kNoTrap) return t;
-  uint8_t* dst = m->data_ + d;
-  const uint8_t* src = m->data_ + s;
+  uint8_t* dst = m->def_.base + d;
+  const uint8_t* src = m->def_.base + s;
   return Chunked(ctx, n, d > s, [&](uint64_t at, uint64_t len) {
     std::memmove(dst + at, src + at, len);
   });
@@ -64,9 +64,9 @@ TrapCode MemoryInit(ExecCtx* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t
   InstanceObj* inst = ctx->inst;
   std::span<const uint8_t> src;
   if (!inst->data_dropped[seg]) src = inst->module->desc().datas[seg].bytes;
-  if (uint64_t{s} + n > src.size() || !InRange(d, n, ctx->mem0->size_)) return kMemOob;
+  if (uint64_t{s} + n > src.size() || !InRange(d, n, ctx->mem0->def_.length)) return kMemOob;
   if (TrapCode t = ChargeBulkFuel(ctx, n); t != kNoTrap) return t;
-  uint8_t* dst = ctx->mem0->data_ + d;
+  uint8_t* dst = ctx->mem0->def_.base + d;
   return Chunked(ctx, n, false, [&](uint64_t at, uint64_t len) {
     std::memcpy(dst + at, src.data() + s + at, len);
   });

@@ -48,7 +48,8 @@ void FreeExecCtx(ExecCtx& ctx) {
 void SwitchInstance(ExecCtx* ctx, InstanceObj* inst) {
   ctx->inst = inst;
   ctx->funcs = inst->funcs.data();
-  ctx->globals = inst->globals.data();
+  ctx->vmctx = inst->vmctx;
+  std::memcpy(&ctx->mem0_def, inst->vmctx + VMOffsets::memory(0), sizeof ctx->mem0_def);
   ctx->tables = inst->tables.data();
   ctx->mem0 = inst->mem0;
 }
@@ -100,7 +101,7 @@ TrapResult<void> Invoke(Store& store, FuncObj* f, std::span<const uint64_t> args
 
   const uint8_t* ip = reinterpret_cast<const uint8_t*>(c->code.data());
   Handler h = *reinterpret_cast<const Handler*>(ip);
-  uint64_t exit = h(ip, fp, ctx->mem0->data_, ctx->mem0->size_, ctx);
+  uint64_t exit = h(ip, fp, ctx->mem0_def->base, ctx->mem0_def->length, ctx);
 
   TrapResult<void> out;
   if (exit == kExitDone) {

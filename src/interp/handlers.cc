@@ -20,11 +20,18 @@ namespace nw::interp {
 
 namespace {
 
-#define NW_RELOAD_MEM()        \
-  do {                         \
-    mem = ctx->mem0->data_;    \
-    msz = ctx->mem0->size_;    \
+#define NW_RELOAD_MEM()           \
+  do {                            \
+    mem = ctx->mem0_def->base;    \
+    msz = ctx->mem0_def->length;  \
   } while (0)
+
+// Global operands are VMContext offsets (VMOffsets::global), baked in by the translator.
+[[gnu::always_inline]] inline VMGlobalDefinition* GlobalAt(const ExecCtx* ctx, uint32_t offset) {
+  VMGlobalDefinition* g;
+  std::memcpy(&g, ctx->vmctx + offset, sizeof g);
+  return g;
+}
 
 // Enters function `fn` whose frame starts at `nfp`, continuing at `next` on return.
 #define NW_ENTER(fn, nfp, next)                                                        \
@@ -145,16 +152,16 @@ NW_HANDLER_CC uint64_t H_Select128(HARGS) {
 }
 
 NW_HANDLER_CC uint64_t H_GlobalGet128(HARGS) {
-  GlobalObj* g = ctx->globals[Op(ip, 1)];
-  St<uint64_t>(fp, Op(ip, 0), g->value_);
-  St<uint64_t>(fp, Op(ip, 0) + 8, g->v128_hi_);
+  const VMGlobalDefinition* g = GlobalAt(ctx, Op(ip, 1));
+  St<uint64_t>(fp, Op(ip, 0), g->lo);
+  St<uint64_t>(fp, Op(ip, 0) + 8, g->hi);
   NW_DISPATCH(InstrBytes(2));
 }
 
 NW_HANDLER_CC uint64_t H_GlobalSet128(HARGS) {
-  GlobalObj* g = ctx->globals[Op(ip, 0)];
-  g->value_ = Ld<uint64_t>(fp, Op(ip, 1));
-  g->v128_hi_ = Ld<uint64_t>(fp, Op(ip, 1) + 8);
+  VMGlobalDefinition* g = GlobalAt(ctx, Op(ip, 0));
+  g->lo = Ld<uint64_t>(fp, Op(ip, 1));
+  g->hi = Ld<uint64_t>(fp, Op(ip, 1) + 8);
   NW_DISPATCH(InstrBytes(2));
 }
 
@@ -214,8 +221,8 @@ NW_HANDLER_CC uint64_t H_CallIndirect(HARGS) {
   if (ip == nullptr) [[unlikely]] return;
   InstanceObj* inst = (cf - 1)->func->f.instance;
   if (inst != ctx->inst) [[unlikely]] SwitchInstance(ctx, inst);
-  mem = ctx->mem0->data_;
-  msz = ctx->mem0->size_;
+  mem = ctx->mem0_def->base;
+  msz = ctx->mem0_def->length;
 }
 
 NW_HANDLER_CC uint64_t H_Return(HARGS) {
@@ -254,12 +261,12 @@ NW_HANDLER_CC uint64_t H_Epoch(HARGS) {
 }
 
 NW_HANDLER_CC uint64_t H_GlobalGet(HARGS) {
-  St<uint64_t>(fp, Op(ip, 0), ctx->globals[Op(ip, 1)]->value_);
+  St<uint64_t>(fp, Op(ip, 0), GlobalAt(ctx, Op(ip, 1))->lo);
   NW_DISPATCH(InstrBytes(2));
 }
 
 NW_HANDLER_CC uint64_t H_GlobalSet(HARGS) {
-  ctx->globals[Op(ip, 0)]->value_ = Ld<uint64_t>(fp, Op(ip, 1));
+  GlobalAt(ctx, Op(ip, 0))->lo = Ld<uint64_t>(fp, Op(ip, 1));
   NW_DISPATCH(InstrBytes(2));
 }
 

@@ -20,8 +20,10 @@ const Tier& InterpTier();
 // Validates and translates every defined function of `m` (type_ids: canonical id per type).
 // config decides which interruption checks (fuel, epochs) and NaN canonicalizations the code
 // contains. InterpTier().Compile is this plus the packaging as CompiledCode.
+// offsets: the VMContext layout the code addresses globals and memories through.
 [[nodiscard]] Status TranslateModule(const ModuleDesc& m, std::span<const uint32_t> type_ids,
-                                     const Config& config, std::vector<CompiledFunc>& out);
+                                     const VMOffsets& offsets, const Config& config,
+                                     std::vector<CompiledFunc>& out);
 
 // The translated functions of `module`, or null when another tier compiled it.
 const std::vector<CompiledFunc>* InterpFuncs(const Module& module);
@@ -34,7 +36,7 @@ std::string DumpCompiledFunc(const CompiledFunc& f);
 // Run-time invariants the runtime keeps for the interpreter:
 //  - every FuncObj of a wasm function has f.instance, f.code (its CompiledFunc) and
 //    f.array_call set, f.type_id canonical; host functions have code == nullptr and a callback;
-//  - MemoryObj::data_ never moves (grow only extends the accessible part of the reservation),
+//  - MemoryObj::def_.base never moves (grow only extends the accessible part of the reservation),
 //    so handlers may cache it across calls that cannot grow memory;
 //  - InstanceObj::funcs/globals/tables/memories cover the whole index space (imports first).
 TrapResult<void> Invoke(Store& store, FuncObj* f, std::span<const uint64_t> args,

@@ -61,9 +61,10 @@ struct ExecCtx : StoreContext {
   // Cache of the running instance (switched on cross-instance calls and returns).
   InstanceObj* inst = nullptr;
   FuncObj* const* funcs = nullptr;
-  GlobalObj* const* globals = nullptr;
+  uint8_t* vmctx = nullptr;  // its VMContext (runtime/vm_offsets.h): globals, memory 0
+  const VMMemoryDefinition* mem0_def = nullptr;  // memory 0's base and bound, from vmctx
   TableObj* const* tables = nullptr;
-  MemoryObj* mem0 = nullptr;
+  MemoryObj* mem0 = nullptr;  // memory 0 as an object (grow, bulk operations)
   CallFrame* cf = nullptr;        // innermost activation
   CallFrame* cf_limit = nullptr;  // one past the last usable entry
   uint64_t* stack_end = nullptr;

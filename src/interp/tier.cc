@@ -33,7 +33,7 @@ class InterpTierImpl final : public Tier {
 
   Result<std::unique_ptr<const CompiledCode>> Compile(const ModuleEnv& env) const override {
     std::vector<CompiledFunc> funcs;
-    NW_TRY(TranslateModule(env.desc, env.type_ids, env.config, funcs));
+    NW_TRY(TranslateModule(env.desc, env.type_ids, env.offsets, env.config, funcs));
     return std::make_unique<const InterpCode>(std::move(funcs));
   }
 

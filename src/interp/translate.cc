@@ -796,14 +796,16 @@ class Translator {
       case Opcode::kGlobalGet: {
         bool wide = m_.GetGlobalType(in.index).type == ValType::kV128;
         uint32_t dst = PushResult(wide);
-        EmitRaw(wide ? Iop::kGlobalGet128 : Iop::kGlobalGet, {Off(dst), in.index}, 0b01);
+        EmitRaw(wide ? Iop::kGlobalGet128 : Iop::kGlobalGet, {Off(dst), offsets_.global(in.index)},
+                0b01);
         MarkResult();
         return;
       }
       case Opcode::kGlobalSet: {
         bool wide = m_.GetGlobalType(in.index).type == ValType::kV128;
         uint32_t v = Pop();
-        EmitRaw(wide ? Iop::kGlobalSet128 : Iop::kGlobalSet, {in.index, Off(v)}, 0b10);
+        EmitRaw(wide ? Iop::kGlobalSet128 : Iop::kGlobalSet, {offsets_.global(in.index), Off(v)},
+                0b10);
         return;
       }
       case Opcode::kTableGet: {
@@ -1059,6 +1061,7 @@ class Translator {
 
  public:
   std::span<const uint32_t> type_ids_;
+  VMOffsets offsets_;
 
  private:
   const ModuleDesc& m_;
@@ -1096,7 +1099,8 @@ class Translator {
 }  // namespace
 
 Status TranslateModule(const ModuleDesc& m, std::span<const uint32_t> type_ids,
-                       const Config& config, std::vector<CompiledFunc>& out) {
+                       const VMOffsets& offsets, const Config& config,
+                       std::vector<CompiledFunc>& out) {
   ModuleContext ctx = ModuleContext::Build(m);
   DecodeScratch scratch;
   interp::Translator::Scratch translate_scratch;
@@ -1105,6 +1109,7 @@ Status TranslateModule(const ModuleDesc& m, std::span<const uint32_t> type_ids,
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
     Translator t(m, config, out[i], translate_scratch);
     t.type_ids_ = type_ids;
+    t.offsets_ = offsets;
     NW_TRY(DecodeFunctionBody(ctx, i, t, scratch));
     if (!t.error().empty())
       return MakeError(t.error_offset() != kNoOffset ? t.error_offset() : m.functions[i].code_offset,

@@ -64,7 +64,7 @@ bool ImportMatches(const Import& im, const Module::Impl& m, const Extern& item) 
       const MemoryObj* obj = AsObj(*mem);
       std::optional<uint64_t> max;
       if (obj->has_max_) max = obj->max_pages_;
-      return LimitsMatch(obj->size_ / kPageSize, max, im.memory.limits);
+      return LimitsMatch(obj->def_.length / kPageSize, max, im.memory.limits);
     }
     case ExternKind::kGlobal: {
       auto* const* g = std::get_if<Global*>(&item);
@@ -104,8 +104,8 @@ Result<uint64_t> EvalConstExpr(const ConstExpr& expr, const InstanceObj& inst,
         break;
       case Opcode::kGlobalGet:
         if (imm.index >= inst.globals.size()) return MakeError(at, "unknown global");
-        v = inst.globals[imm.index]->value_;
-        v_hi = inst.globals[imm.index]->v128_hi_;
+        v = inst.globals[imm.index]->def_.lo;
+        v_hi = inst.globals[imm.index]->def_.hi;
         break;
       case Opcode::kV128Const:
         std::memcpy(&v, imm.bytes, 8);
@@ -169,6 +169,18 @@ std::expected<void, InstantiationError> AllocateDefinitions(Store& store, Instan
   }
   if (!inst.memories.empty()) inst.mem0 = inst.memories[0];
   return {};
+}
+
+// Lays out the instance's VMContext (runtime/vm_offsets.h) over its imports and definitions.
+void BuildVMContext(InstanceObj& inst) {
+  const VMOffsets& o = inst.module->impl().offsets;
+  inst.vmctx_storage = std::make_unique<uint64_t[]>(o.size() / sizeof(uint64_t));
+  inst.vmctx = reinterpret_cast<uint8_t*>(inst.vmctx_storage.get());
+  auto put = [&](uint32_t offset, const void* p) { std::memcpy(inst.vmctx + offset, &p, 8); };
+  put(VMOffsets::memory(0), &inst.mem0->def_);
+  for (uint32_t i = 1; i < inst.memories.size(); ++i)
+    put(VMOffsets::memory(i), &inst.memories[i]->def_);
+  for (uint32_t i = 0; i < inst.globals.size(); ++i) put(o.global(i), &inst.globals[i]->def_);
 }
 
 void CollectExports(InstanceObj& inst) {
@@ -312,6 +324,9 @@ std::expected<Instance*, InstantiationError> Linker::InstantiateImpl(
     store.impl().instances.pop_back();
     return std::unexpected(std::move(r.error()));
   }
+  // Before any of the instance's code can run (segments may store its functions in an
+  // imported table, where they stay callable even if instantiation then traps).
+  BuildVMContext(*inst);
   CollectExports(*inst);
   if (auto r = EvaluateElemSegments(*inst); !r) return std::unexpected(std::move(r.error()));
   if (auto r = RunSegments(*inst); !r) return std::unexpected(std::move(r.error()));

@@ -70,9 +70,10 @@ Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, Mod
     auto impl = std::make_unique<Impl>();
     impl->type_ids.reserve(desc.types.size());
     for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));
+    impl->offsets = VMOffsets(desc);
     impl->tier = &engine.tier();
-    NW_TRY_ASSIGN(impl->code,
-                  impl->tier->Compile(ModuleEnv{desc, impl->type_ids, engine.config()}));
+    NW_TRY_ASSIGN(impl->code, impl->tier->Compile(ModuleEnv{desc, impl->type_ids,
+                                                            engine.config(), impl->offsets}));
     impl->desc = std::move(desc);
     return std::shared_ptr<const Module>(new Module(std::move(impl)));
   } catch (const std::bad_alloc&) {

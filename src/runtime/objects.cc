@@ -245,11 +245,11 @@ constexpr uint64_t kGuardBytes = kPageSize;
 }  // namespace
 
 MemoryObj::~MemoryObj() {
-  if (data_) munmap(data_, reserved_);
+  if (def_.base) munmap(def_.base, reserved_);
 }
 
 bool MemoryObj::Init(const MemoryType& type) {
-  if (data_ || type.limits.min > kMaxPages) return false;
+  if (def_.base || type.limits.min > kMaxPages) return false;
   has_max_ = type.limits.max.has_value();
   max_pages_ = has_max_ ? std::min<uint64_t>(*type.limits.max, kMaxPages) : kMaxPages;
   if (type.limits.min > max_pages_ || type.limits.min > limit_pages_) return false;
@@ -261,13 +261,13 @@ bool MemoryObj::Init(const MemoryType& type) {
     reserved_ = 0;
     return false;
   }
-  data_ = static_cast<uint8_t*>(p);
-  size_ = 0;
+  def_.base = static_cast<uint8_t*>(p);
+  def_.length = 0;
   return GrowPages(type.limits.min) == 0;
 }
 
 int64_t MemoryObj::GrowPages(uint64_t delta) {
-  const uint64_t old_pages = size_ / kPageSize;
+  const uint64_t old_pages = def_.length / kPageSize;
   denied_by_limit_ = false;
   if (delta > max_pages_ - old_pages) return -1;
   if (delta > limit_pages_ - old_pages) {
@@ -275,10 +275,10 @@ int64_t MemoryObj::GrowPages(uint64_t delta) {
     return -1;
   }
   if (delta == 0) return static_cast<int64_t>(old_pages);
-  if (!data_) return -1;  // the store's empty memory never grows
+  if (!def_.base) return -1;  // the store's empty memory never grows
   const uint64_t add = delta * kPageSize;
-  if (mprotect(data_ + size_, add, PROT_READ | PROT_WRITE) != 0) return -1;
-  size_ += add;
+  if (mprotect(def_.base + def_.length, add, PROT_READ | PROT_WRITE) != 0) return -1;
+  def_.length += add;
   return static_cast<int64_t>(old_pages);
 }
 
@@ -296,17 +296,17 @@ Memory* Memory::Create(Store& store, MemoryType type) { return NewMemoryObj(stor
 MemoryType Memory::type() const {
   const auto* m = static_cast<const MemoryObj*>(this);
   MemoryType t;
-  t.limits.min = m->size_ / kPageSize;
+  t.limits.min = m->def_.length / kPageSize;
   if (m->has_max_) t.limits.max = m->max_pages_;
   return t;
 }
 
 std::span<uint8_t> Memory::data() {
   auto* m = static_cast<MemoryObj*>(this);
-  return {m->data_, m->size_};
+  return {m->def_.base, m->def_.length};
 }
 
-uint64_t Memory::pages() const { return static_cast<const MemoryObj*>(this)->size_ / kPageSize; }
+uint64_t Memory::pages() const { return static_cast<const MemoryObj*>(this)->def_.length / kPageSize; }
 
 int64_t Memory::Grow(uint64_t delta_pages) {
   return static_cast<MemoryObj*>(this)->GrowPages(delta_pages);
@@ -314,8 +314,8 @@ int64_t Memory::Grow(uint64_t delta_pages) {
 
 bool InitMemoryRange(MemoryObj& memory, std::span<const uint8_t> src, uint32_t d, uint32_t s,
                      uint32_t n) {
-  if (uint64_t{s} + n > src.size() || uint64_t{d} + n > memory.size_) return false;
-  if (n) std::memcpy(memory.data_ + d, src.data() + s, n);
+  if (uint64_t{s} + n > src.size() || uint64_t{d} + n > memory.def_.length) return false;
+  if (n) std::memcpy(memory.def_.base + d, src.data() + s, n);
   return true;
 }
 
@@ -398,8 +398,8 @@ bool InitTableRange(TableObj& table, std::span<const uint64_t> src, uint32_t d, 
 GlobalObj* NewGlobalObj(Store& store, const GlobalType& type, uint64_t value, uint64_t hi) {
   auto g = std::make_unique<GlobalObj>();
   g->type_ = type;
-  g->value_ = value;
-  g->v128_hi_ = type.type == ValType::kV128 ? hi : 0;
+  g->def_.lo = value;
+  g->def_.hi = type.type == ValType::kV128 ? hi : 0;
   auto& v = store.impl().globals;
   v.push_back(std::move(g));
   return v.back().get();
@@ -416,7 +416,7 @@ GlobalType Global::type() const { return static_cast<const GlobalObj*>(this)->ty
 
 Val Global::Get() const {
   const auto* g = static_cast<const GlobalObj*>(this);
-  const uint64_t w[2] = {g->value_, g->v128_hi_};
+  const uint64_t w[2] = {g->def_.lo, g->def_.hi};
   return SlotsToVal(g->type_.type, w);
 }
 
@@ -425,8 +425,8 @@ bool Global::Set(Val v) {
   if (!g->type_.mut || v.type != g->type_.type) return false;
   uint64_t w[2] = {0, 0};
   ValToSlots(v, w);
-  g->value_ = w[0];
-  g->v128_hi_ = w[1];
+  g->def_.lo = w[0];
+  g->def_.hi = w[1];
   return true;
 }
 

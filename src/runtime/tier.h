@@ -17,6 +17,7 @@
 #include "base/result.h"
 #include "format/module.h"
 #include "nanowasm/runtime.h"
+#include "runtime/vm_offsets.h"
 
 namespace nw {
 
@@ -41,11 +42,12 @@ struct FuncEntry {
 // What a tier compiles: a module whose module-level structure is validated (ValidateModule
 // with BodyValidation::kSkip); the tier validates each body in the same pass that compiles it
 // (one function-body decoder, ARCHITECTURE decision 1). type_ids: the canonical id of each
-// type index (InternFuncType), which call_indirect compares.
+// type index (InternFuncType), which call_indirect compares; offsets: the VMContext layout.
 struct ModuleEnv {
   const ModuleDesc& desc;
   std::span<const uint32_t> type_ids;
   const Config& config;
+  const VMOffsets& offsets;  // where the instances' VMContext holds memories and globals
 };
 
 // A module's code in one tier; immutable, shared by every instance of the module (and thread-

@@ -28,6 +28,7 @@
 #include "runtime/interrupt.h"
 #include "runtime/table_storage.h"
 #include "runtime/tier.h"
+#include "runtime/vm_offsets.h"
 
 namespace nw {
 
@@ -48,6 +49,7 @@ uint32_t InternFuncType(const FuncType& type);
 struct Module::Impl {
   ModuleDesc desc;
   std::vector<uint32_t> type_ids;      // canonical id per type index
+  VMOffsets offsets;                   // the layout of its instances' VMContext
   const Tier* tier = nullptr;          // the tier that compiled `code`
   std::unique_ptr<const CompiledCode> code;
 };
@@ -77,8 +79,8 @@ class MemoryObj final : public Memory {
  public:
   MemoryObj() = default;
   ~MemoryObj();
-  uint8_t* data_ = nullptr;    // reserved (PROT_NONE beyond size_)
-  uint64_t size_ = 0;          // accessible bytes
+  // base: the reservation (PROT_NONE beyond length); length: accessible bytes.
+  VMMemoryDefinition def_;
   uint64_t reserved_ = 0;      // bytes of address space reserved
   uint64_t max_pages_ = kMaxPages;
   bool has_max_ = false;
@@ -103,8 +105,7 @@ class TableObj final : public Table {
 class GlobalObj final : public Global {
  public:
   GlobalType type_;
-  uint64_t value_ = 0;     // the value (slot representation); v128: its low 8 bytes
-  uint64_t v128_hi_ = 0;   // v128: the high 8 bytes
+  VMGlobalDefinition def_;  // the value (slot representation); v128: lo, hi
 };
 
 struct InstanceObj final : public Instance {
@@ -118,6 +119,10 @@ struct InstanceObj final : public Instance {
   std::vector<bool> data_dropped;
   std::map<std::string, Extern, std::less<>> exports;
   MemoryObj* mem0 = nullptr;  // memory 0 or the store's empty memory
+  // The VMContext (runtime/vm_offsets.h), laid out by module->impl().offsets; filled once the
+  // imports and definitions exist (BuildVMContext), before any of the module's code runs.
+  std::unique_ptr<uint64_t[]> vmctx_storage;
+  uint8_t* vmctx = nullptr;
 };
 
 // A store's execution state as the runtime sees it; the runtime sets these fields (Store's

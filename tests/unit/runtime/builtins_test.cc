@@ -32,11 +32,11 @@ class BuiltinsTest : public ::testing::Test {
     inst_ = static_cast<InstanceObj*>(*inst);
     ctx_.inst = inst_;
     ctx_.funcs = inst_->funcs.data();
-    ctx_.globals = inst_->globals.data();
+    ctx_.vmctx = inst_->vmctx;
     ctx_.tables = inst_->tables.data();
     ctx_.mem0 = inst_->mem0;
   }
-  uint8_t* mem() { return ctx_.mem0->data_; }
+  uint8_t* mem() { return ctx_.mem0->def_.base; }
 
   Engine engine_;
   Store store_;

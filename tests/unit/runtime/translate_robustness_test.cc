@@ -67,7 +67,7 @@ bool TranslatesCompactly(const std::vector<uint8_t>& bytes, size_t body_bytes) {
   std::vector<uint32_t> type_ids(m->types.size());
   for (uint32_t i = 0; i < type_ids.size(); ++i) type_ids[i] = i;
   std::vector<interp::CompiledFunc> out;
-  Status st = interp::TranslateModule(*m, type_ids, Config{}, out);
+  Status st = interp::TranslateModule(*m, type_ids, VMOffsets(*m), Config{}, out);
   if (!st) {
     std::fprintf(stderr, "  translate: %s\n", st.error().ToString().c_str());
     return false;
