@@ -95,11 +95,9 @@ std::vector<bool> Escaping(const ModuleDesc& m, const ModuleContext& mctx) {
   return out;
 }
 
-void SetCommonAttrs(llvm::Function* fn, const Target& t) {
-  fn->addFnAttr(llvm::Attribute::NoUnwind);
-  fn->addFnAttr("target-cpu", t.cpu);
-  if (!t.features.empty()) fn->addFnAttr("target-features", t.features);
-}
+// The CPU and features are the target machine's (functions without target attributes use its
+// default subtarget); per-function attribute strings cost a parse per function and pass.
+void SetCommonAttrs(llvm::Function* fn, const Target&) { fn->addFnAttr(llvm::Attribute::NoUnwind); }
 
 // void nw_aN(ptr vmctx, ptr args_results): the array-call entry the runtime calls.
 void EmitTrampoline(ModuleIr& m, uint32_t func_index, const Target& t) {
