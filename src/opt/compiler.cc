@@ -97,7 +97,13 @@ std::vector<bool> Escaping(const ModuleDesc& m, const ModuleContext& mctx) {
 
 // The CPU and features are the target machine's (functions without target attributes use its
 // default subtarget); per-function attribute strings cost a parse per function and pass.
-void SetCommonAttrs(llvm::Function* fn, const Target&) { fn->addFnAttr(llvm::Attribute::NoUnwind); }
+// "disable-tail-calls" also turns off tail-recursion elimination, which would make unbounded
+// recursion (self or, after inlining, mutual), which must trap with "call stack exhausted",
+// into a loop that never ends.
+void SetCommonAttrs(llvm::Function* fn, const Target&) {
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  fn->addFnAttr("disable-tail-calls", "true");
+}
 
 // void nw_aN(ptr vmctx, ptr args_results): the array-call entry the runtime calls.
 void EmitTrampoline(ModuleIr& m, uint32_t func_index, const Target& t) {
@@ -168,7 +174,8 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   mod.setTargetTriple(t.tm->getTargetTriple().str());
   mod.setDataLayout(t.tm->createDataLayout());
   ModuleContext mctx = ModuleContext::Build(desc);
-  ModuleIr m{ctx, mod, desc, mctx, options, {}, {}, {}, nullptr, nullptr, nullptr, nullptr};
+  ModuleIr m{ctx,     mod, desc,    mctx,    options, VmOffsets(desc.NumMemories(), desc.NumGlobals()),
+             {},      {},  {},      nullptr, nullptr, nullptr, nullptr};
   llvm::MDBuilder md(ctx);
   llvm::MDNode* root = md.createTBAARoot("nanowasm");
   auto tag = [&](const char* name) {

@@ -118,7 +118,7 @@ class FuncGen {
   }
 
   llvm::CallInst* CallBuiltin(BuiltinId id, llvm::ArrayRef<Value*> args) {
-    Value* table = VmField(Ptr(), kVmBuiltins, true);
+    Value* table = VmField(Ptr(), m_.offsets.builtins(), true);
     Value* fp = LoadField(Ptr(), table, 8 * static_cast<uint32_t>(id), true, m_.tbaa_vmctx);
     std::vector<Value*> all{vmctx_};
     all.insert(all.end(), args.begin(), args.end());
@@ -154,7 +154,7 @@ class FuncGen {
                                                          {I64()});
     llvm::Metadata* rsp = llvm::MDString::get(ctx_, "rsp");
     Value* sp = b_.CreateCall(rr, {llvm::MetadataAsValue::get(ctx_, llvm::MDNode::get(ctx_, rsp))});
-    Value* limit = VmField(I64(), kVmStackLimit, true);
+    Value* limit = VmField(I64(), m_.offsets.stack_limit(), true);
     TrapIf(b_.CreateICmpULT(sp, limit), TrapKind::kStackExhausted);
   }
 
@@ -350,7 +350,7 @@ class FuncGen {
       if (v->getType() != I64()) v = b_.CreateZExt(v, I64());
       b_.CreateStore(v, b_.CreateConstInBoundsGEP1_64(I64(), buf, i));
     }
-    Value* imports = VmField(Ptr(), kVmImports, true);
+    Value* imports = VmField(Ptr(), m_.offsets.imports(), true);
     Value* entry = LoadField(Ptr(), imports, 16 * uint64_t{func}, true, m_.tbaa_vmctx);
     Value* callee = LoadField(Ptr(), imports, 16 * uint64_t{func} + 8, true, m_.tbaa_vmctx);
     llvm::FunctionType* ft = llvm::FunctionType::get(b_.getVoidTy(), {Ptr(), Ptr()}, false);
@@ -375,7 +375,7 @@ class FuncGen {
     if (!SigSupported(t)) return Unsupported("call_indirect with a v128 signature", offset_);
     Value* index = b_.CreateZExt(Pop(), I64());
     std::vector<Value*> args = PopArgs(t.params.size());
-    Value* tables = VmField(Ptr(), kVmTables, true);
+    Value* tables = VmField(Ptr(), m_.offsets.tables(), true);
     Value* table = LoadField(Ptr(), tables, 8 * uint64_t{in.index2}, true, m_.tbaa_vmctx);
     Value* size = LoadField(I64(), table, offsetof(VmTable, size), false, m_.tbaa_table);
     TrapIf(b_.CreateICmpUGE(index, size), TrapKind::kUndefinedElement);
@@ -384,7 +384,7 @@ class FuncGen {
                                       llvm::Align(8));
     llvm::cast<llvm::LoadInst>(ref)->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_table);
     TrapIf(b_.CreateIsNull(ref), TrapKind::kUninitializedElement);
-    Value* type_ids = VmField(Ptr(), kVmTypeIds, true);
+    Value* type_ids = VmField(Ptr(), m_.offsets.type_ids(), true);
     Value* want = LoadField(I32(), type_ids, 4 * uint64_t{in.index}, true, m_.tbaa_vmctx);
     Value* have = LoadField(I32(), ref, offsetof(VmFuncRef, type_id), false, m_.tbaa_table);
     TrapIf(b_.CreateICmpNE(want, have), TrapKind::kIndirectCallTypeMismatch);
@@ -403,11 +403,11 @@ class FuncGen {
     if (offset) ea = b_.CreateAdd(ea, b_.getInt64(offset), "", /*HasNUW=*/true);
     bool check = m_.options.bounds == BoundsMode::kExplicit || offset + size > kGuardBytes;
     if (check) {
-      Value* bound = VmField(I64(), kVmMem0Bound, false);
+      Value* bound = MemLength();
       Value* end = b_.CreateAdd(ea, b_.getInt64(size), "", true);
       TrapIf(b_.CreateICmpUGT(end, bound), TrapKind::kMemoryOutOfBounds);
     }
-    Value* base = VmField(Ptr(), kVmMem0Base, true);
+    Value* base = LoadField(Ptr(), MemDef(), offsetof(VmMemoryDefinition, base), true, m_.tbaa_vmctx);
     return b_.CreateInBoundsGEP(b_.getInt8Ty(), base, ea);
   }
   void Load(const Instr& in, Type* mem_t, Type* result_t, bool sign) {
@@ -428,9 +428,15 @@ class FuncGen {
     s->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_mem);
   }
 
+  // Memory 0's definition (its pointer is fixed for the instance's life; the base never
+  // moves; the length changes on grow, so only calls clobber it).
+  Value* MemDef() { return VmField(Ptr(), VmOffsets::memory(0), true); }
+  Value* MemLength() {
+    return LoadField(I64(), MemDef(), offsetof(VmMemoryDefinition, length), false, m_.tbaa_vmctx);
+  }
+
   Value* GlobalPtr(uint32_t index) {
-    Value* globals = VmField(Ptr(), kVmGlobals, true);
-    return LoadField(Ptr(), globals, 8 * uint64_t{index}, true, m_.tbaa_vmctx);
+    return VmField(Ptr(), m_.offsets.global(index), true);
   }
 
   // ---- numerics -----------------------------------------------------------------------------
@@ -740,7 +746,7 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
     case O::kI32Store16: case O::kI64Store16: return Store(in, i16);
     case O::kI64Store32: return Store(in, I32());
     case O::kMemorySize:
-      return Push(b_.CreateTrunc(b_.CreateLShr(VmField(I64(), kVmMem0Bound, false), 16), I32()));
+      return Push(b_.CreateTrunc(b_.CreateLShr(MemLength(), 16), I32()));
     case O::kMemoryGrow: return Push(CallBuiltin(BuiltinId::kMemoryGrow, {Pop()}));
     case O::kMemoryFill: case O::kMemoryCopy: {
       Value* n = Pop();

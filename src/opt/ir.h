@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "format/module.h"
 #include "opt/compiler.h"
+#include "opt/vm_context.h"
 #include "validate/body_decoder.h"
 
 namespace nw {
@@ -36,6 +37,7 @@ struct ModuleIr {
   const ModuleDesc& desc;
   const ModuleContext& mctx;
   const Options& options;
+  VmOffsets offsets;
   std::vector<llvm::Function*> funcs;           // per function index; null for imports
   std::vector<llvm::FunctionType*> type_sigs;   // per type index: internal convention
   std::array<llvm::FunctionType*, static_cast<size_t>(BuiltinId::kCount)> builtin_types{};

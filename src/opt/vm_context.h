@@ -1,14 +1,16 @@
 // INTERIM instance layout for the optimizing tier: what compiled code reads at fixed offsets
-// from its vmctx pointer (the first argument of every compiled function). It stands in for
-// the runtime's one instance-layout header (ARCHITECTURE decision 9; h/tier's vm_offsets.h
-// work), which will replace it: the field set below follows that plan (memory {base, bound},
-// globals, tables of {entry, vmctx, type_id} function references, canonical type ids, a limits
-// block with the stack limit, the builtins pointer), so the switch is a rename, not a redesign.
+// from its vmctx pointer (the first argument of every compiled function). It follows h/tier's
+// runtime/vm_offsets.h (ARCHITECTURE decision 9) where that exists — per memory index a
+// pointer to the memory's {base, length}, then per global index a pointer to its 16-byte
+// storage, offsets computed from the module's counts alone — and appends, until that header
+// grows them, the fields h/tier plans ("to come"): builtins pointer, limits (stack limit),
+// canonical type ids, tables of {entry, vmctx, type_id} references, imported functions. When
+// vm_offsets.h lands, VmOffsets becomes a use of VMOffsets: a rename, not a redesign.
 // No LLVM here: the AOT loader and the runtime include this header in builds without LLVM.
 //
-// Not here yet: fuel and epoch counters (the compiler refuses configurations that need them),
-// per-memory entries for multi-memory, inline globals (globals are reached through a pointer
-// each, so imported and defined globals look alike).
+// The runtime finds its instance from a vmctx as Wasmtime does: the word just below the vmctx
+// (VmInstanceOf) holds it, so builtins need no per-module offsets. Not here yet: fuel and
+// epoch counters (the compiler refuses configurations that need them), inline defined globals.
 #pragma once
 
 #include <cstddef>
@@ -52,30 +54,52 @@ struct VmBuiltins {
 #undef NW_BUILTIN
 };
 
-struct VmContext {
-  uint8_t* mem0_base = nullptr;        // memory 0: start of its reservation
-  uint64_t mem0_bound = 0;             // memory 0: accessible bytes
-  const VmBuiltins* builtins = nullptr;
-  uintptr_t stack_limit = 0;           // limits block: calls trap below this stack address
-  const uint32_t* type_ids = nullptr;  // canonical id per type index of the module
-  uint64_t** globals = nullptr;        // per global index: its 8-byte storage
-  VmTable** tables = nullptr;          // per table index
-  VmImportFunc* imports = nullptr;     // per imported function
-  void* host = nullptr;                // the runtime's instance; opaque to compiled code
+// A memory as code sees it (= h/tier's VMMemoryDefinition): `base` never moves (one
+// reservation), `length` is the accessible size in bytes and changes on grow; instances that
+// share a memory point at one definition, so a grow is seen by all of them.
+struct VmMemoryDefinition {
+  uint8_t* base = nullptr;
+  uint64_t length = 0;
+};
+// A global's storage (= h/tier's VMGlobalDefinition): the slot representation; v128 lo, hi.
+struct VmGlobalDefinition {
+  uint64_t lo = 0;
+  uint64_t hi = 0;
+};
+static_assert(offsetof(VmMemoryDefinition, length) == 8 && sizeof(VmGlobalDefinition) == 16);
+
+// The vmctx is an opaque block of pointer-sized slots; VmOffsets says where each slot is.
+struct VmContext;
+
+class VmOffsets {
+ public:
+  static constexpr uint32_t kPointerSize = 8;
+  VmOffsets() = default;
+  VmOffsets(uint32_t num_memories, uint32_t num_globals)
+      : num_memories_(num_memories == 0 ? 1 : num_memories), num_globals_(num_globals) {}
+
+  // As vm_offsets.h: VmMemoryDefinition* of memory i (slot 0 exists even without memory),
+  // then VmGlobalDefinition* of global i (imports included).
+  static constexpr uint32_t memory(uint32_t i) { return kPointerSize * i; }
+  uint32_t global(uint32_t i) const { return kPointerSize * (num_memories_ + i); }
+  // Appended until vm_offsets.h has them.
+  uint32_t builtins() const { return Tail(0); }     // const VmBuiltins*
+  uint32_t stack_limit() const { return Tail(1); }  // uintptr_t: calls trap below it
+  uint32_t type_ids() const { return Tail(2); }     // const uint32_t*: canonical id per type
+  uint32_t tables() const { return Tail(3); }       // VmTable* const*: per table index
+  uint32_t imports() const { return Tail(4); }      // VmImportFunc*: per imported function
+  uint32_t size() const { return Tail(5); }
+
+ private:
+  uint32_t Tail(uint32_t k) const { return kPointerSize * (num_memories_ + num_globals_ + k); }
+  uint32_t num_memories_ = 1;
+  uint32_t num_globals_ = 0;
 };
 
-// The offsets the code generator uses (it builds addresses from these, never from the struct).
-inline constexpr uint32_t kVmMem0Base = offsetof(VmContext, mem0_base);
-inline constexpr uint32_t kVmMem0Bound = offsetof(VmContext, mem0_bound);
-inline constexpr uint32_t kVmBuiltins = offsetof(VmContext, builtins);
-inline constexpr uint32_t kVmStackLimit = offsetof(VmContext, stack_limit);
-inline constexpr uint32_t kVmTypeIds = offsetof(VmContext, type_ids);
-inline constexpr uint32_t kVmGlobals = offsetof(VmContext, globals);
-inline constexpr uint32_t kVmTables = offsetof(VmContext, tables);
-inline constexpr uint32_t kVmImports = offsetof(VmContext, imports);
-static_assert(kVmMem0Base == 0 && kVmMem0Bound == 8 && kVmBuiltins == 16 &&
-              kVmStackLimit == 24 && kVmTypeIds == 32 && kVmGlobals == 40 && kVmTables == 48 &&
-              kVmImports == 56);
+// The runtime's instance object of a vmctx: the pointer stored just below the vmctx.
+inline void* VmInstanceOf(const VmContext* vmctx) {
+  return reinterpret_cast<void* const*>(vmctx)[-1];
+}
 static_assert(offsetof(VmFuncRef, entry) == 0 && offsetof(VmFuncRef, vmctx) == 8 &&
               offsetof(VmFuncRef, type_id) == 16);
 static_assert(offsetof(VmTable, elems) == 0 && offsetof(VmTable, size) == 8);

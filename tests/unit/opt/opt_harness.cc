@@ -6,7 +6,7 @@
 namespace nw::opt::test {
 namespace {
 
-OptInstance* Self(VmContext* vmctx) { return static_cast<OptInstance*>(vmctx->host); }
+OptInstance* Self(VmContext* vmctx) { return static_cast<OptInstance*>(VmInstanceOf(vmctx)); }
 
 bool InRange(uint64_t start, uint64_t n, uint64_t size) { return start + n <= size; }
 
@@ -102,12 +102,15 @@ std::expected<OptInstance*, std::string> OptStore::Instantiate(
   oi->code = std::move(code);
   const ModuleDesc& desc = m->desc();
   for (const FuncType& t : desc.types) oi->type_ids.push_back(InternFuncType(t));
-  for (GlobalObj* g : oi->inst->globals) oi->globals.push_back(&g->value_);
+  oi->offsets = VmOffsets(desc.NumMemories(), desc.NumGlobals());
+  oi->block.assign(1 + oi->offsets.size() / 8, 0);
+  oi->block[0] = reinterpret_cast<uint64_t>(oi.get());
+  oi->vmctx = reinterpret_cast<VmContext*>(&oi->block[1]);
   oi->funcrefs.resize(desc.NumFuncs());
   for (uint32_t i = desc.num_imported_funcs; i < desc.NumFuncs(); ++i) {
     const void* entry = oi->code->Symbol(kFuncSymbolPrefix + std::to_string(i));
     if (entry)
-      oi->funcrefs[i] = VmFuncRef{entry, &oi->vmctx, oi->type_ids[desc.FuncTypeIndex(i)]};
+      oi->funcrefs[i] = VmFuncRef{entry, oi->vmctx, oi->type_ids[desc.FuncTypeIndex(i)]};
   }
   oi->thunks.resize(desc.num_imported_funcs);
   for (uint32_t i = 0; i < desc.num_imported_funcs; ++i) {
@@ -118,7 +121,7 @@ std::expected<OptInstance*, std::string> OptStore::Instantiate(
                               : nullptr;
     if (array) {
       oi->imports.push_back(VmImportFunc{reinterpret_cast<VmArrayEntry>(const_cast<void*>(array)),
-                                         &owner->vmctx});
+                                         owner->vmctx});
     } else {
       oi->thunks[i] = ImportThunk{this, f};
       oi->imports.push_back(VmImportFunc{ImportThunkEntry, &oi->thunks[i]});
@@ -127,13 +130,18 @@ std::expected<OptInstance*, std::string> OptStore::Instantiate(
   oi->tables.resize(oi->inst->tables.size());
   oi->table_elems.resize(oi->inst->tables.size());
   for (VmTable& t : oi->tables) oi->table_ptrs.push_back(&t);
-  VmContext& v = oi->vmctx;
-  v.builtins = &builtins_;
-  v.type_ids = oi->type_ids.data();
-  v.globals = oi->globals.data();
-  v.tables = oi->table_ptrs.data();
-  v.imports = oi->imports.data();
-  v.host = oi.get();
+  auto set = [&](uint32_t offset, const void* p) {
+    oi->block[1 + offset / 8] = reinterpret_cast<uint64_t>(p);
+  };
+  auto& def = memory_defs_[oi->inst->mem0];
+  if (!def) def = std::make_unique<VmMemoryDefinition>();
+  set(VmOffsets::memory(0), def.get());
+  for (uint32_t i = 0; i < oi->inst->globals.size(); ++i)
+    set(oi->offsets.global(i), &oi->inst->globals[i]->value_);
+  set(oi->offsets.builtins(), &builtins_);
+  set(oi->offsets.type_ids(), oi->type_ids.data());
+  set(oi->offsets.tables(), oi->table_ptrs.data());
+  set(oi->offsets.imports(), oi->imports.data());
   instances_.push_back(std::move(oi));
   OptInstance* result = instances_.back().get();
   // Every function a table holds must be compiled code the tables can point to.
@@ -151,9 +159,8 @@ std::expected<OptInstance*, std::string> OptStore::Instantiate(
 // Mirrors the runtime's state into every vmctx: memory bounds and table snapshots (the
 // interim layout has its own table arrays; the runtime's layout will share one).
 void OptStore::Refresh() {
+  for (auto& [mem, def] : memory_defs_) *def = VmMemoryDefinition{mem->data_, mem->size_};
   for (auto& oi : instances_) {
-    oi->vmctx.mem0_base = oi->inst->mem0->data_;
-    oi->vmctx.mem0_bound = oi->inst->mem0->size_;
     for (size_t t = 0; t < oi->tables.size(); ++t) {
       TableObj* table = oi->inst->tables[t];
       auto& elems = oi->table_elems[t];
@@ -190,7 +197,8 @@ TrapResult<std::vector<uint64_t>> OptStore::Call(OptInstance& oi, uint32_t func_
   std::vector<uint64_t> words(std::max(type.params.size(), type.results.size()));
   std::copy(args.begin(), args.end(), words.begin());
   Refresh();
-  for (auto& o : instances_) o->vmctx.stack_limit = StackPointer() - (size_t{4} << 20);
+  for (auto& o : instances_)
+    o->block[1 + o->offsets.stack_limit() / 8] = StackPointer() - (size_t{4} << 20);
   auto fn = reinterpret_cast<void (*)(VmContext*, uint64_t*)>(const_cast<void*>(entry));
   std::jmp_buf buf;
   std::jmp_buf* saved = jmp_;
@@ -199,7 +207,7 @@ TrapResult<std::vector<uint64_t>> OptStore::Call(OptInstance& oi, uint32_t func_
     jmp_ = saved;
     return std::unexpected(std::move(trap_));
   }
-  fn(&oi.vmctx, words.data());
+  fn(oi.vmctx, words.data());
   jmp_ = saved;
   words.resize(type.results.size());
   return words;

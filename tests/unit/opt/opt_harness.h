@@ -7,6 +7,7 @@
 #pragma once
 
 #include <csetjmp>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,9 +31,10 @@ struct OptInstance {
   OptStore* store = nullptr;
   InstanceObj* inst = nullptr;
   std::shared_ptr<const LoadedCode> code;
-  VmContext vmctx;
+  VmOffsets offsets;
+  std::vector<uint64_t> block;  // [0] = this OptInstance*, then the vmctx's slots
+  VmContext* vmctx = nullptr;   // &block[1]
   std::vector<uint32_t> type_ids;
-  std::vector<uint64_t*> globals;
   std::vector<VmTable> tables;
   std::vector<VmTable*> table_ptrs;
   std::vector<std::vector<VmFuncRef*>> table_elems;
@@ -76,6 +78,7 @@ class OptStore {
   VmBuiltins builtins_;
   std::jmp_buf* jmp_ = nullptr;
   Trap trap_;
+  std::map<MemoryObj*, std::unique_ptr<VmMemoryDefinition>> memory_defs_;
 };
 
 }  // namespace nw::opt::test
