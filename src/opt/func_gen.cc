@@ -26,6 +26,10 @@ using llvm::Type;
 using llvm::Value;
 using NanMode = Config::NanCanonicalization;
 
+// Leaf functions at most this big skip the stack check (their frames stay far below
+// kStackRedZone).
+constexpr size_t kLeafMaxLocals = 64;
+constexpr size_t kLeafMaxBodyBytes = 4096;
 constexpr size_t kNumTrapKinds = static_cast<size_t>(TrapKind::kResourceLimit) + 1;
 
 struct Ctrl {
@@ -60,7 +64,14 @@ class FuncGen {
                                            : llvm::Constant::getNullValue(t),
                      a);
     }
-    EmitStackCheck();
+    // The stack check is added at the end (OnEnd), when it is known whether it is needed.
+    entry_ = entry;
+    BasicBlock* body = BasicBlock::Create(ctx_, "body", fn_);
+    b_.SetInsertPoint(body);
+    body_ = body;
+    small_frame_ = locals.size() <= kLeafMaxLocals &&
+                   m_.desc.functions[func_index_ - m_.desc.num_imported_funcs].body.size() <=
+                       kLeafMaxBodyBytes;
     Ctrl f;
     f.kind = LabelKind::kFunction;
     f.num_results = sig.results.size();
@@ -80,7 +91,14 @@ class FuncGen {
     Emit(in, st);
   }
 
-  void OnEnd() {}
+  void OnEnd() {
+    if (!error_.empty()) return;
+    b_.SetInsertPoint(entry_);
+    // A function that calls nothing and has a small frame cannot take the stack far: it needs
+    // no check (the runtime keeps kStackRedZone below the limit for such frames and builtins).
+    if (has_calls_ || !small_frame_) EmitStackCheck();
+    b_.CreateBr(body_);
+  }
 
   const std::string& error() const { return error_; }
   size_t error_offset() const { return error_offset_; }
@@ -324,6 +342,7 @@ class FuncGen {
   }
 
   void Call(uint32_t func) {
+    has_calls_ = true;
     const FuncType& t = m_.desc.FuncSig(func);
     if (!SigSupported(t)) return Unsupported("call with a v128 signature", offset_);
     std::vector<Value*> args = PopArgs(t.params.size());
@@ -371,6 +390,7 @@ class FuncGen {
   }
 
   void CallIndirect(const Instr& in) {
+    has_calls_ = true;
     const FuncType& t = m_.desc.types[in.index];
     if (!SigSupported(t)) return Unsupported("call_indirect with a v128 signature", offset_);
     Value* index = b_.CreateZExt(Pop(), I64());
@@ -549,7 +569,7 @@ class FuncGen {
   llvm::LLVMContext& ctx_;
   llvm::IRBuilder<> b_;
   llvm::Function* fn_;
-  [[maybe_unused]] uint32_t func_index_;
+  uint32_t func_index_;
   const FuncType* sig_ = nullptr;
   Value* vmctx_ = nullptr;
   std::vector<Value*> stack_;
@@ -558,6 +578,10 @@ class FuncGen {
   std::vector<Type*> local_types_;
   std::array<BasicBlock*, kNumTrapKinds> trap_bbs_{};
   bool reachable_ = true;
+  bool has_calls_ = false;
+  bool small_frame_ = false;
+  BasicBlock* entry_ = nullptr;
+  BasicBlock* body_ = nullptr;
   size_t offset_ = 0;
   std::string error_;
   size_t error_offset_ = kNoOffset;

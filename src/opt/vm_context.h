@@ -96,6 +96,11 @@ class VmOffsets {
   uint32_t num_globals_ = 0;
 };
 
+// Compiled functions that call nothing and have small frames skip the stack check, and
+// builtins run on the guest's stack: the runtime sets stack_limit at least this far above the
+// real end of the stack (guard page included).
+inline constexpr uint64_t kStackRedZone = 128 * 1024;
+
 // The runtime's instance object of a vmctx: the pointer stored just below the vmctx.
 inline void* VmInstanceOf(const VmContext* vmctx) {
   return reinterpret_cast<void* const*>(vmctx)[-1];
