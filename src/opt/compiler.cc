@@ -103,6 +103,9 @@ std::vector<bool> Escaping(const ModuleDesc& m, const ModuleContext& mctx) {
 void SetCommonAttrs(llvm::Function* fn, const Target&) {
   fn->addFnAttr(llvm::Attribute::NoUnwind);
   fn->addFnAttr("disable-tail-calls", "true");
+  // No memset/memcpy calls from loop idioms: the object must reference no symbol (the loader
+  // refuses undefined ones). Routing them through the builtins table is the better fix.
+  fn->addFnAttr("no-builtins");
 }
 
 // void nw_aN(ptr vmctx, ptr args_results): the array-call entry the runtime calls.
