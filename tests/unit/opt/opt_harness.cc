@@ -47,7 +47,7 @@ void DataDropBuiltin(VmContext* vmctx, uint32_t seg) { Self(vmctx)->inst->data_d
 // An imported function that is not compiled: called through the runtime.
 void ImportThunkEntry(void* ctx, uint64_t* words) {
   auto* t = static_cast<ImportThunk*>(ctx);
-  const FuncType& type = t->func->f.type;
+  const FuncType& type = *t->func->f.type;
   std::optional<Trap> trap;
   {
     std::vector<uint64_t> args(words, words + type.params.size());
@@ -146,7 +146,7 @@ std::expected<OptInstance*, std::string> OptStore::Instantiate(
   OptInstance* result = instances_.back().get();
   // Every function a table holds must be compiled code the tables can point to.
   for (TableObj* t : result->inst->tables) {
-    for (uint64_t e : t->elems_) {
+    for (uint64_t e : std::span(t->elems_.data(), t->elems_.size())) {
       VmFuncRef* ref;
       if (e && t->elem_type_ == ValType::kFuncRef && !FindFuncRef(reinterpret_cast<FuncObj*>(e), &ref))
         return std::unexpected("harness: a table holds a function that is not compiled code");
@@ -186,7 +186,7 @@ TrapResult<std::vector<uint64_t>> OptStore::Call(OptInstance& oi, uint32_t func_
     FuncObj* f = oi.inst->funcs[func_index];
     VmFuncRef* ref;
     if (OptInstance* owner = FindFuncRef(f, &ref)) return Call(*owner, f->f.func_index, args);
-    std::vector<uint64_t> results(f->f.type.results.size());
+    std::vector<uint64_t> results(f->f.type->results.size());
     TrapResult<void> r = f->CallUnchecked(store_, args, results);
     if (!r) return std::unexpected(std::move(r.error()));
     return results;
