@@ -10,8 +10,10 @@ set -euo pipefail
 # binaryen (wasm-opt) + nodejs: the differential fuzzing peers (tests/fuzz, docs/robustness.md).
 # libcli11-dev: the CLI's option parsing (tools/nanowasm).
 # pkg-config: the embedding test that builds an example from the installed nanowasm.pc.
+# llvm-19-dev: the optimizing tier's compiler (src/opt; NANOWASM_ENABLE_LLVM, ON when found).
 pkgs=(clang-19 lld-19 cmake ninja-build libgtest-dev git wasi-libc libclang-rt-19-dev-wasm32
-      libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 binaryen nodejs libcli11-dev pkg-config)
+      libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 binaryen nodejs libcli11-dev pkg-config
+      llvm-19-dev)
 if [[ "${1:-}" == "--bench" ]]; then
   pkgs+=(libbenchmark-dev hyperfine)
 fi

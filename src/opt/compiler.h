@@ -1,0 +1,62 @@
+// The optimizing tier's compiler: a whole validated module -> LLVM 19 IR -> optimized x86-64
+// machine code in a relocatable ELF object held in memory (position-independent; it calls
+// nothing by absolute address: builtins, memories, tables, globals and type ids are reached
+// through the vmctx, vm_context.h). The object is what an AOT artifact will carry; loader.h
+// maps it without LLVM.
+// Not here: running code (loader.h and the runtime), artifacts' headers, SIMD (a module using
+// a SIMD or other unsupported instruction fails to compile with a message naming it, so the
+// engine can fall back to the interpreter).
+// Only built when LLVM 19 is found and NANOWASM_ENABLE_LLVM is ON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "format/module.h"
+#include "nanowasm/runtime.h"
+
+namespace nw::opt {
+
+enum class BoundsMode : uint8_t {
+  // Every access compares its end (zext(addr) + offset + size) with the memory's bound.
+  kExplicit,
+  // The memory is a 4 GiB reservation followed by kGuardBytes of PROT_NONE: accesses whose
+  // static offset fits the guard need no check (the runtime's signal handler turns the fault
+  // into a trap). Designed in; the runtime does not reserve this way yet.
+  kGuardPages,
+};
+inline constexpr uint64_t kGuardBytes = uint64_t{2} << 30;
+
+struct Options {
+  BoundsMode bounds = BoundsMode::kExplicit;
+  int opt_level = 2;      // 0..3: LLVM's default O-level pipeline
+  bool host_cpu = true;   // target this machine's CPU and features (-march=native); else x86-64
+  Config::NanCanonicalization canonicalize_nans = Config::NanCanonicalization::kNone;
+  bool consume_fuel = false;        // not supported yet: compiling fails when set
+  bool epoch_interruption = false;  // not supported yet: compiling fails when set
+};
+
+struct CompileStats {
+  size_t code_section_bytes = 0;  // sum of the function bodies compiled
+  size_t object_bytes = 0;
+  double ir_seconds = 0, opt_seconds = 0, codegen_seconds = 0;
+};
+
+struct CompiledObject {
+  std::vector<uint8_t> elf;        // relocatable ELF64 x86-64 object
+  std::vector<bool> has_array;     // per defined function: an array-call trampoline exists
+  std::string cpu, features;       // what the code was compiled for
+  CompileStats stats;
+};
+
+// False when this build has no LLVM (then CompileModule always fails).
+bool CompilerAvailable();
+
+// Validates every body (one function-body decoder) and compiles the module. Errors carry the
+// byte offset of the offending instruction; an unsupported instruction is an error whose
+// message starts with "opt tier: unsupported".
+Result<CompiledObject> CompileModule(const ModuleDesc& m, const Options& options);
+
+}  // namespace nw::opt

@@ -1,0 +1,851 @@
+// The opt tier's function-body generator: a consumer of the one function-body decoder
+// (validate/body_decoder.h) that emits LLVM IR for one function while it is validated.
+//
+// Values: the wasm operand stack is a stack of SSA values at translation time; locals are
+// allocas (SROA/mem2reg turn them into SSA). Control: each block/if has a merge block whose
+// phis take the block's results, each loop a header whose phis take its parameters; a frame
+// opened in dead code is marked dead and emits nothing. Traps branch to one block per trap
+// kind that calls the runtime's Trap builtin (noreturn), so the hot path stays straight.
+// Semantics follow the spec exactly (trapping division and truncation, masked shifts,
+// NaN-propagating min/max with -0 < +0, round-to-even nearest); a NaN result is whatever x86
+// gives unless Options::canonicalize_nans says otherwise, as in the interpreter.
+// Not here: module-level declarations, trampolines and the pass pipeline (compiler.cc).
+#include <llvm/IR/InlineAsm.h>
+#include <llvm/IR/Intrinsics.h>
+
+#include "opt/ir.h"
+#include "opt/vm_context.h"
+#include "validate/body_decoder_impl.h"
+
+namespace nw::opt {
+namespace {
+
+using llvm::BasicBlock;
+using llvm::PHINode;
+using llvm::Type;
+using llvm::Value;
+using NanMode = Config::NanCanonicalization;
+
+// Leaf functions at most this big skip the stack check (their frames stay far below
+// kStackRedZone).
+constexpr size_t kLeafMaxLocals = 64;
+constexpr size_t kLeafMaxBodyBytes = 4096;
+constexpr size_t kNumTrapKinds = static_cast<size_t>(TrapKind::kResourceLimit) + 1;
+
+struct Ctrl {
+  LabelKind kind = LabelKind::kBlock;
+  bool dead = false;          // opened in unreachable code: nothing emitted inside
+  bool has_else = false;
+  uint32_t height = 0;        // value-stack height below the frame's params
+  BasicBlock* target = nullptr;   // where a branch to this label goes (loop: header)
+  BasicBlock* else_bb = nullptr;  // if
+  std::vector<PHINode*> phis;     // at target: results (block/if) or params (loop)
+  std::vector<Value*> params;     // if: the params, for the else arm
+  size_t num_results = 0;
+};
+
+class FuncGen {
+ public:
+  FuncGen(ModuleIr& m, uint32_t func_index, llvm::Function* fn)
+      : m_(m), ctx_(m.ctx), b_(m.ctx), fn_(fn), func_index_(func_index) {}
+
+  void OnStart(const FuncType& sig, std::span<const ValType> locals) {
+    sig_ = &sig;
+    BasicBlock* entry = BasicBlock::Create(ctx_, "entry", fn_);
+    b_.SetInsertPoint(entry);
+    vmctx_ = fn_->getArg(0);
+    for (size_t i = 0; i < locals.size(); ++i) {
+      if (!TypeSupported(locals[i])) return Unsupported("v128 local", 0);
+      Type* t = IrType(ctx_, locals[i]);
+      llvm::AllocaInst* a = b_.CreateAlloca(t);
+      locals_.push_back(a);
+      local_types_.push_back(t);
+      b_.CreateStore(i < sig.params.size() ? static_cast<Value*>(fn_->getArg(1 + i))
+                                           : llvm::Constant::getNullValue(t),
+                     a);
+    }
+    // The stack check is added at the end (OnEnd), when it is known whether it is needed.
+    entry_ = entry;
+    BasicBlock* body = BasicBlock::Create(ctx_, "body", fn_);
+    b_.SetInsertPoint(body);
+    body_ = body;
+    small_frame_ = locals.size() <= kLeafMaxLocals &&
+                   m_.desc.functions[func_index_ - m_.desc.num_imported_funcs].body.size() <=
+                       kLeafMaxBodyBytes;
+    Ctrl f;
+    f.kind = LabelKind::kFunction;
+    f.num_results = sig.results.size();
+    ctrl_.push_back(std::move(f));
+  }
+
+  void OnInstr(const Instr& in, const DecoderView& st) {
+    if (!error_.empty()) return;
+    offset_ = in.offset;
+    switch (in.op) {
+      case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf: return OpenFrame(in);
+      case Opcode::kElse: return Else();
+      case Opcode::kEnd: return End();
+      default: break;
+    }
+    if (!reachable_) return;
+    Emit(in, st);
+  }
+
+  void OnEnd() {
+    if (!error_.empty()) return;
+    b_.SetInsertPoint(entry_);
+    // A function that calls nothing and has a small frame cannot take the stack far: it needs
+    // no check (the runtime keeps kStackRedZone below the limit for such frames and builtins).
+    if (has_calls_ || !small_frame_) EmitStackCheck();
+    b_.CreateBr(body_);
+  }
+
+  const std::string& error() const { return error_; }
+  size_t error_offset() const { return error_offset_; }
+
+ private:
+  // ---- helpers ------------------------------------------------------------------------------
+  void Unsupported(std::string_view what, size_t offset) {
+    if (!error_.empty()) return;
+    error_ = "opt tier: unsupported " + std::string(what) + " (the module can run in the "
+             "interpreter tier)";
+    error_offset_ = offset;
+  }
+  Value* Pop() {
+    Value* v = stack_.back();
+    stack_.pop_back();
+    return v;
+  }
+  void Push(Value* v) { stack_.push_back(v); }
+  Type* I32() { return b_.getInt32Ty(); }
+  Type* I64() { return b_.getInt64Ty(); }
+  Type* Ptr() { return b_.getPtrTy(); }
+
+  // A load from the vmctx (or a runtime structure it points to), tagged so that wasm memory
+  // stores do not clobber it; `invariant` for fields fixed for the instance's life.
+  Value* LoadField(Type* t, Value* base, uint64_t offset, bool invariant, llvm::MDNode* tbaa) {
+    Value* p = offset ? b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), base, offset) : base;
+    llvm::LoadInst* l = b_.CreateAlignedLoad(t, p, llvm::Align(t->isPointerTy() ? 8 : 4));
+    if (t->getPrimitiveSizeInBits() == 64 || t->isPointerTy()) l->setAlignment(llvm::Align(8));
+    l->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa);
+    if (invariant) l->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(ctx_, {}));
+    return l;
+  }
+  Value* VmField(Type* t, uint32_t offset, bool invariant) {
+    return LoadField(t, vmctx_, offset, invariant, m_.tbaa_vmctx);
+  }
+
+  llvm::CallInst* CallBuiltin(BuiltinId id, llvm::ArrayRef<Value*> args) {
+    Value* table = VmField(Ptr(), m_.offsets.builtins(), true);
+    Value* fp = LoadField(Ptr(), table, 8 * static_cast<uint32_t>(id), true, m_.tbaa_vmctx);
+    std::vector<Value*> all{vmctx_};
+    all.insert(all.end(), args.begin(), args.end());
+    return b_.CreateCall(m_.builtin_types[static_cast<size_t>(id)], fp, all);
+  }
+
+  BasicBlock* TrapBlock(TrapKind kind) {
+    BasicBlock*& bb = trap_bbs_[static_cast<size_t>(kind)];
+    if (!bb) {
+      llvm::IRBuilderBase::InsertPointGuard guard(b_);
+      bb = BasicBlock::Create(ctx_, "trap", fn_);
+      b_.SetInsertPoint(bb);
+      llvm::CallInst* c = CallBuiltin(BuiltinId::kTrap, {b_.getInt32(static_cast<uint32_t>(kind))});
+      c->setDoesNotReturn();
+      b_.CreateUnreachable();
+    }
+    return bb;
+  }
+  // Continues in a new block when `cond` is false; traps with `kind` when it is true.
+  void TrapIf(Value* cond, TrapKind kind) {
+    BasicBlock* cont = BasicBlock::Create(ctx_, "ok", fn_);
+    b_.CreateCondBr(cond, TrapBlock(kind), cont,
+                    llvm::MDBuilder(ctx_).createUnlikelyBranchWeights());
+    b_.SetInsertPoint(cont);
+  }
+  void Trap(TrapKind kind) {
+    b_.CreateBr(TrapBlock(kind));
+    reachable_ = false;
+  }
+
+  void EmitStackCheck() {
+    llvm::Function* rr = llvm::Intrinsic::getDeclaration(&m_.mod, llvm::Intrinsic::read_register,
+                                                         {I64()});
+    llvm::Metadata* rsp = llvm::MDString::get(ctx_, "rsp");
+    Value* sp = b_.CreateCall(rr, {llvm::MetadataAsValue::get(ctx_, llvm::MDNode::get(ctx_, rsp))});
+    Value* limit = VmField(I64(), m_.offsets.stack_limit(), true);
+    TrapIf(b_.CreateICmpULT(sp, limit), TrapKind::kStackExhausted);
+  }
+
+  Value* Intrinsic(llvm::Intrinsic::ID id, llvm::ArrayRef<Value*> args) {
+    return b_.CreateIntrinsic(id, {args[0]->getType()}, args);
+  }
+
+  // ---- control ------------------------------------------------------------------------------
+  std::vector<PHINode*> MakePhis(BasicBlock* bb, std::span<const ValType> types) {
+    std::vector<PHINode*> phis;
+    for (ValType t : types) phis.push_back(PHINode::Create(IrType(ctx_, t), 2, "", bb));
+    return phis;
+  }
+  // Adds the top values as incoming of `c`'s phis along an edge from the current block.
+  void AddIncoming(Ctrl& c) {
+    size_t n = c.phis.size();
+    for (size_t i = 0; i < n; ++i)
+      c.phis[i]->addIncoming(stack_[stack_.size() - n + i], b_.GetInsertBlock());
+  }
+  void EmitReturn() {
+    size_t n = sig_->results.size();
+    if (n == 0) {
+      b_.CreateRetVoid();
+    } else if (n == 1) {
+      b_.CreateRet(stack_.back());
+    } else {
+      Value* agg = llvm::UndefValue::get(fn_->getReturnType());
+      for (size_t i = 0; i < n; ++i)
+        agg = b_.CreateInsertValue(agg, stack_[stack_.size() - n + i], {static_cast<unsigned>(i)});
+      b_.CreateRet(agg);
+    }
+  }
+  // Terminates the current block with a branch to label `depth`, carrying the top values.
+  void BranchTo(uint32_t depth) {
+    Ctrl& c = ctrl_[ctrl_.size() - 1 - depth];
+    if (c.kind == LabelKind::kFunction) return EmitReturn();
+    AddIncoming(c);
+    b_.CreateBr(c.target);
+  }
+  // The block a conditional edge to label `depth` goes to (function label: a return block).
+  BasicBlock* EdgeTarget(uint32_t depth, BasicBlock*& ret_bb) {
+    Ctrl& c = ctrl_[ctrl_.size() - 1 - depth];
+    if (c.kind != LabelKind::kFunction) {
+      AddIncoming(c);
+      return c.target;
+    }
+    if (!ret_bb) {
+      llvm::IRBuilderBase::InsertPointGuard guard(b_);
+      ret_bb = BasicBlock::Create(ctx_, "ret", fn_);
+      b_.SetInsertPoint(ret_bb);
+      EmitReturn();
+    }
+    return ret_bb;
+  }
+
+  void OpenFrame(const Instr& in) {
+    Ctrl c;
+    c.kind = in.op == Opcode::kBlock ? LabelKind::kBlock
+             : in.op == Opcode::kLoop ? LabelKind::kLoop : LabelKind::kIf;
+    if (!reachable_) {
+      c.dead = true;
+      ctrl_.push_back(std::move(c));
+      return;
+    }
+    for (ValType t : in.block.params) if (!TypeSupported(t)) return Unsupported("v128 block", in.offset);
+    for (ValType t : in.block.results) if (!TypeSupported(t)) return Unsupported("v128 block", in.offset);
+    Value* cond = c.kind == LabelKind::kIf ? Pop() : nullptr;
+    size_t np = in.block.params.size();
+    c.height = static_cast<uint32_t>(stack_.size() - np);
+    c.num_results = in.block.results.size();
+    if (c.kind == LabelKind::kLoop) {
+      c.target = BasicBlock::Create(ctx_, "loop", fn_);
+      c.phis = MakePhis(c.target, in.block.params);
+      AddIncoming(c);
+      b_.CreateBr(c.target);
+      b_.SetInsertPoint(c.target);
+      for (size_t i = 0; i < np; ++i) stack_[c.height + i] = c.phis[i];
+    } else {
+      c.target = BasicBlock::Create(ctx_, "merge", fn_);
+      c.phis = MakePhis(c.target, in.block.results);
+      if (c.kind == LabelKind::kIf) {
+        BasicBlock* then_bb = BasicBlock::Create(ctx_, "then", fn_);
+        c.else_bb = BasicBlock::Create(ctx_, "else", fn_);
+        c.params.assign(stack_.begin() + c.height, stack_.end());
+        b_.CreateCondBr(b_.CreateICmpNE(cond, b_.getInt32(0)), then_bb, c.else_bb);
+        b_.SetInsertPoint(then_bb);
+      }
+    }
+    ctrl_.push_back(std::move(c));
+  }
+
+  void Else() {
+    Ctrl& c = ctrl_.back();
+    if (c.dead) return;
+    if (reachable_) BranchTo(0);
+    stack_.resize(c.height);
+    stack_.insert(stack_.end(), c.params.begin(), c.params.end());
+    b_.SetInsertPoint(c.else_bb);
+    c.has_else = true;
+    reachable_ = true;
+  }
+
+  void End() {
+    Ctrl c = std::move(ctrl_.back());
+    ctrl_.pop_back();
+    if (c.dead) return;
+    if (c.kind == LabelKind::kFunction) {
+      if (reachable_) EmitReturn();
+      reachable_ = false;
+      return;
+    }
+    if (c.kind == LabelKind::kLoop) return;  // falls through; nothing branches to a loop's end
+    if (reachable_) {
+      AddIncoming(c);
+      b_.CreateBr(c.target);
+    }
+    if (c.kind == LabelKind::kIf && !c.has_else) {
+      b_.SetInsertPoint(c.else_bb);
+      for (size_t i = 0; i < c.phis.size(); ++i) c.phis[i]->addIncoming(c.params[i], c.else_bb);
+      b_.CreateBr(c.target);
+    }
+    stack_.resize(c.height);
+    if (llvm::pred_empty(c.target)) {
+      for (PHINode* p : c.phis) p->eraseFromParent();
+      c.target->eraseFromParent();
+      reachable_ = false;
+      return;
+    }
+    b_.SetInsertPoint(c.target);
+    for (PHINode* p : c.phis) Push(p);
+    reachable_ = true;
+  }
+
+  void BrIf(uint32_t depth) {
+    Value* cond = b_.CreateICmpNE(Pop(), b_.getInt32(0));
+    BasicBlock* ret_bb = nullptr;
+    BasicBlock* cont = BasicBlock::Create(ctx_, "cont", fn_);
+    BasicBlock* target = EdgeTarget(depth, ret_bb);
+    b_.CreateCondBr(cond, target, cont);
+    b_.SetInsertPoint(cont);
+  }
+
+  void BrTable(const Instr& in) {
+    Value* index = Pop();
+    BasicBlock* ret_bb = nullptr;
+    BasicBlock* def = EdgeTarget(in.targets.back(), ret_bb);
+    llvm::SwitchInst* sw = b_.CreateSwitch(index, def, static_cast<unsigned>(in.targets.size() - 1));
+    for (size_t i = 0; i + 1 < in.targets.size(); ++i)
+      sw->addCase(b_.getInt32(static_cast<uint32_t>(i)), EdgeTarget(in.targets[i], ret_bb));
+    reachable_ = false;
+  }
+
+  // ---- calls --------------------------------------------------------------------------------
+  void PushResults(Value* r, size_t n) {
+    if (n == 1) return Push(r);
+    for (size_t i = 0; i < n; ++i) Push(b_.CreateExtractValue(r, {static_cast<unsigned>(i)}));
+  }
+  std::vector<Value*> PopArgs(size_t n) {
+    std::vector<Value*> args(stack_.end() - n, stack_.end());
+    stack_.resize(stack_.size() - n);
+    return args;
+  }
+  bool SigSupported(const FuncType& t) {
+    for (ValType v : t.params) if (!TypeSupported(v)) return false;
+    for (ValType v : t.results) if (!TypeSupported(v)) return false;
+    return true;
+  }
+
+  void Call(uint32_t func) {
+    has_calls_ = true;
+    const FuncType& t = m_.desc.FuncSig(func);
+    if (!SigSupported(t)) return Unsupported("call with a v128 signature", offset_);
+    std::vector<Value*> args = PopArgs(t.params.size());
+    if (func >= m_.desc.num_imported_funcs) {
+      args.insert(args.begin(), vmctx_);
+      llvm::CallInst* c = b_.CreateCall(m_.funcs[func], args);
+      c->setCallingConv(llvm::CallingConv::Fast);
+      return PushResults(c, t.results.size());
+    }
+    // Imported: the array convention through vmctx->imports[func].
+    size_t words = std::max(t.params.size(), t.results.size());
+    llvm::AllocaInst* buf;
+    {
+      llvm::IRBuilderBase::InsertPointGuard guard(b_);
+      b_.SetInsertPoint(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+      buf = b_.CreateAlloca(I64(), b_.getInt32(static_cast<uint32_t>(std::max<size_t>(words, 1))));
+    }
+    for (size_t i = 0; i < args.size(); ++i) {
+      Value* v = args[i];
+      if (v->getType()->isFloatingPointTy())
+        v = b_.CreateBitCast(v, b_.getIntNTy(v->getType()->getPrimitiveSizeInBits()));
+      else if (v->getType()->isPointerTy())
+        v = b_.CreatePtrToInt(v, I64());
+      if (v->getType() != I64()) v = b_.CreateZExt(v, I64());
+      b_.CreateStore(v, b_.CreateConstInBoundsGEP1_64(I64(), buf, i));
+    }
+    Value* imports = VmField(Ptr(), m_.offsets.imports(), true);
+    Value* entry = LoadField(Ptr(), imports, 16 * uint64_t{func}, true, m_.tbaa_vmctx);
+    Value* callee = LoadField(Ptr(), imports, 16 * uint64_t{func} + 8, true, m_.tbaa_vmctx);
+    llvm::FunctionType* ft = llvm::FunctionType::get(b_.getVoidTy(), {Ptr(), Ptr()}, false);
+    b_.CreateCall(ft, entry, {callee, buf});
+    for (size_t i = 0; i < t.results.size(); ++i) {
+      Value* w = b_.CreateLoad(I64(), b_.CreateConstInBoundsGEP1_64(I64(), buf, i));
+      Push(FromWord(w, t.results[i]));
+    }
+  }
+  Value* FromWord(Value* w, ValType t) {
+    switch (t) {
+      case ValType::kI32: return b_.CreateTrunc(w, I32());
+      case ValType::kF32: return b_.CreateBitCast(b_.CreateTrunc(w, I32()), b_.getFloatTy());
+      case ValType::kF64: return b_.CreateBitCast(w, b_.getDoubleTy());
+      case ValType::kFuncRef: case ValType::kExternRef: return b_.CreateIntToPtr(w, Ptr());
+      default: return w;
+    }
+  }
+
+  void CallIndirect(const Instr& in) {
+    has_calls_ = true;
+    const FuncType& t = m_.desc.types[in.index];
+    if (!SigSupported(t)) return Unsupported("call_indirect with a v128 signature", offset_);
+    Value* index = b_.CreateZExt(Pop(), I64());
+    std::vector<Value*> args = PopArgs(t.params.size());
+    Value* tables = VmField(Ptr(), m_.offsets.tables(), true);
+    Value* table = LoadField(Ptr(), tables, 8 * uint64_t{in.index2}, true, m_.tbaa_vmctx);
+    Value* size = LoadField(I64(), table, offsetof(VmTable, size), false, m_.tbaa_table);
+    TrapIf(b_.CreateICmpUGE(index, size), TrapKind::kUndefinedElement);
+    Value* elems = LoadField(Ptr(), table, offsetof(VmTable, elems), false, m_.tbaa_table);
+    Value* ref = b_.CreateAlignedLoad(Ptr(), b_.CreateInBoundsGEP(Ptr(), elems, index),
+                                      llvm::Align(8));
+    llvm::cast<llvm::LoadInst>(ref)->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_table);
+    TrapIf(b_.CreateIsNull(ref), TrapKind::kUninitializedElement);
+    Value* type_ids = VmField(Ptr(), m_.offsets.type_ids(), true);
+    Value* want = LoadField(I32(), type_ids, 4 * uint64_t{in.index}, true, m_.tbaa_vmctx);
+    Value* have = LoadField(I32(), ref, offsetof(VmFuncRef, type_id), false, m_.tbaa_table);
+    TrapIf(b_.CreateICmpNE(want, have), TrapKind::kIndirectCallTypeMismatch);
+    Value* entry = LoadField(Ptr(), ref, offsetof(VmFuncRef, entry), false, m_.tbaa_table);
+    Value* callee_ctx = LoadField(Ptr(), ref, offsetof(VmFuncRef, vmctx), false, m_.tbaa_table);
+    args.insert(args.begin(), callee_ctx);
+    llvm::CallInst* c = b_.CreateCall(m_.type_sigs[in.index], entry, args);
+    c->setCallingConv(llvm::CallingConv::Fast);
+    PushResults(c, t.results.size());
+  }
+
+  // ---- memory -------------------------------------------------------------------------------
+  // The address of an access of `size` bytes at addr + offset, bounds-checked as configured.
+  Value* Address(Value* addr, uint64_t offset, uint32_t size) {
+    Value* ea = b_.CreateZExt(addr, I64());
+    if (offset) ea = b_.CreateAdd(ea, b_.getInt64(offset), "", /*HasNUW=*/true);
+    bool check = m_.options.bounds == BoundsMode::kExplicit || offset + size > kGuardBytes;
+    if (check) {
+      Value* bound = MemLength();
+      Value* end = b_.CreateAdd(ea, b_.getInt64(size), "", true);
+      TrapIf(b_.CreateICmpUGT(end, bound), TrapKind::kMemoryOutOfBounds);
+    }
+    Value* base = LoadField(Ptr(), MemDef(), offsetof(VmMemoryDefinition, base), true, m_.tbaa_vmctx);
+    return b_.CreateInBoundsGEP(b_.getInt8Ty(), base, ea);
+  }
+  void Load(const Instr& in, Type* mem_t, Type* result_t, bool sign) {
+    uint32_t size = static_cast<uint32_t>(mem_t->getPrimitiveSizeInBits() / 8);
+    Value* p = Address(Pop(), in.value, size);
+    llvm::LoadInst* l = b_.CreateAlignedLoad(mem_t, p, llvm::Align(1));
+    l->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_mem);
+    Value* v = l;
+    if (mem_t != result_t) v = sign ? b_.CreateSExt(v, result_t) : b_.CreateZExt(v, result_t);
+    Push(v);
+  }
+  void Store(const Instr& in, Type* mem_t) {
+    Value* v = Pop();
+    uint32_t size = static_cast<uint32_t>(mem_t->getPrimitiveSizeInBits() / 8);
+    Value* p = Address(Pop(), in.value, size);
+    if (v->getType() != mem_t) v = b_.CreateTrunc(v, mem_t);
+    llvm::StoreInst* s = b_.CreateAlignedStore(v, p, llvm::Align(1));
+    s->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_mem);
+  }
+
+  // Memory 0's definition (its pointer is fixed for the instance's life; the base never
+  // moves; the length changes on grow, so only calls clobber it).
+  Value* MemDef() { return VmField(Ptr(), VmOffsets::memory(0), true); }
+  Value* MemLength() {
+    return LoadField(I64(), MemDef(), offsetof(VmMemoryDefinition, length), false, m_.tbaa_vmctx);
+  }
+
+  Value* GlobalPtr(uint32_t index) {
+    return VmField(Ptr(), m_.offsets.global(index), true);
+  }
+
+  // ---- numerics -----------------------------------------------------------------------------
+  Value* Canon(Value* r, Opcode op) {
+    NanMode mode = m_.options.canonicalize_nans;
+    if (mode == NanMode::kNone) return r;
+    bool arith = false, other = false;
+    switch (op) {
+      case Opcode::kF32Add: case Opcode::kF32Sub: case Opcode::kF32Mul: case Opcode::kF32Div:
+      case Opcode::kF32Min: case Opcode::kF32Max: case Opcode::kF64Add: case Opcode::kF64Sub:
+      case Opcode::kF64Mul: case Opcode::kF64Div: case Opcode::kF64Min: case Opcode::kF64Max:
+        arith = true; break;
+      case Opcode::kF32Sqrt: case Opcode::kF32Ceil: case Opcode::kF32Floor: case Opcode::kF32Trunc:
+      case Opcode::kF32Nearest: case Opcode::kF32DemoteF64: case Opcode::kF64Sqrt:
+      case Opcode::kF64Ceil: case Opcode::kF64Floor: case Opcode::kF64Trunc:
+      case Opcode::kF64Nearest: case Opcode::kF64PromoteF32:
+        other = true; break;
+      default: return r;
+    }
+    if (!arith && !(other && mode == NanMode::kAll)) return r;
+    Value* canon = r->getType()->isFloatTy()
+        ? llvm::ConstantFP::get(r->getType(), llvm::APFloat(llvm::APFloat::IEEEsingle(),
+                                                           llvm::APInt(32, 0x7fc00000u)))
+        : llvm::ConstantFP::get(r->getType(), llvm::APFloat(llvm::APFloat::IEEEdouble(),
+                                                           llvm::APInt(64, 0x7ff8000000000000ull)));
+    return b_.CreateSelect(b_.CreateFCmpUNO(r, r), canon, r);
+  }
+
+  // LLVM folds x-0, -0-x, x*1, -1*x, x/1, x/-1 to x or -x, which would return a signaling
+  // NaN operand unquieted where wasm requires an arithmetic NaN; such constants are passed
+  // through an empty inline asm so the operation stays (only identity constants pay a move).
+  Value* Opaque(Value* v) {
+    auto* fty = llvm::FunctionType::get(v->getType(), {v->getType()}, false);
+    return b_.CreateCall(llvm::InlineAsm::get(fty, "", "=x,0", false), {v});
+  }
+  Value* HideIdentity(Value* v) {
+    auto* c = llvm::dyn_cast<llvm::ConstantFP>(v);
+    if (!c) return v;
+    const llvm::APFloat& f = c->getValueAPF();
+    if (f.isZero() || f.isExactlyValue(1.0) || f.isExactlyValue(-1.0)) return Opaque(v);
+    return v;
+  }
+
+  // wasm min/max: a NaN operand gives a NaN (quieted: a + b), else -0 < +0.
+  Value* MinMax(Value* a, Value* c, bool is_min) {
+    Value* r = Intrinsic(is_min ? llvm::Intrinsic::minimum : llvm::Intrinsic::maximum, {a, c});
+    return b_.CreateSelect(b_.CreateFCmpUNO(a, c), b_.CreateFAdd(a, c), r);
+  }
+
+  void IntDiv(Opcode op, bool is64) {
+    Value* d = Pop();
+    Value* n = Pop();
+    Type* t = is64 ? I64() : I32();
+    Value* zero = llvm::ConstantInt::get(t, 0);
+    Value* minus1 = llvm::ConstantInt::getSigned(t, -1);
+    TrapIf(b_.CreateICmpEQ(d, zero), TrapKind::kIntegerDivideByZero);
+    switch (op) {
+      case Opcode::kI32DivS: case Opcode::kI64DivS: {
+        Value* min = llvm::ConstantInt::get(t, llvm::APInt::getSignedMinValue(is64 ? 64 : 32));
+        TrapIf(b_.CreateAnd(b_.CreateICmpEQ(n, min), b_.CreateICmpEQ(d, minus1)),
+               TrapKind::kIntegerOverflow);
+        return Push(b_.CreateSDiv(n, d));
+      }
+      case Opcode::kI32DivU: case Opcode::kI64DivU: return Push(b_.CreateUDiv(n, d));
+      case Opcode::kI32RemS: case Opcode::kI64RemS: {
+        // x rem -1 is 0; dividing by 1 instead avoids x86's fault on INT_MIN / -1.
+        Value* safe = b_.CreateSelect(b_.CreateICmpEQ(d, minus1), llvm::ConstantInt::get(t, 1), d);
+        return Push(b_.CreateSRem(n, safe));
+      }
+      default: return Push(b_.CreateURem(n, d));
+    }
+  }
+
+  // Trapping float -> int: NaN is an invalid conversion, out of range an overflow.
+  void TruncTrap(Type* from, Type* to, bool is_signed) {
+    Value* x = Pop();
+    TrapIf(b_.CreateFCmpUNO(x, x), TrapKind::kInvalidConversion);
+    bool f32 = from->isFloatTy();
+    unsigned bits = to->getIntegerBitWidth();
+    // Valid iff lo < x < hi (exclusive both ends, bounds exactly representable in `from`).
+    double lo, hi;
+    if (is_signed) {
+      hi = bits == 32 ? 2147483648.0 : 9223372036854775808.0;
+      if (bits == 32) lo = f32 ? -2147483904.0 : -2147483649.0;
+      else lo = f32 ? -9223373136366403584.0 : -9223372036854777856.0;
+    } else {
+      hi = bits == 32 ? 4294967296.0 : 18446744073709551616.0;
+      lo = -1.0;
+    }
+    Value* ok = b_.CreateAnd(b_.CreateFCmpOGT(x, llvm::ConstantFP::get(from, lo)),
+                             b_.CreateFCmpOLT(x, llvm::ConstantFP::get(from, hi)));
+    TrapIf(b_.CreateNot(ok), TrapKind::kIntegerOverflow);
+    Push(is_signed ? b_.CreateFPToSI(x, to) : b_.CreateFPToUI(x, to));
+  }
+  void TruncSat(Type* to, bool is_signed) {
+    Value* x = Pop();
+    Push(b_.CreateIntrinsic(is_signed ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat,
+                            {to, x->getType()}, {x}));
+  }
+
+  Value* Bool(Value* c) { return b_.CreateZExt(c, I32()); }
+  Value* Mask(Value* s, unsigned bits) {
+    return b_.CreateAnd(s, llvm::ConstantInt::get(s->getType(), bits - 1));
+  }
+
+  bool Numeric(Opcode op);
+  void Emit(const Instr& in, const DecoderView& st);
+
+  ModuleIr& m_;
+  llvm::LLVMContext& ctx_;
+  llvm::IRBuilder<> b_;
+  llvm::Function* fn_;
+  uint32_t func_index_;
+  const FuncType* sig_ = nullptr;
+  Value* vmctx_ = nullptr;
+  std::vector<Value*> stack_;
+  std::vector<Ctrl> ctrl_;
+  std::vector<llvm::AllocaInst*> locals_;
+  std::vector<Type*> local_types_;
+  std::array<BasicBlock*, kNumTrapKinds> trap_bbs_{};
+  bool reachable_ = true;
+  bool has_calls_ = false;
+  bool small_frame_ = false;
+  BasicBlock* entry_ = nullptr;
+  BasicBlock* body_ = nullptr;
+  size_t offset_ = 0;
+  std::string error_;
+  size_t error_offset_ = kNoOffset;
+};
+
+// The numeric instructions with no immediates: false when `op` is not one of them.
+bool FuncGen::Numeric(Opcode op) {
+  using O = Opcode;
+  auto bin = [&](auto f) { Value* c = Pop(); Value* a = Pop(); Push(f(a, c)); };
+  auto un = [&](auto f) { Value* a = Pop(); Push(f(a)); };
+  auto icmp = [&](llvm::CmpInst::Predicate p) {
+    bin([&](Value* a, Value* c) { return Bool(b_.CreateICmp(p, a, c)); });
+  };
+  auto fcmp = [&](llvm::CmpInst::Predicate p) {
+    bin([&](Value* a, Value* c) { return Bool(b_.CreateFCmp(p, a, c)); });
+  };
+  auto fbin = [&](auto f) {
+    bin([&](Value* a, Value* c) { return Canon(f(HideIdentity(a), HideIdentity(c)), op); });
+  };
+  auto fun = [&](llvm::Intrinsic::ID id) { un([&](Value* a) { return Canon(Intrinsic(id, {a}), op); }); };
+  Type* f32 = b_.getFloatTy();
+  Type* f64 = b_.getDoubleTy();
+  switch (op) {
+    case O::kI32Eqz: case O::kI64Eqz:
+      un([&](Value* a) { return Bool(b_.CreateICmpEQ(a, llvm::ConstantInt::get(a->getType(), 0))); });
+      return true;
+    case O::kI32Eq: case O::kI64Eq: icmp(llvm::CmpInst::ICMP_EQ); return true;
+    case O::kI32Ne: case O::kI64Ne: icmp(llvm::CmpInst::ICMP_NE); return true;
+    case O::kI32LtS: case O::kI64LtS: icmp(llvm::CmpInst::ICMP_SLT); return true;
+    case O::kI32LtU: case O::kI64LtU: icmp(llvm::CmpInst::ICMP_ULT); return true;
+    case O::kI32GtS: case O::kI64GtS: icmp(llvm::CmpInst::ICMP_SGT); return true;
+    case O::kI32GtU: case O::kI64GtU: icmp(llvm::CmpInst::ICMP_UGT); return true;
+    case O::kI32LeS: case O::kI64LeS: icmp(llvm::CmpInst::ICMP_SLE); return true;
+    case O::kI32LeU: case O::kI64LeU: icmp(llvm::CmpInst::ICMP_ULE); return true;
+    case O::kI32GeS: case O::kI64GeS: icmp(llvm::CmpInst::ICMP_SGE); return true;
+    case O::kI32GeU: case O::kI64GeU: icmp(llvm::CmpInst::ICMP_UGE); return true;
+    case O::kF32Eq: case O::kF64Eq: fcmp(llvm::CmpInst::FCMP_OEQ); return true;
+    case O::kF32Ne: case O::kF64Ne: fcmp(llvm::CmpInst::FCMP_UNE); return true;
+    case O::kF32Lt: case O::kF64Lt: fcmp(llvm::CmpInst::FCMP_OLT); return true;
+    case O::kF32Gt: case O::kF64Gt: fcmp(llvm::CmpInst::FCMP_OGT); return true;
+    case O::kF32Le: case O::kF64Le: fcmp(llvm::CmpInst::FCMP_OLE); return true;
+    case O::kF32Ge: case O::kF64Ge: fcmp(llvm::CmpInst::FCMP_OGE); return true;
+    case O::kI32Clz: case O::kI64Clz:
+      un([&](Value* a) { return b_.CreateIntrinsic(llvm::Intrinsic::ctlz, {a->getType()}, {a, b_.getFalse()}); });
+      return true;
+    case O::kI32Ctz: case O::kI64Ctz:
+      un([&](Value* a) { return b_.CreateIntrinsic(llvm::Intrinsic::cttz, {a->getType()}, {a, b_.getFalse()}); });
+      return true;
+    case O::kI32Popcnt: case O::kI64Popcnt:
+      un([&](Value* a) { return Intrinsic(llvm::Intrinsic::ctpop, {a}); });
+      return true;
+    case O::kI32Add: case O::kI64Add: bin([&](Value* a, Value* c) { return b_.CreateAdd(a, c); }); return true;
+    case O::kI32Sub: case O::kI64Sub: bin([&](Value* a, Value* c) { return b_.CreateSub(a, c); }); return true;
+    case O::kI32Mul: case O::kI64Mul: bin([&](Value* a, Value* c) { return b_.CreateMul(a, c); }); return true;
+    case O::kI32DivS: case O::kI32DivU: case O::kI32RemS: case O::kI32RemU: IntDiv(op, false); return true;
+    case O::kI64DivS: case O::kI64DivU: case O::kI64RemS: case O::kI64RemU: IntDiv(op, true); return true;
+    case O::kI32And: case O::kI64And: bin([&](Value* a, Value* c) { return b_.CreateAnd(a, c); }); return true;
+    case O::kI32Or: case O::kI64Or: bin([&](Value* a, Value* c) { return b_.CreateOr(a, c); }); return true;
+    case O::kI32Xor: case O::kI64Xor: bin([&](Value* a, Value* c) { return b_.CreateXor(a, c); }); return true;
+    case O::kI32Shl: case O::kI64Shl:
+      bin([&](Value* a, Value* c) { return b_.CreateShl(a, Mask(c, a->getType()->getIntegerBitWidth())); });
+      return true;
+    case O::kI32ShrS: case O::kI64ShrS:
+      bin([&](Value* a, Value* c) { return b_.CreateAShr(a, Mask(c, a->getType()->getIntegerBitWidth())); });
+      return true;
+    case O::kI32ShrU: case O::kI64ShrU:
+      bin([&](Value* a, Value* c) { return b_.CreateLShr(a, Mask(c, a->getType()->getIntegerBitWidth())); });
+      return true;
+    case O::kI32Rotl: case O::kI64Rotl:
+      bin([&](Value* a, Value* c) { return b_.CreateIntrinsic(llvm::Intrinsic::fshl, {a->getType()}, {a, a, c}); });
+      return true;
+    case O::kI32Rotr: case O::kI64Rotr:
+      bin([&](Value* a, Value* c) { return b_.CreateIntrinsic(llvm::Intrinsic::fshr, {a->getType()}, {a, a, c}); });
+      return true;
+    case O::kF32Abs: case O::kF64Abs: un([&](Value* a) { return Intrinsic(llvm::Intrinsic::fabs, {a}); }); return true;
+    case O::kF32Neg: case O::kF64Neg: un([&](Value* a) { return b_.CreateFNeg(a); }); return true;
+    case O::kF32Ceil: case O::kF64Ceil: fun(llvm::Intrinsic::ceil); return true;
+    case O::kF32Floor: case O::kF64Floor: fun(llvm::Intrinsic::floor); return true;
+    case O::kF32Trunc: case O::kF64Trunc: fun(llvm::Intrinsic::trunc); return true;
+    case O::kF32Nearest: case O::kF64Nearest: fun(llvm::Intrinsic::roundeven); return true;
+    case O::kF32Sqrt: case O::kF64Sqrt: fun(llvm::Intrinsic::sqrt); return true;
+    case O::kF32Add: case O::kF64Add: fbin([&](Value* a, Value* c) { return b_.CreateFAdd(a, c); }); return true;
+    case O::kF32Sub: case O::kF64Sub: fbin([&](Value* a, Value* c) { return b_.CreateFSub(a, c); }); return true;
+    case O::kF32Mul: case O::kF64Mul: fbin([&](Value* a, Value* c) { return b_.CreateFMul(a, c); }); return true;
+    case O::kF32Div: case O::kF64Div: fbin([&](Value* a, Value* c) { return b_.CreateFDiv(a, c); }); return true;
+    case O::kF32Min: case O::kF64Min: fbin([&](Value* a, Value* c) { return MinMax(a, c, true); }); return true;
+    case O::kF32Max: case O::kF64Max: fbin([&](Value* a, Value* c) { return MinMax(a, c, false); }); return true;
+    case O::kF32Copysign: case O::kF64Copysign:
+      bin([&](Value* a, Value* c) { return Intrinsic(llvm::Intrinsic::copysign, {a, c}); });
+      return true;
+    case O::kI32WrapI64: un([&](Value* a) { return b_.CreateTrunc(a, I32()); }); return true;
+    case O::kI32TruncF32S: TruncTrap(f32, I32(), true); return true;
+    case O::kI32TruncF32U: TruncTrap(f32, I32(), false); return true;
+    case O::kI32TruncF64S: TruncTrap(f64, I32(), true); return true;
+    case O::kI32TruncF64U: TruncTrap(f64, I32(), false); return true;
+    case O::kI64TruncF32S: TruncTrap(f32, I64(), true); return true;
+    case O::kI64TruncF32U: TruncTrap(f32, I64(), false); return true;
+    case O::kI64TruncF64S: TruncTrap(f64, I64(), true); return true;
+    case O::kI64TruncF64U: TruncTrap(f64, I64(), false); return true;
+    case O::kI32TruncSatF32S: case O::kI32TruncSatF64S: TruncSat(I32(), true); return true;
+    case O::kI32TruncSatF32U: case O::kI32TruncSatF64U: TruncSat(I32(), false); return true;
+    case O::kI64TruncSatF32S: case O::kI64TruncSatF64S: TruncSat(I64(), true); return true;
+    case O::kI64TruncSatF32U: case O::kI64TruncSatF64U: TruncSat(I64(), false); return true;
+    case O::kI64ExtendI32S: un([&](Value* a) { return b_.CreateSExt(a, I64()); }); return true;
+    case O::kI64ExtendI32U: un([&](Value* a) { return b_.CreateZExt(a, I64()); }); return true;
+    case O::kF32ConvertI32S: case O::kF32ConvertI64S: un([&](Value* a) { return b_.CreateSIToFP(a, f32); }); return true;
+    case O::kF32ConvertI32U: case O::kF32ConvertI64U: un([&](Value* a) { return b_.CreateUIToFP(a, f32); }); return true;
+    case O::kF64ConvertI32S: case O::kF64ConvertI64S: un([&](Value* a) { return b_.CreateSIToFP(a, f64); }); return true;
+    case O::kF64ConvertI32U: case O::kF64ConvertI64U: un([&](Value* a) { return b_.CreateUIToFP(a, f64); }); return true;
+    case O::kF32DemoteF64:
+      // demote(promote(x)) would fold to x: a signaling NaN must come out quiet.
+      un([&](Value* a) {
+        return Canon(b_.CreateFPTrunc(llvm::isa<llvm::FPExtInst>(a) ? Opaque(a) : a, f32), op);
+      });
+      return true;
+    case O::kF64PromoteF32: un([&](Value* a) { return Canon(b_.CreateFPExt(a, f64), op); }); return true;
+    case O::kI32ReinterpretF32: un([&](Value* a) { return b_.CreateBitCast(a, I32()); }); return true;
+    case O::kI64ReinterpretF64: un([&](Value* a) { return b_.CreateBitCast(a, I64()); }); return true;
+    case O::kF32ReinterpretI32: un([&](Value* a) { return b_.CreateBitCast(a, f32); }); return true;
+    case O::kF64ReinterpretI64: un([&](Value* a) { return b_.CreateBitCast(a, f64); }); return true;
+    case O::kI32Extend8S: un([&](Value* a) { return b_.CreateSExt(b_.CreateTrunc(a, b_.getInt8Ty()), I32()); }); return true;
+    case O::kI32Extend16S: un([&](Value* a) { return b_.CreateSExt(b_.CreateTrunc(a, b_.getInt16Ty()), I32()); }); return true;
+    case O::kI64Extend8S: un([&](Value* a) { return b_.CreateSExt(b_.CreateTrunc(a, b_.getInt8Ty()), I64()); }); return true;
+    case O::kI64Extend16S: un([&](Value* a) { return b_.CreateSExt(b_.CreateTrunc(a, b_.getInt16Ty()), I64()); }); return true;
+    case O::kI64Extend32S: un([&](Value* a) { return b_.CreateSExt(b_.CreateTrunc(a, I32()), I64()); }); return true;
+    default: return false;
+  }
+}
+
+void FuncGen::Emit(const Instr& in, const DecoderView& st) {
+  using O = Opcode;
+  Type* i8 = b_.getInt8Ty();
+  Type* i16 = b_.getInt16Ty();
+  switch (in.op) {
+    case O::kUnreachable: return Trap(TrapKind::kUnreachable);
+    case O::kNop: return;
+    case O::kBr: BranchTo(in.index); reachable_ = false; return;
+    case O::kBrIf: return BrIf(in.index);
+    case O::kBrTable: return BrTable(in);
+    case O::kReturn: EmitReturn(); reachable_ = false; return;
+    case O::kCall: return Call(in.index);
+    case O::kCallIndirect: return CallIndirect(in);
+    case O::kDrop: Pop(); return;
+    case O::kSelect: case O::kSelectT: {
+      Value* c = Pop();
+      Value* f = Pop();
+      Value* t = Pop();
+      return Push(b_.CreateSelect(b_.CreateICmpNE(c, b_.getInt32(0)), t, f));
+    }
+    case O::kLocalGet: return Push(b_.CreateLoad(local_types_[in.index], locals_[in.index]));
+    case O::kLocalSet: b_.CreateStore(Pop(), locals_[in.index]); return;
+    case O::kLocalTee: b_.CreateStore(stack_.back(), locals_[in.index]); return;
+    case O::kGlobalGet: {
+      ValType t = m_.mctx.global_types[in.index].type;
+      if (!TypeSupported(t)) return Unsupported("v128 global", in.offset);
+      Value* p = GlobalPtr(in.index);
+      return Push(LoadField(IrType(ctx_, t), p, 0, false, m_.tbaa_global));
+    }
+    case O::kGlobalSet: {
+      ValType t = m_.mctx.global_types[in.index].type;
+      if (!TypeSupported(t)) return Unsupported("v128 global", in.offset);
+      Value* v = Pop();
+      llvm::StoreInst* s = b_.CreateAlignedStore(v, GlobalPtr(in.index), llvm::Align(4));
+      s->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_global);
+      return;
+    }
+    case O::kI32Load: return Load(in, I32(), I32(), false);
+    case O::kI64Load: return Load(in, I64(), I64(), false);
+    case O::kF32Load: return Load(in, b_.getFloatTy(), b_.getFloatTy(), false);
+    case O::kF64Load: return Load(in, b_.getDoubleTy(), b_.getDoubleTy(), false);
+    case O::kI32Load8S: return Load(in, i8, I32(), true);
+    case O::kI32Load8U: return Load(in, i8, I32(), false);
+    case O::kI32Load16S: return Load(in, i16, I32(), true);
+    case O::kI32Load16U: return Load(in, i16, I32(), false);
+    case O::kI64Load8S: return Load(in, i8, I64(), true);
+    case O::kI64Load8U: return Load(in, i8, I64(), false);
+    case O::kI64Load16S: return Load(in, i16, I64(), true);
+    case O::kI64Load16U: return Load(in, i16, I64(), false);
+    case O::kI64Load32S: return Load(in, I32(), I64(), true);
+    case O::kI64Load32U: return Load(in, I32(), I64(), false);
+    case O::kI32Store: return Store(in, I32());
+    case O::kI64Store: return Store(in, I64());
+    case O::kF32Store: return Store(in, b_.getFloatTy());
+    case O::kF64Store: return Store(in, b_.getDoubleTy());
+    case O::kI32Store8: case O::kI64Store8: return Store(in, i8);
+    case O::kI32Store16: case O::kI64Store16: return Store(in, i16);
+    case O::kI64Store32: return Store(in, I32());
+    case O::kMemorySize:
+      return Push(b_.CreateTrunc(b_.CreateLShr(MemLength(), 16), I32()));
+    case O::kMemoryGrow: return Push(CallBuiltin(BuiltinId::kMemoryGrow, {Pop()}));
+    case O::kMemoryFill: case O::kMemoryCopy: {
+      Value* n = Pop();
+      Value* s = Pop();
+      Value* d = Pop();
+      CallBuiltin(in.op == O::kMemoryFill ? BuiltinId::kMemoryFill : BuiltinId::kMemoryCopy,
+                  {d, s, n});
+      return;
+    }
+    case O::kMemoryInit: {
+      Value* n = Pop();
+      Value* s = Pop();
+      Value* d = Pop();
+      CallBuiltin(BuiltinId::kMemoryInit, {b_.getInt32(in.index), d, s, n});
+      return;
+    }
+    case O::kDataDrop: CallBuiltin(BuiltinId::kDataDrop, {b_.getInt32(in.index)}); return;
+    case O::kI32Const: return Push(b_.getInt32(static_cast<uint32_t>(in.value)));
+    case O::kI64Const: return Push(b_.getInt64(in.value));
+    case O::kF32Const:
+      return Push(llvm::ConstantFP::get(ctx_, llvm::APFloat(llvm::APFloat::IEEEsingle(),
+                                                            llvm::APInt(32, in.value & 0xffffffffu))));
+    case O::kF64Const:
+      return Push(llvm::ConstantFP::get(ctx_, llvm::APFloat(llvm::APFloat::IEEEdouble(),
+                                                            llvm::APInt(64, in.value))));
+    case O::kRefNull: return Push(llvm::ConstantPointerNull::get(llvm::PointerType::get(ctx_, 0)));
+    case O::kRefIsNull: return Push(Bool(b_.CreateIsNull(Pop())));
+    default:
+      if (Numeric(in.op)) return;
+      return Unsupported(std::string(OpcodeName(in.op)), in.offset);
+  }
+  (void)st;
+}
+
+}  // namespace
+
+llvm::Type* IrType(llvm::LLVMContext& ctx, ValType t) {
+  switch (t) {
+    case ValType::kI32: return llvm::Type::getInt32Ty(ctx);
+    case ValType::kI64: return llvm::Type::getInt64Ty(ctx);
+    case ValType::kF32: return llvm::Type::getFloatTy(ctx);
+    case ValType::kF64: return llvm::Type::getDoubleTy(ctx);
+    case ValType::kV128: return llvm::FixedVectorType::get(llvm::Type::getInt64Ty(ctx), 2);
+    default: return llvm::PointerType::get(ctx, 0);
+  }
+}
+
+bool TypeSupported(ValType t) { return t != ValType::kV128; }
+
+llvm::FunctionType* InternalSig(llvm::LLVMContext& ctx, const FuncType& type) {
+  std::vector<llvm::Type*> params{llvm::PointerType::get(ctx, 0)};
+  for (ValType t : type.params) params.push_back(IrType(ctx, t));
+  llvm::Type* ret;
+  if (type.results.empty()) {
+    ret = llvm::Type::getVoidTy(ctx);
+  } else if (type.results.size() == 1) {
+    ret = IrType(ctx, type.results[0]);
+  } else {
+    std::vector<llvm::Type*> rs;
+    for (ValType t : type.results) rs.push_back(IrType(ctx, t));
+    ret = llvm::StructType::get(ctx, rs);
+  }
+  return llvm::FunctionType::get(ret, params, false);
+}
+
+Status GenerateFunction(ModuleIr& m, uint32_t defined_index, DecodeScratch& scratch) {
+  uint32_t func_index = m.desc.num_imported_funcs + defined_index;
+  FuncGen gen(m, func_index, m.funcs[func_index]);
+  NW_TRY(DecodeFunctionBody(m.mctx, defined_index, gen, scratch));
+  if (!gen.error().empty()) {
+    size_t off = gen.error_offset() != kNoOffset ? gen.error_offset()
+                                                 : m.desc.functions[defined_index].code_offset;
+    return MakeError(off, gen.error());
+  }
+  return Ok();
+}
+
+}  // namespace nw::opt
