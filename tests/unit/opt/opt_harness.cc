@@ -23,15 +23,15 @@ int32_t MemoryGrowBuiltin(VmContext* vmctx, uint32_t delta) {
 
 void MemoryFillBuiltin(VmContext* vmctx, uint32_t d, uint32_t val, uint32_t n) {
   MemoryObj* m = Self(vmctx)->inst->mem0;
-  if (!InRange(d, n, m->size_)) TrapBuiltin(vmctx, static_cast<uint32_t>(TrapKind::kMemoryOutOfBounds));
-  if (n) std::memset(m->data_ + d, static_cast<uint8_t>(val), n);
+  if (!InRange(d, n, m->def_.length)) TrapBuiltin(vmctx, static_cast<uint32_t>(TrapKind::kMemoryOutOfBounds));
+  if (n) std::memset(m->def_.base + d, static_cast<uint8_t>(val), n);
 }
 
 void MemoryCopyBuiltin(VmContext* vmctx, uint32_t d, uint32_t s, uint32_t n) {
   MemoryObj* m = Self(vmctx)->inst->mem0;
-  if (!InRange(s, n, m->size_) || !InRange(d, n, m->size_))
+  if (!InRange(s, n, m->def_.length) || !InRange(d, n, m->def_.length))
     TrapBuiltin(vmctx, static_cast<uint32_t>(TrapKind::kMemoryOutOfBounds));
-  if (n) std::memmove(m->data_ + d, m->data_ + s, n);
+  if (n) std::memmove(m->def_.base + d, m->def_.base + s, n);
 }
 
 void MemoryInitBuiltin(VmContext* vmctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
@@ -137,7 +137,7 @@ std::expected<OptInstance*, std::string> OptStore::Instantiate(
   if (!def) def = std::make_unique<VmMemoryDefinition>();
   set(VmOffsets::memory(0), def.get());
   for (uint32_t i = 0; i < oi->inst->globals.size(); ++i)
-    set(oi->offsets.global(i), &oi->inst->globals[i]->value_);
+    set(oi->offsets.global(i), &oi->inst->globals[i]->def_.lo);
   set(oi->offsets.builtins(), &builtins_);
   set(oi->offsets.type_ids(), oi->type_ids.data());
   set(oi->offsets.tables(), oi->table_ptrs.data());
@@ -159,7 +159,7 @@ std::expected<OptInstance*, std::string> OptStore::Instantiate(
 // Mirrors the runtime's state into every vmctx: memory bounds and table snapshots (the
 // interim layout has its own table arrays; the runtime's layout will share one).
 void OptStore::Refresh() {
-  for (auto& [mem, def] : memory_defs_) *def = VmMemoryDefinition{mem->data_, mem->size_};
+  for (auto& [mem, def] : memory_defs_) *def = VmMemoryDefinition{mem->def_.base, mem->def_.length};
   for (auto& oi : instances_) {
     for (size_t t = 0; t < oi->tables.size(); ++t) {
       TableObj* table = oi->inst->tables[t];
