@@ -21,12 +21,18 @@ struct ParseOptions {
   std::string in, out;
   bool no_validate = false;
 };
+struct CapsOptions {
+  std::vector<std::string> files;  // FILE, or OLD NEW with --diff
+  bool diff = false;
+  bool json = false;
+};
 
 int Wast(const WastOptions& opts);
 int Validate(const std::string& path);
 int Parse(const ParseOptions& opts);
 int Print(const std::string& path);
 int Run(const RunOptions& opts);
+int Caps(const CapsOptions& opts);
 int InterpDump(const std::string& path, std::optional<uint32_t> func_index);
 
 }  // namespace nwcli

@@ -37,6 +37,8 @@ constexpr Synopsis kSynopses[] = {
     {"validate", "nanowasm validate FILE"},
     {"parse", "nanowasm parse FILE.wat -o FILE.wasm [--no-validate]"},
     {"print", "nanowasm print FILE"},
+    {"caps", "nanowasm caps [--json] FILE\n"
+             "       nanowasm caps [--json] --diff OLD NEW"},
     {"interp-dump", "nanowasm interp-dump FILE [FUNC_INDEX]"},
 };
 
@@ -214,15 +216,27 @@ int Main(std::vector<std::string> argv) {
   CLI::App* print = app.add_subcommand("print", "binary (.wasm) to text on stdout");
   print->add_option("FILE", path, "the module")->required();
 
+  CapsOptions caps_opts;
+  CLI::App* caps = app.add_subcommand(
+      "caps", "the capabilities a module can ask for, from its imports;\n"
+              "--diff: what NEW asks for beyond OLD");
+  caps->add_option("FILE", caps_opts.files, "the module (OLD NEW with --diff)")->required();
+  caps->add_flag("--diff", caps_opts.diff,
+                 "compare OLD with NEW: print what NEW adds and drops;\n"
+                 "exit status 1 when NEW asks for more");
+  caps->add_flag("--json", caps_opts.json, "print JSON (schema in docs/security.md)");
+
   std::string func_index;
   CLI::App* dump = app.add_subcommand(
       "interp-dump", "developers: the interpreter's translated code of each function");
   dump->add_option("FILE", path, "the module")->required();
   dump->add_option("FUNC_INDEX", func_index, "only this function (index space incl. imports)");
 
-  for (CLI::App* sub : {wast, validate, parse, print, dump}) sub->allow_extras();
-  for (CLI::App* sub : {run, wast, validate, parse, print, dump}) sub->group("Commands");
+  for (CLI::App* sub : {wast, validate, parse, print, caps, dump}) sub->allow_extras();
+  for (CLI::App* sub : {run, wast, validate, parse, print, caps, dump}) sub->group("Commands");
   for (CLI::App* sub : {wast, validate, parse, print, dump}) sub->footer("");
+  caps->footer("Exit status: 0; with --diff, 1 when NEW asks for a capability OLD does not;\n"
+               "1 when a file cannot be read or is not a valid module; 2 for a usage error.");
 
   std::reverse(argv.begin(), argv.end());  // CLI11 takes the arguments last first
   try {
@@ -253,13 +267,21 @@ int Main(std::vector<std::string> argv) {
     if (!opts) return UsageError("run", opts.error().message);
     return Run(*opts);
   }
-  for (CLI::App* sub : {wast, validate, parse, print, dump}) {
+  for (CLI::App* sub : {wast, validate, parse, print, caps, dump}) {
     if (*sub && !sub->remaining().empty()) return UsageError(command, Extra(sub->remaining()));
   }
   if (*wast) return Wast(wast_opts);
   if (*validate) return Validate(path);
   if (*parse) return Parse(parse_opts);
   if (*print) return Print(path);
+  if (*caps) {
+    size_t want = caps_opts.diff ? 2 : 1;
+    if (caps_opts.files.size() < want)
+      return UsageError(command, caps_opts.diff ? "--diff needs OLD and NEW" : "FILE is required");
+    if (caps_opts.files.size() > want)
+      return UsageError(command, "unexpected argument " + caps_opts.files[want]);
+    return Caps(caps_opts);
+  }
   if (*dump) {
     std::optional<uint32_t> index;
     if (!func_index.empty()) {
