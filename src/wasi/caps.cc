@@ -108,15 +108,15 @@ const WasiCap* FindWasiCap(const Import& imp) {
 
 auto Key(const Capability& c) { return std::tie(c.group, c.module, c.name, c.type); }
 
-// JSON string with every byte that JSON cannot carry raw escaped (names are arbitrary bytes).
+// JSON string with the bytes JSON cannot carry raw escaped. Import names are valid UTF-8 (the
+// decoder checks), so bytes from 0x80 up pass through as they are.
 std::string Quote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char ch : s) {
     if (ch == '"' || ch == '\\') {
       out += '\\';
       out += static_cast<char>(ch);
-    } else if (ch < 0x20 || ch >= 0x7f) {
-      // Non-ASCII bytes too: a name need not be valid UTF-8, and JSON must be.
+    } else if (ch < 0x20 || ch == 0x7f) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\u%04x", ch);
       out += buf;
