@@ -200,7 +200,7 @@ out=$("$nw" -S inherit-network "$tmp/wasi.wat" 2>&1); rc=$?
 check "-S inherit-network refused" $? "rc=$rc out=$out"
 
 # 14. --help on every command (and `help COMMAND`, -W help, -S help): the usage, exit 0.
-for c in run wast validate parse print interp-dump; do
+for c in run wast validate parse print caps interp-dump; do
   for h in "$c --help" "$c -h" "help $c"; do
     out=$("$nw" $h 2>/dev/null); rc=$?
     [ $rc -eq 0 ] && [[ "$out" == *"usage: nanowasm "*"$c"* ]]
@@ -243,6 +243,10 @@ usage_error "parse: no -o" "-o is required" "$nw" parse "$tmp/trap.wat"
 usage_error "print: unknown option" "unknown option --bogus" "$nw" print --bogus "$tmp/trap.wasm"
 usage_error "interp-dump: unknown option" "unknown option --bogus" "$nw" interp-dump --bogus "$tmp/trap.wasm"
 usage_error "interp-dump: bad index" "FUNC_INDEX x" "$nw" interp-dump "$tmp/trap.wasm" x
+usage_error "caps: unknown option" "unknown option --bogus" "$nw" caps --bogus "$tmp/trap.wasm"
+usage_error "caps: no file" "FILE is required" "$nw" caps
+usage_error "caps: two files without --diff" "unexpected argument" "$nw" caps "$tmp/trap.wasm" "$tmp/trap.wasm"
+usage_error "caps --diff: one file" "--diff needs OLD and NEW" "$nw" caps --diff "$tmp/trap.wasm"
 usage_error "run: no FILE" "missing FILE" "$nw" run
 usage_error "--dir without a value" "--dir" "$nw" run --dir
 usage_error "--dir with an empty GUEST" "--dir d::" "$nw" run --dir d:: "$tmp/wasi.wat"
@@ -337,6 +341,54 @@ for bits in 2141192192 4290772992 1 2139095040 8388607 1036831949 -2147483648 21
   [ "$back" = "$bits" ] || [ "$back" = "$((bits - 4294967296))" ]
   check "f32 bits $bits print/parse round trip (printed $printed)" $? "back=$back"
 done
+
+# 17. caps: the capabilities a module can ask for, grouped, as text and JSON; --diff exits 1 when
+# NEW asks for more than OLD, 0 when not.
+printf '(module
+  (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "clock_time_get" (func (param i32 i64 i32) (result i32)))
+  (import "env" "notify" (func (param i32))))' > "$tmp/notify1.wat"
+printf '(module
+  (import "wasi_unstable" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "clock_time_get" (func (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_send" (func (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_open" (func (param i32 i32 i32) (result i32)))
+  (import "env" "notify" (func (param i32))))' > "$tmp/notify2.wat"
+"$nw" parse "$tmp/notify1.wat" -o "$tmp/notify1.wasm" && "$nw" parse "$tmp/notify2.wat" -o "$tmp/notify2.wasm"
+out=$("$nw" caps "$tmp/notify2.wasm" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *$'network:\n  send (wasi_snapshot_preview1::sock_send)\n'* ]] &&
+  [[ "$out" == *$'clocks:\n  time (wasi_snapshot_preview1::clock_time_get)\n'* ]] &&
+  [[ "$out" == *$'stdio:\n  write (wasi_unstable::fd_write)\n'* ]] &&
+  [[ "$out" == *$'host:\n  env::notify: func (param i32)\n'* ]] &&
+  [[ "$out" == *$'unknown-wasi:\n  wasi_snapshot_preview1::sock_open: func (param i32 i32 i32) (result i32)'* ]] &&
+  [[ "$out" == *$'filesystem: none\n'* ]] && [[ "$out" == *$'random: none\n'* ]]
+check "caps (text)" $? "rc=$rc out=$out"
+out=$("$nw" caps --json "$tmp/notify1.wat" 2>&1); rc=$?
+want='{"schema":"nanowasm-caps/1","file":"'"$tmp"'/notify1.wat","capabilities":[
+  {"group":"clocks","name":"time","imports":[{"module":"wasi_snapshot_preview1","name":"clock_time_get","type":"func (param i32 i64 i32) (result i32)"}]},
+  {"group":"stdio","name":"write","imports":[{"module":"wasi_snapshot_preview1","name":"fd_write","type":"func (param i32 i32 i32 i32) (result i32)"}]},
+  {"group":"host","name":"notify","module":"env","type":"func (param i32)","imports":[{"module":"env","name":"notify","type":"func (param i32)"}]}
+]}'
+[ $rc -eq 0 ] && [ "$out" = "$want" ]
+check "caps --json" $? "rc=$rc out=$out"
+out=$("$nw" caps --diff "$tmp/notify1.wasm" "$tmp/notify2.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == *"+ network:send (wasi_snapshot_preview1::sock_send)"* ]] &&
+  [[ "$out" == *"+ unknown-wasi:wasi_snapshot_preview1::sock_open:"* ]] && [[ "$out" != *"- "* ]] &&
+  [[ "$out" != *"stdio"* ]] && [[ "$out" == *"notify2.wasm: 2 capabilities added, 0 dropped"* ]]
+check "caps --diff: NEW asks for more -> exit 1" $? "rc=$rc out=$out"
+out=$("$nw" caps --diff "$tmp/notify2.wasm" "$tmp/notify1.wasm" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"- network:send"* ]] && [[ "$out" != *"+ "* ]] &&
+  [[ "$out" == *"0 capabilities added, 2 dropped"* ]]
+check "caps --diff: NEW drops -> exit 0" $? "rc=$rc out=$out"
+out=$("$nw" caps --diff --json "$tmp/notify1.wasm" "$tmp/notify2.wasm" 2>/dev/null); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == '{"schema":"nanowasm-caps-diff/1",'*'"added":['*'"name":"send"'*'"dropped":[]}' ]]
+check "caps --diff --json" $? "rc=$rc out=$out"
+out=$("$nw" caps "$tmp/badmagic.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"badmagic.wasm:0x"*": "* ]]
+check "caps: malformed module" $? "rc=$rc out=$out"
+out=$("$nw" caps --diff "$tmp/notify1.wasm" "$tmp/trunc.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"trunc.wasm:0x"* ]]
+check "caps --diff: malformed NEW" $? "rc=$rc out=$out"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

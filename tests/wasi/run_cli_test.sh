@@ -2,7 +2,7 @@
 # End-to-end checks of `nanowasm run` with WASI guests: grants on the command line and nothing
 # else, exit status = proc_exit code, traps (134 + backtrace on stderr), --env, --dir-ro, a TCP
 # echo over --listen, --timeout waking a guest blocked in the host, and a tree-walking program
-# whose output must equal its native build's.
+# whose output must equal its native build's, and `caps` on the guests.
 #   run_cli_test.sh NANOWASM GUEST_DIR TREE_SUM_NATIVE
 set -u
 nw=$1 guests=$2 tree_native=$3
@@ -88,6 +88,42 @@ exec 4>&-
 "$nw" run --dir "$guests/args_env.wasm" > /dev/null 2>&1; rc=$?
 [ $rc -ne 0 ]
 check "bad option" $? "rc=$rc"
+
+# 10. caps on the real guests: the tree walker asks for the filesystem, not the network; the echo
+# server for the network, not the filesystem's paths; adding the echo server's needs to the tree
+# walker's is a failing --diff (exit 1), the other way round passes (exit 0).
+out=$("$nw" caps "$guests/tree_sum.wasm" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *$'filesystem:\n'*"  open (wasi_snapshot_preview1::path_open)"* ]] &&
+  [[ "$out" == *$'network: none\n'* ]] && [[ "$out" == *$'host: none\n'* ]] &&
+  [[ "$out" == *$'\nunknown-wasi: none' ]]
+check "caps tree_sum: filesystem, no network" $? "rc=$rc out=$out"
+out=$("$nw" caps "$guests/tcp_echo.wasm" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"  accept (wasi_snapshot_preview1::sock_accept)"* ]] &&
+  [[ "$out" != *"path_open"* ]]
+check "caps tcp_echo: network" $? "rc=$rc out=$out"
+out=$("$nw" caps "$guests/clocks_random.wasm" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"  time (wasi_snapshot_preview1::clock_time_get)"* ]] &&
+  [[ "$out" == *$'random:\n  get (wasi_snapshot_preview1::random_get)\n'* ]]
+check "caps clocks_random: clocks and random" $? "rc=$rc out=$out"
+out=$("$nw" caps "$guests/args_env.wasm" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"  args (wasi_snapshot_preview1::args_get"* ]] &&
+  [[ "$out" == *"  env (wasi_snapshot_preview1::environ_get"* ]] &&
+  [[ "$out" == *"  exit (wasi_snapshot_preview1::proc_exit)"* ]]
+check "caps args_env: environment and process" $? "rc=$rc out=$out"
+if command -v python3 > /dev/null; then  # a JSON parser to check the output with
+  for g in "$guests"/*.wasm; do
+    "$nw" caps --json "$g" > caps.json 2>&1 && python3 -m json.tool caps.json > /dev/null
+    check "caps --json $(basename "$g") is JSON" $? "$(head -c 300 caps.json)"
+  done
+else
+  echo "SKIP: caps --json of every guest parsed as JSON: no python3 on this machine"
+fi
+out=$("$nw" caps --diff "$guests/tree_sum.wasm" "$guests/tcp_echo.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == *"+ network:accept"* ]] && [[ "$out" == *"- filesystem:open"* ]]
+check "caps --diff tree_sum tcp_echo: more asked -> 1" $? "rc=$rc out=$out"
+out=$("$nw" caps --diff "$guests/tree_sum.wasm" "$guests/tree_sum.wasm" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"0 capabilities added, 0 dropped"* ]]
+check "caps --diff of a guest with itself -> 0" $? "rc=$rc out=$out"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
