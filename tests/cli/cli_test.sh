@@ -390,5 +390,37 @@ out=$("$nw" caps --diff "$tmp/notify1.wasm" "$tmp/trunc.wasm" 2>&1); rc=$?
 [ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"trunc.wasm:0x"* ]]
 check "caps --diff: malformed NEW" $? "rc=$rc out=$out"
 
+# 18. caps on components (binaries written here byte by byte: each NAME imported as a resource
+# type, which needs no type section): WASI 0.2 interfaces by group, a version bump is no change.
+component_importing() {  # component_importing OUT NAME...
+  local out=$1 fmt="" n len
+  shift
+  for n in "$@"; do fmt+='\x00'$(printf '\\x%02x' ${#n})$n'\x03\x01'; done
+  len=$(( $(printf "$fmt" | wc -c) + 1 ))
+  { printf '\x00asm\x0d\x00\x01\x00\x0a'; printf "$(printf '\\x%02x\\x%02x' $len $#)"; printf "$fmt"; } > "$out"
+}
+component_importing "$tmp/comp1.wasm" 'wasi:filesystem/types@0.2.0' 'wasi:cli/stdout@0.2.0' logger
+component_importing "$tmp/comp2.wasm" 'wasi:filesystem/types@0.2.2' 'wasi:cli/stdout@0.2.0' 'wasi:sockets/tcp@0.2.0'
+out=$("$nw" caps "$tmp/comp1.wasm" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *$'filesystem:\n  wasi:filesystem/types (wasi:filesystem/types@0.2.0)\n'* ]] &&
+  [[ "$out" == *$'stdio:\n  wasi:cli/stdout (wasi:cli/stdout@0.2.0)\n'* ]] &&
+  [[ "$out" == *$'host:\n  logger: type\n'* ]] && [[ "$out" == *$'network: none\n'* ]]
+check "caps of a component" $? "rc=$rc out=$out"
+out=$("$nw" caps --diff "$tmp/comp1.wasm" "$tmp/comp2.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == *"+ network:wasi:sockets/tcp (wasi:sockets/tcp@0.2.0)"* ]] &&
+  [[ "$out" == *"- host:logger: type"* ]] && [[ "$out" != *"filesystem"* ]]
+check "caps --diff of components: NEW asks for more -> exit 1" $? "rc=$rc out=$out"
+out=$("$nw" caps --diff "$tmp/comp2.wasm" "$tmp/comp1.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == *"+ host:logger: type"* ]] && [[ "$out" == *"- network:wasi:sockets/tcp"* ]]
+check "caps --diff of components: a new host import -> exit 1" $? "rc=$rc out=$out"
+component_importing "$tmp/comp3.wasm" 'wasi:filesystem/types@0.2.1'
+out=$("$nw" caps --diff "$tmp/comp1.wasm" "$tmp/comp3.wasm" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"0 capabilities added, 2 dropped"* ]]
+check "caps --diff of components: fewer -> exit 0" $? "rc=$rc out=$out"
+printf '\x00asm\x0d\x00\x01\x00\x0a\x05\x01\x00' > "$tmp/comptrunc.wasm"
+out=$("$nw" caps "$tmp/comptrunc.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"comptrunc.wasm:0x"*": "* ]]
+check "caps: malformed component" $? "rc=$rc out=$out"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,33 +1,39 @@
-// `nanowasm caps`: what a core module can ask its host for, from its imports (src/wasi/caps.h),
-// as text or JSON; `--diff OLD NEW` lists what NEW asks for beyond OLD and what it dropped, and
-// fails (exit 1) when NEW asks for more: a gate for dependency updates. Components are refused
-// with a one-line error for now.
+// `nanowasm caps`: what a core module or a component (binary) can ask its host for, from its
+// imports (src/caps/caps.h), as text or JSON; `--diff OLD NEW` lists what NEW asks for beyond
+// OLD and what it dropped, and fails (exit 1) when NEW asks for more: a gate for dependency
+// updates. OLD and NEW may be one of each (a module replaced by a component).
 #include <cstdio>
 #include <string>
 
 #include "component/binary_reader.h"
+#include "component/dump.h"
 #include "tools/nanowasm/commands.h"
 #include "tools/nanowasm/util.h"
 #include "validate/validate.h"
-#include "wasi/caps.h"
+#include "caps/caps.h"
 
 namespace nwcli {
 namespace {
 
-// The capabilities of a valid module, or an error line (`file:0xOFFSET: message`).
-nw::Result<std::vector<nw::wasi::Capability>> Load(const std::string& path) {
-  if (auto bytes = ReadFile(path); bytes && nw::component::IsComponentBinary(*bytes))
-    return nw::MakeError(path + ": a component: `caps` reads core modules only for now");
+// The capabilities of a valid module or component, or an error line (`file:0xOFFSET: message`).
+nw::Result<std::vector<nw::caps::Capability>> Load(const std::string& path) {
+  if (auto bytes = ReadFile(path); bytes && nw::component::IsComponentBinary(*bytes)) {
+    if (auto st = nw::component::ValidateComponentBinary(*bytes); !st)
+      return nw::MakeError(FormatBinaryError(path, st.error()));
+    auto c = nw::component::DecodeComponent(*bytes);
+    if (!c) return nw::MakeError(FormatBinaryError(path, c.error()));
+    return nw::caps::DeriveCapabilities(*c);
+  }
   NW_TRY_ASSIGN(auto m, LoadModule(path));
   if (auto st = nw::ValidateModule(m.desc); !st)
     return nw::MakeError(FormatBinaryError(m.from_text ? path + " (encoded)" : path, st.error()));
-  return nw::wasi::DeriveCapabilities(m.desc);
+  return nw::caps::DeriveCapabilities(m.desc);
 }
 
 }  // namespace
 
 int Caps(const CapsOptions& opts) {
-  std::vector<std::vector<nw::wasi::Capability>> caps;
+  std::vector<std::vector<nw::caps::Capability>> caps;
   for (const std::string& f : opts.files) {
     auto c = Load(f);
     if (!c) {
@@ -37,17 +43,17 @@ int Caps(const CapsOptions& opts) {
     caps.push_back(std::move(*c));
   }
   if (!opts.diff) {
-    std::string out = opts.json ? nw::wasi::CapabilitiesJson(opts.files[0], caps[0])
-                                : nw::wasi::CapabilitiesText(caps[0]);
+    std::string out = opts.json ? nw::caps::CapabilitiesJson(opts.files[0], caps[0])
+                                : nw::caps::CapabilitiesText(caps[0]);
     std::fputs(out.c_str(), stdout);
     return 0;
   }
-  nw::wasi::CapDiff d = nw::wasi::DiffCapabilities(caps[0], caps[1]);
+  nw::caps::CapDiff d = nw::caps::DiffCapabilities(caps[0], caps[1]);
   std::string out;
   if (opts.json) {
-    out = nw::wasi::CapDiffJson(opts.files[0], opts.files[1], d);
+    out = nw::caps::CapDiffJson(opts.files[0], opts.files[1], d);
   } else {
-    out = nw::wasi::CapDiffText(d);
+    out = nw::caps::CapDiffText(d);
     out += opts.files[1] + ": " + std::to_string(d.added.size()) + " capabilities added, " +
            std::to_string(d.dropped.size()) + " dropped, against " + opts.files[0] + "\n";
   }

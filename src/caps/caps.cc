@@ -1,12 +1,12 @@
 // Capability derivation from a core module's imports (caps.h): the WASI preview1 table, the
 // host-interface naming, the diff and the text/JSON reports. Pure functions of the ModuleDesc.
-#include "wasi/caps.h"
+#include "caps/caps.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
 
-namespace nw::wasi {
+namespace nw::caps {
 namespace {
 
 struct WasiCap {
@@ -106,6 +106,47 @@ const WasiCap* FindWasiCap(const Import& imp) {
   return nullptr;
 }
 
+// Adds `ci` under capability `c` (a new entry, or the equal one already there), once.
+void AddCapability(std::vector<Capability>& caps, Capability c, CapImport ci) {
+  auto it = std::find_if(caps.begin(), caps.end(),
+                         [&](const Capability& x) { return SameCapability(x, c); });
+  if (it == caps.end()) it = caps.insert(caps.end(), std::move(c));
+  // The same import twice (legal in a core module) is one entry.
+  bool seen = std::any_of(it->imports.begin(), it->imports.end(), [&](const CapImport& x) {
+    return x.module == ci.module && x.name == ci.name && x.type == ci.type;
+  });
+  if (!seen) it->imports.push_back(std::move(ci));
+}
+
+void SortCapabilities(std::vector<Capability>& caps);
+
+std::string_view ExternKindCName(component::ExternKindC k) {
+  switch (k) {
+    case component::ExternKindC::kModule: return "core module";
+    case component::ExternKindC::kFunc: return "func";
+    case component::ExternKindC::kValue: return "value";
+    case component::ExternKindC::kType: return "type";
+    case component::ExternKindC::kComponent: return "component";
+    case component::ExternKindC::kInstance: return "instance";
+  }
+  return "?";
+}
+
+// The group of a `wasi:PACKAGE/INTERFACE` name (version already removed).
+CapGroup ComponentWasiGroup(std::string_view iface) {
+  auto in = [&](std::string_view package) { return iface.starts_with(package); };
+  if (in("wasi:filesystem/")) return CapGroup::kFilesystem;
+  if (in("wasi:sockets/") || in("wasi:http/")) return CapGroup::kNetwork;
+  if (in("wasi:clocks/")) return CapGroup::kClocks;
+  if (in("wasi:random/")) return CapGroup::kRandom;
+  if (iface == "wasi:cli/environment") return CapGroup::kEnvironment;
+  if (iface == "wasi:cli/exit") return CapGroup::kProcess;
+  if (iface == "wasi:cli/stdin" || iface == "wasi:cli/stdout" || iface == "wasi:cli/stderr" ||
+      in("wasi:cli/terminal-") || in("wasi:io/"))
+    return CapGroup::kStdio;
+  return CapGroup::kUnknownWasi;
+}
+
 auto Key(const Capability& c) { return std::tie(c.group, c.module, c.name, c.type); }
 
 // JSON string with the bytes JSON cannot carry raw escaped. Import names are valid UTF-8 (the
@@ -162,12 +203,20 @@ std::string Printable(std::string_view s) {
 }
 
 std::string CapLabel(const Capability& c) {
+  auto qualified = [](const std::string& module, const std::string& name) {
+    return module.empty() ? Printable(name) : Printable(module) + "::" + Printable(name);
+  };
   if (c.group == CapGroup::kHost || c.group == CapGroup::kUnknownWasi)
-    return Printable(c.module) + "::" + Printable(c.name) + ": " + c.type;
-  std::string s = c.name + " (";
+    return qualified(c.module, c.name) + ": " + c.type;
+  std::string s = Printable(c.name) + " (";
   for (size_t i = 0; i < c.imports.size(); ++i)
-    s += (i ? ", " : "") + Printable(c.imports[i].module) + "::" + Printable(c.imports[i].name);
+    s += (i ? ", " : "") + qualified(c.imports[i].module, c.imports[i].name);
   return s + ")";
+}
+
+void SortCapabilities(std::vector<Capability>& caps) {
+  std::sort(caps.begin(), caps.end(),
+            [](const Capability& a, const Capability& b) { return Key(a) < Key(b); });
 }
 
 }  // namespace
@@ -205,17 +254,31 @@ std::vector<Capability> DeriveCapabilities(const ModuleDesc& m) {
     } else {
       c = {CapGroup::kUnknownWasi, imp.module, imp.name, ci.type, {}};
     }
-    auto it = std::find_if(caps.begin(), caps.end(),
-                           [&](const Capability& x) { return SameCapability(x, c); });
-    if (it == caps.end()) it = caps.insert(caps.end(), std::move(c));
-    // The same import twice (legal) is one entry.
-    bool seen = std::any_of(it->imports.begin(), it->imports.end(), [&](const CapImport& x) {
-      return x.module == ci.module && x.name == ci.name && x.type == ci.type;
-    });
-    if (!seen) it->imports.push_back(std::move(ci));
+    AddCapability(caps, std::move(c), std::move(ci));
   }
-  std::sort(caps.begin(), caps.end(),
-            [](const Capability& a, const Capability& b) { return Key(a) < Key(b); });
+  SortCapabilities(caps);
+  return caps;
+}
+
+std::vector<Capability> DeriveCapabilities(const component::Component& comp) {
+  std::vector<Capability> caps;
+  for (const component::Import& imp : comp.imports) {
+    const std::string& full = imp.name.name;
+    CapImport ci{"", full, std::string(ExternKindCName(imp.type.kind))};
+    Capability c;
+    if (full.starts_with("wasi:")) {
+      std::string iface = full.substr(0, full.find('@'));
+      CapGroup g = ComponentWasiGroup(iface);
+      if (g == CapGroup::kUnknownWasi)
+        c = {g, "", full, ci.type, {}};
+      else
+        c = {g, "", iface, "", {}};
+    } else {
+      c = {CapGroup::kHost, "", full, ci.type, {}};
+    }
+    AddCapability(caps, std::move(c), std::move(ci));
+  }
+  SortCapabilities(caps);
   return caps;
 }
 
@@ -263,4 +326,4 @@ std::string CapDiffText(const CapDiff& d) {
   return s;
 }
 
-}  // namespace nw::wasi
+}  // namespace nw::caps

@@ -4,16 +4,18 @@
 // this table does not know is listed as unknown-wasi, never dropped; every import from any other
 // module is a host interface, named with its module, name and type. This says what a module
 // could use, not what it will use at run time, and it grants nothing: granting stays with the
-// WASI context (ctx.h). Components are not covered here yet.
+// WASI context (src/wasi/ctx.h). A component's imports are read the same way: a WASI 0.2 interface
+// (`wasi:filesystem/types@0.2.0`) maps to its group, anything else is a host interface.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "component/ast.h"
 #include "format/module.h"
 
-namespace nw::wasi {
+namespace nw::caps {
 
 // In the order the report lists them.
 enum class CapGroup : uint8_t {
@@ -58,6 +60,14 @@ bool SameCapability(const Capability& a, const Capability& b);
 
 // Sorted by group, then module, name and type; one entry per capability.
 std::vector<Capability> DeriveCapabilities(const ModuleDesc& m);
+// A component's imports. A `wasi:` interface is a capability named by package and interface
+// without the version (`wasi:filesystem/types`), so a version bump is no change; its import
+// (module "", name as written, type = the extern kind) is listed under it. wasi:filesystem ->
+// filesystem, wasi:sockets and wasi:http -> network, wasi:clocks, wasi:random,
+// wasi:cli/environment -> environment, wasi:cli/exit -> process, wasi:cli/std*, wasi:cli/
+// terminal-* and wasi:io -> stdio, other wasi: names -> unknown-wasi, the rest -> host (name as
+// written, type = the extern kind only).
+std::vector<Capability> DeriveCapabilities(const component::Component& c);
 
 struct CapDiff {
   std::vector<Capability> added;    // in `now`, not in `old` (with `now`'s imports)
@@ -78,4 +88,4 @@ std::string CapabilitiesText(const std::vector<Capability>& caps);
 // "+ group:name (imports)" and "- group:name (imports)" lines.
 std::string CapDiffText(const CapDiff& d);
 
-}  // namespace nw::wasi
+}  // namespace nw::caps

@@ -1,15 +1,17 @@
-// Capability derivation (src/wasi/caps.h) on modules written in WAT: the WASI preview1 table,
-// both WASI module names, unknown WASI names, host interfaces with their types, the diff in
-// both directions, and the JSON report's escaping.
-#include "wasi/caps.h"
+// Capability derivation (src/caps/caps.h) on modules and components written in the text
+// format: the WASI preview1 table, both WASI module names, unknown WASI names, host interfaces
+// with their types, WASI 0.2 interfaces of components, the diff in both directions, and the JSON
+// report's escaping.
+#include "caps/caps.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "component/text/component_wat.h"
 #include "text/wat.h"
 
-namespace nw::wasi {
+namespace nw::caps {
 namespace {
 
 std::vector<Capability> CapsOf(std::string_view wat) {
@@ -32,6 +34,12 @@ std::vector<std::string> Names(const std::vector<Capability>& caps) {
 }
 
 using V = std::vector<std::string>;
+
+std::vector<Capability> CapsOfComponent(std::string_view wat) {
+  auto c = component::ParseComponentText(wat);
+  EXPECT_TRUE(c) << (c ? "" : c.error().message);
+  return c ? DeriveCapabilities(*c) : std::vector<Capability>{};
+}
 
 TEST(Caps, EachWasiGroup) {
   auto caps = CapsOf(R"((module
@@ -137,5 +145,44 @@ TEST(Caps, TextNamesEveryGroupAndSaysNone) {
   }
 }
 
+TEST(Caps, ComponentWasiInterfacesByGroupWithoutVersion) {
+  auto caps = CapsOfComponent(R"((component
+    (import "wasi:filesystem/preopens@0.2.0" (instance))
+    (import "wasi:sockets/tcp@0.2.0" (instance))
+    (import "wasi:http/outgoing-handler@0.2.0" (instance))
+    (import "wasi:clocks/wall-clock@0.2.0" (instance))
+    (import "wasi:random/random@0.2.0" (instance))
+    (import "wasi:cli/environment@0.2.0" (instance))
+    (import "wasi:cli/exit@0.2.0" (instance))
+    (import "wasi:cli/stdout@0.2.0" (instance))
+    (import "wasi:io/streams@0.2.0" (instance))
+    (import "wasi:keyvalue/store@0.2.0" (instance))
+    (import "log" (func))))");
+  EXPECT_EQ(Names(caps),
+            (V{"filesystem:wasi:filesystem/preopens", "network:wasi:http/outgoing-handler",
+               "network:wasi:sockets/tcp", "clocks:wasi:clocks/wall-clock",
+               "random:wasi:random/random", "environment:wasi:cli/environment",
+               "process:wasi:cli/exit", "stdio:wasi:cli/stdout", "stdio:wasi:io/streams",
+               "host:log: func", "unknown-wasi:wasi:keyvalue/store@0.2.0: instance"}));
+  ASSERT_EQ(caps[0].imports.size(), 1u);
+  EXPECT_EQ(caps[0].imports[0].name, "wasi:filesystem/preopens@0.2.0");
+  EXPECT_EQ(caps[0].imports[0].type, "instance");
+}
+
+TEST(Caps, ComponentDiffIgnoresVersionBumps) {
+  auto old_caps = CapsOfComponent(R"((component
+    (import "wasi:filesystem/types@0.2.0" (instance))
+    (import "wasi:cli/stdout@0.2.0" (instance))))");
+  auto new_caps = CapsOfComponent(R"((component
+    (import "wasi:filesystem/types@0.2.3" (instance))
+    (import "wasi:sockets/tcp@0.2.3" (instance))))");
+  CapDiff d = DiffCapabilities(old_caps, new_caps);
+  EXPECT_EQ(Names(d.added), (V{"network:wasi:sockets/tcp"}));
+  EXPECT_EQ(Names(d.dropped), (V{"stdio:wasi:cli/stdout"}));
+  CapDiff back = DiffCapabilities(new_caps, old_caps);
+  EXPECT_EQ(Names(back.added), (V{"stdio:wasi:cli/stdout"}));
+  EXPECT_EQ(Names(back.dropped), (V{"network:wasi:sockets/tcp"}));
+}
+
 }  // namespace
-}  // namespace nw::wasi
+}  // namespace nw::caps
