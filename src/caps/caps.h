@@ -1,5 +1,5 @@
-// Capability audit of a core module: what it can ask its host for, read from its imports alone
-// (`nanowasm caps`, and later `caps --manifest`). Every WASI preview1 function (both
+// Capability audit of a core module or component: what it can ask its host for, read from its
+// imports alone (`nanowasm caps`, and later `caps --manifest`). Every WASI preview1 function (both
 // `wasi_snapshot_preview1` and `wasi_unstable`) maps to a group and a capability; a WASI name
 // this table does not know is listed as unknown-wasi, never dropped; every import from any other
 // module is a host interface, named with its module, name and type. This says what a module

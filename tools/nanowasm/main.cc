@@ -218,9 +218,10 @@ int Main(std::vector<std::string> argv) {
 
   CapsOptions caps_opts;
   CLI::App* caps = app.add_subcommand(
-      "caps", "the capabilities a module can ask for, from its imports;\n"
+      "caps", "what a module or component can ask for, from its imports;\n"
               "--diff: what NEW asks for beyond OLD");
-  caps->add_option("FILE", caps_opts.files, "the module (OLD NEW with --diff)")->required();
+  caps->add_option("FILE", caps_opts.files, "the module or component (OLD NEW with --diff)")
+      ->required();
   caps->add_flag("--diff", caps_opts.diff,
                  "compare OLD with NEW: print what NEW adds and drops;\n"
                  "exit status 1 when NEW asks for more");
@@ -236,7 +237,7 @@ int Main(std::vector<std::string> argv) {
   for (CLI::App* sub : {run, wast, validate, parse, print, caps, dump}) sub->group("Commands");
   for (CLI::App* sub : {wast, validate, parse, print, dump}) sub->footer("");
   caps->footer("Exit status: 0; with --diff, 1 when NEW asks for a capability OLD does not;\n"
-               "1 when a file cannot be read or is not a valid module; 2 for a usage error.");
+               "1 when a file cannot be read or is not valid; 2 for a usage error.");
 
   std::reverse(argv.begin(), argv.end());  // CLI11 takes the arguments last first
   try {
