@@ -41,6 +41,7 @@ struct RtType {
   TypeId id = 0;                       // kValue
   FuncType func;                       // kFunc
   const ResourceType* rt = nullptr;    // kResource
+  bool async = false;                  // kOther: an async function type
 };
 
 // Any item a component instance exports or an instantiation argument supplies.
