@@ -5,6 +5,8 @@
 
 #include <array>
 
+#include "component/validate.h"
+
 namespace nw::component {
 
 struct CoreInst {
@@ -598,6 +600,12 @@ Result<RtInstance*> Instantiator::Run(const Component& c, Scope* outer,
             if (n == im.name.name) found = &it;
           if (!found) return MakeError(im.offset, "missing import \"" + im.name.name + "\"");
           RtItem it = *found;
+          static constexpr Sort kSortOf[] = {Sort::kCoreModule, Sort::kFunc,      Sort::kValue,
+                                             Sort::kType,       Sort::kComponent, Sort::kInstance};
+          if (it.sort != kSortOf[static_cast<int>(im.type.kind)])
+            return MakeError(im.offset, "import \"" + im.name.name + "\" supplied with a " +
+                                            SortName(it.sort) + ", expected a " +
+                                            SortName(kSortOf[static_cast<int>(im.type.kind)]));
           if (im.type.kind == ExternKindC::kType && im.type.bound_eq) {
             // (eq i): the import is the local type i, whatever was supplied.
             it.type = s->types.at(im.type.index);
@@ -624,6 +632,9 @@ Result<RtInstance*> Instantiator::Run(const Component& c, Scope* outer,
 
 Result<RtInstance*> ComponentStore::Instantiate(const Component& c,
                                                 const std::vector<std::pair<std::string, RtItem>>& args) {
+  // The replay trusts the index spaces and sorts the validator checked (validating here keeps a
+  // malformed AST from an embedder from reaching it).
+  NW_TRY(ValidateComponent(c));
   Instantiator in(*this);
   return in.Run(c, nullptr, args);
 }

@@ -91,8 +91,8 @@ class ComponentStore {
   Store& store() { return store_; }
   TypeTable& types() { return types_; }
 
-  // Instantiates `c` (already validated; it must outlive the store) with `args` for its
-  // imports. Link errors and traps during instantiation are errors (traps start "trap: ").
+  // Validates and instantiates `c` (it must outlive the store) with `args` for its imports
+  // (each of the sort its import declares). Link errors and traps during instantiation are errors (traps start "trap: ").
   Result<RtInstance*> Instantiate(const Component& c,
                                   const std::vector<std::pair<std::string, RtItem>>& args = {});
 

@@ -185,6 +185,12 @@ TEST_F(InstantiateTest, MissingImportAndAsyncBuiltinsAreRefused) {
   auto r = cs_.Instantiate(*c);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("missing import"), std::string::npos);
+  RtItem not_a_func;
+  not_a_func.sort = Sort::kInstance;
+  not_a_func.instance = cs_.Make<RtInstance>();
+  auto wrong = cs_.Instantiate(*c, {{"f", not_a_func}});
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("expected a func"), std::string::npos) << wrong.error().message;
   auto a = ParseComponentText(R"((component (canon backpressure.inc (core func $b))))");
   ASSERT_TRUE(a) << a.error().ToString();
   auto ra = cs_.Instantiate(*a);
