@@ -57,6 +57,11 @@ class Script {
     ASSERT_EQ(s_[i_], c) << "at " << i_;
     ++i_;
   }
+  bool Eat(char c) {  // Expect for functions that return a value: false when c is not next
+    if (!Peek(c)) return false;
+    ++i_;
+    return true;
+  }
   std::string Atom() {
     SkipSpace();
     size_t b = i_;

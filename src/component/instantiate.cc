@@ -1,0 +1,657 @@
+// Component instantiation (see instantiate.h): replays a component's sections in binary order,
+// building its index spaces with run-time items. Everything allocated lives in the
+// ComponentStore; core code runs through the public runtime API only.
+#include "component/instantiate.h"
+
+#include <array>
+
+#include "component/validate.h"
+
+namespace nw::component {
+
+struct CoreInst {
+  std::vector<std::pair<std::string, Extern>> exports;
+  const Extern* Find(std::string_view name) const {
+    for (const auto& [n, e] : exports)
+      if (n == name) return &e;
+    return nullptr;
+  }
+};
+
+struct Scope;
+
+struct CompDef {
+  const Component* ast = nullptr;
+  Scope* outer = nullptr;  // for outer aliases
+};
+
+struct Scope {
+  Scope* outer = nullptr;
+  ComponentInstanceState* state = nullptr;
+  std::vector<Extern> core[4];  // func, table, memory, global
+  std::vector<CoreInst*> core_instances;
+  std::vector<std::shared_ptr<const Module>> core_modules;
+  std::vector<RtType> types;
+  std::vector<RtFunc*> funcs;
+  std::vector<CompDef*> components;
+  std::vector<RtInstance*> instances;
+};
+
+const RtItem* RtInstance::Find(std::string_view name) const {
+  for (const auto& [n, item] : exports)
+    if (n == name) return &item;
+  return nullptr;
+}
+
+namespace {
+
+Error TrapError(const nw::Trap& t) {
+  std::string m = t.message;
+  if (m.rfind("trap: ", 0) == 0) m = m.substr(6);
+  return Trap(m).error();
+}
+
+nw::Trap ToCoreTrap(const Error& e) {
+  nw::Trap t;
+  t.kind = TrapKind::kHostError;
+  t.message = e.message.rfind("trap: ", 0) == 0 ? e.message.substr(6) : e.message;
+  return t;
+}
+
+int CoreSlot(Sort s) {
+  switch (s) {
+    case Sort::kCoreFunc: return 0;
+    case Sort::kCoreTable: return 1;
+    case Sort::kCoreMemory: return 2;
+    case Sort::kCoreGlobal: return 3;
+    default: return -1;
+  }
+}
+
+nw::ValType CoreType(FlatType t) {
+  switch (t) {
+    case FlatType::kI32: return nw::ValType::kI32;
+    case FlatType::kI64: return nw::ValType::kI64;
+    case FlatType::kF32: return nw::ValType::kF32;
+    case FlatType::kF64: return nw::ValType::kF64;
+  }
+  return nw::ValType::kI32;
+}
+
+// ---- callbacks of the ABI into the runtime ----------------------------------------------------
+
+MemoryView MemoryOf(void* ctx) {
+  auto* o = static_cast<RtOptions*>(ctx);
+  auto d = o->memory->data();
+  return {d.data(), d.size()};
+}
+
+Result<uint32_t> ReallocOf(void* ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                           uint32_t new_size) {
+  auto* o = static_cast<RtOptions*>(ctx);
+  std::array<uint64_t, 4> a{old_ptr, old_size, align, new_size};
+  std::array<uint64_t, 1> r{};
+  auto res = o->realloc->CallUnchecked(*o->store, a, r);
+  if (!res) return std::unexpected(TrapError(res.error()));
+  return static_cast<uint32_t>(r[0]);
+}
+
+Status PostReturnOf(void* ctx, std::span<const uint64_t> flat) {
+  auto* o = static_cast<RtOptions*>(ctx);
+  auto res = o->post_return->CallUnchecked(*o->store, flat, {});
+  if (!res) return std::unexpected(TrapError(res.error()));
+  return Ok();
+}
+
+struct CoreCtx {
+  Store* store;
+  Func* func;
+};
+
+Status CallCore(void* ctx, std::span<const uint64_t> args, std::span<uint64_t> results) {
+  auto* c = static_cast<CoreCtx*>(ctx);
+  auto res = c->func->CallUnchecked(*c->store, args, results);
+  if (!res) return std::unexpected(TrapError(res.error()));
+  return Ok();
+}
+
+struct DtorCtx {
+  Store* store;
+  Func* func;
+};
+
+Status CallDtor(void* ctx, uint32_t rep) {
+  auto* c = static_cast<DtorCtx*>(ctx);
+  std::array<uint64_t, 1> a{rep};
+  auto res = c->func->CallUnchecked(*c->store, a, {});
+  if (!res) return std::unexpected(TrapError(res.error()));
+  return Ok();
+}
+
+// Whether `a` is `b` or one of its ancestors.
+bool AncestorOrSelf(const ComponentInstanceState* a, const ComponentInstanceState* b) {
+  for (const ComponentInstanceState* p = b; p; p = p->parent())
+    if (p == a) return true;
+  return false;
+}
+
+// ---- the instantiator -----------------------------------------------------------------------
+
+class Instantiator {
+ public:
+  explicit Instantiator(ComponentStore& cs) : cs_(cs), types_(cs.types()) {}
+
+  Result<RtInstance*> Run(const Component& c, Scope* outer,
+                          const std::vector<std::pair<std::string, RtItem>>& args);
+
+ private:
+  Result<TypeId> ResolveVal(Scope& s, const ValType& v);
+  Result<TypeId> ResolveDefVal(Scope& s, const DefValType& d);
+  Result<RtType> ResolveTypeDef(Scope& s, const TypeDef& t);
+  Result<RtOptions*> Options(Scope& s, const std::vector<CanonOpt>& opts);
+  Status DoCanon(Scope& s, const Canon& c);
+  Status Push(Scope& s, const RtItem& item);
+  Result<RtItem> Get(Scope& s, SortIdx idx);
+  Result<RtItem> FromCoreInstance(const CoreInst& ci, Sort sort, const std::string& name);
+
+  ComponentStore& cs_;
+  TypeTable& types_;
+};
+
+Result<TypeId> Instantiator::ResolveVal(Scope& s, const ValType& v) {
+  if (!v.is_index) {
+    switch (v.prim) {
+      case PrimType::kBool: return types_.Primitive(TypeKind::kBool);
+      case PrimType::kS8: return types_.Primitive(TypeKind::kS8);
+      case PrimType::kU8: return types_.Primitive(TypeKind::kU8);
+      case PrimType::kS16: return types_.Primitive(TypeKind::kS16);
+      case PrimType::kU16: return types_.Primitive(TypeKind::kU16);
+      case PrimType::kS32: return types_.Primitive(TypeKind::kS32);
+      case PrimType::kU32: return types_.Primitive(TypeKind::kU32);
+      case PrimType::kS64: return types_.Primitive(TypeKind::kS64);
+      case PrimType::kU64: return types_.Primitive(TypeKind::kU64);
+      case PrimType::kF32: return types_.Primitive(TypeKind::kF32);
+      case PrimType::kF64: return types_.Primitive(TypeKind::kF64);
+      case PrimType::kChar: return types_.Primitive(TypeKind::kChar);
+      case PrimType::kString: return types_.Primitive(TypeKind::kString);
+      case PrimType::kErrorContext: return MakeError("error-context values are not supported");
+    }
+  }
+  if (v.index >= s.types.size() || s.types[v.index].kind != RtType::Kind::kValue)
+    return MakeError("type index " + std::to_string(v.index) + " is not a value type");
+  return s.types[v.index].id;
+}
+
+Result<TypeId> Instantiator::ResolveDefVal(Scope& s, const DefValType& d) {
+  switch (d.kind) {
+    case DefValKind::kPrim: return ResolveVal(s, ValType{false, d.prim, 0});
+    case DefValKind::kRecord: {
+      std::vector<Field> fs;
+      for (const auto& f : d.fields) {
+        NW_TRY_ASSIGN(TypeId t, ResolveVal(s, *f.type));
+        fs.push_back({f.label, t});
+      }
+      return types_.Record(std::move(fs));
+    }
+    case DefValKind::kVariant: {
+      std::vector<Case> cs;
+      for (const auto& f : d.fields) {
+        std::optional<TypeId> t;
+        if (f.type) {
+          NW_TRY_ASSIGN(TypeId r, ResolveVal(s, *f.type));
+          t = r;
+        }
+        cs.push_back({f.label, t});
+      }
+      return types_.Variant(std::move(cs));
+    }
+    case DefValKind::kList:
+    case DefValKind::kFixedList: {
+      NW_TRY_ASSIGN(TypeId e, ResolveVal(s, *d.a));
+      return types_.List(e, d.kind == DefValKind::kFixedList ? std::optional(d.length) : std::nullopt);
+    }
+    case DefValKind::kTuple: {
+      std::vector<TypeId> ts;
+      for (const auto& t : d.types) {
+        NW_TRY_ASSIGN(TypeId r, ResolveVal(s, t));
+        ts.push_back(r);
+      }
+      return types_.Tuple(ts);
+    }
+    case DefValKind::kFlags: return types_.Flags(d.labels);
+    case DefValKind::kEnum: return types_.Enum(d.labels);
+    case DefValKind::kOption: {
+      NW_TRY_ASSIGN(TypeId e, ResolveVal(s, *d.a));
+      return types_.Option(e);
+    }
+    case DefValKind::kResult: {
+      std::optional<TypeId> ok, err;
+      if (d.a) { NW_TRY_ASSIGN(TypeId r, ResolveVal(s, *d.a)); ok = r; }
+      if (d.b) { NW_TRY_ASSIGN(TypeId r, ResolveVal(s, *d.b)); err = r; }
+      return types_.ResultOf(ok, err);
+    }
+    case DefValKind::kOwn:
+    case DefValKind::kBorrow: {
+      if (d.index >= s.types.size() || s.types[d.index].kind != RtType::Kind::kResource)
+        return MakeError("own/borrow of a type that is not a resource");
+      const ResourceType* rt = s.types[d.index].rt;
+      return d.kind == DefValKind::kOwn ? types_.Own(rt) : types_.Borrow(rt);
+    }
+    case DefValKind::kMap: {
+      NW_TRY_ASSIGN(TypeId k, ResolveVal(s, *d.a));
+      NW_TRY_ASSIGN(TypeId v, ResolveVal(s, *d.b));
+      return types_.Map(k, v);
+    }
+    case DefValKind::kStream:
+    case DefValKind::kFuture:
+      return MakeError("stream and future types are async: not executed by nanowasm yet");
+  }
+  return MakeError("unknown value type");
+}
+
+Result<RtType> Instantiator::ResolveTypeDef(Scope& s, const TypeDef& t) {
+  RtType r;
+  switch (t.kind) {
+    case TypeDef::Kind::kDefVal: {
+      r.kind = RtType::Kind::kValue;
+      auto id = ResolveDefVal(s, t.val);
+      if (!id) {  // a type only named by an unused declaration may stay unresolved
+        r.kind = RtType::Kind::kOther;
+        return r;
+      }
+      r.id = *id;
+      return r;
+    }
+    case TypeDef::Kind::kFunc: {
+      if (t.func.async) {
+        r.kind = RtType::Kind::kOther;
+        r.async = true;
+        return r;
+      }
+      r.kind = RtType::Kind::kFunc;
+      for (const auto& p : t.func.params) {
+        auto id = ResolveVal(s, *p.type);
+        if (!id) return RtType{};  // kOther: unusable for canon, refused there
+        r.func.params.push_back(*id);
+      }
+      if (t.func.result) {
+        auto id = ResolveVal(s, *t.func.result);
+        if (!id) return RtType{};
+        r.func.results.push_back(*id);
+      }
+      return r;
+    }
+    case TypeDef::Kind::kResource: {
+      auto* rt = cs_.Make<ResourceType>();
+      rt->impl = s.state;
+      if (t.resource.dtor) {
+        if (*t.resource.dtor >= s.core[0].size()) return MakeError("destructor index out of bounds");
+        auto* dc = cs_.Make<DtorCtx>(DtorCtx{&cs_.store(), std::get<Func*>(s.core[0][*t.resource.dtor])});
+        rt->dtor = CallDtor;
+        rt->dtor_ctx = dc;
+      }
+      r.kind = RtType::Kind::kResource;
+      r.rt = rt;
+      return r;
+    }
+    default:
+      return r;  // component and instance types: only checked by the validator
+  }
+}
+
+Result<RtOptions*> Instantiator::Options(Scope& s, const std::vector<CanonOpt>& opts) {
+  auto* o = cs_.Make<RtOptions>();
+  o->store = &cs_.store();
+  o->opts.ctx = o;
+  for (const auto& opt : opts) {
+    switch (opt.kind) {
+      case CanonOpt::Kind::kUtf8: o->opts.string_encoding = StringEncoding::kUtf8; break;
+      case CanonOpt::Kind::kUtf16: o->opts.string_encoding = StringEncoding::kUtf16; break;
+      case CanonOpt::Kind::kLatin1Utf16: o->opts.string_encoding = StringEncoding::kLatin1Utf16; break;
+      case CanonOpt::Kind::kMemory:
+        o->memory = std::get<Memory*>(s.core[2].at(opt.index));
+        o->opts.memory = MemoryOf;
+        break;
+      case CanonOpt::Kind::kRealloc:
+        o->realloc = std::get<Func*>(s.core[0].at(opt.index));
+        o->opts.realloc = ReallocOf;
+        break;
+      case CanonOpt::Kind::kPostReturn:
+        o->post_return = std::get<Func*>(s.core[0].at(opt.index));
+        o->opts.post_return = PostReturnOf;
+        break;
+      case CanonOpt::Kind::kAsync:
+      case CanonOpt::Kind::kCallback:
+        return MakeError(opt.offset, "async canonical options are not executed by nanowasm yet: "
+                                     "instantiation refused");
+    }
+  }
+  return o;
+}
+
+Status Instantiator::DoCanon(Scope& s, const Canon& c) {
+  switch (c.kind) {
+    case CanonKind::kLift: {
+      if (c.type < s.types.size() && s.types[c.type].async)
+        return MakeError(c.offset, "canon lift of an async function type is not executed by "
+                                   "nanowasm yet: instantiation refused");
+      if (c.type >= s.types.size() || s.types[c.type].kind != RtType::Kind::kFunc)
+        return MakeError(c.offset, "canon lift of a function type that did not resolve");
+      auto* f = cs_.Make<RtFunc>();
+      f->type = s.types[c.type].func;
+      NW_TRY_ASSIGN(f->plan, FunctionPlan::Compile(types_, f->type));
+      NW_TRY_ASSIGN(f->opts, Options(s, c.opts));
+      f->inst = s.state;
+      f->core = std::get<Func*>(s.core[0].at(c.func));
+      s.funcs.push_back(f);
+      return Ok();
+    }
+    case CanonKind::kLower: {
+      RtFunc* target = s.funcs.at(c.func);
+      NW_TRY_ASSIGN(RtOptions * opts, Options(s, c.opts));
+      nw::FuncType ct;
+      for (FlatType t : target->plan.lower_sig.params) ct.params.push_back(CoreType(t));
+      for (FlatType t : target->plan.lower_sig.results) ct.results.push_back(CoreType(t));
+      ComponentInstanceState* caller = s.state;
+      Store* store = &cs_.store();
+      auto* core_ctx = cs_.Make<CoreCtx>(CoreCtx{store, target->core});
+      Func* fn = Func::CreateHost(
+          cs_.store(), ct,
+          [target, opts, caller, core_ctx](Caller&, std::span<const Val> args,
+                                           std::span<Val> results) -> TrapResult<void> {
+            std::array<uint64_t, kMaxCoreParams> in;
+            std::array<uint64_t, 1> out{};
+            for (size_t i = 0; i < args.size(); ++i) in[i] = args[i].bits;
+            std::span<const uint64_t> a(in.data(), args.size());
+            std::span<uint64_t> r(out.data(), results.size());
+            // A call between an instance and its own ancestor or descendant might be recursive:
+            // the component model traps on it (for now, as the reference suite says).
+            if (!target->host.call &&
+                (AncestorOrSelf(caller, target->inst) || AncestorOrSelf(target->inst, caller))) {
+              nw::Trap t;
+              t.kind = TrapKind::kHostError;
+              t.message = "cannot enter component instance";
+              return std::unexpected(t);
+            }
+            Status st = target->host.call
+                            ? CallLowered(target->plan, *caller, opts->opts, target->host, a, r)
+                            : CallAdapter(target->plan, *caller, opts->opts, *target->inst,
+                                          target->opts->opts, CoreFunc{core_ctx, CallCore}, a, r);
+            if (!st) return std::unexpected(ToCoreTrap(st.error()));
+            for (size_t i = 0; i < results.size(); ++i) results[i] = Val::Make(results[i].type, out[i]);
+            return {};
+          });
+      s.core[0].push_back(fn);
+      return Ok();
+    }
+    case CanonKind::kResourceNew:
+    case CanonKind::kResourceDrop:
+    case CanonKind::kResourceRep: {
+      if (c.type >= s.types.size() || s.types[c.type].kind != RtType::Kind::kResource)
+        return MakeError(c.offset, "resource built-in of a type that is not a resource");
+      const ResourceType* rt = s.types[c.type].rt;
+      ComponentInstanceState* inst = s.state;
+      CanonKind kind = c.kind;
+      nw::FuncType ct;
+      ct.params = {nw::ValType::kI32};
+      if (kind != CanonKind::kResourceDrop) ct.results = {nw::ValType::kI32};
+      Func* fn = Func::CreateHost(
+          cs_.store(), ct,
+          [rt, inst, kind](Caller&, std::span<const Val> args, std::span<Val> results) -> TrapResult<void> {
+            uint32_t a = static_cast<uint32_t>(args[0].bits);
+            if (kind == CanonKind::kResourceDrop) {
+              Status st = ResourceDrop(*inst, *rt, a);
+              if (!st) return std::unexpected(ToCoreTrap(st.error()));
+              return {};
+            }
+            Result<uint32_t> r = kind == CanonKind::kResourceNew ? ResourceNew(*inst, *rt, a)
+                                                                 : ResourceRep(*inst, *rt, a);
+            if (!r) return std::unexpected(ToCoreTrap(r.error()));
+            results[0] = Val::I32(static_cast<int32_t>(*r));
+            return {};
+          });
+      s.core[0].push_back(fn);
+      return Ok();
+    }
+    default:
+      return MakeError(c.offset, std::string("canon ") + CanonKindName(c.kind) +
+                                     " is an async/thread built-in, not executed by nanowasm yet: "
+                                     "instantiation refused");
+  }
+}
+
+Status Instantiator::Push(Scope& s, const RtItem& item) {
+  int slot = CoreSlot(item.sort);
+  if (slot >= 0) {
+    s.core[slot].push_back(item.core);
+    return Ok();
+  }
+  switch (item.sort) {
+    case Sort::kCoreModule: s.core_modules.push_back(item.module); break;
+    case Sort::kCoreInstance: s.core_instances.push_back(item.core_instance); break;
+    case Sort::kFunc: s.funcs.push_back(item.func); break;
+    case Sort::kType: s.types.push_back(item.type); break;
+    case Sort::kComponent: s.components.push_back(item.component); break;
+    case Sort::kInstance: s.instances.push_back(item.instance); break;
+    case Sort::kCoreType: break;
+    default: return MakeError(std::string("items of sort ") + SortName(item.sort) + " are not supported");
+  }
+  return Ok();
+}
+
+Result<RtItem> Instantiator::Get(Scope& s, SortIdx idx) {
+  RtItem it;
+  it.sort = idx.sort;
+  auto oob = [&]() { return MakeError(std::string(SortName(idx.sort)) + " index out of bounds"); };
+  int slot = CoreSlot(idx.sort);
+  if (slot >= 0) {
+    if (idx.index >= s.core[slot].size()) return oob();
+    it.core = s.core[slot][idx.index];
+    return it;
+  }
+  switch (idx.sort) {
+    case Sort::kCoreModule:
+      if (idx.index >= s.core_modules.size()) return oob();
+      it.module = s.core_modules[idx.index];
+      return it;
+    case Sort::kCoreInstance:
+      if (idx.index >= s.core_instances.size()) return oob();
+      it.core_instance = s.core_instances[idx.index];
+      return it;
+    case Sort::kFunc:
+      if (idx.index >= s.funcs.size()) return oob();
+      it.func = s.funcs[idx.index];
+      return it;
+    case Sort::kType:
+      if (idx.index >= s.types.size()) return oob();
+      it.type = s.types[idx.index];
+      return it;
+    case Sort::kComponent:
+      if (idx.index >= s.components.size()) return oob();
+      it.component = s.components[idx.index];
+      return it;
+    case Sort::kInstance:
+      if (idx.index >= s.instances.size()) return oob();
+      it.instance = s.instances[idx.index];
+      return it;
+    default:
+      return MakeError(std::string("items of sort ") + SortName(idx.sort) + " are not supported");
+  }
+}
+
+Result<RtItem> Instantiator::FromCoreInstance(const CoreInst& ci, Sort sort, const std::string& name) {
+  const Extern* e = ci.Find(name);
+  if (!e) return MakeError("core instance has no export \"" + name + "\"");
+  RtItem it;
+  it.sort = sort;
+  it.core = *e;
+  return it;
+}
+
+Result<RtInstance*> Instantiator::Run(const Component& c, Scope* outer,
+                                      const std::vector<std::pair<std::string, RtItem>>& args) {
+  auto* s = cs_.Make<Scope>();
+  s->outer = outer;
+  s->state = cs_.Make<ComponentInstanceState>(outer ? outer->state : nullptr);
+  auto* self = cs_.Make<RtInstance>();
+  self->state = s->state;
+  for (const Section& sec : c.sections) {
+    for (uint32_t i = sec.first; i < sec.first + sec.count; ++i) {
+      switch (sec.kind) {
+        case SectionKind::kCustom: break;
+        case SectionKind::kCoreModule: {
+          const CoreModule* m = &c.core_modules[i];
+          auto& cached = cs_.module_cache()[m];
+          if (!cached) {
+            auto mod = Module::FromDesc(cs_.store().engine(), m->module);
+            if (!mod) return MakeError(m->offset, "core module: " + mod.error().message);
+            cached = *mod;
+          }
+          s->core_modules.push_back(cached);
+          break;
+        }
+        case SectionKind::kCoreInstance: {
+          const CoreInstance& ci = c.core_instances[i];
+          auto* out = cs_.Make<CoreInst>();
+          if (ci.kind == CoreInstance::Kind::kInstantiate) {
+            Linker linker;
+            for (const auto& a : ci.args) {
+              const CoreInst* from = s->core_instances.at(a.instance);
+              for (const auto& [n, e] : from->exports) linker.Define(a.name, n, e);
+            }
+            auto inst = linker.Instantiate(cs_.store(), s->core_modules.at(ci.module));
+            if (!inst) {
+              if (inst.error().is_trap) return std::unexpected(TrapError(inst.error().trap));
+              return MakeError(ci.offset, "core instantiation: " + inst.error().message);
+            }
+            for (const auto& ex : (*inst)->module().Exports())
+              out->exports.emplace_back(ex.name, *(*inst)->GetExport(ex.name));
+          } else {
+            for (const auto& ex : ci.exports) {
+              NW_TRY_ASSIGN(RtItem it, Get(*s, ex.item));
+              out->exports.emplace_back(ex.name, it.core);
+            }
+          }
+          s->core_instances.push_back(out);
+          break;
+        }
+        case SectionKind::kCoreType: break;  // core types matter to the validator only
+        case SectionKind::kComponent:
+          s->components.push_back(cs_.Make<CompDef>(CompDef{&c.components[i], s}));
+          break;
+        case SectionKind::kInstance: {
+          const Instance& in = c.instances[i];
+          RtInstance* r = nullptr;
+          if (in.kind == Instance::Kind::kInstantiate) {
+            std::vector<std::pair<std::string, RtItem>> a;
+            for (const auto& arg : in.args) {
+              NW_TRY_ASSIGN(RtItem it, Get(*s, arg.item));
+              a.emplace_back(arg.name, it);
+            }
+            CompDef* def = s->components.at(in.component);
+            NW_TRY_ASSIGN(r, Run(*def->ast, def->outer ? def->outer : s, a));
+          } else {
+            r = cs_.Make<RtInstance>();
+            for (const auto& ex : in.exports) {
+              NW_TRY_ASSIGN(RtItem it, Get(*s, ex.item));
+              r->exports.emplace_back(ex.name.name, it);
+            }
+          }
+          s->instances.push_back(r);
+          break;
+        }
+        case SectionKind::kAlias: {
+          const Alias& al = c.aliases[i];
+          if (al.target == Alias::Target::kExport) {
+            const RtInstance* from = s->instances.at(al.instance);
+            const RtItem* it = from->Find(al.name);
+            if (!it) return MakeError(al.offset, "instance has no export \"" + al.name + "\"");
+            NW_TRY(Push(*s, *it));
+          } else if (al.target == Alias::Target::kCoreExport) {
+            NW_TRY_ASSIGN(RtItem it, FromCoreInstance(*s->core_instances.at(al.instance), al.sort, al.name));
+            NW_TRY(Push(*s, it));
+          } else {
+            Scope* o = s;
+            for (uint32_t k = 0; k < al.count && o; ++k) o = o->outer;
+            if (!o) return MakeError(al.offset, "outer alias beyond the outermost component");
+            if (al.sort == Sort::kCoreType) break;
+            NW_TRY_ASSIGN(RtItem it, Get(*o, SortIdx{al.sort, al.index}));
+            NW_TRY(Push(*s, it));
+          }
+          break;
+        }
+        case SectionKind::kType: {
+          NW_TRY_ASSIGN(RtType t, ResolveTypeDef(*s, c.types[i]));
+          s->types.push_back(t);
+          break;
+        }
+        case SectionKind::kCanon: NW_TRY(DoCanon(*s, c.canons[i])); break;
+        case SectionKind::kStart: {
+          const Start& st = c.starts[i];
+          if (!st.args.empty() || st.results != 0)
+            return MakeError(st.offset, "component start with values is not supported");
+          NW_TRY(cs_.Call(*s->funcs.at(st.func), {}));
+          break;
+        }
+        case SectionKind::kImport: {
+          const Import& im = c.imports[i];
+          const RtItem* found = nullptr;
+          for (const auto& [n, it] : args)
+            if (n == im.name.name) found = &it;
+          if (!found) return MakeError(im.offset, "missing import \"" + im.name.name + "\"");
+          RtItem it = *found;
+          static constexpr Sort kSortOf[] = {Sort::kCoreModule, Sort::kFunc,      Sort::kValue,
+                                             Sort::kType,       Sort::kComponent, Sort::kInstance};
+          if (it.sort != kSortOf[static_cast<int>(im.type.kind)])
+            return MakeError(im.offset, "import \"" + im.name.name + "\" supplied with a " +
+                                            SortName(it.sort) + ", expected a " +
+                                            SortName(kSortOf[static_cast<int>(im.type.kind)]));
+          if (im.type.kind == ExternKindC::kType && im.type.bound_eq) {
+            // (eq i): the import is the local type i, whatever was supplied.
+            it.type = s->types.at(im.type.index);
+          }
+          NW_TRY(Push(*s, it));
+          break;
+        }
+        case SectionKind::kExport: {
+          const Export& ex = c.exports[i];
+          NW_TRY_ASSIGN(RtItem it, Get(*s, ex.item));
+          self->exports.emplace_back(ex.name.name, it);
+          NW_TRY(Push(*s, it));
+          break;
+        }
+        case SectionKind::kValue:
+          return MakeError(c.values[i].offset, "component values are not supported");
+      }
+    }
+  }
+  return self;
+}
+
+}  // namespace
+
+Result<RtInstance*> ComponentStore::Instantiate(const Component& c,
+                                                const std::vector<std::pair<std::string, RtItem>>& args) {
+  // The replay trusts the index spaces and sorts the validator checked (validating here keeps a
+  // malformed AST from an embedder from reaching it).
+  NW_TRY(ValidateComponent(c));
+  Instantiator in(*this);
+  return in.Run(c, nullptr, args);
+}
+
+Result<RtFunc*> ComponentStore::HostFunction(FuncType type, HostFunc host) {
+  auto* f = Make<RtFunc>();
+  f->type = std::move(type);
+  NW_TRY_ASSIGN(f->plan, FunctionPlan::Compile(types_, f->type));
+  f->host = host;
+  return f;
+}
+
+Result<std::vector<ComponentValue>> ComponentStore::Call(const RtFunc& f,
+                                                         std::span<const ComponentValue> args) {
+  if (f.host.call) return f.host.call(f.host.ctx, args);
+  CoreCtx ctx{&store_, f.core};
+  return CallLifted(f.plan, *f.inst, f.opts->opts, CoreFunc{&ctx, CallCore}, nullptr, args);
+}
+
+}  // namespace nw::component

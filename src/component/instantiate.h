@@ -1,0 +1,122 @@
+// Component instantiation and linking over the public runtime API (include/nanowasm/runtime.h):
+// a validated Component is replayed section by section into a ComponentStore — core modules
+// compiled once per definition, core instances instantiated through a fresh nw::Linker with the
+// named argument instances, inline instances, aliases, nested components and component
+// instances, imports supplied by the caller, `canon lift` (its FunctionPlan compiled here, once),
+// `canon lower` (a host nw::Func that runs the ABI's CallAdapter/CallLowered), resource
+// types with per-instance handle tables and resource.new/drop/rep, start, exports.
+//
+// Not here: async built-ins (instantiation refuses them with a message), component values
+// (the 🪙 value sort: refused), host implementations of typed interfaces beyond HostFunc.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "component/abi_types.h"
+#include "component/ast.h"
+#include "component/canon_call.h"
+#include "component/canon_plan.h"
+#include "component/component_value.h"
+#include "component/resource_table.h"
+#include "nanowasm/runtime.h"
+
+namespace nw::component {
+
+class ComponentStore;
+struct RtInstance;
+struct RtFunc;
+struct CompDef;
+struct CoreInst;
+
+// An entry of the type index space at run time.
+struct RtType {
+  enum class Kind : uint8_t { kValue, kFunc, kResource, kOther } kind = Kind::kOther;
+  TypeId id = 0;                       // kValue
+  FuncType func;                       // kFunc
+  const ResourceType* rt = nullptr;    // kResource
+  bool async = false;                  // kOther: an async function type
+};
+
+// Any item a component instance exports or an instantiation argument supplies.
+struct RtItem {
+  Sort sort = Sort::kFunc;
+  RtFunc* func = nullptr;
+  RtType type;
+  CompDef* component = nullptr;
+  RtInstance* instance = nullptr;
+  std::shared_ptr<const Module> module;
+  CoreInst* core_instance = nullptr;
+  Extern core{static_cast<Func*>(nullptr)};
+};
+
+struct RtInstance {
+  std::vector<std::pair<std::string, RtItem>> exports;
+  ComponentInstanceState* state = nullptr;
+  const RtItem* Find(std::string_view name) const;
+};
+
+// The canonical options of one lift or lower, bound to the core items they name.
+struct RtOptions {
+  CanonOptions opts;
+  Store* store = nullptr;
+  Memory* memory = nullptr;
+  Func* realloc = nullptr;
+  Func* post_return = nullptr;
+};
+
+// A component-level function: a lifted core function, or a host function.
+struct RtFunc {
+  FuncType type;
+  FunctionPlan plan;  // compiled once, when the function is defined
+  ComponentInstanceState* inst = nullptr;  // lifted: the instance it runs in
+  RtOptions* opts = nullptr;
+  Func* core = nullptr;
+  HostFunc host;  // host functions
+};
+
+// Everything one or more instantiations create in one nw::Store; it outlives its instances.
+class ComponentStore {
+ public:
+  explicit ComponentStore(Store& store) : store_(store) {}
+  ComponentStore(const ComponentStore&) = delete;
+  ComponentStore& operator=(const ComponentStore&) = delete;
+
+  Store& store() { return store_; }
+  TypeTable& types() { return types_; }
+
+  // Validates and instantiates `c` (it must outlive the store) with `args` for its imports
+  // (each of the sort its import declares). Link errors and traps during instantiation are errors (traps start "trap: ").
+  Result<RtInstance*> Instantiate(const Component& c,
+                                  const std::vector<std::pair<std::string, RtItem>>& args = {});
+
+  // A host function as a component function of type `type` (built in types()).
+  Result<RtFunc*> HostFunction(FuncType type, HostFunc host);
+
+  // Calls an exported component function from the host. Traps are errors starting "trap: ".
+  Result<std::vector<ComponentValue>> Call(const RtFunc& f, std::span<const ComponentValue> args);
+
+  // Internal, used by instantiate.cc.
+  template <class T, class... A>
+  T* Make(A&&... a) {
+    auto p = std::make_unique<T>(std::forward<A>(a)...);
+    T* raw = p.get();
+    owned_.push_back(std::shared_ptr<void>(std::move(p)));
+    return raw;
+  }
+  std::map<const CoreModule*, std::shared_ptr<const Module>>& module_cache() { return modules_; }
+
+ private:
+  Store& store_;
+  TypeTable types_;
+  std::vector<std::shared_ptr<void>> owned_;
+  std::map<const CoreModule*, std::shared_ptr<const Module>> modules_;
+};
+
+}  // namespace nw::component
