@@ -12,12 +12,14 @@
 // tables; the inliner removes small wasm helper functions. Trap blocks are cold and shared.
 // Not here: the function bodies (func_gen.cc), loading the object (loader.cc).
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
 
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -49,6 +51,21 @@ llvm::FunctionType* BuiltinType(llvm::LLVMContext& ctx, std::string_view sig) {
   return llvm::FunctionType::get(type(sig[0]), params, false);
 }
 
+// IndVarSimplify's widening rewrites a wasm loop's i32 induction variable as an i64 one plus
+// `trunc`/`zext` (which InstCombine folds into `and iv, 0xFFFFFFFF` masks). Compilers from C to
+// wasm often count an index up from a negative start to 0 (a 64-bit view of that crosses 2^32),
+// so after widening neither the addresses (`zext(i32 iv + C)`) nor the exit test are affine
+// and the loop vectorizer's overflow checks fold to "always overflows": the vector loop is
+// deleted. Left as i32, scalar evolution proves the accesses affine from the trip count and
+// the loop vectorizes. The option is process-global (LLVM has no per-pipeline knob for the
+// default pipeline's IndVarSimplify); the opt tier is the only LLVM user in a nanowasm process.
+void DisableIvWidening() {
+  auto& options = llvm::cl::getRegisteredOptions();
+  auto it = options.find("indvars-widen-indvars");
+  if (it == options.end()) return;
+  if (auto* o = static_cast<llvm::cl::opt<bool>*>(it->second)) o->setValue(false);
+}
+
 struct Target {
   std::unique_ptr<llvm::TargetMachine> tm;
   std::string cpu, features;
@@ -59,6 +76,7 @@ Result<Target> MakeTarget(const Options& o) {
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    DisableIvWidening();
   });
   std::string triple = llvm::sys::getProcessTriple();
   std::string err;
@@ -159,6 +177,12 @@ void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level) {
   mpm.run(mod, mam);
 }
 
+void DumpIr(const llvm::Module& mod, const std::string& path) {
+  std::error_code ec;
+  llvm::raw_fd_ostream f(path, ec);
+  if (!ec) mod.print(f, nullptr);
+}
+
 }  // namespace
 
 bool CompilerAvailable() { return true; }
@@ -228,10 +252,15 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   if (llvm::verifyModule(mod, &vs))
     return MakeError("opt tier: internal error, invalid IR: " + verify.substr(0, 500));
   out.stats.ir_seconds = Since(start);
+  // Developer aid: NANOWASM_OPT_DUMP=PREFIX writes PREFIX.pre.ll (as generated), PREFIX.ll
+  // (optimized) and PREFIX.o (the object, for llvm-objdump-19 -d).
+  const char* dump = std::getenv("NANOWASM_OPT_DUMP");
+  if (dump) DumpIr(mod, std::string(dump) + ".pre.ll");
 
   start = Clock::now();
   Optimize(mod, *t.tm, options.opt_level);
   out.stats.opt_seconds = Since(start);
+  if (dump) DumpIr(mod, std::string(dump) + ".ll");
 
   start = Clock::now();
   llvm::SmallVector<char, 0> buffer;
@@ -242,6 +271,11 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   pm.run(mod);
   out.stats.codegen_seconds = Since(start);
   out.elf.assign(buffer.begin(), buffer.end());
+  if (dump) {
+    std::error_code ec;
+    llvm::raw_fd_ostream f(std::string(dump) + ".o", ec);
+    if (!ec) f.write(buffer.data(), buffer.size());
+  }
   out.stats.object_bytes = out.elf.size();
   out.cpu = t.cpu;
   out.features = t.features;
