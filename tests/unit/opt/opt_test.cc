@@ -113,6 +113,68 @@ TEST(OptRun, MultiValueBlocksCallsAndReturns) {
   EXPECT_EQ(static_cast<int32_t>((*r)[2]), -3);
 }
 
+// The loop shape C-to-wasm compilers emit (an i32 index counted from -n up to 0, the address
+// `base + index` wrapping in 32 bits) is the one the opt tier keeps narrow so that it
+// vectorizes; the vector code must keep wasm's semantics: sums agree, a loop that runs off the
+// end of memory traps after exactly the in-bounds stores, and a wrapped address is no alias
+// of low memory.
+constexpr const char* kCountUpKernels = R"((module (memory 1)
+  (func (export "fill16") (param $base i32) (param $n i32) (local $i i32)
+    (local.set $i (i32.sub (i32.const 0) (local.get $n)))
+    (loop $l
+      (i32.store16 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 1))) (local.get $i))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (local.get $i))))
+  (func (export "sum16") (param $base i32) (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (local.set $i (i32.sub (i32.const 0) (local.get $n)))
+    (loop $l
+      (local.set $s (i32.add (local.get $s)
+        (i32.load16_s (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 1))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (local.get $i)))
+    (local.get $s))
+  (func (export "set8") (param $base i32) (param $n i32) (local $i i32)
+    (local.set $i (i32.sub (i32.const 0) (local.get $n)))
+    (loop $l
+      (i32.store8 (i32.add (local.get $base) (local.get $i)) (i32.const 1))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (local.get $i))))
+  (func (export "get8") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "store_top") (param i32) (i32.store offset=1 (local.get 0) (i32.const -1)))))";
+
+TEST(OptRun, CountUpToZeroLoopsKeepWasmSemantics) {
+  auto c = Instantiate(kCountUpKernels);
+  ASSERT_TRUE(c);
+  auto call = [&](const char* name, std::vector<uint64_t> args) {
+    return c->store.CallExport(*c->inst, name, std::move(args));
+  };
+  ASSERT_TRUE(call("fill16", {8192, 1000}));
+  auto sum = call("sum16", {8192, 1000});
+  ASSERT_TRUE(sum);
+  EXPECT_EQ(static_cast<int32_t>((*sum)[0]), -1000 * 1001 / 2);
+  // base 10, n 1000: the first address wraps to 0xFFFFF81A, far out of bounds: a trap, not a
+  // read of low memory.
+  auto wrapped = call("sum16", {10, 1000});
+  ASSERT_FALSE(wrapped);
+  EXPECT_EQ(wrapped.error().kind, TrapKind::kMemoryOutOfBounds);
+  // Bytes 65446..65545: the 90 in bounds are written, then the store at 65536 traps.
+  auto off_end = call("set8", {65546, 100});
+  ASSERT_FALSE(off_end);
+  EXPECT_EQ(off_end.error().kind, TrapKind::kMemoryOutOfBounds);
+  for (uint64_t a : {65445u, 65446u, 65500u, 65535u}) {
+    auto v = call("get8", {a});
+    ASSERT_TRUE(v);
+    EXPECT_EQ(static_cast<uint32_t>((*v)[0]), a == 65445u ? 0u : 1u) << a;
+  }
+  // 0xFFFFFFFF + offset 1 is 2^32 as a 33-bit sum: out of bounds, not address 0.
+  auto top = call("store_top", {0xFFFFFFFFu});
+  ASSERT_FALSE(top);
+  EXPECT_EQ(top.error().kind, TrapKind::kMemoryOutOfBounds);
+  auto low = call("get8", {0});
+  ASSERT_TRUE(low);
+  EXPECT_EQ(static_cast<uint32_t>((*low)[0]), 0u);
+}
+
 TEST(OptRun, NanCanonicalizationWhenConfigured) {
   const char* text = R"((module (func (export "f") (param f32 f32) (result f32)
       (f32.div (local.get 0) (local.get 1)))))";
