@@ -66,6 +66,27 @@ void DisableIvWidening() {
   if (auto* o = static_cast<llvm::cl::opt<bool>*>(it->second)) o->setValue(false);
 }
 
+// Developer aid for experiments with LLVM's own options (no effect unless set):
+// NANOWASM_OPT_LLVM_ARGS="-opt-a -opt-b=1", space-separated, parsed once per process.
+void ParseDeveloperLlvmArgs() {
+  const char* env = std::getenv("NANOWASM_OPT_LLVM_ARGS");
+  if (!env) return;
+  std::vector<std::string> words{"nanowasm"};
+  std::string w;
+  for (const char* c = env;; ++c) {
+    if (*c == ' ' || *c == '\0') {
+      if (!w.empty()) words.push_back(std::move(w));
+      w.clear();
+      if (*c == '\0') break;
+    } else {
+      w += *c;
+    }
+  }
+  std::vector<const char*> argv;
+  for (const std::string& s : words) argv.push_back(s.c_str());
+  llvm::cl::ParseCommandLineOptions(static_cast<int>(argv.size()), argv.data(), "", &llvm::errs());
+}
+
 struct Target {
   std::unique_ptr<llvm::TargetMachine> tm;
   std::string cpu, features;
@@ -77,6 +98,7 @@ Result<Target> MakeTarget(const Options& o) {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
     DisableIvWidening();
+    ParseDeveloperLlvmArgs();
   });
   std::string triple = llvm::sys::getProcessTriple();
   std::string err;
