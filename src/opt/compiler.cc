@@ -51,35 +51,31 @@ llvm::FunctionType* BuiltinType(llvm::LLVMContext& ctx, std::string_view sig) {
   return llvm::FunctionType::get(type(sig[0]), params, false);
 }
 
-// IndVarSimplify's widening rewrites a wasm loop's i32 induction variable as an i64 one plus
-// `trunc`/`zext` (which InstCombine folds into `and iv, 0xFFFFFFFF` masks). Compilers from C to
-// wasm often count an index up from a negative start to 0 (a 64-bit view of that crosses 2^32),
-// so after widening neither the addresses (`zext(i32 iv + C)`) nor the exit test are affine
-// and the loop vectorizer's overflow checks fold to "always overflows": the vector loop is
-// deleted. Left as i32, scalar evolution proves the accesses affine from the trip count and
-// the loop vectorizes. The option is process-global (LLVM has no per-pipeline knob for the
-// default pipeline's IndVarSimplify); the opt tier is the only LLVM user in a nanowasm process.
-void DisableIvWidening() {
-  auto& options = llvm::cl::getRegisteredOptions();
-  auto it = options.find("indvars-widen-indvars");
-  if (it == options.end()) return;
-  if (auto* o = static_cast<llvm::cl::opt<bool>*>(it->second)) o->setValue(false);
-}
-
-// Developer aid for experiments with LLVM's own options (no effect unless set):
-// NANOWASM_OPT_LLVM_ARGS="-opt-a -opt-b=1", space-separated, parsed once per process.
-void ParseDeveloperLlvmArgs() {
-  const char* env = std::getenv("NANOWASM_OPT_LLVM_ARGS");
-  if (!env) return;
-  std::vector<std::string> words{"nanowasm"};
-  std::string w;
-  for (const char* c = env;; ++c) {
-    if (*c == ' ' || *c == '\0') {
-      if (!w.empty()) words.push_back(std::move(w));
-      w.clear();
-      if (*c == '\0') break;
-    } else {
-      w += *c;
+// LLVM options set once per process, by name through LLVM's own parser (type-checked).
+//
+// -indvars-widen-indvars=false: IndVarSimplify's widening rewrites a wasm loop's i32 induction
+// variable as an i64 one plus `trunc`/`zext` (which InstCombine folds into `and iv,
+// 0xFFFFFFFF` masks). Compilers from C to wasm often count an index up from a negative start
+// to 0 (a 64-bit view of that crosses 2^32), so after widening neither the addresses
+// (`zext(i32 iv + C)`) nor the exit test are affine and the loop vectorizer's overflow checks
+// fold to "always overflows": the vector loop is deleted. Left as i32, scalar evolution proves
+// the accesses affine from the trip count and the loop vectorizes. Process-global (LLVM has no
+// per-pipeline knob for the default pipeline's IndVarSimplify); the opt tier is the only LLVM
+// user in a nanowasm process.
+//
+// NANOWASM_OPT_LLVM_ARGS="-opt-a -opt-b=1" (space-separated) adds options for experiments.
+void SetLlvmOptions() {
+  std::vector<std::string> words{"nanowasm", "-indvars-widen-indvars=false"};
+  if (const char* env = std::getenv("NANOWASM_OPT_LLVM_ARGS")) {
+    std::string w;
+    for (const char* c = env;; ++c) {
+      if (*c == ' ' || *c == '\0') {
+        if (!w.empty()) words.push_back(std::move(w));
+        w.clear();
+        if (*c == '\0') break;
+      } else {
+        w += *c;
+      }
     }
   }
   std::vector<const char*> argv;
@@ -97,8 +93,7 @@ Result<Target> MakeTarget(const Options& o) {
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
-    DisableIvWidening();
-    ParseDeveloperLlvmArgs();
+    SetLlvmOptions();
   });
   std::string triple = llvm::sys::getProcessTriple();
   std::string err;
