@@ -20,33 +20,6 @@ std::string Val(const ValType& v) {
   return v.is_index ? std::to_string(v.index) : PrimTypeName(v.prim);
 }
 
-const char* CoreValName(nw::ValType t) {
-  switch (t) {
-    case nw::ValType::kI32: return "i32";
-    case nw::ValType::kI64: return "i64";
-    case nw::ValType::kF32: return "f32";
-    case nw::ValType::kF64: return "f64";
-    case nw::ValType::kV128: return "v128";
-    case nw::ValType::kFuncRef: return "funcref";
-    case nw::ValType::kExternRef: return "externref";
-  }
-  return "?";
-}
-
-std::string CoreFunc(const FuncType& f) {
-  std::string s = "(func";
-  if (!f.params.empty()) {
-    s += " (param";
-    for (auto t : f.params) s += std::string(" ") + CoreValName(t);
-    s += ")";
-  }
-  if (!f.results.empty()) {
-    s += " (result";
-    for (auto t : f.results) s += std::string(" ") + CoreValName(t);
-    s += ")";
-  }
-  return s + ")";
-}
 
 std::string DefVal(const DefValType& v) {
   auto labels = [&](const char* head) {
@@ -146,7 +119,7 @@ class Dumper {
 
   void CoreType(int depth, const CoreTypeDef& t) {
     if (t.kind == CoreTypeDef::Kind::kFunc) {
-      Line(depth, "(core type " + std::string(t.sub ? "(sub " : "") + CoreFunc(t.func) +
+      Line(depth, "(core type " + std::string(t.sub ? "(sub " : "") + CoreFuncTypeText(t.func) +
                       (t.sub ? ")" : "") + ")");
       return;
     }
@@ -184,7 +157,7 @@ class Dumper {
         return;
       }
       case TypeDef::Kind::kResource: {
-        std::string s = "(" + head + " (resource (rep " + CoreValName(t.resource.rep) + ")";
+        std::string s = "(" + head + " (resource (rep " + std::string(nw::ValTypeName(t.resource.rep)) + ")";
         if (t.resource.dtor) s += " (dtor (core func " + std::to_string(*t.resource.dtor) + "))";
         Line(depth, s + "))");
         return;
@@ -316,6 +289,21 @@ class Dumper {
 };
 
 }  // namespace
+
+std::string CoreFuncTypeText(const nw::FuncType& f) {
+  std::string s = "(func";
+  if (!f.params.empty()) {
+    s += " (param";
+    for (auto t : f.params) (s += " ") += nw::ValTypeName(t);
+    s += ")";
+  }
+  if (!f.results.empty()) {
+    s += " (result";
+    for (auto t : f.results) (s += " ") += nw::ValTypeName(t);
+    s += ")";
+  }
+  return s + ")";
+}
 
 std::string DumpComponent(const Component& c) {
   Dumper d;

@@ -16,6 +16,9 @@ namespace nw::component {
 
 std::string DumpComponent(const Component& c);
 
+// A core function type as the text format writes it: `(func (param i32) (result i64))`.
+std::string CoreFuncTypeText(const nw::FuncType& f);
+
 // For the CLI: decode + validate (validate) or decode + dump (print) a component binary.
 [[nodiscard]] Status ValidateComponentBinary(std::span<const uint8_t> bytes);
 [[nodiscard]] Result<std::string> DumpComponentBinary(std::span<const uint8_t> bytes);

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "component/dump.h"
 #include "component/names.h"
 
 namespace nw::component {
@@ -301,33 +302,6 @@ class Validator {
     return Sort::kCoreFunc;
   }
 
-  static const char* CoreValName(nw::ValType t) {
-    switch (t) {
-      case nw::ValType::kI32: return "i32";
-      case nw::ValType::kI64: return "i64";
-      case nw::ValType::kF32: return "f32";
-      case nw::ValType::kF64: return "f64";
-      case nw::ValType::kV128: return "v128";
-      case nw::ValType::kFuncRef: return "funcref";
-      case nw::ValType::kExternRef: return "externref";
-    }
-    return "?";
-  }
-  static std::string CoreFuncText(const FuncType& f) {
-    auto name = CoreValName;
-    std::string s = "(func";
-    if (!f.params.empty()) {
-      s += " (param";
-      for (auto t : f.params) s += std::string(" ") + name(t);
-      s += ")";
-    }
-    if (!f.results.empty()) {
-      s += " (result";
-      for (auto t : f.results) s += std::string(" ") + name(t);
-      s += ")";
-    }
-    return s + ")";
-  }
   static bool LimitsMatch(const Limits& expected, const Limits& actual) {
     if (actual.min < expected.min) return false;
     if (expected.max && (!actual.max || *actual.max > *expected.max)) return false;
@@ -345,20 +319,20 @@ class Validator {
     switch (im.kind) {
       case ExternKind::kFunc:
         if (actual.func_known && actual.func != im.func)
-          return Mismatch("expected: " + CoreFuncText(im.func) + ", found: " +
-                          CoreFuncText(actual.func));
+          return Mismatch("expected: " + CoreFuncTypeText(im.func) + ", found: " +
+                          CoreFuncTypeText(actual.func));
         return Ok();
       case ExternKind::kGlobal:
         if (actual.global.mut != im.global.mut) return Mismatch("mismatch in global mutability");
         if (actual.global.type != im.global.type)
-          return Mismatch(std::string("expected global type ") + CoreValName(im.global.type) +
-                          ", found " + CoreValName(actual.global.type));
+          return Mismatch(std::string("expected global type ") + std::string(nw::ValTypeName(im.global.type)) +
+                          ", found " + std::string(nw::ValTypeName(actual.global.type)));
         return Ok();
       case ExternKind::kTable:
         if (!actual.limits_known) return Ok();
         if (actual.table.elem != im.table.elem)
           return Mismatch(std::string("expected table element type ") +
-                          CoreValName(im.table.elem) + ", found " + CoreValName(actual.table.elem));
+                          std::string(nw::ValTypeName(im.table.elem)) + ", found " + std::string(nw::ValTypeName(actual.table.elem)));
         if (!LimitsMatch(im.table.limits, actual.table.limits))
           return Mismatch("mismatch in table limits");
         return Ok();
