@@ -154,15 +154,22 @@ class Decoder {
     return section_end;
   }
 
+  // A vector in the binary: a count, then `read_one()` that many times, appended to `out`.
   template <class T, class F>
-  Status ReadVec(std::vector<T>& out, Section& s, F read_one) {
+  Status AppendVec(std::vector<T>& out, F read_one) {
     NW_TRY_ASSIGN(uint32_t n, Count());
-    s.first = static_cast<uint32_t>(out.size());
-    s.count = n;
     for (uint32_t i = 0; i < n; ++i) {
       NW_TRY_ASSIGN(T v, read_one());
       out.push_back(std::move(v));
     }
+    return Ok();
+  }
+  // A section that is one vector: also records which entries of `out` it holds.
+  template <class T, class F>
+  Status ReadVec(std::vector<T>& out, Section& s, F read_one) {
+    s.first = static_cast<uint32_t>(out.size());
+    NW_TRY(AppendVec(out, read_one));
+    s.count = static_cast<uint32_t>(out.size()) - s.first;
     return Ok();
   }
 
@@ -244,12 +251,11 @@ class Decoder {
       } else if (id == 1) {
         NameMap map;
         NW_SET(map.sort, ReadSort());
-        NW_TRY_ASSIGN(uint32_t n, Count());
-        for (uint32_t i = 0; i < n; ++i) {
+        NW_TRY(AppendVec(map.names, [&]() -> Result<std::pair<uint32_t, std::string>> {
           NW_TRY_ASSIGN(uint32_t idx, U32());
           NW_TRY_ASSIGN(std::string name, Name());
-          map.names.emplace_back(idx, std::move(name));
-        }
+          return std::pair{idx, std::move(name)};
+        }));
         names.sorts.push_back(std::move(map));
       } else {
         NW_TRY(r_.Bytes(size));
@@ -332,25 +338,23 @@ class Decoder {
     if (b == 0x00) {
       ci.kind = CoreInstance::Kind::kInstantiate;
       NW_SET(ci.module, U32());
-      NW_TRY_ASSIGN(uint32_t n, Count());
-      for (uint32_t i = 0; i < n; ++i) {
+      NW_TRY(AppendVec(ci.args, [&]() -> Result<CoreInstantiateArg> {
         CoreInstantiateArg a;
         NW_SET(a.name, Name());
         size_t at = r_.offset();
         NW_TRY_ASSIGN(uint8_t kind, U8());
         if (kind != 0x12) return BadByte(at, kind, "instantiation arg kind");
         NW_SET(a.instance, U32());
-        ci.args.push_back(std::move(a));
-      }
+        return a;
+      }));
     } else if (b == 0x01) {
       ci.kind = CoreInstance::Kind::kExports;
-      NW_TRY_ASSIGN(uint32_t n, Count());
-      for (uint32_t i = 0; i < n; ++i) {
+      NW_TRY(AppendVec(ci.exports, [&]() -> Result<CoreInlineExport> {
         CoreInlineExport e;
         NW_SET(e.name, Name());
         NW_SET(e.item, ReadCoreSortIdx());
-        ci.exports.push_back(std::move(e));
-      }
+        return e;
+      }));
     } else {
       return BadByte(ci.offset, b, "core instance");
     }
@@ -364,22 +368,20 @@ class Decoder {
     if (b == 0x00) {
       in.kind = Instance::Kind::kInstantiate;
       NW_SET(in.component, U32());
-      NW_TRY_ASSIGN(uint32_t n, Count());
-      for (uint32_t i = 0; i < n; ++i) {
+      NW_TRY(AppendVec(in.args, [&]() -> Result<InstantiateArg> {
         InstantiateArg a;
         NW_SET(a.name, Name());
         NW_SET(a.item, ReadSortIdx());
-        in.args.push_back(std::move(a));
-      }
+        return a;
+      }));
     } else if (b == 0x01) {
       in.kind = Instance::Kind::kExports;
-      NW_TRY_ASSIGN(uint32_t n, Count());
-      for (uint32_t i = 0; i < n; ++i) {
+      NW_TRY(AppendVec(in.exports, [&]() -> Result<InlineExport> {
         InlineExport e;
         NW_SET(e.name, ReadExternName());
         NW_SET(e.item, ReadSortIdx());
-        in.exports.push_back(std::move(e));
-      }
+        return e;
+      }));
     } else {
       return BadByte(in.offset, b, "instance");
     }
@@ -437,16 +439,8 @@ class Decoder {
   }
   Result<FuncType> CoreFuncTypeBody() {
     FuncType ft;
-    NW_TRY_ASSIGN(uint32_t np, Count());
-    for (uint32_t i = 0; i < np; ++i) {
-      NW_TRY_ASSIGN(nw::ValType t, CoreValType());
-      ft.params.push_back(t);
-    }
-    NW_TRY_ASSIGN(uint32_t nr, Count());
-    for (uint32_t i = 0; i < nr; ++i) {
-      NW_TRY_ASSIGN(nw::ValType t, CoreValType());
-      ft.results.push_back(t);
-    }
+    NW_TRY(AppendVec(ft.params, [&] { return CoreValType(); }));
+    NW_TRY(AppendVec(ft.results, [&] { return CoreValType(); }));
     return ft;
   }
   Result<Limits> CoreLimits() {
@@ -520,11 +514,7 @@ class Decoder {
           t.final = false;
         }
         t.sub = true;
-        NW_TRY_ASSIGN(uint32_t n, Count());
-        for (uint32_t i = 0; i < n; ++i) {
-          NW_TRY_ASSIGN(uint32_t super, U32());
-          t.supertypes.push_back(super);
-        }
+        NW_TRY(AppendVec(t.supertypes, [&] { return U32(); }));
         size_t at = r_.offset();
         NW_TRY_ASSIGN(uint8_t c, U8());
         if (c != 0x60)
@@ -536,11 +526,7 @@ class Decoder {
         if (in_module_type) return BadByte(t.offset, b, "non-module core type");
         if (depth > kMaxNesting) return MakeError(t.offset, "type nesting too deep");
         t.kind = CoreTypeDef::Kind::kModule;
-        NW_TRY_ASSIGN(uint32_t n, Count());
-        for (uint32_t i = 0; i < n; ++i) {
-          NW_TRY_ASSIGN(CoreModuleDecl d, ReadModuleDecl(depth + 1));
-          t.decls.push_back(std::move(d));
-        }
+        NW_TRY(AppendVec(t.decls, [&] { return ReadModuleDecl(depth + 1); }));
         return t;
       }
       case 0x4e:
@@ -608,22 +594,17 @@ class Decoder {
   }
   Result<std::vector<std::string>> Labels() {
     std::vector<std::string> out;
-    NW_TRY_ASSIGN(uint32_t n, Count());
-    for (uint32_t i = 0; i < n; ++i) {
-      NW_TRY_ASSIGN(std::string l, Name());
-      out.push_back(std::move(l));
-    }
+    NW_TRY(AppendVec(out, [&] { return Name(); }));
     return out;
   }
   Result<std::vector<LabeledType>> LabeledTypes() {
     std::vector<LabeledType> out;
-    NW_TRY_ASSIGN(uint32_t n, Count());
-    for (uint32_t i = 0; i < n; ++i) {
+    NW_TRY(AppendVec(out, [&]() -> Result<LabeledType> {
       LabeledType lt;
       NW_SET(lt.label, Name());
       NW_SET(lt.type, ReadValType());
-      out.push_back(std::move(lt));
-    }
+      return lt;
+    }));
     return out;
   }
 
@@ -641,16 +622,15 @@ class Decoder {
         return t;
       case 0x71: {
         t.kind = DefValKind::kVariant;
-        NW_TRY_ASSIGN(uint32_t n, Count());
-        for (uint32_t i = 0; i < n; ++i) {
+        NW_TRY(AppendVec(t.fields, [&]() -> Result<LabeledType> {
           LabeledType c;
           NW_SET(c.label, Name());
           NW_SET(c.type, OptValType("variant case type"));
           size_t at = r_.offset();
           NW_TRY_ASSIGN(uint8_t z, U8());
           if (z != 0) return BadByte(at, z, "zero byte required");
-          t.fields.push_back(std::move(c));
-        }
+          return c;
+        }));
         return t;
       }
       case 0x70:
@@ -664,11 +644,7 @@ class Decoder {
         return t;
       case 0x6f: {
         t.kind = DefValKind::kTuple;
-        NW_TRY_ASSIGN(uint32_t n, Count());
-        for (uint32_t i = 0; i < n; ++i) {
-          NW_TRY_ASSIGN(ValType v, ReadValType());
-          t.types.push_back(v);
-        }
+        NW_TRY(AppendVec(t.types, [&] { return ReadValType(); }));
         return t;
       }
       case 0x6e:
@@ -742,11 +718,7 @@ class Decoder {
       case 0x42: {
         if (depth > kMaxNesting) return MakeError(t.offset, "type nesting too deep");
         t.kind = b == 0x41 ? TypeDef::Kind::kComponent : TypeDef::Kind::kInstance;
-        NW_TRY_ASSIGN(uint32_t n, Count());
-        for (uint32_t i = 0; i < n; ++i) {
-          NW_TRY_ASSIGN(Decl d, ReadDecl(b == 0x41, depth + 1));
-          t.decls.push_back(std::move(d));
-        }
+        NW_TRY(AppendVec(t.decls, [&] { return ReadDecl(b == 0x41, depth + 1); }));
         return t;
       }
       case 0x3f: {
@@ -892,8 +864,7 @@ class Decoder {
   // --- canon, start, values -------------------------------------------------------------------
   Result<std::vector<CanonOpt>> ReadOpts() {
     std::vector<CanonOpt> opts;
-    NW_TRY_ASSIGN(uint32_t n, Count());
-    for (uint32_t i = 0; i < n; ++i) {
+    NW_TRY(AppendVec(opts, [&]() -> Result<CanonOpt> {
       CanonOpt o;
       o.offset = r_.offset();
       NW_TRY_ASSIGN(uint8_t b, U8());
@@ -902,8 +873,8 @@ class Decoder {
       if (b == 0x03 || b == 0x04 || b == 0x05 || b == 0x07) {
         NW_SET(o.index, U32());
       }
-      opts.push_back(o);
-    }
+      return o;
+    }));
     return opts;
   }
 
@@ -984,11 +955,7 @@ class Decoder {
     Start s;
     s.offset = r_.offset();
     NW_SET(s.func, U32());
-    NW_TRY_ASSIGN(uint32_t n, Count());
-    for (uint32_t i = 0; i < n; ++i) {
-      NW_TRY_ASSIGN(uint32_t v, U32());
-      s.args.push_back(v);
-    }
+    NW_TRY(AppendVec(s.args, [&] { return U32(); }));
     NW_SET(s.results, U32());
     return s;
   }
