@@ -42,6 +42,12 @@ struct Handler {
 
 thread_local AThread* tl_current = nullptr;
 
+// The first trap of a thread's body ends the whole call: it is kept here and reported by
+// whoever drives the event loop (the host's call takes it).
+struct TrapBox {
+  std::optional<Error> error;
+};
+
 }  // namespace
 
 struct AsyncInstance {
@@ -94,6 +100,7 @@ class AsyncStore {
   // Readable ends between lift and lower, by transfer id.
   std::unordered_map<uint32_t, std::shared_ptr<AsyncElem>> in_flight;
   uint32_t next_transfer = 1;
+  std::shared_ptr<TrapBox> box = std::make_shared<TrapBox>();
 
  private:
   ComponentStore& cs_;
@@ -353,11 +360,6 @@ Status CallCoreFunc(Store& store, Func* f, std::span<const uint64_t> args, std::
 
 Result<Event> WaitForEventAnd(AThread* t, AsyncElem* e, std::function<bool()> ready, bool cancellable);
 
-// The first trap of a thread's body ends the whole call: it is kept here and reported by
-// whoever drives the event loop.
-struct TrapBox {
-  std::optional<Error> error;
-};
 
 // canon_lift's thread body.
 Status LiftBody(const std::shared_ptr<ATask>& tp) {
@@ -785,7 +787,7 @@ Result<std::vector<ComponentValue>> AsyncCallFromHost(ComponentStore& cs, const 
   AsyncStore& as = AsyncOf(cs);
   if (args.size() != f.plan.params.types.size()) return MakeError("wrong number of arguments");
   for (size_t i = 0; i < args.size(); ++i) NW_TRY(CheckValue(*f.plan.types, f.plan.params.types[i], args[i]));
-  auto box = std::make_shared<TrapBox>();
+  auto box = as.box;
   auto result = std::make_shared<std::optional<std::vector<ComponentValue>>>();
   auto resolved = std::make_shared<bool>(false);
   std::vector<ComponentValue> a(args.begin(), args.end());
@@ -798,8 +800,15 @@ Result<std::vector<ComponentValue>> AsyncCallFromHost(ComponentStore& cs, const 
   ++as.nesting_depth;
   auto on_cancel = LiftCall(as, f, on_start, on_resolve, nullptr, box);
   --as.nesting_depth;
-  if (!on_cancel) return std::unexpected(on_cancel.error());
-  NW_TRY(RunEventLoop(as, [resolved]() { return *resolved; }, box));
+  Status run = on_cancel ? RunEventLoop(as, [resolved]() { return *resolved; }, box)
+                         : Status(std::unexpected(on_cancel.error()));
+  if (box->error) {
+    // The trap is reported once; the trapped instances stay closed (may_enter false).
+    Error e = *box->error;
+    box->error.reset();
+    return std::unexpected(e);
+  }
+  NW_TRY(run);
   if (!*result) return MakeError("the call was cancelled");
   return std::move(**result);
 }
@@ -876,7 +885,7 @@ Status AsyncLowerCall(ComponentStore& cs, const LowerInfo& li, std::span<const u
     sp->state = SubState::kReturned;
     return Ok();
   };
-  auto box = std::make_shared<TrapBox>();
+  auto box = as.box;
   NW_TRY_ASSIGN(sp->on_cancel, LiftCall(as, f, on_start, on_resolve, caller, box));
   if (!li.async) {
     if (!sp->resolved()) {
@@ -1269,6 +1278,38 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
         return Ok();
       });
     }
+    case CanonKind::kThreadNewIndirect: {
+      Table* table = spec.table;
+      if (!table) return MakeError(c.offset, "thread.new-indirect without a table");
+      return MakeHost(cs, {I, I}, {I}, [ain, table](auto a, auto r) -> Status {
+        NW_TRY_ASSIGN(AThread * t, Current());
+        std::shared_ptr<ATask> task = t->task;
+        if (!task->inst->state->may_leave()) return Trap("cannot leave component instance");
+        auto v = table->Get(static_cast<uint32_t>(a[0]));
+        if (!v) return Trap("out of bounds table access");
+        if (!v->func) return Trap("uninitialized element");
+        Func* f = v->func;
+        const nw::FuncType& ft = f->type();
+        if (ft.params.size() != 1 || ft.params[0] != VT::kI32 || !ft.results.empty())
+          return Trap("thread.new-indirect: function of the wrong type");
+        uint64_t arg = a[1];
+        AsyncStore* as = ain->store;
+        auto slot = std::make_shared<AThread*>(nullptr);
+        std::weak_ptr<ATask> weak = task;
+        NW_TRY_ASSIGN(AThread * nt, NewThread(*as, task, [weak, f, arg, as, slot]() {
+          auto tp = weak.lock();
+          if (!tp) return;
+          std::array<uint64_t, 1> args{arg};
+          Status st = CallCoreFunc(as->store(), f, args, {});
+          if (st) st = UnregisterThread(*tp, *slot);
+          if (!st && !as->box->error) as->box->error = st.error();
+        }));
+        *slot = nt;
+        NW_TRY(RegisterThread(*task, nt));
+        r[0] = nt->index;
+        return Ok();
+      });
+    }
     case CanonKind::kWaitableSetNew:
       return MakeHost(cs, {}, {I}, [inst](auto, auto r) -> Status {
         if (!inst->may_leave()) return Trap("cannot leave component instance");
@@ -1462,7 +1503,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       });
     default:
       return MakeError(c.offset, std::string("canon ") + CanonKindName(c.kind) +
-                                     " is a thread built-in not executed by nanowasm yet: instantiation refused");
+                                     " (shared-everything threads) is not executed by nanowasm yet: instantiation refused");
   }
 }
 

@@ -3,8 +3,8 @@
 // futures, error-contexts, and the 🔀/🧵 built-ins, following definitions.py. instantiate.cc
 // calls in through the functions below; nothing else of the component layer knows the state.
 //
-// Not here: thread.new-indirect and the shared-everything thread.spawn built-ins (refused at
-// instantiation), error-context values inside value types.
+// Not here: the shared-everything thread.spawn built-ins (refused at instantiation),
+// error-context values inside value types.
 #pragma once
 
 #include <cstdint>
@@ -78,6 +78,7 @@ struct BuiltinSpec {
   TypeId type = 0;                       // stream/future: the stream/future type
   std::vector<TypeId> result;            // task.return: the result types
   Memory* memory = nullptr;              // waitable-set.wait/poll
+  Table* table = nullptr;                // thread.new-indirect
 };
 Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec);
 

@@ -463,6 +463,9 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
         case CanonKind::kWaitableSetPoll:
           spec.memory = std::get<Memory*>(s.core[2].at(c.index));
           break;
+        case CanonKind::kThreadNewIndirect:
+          spec.table = std::get<Table*>(s.core[1].at(c.index));
+          break;
         case CanonKind::kTaskReturn:
           if (c.result) {
             NW_TRY_ASSIGN(TypeId t, ResolveVal(s, *c.result));
