@@ -450,8 +450,12 @@ Result<OnCancel> LiftCall(AsyncStore& as, const RtFunc& f, OnStart on_start, OnR
   if (!f.type_async) {
     while (task->state != TaskState::kResolved) {
       AThread* pick = nullptr;
+      // While a non-async-typed call is in progress only threads that may use the stack run:
+      // never the implicit thread of an async-typed task that needs exclusive use of it (the
+      // suite's during-sync-call-no-exclusive-resume).
       for (AThread* t : in->threads)
-        if (t && t != in->exclusive && t->ready()) {
+        if (t && t != in->exclusive && t->ready() &&
+            !(t == t->task->implicit_thread && t->task->ft_async() && t->task->needs_exclusive())) {
           pick = t;
           break;
         }
@@ -605,7 +609,11 @@ Status CopyElems(Buffer& dst, Buffer& src, uint32_t n) {
   if (src.has_elem) {
     src.cx.Refresh();
     dst.cx.Refresh();
-    for (uint32_t i = 0; i < n; ++i) {
+    // load_list then store_list: within one memory the ranges may overlap, so copy in the
+    // direction that reads every element before it is overwritten (as a memmove).
+    bool backward = src.cx.mem.data == dst.cx.mem.data && dst.ptr > src.ptr;
+    for (uint32_t k = 0; k < n; ++k) {
+      uint32_t i = backward ? n - 1 - k : k;
       uint32_t sp = src.ptr + i * src.elem_size;
       uint32_t dp = dst.ptr + i * dst.elem_size;
       std::array<uint64_t, 1> in{sp};
