@@ -1252,6 +1252,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
     case CanonKind::kThreadIndex:
       return MakeHost(cs, {}, {I}, [](auto, auto r) -> Status {
         NW_TRY_ASSIGN(AThread * t, Current());
+        if (!t->task->inst->state->may_leave()) return Trap("cannot leave component instance");
         r[0] = t->index;
         return Ok();
       });
