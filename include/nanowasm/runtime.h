@@ -375,6 +375,16 @@ class Store {
   TrapResult<void> ConsumeFuel(uint64_t units);
   void SetLimits(const StoreLimits& limits);
   const StoreLimits& limits() const;
+  // Stack switching for an embedder that suspends wasm computations on host threads (the
+  // component model's async tasks): each computation runs on its own execution context (the
+  // tier's value and call-frame stacks); SwitchExecContext makes `to` the one new entries into
+  // wasm use (null: the store's own) and returns the previous one (null: the store's own). Fuel
+  // and the epoch deadline move with the switch. Contexts are deleted by DeleteExecContext, never
+  // while current.
+  struct ExecContext;
+  ExecContext* NewExecContext();
+  void DeleteExecContext(ExecContext* c);
+  ExecContext* SwitchExecContext(ExecContext* to);
   struct Impl;
   Impl& impl() { return *impl_; }
  private:

@@ -229,6 +229,21 @@ Result<TypeId> TypeTable::Borrow(const ResourceType* rt) {
   return Add(std::move(t));
 }
 
+Result<TypeId> TypeTable::AsyncValue(TypeKind kind, std::optional<TypeId> elem) {
+  AbiType t;
+  t.kind = kind;
+  t.source = SourceKind::kPrimitive;
+  if (elem) {
+    NW_TRY(Check(*elem));
+    t.elem = *elem;
+    t.has_elem = true;
+    t.depth = types_[*elem].depth + 1;
+  }
+  t.align = t.size = 4;
+  t.flat = {FlatType::kI32};
+  return Add(std::move(t));
+}
+
 std::vector<FlatType> TypeTable::FlattenTypes(std::span<const TypeId> types) const {
   std::vector<FlatType> flat;
   for (TypeId t : types) {
@@ -310,6 +325,11 @@ std::string TypeTable::Describe(TypeId id) const {
     case TypeKind::kFlags:
       return "flags { " + join(t.labels, [](const std::string& l) { return l; }) + " }";
     case TypeKind::kOwn: return "own<resource>";
+    case TypeKind::kStream:
+    case TypeKind::kFuture: {
+      std::string n = t.kind == TypeKind::kStream ? "stream" : "future";
+      return t.has_elem ? n + "<" + Describe(t.elem) + ">" : n;
+    }
     case TypeKind::kBorrow: return "borrow<resource>";
     default: return kPrim[static_cast<int>(t.kind)];
   }

@@ -33,6 +33,8 @@ enum class TypeKind : uint8_t {
   kFlags,
   kOwn,
   kBorrow,
+  kStream,   // 🔀 the readable end's handle; elem (if has_elem)
+  kFuture,   // 🔀
 };
 
 // What the type was written as before despecialization.
@@ -75,6 +77,7 @@ struct AbiType {
   std::vector<Case> cases;           // kVariant
   std::vector<std::string> labels;   // kFlags
   const ResourceType* resource = nullptr;  // kOwn, kBorrow
+  bool has_elem = false;                   // kStream, kFuture: elem is the payload type
 
   // Layout, computed when added.
   uint32_t align = 1;
@@ -114,6 +117,8 @@ class TypeTable {
   Result<TypeId> Flags(std::vector<std::string> labels);
   Result<TypeId> Own(const ResourceType* rt);
   Result<TypeId> Borrow(const ResourceType* rt);
+  // stream<T> / future<T> (elem null: no payload); kind is kStream or kFuture.
+  Result<TypeId> AsyncValue(TypeKind kind, std::optional<TypeId> elem);
 
   const AbiType& Get(TypeId id) const { return types_[id]; }
   size_t size() const { return types_.size(); }

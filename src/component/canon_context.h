@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -32,6 +33,13 @@ struct Side {
   Result<uint32_t> Realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size);
   Result<uint32_t> Allocate(uint32_t align, uint32_t size) { return Realloc(0, 0, align, size); }
   bool InBounds(uint64_t ptr, uint64_t len) const { return ptr + len <= mem.size; }
+};
+
+// lift_stream/lift_future and lower_stream/lower_future, supplied by the async runtime
+// (async_runtime.cc) through the instance: a lifted readable end is a transfer id until lowered.
+struct AsyncValueOps {
+  Result<uint32_t> (*lift)(Side& src, uint32_t handle, TypeKind kind, const std::string& type);
+  Result<uint32_t> (*lower)(Side& dst, uint32_t transfer_id);
 };
 
 // A string ready to be stored: bytes in `form`, and its length in code units of that form.

@@ -59,6 +59,12 @@ class Compiler {
         op.a = static_cast<uint32_t>(plan_.resources.size());
         plan_.resources.push_back(t.resource);
         break;
+      case TypeKind::kStream:
+      case TypeKind::kFuture:
+        op.width = 4;
+        op.a = static_cast<uint32_t>(plan_.async_types.size());
+        plan_.async_types.push_back(types_.Describe(id));
+        break;
       case TypeKind::kList: {
         if (t.fixed_length && !mem) {  // flat form: unrolled
           EmitGroup(seq, id, mem, loc, /*as_list=*/true);
@@ -329,14 +335,14 @@ Result<uint32_t> LiftBorrow(Side& s, uint32_t i, const ResourceType* rt) {
 
 Result<uint32_t> LowerOwn(Side& s, uint32_t rep, const ResourceType* rt) {
   if (!s.inst) return MakeError("a resource handle needs a component instance");
-  return s.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0});
+  return s.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0, {}});
 }
 
 Result<uint32_t> LowerBorrow(Side& s, uint32_t rep, const ResourceType* rt) {
   if (!s.inst) return MakeError("a resource handle needs a component instance");
   if (s.inst == rt->impl) return rep;
   if (!s.task) return MakeError("borrow lowered outside a call");
-  NW_TRY_ASSIGN(uint32_t i, s.inst->handles().Add(ResourceHandle{rt, rep, false, s.task, 0}));
+  NW_TRY_ASSIGN(uint32_t i, s.inst->handles().Add(ResourceHandle{rt, rep, false, s.task, 0, {}}));
   s.task->AddBorrow();
   return i;
 }
@@ -433,6 +439,25 @@ struct Exec {
           }
           if constexpr (W::kMachine) {
             NW_TRY_ASSIGN(v, op.code == TypeKind::kOwn ? LowerOwn(*dst, v, rt) : LowerBorrow(*dst, v, rt));
+            w.Handle(op, v);
+          } else {
+            w.Int(op, v);
+          }
+          break;
+        }
+        case TypeKind::kStream:
+        case TypeKind::kFuture: {
+          // The readable end moves: lifting removes it from the source's table (as a transfer
+          // id), lowering adds a fresh readable end to the destination's (async_runtime.h).
+          uint32_t v = r.Handle(op);
+          if constexpr (R::kMachine) {
+            if (!src->inst || !src->inst->async_ops) return Trap("unknown handle index");
+            NW_TRY_ASSIGN(v, src->inst->async_ops->lift(*src, v, op.code, plan.async_types[op.a]));
+          }
+          if constexpr (W::kMachine) {
+            if (!dst->inst || !dst->inst->async_ops)
+              return MakeError("a stream or future lowered into an instance without async state");
+            NW_TRY_ASSIGN(v, dst->inst->async_ops->lower(*dst, v));
             w.Handle(op, v);
           } else {
             w.Int(op, v);

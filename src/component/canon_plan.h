@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "component/abi_types.h"
@@ -51,6 +52,7 @@ struct Plan {
   std::vector<PlanList> lists;
   std::vector<uint32_t> cases;            // per variant case: payload sequence or kNoSeq
   std::vector<const ResourceType*> resources;
+  std::vector<std::string> async_types;   // kStream/kFuture: the type, for the lift's check
 };
 
 // One side of a signature: the values of the params or of the results.

@@ -87,14 +87,14 @@ Result<uint32_t> LiftBorrow(Side& cx, uint32_t i, const ResourceType* rt) {
 
 Result<uint32_t> LowerOwn(Side& cx, uint32_t rep, const ResourceType* rt) {
   if (!cx.inst) return MakeError("a resource handle needs a component instance");
-  return cx.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0});
+  return cx.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0, {}});
 }
 
 Result<uint32_t> LowerBorrow(Side& cx, uint32_t rep, const ResourceType* rt) {
   if (!cx.inst) return MakeError("a resource handle needs a component instance");
   if (cx.inst == rt->impl) return rep;
   if (!cx.task) return MakeError("borrow lowered outside a call");
-  NW_TRY_ASSIGN(uint32_t i, cx.inst->handles().Add(ResourceHandle{rt, rep, false, cx.task, 0}));
+  NW_TRY_ASSIGN(uint32_t i, cx.inst->handles().Add(ResourceHandle{rt, rep, false, cx.task, 0, {}}));
   cx.task->AddBorrow();
   return i;
 }
@@ -133,6 +133,8 @@ Result<ComponentValue> LiftFlatVariant(const TypeTable& types, Side& cx, FlatIte
 Result<ComponentValue> LiftFlat(const TypeTable& types, Side& cx, FlatIter& vi, TypeId tid) {
   const AbiType& t = types.Get(tid);
   switch (t.kind) {
+    case TypeKind::kStream: case TypeKind::kFuture:
+      return MakeError("the reference ABI does not lift or lower stream/future values");
     case TypeKind::kBool: return ComponentValue::Bool((vi.Next() & 0xffffffffu) != 0);
     case TypeKind::kU8: return ComponentValue::U8(static_cast<uint8_t>(vi.Next()));
     case TypeKind::kU16: return ComponentValue::U16(static_cast<uint16_t>(vi.Next()));
@@ -207,6 +209,8 @@ Status LowerFlat(const TypeTable& types, Side& cx, const ComponentValue& v, Type
   const AbiType& t = types.Get(tid);
   NW_TRY(HostShape(v.kind() == t.kind, types, tid));
   switch (t.kind) {
+    case TypeKind::kStream: case TypeKind::kFuture:
+      return MakeError("the reference ABI does not lift or lower stream/future values");
     case TypeKind::kBool: out.push_back(v.as_bool() ? 1 : 0); return Ok();
     case TypeKind::kU8: case TypeKind::kU16: case TypeKind::kU32:
     case TypeKind::kS8: case TypeKind::kS16: case TypeKind::kS32:
@@ -273,6 +277,8 @@ Status LowerFlat(const TypeTable& types, Side& cx, const ComponentValue& v, Type
 Result<ComponentValue> Load(const TypeTable& types, Side& cx, uint32_t ptr, TypeId tid) {
   const AbiType& t = types.Get(tid);
   switch (t.kind) {
+    case TypeKind::kStream: case TypeKind::kFuture:
+      return MakeError("the reference ABI does not lift or lower stream/future values");
     case TypeKind::kBool: return ComponentValue::Bool(LoadInt(cx, ptr, 1) != 0);
     case TypeKind::kU8: return ComponentValue::U8(static_cast<uint8_t>(LoadInt(cx, ptr, 1)));
     case TypeKind::kU16: return ComponentValue::U16(static_cast<uint16_t>(LoadInt(cx, ptr, 2)));

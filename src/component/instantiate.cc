@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "component/async_runtime.h"
 #include "component/validate.h"
 
 namespace nw::component {
@@ -243,8 +244,11 @@ Result<TypeId> Instantiator::ResolveDefVal(Scope& s, const DefValType& d) {
       return types_.Map(k, v);
     }
     case DefValKind::kStream:
-    case DefValKind::kFuture:
-      return MakeError("stream and future types are async: not executed by nanowasm yet");
+    case DefValKind::kFuture: {
+      std::optional<TypeId> e;
+      if (d.a) { NW_TRY_ASSIGN(TypeId r, ResolveVal(s, *d.a)); e = r; }
+      return types_.AsyncValue(d.kind == DefValKind::kStream ? TypeKind::kStream : TypeKind::kFuture, e);
+    }
   }
   return MakeError("unknown value type");
 }
@@ -263,12 +267,8 @@ Result<RtType> Instantiator::ResolveTypeDef(Scope& s, const TypeDef& t) {
       return r;
     }
     case TypeDef::Kind::kFunc: {
-      if (t.func.async) {
-        r.kind = RtType::Kind::kOther;
-        r.async = true;
-        return r;
-      }
       r.kind = RtType::Kind::kFunc;
+      r.async = t.func.async;
       for (const auto& p : t.func.params) {
         auto id = ResolveVal(s, *p.type);
         if (!id) return RtType{};  // kOther: unusable for canon, refused there
@@ -321,9 +321,12 @@ Result<RtOptions*> Instantiator::Options(Scope& s, const std::vector<CanonOpt>& 
         o->opts.post_return = PostReturnOf;
         break;
       case CanonOpt::Kind::kAsync:
+        o->async = true;
+        MarkAsyncInstance(cs_, s.state);
+        break;
       case CanonOpt::Kind::kCallback:
-        return MakeError(opt.offset, "async canonical options are not executed by nanowasm yet: "
-                                     "instantiation refused");
+        o->callback = std::get<Func*>(s.core[0].at(opt.index));
+        break;
     }
   }
   return o;
@@ -332,9 +335,6 @@ Result<RtOptions*> Instantiator::Options(Scope& s, const std::vector<CanonOpt>& 
 Status Instantiator::DoCanon(Scope& s, const Canon& c) {
   switch (c.kind) {
     case CanonKind::kLift: {
-      if (c.type < s.types.size() && s.types[c.type].async)
-        return MakeError(c.offset, "canon lift of an async function type is not executed by "
-                                   "nanowasm yet: instantiation refused");
       if (c.type >= s.types.size() || s.types[c.type].kind != RtType::Kind::kFunc)
         return MakeError(c.offset, "canon lift of a function type that did not resolve");
       auto* f = cs_.Make<RtFunc>();
@@ -342,6 +342,8 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
       NW_TRY_ASSIGN(f->plan, FunctionPlan::Compile(types_, f->type));
       NW_TRY_ASSIGN(f->opts, Options(s, c.opts));
       f->inst = s.state;
+      f->type_async = s.types[c.type].async;
+      if (f->type_async) MarkAsyncInstance(cs_, s.state);
       f->core = std::get<Func*>(s.core[0].at(c.func));
       s.funcs.push_back(f);
       return Ok();
@@ -349,6 +351,33 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
     case CanonKind::kLower: {
       RtFunc* target = s.funcs.at(c.func);
       NW_TRY_ASSIGN(RtOptions * opts, Options(s, c.opts));
+      if (opts->async || NeedsAsyncCall(*target)) {
+        if (target->host.call)
+          return MakeError(c.offset, "async lower of a host function is not executed by nanowasm yet: "
+                                     "instantiation refused");
+        NW_TRY_ASSIGN(LowerInfo * li, PrepareLower(cs_, target, opts, s.state, opts->async));
+        ComponentStore* cs = &cs_;
+        ComponentInstanceState* caller = s.state;
+        s.core[0].push_back(Func::CreateHost(
+            cs_.store(), li->core_type,
+            [li, cs, caller, target](Caller&, std::span<const Val> args, std::span<Val> results) -> TrapResult<void> {
+              std::array<uint64_t, kMaxCoreParams + 1> in;
+              std::array<uint64_t, 1> out{};
+              for (size_t i = 0; i < args.size() && i < in.size(); ++i) in[i] = args[i].bits;
+              if (AncestorOrSelf(caller, target->inst) || AncestorOrSelf(target->inst, caller)) {
+                nw::Trap t;
+                t.kind = TrapKind::kHostError;
+                t.message = "cannot enter component instance";
+                return std::unexpected(t);
+              }
+              Status st = AsyncLowerCall(*cs, *li, std::span<const uint64_t>(in.data(), args.size()),
+                                         std::span<uint64_t>(out.data(), results.size()));
+              if (!st) return std::unexpected(ToCoreTrap(st.error()));
+              for (size_t i = 0; i < results.size(); ++i) results[i] = Val::Make(results[i].type, out[i]);
+              return {};
+            }));
+        return Ok();
+      }
       nw::FuncType ct;
       for (FlatType t : target->plan.lower_sig.params) ct.params.push_back(CoreType(t));
       for (FlatType t : target->plan.lower_sig.results) ct.results.push_back(CoreType(t));
@@ -413,10 +442,42 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
       s.core[0].push_back(fn);
       return Ok();
     }
-    default:
-      return MakeError(c.offset, std::string("canon ") + CanonKindName(c.kind) +
-                                     " is an async/thread built-in, not executed by nanowasm yet: "
-                                     "instantiation refused");
+    default: {
+      BuiltinSpec spec;
+      spec.canon = &c;
+      spec.inst = s.state;
+      NW_TRY_ASSIGN(spec.opts, Options(s, c.opts));
+      if (spec.opts->memory) spec.memory = spec.opts->memory;
+      switch (c.kind) {
+        case CanonKind::kStreamNew: case CanonKind::kStreamRead: case CanonKind::kStreamWrite:
+        case CanonKind::kStreamCancelRead: case CanonKind::kStreamCancelWrite:
+        case CanonKind::kStreamDropReadable: case CanonKind::kStreamDropWritable:
+        case CanonKind::kFutureNew: case CanonKind::kFutureRead: case CanonKind::kFutureWrite:
+        case CanonKind::kFutureCancelRead: case CanonKind::kFutureCancelWrite:
+        case CanonKind::kFutureDropReadable: case CanonKind::kFutureDropWritable:
+          if (c.type >= s.types.size() || s.types[c.type].kind != RtType::Kind::kValue)
+            return MakeError(c.offset, "stream/future built-in of a type that did not resolve");
+          spec.type = s.types[c.type].id;
+          break;
+        case CanonKind::kWaitableSetWait:
+        case CanonKind::kWaitableSetPoll:
+          spec.memory = std::get<Memory*>(s.core[2].at(c.index));
+          break;
+        case CanonKind::kThreadNewIndirect:
+          spec.table = std::get<Table*>(s.core[1].at(c.index));
+          break;
+        case CanonKind::kTaskReturn:
+          if (c.result) {
+            NW_TRY_ASSIGN(TypeId t, ResolveVal(s, *c.result));
+            spec.result.push_back(t);
+          }
+          break;
+        default: break;
+      }
+      NW_TRY_ASSIGN(Func * fn, MakeAsyncBuiltin(cs_, spec));
+      s.core[0].push_back(fn);
+      return Ok();
+    }
   }
 }
 
@@ -647,9 +708,12 @@ Result<RtFunc*> ComponentStore::HostFunction(FuncType type, HostFunc host) {
   return f;
 }
 
+ComponentStore::~ComponentStore() { DestroyAsyncStore(async_); }
+
 Result<std::vector<ComponentValue>> ComponentStore::Call(const RtFunc& f,
                                                          std::span<const ComponentValue> args) {
   if (f.host.call) return f.host.call(f.host.ctx, args);
+  if (NeedsAsyncCall(f)) return AsyncCallFromHost(*this, f, args);
   CoreCtx ctx{&store_, f.core};
   return CallLifted(f.plan, *f.inst, f.opts->opts, CoreFunc{&ctx, CallCore}, nullptr, args);
 }

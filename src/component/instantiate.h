@@ -6,7 +6,7 @@
 // `canon lower` (a host nw::Func that runs the ABI's CallAdapter/CallLowered), resource
 // types with per-instance handle tables and resource.new/drop/rep, start, exports.
 //
-// Not here: async built-ins (instantiation refuses them with a message), component values
+// The async built-ins and options are executed by async_runtime.{h,cc}. Not here: component values
 // (the 🪙 value sort: refused), host implementations of typed interfaces beyond HostFunc.
 #pragma once
 
@@ -69,6 +69,8 @@ struct RtOptions {
   Memory* memory = nullptr;
   Func* realloc = nullptr;
   Func* post_return = nullptr;
+  bool async = false;        // the `async` option
+  Func* callback = nullptr;  // the `callback` option
 };
 
 // A component-level function: a lifted core function, or a host function.
@@ -79,12 +81,16 @@ struct RtFunc {
   RtOptions* opts = nullptr;
   Func* core = nullptr;
   HostFunc host;  // host functions
+  bool type_async = false;  // an `async` function type
 };
+
+class AsyncStore;  // async_runtime.h
 
 // Everything one or more instantiations create in one nw::Store; it outlives its instances.
 class ComponentStore {
  public:
   explicit ComponentStore(Store& store) : store_(store) {}
+  ~ComponentStore();
   ComponentStore(const ComponentStore&) = delete;
   ComponentStore& operator=(const ComponentStore&) = delete;
 
@@ -111,12 +117,15 @@ class ComponentStore {
     return raw;
   }
   std::map<const CoreModule*, std::shared_ptr<const Module>>& module_cache() { return modules_; }
+  AsyncStore* async_store() { return async_; }
+  void set_async_store(AsyncStore* a) { async_ = a; }
 
  private:
   Store& store_;
   TypeTable types_;
   std::vector<std::shared_ptr<void>> owned_;
   std::map<const CoreModule*, std::shared_ptr<const Module>> modules_;
+  AsyncStore* async_ = nullptr;  // async_runtime.h; ended first by the destructor
 };
 
 }  // namespace nw::component

@@ -28,8 +28,9 @@ Result<ResourceHandle*> HandleTable::Get(uint32_t i) {
 
 Result<ResourceHandle> HandleTable::Remove(uint32_t i) {
   NW_TRY_ASSIGN(ResourceHandle * h, Get(i));
-  ResourceHandle out = *h;
+  ResourceHandle out = std::move(*h);
   slots_[i].live = false;
+  slots_[i].handle = ResourceHandle{};
   free_.push_back(i);
   return out;
 }
@@ -82,7 +83,7 @@ void Subtask::DeliverResolve() {
 
 Result<uint32_t> ResourceNew(ComponentInstanceState& inst, const ResourceType& rt, uint32_t rep) {
   if (!inst.may_leave()) return Trap("resource.new while the instance may not leave");
-  return inst.handles().Add(ResourceHandle{&rt, rep, /*own=*/true, nullptr, 0});
+  return inst.handles().Add(ResourceHandle{&rt, rep, /*own=*/true, nullptr, 0, {}});
 }
 
 Status ResourceDrop(ComponentInstanceState& inst, const ResourceType& rt, uint32_t i) {

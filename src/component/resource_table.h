@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "base/result.h"
@@ -28,12 +29,17 @@ struct ResourceType {
   void* dtor_ctx = nullptr;
 };
 
+struct AsyncElem;      // async_runtime.h: waitables, waitable sets, error-contexts
+struct AsyncInstance;  // async_runtime.h: an instance's async state
+struct AsyncValueOps;  // canon_context.h: lift/lower of stream and future values
+
 struct ResourceHandle {
-  const ResourceType* rt = nullptr;
+  const ResourceType* rt = nullptr;  // null for an async element
   uint32_t rep = 0;
   bool own = false;
   Task* borrow_scope = nullptr;  // for a borrow handle: the callee task that received it
   uint32_t num_lends = 0;
+  std::shared_ptr<AsyncElem> async;  // the element of a non-resource slot
 };
 
 // The table of handles of one component instance (definitions.py's Table): index 0 is never
@@ -80,6 +86,9 @@ class ComponentInstanceState {
   bool may_enter() const { return may_enter_; }
   bool may_leave() const { return may_leave_; }
   void set_may_leave(bool v) { may_leave_ = v; }
+  // Set once the instance defines an async option or built-in (async_runtime.h).
+  AsyncInstance* async_state = nullptr;
+  const AsyncValueOps* async_ops = nullptr;
 
  private:
   bool InCallerChain(const ComponentInstanceState* caller) const;

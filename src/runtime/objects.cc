@@ -505,7 +505,34 @@ void Store::SetLimits(const StoreLimits& limits) {
 
 const StoreLimits& Store::limits() const { return impl_->limits; }
 
-Store::Impl::~Impl() { engine.tier().DeleteStoreContext(ctx); }
+Store::Impl::~Impl() { engine.tier().DeleteStoreContext(own_ctx ? own_ctx : ctx); }
+
+struct Store::ExecContext : StoreContext {};
+
+Store::ExecContext* Store::NewExecContext() {
+  StoreContext* c = impl_->engine.tier().NewStoreContext(*this, impl_->engine.config());
+  c->store = this;
+  c->epoch = impl_->engine.epoch_counter();
+  c->consume_fuel = impl_->engine.config().consume_fuel;
+  c->epoch_interruption = impl_->engine.config().epoch_interruption;
+  c->trap_on_grow_failure = impl_->ctx->trap_on_grow_failure;
+  return static_cast<ExecContext*>(c);
+}
+
+void Store::DeleteExecContext(ExecContext* c) {
+  if (c != nullptr) impl_->engine.tier().DeleteStoreContext(c);
+}
+
+Store::ExecContext* Store::SwitchExecContext(ExecContext* to) {
+  if (impl_->own_ctx == nullptr) impl_->own_ctx = impl_->ctx;
+  StoreContext* from = impl_->ctx;
+  StoreContext* next = to != nullptr ? to : impl_->own_ctx;
+  next->fuel = from->fuel;
+  next->epoch_deadline = from->epoch_deadline;
+  next->trap_on_grow_failure = from->trap_on_grow_failure;
+  impl_->ctx = next;
+  return from == impl_->own_ctx ? nullptr : static_cast<ExecContext*>(from);
+}
 
 const Engine& Store::engine() const { return impl_->engine; }
 

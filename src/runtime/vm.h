@@ -153,7 +153,8 @@ struct Store::Impl {
   std::vector<std::unique_ptr<InstanceObj>> instances;
   MemoryObj empty_memory;  // mem0 of instances without memory: size 0, every access traps
   StoreLimits limits;
-  StoreContext* ctx = nullptr;  // from the engine's tier; never null
+  StoreContext* ctx = nullptr;  // from the engine's tier; never null; the current one
+  StoreContext* own_ctx = nullptr;  // the store's own once SwitchExecContext was used
   StoreWake wake;  // Store::Interrupt and HostWait (interrupt.cc)
 };
 

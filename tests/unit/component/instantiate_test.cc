@@ -179,7 +179,7 @@ TEST_F(InstantiateTest, HostFunctionSatisfiesImport) {
   EXPECT_EQ((*r)[0], ComponentValue::U32(5));
 }
 
-TEST_F(InstantiateTest, MissingImportAndAsyncBuiltinsAreRefused) {
+TEST_F(InstantiateTest, MissingImportIsRefusedAsyncBuiltinsInstantiate) {
   auto c = ParseComponentText(R"((component (import "f" (func))))");
   ASSERT_TRUE(c);
   auto r = cs_.Instantiate(*c);
@@ -194,8 +194,7 @@ TEST_F(InstantiateTest, MissingImportAndAsyncBuiltinsAreRefused) {
   auto a = ParseComponentText(R"((component (canon backpressure.inc (core func $b))))");
   ASSERT_TRUE(a) << a.error().ToString();
   auto ra = cs_.Instantiate(*a);
-  ASSERT_FALSE(ra);
-  EXPECT_NE(ra.error().message.find("not executed by nanowasm yet"), std::string::npos);
+  EXPECT_TRUE(ra) << ra.error().ToString();
 }
 
 }  // namespace
