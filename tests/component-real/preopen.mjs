@@ -2,8 +2,8 @@
 // (@bytecodealliance/preview2-shim), which starts with no preopened directory, so every
 // command that reads or writes a file through it (embed --wit, new, wit, print, ...) fails
 // with "No such file or directory". This grants the host's `/` as `/` to each copy of the
-// shim jco can load (jco-transpile nests its own). Build-time only; never loaded by a test of
-// nanowasm itself.
+// shim jco can load (jco-transpile nests its own). NW_JCO_PREOPENS=HOST::GUEST[,...] grants
+// those instead: the reference runs of WASI commands (`jco run --jco-import`) see only them.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -19,7 +19,12 @@ for (const from of [jcoMain, transpileMain]) {
   }
 }
 if (shims.size === 0) throw new Error('preopen.mjs: no @bytecodealliance/preview2-shim found under jco');
+const preopens = {};
+for (const grant of (process.env.NW_JCO_PREOPENS ?? '/::/').split(',')) {
+  const [host, guest] = grant.split('::');
+  preopens[guest ?? host] = host;
+}
 for (const path of shims) {
   const fs = await import(pathToFileURL(path).href);
-  fs._setPreopens({ '/': '/' });
+  fs._setPreopens(preopens);
 }
