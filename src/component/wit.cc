@@ -275,6 +275,13 @@ class Resolver {
             const Export& ex = c.exports[i];
             if (!Space(*s, ex.item.sort)) break;
             NW_TRY_ASSIGN(Item it, At(*s, ex.item.sort, ex.item.index, ex.offset));
+            // An ascribed function or instance type names the types the component exports
+            // (wit-component's shims export fresh copies of their imported types and ascribe
+            // the functions' types in terms of those); a type keeps its identity.
+            if (ex.type && (it.sort == Sort::kFunc || it.sort == Sort::kInstance)) {
+              NW_TRY_ASSIGN(Item ascribed, Extern(*s, *ex.type, ex.offset));
+              if (ascribed.sort == it.sort) it = ascribed;
+            }
             Push(*s, it);
             s->exports.push_back({ex.name.name, it});
             break;
