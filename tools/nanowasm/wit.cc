@@ -1,30 +1,30 @@
-// `nanowasm wit FILE`: a component's world in WIT on stdout (component/wit.h), after decoding and
-// validating it; a core module or a malformed component is an error with its offset.
+// `nanowasm wit FILE`: a component's world in WIT on stdout (component/wit.h), after decoding (or
+// parsing) and validating it; a core module or a malformed component is a one-line error.
 #include <cstdio>
 #include <string>
 
-#include "component/binary_reader.h"
 #include "component/validate.h"
 #include "component/wit.h"
 #include "tools/nanowasm/commands.h"
+#include "tools/nanowasm/component_load.h"
 #include "tools/nanowasm/util.h"
 
 namespace nwcli {
 
 int Wit(const std::string& path) {
-  auto bytes = ReadFile(path);
-  if (!bytes) {
-    std::fprintf(stderr, "%s\n", bytes.error().message.c_str());
+  auto comp = LoadComponent(path);
+  if (!comp) {
+    std::fprintf(stderr, "%s\n", comp.error().message.c_str());
     return 1;
   }
-  if (!nw::component::IsComponentBinary(*bytes)) {
-    std::fprintf(stderr, "%s: not a component binary (a core module has no world)\n", path.c_str());
+  if (!*comp) {
+    std::fprintf(stderr, "%s: not a component (a core module has no world)\n", path.c_str());
     return 1;
   }
-  auto c = nw::component::DecodeComponent(*bytes);
-  nw::Status st = c ? nw::component::ValidateComponent(*c) : nw::Status(std::unexpected(c.error()));
-  if (!st) {
-    std::fprintf(stderr, "%s\n", FormatBinaryError(path, st.error()).c_str());
+  const nw::component::Component* c = &(*comp)->component;
+  if (auto st = nw::component::ValidateComponent(*c); !st) {
+    std::string where = (*comp)->from_text ? path + " (text)" : path;
+    std::fprintf(stderr, "%s\n", FormatBinaryError(where, st.error()).c_str());
     return 1;
   }
   auto text = nw::component::ComponentWit(*c);
