@@ -523,10 +523,15 @@ class Validator {
                                           "`: " + st.error().message);
       }
       t.exports = types_[comp.id].exports;
-      // The exports see the supplied resources in place of the imported ones.
+      // The exports see the supplied resources in place of the imported ones: in exported types
+      // and, through them, in the types of exported functions and instances (a function
+      // re-exported by a wit-component shim returns own<the shim's imported resource>, which
+      // must become the resource the shim was instantiated with).
+      std::unordered_map<uint32_t, uint32_t> memo;
       for (NamedEntity& ex : t.exports) {
-        if (ex.entity.sort == Sort::kType && ex.entity.id != kNone && subst_.count(Root(ex.entity.id)))
-          ex.entity.id = Subst(ex.entity.id);
+        if (ex.entity.sort == Sort::kType || ex.entity.sort == Sort::kFunc ||
+            ex.entity.sort == Sort::kInstance || ex.entity.sort == Sort::kComponent)
+          ex.entity.id = SubstDeep(ex.entity.id, memo, 0);
       }
       subst_.clear();
     } else {
@@ -554,6 +559,40 @@ class Validator {
     id = Root(id);
     auto it = subst_.find(id);
     return it == subst_.end() ? id : it->second;
+  }
+  // `id` with subst_ applied all the way down: a type that mentions no substituted resource
+  // keeps its id; one that does is copied once (memo) with the supplied resources in place. A
+  // copy keeps what the original entry says about names (exportable, alias_of's copy), so the
+  // visibility rules see the same thing.
+  uint32_t SubstDeep(uint32_t id, std::unordered_map<uint32_t, uint32_t>& memo, int depth) {
+    if (id == kNone) return id;
+    if (auto it = subst_.find(Root(id)); it != subst_.end()) return it->second;
+    if (auto it = memo.find(id); it != memo.end()) return it->second;
+    if (depth > 100 || types_[Root(id)].kind == TypeDef::Kind::kResource) return id;
+    memo[id] = id;  // a cycle (not expected) resolves to the original
+    TypeInfo t = types_[id];
+    bool changed = false;
+    auto sub = [&](uint32_t& x) {
+      if (x == kNone) return;
+      uint32_t y = SubstDeep(x, memo, depth + 1);
+      if (y != x) changed = true;
+      x = y;
+    };
+    sub(t.alias_of);
+    for (uint32_t& r : t.refs) sub(r);
+    for (Kid& k : t.kids)
+      if (k.present && !k.prim) sub(k.id);
+    if (t.result_kid.present && !t.result_kid.prim) sub(t.result_kid.id);
+    for (auto& p : t.params) sub(p.second);
+    sub(t.result);
+    sub(t.ok);
+    for (auto* list : {&t.imports, &t.exports})
+      for (NamedEntity& e : *list)
+        if (!IsCoreSort(e.entity.sort) && e.entity.sort != Sort::kValue) sub(e.entity.id);
+    if (!changed) return id;
+    uint32_t copy = NewType(std::move(t));
+    memo[id] = copy;
+    return copy;
   }
   static std::string KindName(const TypeInfo& t) {
     switch (t.kind) {
@@ -1383,6 +1422,8 @@ class Validator {
   bool Visible(uint32_t id, bool for_import, uint32_t depth = 0) {
     const TypeInfo& t = types_[id];
     if (t.exportable && (!for_import || t.imported)) return true;
+    if (std::find(named_by_instance_.begin(), named_by_instance_.end(), Root(id)) != named_by_instance_.end())
+      return true;
     if (NamedKind(t) || depth > 100) return false;
     return RefsVisible(id, for_import, depth + 1);
   }
@@ -1408,10 +1449,18 @@ class Validator {
         return RefsVisible(id, for_import);
       }
       case Sort::kInstance:
-      case Sort::kComponent:
+      case Sort::kComponent: {
+        // The types an instance exports are named by it, so its functions may use them (an
+        // instance made by instantiating with a resource exports that resource itself).
+        size_t mark = named_by_instance_.size();
         for (const NamedEntity& x : types_[e.id].exports)
-          if (!EntityVisible(x.entity, for_import, depth + 1)) return false;
-        return true;
+          if (x.entity.sort == Sort::kType && x.entity.id != kNone) named_by_instance_.push_back(Root(x.entity.id));
+        bool ok = true;
+        for (const NamedEntity& x : types_[e.id].exports)
+          if (ok && !EntityVisible(x.entity, for_import, depth + 1)) ok = false;
+        named_by_instance_.resize(mark);
+        return ok;
+      }
       default: return true;
     }
   }
@@ -1752,6 +1801,7 @@ class Validator {
   std::vector<Scope> scopes_;
   std::vector<TypeInfo> types_;
   std::unordered_map<uint32_t, uint32_t> subst_;
+  std::vector<uint32_t> named_by_instance_;  // EntityVisible: types the instance in hand exports
   uint32_t next_serial_ = 0;
   std::vector<CoreModuleInfo> core_modules_;
   std::vector<CoreInstanceInfo> core_instances_;

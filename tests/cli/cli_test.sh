@@ -200,7 +200,7 @@ out=$("$nw" -S inherit-network "$tmp/wasi.wat" 2>&1); rc=$?
 check "-S inherit-network refused" $? "rc=$rc out=$out"
 
 # 14. --help on every command (and `help COMMAND`, -W help, -S help): the usage, exit 0.
-for c in run wast validate parse print caps interp-dump; do
+for c in run wast validate parse print wit caps interp-dump; do
   for h in "$c --help" "$c -h" "help $c"; do
     out=$("$nw" $h 2>/dev/null); rc=$?
     [ $rc -eq 0 ] && [[ "$out" == *"usage: nanowasm "*"$c"* ]]
@@ -421,6 +421,32 @@ printf '\x00asm\x0d\x00\x01\x00\x0a\x05\x01\x00' > "$tmp/comptrunc.wasm"
 out=$("$nw" caps "$tmp/comptrunc.wasm" 2>&1); rc=$?
 [ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"comptrunc.wasm:0x"*": "* ]]
 check "caps: malformed component" $? "rc=$rc out=$out"
+
+# 19. Components in the text format for validate / print / wit; wit refuses a core module.
+printf '(component\n  (import "host" (instance (export "log" (func (param "msg" string)))))\n  (core module $M (func (export "f") (result i32) (i32.const 1)))\n  (core instance $i (instantiate $M))\n  (func $f (result u32) (canon lift (core func $i "f")))\n  (export "answer" (func $f)))\n' > "$tmp/comp.wat"
+out=$("$nw" validate "$tmp/comp.wat" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ -z "$out" ]
+check "validate: component text" $? "rc=$rc out=$out"
+out=$("$nw" print "$tmp/comp.wat" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == "(component"*'(export "answer" (func 0))'* ]]
+check "print: component text" $? "rc=$rc out=$out"
+out=$("$nw" wit "$tmp/comp.wat" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *$'  import host: interface {\n    log: func(msg: string);\n  }\n\n  export answer: func() -> u32;\n}'* ]]
+check "wit: component text" $? "rc=$rc out=$out"
+printf '(component\n  (export "x" (func 3)))' > "$tmp/compinv.wat"
+out=$("$nw" validate "$tmp/compinv.wat" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"compinv.wat (text):0x"*"out of bounds"* ]]
+check "validate: invalid component text" $? "rc=$rc out=$out"
+printf '(component\n  (bogus))' > "$tmp/compsyn.wat"
+out=$("$nw" wit "$tmp/compsyn.wat" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == *"compsyn.wat:2:4: "* ]]
+check "wit: component syntax error -> line:col" $? "rc=$rc out=$out"
+out=$("$nw" wit "$tmp/comptrunc.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"comptrunc.wasm:0x"*": "* ]]
+check "wit: malformed component" $? "rc=$rc out=$out"
+out=$("$nw" wit "$tmp/trap.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == *"not a component"* ]]
+check "wit: a core module has no world" $? "rc=$rc out=$out"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

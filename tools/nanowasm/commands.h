@@ -31,6 +31,7 @@ int Wast(const WastOptions& opts);
 int Validate(const std::string& path);
 int Parse(const ParseOptions& opts);
 int Print(const std::string& path);
+int Wit(const std::string& path);
 int Run(const RunOptions& opts);
 int Caps(const CapsOptions& opts);
 int InterpDump(const std::string& path, std::optional<uint32_t> func_index);

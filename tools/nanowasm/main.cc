@@ -29,7 +29,7 @@ struct Synopsis {
 constexpr Synopsis kSynopses[] = {
     {"", "nanowasm [run] [OPTIONS] FILE [ARGS...]\n"
          "       nanowasm COMMAND [OPTIONS] ...   (COMMAND: run wast validate parse print "
-         "interp-dump)\n"
+         "wit caps interp-dump)\n"
          "       nanowasm --version"},
     {"run", "nanowasm [run] [OPTIONS] FILE [ARGS...]\n"
             "       nanowasm [run] [OPTIONS] --invoke NAME FILE [ARGS...]"},
@@ -37,6 +37,7 @@ constexpr Synopsis kSynopses[] = {
     {"validate", "nanowasm validate FILE"},
     {"parse", "nanowasm parse FILE.wat -o FILE.wasm [--no-validate]"},
     {"print", "nanowasm print FILE"},
+    {"wit", "nanowasm wit FILE"},
     {"caps", "nanowasm caps [--json] FILE\n"
              "       nanowasm caps [--json] --diff OLD NEW"},
     {"interp-dump", "nanowasm interp-dump FILE [FUNC_INDEX]"},
@@ -216,6 +217,9 @@ int Main(std::vector<std::string> argv) {
   CLI::App* print = app.add_subcommand("print", "binary (.wasm) to text on stdout");
   print->add_option("FILE", path, "the module")->required();
 
+  CLI::App* wit = app.add_subcommand("wit", "a component's world in WIT (wit.cc)");
+  wit->add_option("FILE", path, "the component (.wasm)")->required();
+
   CapsOptions caps_opts;
   CLI::App* caps = app.add_subcommand(
       "caps", "what a module or component can ask for, from its imports;\n"
@@ -233,9 +237,9 @@ int Main(std::vector<std::string> argv) {
   dump->add_option("FILE", path, "the module")->required();
   dump->add_option("FUNC_INDEX", func_index, "only this function (index space incl. imports)");
 
-  for (CLI::App* sub : {wast, validate, parse, print, caps, dump}) sub->allow_extras();
-  for (CLI::App* sub : {run, wast, validate, parse, print, caps, dump}) sub->group("Commands");
-  for (CLI::App* sub : {wast, validate, parse, print, dump}) sub->footer("");
+  for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump}) sub->allow_extras();
+  for (CLI::App* sub : {run, wast, validate, parse, print, wit, caps, dump}) sub->group("Commands");
+  for (CLI::App* sub : {wast, validate, parse, print, wit, dump}) sub->footer("");
   caps->footer("Exit status: 0; with --diff, 1 when NEW asks for a capability OLD does not;\n"
                "1 when a file cannot be read or is not valid; 2 for a usage error.");
 
@@ -268,13 +272,14 @@ int Main(std::vector<std::string> argv) {
     if (!opts) return UsageError("run", opts.error().message);
     return Run(*opts);
   }
-  for (CLI::App* sub : {wast, validate, parse, print, caps, dump}) {
+  for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump}) {
     if (*sub && !sub->remaining().empty()) return UsageError(command, Extra(sub->remaining()));
   }
   if (*wast) return Wast(wast_opts);
   if (*validate) return Validate(path);
   if (*parse) return Parse(parse_opts);
   if (*print) return Print(path);
+  if (*wit) return Wit(path);
   if (*caps) {
     size_t want = caps_opts.diff ? 2 : 1;
     if (caps_opts.files.size() < want)

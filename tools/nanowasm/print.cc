@@ -1,8 +1,8 @@
-// `nanowasm print FILE.wasm`: binary to text on stdout.
+// `nanowasm print FILE`: a module as text, or a component as a structural dump, on stdout.
 #include <cstdio>
 #include <string>
 
-#include "component/binary_reader.h"
+#include "tools/nanowasm/component_load.h"
 #include "component/dump.h"
 #include "text/printer.h"
 #include "tools/nanowasm/commands.h"
@@ -11,14 +11,16 @@
 namespace nwcli {
 
 int Print(const std::string& path) {
-  // A component is shown as a structural dump (component/dump.h), not yet as parseable text.
-  if (auto bytes = ReadFile(path); bytes && nw::component::IsComponentBinary(*bytes)) {
-    auto text = nw::component::DumpComponentBinary(*bytes);
-    if (!text) {
-      std::fprintf(stderr, "%s\n", FormatBinaryError(path, text.error()).c_str());
-      return 1;
-    }
-    std::fwrite(text->data(), 1, text->size(), stdout);
+  // A component (binary or text) is shown as a structural dump (component/dump.h), not yet as
+  // text the parser reads back.
+  auto comp = LoadComponent(path);
+  if (!comp) {
+    std::fprintf(stderr, "%s\n", comp.error().message.c_str());
+    return 1;
+  }
+  if (*comp) {
+    std::string text = nw::component::DumpComponent((*comp)->component);
+    std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   }
   auto m = LoadModule(path);

@@ -1,9 +1,10 @@
-// `nanowasm validate FILE`: decode (or parse) and validate; one-line error with the offset.
+// `nanowasm validate FILE`: decode (or parse) and validate a module or a component; one-line
+// error with the offset (text: line:column for syntax, the offset into the text for validation).
 #include <cstdio>
 #include <string>
 
-#include "component/binary_reader.h"
-#include "component/dump.h"
+#include "component/validate.h"
+#include "tools/nanowasm/component_load.h"
 #include "tools/nanowasm/commands.h"
 #include "tools/nanowasm/util.h"
 #include "validate/validate.h"
@@ -11,9 +12,16 @@
 namespace nwcli {
 
 int Validate(const std::string& path) {
-  if (auto bytes = ReadFile(path); bytes && nw::component::IsComponentBinary(*bytes)) {
-    if (auto st = nw::component::ValidateComponentBinary(*bytes); !st) {
-      std::fprintf(stderr, "%s\n", FormatBinaryError(path, st.error()).c_str());
+  // A component (binary or text) is validated as one; anything else as a core module.
+  auto comp = LoadComponent(path);
+  if (!comp) {
+    std::fprintf(stderr, "%s\n", comp.error().message.c_str());
+    return 1;
+  }
+  if (*comp) {
+    if (auto st = nw::component::ValidateComponent((*comp)->component); !st) {
+      std::string where = (*comp)->from_text ? path + " (text)" : path;
+      std::fprintf(stderr, "%s\n", FormatBinaryError(where, st.error()).c_str());
       return 1;
     }
     return 0;
