@@ -151,8 +151,11 @@ Result<bool> RawBlock(AThread* switch_to) {
   return t->block_result;
 }
 
+void ForgetThread(AThread* t);
+
 void FreeThread(AThread* t) {
   if (t->host.joinable()) t->host.join();
+  ForgetThread(t);
   t->as->store().DeleteExecContext(t->exec);
   t->exec = nullptr;
   t->as->threads.erase(t);
@@ -265,6 +268,21 @@ Status UnregisterThread(ATask& task, AThread* t) {
   return Ok();
 }
 
+// A thread that ended by a trap is still registered: no table may keep pointing at it.
+void ForgetThread(AThread* t) {
+  if (!t->task) return;
+  ATask& task = *t->task;
+  std::erase(task.threads, t);
+  AsyncInstance& in = *task.inst;
+  if (t->index != 0 && t->index < in.threads.size() && in.threads[t->index] == t) {
+    in.threads[t->index] = nullptr;
+    in.free_threads.push_back(t->index);
+  }
+  if (in.exclusive == t) in.exclusive = nullptr;
+  if (task.implicit_thread == t) task.implicit_thread = nullptr;
+  std::erase(t->as->waiting, t);
+}
+
 // Thread.wait_until. The spec may return at once when `ready` already holds (at random); the
 // reference suite expects it to (as wasmtime does), so it does, except for a yield, which always
 // lets the other ready threads run first.
@@ -328,7 +346,7 @@ Status RequestCancellation(const std::shared_ptr<ATask>& tp, ComponentInstanceSt
   ATask& task = *tp;
   if (task.state == TaskState::kInitial) {
     task.state = TaskState::kCancelDelivered;
-    ResumeThread(task.implicit_thread, true);
+    if (task.implicit_thread) ResumeThread(task.implicit_thread, true);
     return Ok();
   }
   std::vector<AThread*> candidates;
@@ -493,6 +511,7 @@ struct Waitable : AsyncElem {
 
 struct WaitableSet : AsyncElem {
   WaitableSet() : AsyncElem(Kind::kWaitableSet) {}
+  ~WaitableSet() override;  // (a handle table dies in any order: its members forget it)
   std::vector<Waitable*> elems;
   int num_waiting = 0;
   bool has_pending_event() const {
@@ -511,6 +530,10 @@ struct WaitableSet : AsyncElem {
     return {};
   }
 };
+
+WaitableSet::~WaitableSet() {
+  for (Waitable* w : elems) w->wset = nullptr;
+}
 
 void Waitable::Join(WaitableSet* s) {
   if (wset) std::erase(wset->elems, this);
@@ -777,8 +800,9 @@ static Status RunEventLoop(AsyncStore& as, const std::function<bool()>& done,
                            const std::shared_ptr<TrapBox>& box) {
   while (!done()) {
     AThread* pick = nullptr;
+    // A thread of a trapped instance (never entered again) is not resumed.
     for (AThread* t : as.waiting)
-      if (t->ready()) {
+      if (t->ready() && t->task->inst->state->MayEnterFrom(nullptr)) {
         pick = t;
         break;
       }
@@ -1095,10 +1119,13 @@ Result<uint32_t> CopyBuiltin(const CopyInfo& ci, uint32_t i, uint32_t ptr, uint3
     e->state = result == kDropped ? CopyState::kDone : CopyState::kIdle;
     return Event{code, i, result | (b->progress << 4)};
   };
-  auto on_copy = [e, event, shared]() {
+  // Raw pointers: the end owns the shared state, and the shared state keeps these closures
+  // while the copy is pending (a shared_ptr here would be a cycle).
+  Shared* sh = shared.get();
+  auto on_copy = [e, event, sh]() {
     e->pending_from_copy = true;
-    e->pending = [event, shared]() {
-      shared->ResetPending();
+    e->pending = [event, sh]() {
+      sh->ResetPending();
       return event(kCompleted);
     };
   };
