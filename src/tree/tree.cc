@@ -200,6 +200,50 @@ TrapResult<void> CrossBoundary(const Boundary& b, Caller& caller, std::span<cons
   return {};
 }
 
+// DeriveWasiCtx says "its parent"; the tree knows the parent's name.
+std::string NameParent(std::string_view msg, std::string_view parent) {
+  std::string named;
+  for (size_t at; (at = msg.find("its parent")) != std::string_view::npos;) {
+    named += std::string(msg.substr(0, at + 10)) + " " + Q(parent);
+    msg.remove_prefix(at + 10);
+  }
+  return named + std::string(msg);
+}
+
+// Defines `parent`'s import `imp` as a trampoline into `child`'s export of the same name.
+Status DefineBoundary(const TreeSpec& spec, const TreeNodeSpec& parent, const TreeNodeSpec& ch,
+                      Instance& child, const Import& imp, Store& store, Linker& linker) {
+  const ModuleDesc& m = parent.module->desc();
+  std::string as = ImportAs(ch);
+  Func* target = child.GetFunc(imp.name);
+  const FuncType& want = m.types[imp.func_type];
+  if (!target)
+    return MakeError(Prefix(spec, parent.name) + "child " + Q(ch.name) + " exports no function " +
+                     Q(imp.name));
+  if (!(target->type() == want))
+    return MakeError(Prefix(spec, parent.name) + "import " + Q(as) + "." + Q(imp.name) +
+                     " does not have the type of child " + Q(ch.name) + "'s export");
+  auto b = std::make_shared<Boundary>();
+  b->target = target;
+  b->type = want;
+  if (Holds(ch.strings, imp.name)) {
+    b->string = true;
+    b->realloc = child.GetFunc("cabi_realloc");
+    b->memory = child.GetMemory("memory");
+    FuncType rt{{ValType::kI32, ValType::kI32, ValType::kI32, ValType::kI32}, {ValType::kI32}};
+    if (!b->realloc || !(b->realloc->type() == rt) || !b->memory)
+      return MakeError(Prefix(spec, ch.name) + "takes strings (" + Q(imp.name) +
+                       ") but exports no cabi_realloc(i32 i32 i32 i32) -> i32 and memory");
+  }
+  linker.Define(as, imp.name,
+                Func::CreateHost(store, want,
+                                 [b](Caller& caller, std::span<const Val> args,
+                                     std::span<Val> results) {
+                                   return CrossBoundary(*b, caller, args, results);
+                                 }));
+  return Ok();
+}
+
 }  // namespace
 
 Status ValidateTree(const TreeSpec& spec) {
@@ -275,15 +319,7 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store, const TreeSpec& sp
       if (g.argv0.empty()) g.argv0 = n.name;
       auto ctx = DeriveWasiCtx(*impl->nodes[node.parent].ctx, g);
       if (!ctx) {
-        // DeriveWasiCtx says "its parent"; the tree knows its name.
-        std::string msg = ctx.error().message, named;
-        std::string_view rest = msg;
-        for (size_t at; (at = rest.find("its parent")) != std::string_view::npos;) {
-          named += std::string(rest.substr(0, at + 10)) + " " + Q(n.parent);
-          rest.remove_prefix(at + 10);
-        }
-        msg = named + std::string(rest);
-        return MakeError(Prefix(spec, n.name) + msg);
+        return MakeError(Prefix(spec, n.name) + NameParent(ctx.error().message, n.parent));
       }
       node.ctx = std::move(*ctx);
     }
@@ -304,33 +340,7 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store, const TreeSpec& sp
       const ModuleDesc& m = n.module->desc();
       for (const Import& imp : m.imports) {
         if (imp.module != as) continue;
-        Func* target = child->GetFunc(imp.name);
-        const FuncType& want = m.types[imp.func_type];
-        if (!target)
-          return MakeError(Prefix(spec, n.name) + "child " + Q(ch.name) +
-                           " exports no function " + Q(imp.name));
-        if (!(target->type() == want))
-          return MakeError(Prefix(spec, n.name) + "import " + Q(as) + "." + Q(imp.name) +
-                           " does not have the type of child " + Q(ch.name) + "'s export");
-        auto b = std::make_shared<Boundary>();
-        b->target = target;
-        b->type = want;
-        if (Holds(ch.strings, imp.name)) {
-          b->string = true;
-          b->realloc = child->GetFunc("cabi_realloc");
-          b->memory = child->GetMemory("memory");
-          FuncType rt{{ValType::kI32, ValType::kI32, ValType::kI32, ValType::kI32},
-                      {ValType::kI32}};
-          if (!b->realloc || !(b->realloc->type() == rt) || !b->memory)
-            return MakeError(Prefix(spec, ch.name) + "takes strings (" + Q(imp.name) +
-                             ") but exports no cabi_realloc(i32 i32 i32 i32) -> i32 and memory");
-        }
-        linker.Define(as, imp.name,
-                      Func::CreateHost(store, want,
-                                       [b](Caller& caller, std::span<const Val> args,
-                                           std::span<Val> results) {
-                                         return CrossBoundary(*b, caller, args, results);
-                                       }));
+        NW_TRY(DefineBoundary(spec, n, ch, *child, imp, store, linker));
       }
     }
     auto inst = linker.Instantiate(store, n.module);

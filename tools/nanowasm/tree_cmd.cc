@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "tools/nanowasm/commands.h"
 #include "tools/nanowasm/run_options.h"
 #include "tools/nanowasm/util.h"
+#include "tools/nanowasm/watchdog.h"
 #include "tree/manifest.h"
 
 namespace nwcli {
@@ -162,10 +164,6 @@ int RunTree(const RunOptions& opts) {
     nofile.rlim_cur = nofile.rlim_max;
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
-  if (opts.timeout) {
-    std::fprintf(stderr, "nanowasm run: -W timeout is not yet supported with --manifest\n");
-    return 2;
-  }
   nw::Engine engine(opts.engine);
   auto spec = nw::tree::LoadManifest(opts.manifest, Loader(engine));
   if (!spec) {
@@ -188,6 +186,11 @@ int RunTree(const RunOptions& opts) {
   nw::Store store(engine);
   store.SetLimits(opts.limits);
   if (opts.fuel) store.SetFuel(*opts.fuel);
+  std::optional<Watchdog> watchdog;
+  if (opts.timeout) {
+    store.SetEpochDeadline(1);
+    watchdog.emplace(engine, *opts.timeout);
+  }
   auto tree = nw::Tree::Instantiate(store, *spec, *ctx,
                                     [](nw::Linker& l, nw::Store& s, std::string_view m) {
                                       if (m == "spectest") nw::DefineSpectest(l, s);
@@ -199,8 +202,7 @@ int RunTree(const RunOptions& opts) {
   auto trapped = [&](const nw::Trap& t) {
     if (t.kind == nw::TrapKind::kExit) return t.exit_code & 0xff;
     std::fflush(stdout);
-    std::fprintf(stderr, "%s: node \"%s\": %s", opts.manifest.c_str(), root_name.c_str(),
-                 t.ToString().c_str());
+    std::fprintf(stderr, "%s: %s", opts.manifest.c_str(), t.ToString().c_str());
     return kTrapExit;
   };
   nw::Instance* root = (*tree)->root();
