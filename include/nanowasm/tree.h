@@ -6,6 +6,7 @@
 // Not here yet: component nodes (WASI 0.2 contexts); docs/security.md says what they need.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
