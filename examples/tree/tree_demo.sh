@@ -51,6 +51,10 @@ echo "   \$ nanowasm caps --diff notify_v1.wasm notify_v2.wasm"
 rc=${PIPESTATUS[0]}
 echo "   exit status $rc (1: NEW asks for more)"
 [ "$rc" = 1 ] || fail "caps --diff did not flag v2"
+"$nw" caps --diff notify_v2.wasm notify_v1.wasm > /dev/null
+rc=$?
+echo "   (the other way round, v2 -> v1, drops network:connect: exit status $rc)"
+[ "$rc" = 0 ] || fail "caps --diff flagged a downgrade"
 echo "   \$ nanowasm run --dir data --dir uploads --manifest notify-v1.toml"
 "$nw" run --dir data --dir uploads --manifest notify-v1.toml 2>&1 | sed 's/^/   /'
 echo "   \$ nanowasm run --dir data --dir uploads --manifest notify-v2-under-v1.toml  (v2, v1's keys)"
