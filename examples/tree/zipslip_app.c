@@ -1,6 +1,7 @@
-// The root of the ZipSlip story (docs/security.md, "Trees of nanoprocesses"): an app that holds two directories,
-// data/ (its own records) and uploads/ (where users' archives are unpacked), and hands the
-// archive to a third-party extractor, a separate nanoprocess that was granted uploads/ only.
+// The root of the ZipSlip story (docs/security.md, "Trees of nanoprocesses"): an app that
+// holds two directories, data/ (its own records) and uploads/ (where users' archives are
+// unpacked), and hands the archive to a third-party extractor, a separate nanoprocess that was
+// granted uploads/ only.
 // After the extraction the app shows that it can still write data/ itself.
 #include <stdio.h>
 #include <stdlib.h>
