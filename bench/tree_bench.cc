@@ -74,26 +74,28 @@ constexpr const char* kCallerWat = R"((module
 
 std::shared_ptr<const nw::Module> Compile(const nw::Engine& engine, const std::string& wat) {
   auto desc = nw::ParseWat(wat);
-  if (!desc) Die(desc.error().message);
+  if (!desc)
+    Die(desc.error().message);
   auto m = nw::Module::FromDesc(engine, std::move(*desc));
-  if (!m) Die(m.error().message);
+  if (!m)
+    Die(m.error().message);
   return *m;
 }
 
 void DefineSpare(nw::Linker& l, nw::Store& s, std::string_view m) {
   if (m == "spare")
     l.Define("spare", "nop",
-             nw::Func::CreateHost(s, {}, [](nw::Caller&, std::span<const nw::Val>,
-                                            std::span<nw::Val>) -> nw::TrapResult<void> {
-               return {};
-             }));
+             nw::Func::CreateHost(s, {},
+                                  [](nw::Caller&, std::span<const nw::Val>,
+                                     std::span<nw::Val>) -> nw::TrapResult<void> { return {}; }));
 }
 
 std::shared_ptr<nw::WasiCtx> RootCtx() {
   nw::WasiConfig config;
   config.dirs = {{"/tmp", "tmp", true}};
   auto ctx = nw::CreateWasiCtx(config);
-  if (!ctx) Die(ctx.error().message);
+  if (!ctx)
+    Die(ctx.error().message);
   return *ctx;
 }
 
@@ -135,7 +137,8 @@ void BM_InstantiateOneModule(benchmark::State& state) {
     nw::DefineWasi(linker, store, ctx);
     DefineSpare(linker, store, "spare");
     auto inst = linker.Instantiate(store, module);
-    if (!inst) Die(inst.error().message);
+    if (!inst)
+      Die(inst.error().message);
     benchmark::DoNotOptimize(*inst);
   }
 }
@@ -147,7 +150,8 @@ void BM_InstantiateTenNodeTree(benchmark::State& state) {
   for (auto _ : state) {
     nw::Store store(engine);
     auto tree = nw::Tree::Instantiate(store, spec, RootCtx(), DefineSpare);
-    if (!tree) Die(tree.error().message);
+    if (!tree)
+      Die(tree.error().message);
     benchmark::DoNotOptimize(tree->get());
   }
 }
@@ -171,7 +175,8 @@ struct CallFixture {
     child.strings = {"len"};
     spec.nodes = {root, child};
     auto t = nw::Tree::Instantiate(store, spec, RootCtx(), DefineSpare);
-    if (!t) Die(t.error().message);
+    if (!t)
+      Die(t.error().message);
     tree = std::move(*t);
   }
   void Run(benchmark::State& state, const char* func, std::vector<nw::Val> extra = {}) {
@@ -180,21 +185,28 @@ struct CallFixture {
     args.insert(args.end(), extra.begin(), extra.end());
     for (auto _ : state) {
       auto r = f->Call(store, args);
-      if (!r) Die(r.error().ToString());
+      if (!r)
+        Die(r.error().ToString());
       benchmark::DoNotOptimize(r);
     }
     // CPU seconds per call, printed with an SI prefix ("46.3n" = 46.3 ns).
-    state.counters["per_call"] = benchmark::Counter(
-        static_cast<double>(state.iterations()) * kCallsPerRun,
-        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["per_call"] =
+        benchmark::Counter(static_cast<double>(state.iterations()) * kCallsPerRun,
+                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   }
 };
 
-void BM_CallLocalFunction(benchmark::State& state) { CallFixture().Run(state, "local_add"); }
+void BM_CallLocalFunction(benchmark::State& state) {
+  CallFixture().Run(state, "local_add");
+}
 BENCHMARK(BM_CallLocalFunction);
-void BM_CallChildNoArgs(benchmark::State& state) { CallFixture().Run(state, "child_nop"); }
+void BM_CallChildNoArgs(benchmark::State& state) {
+  CallFixture().Run(state, "child_nop");
+}
 BENCHMARK(BM_CallChildNoArgs);
-void BM_CallChildTwoI32(benchmark::State& state) { CallFixture().Run(state, "child_add"); }
+void BM_CallChildTwoI32(benchmark::State& state) {
+  CallFixture().Run(state, "child_add");
+}
 BENCHMARK(BM_CallChildTwoI32);
 void BM_CallChildString(benchmark::State& state) {
   CallFixture().Run(state, "child_string", {nw::Val::I32(static_cast<uint32_t>(state.range(0)))});

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-__attribute__((import_module("notify"), import_name("notify")))
-int notify(const char* message, size_t len);
+__attribute__((import_module("notify"), import_name("notify"))) int notify(const char* message,
+                                                                           size_t len);
 
 // Kept in the app's memory only; nothing hands it to the dependency.
 volatile char secret[] = "API-TOKEN=s3cr3t-0f-the-app";

@@ -12,19 +12,20 @@
 #include <wasi/api.h>
 
 // nanowasm's outbound TCP: allowed only to addresses the node's keys name.
-__attribute__((import_module("nanowasm_sock"), import_name("sock_connect")))
-uint32_t sock_connect(const char* addr, size_t len, uint32_t* fd);
+__attribute__((import_module("nanowasm_sock"), import_name("sock_connect"))) uint32_t
+sock_connect(const char* addr, size_t len, uint32_t* fd);
 
 extern unsigned char __heap_base;
 
-__attribute__((export_name("cabi_realloc")))
-void* cabi_realloc(void* old, size_t old_size, size_t align, size_t new_size) {
+__attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* old,
+                                                                size_t old_size,
+                                                                size_t align,
+                                                                size_t new_size) {
   (void)old_size, (void)align;
   return realloc(old, new_size);
 }
 
-__attribute__((export_name("notify")))
-int notify(char* msg, size_t len) {
+__attribute__((export_name("notify"))) int notify(char* msg, size_t len) {
   printf("notify v2: %.*s\n", (int)len, msg);
   free(msg);
   int stolen = 0;
@@ -44,9 +45,11 @@ int notify(char* msg, size_t len) {
   int found = 0;
   for (uintptr_t i = 1; i + 6 <= size; ++i) {
     volatile const unsigned char* p = (volatile const unsigned char*)i;
-    if ((const char*)p == needle) continue;  // the literal above
+    if ((const char*)p == needle)
+      continue;  // the literal above
     int k = 0;
-    while (k < 6 && p[k] == (unsigned char)needle[k]) ++k;
+    while (k < 6 && p[k] == (unsigned char)needle[k])
+      ++k;
     found |= k == 6;
   }
   printf("notify v2: scanned all %zu bytes of its own memory: secret %s\n", size,
@@ -56,7 +59,10 @@ int notify(char* msg, size_t len) {
   for (int guess = 3; guess <= 4; ++guess) {
     __wasi_fdstat_t st;
     __wasi_errno_t r = __wasi_fd_fdstat_get(guess, &st);
-    printf("notify v2: fd %d: %s\n", guess, r == 0 ? "OPEN" : r == __WASI_ERRNO_BADF ? "bad descriptor" : "error");
+    printf("notify v2: fd %d: %s\n", guess,
+           r == 0                   ? "OPEN"
+           : r == __WASI_ERRNO_BADF ? "bad descriptor"
+                                    : "error");
     stolen += r == 0;
   }
   fflush(stdout);  // a reactor never exits: nothing else flushes it

@@ -8,8 +8,8 @@
 #include <string.h>
 
 // Satisfied by the manifest's node "extractor": the archive is copied into its memory.
-__attribute__((import_module("extractor"), import_name("extract")))
-int extract(const char* archive, size_t len);
+__attribute__((import_module("extractor"), import_name("extract"))) int extract(const char* archive,
+                                                                                size_t len);
 
 int main(void) {
   static char archive[1 << 16];

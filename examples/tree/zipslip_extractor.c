@@ -9,28 +9,32 @@
 #include <string.h>
 
 // The tree copies string arguments into this module's memory through this allocator.
-__attribute__((export_name("cabi_realloc")))
-void* cabi_realloc(void* old, size_t old_size, size_t align, size_t new_size) {
+__attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* old,
+                                                                size_t old_size,
+                                                                size_t align,
+                                                                size_t new_size) {
   (void)old_size, (void)align;
   return realloc(old, new_size);
 }
 
-__attribute__((export_name("extract")))
-int extract(char* archive, size_t len) {
+__attribute__((export_name("extract"))) int extract(char* archive, size_t len) {
   int refused = 0;
   size_t at = 0;
   while (at < len) {
     char* name = archive + at;
     char* nl = memchr(name, '\n', len - at);
-    if (!nl) break;
+    if (!nl)
+      break;
     *nl = 0;
     char* size_text = nl + 1;
     char* nl2 = memchr(size_text, '\n', len - (size_t)(size_text - archive));
-    if (!nl2) break;
+    if (!nl2)
+      break;
     *nl2 = 0;
     size_t size = strtoul(size_text, NULL, 10);
     char* data = nl2 + 1;
-    if (size > len - (size_t)(data - archive)) break;
+    if (size > len - (size_t)(data - archive))
+      break;
     char path[1024];
     // BUG (on purpose): the member name is not checked.
     snprintf(path, sizeof path, name[0] == '/' ? "%.0s%s" : "%s/%s", "uploads", name);

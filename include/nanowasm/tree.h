@@ -19,14 +19,14 @@
 namespace nw {
 
 struct TreeNodeSpec {
-  std::string name;                     // unique in the tree
-  std::string parent;                   // "" for the root (exactly one)
+  std::string name;    // unique in the tree
+  std::string parent;  // "" for the root (exactly one)
   std::shared_ptr<const Module> module;
-  std::string module_path;              // shown in reports only
+  std::string module_path;  // shown in reports only
   // The module name of the parent's imports this node satisfies (default: `name`). Only
   // function imports with numeric parameters and results cross a node boundary.
   std::string import_as;
-  WasiGrant grant;                      // what the parent hands down (ignored for the root)
+  WasiGrant grant;  // what the parent hands down (ignored for the root)
   // Host interfaces (import module names other than WASI) the node may import; each must be
   // held by its parent. The root's come from the embedder (TreeSpec::root_host).
   std::vector<std::string> host;
@@ -62,7 +62,8 @@ class Tree {
  public:
   // Validates, derives every node's context from its parent's (the root's is `root_ctx`),
   // instantiates children before parents in `store`, calls each child's `_initialize`.
-  static Result<std::unique_ptr<Tree>> Instantiate(Store& store, const TreeSpec& spec,
+  static Result<std::unique_ptr<Tree>> Instantiate(Store& store,
+                                                   const TreeSpec& spec,
                                                    std::shared_ptr<WasiCtx> root_ctx,
                                                    const TreeHostDefiner& host);
   ~Tree();

@@ -11,7 +11,9 @@ namespace nw::tree {
 
 namespace {
 
-std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string Q(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 struct Reader {
   std::string pre;  // `PATH: node "N": `
@@ -20,10 +22,12 @@ struct Reader {
 
   Status Strings(const toml::node& v, std::string_view key, std::vector<std::string>* out) const {
     const toml::array* a = v.as_array();
-    if (!a) return Fail(std::string(key) + ": expected an array of strings");
+    if (!a)
+      return Fail(std::string(key) + ": expected an array of strings");
     for (const toml::node& e : *a) {
       auto s = e.value<std::string>();
-      if (!s) return Fail(std::string(key) + ": expected an array of strings");
+      if (!s)
+        return Fail(std::string(key) + ": expected an array of strings");
       out->push_back(*s);
     }
     return Ok();
@@ -31,19 +35,22 @@ struct Reader {
 
   Result<bool> Bool(const toml::node& v, std::string_view key) const {
     auto b = v.value<bool>();
-    if (!b) return Fail(std::string(key) + ": expected true or false");
+    if (!b)
+      return Fail(std::string(key) + ": expected true or false");
     return *b;
   }
 
   Result<std::string> String(const toml::node& v, std::string_view key) const {
     auto s = v.value<std::string>();
-    if (!s) return Fail(std::string(key) + ": expected a string");
+    if (!s)
+      return Fail(std::string(key) + ": expected a string");
     return *s;
   }
 
   Status Dir(const toml::node& v, WasiDirGrant* d) const {
     const toml::table* t = v.as_table();
-    if (!t) return Fail("dirs: expected tables {from = \"DIR\", as = \"NAME\", mode = \"ro\"|\"rw\"}");
+    if (!t)
+      return Fail("dirs: expected tables {from = \"DIR\", as = \"NAME\", mode = \"ro\"|\"rw\"}");
     bool have_from = false;
     for (const auto& [k, val] : *t) {
       std::string_view key = k.str();
@@ -54,13 +61,15 @@ struct Reader {
         NW_TRY_ASSIGN(d->guest_path, String(val, "dirs.as"));
       } else if (key == "mode") {
         NW_TRY_ASSIGN(std::string mode, String(val, "dirs.mode"));
-        if (mode != "ro" && mode != "rw") return Fail("dirs.mode " + Q(mode) + ": expected \"ro\" or \"rw\"");
+        if (mode != "ro" && mode != "rw")
+          return Fail("dirs.mode " + Q(mode) + ": expected \"ro\" or \"rw\"");
         d->read_only = mode == "ro";
       } else {
         return Fail("dirs: unknown key " + Q(key) + " (from, as, mode)");
       }
     }
-    if (!have_from || d->from.empty()) return Fail("dirs: an entry has no `from`");
+    if (!have_from || d->from.empty())
+      return Fail("dirs: an entry has no `from`");
     return Ok();
   }
 
@@ -68,10 +77,14 @@ struct Reader {
     std::vector<std::string> names;
     NW_TRY(Strings(v, "stdio", &names));
     for (const std::string& s : names) {
-      if (s == "stdin") g->pass_stdin = true;
-      else if (s == "stdout") g->pass_stdout = true;
-      else if (s == "stderr") g->pass_stderr = true;
-      else return Fail("stdio: " + Q(s) + " is not stdin, stdout or stderr");
+      if (s == "stdin")
+        g->pass_stdin = true;
+      else if (s == "stdout")
+        g->pass_stdout = true;
+      else if (s == "stderr")
+        g->pass_stderr = true;
+      else
+        return Fail("stdio: " + Q(s) + " is not stdin, stdout or stderr");
     }
     return Ok();
   }
@@ -82,8 +95,11 @@ std::string DirOf(const std::string& path) {
   return slash == std::string::npos ? "" : path.substr(0, slash + 1);
 }
 
-Status ReadNode(const Reader& r, const toml::table& t, const std::string& base,
-                const ModuleLoader& load, TreeNodeSpec* n) {
+Status ReadNode(const Reader& r,
+                const toml::table& t,
+                const std::string& base,
+                const ModuleLoader& load,
+                TreeNodeSpec* n) {
   std::string module;
   for (const auto& [k, v] : t) {
     std::string_view key = k.str();
@@ -92,7 +108,8 @@ Status ReadNode(const Reader& r, const toml::table& t, const std::string& base,
       NW_TRY_ASSIGN(module, r.String(v, key));
     } else if (key == "parent") {
       NW_TRY_ASSIGN(n->parent, r.String(v, key));
-      if (n->parent.empty()) return r.Fail("parent: empty (leave it out for the root)");
+      if (n->parent.empty())
+        return r.Fail("parent: empty (leave it out for the root)");
     } else if (key == "import") {
       NW_TRY_ASSIGN(n->import_as, r.String(v, key));
     } else if (key == "args") {
@@ -115,7 +132,8 @@ Status ReadNode(const Reader& r, const toml::table& t, const std::string& base,
       NW_TRY_ASSIGN(g.random, r.Bool(v, key));
     } else if (key == "dirs") {
       const toml::array* a = v.as_array();
-      if (!a) return r.Fail("dirs: expected an array of tables");
+      if (!a)
+        return r.Fail("dirs: expected an array of tables");
       for (const toml::node& e : *a) {
         WasiDirGrant d;
         NW_TRY(r.Dir(e, &d));
@@ -125,10 +143,12 @@ Status ReadNode(const Reader& r, const toml::table& t, const std::string& base,
       return r.Fail("unknown key " + Q(key));
     }
   }
-  if (module.empty()) return r.Fail("no `module`");
+  if (module.empty())
+    return r.Fail("no `module`");
   n->module_path = !module.empty() && module[0] == '/' ? module : base + module;
   auto m = load(n->module_path);
-  if (!m) return r.Fail("module " + Q(module) + ": " + m.error().message);
+  if (!m)
+    return r.Fail("module " + Q(module) + ": " + m.error().message);
   n->module = std::move(*m);
   if (n->parent.empty()) {
     // The root's keys come from the embedder (the command line): a grant here would mislead.
@@ -143,7 +163,8 @@ Status ReadNode(const Reader& r, const toml::table& t, const std::string& base,
 
 }  // namespace
 
-Result<TreeSpec> ParseManifest(std::string_view text, const std::string& path,
+Result<TreeSpec> ParseManifest(std::string_view text,
+                               const std::string& path,
                                const ModuleLoader& load) {
   toml::parse_result parsed = toml::parse(text, path);
   if (!parsed) {
@@ -156,17 +177,21 @@ Result<TreeSpec> ParseManifest(std::string_view text, const std::string& path,
   spec.source = path;
   const toml::table* nodes = nullptr;
   for (const auto& [k, v] : top) {
-    if (k.str() == "nodes" && v.is_table()) nodes = v.as_table();
-    else return MakeError(path + ": unknown top-level key " + Q(k.str()) + " (only [nodes.NAME])");
+    if (k.str() == "nodes" && v.is_table())
+      nodes = v.as_table();
+    else
+      return MakeError(path + ": unknown top-level key " + Q(k.str()) + " (only [nodes.NAME])");
   }
-  if (!nodes || nodes->empty()) return MakeError(path + ": no [nodes.NAME] tables");
+  if (!nodes || nodes->empty())
+    return MakeError(path + ": no [nodes.NAME] tables");
   std::string base = DirOf(path);
   for (const auto& [k, v] : *nodes) {
     TreeNodeSpec n;
     n.name = std::string(k.str());
     Reader r{path + ": node " + Q(n.name) + ": "};
     const toml::table* t = v.as_table();
-    if (!t) return r.Fail("expected a table [nodes." + n.name + "]");
+    if (!t)
+      return r.Fail("expected a table [nodes." + n.name + "]");
     NW_TRY(ReadNode(r, *t, base, load, &n));
     spec.nodes.push_back(std::move(n));
   }
@@ -175,7 +200,8 @@ Result<TreeSpec> ParseManifest(std::string_view text, const std::string& path,
 
 Result<TreeSpec> LoadManifest(const std::string& path, const ModuleLoader& load) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(path + ": cannot read the manifest");
+  if (!in)
+    return MakeError(path + ": cannot read the manifest");
   std::stringstream ss;
   ss << in.rdbuf();
   return ParseManifest(ss.str(), path, load);

@@ -18,7 +18,8 @@ using ModuleLoader = std::function<Result<std::shared_ptr<const Module>>(const s
 
 // Errors are one line: `PATH:LINE:COL: ...` for TOML syntax, `PATH: node "N": ...` otherwise.
 Result<TreeSpec> LoadManifest(const std::string& path, const ModuleLoader& load);
-Result<TreeSpec> ParseManifest(std::string_view text, const std::string& path,
+Result<TreeSpec> ParseManifest(std::string_view text,
+                               const std::string& path,
                                const ModuleLoader& load);
 
 }  // namespace nw::tree

@@ -28,7 +28,9 @@ bool IsNumeric(ValType t) {
   return t == ValType::kI32 || t == ValType::kI64 || t == ValType::kF32 || t == ValType::kF64;
 }
 
-std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string Q(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 struct Shape {
   std::map<std::string, size_t> index;
@@ -61,22 +63,27 @@ Result<Shape> CheckShape(const TreeSpec& spec) {
   bool have_root = false;
   for (size_t i = 0; i < spec.nodes.size(); ++i) {
     const TreeNodeSpec& n = spec.nodes[i];
-    if (n.name.empty()) return MakeError(src + "a node has no name");
-    if (!s.index.emplace(n.name, i).second) return MakeError(Prefix(spec, n.name) + "named twice");
-    if (!n.module) return MakeError(Prefix(spec, n.name) + "has no module");
+    if (n.name.empty())
+      return MakeError(src + "a node has no name");
+    if (!s.index.emplace(n.name, i).second)
+      return MakeError(Prefix(spec, n.name) + "named twice");
+    if (!n.module)
+      return MakeError(Prefix(spec, n.name) + "has no module");
     if (n.parent.empty()) {
       if (have_root)
-        return MakeError(Prefix(spec, n.name) + "has no parent, and " +
-                         Q(spec.nodes[s.root].name) + " is already the root");
+        return MakeError(Prefix(spec, n.name) + "has no parent, and " + Q(spec.nodes[s.root].name) +
+                         " is already the root");
       have_root = true;
       s.root = i;
     }
   }
-  if (!have_root) return MakeError(src + "no root node (a node without a parent)");
+  if (!have_root)
+    return MakeError(src + "no root node (a node without a parent)");
   s.children.resize(spec.nodes.size());
   for (size_t i = 0; i < spec.nodes.size(); ++i) {
     const TreeNodeSpec& n = spec.nodes[i];
-    if (n.parent.empty()) continue;
+    if (n.parent.empty())
+      continue;
     auto it = s.index.find(n.parent);
     if (it == s.index.end())
       return MakeError(Prefix(spec, n.name) + "parent " + Q(n.parent) + " is not a node");
@@ -92,7 +99,9 @@ Result<Shape> CheckShape(const TreeSpec& spec) {
   return s;
 }
 
-std::string ImportAs(const TreeNodeSpec& n) { return n.import_as.empty() ? n.name : n.import_as; }
+std::string ImportAs(const TreeNodeSpec& n) {
+  return n.import_as.empty() ? n.name : n.import_as;
+}
 
 const std::vector<std::string>& HostOf(const TreeSpec& spec, const TreeNodeSpec& n) {
   return n.parent.empty() ? spec.root_host : n.host;
@@ -110,7 +119,8 @@ Status CheckNode(const TreeSpec& spec, const Shape& s, size_t i) {
     const TreeNodeSpec& p = spec.nodes[s.index.at(n.parent)];
     for (const std::string& h : n.host) {
       if (IsWasiModule(h))
-        return MakeError(pre + "host interface " + Q(h) + " is WASI: its keys are granted one by one");
+        return MakeError(pre + "host interface " + Q(h) +
+                         " is WASI: its keys are granted one by one");
       if (!Holds(HostOf(spec, p), h))
         return MakeError(pre + "host interface " + Q(h) + " is not granted to its parent " +
                          Q(p.name));
@@ -130,7 +140,8 @@ Status CheckNode(const TreeSpec& spec, const Shape& s, size_t i) {
   const ModuleDesc& m = n.module->desc();
   for (const Import& imp : m.imports) {
     std::string what = "import " + Q(imp.module) + "." + Q(imp.name);
-    if (IsWasiModule(imp.module) || Holds(host, imp.module)) continue;
+    if (IsWasiModule(imp.module) || Holds(host, imp.module))
+      continue;
     auto it = child_by_import.find(imp.module);
     if (it == child_by_import.end())
       return MakeError(pre + what + " is satisfied by no child and is not a host interface " +
@@ -169,10 +180,13 @@ Trap HostTrap(std::string message) {
   return t;
 }
 
-TrapResult<void> CrossBoundary(const Boundary& b, Caller& caller, std::span<const Val> args,
+TrapResult<void> CrossBoundary(const Boundary& b,
+                               Caller& caller,
+                               std::span<const Val> args,
                                std::span<Val> results) {
   uint64_t in[kMaxBoundarySlots], out[kMaxBoundarySlots];
-  for (size_t k = 0; k < args.size(); ++k) in[k] = args[k].bits;
+  for (size_t k = 0; k < args.size(); ++k)
+    in[k] = args[k].bits;
   if (b.string) {
     uint64_t ptr = static_cast<uint32_t>(in[0]), len = static_cast<uint32_t>(in[1]);
     Memory* from = caller.memory();
@@ -194,7 +208,8 @@ TrapResult<void> CrossBoundary(const Boundary& b, Caller& caller, std::span<cons
     return std::unexpected(std::move(r.error()));
   for (size_t k = 0; k < results.size(); ++k) {
     ValType t = b.type.results[k];
-    uint64_t bits = t == ValType::kI32 || t == ValType::kF32 ? static_cast<uint32_t>(out[k]) : out[k];
+    uint64_t bits =
+        t == ValType::kI32 || t == ValType::kF32 ? static_cast<uint32_t>(out[k]) : out[k];
     results[k] = Val::Make(t, bits);
   }
   return {};
@@ -211,8 +226,13 @@ std::string NameParent(std::string_view msg, std::string_view parent) {
 }
 
 // Defines `parent`'s import `imp` as a trampoline into `child`'s export of the same name.
-Status DefineBoundary(const TreeSpec& spec, const TreeNodeSpec& parent, const TreeNodeSpec& ch,
-                      Instance& child, const Import& imp, Store& store, Linker& linker) {
+Status DefineBoundary(const TreeSpec& spec,
+                      const TreeNodeSpec& parent,
+                      const TreeNodeSpec& ch,
+                      Instance& child,
+                      const Import& imp,
+                      Store& store,
+                      Linker& linker) {
   const ModuleDesc& m = parent.module->desc();
   std::string as = ImportAs(ch);
   Func* target = child.GetFunc(imp.name);
@@ -235,12 +255,12 @@ Status DefineBoundary(const TreeSpec& spec, const TreeNodeSpec& parent, const Tr
       return MakeError(Prefix(spec, ch.name) + "takes strings (" + Q(imp.name) +
                        ") but exports no cabi_realloc(i32 i32 i32 i32) -> i32 and memory");
   }
-  linker.Define(as, imp.name,
-                Func::CreateHost(store, want,
-                                 [b](Caller& caller, std::span<const Val> args,
-                                     std::span<Val> results) {
-                                   return CrossBoundary(*b, caller, args, results);
-                                 }));
+  linker.Define(
+      as, imp.name,
+      Func::CreateHost(store, want,
+                       [b](Caller& caller, std::span<const Val> args, std::span<Val> results) {
+                         return CrossBoundary(*b, caller, args, results);
+                       }));
   return Ok();
 }
 
@@ -248,42 +268,55 @@ Status DefineBoundary(const TreeSpec& spec, const TreeNodeSpec& parent, const Tr
 
 Status ValidateTree(const TreeSpec& spec) {
   NW_TRY_ASSIGN(Shape s, CheckShape(spec));
-  for (size_t i = 0; i < spec.nodes.size(); ++i) NW_TRY(CheckNode(spec, s, i));
+  for (size_t i = 0; i < spec.nodes.size(); ++i)
+    NW_TRY(CheckNode(spec, s, i));
   return Ok();
 }
 
 Status CheckDeclaredKeys(const TreeSpec& spec) {
   NW_TRY_ASSIGN(Shape s, CheckShape(spec));
   for (const TreeNodeSpec& n : spec.nodes) {
-    if (n.parent.empty()) continue;
+    if (n.parent.empty())
+      continue;
     const TreeNodeSpec& p = spec.nodes[s.index.at(n.parent)];
-    if (p.parent.empty()) continue;  // the root's keys come from the command line
+    if (p.parent.empty())
+      continue;  // the root's keys come from the command line
     const WasiGrant& c = n.grant;
     const WasiGrant& g = p.grant;
     std::string pre = Prefix(spec, n.name);
     std::string tail = " is not granted to its parent " + Q(p.name);
     for (const std::string& a : c.args)
-      if (!Holds(g.args, a)) return MakeError(pre + "arg " + Q(a) + tail);
+      if (!Holds(g.args, a))
+        return MakeError(pre + "arg " + Q(a) + tail);
     for (const std::string& e : c.env)
-      if (!Holds(g.env, e)) return MakeError(pre + "env " + Q(e) + tail);
+      if (!Holds(g.env, e))
+        return MakeError(pre + "env " + Q(e) + tail);
     for (const std::string& e : c.connect)
-      if (!Holds(g.connect, e)) return MakeError(pre + "connect " + Q(e) + tail);
+      if (!Holds(g.connect, e))
+        return MakeError(pre + "connect " + Q(e) + tail);
     for (const std::string& e : c.listen)
-      if (!Holds(g.listen, e)) return MakeError(pre + "listen " + Q(e) + tail);
-    if (c.clocks && !g.clocks) return MakeError(pre + "clocks" + tail);
-    if (c.random && !g.random) return MakeError(pre + "random" + tail);
-    if (c.pass_stdin && !g.pass_stdin) return MakeError(pre + "stdin" + tail);
-    if (c.pass_stdout && !g.pass_stdout) return MakeError(pre + "stdout" + tail);
-    if (c.pass_stderr && !g.pass_stderr) return MakeError(pre + "stderr" + tail);
+      if (!Holds(g.listen, e))
+        return MakeError(pre + "listen " + Q(e) + tail);
+    if (c.clocks && !g.clocks)
+      return MakeError(pre + "clocks" + tail);
+    if (c.random && !g.random)
+      return MakeError(pre + "random" + tail);
+    if (c.pass_stdin && !g.pass_stdin)
+      return MakeError(pre + "stdin" + tail);
+    if (c.pass_stdout && !g.pass_stdout)
+      return MakeError(pre + "stdout" + tail);
+    if (c.pass_stderr && !g.pass_stderr)
+      return MakeError(pre + "stderr" + tail);
     for (const WasiDirGrant& d : c.dirs) {
       const WasiDirGrant* held = nullptr;
       for (const WasiDirGrant& pd : g.dirs) {
         std::string name = pd.guest_path.empty() ? pd.from : pd.guest_path;
-        if (d.from == name || (d.from.size() > name.size() && d.from.starts_with(name) &&
-                               d.from[name.size()] == '/'))
+        if (d.from == name ||
+            (d.from.size() > name.size() && d.from.starts_with(name) && d.from[name.size()] == '/'))
           held = &pd;
       }
-      if (!held) return MakeError(pre + "dir " + Q(d.from) + tail);
+      if (!held)
+        return MakeError(pre + "dir " + Q(d.from) + tail);
       if (!d.read_only && held->read_only)
         return MakeError(pre + "dir " + Q(d.from) + " is read-only for its parent " + Q(p.name) +
                          "; it cannot be granted read-write");
@@ -295,17 +328,20 @@ Status CheckDeclaredKeys(const TreeSpec& spec) {
 Tree::Tree(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Tree::~Tree() = default;
 
-Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store, const TreeSpec& spec,
+Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store,
+                                                const TreeSpec& spec,
                                                 std::shared_ptr<WasiCtx> root_ctx,
                                                 const TreeHostDefiner& host) {
   NW_TRY_ASSIGN(Shape s, CheckShape(spec));
-  for (size_t i = 0; i < spec.nodes.size(); ++i) NW_TRY(CheckNode(spec, s, i));
+  for (size_t i = 0; i < spec.nodes.size(); ++i)
+    NW_TRY(CheckNode(spec, s, i));
   auto impl = std::make_unique<Impl>();
   // Parents before children (breadth first from the root): each context from its parent's.
   std::vector<size_t> order = {s.root};
   std::vector<size_t> slot(spec.nodes.size());
   for (size_t k = 0; k < order.size(); ++k)
-    for (size_t c : s.children[order[k]]) order.push_back(c);
+    for (size_t c : s.children[order[k]])
+      order.push_back(c);
   for (size_t k = 0; k < order.size(); ++k) {
     const TreeNodeSpec& n = spec.nodes[order[k]];
     Impl::Node node;
@@ -316,7 +352,8 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store, const TreeSpec& sp
     } else {
       node.parent = slot[s.index.at(n.parent)];
       WasiGrant g = n.grant;
-      if (g.argv0.empty()) g.argv0 = n.name;
+      if (g.argv0.empty())
+        g.argv0 = n.name;
       auto ctx = DeriveWasiCtx(*impl->nodes[node.parent].ctx, g);
       if (!ctx) {
         return MakeError(Prefix(spec, n.name) + NameParent(ctx.error().message, n.parent));
@@ -332,14 +369,16 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store, const TreeSpec& sp
     Linker linker;
     DefineWasi(linker, store, node.ctx);
     for (const std::string& h : HostOf(spec, n))
-      if (host) host(linker, store, h);
+      if (host)
+        host(linker, store, h);
     for (size_t c : s.children[order[k]]) {
       const TreeNodeSpec& ch = spec.nodes[c];
       Instance* child = impl->nodes[slot[c]].inst;
       std::string as = ImportAs(ch);
       const ModuleDesc& m = n.module->desc();
       for (const Import& imp : m.imports) {
-        if (imp.module != as) continue;
+        if (imp.module != as)
+          continue;
         NW_TRY(DefineBoundary(spec, n, ch, *child, imp, store, linker));
       }
     }
@@ -360,23 +399,28 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store, const TreeSpec& sp
   return std::unique_ptr<Tree>(new Tree(std::move(impl)));
 }
 
-Instance* Tree::root() const { return impl_->nodes.front().inst; }
+Instance* Tree::root() const {
+  return impl_->nodes.front().inst;
+}
 
 Instance* Tree::node(std::string_view name) const {
   for (const auto& n : impl_->nodes)
-    if (n.name == name) return n.inst;
+    if (n.name == name)
+      return n.inst;
   return nullptr;
 }
 
 const WasiCtx* Tree::ctx(std::string_view name) const {
   for (const auto& n : impl_->nodes)
-    if (n.name == name) return n.ctx.get();
+    if (n.name == name)
+      return n.ctx.get();
   return nullptr;
 }
 
 std::vector<std::string> Tree::names() const {
   std::vector<std::string> v;
-  for (const auto& n : impl_->nodes) v.push_back(n.name);
+  for (const auto& n : impl_->nodes)
+    v.push_back(n.name);
   return v;
 }
 

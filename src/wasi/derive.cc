@@ -19,22 +19,26 @@ namespace {
 
 using namespace wasi;
 
-std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string Quoted(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 // "uploads/", "./uploads" -> "uploads"; "/" and "." stay.
 std::string NormalizeName(std::string_view s) {
-  while (s.size() > 2 && s.substr(0, 2) == "./") s.remove_prefix(2);
-  while (s.size() > 1 && s.back() == '/') s.remove_suffix(1);
+  while (s.size() > 2 && s.substr(0, 2) == "./")
+    s.remove_prefix(2);
+  while (s.size() > 1 && s.back() == '/')
+    s.remove_suffix(1);
   return std::string(s);
 }
 
 // The parent's pre-opened directory `from` names, and the path beneath it ("" for itself).
-const Descriptor* FindParentDir(const WasiCtx& parent, const std::string& from,
-                                std::string* rest) {
+const Descriptor* FindParentDir(const WasiCtx& parent, const std::string& from, std::string* rest) {
   const Descriptor* best = nullptr;
   size_t best_len = 0;
   for (size_t i = 0; i < parent.fds_.size(); ++i) {
-    if (!parent.used_[i] || !parent.fds_[i].is_preopen) continue;
+    if (!parent.used_[i] || !parent.fds_[i].is_preopen)
+      continue;
     const Descriptor& d = parent.fds_[i];
     std::string name = NormalizeName(d.preopen_name);
     std::string r;
@@ -49,17 +53,21 @@ const Descriptor* FindParentDir(const WasiCtx& parent, const std::string& from,
       continue;
     }
     size_t len = name == "." ? 0 : name.size() + 1;
-    if (!best || len > best_len) best = &d, best_len = len, *rest = r;
+    if (!best || len > best_len)
+      best = &d, best_len = len, *rest = r;
   }
   return best;
 }
 
 // A new host fd for the directory `rest` beneath `dir`, or the reason it cannot be handed down.
-Result<int> OpenBeneath(const WasiCtx& parent, const Descriptor& dir, const std::string& rest,
+Result<int> OpenBeneath(const WasiCtx& parent,
+                        const Descriptor& dir,
+                        const std::string& rest,
                         const std::string& what) {
   if (rest.empty()) {
     int h = fcntl(dir.host_fd, F_DUPFD_CLOEXEC, 0);
-    if (h < 0) return MakeError(what + ": " + std::strerror(errno));
+    if (h < 0)
+      return MakeError(what + ": " + std::strerror(errno));
     return h;
   }
   ResolveResult r = ResolvePath(dir.host_fd, rest, /*follow_last=*/true, parent.resolver_);
@@ -70,8 +78,9 @@ Result<int> OpenBeneath(const WasiCtx& parent, const Descriptor& dir, const std:
                      Quoted(dir.preopen_name) + " (errno " + std::to_string(r.error) + ")");
   int h = openat(r.value.parent.get(), r.value.name.c_str(),
                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (h < 0) return MakeError(what + " is not a directory beneath its parent's " +
-                              Quoted(dir.preopen_name) + ": " + std::strerror(errno));
+  if (h < 0)
+    return MakeError(what + " is not a directory beneath its parent's " + Quoted(dir.preopen_name) +
+                     ": " + std::strerror(errno));
   return h;
 }
 
@@ -97,11 +106,14 @@ Result<std::shared_ptr<WasiCtx>> DeriveWasiCtx(const WasiCtx& parent, const Wasi
   }
   for (const std::string& name : grant.env) {
     std::string entry;
-    if (!HasEnv(parent, name, &entry)) return MakeError("env " + Quoted(name) + kNotGranted);
+    if (!HasEnv(parent, name, &entry))
+      return MakeError("env " + Quoted(name) + kNotGranted);
     ctx->env_.push_back(entry);
   }
-  if (grant.clocks && !parent.clocks_) return MakeError("clocks" + kNotGranted);
-  if (grant.random && !parent.random_) return MakeError("random" + kNotGranted);
+  if (grant.clocks && !parent.clocks_)
+    return MakeError("clocks" + kNotGranted);
+  if (grant.random && !parent.random_)
+    return MakeError("random" + kNotGranted);
   ctx->clocks_ = grant.clocks;
   ctx->random_ = grant.random;
   for (const std::string& spec : grant.connect) {
@@ -109,7 +121,8 @@ Result<std::shared_ptr<WasiCtx>> DeriveWasiCtx(const WasiCtx& parent, const Wasi
     socklen_t len;
     if (!ParseSockAddr(spec, &ss, &len))
       return MakeError("connect " + Quoted(spec) + ": expected a numeric ADDR:PORT");
-    if (!ConnectGranted(parent, ss)) return MakeError("connect " + Quoted(spec) + kNotGranted);
+    if (!ConnectGranted(parent, ss))
+      return MakeError("connect " + Quoted(spec) + kNotGranted);
     ctx->connect_.push_back(spec);
   }
   ctx->max_fds_ = std::max<uint32_t>(grant.max_fds, 3 + grant.dirs.size() + grant.listen.size());
@@ -134,7 +147,8 @@ Result<std::shared_ptr<WasiCtx>> DeriveWasiCtx(const WasiCtx& parent, const Wasi
     std::string what = "dir " + Quoted(g.from);
     std::string rest;
     const Descriptor* pd = FindParentDir(parent, from, &rest);
-    if (!pd) return MakeError(what + kNotGranted);
+    if (!pd)
+      return MakeError(what + kNotGranted);
     if (!g.read_only && pd->read_only)
       return MakeError(what + " is read-only for its parent; it cannot be granted read-write");
     NW_TRY_ASSIGN(int h, OpenBeneath(parent, *pd, rest, what));
@@ -157,16 +171,19 @@ Result<std::shared_ptr<WasiCtx>> DeriveWasiCtx(const WasiCtx& parent, const Wasi
   }
   for (const std::string& spec : grant.listen) {
     auto it = std::find(parent.listener_addrs_.begin(), parent.listener_addrs_.end(), spec);
-    if (it == parent.listener_addrs_.end()) return MakeError("listen " + Quoted(spec) + kNotGranted);
+    if (it == parent.listener_addrs_.end())
+      return MakeError("listen " + Quoted(spec) + kNotGranted);
     // The parent's listeners follow its directories, in order: the k-th listener descriptor.
     size_t k = static_cast<size_t>(it - parent.listener_addrs_.begin()), seen = 0;
     const Descriptor* pl = nullptr;
     for (size_t i = 0; i < parent.fds_.size() && !pl; ++i)
       if (parent.used_[i] && parent.fds_[i].kind == FdKind::kListener && seen++ == k)
         pl = &parent.fds_[i];
-    if (!pl) return MakeError("listen " + Quoted(spec) + kNotGranted);
+    if (!pl)
+      return MakeError("listen " + Quoted(spec) + kNotGranted);
     int h = fcntl(pl->host_fd, F_DUPFD_CLOEXEC, 0);
-    if (h < 0) return MakeError("listen " + Quoted(spec) + ": " + std::strerror(errno));
+    if (h < 0)
+      return MakeError("listen " + Quoted(spec) + ": " + std::strerror(errno));
     Descriptor d;
     d.owned = UniqueFd(h);
     d.host_fd = h;

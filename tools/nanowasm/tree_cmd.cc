@@ -29,41 +29,49 @@ nw::tree::ModuleLoader Loader(const nw::Engine& engine) {
   return [&engine](const std::string& path) -> nw::Result<std::shared_ptr<const nw::Module>> {
     NW_TRY_ASSIGN(auto loaded, LoadModule(path));
     auto m = nw::Module::FromDesc(engine, std::move(loaded.desc));
-    if (!m) return nw::MakeError(FormatBinaryError(path, m.error()));
+    if (!m)
+      return nw::MakeError(FormatBinaryError(path, m.error()));
     return *m;
   };
 }
 
 std::string Join(const std::vector<std::string>& v) {
   std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  for (const auto& x : v)
+    s += (s.empty() ? "" : ", ") + x;
   return s.empty() ? "none" : s;
 }
 
 std::string Json(std::string_view s) {
   std::string out = "\"";
   for (unsigned char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\', out += static_cast<char>(ch);
+    if (ch == '"' || ch == '\\')
+      out += '\\', out += static_cast<char>(ch);
     else if (ch < 0x20) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\u%04x", ch);
       out += buf;
-    } else out += static_cast<char>(ch);
+    } else
+      out += static_cast<char>(ch);
   }
   return out + "\"";
 }
 
 std::string JsonList(const std::vector<std::string>& v) {
   std::string s = "[";
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + Json(v[i]);
+  for (size_t i = 0; i < v.size(); ++i)
+    s += (i ? "," : "") + Json(v[i]);
   return s + "]";
 }
 
 std::vector<std::string> Stdio(const nw::WasiGrant& g) {
   std::vector<std::string> v;
-  if (g.pass_stdin) v.push_back("stdin");
-  if (g.pass_stdout) v.push_back("stdout");
-  if (g.pass_stderr) v.push_back("stderr");
+  if (g.pass_stdin)
+    v.push_back("stdin");
+  if (g.pass_stdout)
+    v.push_back("stdout");
+  if (g.pass_stderr)
+    v.push_back("stderr");
   return v;
 }
 
@@ -81,7 +89,8 @@ std::vector<std::string> Asks(const nw::Module& m) {
   std::vector<std::string> v;
   for (const auto& c : nw::caps::DeriveCapabilities(m.desc())) {
     std::string g(nw::caps::CapGroupName(c.group));
-    if (v.empty() || v.back() != g) v.push_back(g);
+    if (v.empty() || v.back() != g)
+      v.push_back(g);
   }
   return v;
 }
@@ -105,8 +114,8 @@ int CapsManifest(const CapsOptions& opts) {
     return 1;
   }
   std::string out;
-  if (opts.json) out = "{\"schema\":\"nanowasm-tree/1\",\"manifest\":" + Json(opts.manifest) +
-                       ",\"nodes\":[";
+  if (opts.json)
+    out = "{\"schema\":\"nanowasm-tree/1\",\"manifest\":" + Json(opts.manifest) + ",\"nodes\":[";
   bool first = true;
   for (const nw::TreeNodeSpec& n : spec->nodes) {
     const nw::WasiGrant& g = n.grant;
@@ -121,11 +130,12 @@ int CapsManifest(const CapsOptions& opts) {
       } else {
         std::vector<std::string> dirs;
         for (const auto& d : g.dirs)
-          dirs.push_back("{\"from\":" + Json(d.from) + ",\"as\":" +
-                         Json(d.guest_path.empty() ? d.from : d.guest_path) + ",\"mode\":\"" +
-                         (d.read_only ? "ro" : "rw") + "\"}");
+          dirs.push_back("{\"from\":" + Json(d.from) +
+                         ",\"as\":" + Json(d.guest_path.empty() ? d.from : d.guest_path) +
+                         ",\"mode\":\"" + (d.read_only ? "ro" : "rw") + "\"}");
         std::string dir_list = "[";
-        for (size_t i = 0; i < dirs.size(); ++i) dir_list += (i ? "," : "") + dirs[i];
+        for (size_t i = 0; i < dirs.size(); ++i)
+          dir_list += (i ? "," : "") + dirs[i];
         out += ",\"parent\":" + Json(n.parent) + ",\"import\":" + Json(as) +
                ",\"keys\":{\"dirs\":" + dir_list + "],\"env\":" + JsonList(g.env) +
                ",\"args\":" + JsonList(g.args) + ",\"stdio\":" + JsonList(Stdio(g)) +
@@ -153,7 +163,8 @@ int CapsManifest(const CapsOptions& opts) {
     }
     out += "  asks:    " + Join(asks) + "\n";
   }
-  if (opts.json) out += "\n]}\n";
+  if (opts.json)
+    out += "\n]}\n";
   std::fputs(out.c_str(), stdout);
   return 0;
 }
@@ -173,10 +184,12 @@ int RunTree(const RunOptions& opts) {
   spec->root_host = {"spectest"};
   std::string root_name;
   for (const auto& n : spec->nodes)
-    if (n.parent.empty()) root_name = n.name;
+    if (n.parent.empty())
+      root_name = n.name;
   nw::WasiConfig config = opts.wasi;
   config.args.push_back(opts.argv0.empty() ? root_name : opts.argv0);
-  if (opts.invoke.empty()) config.args.insert(config.args.end(), opts.args.begin(), opts.args.end());
+  if (opts.invoke.empty())
+    config.args.insert(config.args.end(), opts.args.begin(), opts.args.end());
   config.InheritStdio();
   auto ctx = nw::CreateWasiCtx(config);
   if (!ctx) {
@@ -185,7 +198,8 @@ int RunTree(const RunOptions& opts) {
   }
   nw::Store store(engine);
   store.SetLimits(opts.limits);
-  if (opts.fuel) store.SetFuel(*opts.fuel);
+  if (opts.fuel)
+    store.SetFuel(*opts.fuel);
   std::optional<Watchdog> watchdog;
   if (opts.timeout) {
     store.SetEpochDeadline(1);
@@ -193,14 +207,16 @@ int RunTree(const RunOptions& opts) {
   }
   auto tree = nw::Tree::Instantiate(store, *spec, *ctx,
                                     [](nw::Linker& l, nw::Store& s, std::string_view m) {
-                                      if (m == "spectest") nw::DefineSpectest(l, s);
+                                      if (m == "spectest")
+                                        nw::DefineSpectest(l, s);
                                     });
   if (!tree) {
     std::fprintf(stderr, "%s\n", tree.error().message.c_str());
     return 1;
   }
   auto trapped = [&](const nw::Trap& t) {
-    if (t.kind == nw::TrapKind::kExit) return t.exit_code & 0xff;
+    if (t.kind == nw::TrapKind::kExit)
+      return t.exit_code & 0xff;
     std::fflush(stdout);
     std::fprintf(stderr, "%s: %s", opts.manifest.c_str(), t.ToString().c_str());
     return kTrapExit;
@@ -233,8 +249,10 @@ int RunTree(const RunOptions& opts) {
   }
   auto r = f->Call(store, vals);
   std::fflush(stdout);
-  if (!r) return trapped(r.error());
-  for (const auto& v : *r) std::printf("%s\n", FormatVal(v).c_str());
+  if (!r)
+    return trapped(r.error());
+  for (const auto& v : *r)
+    std::printf("%s\n", FormatVal(v).c_str());
   return 0;
 }
 

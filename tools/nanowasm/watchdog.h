@@ -17,7 +17,8 @@ class Watchdog {
   Watchdog(nw::Engine& engine, std::chrono::milliseconds timeout)
       : thread_([this, &engine, timeout] {
           std::unique_lock lock(mu_);
-          if (!cv_.wait_for(lock, timeout, [this] { return done_; })) engine.IncrementEpoch();
+          if (!cv_.wait_for(lock, timeout, [this] { return done_; }))
+            engine.IncrementEpoch();
         }) {}
   ~Watchdog() {
     {

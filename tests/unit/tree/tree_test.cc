@@ -80,8 +80,8 @@ const char kPlainRoot[] = R"((module (memory (export "memory") 1) (func (export 
 class TempTree {
  public:
   TempTree() {
-    std::string t = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
-                    "/nw-tree-XXXXXX";
+    std::string t =
+        std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/nw-tree-XXXXXX";
     path_ = mkdtemp(t.data());
     mkdir((path_ + "/data").c_str(), 0755);
     mkdir((path_ + "/uploads").c_str(), 0755);
@@ -116,12 +116,15 @@ struct Fixture {
   std::shared_ptr<const nw::Module> Parse(const std::string& wat) {
     auto desc = nw::ParseWat(wat);
     EXPECT_TRUE(desc) << desc.error().message;
-    if (!desc) return nullptr;
+    if (!desc)
+      return nullptr;
     auto m = nw::Module::FromDesc(engine, std::move(*desc));
     EXPECT_TRUE(m) << m.error().message;
     return m ? *m : nullptr;
   }
-  nw::TreeNodeSpec& Add(const std::string& name, const std::string& parent, const std::string& wat) {
+  nw::TreeNodeSpec& Add(const std::string& name,
+                        const std::string& parent,
+                        const std::string& wat) {
     nw::TreeNodeSpec n;
     n.name = name;
     n.parent = parent;
@@ -132,12 +135,15 @@ struct Fixture {
   }
   // The root holds data/ (fd 3) and uploads/ (fd 4), read-write, and whatever `more` adds.
   nw::Status Build(const TempTree& t, nw::WasiConfig config = {}) {
-    config.dirs.insert(config.dirs.begin(), {{t.At("data"), "data", false}, {t.At("uploads"), "uploads", false}});
+    config.dirs.insert(config.dirs.begin(),
+                       {{t.At("data"), "data", false}, {t.At("uploads"), "uploads", false}});
     auto ctx = nw::CreateWasiCtx(config);
-    if (!ctx) return std::unexpected(ctx.error());
+    if (!ctx)
+      return std::unexpected(ctx.error());
     spec.source = "t.toml";
     auto tr = nw::Tree::Instantiate(store, spec, *ctx, nullptr);
-    if (!tr) return std::unexpected(tr.error());
+    if (!tr)
+      return std::unexpected(tr.error());
     tree = std::move(*tr);
     return nw::Ok();
   }
@@ -145,7 +151,8 @@ struct Fixture {
   int32_t Call(const std::string& node, const std::string& func, std::vector<uint32_t> args) {
     nw::Instance* inst = tree->node(node);
     std::vector<nw::Val> vals;
-    for (uint32_t a : args) vals.push_back(nw::Val::I32(a));
+    for (uint32_t a : args)
+      vals.push_back(nw::Val::I32(a));
     auto r = inst->GetFunc(func)->Call(store, vals);
     EXPECT_TRUE(r) << r.error().ToString();
     return r ? static_cast<int32_t>((*r)[0].bits) : -1;
@@ -167,7 +174,9 @@ nw::WasiDirGrant Dir(std::string from, bool ro = false, std::string as = "") {
   return {std::move(from), std::move(as), ro};
 }
 
-std::string ErrorOf(const nw::Status& s) { return s ? "(no error)" : s.error().message; }
+std::string ErrorOf(const nw::Status& s) {
+  return s ? "(no error)" : s.error().message;
+}
 
 // --- descriptors: a node uses its own, never its parent's or a sibling's ---------------------
 
@@ -196,7 +205,8 @@ TEST(TreeFds, SiblingDescriptorsAreNotShared) {
   ASSERT_TRUE(f.Build(t));
   EXPECT_EQ(f.Call("b", "fdstat", {3}), kBadf);
   EXPECT_EQ(f.WriteFile("b", 3, "sentinel.txt"), kBadf);
-  for (uint32_t fd = 5; fd < 64; ++fd) EXPECT_EQ(f.Call("b", "fdstat", {fd}), kBadf) << fd;
+  for (uint32_t fd = 5; fd < 64; ++fd)
+    EXPECT_EQ(f.Call("b", "fdstat", {fd}), kBadf) << fd;
   EXPECT_TRUE(t.SentinelIntact());
 }
 
@@ -490,7 +500,8 @@ TEST(TreeShape, Refusals) {
   };
   for (const Case& k : cases) {
     Fixture f;
-    for (const auto& [name, parent] : k.nodes) f.Add(name, parent, kPlainRoot);
+    for (const auto& [name, parent] : k.nodes)
+      f.Add(name, parent, kPlainRoot);
     f.spec.source = "t.toml";
     EXPECT_EQ(ErrorOf(nw::ValidateTree(f.spec)), k.error);
   }
