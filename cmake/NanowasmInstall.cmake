@@ -9,7 +9,7 @@
 #   bin/nanowasm                                  the CLI
 # The package is relocatable: config and .pc find the prefix relative to themselves.
 
-set(NANOWASM_BUNDLE_LIBS nw_capi nw_wasi nw_text nw_engine nw_interp nw_runtime nw_validate nw_simd
+set(NANOWASM_BUNDLE_LIBS nw_capi nw_tree nw_wasi nw_text nw_engine nw_interp nw_runtime nw_validate nw_simd
     nw_format nw_base)
 
 # ---- libnanowasm.a: one archive from the static libraries (ar MRI script) --------------------
@@ -57,6 +57,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/include/wasm.h ${CMAKE_SOURCE_DIR}/include/nan
 install(FILES ${CMAKE_SOURCE_DIR}/include/nanowasm/runtime.h
               ${CMAKE_SOURCE_DIR}/include/nanowasm/types.h
               ${CMAKE_SOURCE_DIR}/include/nanowasm/wasi.h
+              ${CMAKE_SOURCE_DIR}/include/nanowasm/tree.h
               ${CMAKE_SOURCE_DIR}/include/nanowasm/nanowasm.hpp
         DESTINATION include/nanowasm)
 install(FILES ${CMAKE_SOURCE_DIR}/src/base/result.h DESTINATION include/nanowasm/internal/base)

@@ -5,7 +5,9 @@
 #      its output is compared with the same program compiled natively;
 #   2. examples/extract.c, an archive extractor with a ZipSlip bug: natively it writes outside
 #      its output directory, under `nanowasm run --dir ./out` it cannot;
-#   3. a core-wasm sample with --invoke, and an infinite loop stopped by -W timeout=.
+#   3. examples/tree: the ZipSlip and notification stories as trees of nanoprocesses, each
+#      dependency holding only what its parent hands it (refusals printed);
+#   4. a core-wasm sample with --invoke, and an infinite loop stopped by -W timeout=.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -37,7 +39,10 @@ fi
 echo "== 2. the ZipSlip extractor, natively and sandboxed"
 bash examples/zipslip_demo.sh "$root/$nw" "$root/$b/tests/wasi/guests/extract.wasm" "$root/$b/tests/wasi/extract_native"
 
-echo "== 3. core wasm: nanowasm run examples/fib.wat --invoke fib 30"
+echo "== 3. capability trees: each dependency holds only the keys its parent hands it"
+bash examples/tree/tree_demo.sh "$root/$nw" "$root/$b/tests/wasi/guests/tree"
+
+echo "== 4. core wasm: nanowasm run examples/fib.wat --invoke fib 30"
 $nw run examples/fib.wat --invoke fib 30
 echo "== an infinite loop under -W timeout=200ms (exit status 134 expected)"
 printf '(module (func (export "spin") (loop $l (br $l))))' > "$work/spin.wat"

@@ -33,6 +33,11 @@ struct WasiConfig {
   std::vector<std::pair<std::string, std::string>> env;     // nothing inherited by default
   std::vector<WasiDir> dirs;                                // guest fds 3, 4, ... in this order
   std::vector<std::string> listen;                          // "ADDR:PORT" ("[v6]:PORT"), after dirs
+  // Outbound TCP the guest may open with nanowasm_sock.sock_connect, one "ADDR:PORT" each
+  // (numeric addresses; nothing else is reachable). Empty: no outbound connection at all.
+  std::vector<std::string> connect;
+  bool clocks = true;  // clock_time_get, clock_res_get, clock subscriptions of poll_oneoff
+  bool random = true;  // random_get
   // Host descriptors used for guest fds 0, 1, 2 (not owned, never closed). -1 (the default)
   // gives an empty stdin and discards output.
   int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
@@ -45,6 +50,33 @@ class WasiCtx;
 
 // Opens every granted directory and listener. Fails (naming the grant) when one cannot be opened.
 Result<std::shared_ptr<WasiCtx>> CreateWasiCtx(const WasiConfig& config);
+
+// What a parent hands one child (the capability tree, docs/security.md): every key names one the
+// parent holds, and the child's is never wider. A directory is one of the parent's pre-opened
+// directories as the parent sees it ("uploads", "/data", ".") or a directory beneath it
+// ("uploads/in"), resolved beneath the parent's descriptor by the same resolver as the guest's
+// own path_open: `..`, absolute paths and symbolic links cannot leave it.
+struct WasiDirGrant {
+  std::string from;        // the parent's directory, as the parent's guest names it
+  std::string guest_path;  // the child's name for it (default: `from`)
+  bool read_only = true;   // read-write only beneath a read-write grant of the parent
+};
+struct WasiGrant {
+  std::string argv0;                // the child's argv[0] (not a key)
+  std::vector<std::string> args;    // each one of the parent's arguments (argv[0] excluded)
+  std::vector<std::string> env;     // variable names, each held by the parent
+  std::vector<WasiDirGrant> dirs;
+  std::vector<std::string> listen;  // the parent's listeners, by the address they are bound to
+  std::vector<std::string> connect; // each one the parent may connect to
+  bool pass_stdin = false, pass_stdout = false, pass_stderr = false;  // else empty, discarded
+  bool clocks = false, random = false;
+  uint32_t max_fds = 1024;
+};
+
+// A child's capability table derived from `parent`'s, as it was created (descriptors the parent
+// guest opened, closed or renumbered since do not count). A key the parent does not hold, or a
+// wider one, is refused with one line naming the key: `dir "data" is not granted to its parent`.
+Result<std::shared_ptr<WasiCtx>> DeriveWasiCtx(const WasiCtx& parent, const WasiGrant& grant);
 
 // "ADDR:PORT" actually bound by listener `index` of the config (useful with port 0).
 std::string WasiListenerAddress(const WasiCtx& ctx, size_t index);

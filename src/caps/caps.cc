@@ -247,7 +247,10 @@ std::vector<Capability> DeriveCapabilities(const ModuleDesc& m) {
   for (const Import& imp : m.imports) {
     CapImport ci{imp.module, imp.name, ImportType(m, imp)};
     Capability c;
-    if (!IsWasiPreview1Module(imp.module)) {
+    if (imp.module == "nanowasm_sock" && imp.name == "sock_connect" &&
+        imp.kind == ExternKind::kFunc) {
+      c = {CapGroup::kNetwork, "", "connect", "", {}};  // nanowasm's outbound TCP (src/wasi)
+    } else if (!IsWasiPreview1Module(imp.module)) {
       c = {CapGroup::kHost, imp.module, imp.name, ci.type, {}};
     } else if (const WasiCap* w = FindWasiCap(imp)) {
       c = {w->group, "", std::string(w->capability), "", {}};

@@ -2,7 +2,8 @@
 // imports alone (`nanowasm caps`, and later `caps --manifest`). Every WASI preview1 function (both
 // `wasi_snapshot_preview1` and `wasi_unstable`) maps to a group and a capability; a WASI name
 // this table does not know is listed as unknown-wasi, never dropped; every import from any other
-// module is a host interface, named with its module, name and type. This says what a module
+// module is a host interface, named with its module, name and type (except nanowasm_sock.
+// sock_connect, nanowasm's outbound TCP: network "connect"). This says what a module
 // could use, not what it will use at run time, and it grants nothing: granting stays with the
 // WASI context (src/wasi/ctx.h). A component's imports are read the same way: a WASI 0.2 interface
 // (`wasi:filesystem/types@0.2.0`) maps to its group, anything else is a host interface.

@@ -176,6 +176,59 @@ Result<int> OpenListener(const std::string& spec, std::string* bound) {
 
 }  // namespace
 
+bool ParseSockAddr(std::string_view spec, sockaddr_storage* out, socklen_t* len) {
+  std::string host, port;
+  if (!spec.empty() && spec[0] == '[') {
+    size_t close_br = spec.find(']');
+    if (close_br == std::string::npos || close_br + 1 >= spec.size() || spec[close_br + 1] != ':')
+      return false;
+    host = spec.substr(1, close_br - 1);
+    port = spec.substr(close_br + 2);
+  } else {
+    size_t colon = spec.rfind(':');
+    if (colon == std::string::npos) return false;
+    host = spec.substr(0, colon);
+    port = spec.substr(colon + 1);
+  }
+  if (host.empty() || port.empty()) return false;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res) return false;
+  std::memset(out, 0, sizeof(*out));
+  std::memcpy(out, res->ai_addr, res->ai_addrlen);
+  *len = res->ai_addrlen;
+  freeaddrinfo(res);
+  return true;
+}
+
+bool SameSockAddr(const sockaddr_storage& a, const sockaddr_storage& b) {
+  if (a.ss_family != b.ss_family) return false;
+  if (a.ss_family == AF_INET) {
+    auto& x = reinterpret_cast<const sockaddr_in&>(a);
+    auto& y = reinterpret_cast<const sockaddr_in&>(b);
+    return x.sin_port == y.sin_port && x.sin_addr.s_addr == y.sin_addr.s_addr;
+  }
+  if (a.ss_family == AF_INET6) {
+    auto& x = reinterpret_cast<const sockaddr_in6&>(a);
+    auto& y = reinterpret_cast<const sockaddr_in6&>(b);
+    return x.sin6_port == y.sin6_port &&
+           std::memcmp(&x.sin6_addr, &y.sin6_addr, sizeof(x.sin6_addr)) == 0;
+  }
+  return false;
+}
+
+bool ConnectGranted(const WasiCtx& ctx, const sockaddr_storage& addr) {
+  for (const std::string& g : ctx.connect_) {
+    sockaddr_storage ss;
+    socklen_t len;
+    if (ParseSockAddr(g, &ss, &len) && SameSockAddr(ss, addr)) return true;
+  }
+  return false;
+}
+
 }  // namespace wasi
 
 using namespace wasi;
@@ -221,6 +274,18 @@ Result<std::shared_ptr<WasiCtx>> CreateWasiCtx(const WasiConfig& config) {
     if (a.find('\0') != std::string::npos) return MakeError("argument contains a NUL byte");
   ctx->max_fds_ = std::max<uint32_t>(config.max_fds, 3 + config.dirs.size() + config.listen.size());
   ctx->resolver_ = config.resolver;
+  ctx->clocks_ = config.clocks;
+  ctx->random_ = config.random;
+  for (const auto& spec : config.connect) {
+    sockaddr_storage ss;
+    socklen_t len;
+    if (!ParseSockAddr(spec, &ss, &len))
+      return MakeError("connect grant \"" + spec + "\": expected a numeric ADDR:PORT");
+    ctx->connect_.push_back(spec);
+  }
+  ctx->stdio_host_[0] = config.stdin_fd;
+  ctx->stdio_host_[1] = config.stdout_fd;
+  ctx->stdio_host_[2] = config.stderr_fd;
   uint32_t fd;
   ctx->Insert(MakeStdio(config.stdin_fd, true), &fd);
   ctx->Insert(MakeStdio(config.stdout_fd, false), &fd);

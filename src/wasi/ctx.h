@@ -4,6 +4,8 @@
 // through GuestMemory: 64-bit arithmetic against the current memory size, nothing else.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -107,9 +109,19 @@ struct ResolveResult {
   Resolved value;
 };
 ResolveResult ResolvePath(int root, std::string_view path, bool follow_last, WasiResolver mode);
+
+// A numeric "ADDR:PORT" / "[ADDR]:PORT" (no name lookup), for connect grants.
+bool ParseSockAddr(std::string_view spec, sockaddr_storage* out, socklen_t* len);
+bool SameSockAddr(const sockaddr_storage& a, const sockaddr_storage& b);
 inline constexpr int kMaxSymlinkExpansions = 40;
 inline constexpr size_t kMaxPathBytes = 4096;
 
+}  // namespace wasi
+
+class WasiCtx;
+namespace wasi {
+// Whether `ctx` was granted a connection to `addr` (same family, address and port).
+bool ConnectGranted(const WasiCtx& ctx, const sockaddr_storage& addr);
 }  // namespace wasi
 
 class WasiCtx {
@@ -119,6 +131,9 @@ class WasiCtx {
   std::vector<wasi::Descriptor> fds_;  // index = guest fd; host_fd == -2 marks a free slot
   std::vector<bool> used_;
   std::vector<std::string> listener_addrs_;
+  std::vector<std::string> connect_;   // "ADDR:PORT" as granted (nanowasm_sock.sock_connect)
+  bool clocks_ = true, random_ = true;
+  int stdio_host_[3] = {-1, -1, -1};   // the host stdio as granted, handed down to children
   uint32_t max_fds_ = 1024;
   WasiResolver resolver_ = WasiResolver::kAuto;
 

@@ -102,6 +102,18 @@ void DefineWasi(Linker& linker, Store& store, std::shared_ptr<WasiCtx> ctx) {
     };
     linker.Define(module, "proc_exit", Func::CreateHost(store, Signature("i", false), exit_cb));
   }
+  // The one nanowasm extension: outbound TCP to granted addresses (preview1 has none).
+  HostCallback connect_cb = [ctx](Caller& caller, std::span<const Val> args,
+                                  std::span<Val> results) -> TrapResult<void> {
+    Memory* m = caller.memory();
+    wasi::Call call{*ctx, wasi::GuestMemory(m ? m->data() : std::span<uint8_t>{}), false, args,
+                    caller.store(), std::nullopt};
+    results[0] = Val::I32(wasi::SockConnect(call));
+    if (call.trap) return std::unexpected(std::move(*call.trap));
+    return {};
+  };
+  linker.Define("nanowasm_sock", "sock_connect",
+                Func::CreateHost(store, Signature("iii", true), connect_cb));
 }
 
 }  // namespace nw

@@ -113,6 +113,7 @@ Errno SockAccept(Call&);
 Errno SockRecv(Call&);
 Errno SockSend(Call&);
 Errno SockShutdown(Call&);
+Errno SockConnect(Call&);  // nanowasm_sock.sock_connect (not preview1)
 
 // Converts a WASI timestamp pair + fstflags into utimensat times; EINVAL on contradictions and
 // on unknown bits (fstflags is a u16 passed as an i32: the upper bits are unknown bits too).

@@ -75,6 +75,7 @@ namespace {
 // clock_res_get(id, out) and clock_time_get(id, precision, out): one host query, whose result
 // (nanoseconds) is stored at `out`.
 Errno ClockQuery(Call& c, int (*query)(clockid_t, timespec*), uint32_t out) {
+  if (!c.ctx.clocks_) return kNotCapable;
   clockid_t id;
   if (!HostClock(c.U32(0), &id)) return kInval;
   if (!c.mem.InBounds(out, 8)) return kFault;
@@ -108,6 +109,7 @@ Errno ChargeBytes(Call& c, uint64_t bytes) {
 // --timeout epoch, Store::Interrupt) stops the call between chunks, so a 4 GiB request is no
 // longer one uninterruptible host call.
 Errno RandomGet(Call& c) {
+  if (!c.ctx.random_) return kNotCapable;
   uint8_t* p = c.mem.Span(c.U32(0), c.U32(1));
   if (!p) return kFault;
   size_t left = c.U32(1);
@@ -204,6 +206,11 @@ Errno PollOneoff(Call& c) {
       c.mem.Load(base + o + 8, timeout);
       c.mem.Load(base + o + 24, flags);
       clockid_t host;
+      if (!c.ctx.clocks_) {
+        s.error = kNotCapable;
+        s.immediate = any_immediate = true;
+        continue;
+      }
       if (!HostClock(id, &host)) {
         s.error = kInval;
         s.immediate = any_immediate = true;
@@ -391,6 +398,39 @@ Errno SockShutdown(Call& c) {
     default: return kInval;
   }
   return shutdown(d->host_fd, how) == 0 ? kSuccess : LastErrno();
+}
+
+}  // namespace nw::wasi
+
+namespace nw::wasi {
+
+// nanowasm_sock.sock_connect(addr, addr_len, fd_out): preview1 has no outbound sockets; this one
+// call opens a TCP connection to a numeric "ADDR:PORT" the context was granted (WasiConfig::
+// connect, a capability-tree edge's `connect`), and nothing else: notcapable otherwise, before
+// any socket exists. The new descriptor is a connected socket (sock_send, sock_recv, fd_write).
+Errno SockConnect(Call& c) {
+  std::string_view text;
+  if (Errno e = GuestPath(c, c.U32(0), c.U32(1), &text)) return e;
+  if (!c.mem.InBounds(c.U32(2), 4)) return kFault;
+  sockaddr_storage addr;
+  socklen_t len;
+  if (!ParseSockAddr(text, &addr, &len)) return kInval;
+  if (!ConnectGranted(c.ctx, addr)) return kNotCapable;
+  UniqueFd s(socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!s.valid()) return LastErrno();
+  while (connect(s.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+    if (errno != EINTR) return LastErrno();
+  }
+  Descriptor nd;
+  nd.host_fd = s.get();
+  nd.owned = std::move(s);
+  nd.kind = FdKind::kSocket;
+  nd.filetype = kFtSocketStream;
+  nd.rights_base = right::kSocket;
+  uint32_t fd;
+  if (Errno e = c.ctx.Insert(std::move(nd), &fd)) return e;
+  c.mem.Store<uint32_t>(c.U32(2), fd);
+  return kSuccess;
 }
 
 }  // namespace nw::wasi

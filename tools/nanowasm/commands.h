@@ -25,6 +25,7 @@ struct CapsOptions {
   std::vector<std::string> files;  // FILE, or OLD NEW with --diff
   bool diff = false;
   bool json = false;
+  std::string manifest;  // --manifest: each node's keys (tree_cmd.cc)
 };
 
 int Wast(const WastOptions& opts);
@@ -34,6 +35,8 @@ int Print(const std::string& path);
 int Wit(const std::string& path);
 int Run(const RunOptions& opts);
 int Caps(const CapsOptions& opts);
+int CapsManifest(const CapsOptions& opts);  // tree_cmd.cc
+int RunTree(const RunOptions& opts);        // tree_cmd.cc: run --manifest
 int InterpDump(const std::string& path, std::optional<uint32_t> func_index);
 
 }  // namespace nwcli

@@ -32,14 +32,16 @@ constexpr Synopsis kSynopses[] = {
          "wit caps interp-dump)\n"
          "       nanowasm --version"},
     {"run", "nanowasm [run] [OPTIONS] FILE [ARGS...]\n"
-            "       nanowasm [run] [OPTIONS] --invoke NAME FILE [ARGS...]"},
+            "       nanowasm [run] [OPTIONS] --invoke NAME FILE [ARGS...]\n"
+            "       nanowasm run [OPTIONS] --manifest TREE.toml [ARGS...]"},
     {"wast", "nanowasm wast [--skips FILE] [--strict-messages] [-v] FILE..."},
     {"validate", "nanowasm validate FILE"},
     {"parse", "nanowasm parse FILE.wat -o FILE.wasm [--no-validate]"},
     {"print", "nanowasm print FILE"},
     {"wit", "nanowasm wit FILE"},
     {"caps", "nanowasm caps [--json] FILE\n"
-             "       nanowasm caps [--json] --diff OLD NEW"},
+             "       nanowasm caps [--json] --diff OLD NEW\n"
+             "       nanowasm caps [--json] --manifest TREE.toml"},
     {"interp-dump", "nanowasm interp-dump FILE [FUNC_INDEX]"},
 };
 
@@ -132,6 +134,9 @@ struct RunCli {
         ->group(old);
     run.add_flag("--canonical-nans", canonical_nans, "= -W nan-canonicalization")->group(old);
     each(run.add_option("--listen", listen, "= -S tcplisten=ADDR:PORT"), "ADDR:PORT")->group(old);
+    run.add_option("--manifest", args.manifest,
+                   "run a capability tree (docs/security.md); the options grant the root")
+        ->type_name("TREE.toml")->group(exec);
     run.add_option("--wasi-resolver", args.resolver)->group("");  // tests: force one resolver
     run.footer(
         "Arguments after FILE are the guest's, or with --invoke the export's, read as the text\n"
@@ -224,8 +229,9 @@ int Main(std::vector<std::string> argv) {
   CLI::App* caps = app.add_subcommand(
       "caps", "what a module or component can ask for, from its imports;\n"
               "--diff: what NEW asks for beyond OLD");
-  caps->add_option("FILE", caps_opts.files, "the module or component (OLD NEW with --diff)")
-      ->required();
+  caps->add_option("FILE", caps_opts.files, "the module or component (OLD NEW with --diff)");
+  caps->add_option("--manifest", caps_opts.manifest, "each node's keys in a capability tree")
+      ->type_name("TREE.toml");
   caps->add_flag("--diff", caps_opts.diff,
                  "compare OLD with NEW: print what NEW adds and drops;\n"
                  "exit status 1 when NEW asks for more");
@@ -270,7 +276,7 @@ int Main(std::vector<std::string> argv) {
     run_cli.args.rest.insert(run_cli.args.rest.end(), after_dashes.begin(), after_dashes.end());
     auto opts = ResolveRunArgs(run_cli.args);
     if (!opts) return UsageError("run", opts.error().message);
-    return Run(*opts);
+    return opts->manifest.empty() ? Run(*opts) : RunTree(*opts);
   }
   for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump}) {
     if (*sub && !sub->remaining().empty()) return UsageError(command, Extra(sub->remaining()));
@@ -280,6 +286,11 @@ int Main(std::vector<std::string> argv) {
   if (*parse) return Parse(parse_opts);
   if (*print) return Print(path);
   if (*wit) return Wit(path);
+  if (*caps && !caps_opts.manifest.empty()) {
+    if (!caps_opts.files.empty() || caps_opts.diff)
+      return UsageError(command, "--manifest takes no FILE and no --diff");
+    return CapsManifest(caps_opts);
+  }
   if (*caps) {
     size_t want = caps_opts.diff ? 2 : 1;
     if (caps_opts.files.size() < want)

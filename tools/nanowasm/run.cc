@@ -7,12 +7,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <iterator>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <string>
 #include <vector>
 
@@ -22,36 +19,13 @@
 #include "tools/nanowasm/commands.h"
 #include "tools/nanowasm/run_options.h"
 #include "tools/nanowasm/util.h"
+#include "tools/nanowasm/watchdog.h"
 
 namespace nwcli {
 
 namespace {
 
 constexpr int kTrapExit = 134;
-
-// Bumps the engine's epoch once the timeout passes, unless the run ends first.
-class Watchdog {
- public:
-  Watchdog(nw::Engine& engine, std::chrono::milliseconds timeout)
-      : thread_([this, &engine, timeout] {
-          std::unique_lock lock(mu_);
-          if (!cv_.wait_for(lock, timeout, [this] { return done_; })) engine.IncrementEpoch();
-        }) {}
-  ~Watchdog() {
-    {
-      std::lock_guard lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
 
 // Set when the module came from a .wat file: frame offsets then point into this text and are
 // shown as file:line:col.

@@ -152,6 +152,14 @@ const Key kWasiKeys[] = {
        o.wasi.listen.emplace_back(*v);
        return "";
      }},
+    {"tcpconnect", "=ADDR:PORT", "",
+     "allow outbound TCP to this numeric address and port only (nanowasm_sock.sock_connect; "
+     "preview1 has no connect of its own)",
+     [](Value v, RunOptions& o) -> std::string {
+       if (!v || v->empty()) return "expected an address, e.g. tcpconnect=127.0.0.1:9000";
+       o.wasi.connect.emplace_back(*v);
+       return "";
+     }},
     {"inherit-network", "", "",
      "(refused: nanowasm grants the network one listening socket at a time, -S tcplisten)",
      [](Value, RunOptions&) -> std::string {
@@ -273,18 +281,21 @@ std::string WasiOptionsHelp() {
 
 nw::Result<RunOptions> ResolveRunArgs(const RunArgs& a) {
   RunOptions o;
-  if (a.rest.empty()) return nw::MakeError("missing FILE, the module to run");
-  const std::string& first = a.rest[0];
-  if (first.size() > 1 && first[0] == '-') return nw::MakeError("unknown option " + first);
-  o.path = first;
-  size_t i = 1;
+  o.manifest = a.manifest;
+  if (a.rest.empty() && o.manifest.empty()) return nw::MakeError("missing FILE, the module to run");
+  const std::string first = a.rest.empty() ? "" : a.rest[0];
+  if (first.size() > 1 && first[0] == '-' && first != "--")
+    return nw::MakeError("unknown option " + first);
+  size_t i = 0;
+  if (o.manifest.empty()) o.path = first, i = 1;
+  else if (first == "--") i = 1;
   o.invoke = a.invoke;
   if (o.invoke.empty() && i + 1 < a.rest.size() && a.rest[i] == "--invoke") {
     o.invoke = a.rest[i + 1];  // the older `run FILE --invoke NAME ARGS` form
     i += 2;
   }
   o.args.assign(a.rest.begin() + static_cast<ptrdiff_t>(i), a.rest.end());
-  o.argv0 = a.argv0.empty() ? o.path : a.argv0;
+  o.argv0 = a.argv0.empty() ? o.path : a.argv0;  // with --manifest, "" means the root's name
 
   NW_TRY(ApplyGroup(a.wasm, false, o));
   NW_TRY(ApplyGroup(a.wasi, true, o));

@@ -24,12 +24,14 @@ struct RunArgs {
   std::vector<std::pair<std::string, std::string>> wasm, wasi;
   std::vector<std::string> dirs, dirs_ro, env;
   std::string invoke, argv0, resolver;
+  std::string manifest;  // --manifest: run a capability tree; `rest` is then the root's ARGS
   // FILE ARGS... and whatever the option parser did not recognize, in order.
   std::vector<std::string> rest;
 };
 
 struct RunOptions {
   std::string path;               // the module (.wasm or .wat)
+  std::string manifest;           // or a capability-tree manifest (tree_cmd.cc)
   std::vector<std::string> args;  // guest argv after argv[0], or the --invoke arguments
   std::string invoke;             // export to call instead of _start
   std::string argv0;              // guest argv[0]; default: path
