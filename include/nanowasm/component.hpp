@@ -233,6 +233,8 @@ class ComponentInstance {
  public:
   // "name" or "iface#name"; an error when missing or not a function.
   Result<ComponentFunc> GetFunc(std::string_view path) const;
+  // An exported instance (for ComponentLinker::DefineInstance).
+  Result<ComponentInstance> GetInstance(std::string_view name) const;
   std::vector<std::string> ExportNames() const;
 
   ComponentInstance(ComponentStore* cs, void* inst) : cs_(cs), inst_(inst) {}
@@ -315,7 +317,8 @@ template <class T>
 struct CType;
 
 // Shapes: a compact text of a C++ type's component type, matched against a declared type by
-// ComponentFunc::ParamFits (names are not compared; "E" is any enum, "fl" any flags).
+// ComponentFunc::ParamFits (names are not compared, records and tuples differ; "E" is any
+// enum, "fl" any flags).
 template <class T, ComponentValKind K, const char* kShape>
 struct IntCType {
   static void Shape(std::string& s) { s += kShape; }
@@ -576,7 +579,7 @@ struct CType<T> {
 template <class... Ts>
 struct CType<std::tuple<Ts...>> {
   static void Shape(std::string& s) {
-    s += "r<";
+    s += "t<";
     size_t i = 0;
     ((s += (i++ ? ";" : ""), CType<Ts>::Shape(s)), ...);
     s += ">";

@@ -256,7 +256,7 @@ bool MatchShape(const TypeTable& types, TypeId id, std::string_view& s) {
   const AbiType& t = types.Get(id);
   switch (t.kind) {
     case TypeKind::kRecord:
-      if (!Eat(s, "r<")) return false;
+      if (!Eat(s, t.source == SourceKind::kTuple ? "t<" : "r<")) return false;
       return MatchList(types, t.fields.size(), [&](size_t i) { return std::optional(t.fields[i].type); }, s);
     case TypeKind::kVariant:
       if (t.source == SourceKind::kEnum && Eat(s, "E")) return true;
@@ -420,6 +420,13 @@ Result<ComponentFunc> ComponentInstance::GetFunc(std::string_view path) const {
   if (!it || it->sort != Sort::kFunc)
     return MakeError("no exported function \"" + std::string(path) + "\"");
   return ComponentFunc(cs_, it->func);
+}
+
+Result<ComponentInstance> ComponentInstance::GetInstance(std::string_view name) const {
+  const RtItem* it = static_cast<const RtInstance*>(inst_)->Find(name);
+  if (!it || it->sort != Sort::kInstance)
+    return MakeError("no exported instance \"" + std::string(name) + "\"");
+  return ComponentInstance(cs_, it->instance);
 }
 
 std::vector<std::string> ComponentInstance::ExportNames() const {

@@ -398,3 +398,69 @@ TEST(ComponentApiLoad, MalformedBinaryHasAnOffset) {
 
 }  // namespace
 }  // namespace nw
+
+namespace nw {
+namespace {
+
+#include "component_pair.inc"
+
+// Two components linked through an instance: the caller's import is the callee's export
+// (DefineInstance), and a string crosses from one memory to the other.
+TEST(ComponentApiLink, InstanceOfOneComponentSatisfiesAnother) {
+  Engine engine;
+  Store store(engine);
+  ComponentStore cs(store);
+  auto callee = ComponentModule::FromText(kCallee);
+  ASSERT_TRUE(callee) << callee.error().ToString();
+  auto caller = ComponentModule::FromText(kCaller);
+  ASSERT_TRUE(caller) << caller.error().ToString();
+  ComponentLinker l1;
+  auto svc = l1.Instantiate(cs, **callee);
+  ASSERT_TRUE(svc) << svc.error().message;
+  auto process = svc->GetFunc("local:demo/api#process");
+  ASSERT_TRUE(process) << process.error().message;
+  auto direct = process->Call({V::String("abc")});
+  ASSERT_TRUE(direct) << direct.error().message;
+  EXPECT_EQ((*direct)[0], V::Record({V::U32(3), V::U32('a'), V::U32('c')}));
+
+  ComponentLinker l2;
+  auto api = svc->GetInstance("local:demo/api");
+  ASSERT_TRUE(api) << api.error().message;
+  l2.DefineInstance("local:demo/api", *api);
+  auto user = l2.Instantiate(cs, **caller);
+  ASSERT_TRUE(user) << user.error().message;
+  auto run = TypedComponentFunc<uint32_t(uint32_t)>::Make(*user->GetFunc("run"));
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(*run->Call(3), 3u * (1024 + 'a' + 'z'));
+}
+
+// An imported instance supplied by the host: its functions are "iface#name".
+TEST(ComponentApiLink, HostInstanceImport) {
+  Engine engine;
+  Store store(engine);
+  ComponentStore cs(store);
+  auto caller = ComponentModule::FromText(kCaller);
+  ASSERT_TRUE(caller) << caller.error().ToString();
+  struct HostPoint {
+    uint32_t len, first, last;
+  };
+  ComponentLinker l;
+  l.DefineFunc("local:demo/api#process", [](std::string s) {
+    return std::make_tuple(uint32_t(s.size()), uint32_t(s.front()), uint32_t(s.back()));
+  });
+  auto bad = l.Instantiate(cs, **caller);  // a tuple is not the declared record
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("local:demo/api#process"), std::string::npos) << bad.error().message;
+  l.DefineFunc("local:demo/api#process", [](std::span<const ComponentVal> a) -> Result<std::vector<ComponentVal>> {
+    const std::string& s = a[0].as_string();
+    return std::vector<ComponentVal>{V::Record({V::U32(uint32_t(s.size())), V::U32(uint8_t(s.front())), V::U32(uint8_t(s.back()))})};
+  });
+  auto user = l.Instantiate(cs, **caller);
+  ASSERT_TRUE(user) << user.error().message;
+  auto r = user->GetFunc("run")->Call({V::U32(2)});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ((*r)[0], V::U32(2 * (1024 + 'a' + 'z')));
+}
+
+}  // namespace
+}  // namespace nw
