@@ -193,7 +193,7 @@ typedef struct nanowasm_component_error_t {
 WASM_API_EXTERN void nanowasm_component_error_delete(nanowasm_component_error_t*);
 
 /* Decodes and validates a component binary / component text. NULL on failure with a
- * NUL-terminated "0xOFFSET: message" in *error (owned by the caller) when error is not NULL. */
+ * NUL-terminated "OFFSET: message" (hex byte offset) in *error (owned by the caller) when error is not NULL. */
 WASM_API_EXTERN nanowasm_component_t* nanowasm_component_new(const wasm_byte_vec_t* binary,
                                                              wasm_byte_vec_t* error);
 WASM_API_EXTERN nanowasm_component_t* nanowasm_component_new_text(const char* text, size_t len,
@@ -234,6 +234,9 @@ WASM_API_EXTERN nanowasm_component_instance_t* nanowasm_component_instance_new(
     const nanowasm_component_linker_t*, nanowasm_component_store_t* cstore,
     const nanowasm_component_t*, nanowasm_component_error_t* error);
 WASM_API_EXTERN void nanowasm_component_instance_delete(nanowasm_component_instance_t*);
+/* The exported instance `name` of `inst` as a new handle (owned by the caller), or NULL. */
+WASM_API_EXTERN nanowasm_component_instance_t* nanowasm_component_instance_get_instance(
+    const nanowasm_component_instance_t* inst, const char* name);
 
 /* Calls the exported function `path`. results has room for `results_capacity` values; on
  * success *num_results (when not NULL) is set and the results are owned by the caller. On

@@ -166,7 +166,7 @@ using CallResult = std::expected<T, ComponentError>;
 // A decoded and validated component binary (or text). Immutable; shareable between stores.
 class ComponentModule {
  public:
-  // Errors read "0xOFFSET: message" (the binary's byte offset).
+  // Errors carry the binary's byte offset (Error::ToString: "OFFSET: message", hex).
   static Result<std::shared_ptr<const ComponentModule>> FromBinary(std::span<const uint8_t> bytes);
   // The component text format (as far as the reference suite uses it). Errors carry offsets.
   static Result<std::shared_ptr<const ComponentModule>> FromText(std::string_view text);

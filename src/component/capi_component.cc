@@ -244,6 +244,13 @@ nanowasm_component_instance_t* nanowasm_component_instance_new(const nanowasm_co
 
 void nanowasm_component_instance_delete(nanowasm_component_instance_t* i) { delete i; }
 
+nanowasm_component_instance_t* nanowasm_component_instance_get_instance(
+    const nanowasm_component_instance_t* inst, const char* name) {
+  auto r = inst->inst.GetInstance(name);
+  if (!r) return nullptr;
+  return new nanowasm_component_instance_t{*r};
+}
+
 bool nanowasm_component_instance_call(nanowasm_component_instance_t* inst, const char* path,
                                       const nanowasm_cval_t* args, size_t nargs,
                                       nanowasm_cval_t* results, size_t results_capacity,
