@@ -166,7 +166,8 @@ class Instantiator {
   Result<RtItem> Get(Scope& s, SortIdx idx);
   Result<RtItem> FromCoreInstance(const CoreInst& ci, Sort sort, const std::string& name);
   Result<std::optional<RtItem>> ResolveImport(Scope& s, const Import& im);
-  Result<RtInstance*> HostInstance(Scope& s, const std::string& name, const RtType& type);
+  Result<RtInstance*> HostInstance(Scope& s, const std::string& name, const RtType& type,
+                                   RtInstance* given = nullptr);
 
   ComponentStore& cs_;
   TypeTable& types_;
@@ -317,9 +318,46 @@ Result<RtType> Instantiator::ResolveTypeDef(Scope& s, const TypeDef& t) {
   }
 }
 
+// Structural equality of two types of the store's table (labels included; resources by
+// identity).
+bool SameType(const TypeTable& types, TypeId a, TypeId b, int depth = 0) {
+  if (a == b) return true;
+  if (depth > static_cast<int>(kMaxTypeDepth)) return false;
+  const AbiType& x = types.Get(a);
+  const AbiType& y = types.Get(b);
+  if (x.kind != y.kind || x.source != y.source || x.fixed_length != y.fixed_length ||
+      x.labels != y.labels || x.resource != y.resource || x.fields.size() != y.fields.size() ||
+      x.cases.size() != y.cases.size())
+    return false;
+  if (x.kind == TypeKind::kList && !SameType(types, x.elem, y.elem, depth + 1)) return false;
+  for (size_t i = 0; i < x.fields.size(); ++i)
+    if (x.fields[i].label != y.fields[i].label ||
+        !SameType(types, x.fields[i].type, y.fields[i].type, depth + 1))
+      return false;
+  for (size_t i = 0; i < x.cases.size(); ++i) {
+    const auto& c = x.cases[i];
+    const auto& d = y.cases[i];
+    if (c.label != d.label || c.type.has_value() != d.type.has_value()) return false;
+    if (c.type && !SameType(types, *c.type, *d.type, depth + 1)) return false;
+  }
+  return true;
+}
+
+bool SameFuncType(const TypeTable& types, const FuncType& a, const FuncType& b) {
+  if (a.params.size() != b.params.size() || a.results.size() != b.results.size()) return false;
+  for (size_t i = 0; i < a.params.size(); ++i)
+    if (!SameType(types, a.params[i], b.params[i])) return false;
+  for (size_t i = 0; i < a.results.size(); ++i)
+    if (!SameType(types, a.results[i], b.results[i])) return false;
+  return true;
+}
+
 // An instance import built from its instance type's exports: host functions and host
-// resources named "<import>#<export>", types the declarations define.
-Result<RtInstance*> Instantiator::HostInstance(Scope& s, const std::string& name, const RtType& type) {
+// resources named "<import>#<export>", types the declarations define. With `given` (an
+// instance the resolver supplies), its exports are checked against the declarations instead
+// (functions of the same type, resources where resources are declared) and it is the result.
+Result<RtInstance*> Instantiator::HostInstance(Scope& s, const std::string& name, const RtType& type,
+                                               RtInstance* given) {
   if (!type.def || type.def->kind != TypeDef::Kind::kInstance)
     return MakeError("import \"" + name + "\": not an instance type");
   auto* inner = cs_.Make<Scope>();
@@ -352,9 +390,21 @@ Result<RtInstance*> Instantiator::HostInstance(Scope& s, const std::string& name
         const std::string path = name + "#" + d.name.name;
         RtItem it;
         const ExternTypeC& et = d.extern_type;
+        const RtItem* supplied = given ? given->Find(d.name.name) : nullptr;
+        if (given && !supplied)
+          return MakeError(d.offset, "import \"" + name + "\": the supplied instance has no export \"" +
+                                         d.name.name + "\"");
         if (et.kind == ExternKindC::kFunc) {
           if (et.index >= inner->types.size() || inner->types[et.index].kind != RtType::Kind::kFunc)
             return MakeError(d.offset, "import \"" + path + "\": function type did not resolve");
+          if (given) {
+            if (supplied->sort != Sort::kFunc ||
+                !SameFuncType(types_, inner->types[et.index].func, supplied->func->type))
+              return MakeError(d.offset, "import \"" + path + "\": the supplied function is not of "
+                                         "the declared type");
+            out->exports.emplace_back(d.name.name, *supplied);
+            break;
+          }
           NW_TRY_ASSIGN(RtFunc * f, resolver_->ResolveFunc(cs_, path, inner->types[et.index].func));
           if (!f) return MakeError(d.offset, "missing import \"" + path + "\"");
           it.sort = Sort::kFunc;
@@ -364,6 +414,10 @@ Result<RtInstance*> Instantiator::HostInstance(Scope& s, const std::string& name
           if (et.bound_eq) {
             if (et.index >= inner->types.size()) return MakeError(d.offset, "type index out of bounds");
             it.type = inner->types[et.index];
+          } else if (given) {
+            if (supplied->sort != Sort::kType || supplied->type.kind != RtType::Kind::kResource)
+              return MakeError(d.offset, "import \"" + path + "\": the supplied export is not a resource");
+            it.type = supplied->type;
           } else {
             NW_TRY_ASSIGN(const ResourceType* rt, resolver_->ResolveResource(cs_, path));
             if (!rt) return MakeError(d.offset, "missing import \"" + path + "\" (a resource)");
@@ -380,7 +434,7 @@ Result<RtInstance*> Instantiator::HostInstance(Scope& s, const std::string& name
       }
     }
   }
-  return out;
+  return given ? given : out;
 }
 
 // An import the arguments do not supply, from the resolver (nullopt: none).
@@ -414,12 +468,9 @@ Result<std::optional<RtItem>> Instantiator::ResolveImport(Scope& s, const Import
     }
     case ExternKindC::kInstance: {
       it.sort = Sort::kInstance;
-      if (RtInstance* given = resolver_->ResolveInstance(name)) {
-        it.instance = given;
-        return it;
-      }
       if (im.type.index >= s.types.size()) return MakeError(im.offset, "type index out of bounds");
-      NW_TRY_ASSIGN(it.instance, HostInstance(s, name, s.types[im.type.index]));
+      NW_TRY_ASSIGN(it.instance, HostInstance(s, name, s.types[im.type.index],
+                                              resolver_->ResolveInstance(name)));
       return it;
     }
     default: return std::nullopt;

@@ -110,8 +110,9 @@ class ImportResolver {
                                       const FuncType& type) = 0;
   // A host resource type (its impl is null: the host; reps are the host's own numbers).
   virtual Result<const ResourceType*> ResolveResource(ComponentStore& cs, const std::string& path) = 0;
-  // A whole instance (another component's), checked only by sort; null to build one from the
-  // instance type's exports.
+  // A whole instance (another component's): its exports are checked against the import's
+  // instance type (functions of structurally equal types, resources where declared); null to
+  // build one from the instance type's exports.
   virtual RtInstance* ResolveInstance(const std::string& name) = 0;
 };
 

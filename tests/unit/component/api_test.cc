@@ -434,6 +434,44 @@ TEST(ComponentApiLink, InstanceOfOneComponentSatisfiesAnother) {
   EXPECT_EQ(*run->Call(3), 3u * (1024 + 'a' + 'z'));
 }
 
+// An instance supplied for an instance import must fit the import's instance type.
+TEST(ComponentApiLink, SuppliedInstanceOfTheWrongTypeIsRefused) {
+  Engine engine;
+  Store store(engine);
+  ComponentStore cs(store);
+  auto other = ComponentModule::FromText(R"((component
+    (core module $M (func (export "process") (param i32 i32) (result i32) (local.get 1))
+                    (memory (export "mem") 1)
+                    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 0)))
+    (core instance $m (instantiate $M))
+    (type $point (record (field "len" u32) (field "first" u32) (field "last" u32)))
+    (export $p "point" (type $point))
+    (func $process (param "s" string) (result u32)
+      (canon lift (core func $m "process") (memory (core memory $m "mem")) (realloc (core func $m "realloc"))))
+    (instance $api (export "point" (type $p)) (export "process" (func $process)))
+    (export "local:demo/api" (instance $api))
+  ))");
+  ASSERT_TRUE(other) << other.error().ToString();
+  auto caller = ComponentModule::FromText(kCaller);
+  ASSERT_TRUE(caller);
+  ComponentLinker l1;
+  auto svc = l1.Instantiate(cs, **other);
+  ASSERT_TRUE(svc) << svc.error().message;
+  ComponentLinker l2;
+  l2.DefineInstance("local:demo/api", *svc->GetInstance("local:demo/api"));
+  auto user = l2.Instantiate(cs, **caller);
+  ASSERT_FALSE(user);
+  EXPECT_EQ(user.error().kind, ComponentError::Kind::kError);
+  // Its process returns u32, not the record.
+  EXPECT_NE(user.error().message.find("local:demo/api#process"), std::string::npos) << user.error().message;
+  EXPECT_NE(user.error().message.find("not of the declared type"), std::string::npos) << user.error().message;
+  ComponentLinker l3;
+  l3.DefineInstance("local:demo/api", *svc);  // the whole component instance: no "process"
+  auto user2 = l3.Instantiate(cs, **caller);
+  ASSERT_FALSE(user2);
+  EXPECT_NE(user2.error().message.find("no export"), std::string::npos) << user2.error().message;
+}
+
 // An imported instance supplied by the host: its functions are "iface#name".
 TEST(ComponentApiLink, HostInstanceImport) {
   Engine engine;
