@@ -274,7 +274,8 @@ class ComponentLinker {
   // A host resource type for "(type (sub resource))" imports: reps are the host's own numbers.
   // `dtor` (may be empty) runs when the guest drops an own handle of it.
   void DefineResource(std::string_view path, std::function<void(uint32_t rep)> dtor = {});
-  // An instance import satisfied by another component's instance (same ComponentStore).
+  // An instance import satisfied by another component's instance (same ComponentStore); at
+  // instantiation its exports are checked against the import's instance type.
   void DefineInstance(std::string_view name, const ComponentInstance& instance);
 
   CallResult<ComponentInstance> Instantiate(ComponentStore& cs, const ComponentModule& c) const;
