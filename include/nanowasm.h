@@ -238,6 +238,12 @@ WASM_API_EXTERN void nanowasm_component_instance_delete(nanowasm_component_insta
 WASM_API_EXTERN nanowasm_component_instance_t* nanowasm_component_instance_get_instance(
     const nanowasm_component_instance_t* inst, const char* name);
 
+/* Drops an own handle (its rep) of the resource type `path` that `inst` exports, which the
+ * caller received from a call: the resource's destructor runs. */
+WASM_API_EXTERN bool nanowasm_component_instance_drop_resource(
+    nanowasm_component_instance_t* inst, const char* path, uint32_t rep,
+    nanowasm_component_error_t* error);
+
 /* Calls the exported function `path`. results has room for `results_capacity` values; on
  * success *num_results (when not NULL) is set and the results are owned by the caller. On
  * failure returns false with *error filled (when not NULL). */

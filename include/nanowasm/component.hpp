@@ -200,6 +200,12 @@ class ComponentStore {
   std::unique_ptr<Impl> impl_;
 };
 
+// Resource handles as the host sees them.
+struct OwnHandle {
+  uint32_t rep = 0;
+  bool operator==(const OwnHandle&) const = default;
+};
+
 class ComponentInstance;
 
 // A component-level function: an export of an instance. Cheap to copy (a handle).
@@ -229,10 +235,27 @@ class ComponentFunc {
   const void* func_ = nullptr;  // the store's function record
 };
 
+// A resource type an instance exports, for the host to drop the own handles of it that it
+// received (running the resource's destructor in its defining instance).
+class ComponentResource {
+ public:
+  ComponentResource(ComponentStore* cs, const void* rt) : cs_(cs), rt_(rt) {}
+  // Ends the host's ownership of `h`: the destructor runs (traps are kTrap/kAbiTrap). The
+  // handle must be an own of this type that the host holds; nanowasm cannot tell a forged rep
+  // from a real one here, as the host is trusted with the reps it was given.
+  CallResult<void> Drop(OwnHandle h) const;
+
+ private:
+  ComponentStore* cs_;
+  const void* rt_;
+};
+
 class ComponentInstance {
  public:
   // "name" or "iface#name"; an error when missing or not a function.
   Result<ComponentFunc> GetFunc(std::string_view path) const;
+  // An exported resource type: "name" or "iface#name".
+  Result<ComponentResource> GetResource(std::string_view path) const;
   // An exported instance (for ComponentLinker::DefineInstance).
   Result<ComponentInstance> GetInstance(std::string_view name) const;
   std::vector<std::string> ExportNames() const;
@@ -293,11 +316,6 @@ class ComponentLinker {
 
 // ---- typed sugar --------------------------------------------------------------------------------
 
-// Resource handles as the host sees them.
-struct OwnHandle {
-  uint32_t rep = 0;
-  bool operator==(const OwnHandle&) const = default;
-};
 struct BorrowHandle {
   uint32_t rep = 0;
   bool operator==(const BorrowHandle&) const = default;

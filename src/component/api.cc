@@ -422,6 +422,36 @@ Result<ComponentFunc> ComponentInstance::GetFunc(std::string_view path) const {
   return ComponentFunc(cs_, it->func);
 }
 
+Result<ComponentResource> ComponentInstance::GetResource(std::string_view path) const {
+  const RtInstance* inst = static_cast<const RtInstance*>(inst_);
+  std::string_view name = path;
+  if (size_t hash = path.find('#'); hash != std::string_view::npos) {
+    const RtItem* it = inst->Find(path.substr(0, hash));
+    if (!it || it->sort != Sort::kInstance)
+      return MakeError("no exported instance \"" + std::string(path.substr(0, hash)) + "\"");
+    inst = it->instance;
+    name = path.substr(hash + 1);
+  }
+  const RtItem* it = inst->Find(name);
+  if (!it || it->sort != Sort::kType || it->type.kind != component::RtType::Kind::kResource)
+    return MakeError("no exported resource type \"" + std::string(path) + "\"");
+  return ComponentResource(cs_, it->type.rt);
+}
+
+CallResult<void> ComponentResource::Drop(OwnHandle h) const {
+  const auto* rt = static_cast<const component::ResourceType*>(rt_);
+  if (!rt->dtor) return {};
+  // The destructor runs in its defining instance, which must be enterable (not trapped, not
+  // on the stack).
+  if (rt->impl && !rt->impl->may_enter())
+    return std::unexpected(Classify(component::Trap("cannot enter the component instance").error()));
+  component::ThreadCoreTrap() = {};
+  g_host_failed = false;
+  Status st = rt->dtor(rt->dtor_ctx, h.rep);
+  if (!st) return std::unexpected(Classify(st.error()));
+  return {};
+}
+
 Result<ComponentInstance> ComponentInstance::GetInstance(std::string_view name) const {
   const RtItem* it = static_cast<const RtInstance*>(inst_)->Find(name);
   if (!it || it->sort != Sort::kInstance)

@@ -251,6 +251,23 @@ nanowasm_component_instance_t* nanowasm_component_instance_get_instance(
   return new nanowasm_component_instance_t{*r};
 }
 
+bool nanowasm_component_instance_drop_resource(nanowasm_component_instance_t* inst,
+                                               const char* path, uint32_t rep,
+                                               nanowasm_component_error_t* error) {
+  auto r = inst->inst.GetResource(path);
+  if (!r) {
+    SetError(error, nw::ComponentError{nw::ComponentError::Kind::kError, nw::TrapKind::kHostError,
+                                       r.error().message});
+    return false;
+  }
+  auto st = r->Drop(nw::OwnHandle{rep});
+  if (!st) {
+    SetError(error, st.error());
+    return false;
+  }
+  return true;
+}
+
 bool nanowasm_component_instance_call(nanowasm_component_instance_t* inst, const char* path,
                                       const nanowasm_cval_t* args, size_t nargs,
                                       nanowasm_cval_t* results, size_t results_capacity,

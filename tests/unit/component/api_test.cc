@@ -434,6 +434,40 @@ TEST(ComponentApiLink, InstanceOfOneComponentSatisfiesAnother) {
   EXPECT_EQ(*run->Call(3), 3u * (1024 + 'a' + 'z'));
 }
 
+// The host drops an own handle of a guest-defined resource it received: the guest's
+// destructor runs with the rep.
+TEST(ComponentApiLink, HostDropsAGuestResource) {
+  Engine engine;
+  Store store(engine);
+  ComponentStore cs(store);
+  auto c = ComponentModule::FromText(R"((component
+    (core module $M
+      (global $c (mut i32) (i32.const 0))
+      (func (export "dtor") (param i32) (global.set $c (i32.add (global.get $c) (local.get 0))))
+      (func (export "count") (result i32) (global.get $c)))
+    (core instance $m (instantiate $M))
+    (type $R (resource (rep i32) (dtor (core func $m "dtor"))))
+    (export $Re "r" (type $R))
+    (core func $new (canon resource.new $R))
+    (func (export "make") (param "rep" u32) (result (own $Re)) (canon lift (core func $new)))
+    (func (export "count") (result u32) (canon lift (core func $m "count")))
+  ))");
+  ASSERT_TRUE(c) << c.error().ToString();
+  ComponentLinker l;
+  auto inst = l.Instantiate(cs, **c);
+  ASSERT_TRUE(inst) << inst.error().message;
+  auto make = TypedComponentFunc<OwnHandle(uint32_t)>::Make(*inst->GetFunc("make"));
+  ASSERT_TRUE(make) << make.error().message;
+  auto h = make->Call(7);
+  ASSERT_TRUE(h) << h.error().message;
+  EXPECT_EQ(h->rep, 7u);  // the host holds the rep; the guest's handle moved out
+  auto r = inst->GetResource("r");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->Drop(*h));
+  EXPECT_EQ((*inst->GetFunc("count")->Call({}))[0], V::U32(7));
+  EXPECT_FALSE(inst->GetResource("make"));
+}
+
 // An instance supplied for an instance import must fit the import's instance type.
 TEST(ComponentApiLink, SuppliedInstanceOfTheWrongTypeIsRefused) {
   Engine engine;

@@ -165,6 +165,38 @@ TEST_F(CApi, LinksTwoComponentsAndReturnsARecordTree) {
   nanowasm_component_delete(caller);
 }
 
+TEST_F(CApi, HostDropsAGuestResource) {
+  nanowasm_component_t* c = Load(R"((component
+    (core module $M
+      (global $c (mut i32) (i32.const 0))
+      (func (export "dtor") (param i32) (global.set $c (i32.add (global.get $c) (local.get 0))))
+      (func (export "count") (result i32) (global.get $c)))
+    (core instance $m (instantiate $M))
+    (type $R (resource (rep i32) (dtor (core func $m "dtor"))))
+    (export $Re "r" (type $R))
+    (core func $new (canon resource.new $R))
+    (func (export "make") (param "rep" u32) (result (own $Re)) (canon lift (core func $new)))
+    (func (export "count") (result u32) (canon lift (core func $m "count")))
+  ))");
+  ASSERT_TRUE(c);
+  nanowasm_component_linker_t* l = nanowasm_component_linker_new();
+  nanowasm_component_error_t err{};
+  nanowasm_component_instance_t* inst = nanowasm_component_instance_new(l, cs, c, &err);
+  ASSERT_TRUE(inst) << Msg(err.message);
+  nanowasm_cval_t arg = U32(9), own{}, count{};
+  ASSERT_TRUE(nanowasm_component_instance_call(inst, "make", &arg, 1, &own, 1, nullptr, &err));
+  ASSERT_EQ(own.kind, NANOWASM_CVAL_OWN);
+  ASSERT_TRUE(nanowasm_component_instance_drop_resource(inst, "r", own.of.rep, &err)) << Msg(err.message);
+  ASSERT_TRUE(nanowasm_component_instance_call(inst, "count", nullptr, 0, &count, 1, nullptr, &err));
+  EXPECT_EQ(count.of.u, 9u);
+  EXPECT_FALSE(nanowasm_component_instance_drop_resource(inst, "count", 1, &err));
+  EXPECT_EQ(err.kind, NANOWASM_COMPONENT_ERROR);
+  nanowasm_component_error_delete(&err);
+  nanowasm_component_instance_delete(inst);
+  nanowasm_component_linker_delete(l);
+  nanowasm_component_delete(c);
+}
+
 TEST_F(CApi, MalformedComponentHasAnOffset) {
   const char bytes[] = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07};
   wasm_byte_vec_t bin{sizeof bytes, const_cast<char*>(bytes)};
