@@ -136,6 +136,9 @@ ComponentValKind PublicKind(const AbiType& t) {
 // Public -> ABI value of type `id`, checking the kind at every level.
 Result<ComponentValue> ToAbi(const TypeTable& types, TypeId id, const ComponentVal& v) {
   const AbiType& t = types.Get(id);
+  if (t.kind == TypeKind::kStream || t.kind == TypeKind::kFuture)
+    return MakeError("stream and future values are not supported by the embedding API (" +
+                     types.Describe(id) + ")");
   ComponentValKind want = PublicKind(t);
   if (v.kind() != want)
     return MakeError("expected a " + std::string(ComponentValKindName(want)) + " (" +
@@ -223,6 +226,11 @@ ComponentVal FromAbi(const TypeTable& types, TypeId id, const ComponentValue& v)
     case TypeKind::kFlags: return ComponentVal::Flags(static_cast<uint32_t>(v.bits()));
     case TypeKind::kOwn: return ComponentVal::Own(static_cast<uint32_t>(v.bits()));
     case TypeKind::kBorrow: return ComponentVal::Borrow(static_cast<uint32_t>(v.bits()));
+    case TypeKind::kStream:
+    case TypeKind::kFuture:
+      // Not passed by the embedding API (ToAbi refuses them); a result of such a type shows
+      // its handle index.
+      return ComponentVal::U32(static_cast<uint32_t>(v.bits()));
   }
   return {};
 }
@@ -265,6 +273,7 @@ bool MatchShape(const TypeTable& types, TypeId id, std::string_view& s) {
     case TypeKind::kList:
       if (t.fixed_length || !Eat(s, "list<")) return false;
       return MatchShape(types, t.elem, s) && Eat(s, ">");
+    case TypeKind::kStream: case TypeKind::kFuture: return false;  // no C++ mapping
     case TypeKind::kFlags: return Eat(s, "fl");
     case TypeKind::kOwn: return Eat(s, "own");
     case TypeKind::kBorrow: return Eat(s, "borrow");
