@@ -6,8 +6,8 @@
 //   auto c = nw::ComponentModule::FromBinary(bytes);             // Result<...>
 //   nw::ComponentLinker linker;
 //   linker.DefineFunc("local:demo/log#print", [](std::string s) { ... });
-//   auto inst = linker.Instantiate(cs, **c);                     // CallResult<ComponentInstance*>
-//   auto greet = nw::TypedComponentFunc<std::string(std::string)>::Make(*(*inst)->GetFunc("greet"));
+//   auto inst = linker.Instantiate(cs, **c);                     // CallResult<ComponentInstance>
+//   auto greet = nw::TypedComponentFunc<std::string(std::string)>::Make(*inst->GetFunc("greet"));
 //   auto r = greet->Call("world");                               // CallResult<std::string>
 //
 // Paths name an import or export: "name" at the top level, "iface#name" for a function of an
