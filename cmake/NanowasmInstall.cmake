@@ -1,6 +1,6 @@
 # The installable nanowasm package (cmake --install <build> [--prefix P]):
 #   include/wasm.h, include/nanowasm.h            the C API (standard + extensions)
-#   include/nanowasm/*.h, nanowasm.hpp            the C++ API
+#   include/nanowasm/*.h, nanowasm.hpp, component.hpp  the C++ API
 #   include/nanowasm/internal/base/result.h       Result/Error, which runtime.h includes
 #   lib/libnanowasm.a                             every nw_* library in one archive
 #   lib/libnanowasm.so                            with -DNANOWASM_BUILD_SHARED=ON
@@ -9,7 +9,8 @@
 #   bin/nanowasm                                  the CLI
 # The package is relocatable: config and .pc find the prefix relative to themselves.
 
-set(NANOWASM_BUNDLE_LIBS nw_capi nw_tree nw_wasi nw_text nw_engine nw_interp nw_runtime nw_validate nw_simd
+set(NANOWASM_BUNDLE_LIBS nw_component_api nw_component_run nw_component_text nw_component
+    nw_component_abi nw_capi nw_tree nw_wasi nw_text nw_engine nw_interp nw_runtime nw_validate nw_simd
     nw_format nw_base)
 
 # ---- libnanowasm.a: one archive from the static libraries (ar MRI script) --------------------
@@ -59,6 +60,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/include/nanowasm/runtime.h
               ${CMAKE_SOURCE_DIR}/include/nanowasm/wasi.h
               ${CMAKE_SOURCE_DIR}/include/nanowasm/tree.h
               ${CMAKE_SOURCE_DIR}/include/nanowasm/nanowasm.hpp
+              ${CMAKE_SOURCE_DIR}/include/nanowasm/component.hpp
         DESTINATION include/nanowasm)
 install(FILES ${CMAKE_SOURCE_DIR}/src/base/result.h DESTINATION include/nanowasm/internal/base)
 install(FILES ${nw_bundle} DESTINATION lib)

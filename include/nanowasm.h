@@ -128,6 +128,130 @@ WASM_API_EXTERN wasm_instance_t* nanowasm_wasi_instance_new(wasm_store_t*, const
                                                             const wasm_extern_vec_t* imports,
                                                             wasm_trap_t** trap);
 
+/* ---- components (the component model) ----------------------------------------------------
+ * A component is loaded and validated once (nanowasm_component_new), instantiated into a
+ * component store (one per wasm_store_t, deleted before it) with a linker that supplies host
+ * functions and resources for its imports, and its exported functions are called with values
+ * as trees of nanowasm_cval_t. Paths name imports and exports: "name" at the top level,
+ * "iface#name" for a function of an imported or exported instance. See
+ * include/nanowasm/component.hpp for the C++ API this wraps.
+ *
+ * Ownership of values: every heap part of a nanowasm_cval_t tree (string bytes, element
+ * arrays, payloads) comes from malloc. Values nanowasm hands out (call results) belong to the
+ * caller, released with nanowasm_cval_delete. Values the caller passes in (call arguments) are
+ * only read. Arguments a host function receives are valid during the callback; results it
+ * writes must be malloc'd trees, which nanowasm then owns and frees. */
+
+typedef struct nanowasm_component_t nanowasm_component_t;
+typedef struct nanowasm_component_store_t nanowasm_component_store_t;
+typedef struct nanowasm_component_linker_t nanowasm_component_linker_t;
+typedef struct nanowasm_component_instance_t nanowasm_component_instance_t;
+
+typedef uint8_t nanowasm_cval_kind_t;
+enum nanowasm_cval_kind_enum {
+  NANOWASM_CVAL_BOOL, NANOWASM_CVAL_S8, NANOWASM_CVAL_U8, NANOWASM_CVAL_S16, NANOWASM_CVAL_U16,
+  NANOWASM_CVAL_S32, NANOWASM_CVAL_U32, NANOWASM_CVAL_S64, NANOWASM_CVAL_U64, NANOWASM_CVAL_F32,
+  NANOWASM_CVAL_F64, NANOWASM_CVAL_CHAR, NANOWASM_CVAL_STRING, NANOWASM_CVAL_LIST,
+  NANOWASM_CVAL_RECORD, NANOWASM_CVAL_TUPLE, NANOWASM_CVAL_VARIANT, NANOWASM_CVAL_ENUM,
+  NANOWASM_CVAL_OPTION, NANOWASM_CVAL_RESULT, NANOWASM_CVAL_FLAGS, NANOWASM_CVAL_OWN,
+  NANOWASM_CVAL_BORROW,
+};
+
+typedef struct nanowasm_cval_t {
+  nanowasm_cval_kind_t kind;
+  union {
+    bool b;            /* bool */
+    int64_t s;         /* s8, s16, s32, s64 (sign-extended) */
+    uint64_t u;        /* u8, u16, u32, u64 */
+    float f32;
+    double f64;
+    uint32_t ch;       /* char: a Unicode scalar value */
+    uint32_t flags;    /* flags: bit i = label i */
+    uint32_t rep;      /* own, borrow: the resource's representation */
+    struct { char* data; size_t size; } string;                 /* UTF-8, no terminator */
+    struct { struct nanowasm_cval_t* data; size_t size; } elems; /* list, record, tuple */
+    /* variant, enum, option (none 0, some 1), result (ok 0, error 1); payload NULL if none */
+    struct { uint32_t index; struct nanowasm_cval_t* payload; } cases;
+  } of;
+} nanowasm_cval_t;
+
+/* Frees what `v` owns (its heap parts, recursively), not `v` itself. */
+WASM_API_EXTERN void nanowasm_cval_delete(nanowasm_cval_t* v);
+
+typedef uint8_t nanowasm_component_error_kind_t;
+enum nanowasm_component_error_kind_enum {
+  NANOWASM_COMPONENT_ERROR,     /* misuse or a link error: nothing ran */
+  NANOWASM_COMPONENT_TRAP,      /* a core wasm trap: see trap_kind */
+  NANOWASM_COMPONENT_ABI_TRAP,  /* a canonical ABI trap (bad handle, invalid string, reentrance) */
+  NANOWASM_COMPONENT_HOST_TRAP, /* a host function failed */
+};
+typedef struct nanowasm_component_error_t {
+  nanowasm_component_error_kind_t kind;
+  nanowasm_trap_kind_t trap_kind; /* NANOWASM_COMPONENT_TRAP only */
+  wasm_byte_vec_t message;        /* NUL-terminated; owned: nanowasm_component_error_delete */
+} nanowasm_component_error_t;
+WASM_API_EXTERN void nanowasm_component_error_delete(nanowasm_component_error_t*);
+
+/* Decodes and validates a component binary / component text. NULL on failure with a
+ * NUL-terminated "OFFSET: message" (hex byte offset) in *error (owned by the caller) when error is not NULL. */
+WASM_API_EXTERN nanowasm_component_t* nanowasm_component_new(const wasm_byte_vec_t* binary,
+                                                             wasm_byte_vec_t* error);
+WASM_API_EXTERN nanowasm_component_t* nanowasm_component_new_text(const char* text, size_t len,
+                                                                  wasm_byte_vec_t* error);
+WASM_API_EXTERN void nanowasm_component_delete(nanowasm_component_t*);
+
+/* Holds what component instances create in `store`; delete it before the store. Instances
+ * and the functions they export live until it is deleted. */
+WASM_API_EXTERN nanowasm_component_store_t* nanowasm_component_store_new(wasm_store_t* store);
+WASM_API_EXTERN void nanowasm_component_store_delete(nanowasm_component_store_t*);
+
+/* A host function: args[0..nargs) follow the import's declared parameter types; it writes
+ * results[0..nresults) (the declared result count, 0 or 1) and returns true, or returns false
+ * and may set *error_message (malloc'd bytes nanowasm frees) to trap. `finalizer(env)` runs
+ * when the last instance using it is gone. */
+typedef bool (*nanowasm_component_func_callback_t)(void* env, const nanowasm_cval_t* args,
+                                                   size_t nargs, nanowasm_cval_t* results,
+                                                   size_t nresults, wasm_byte_vec_t* error_message);
+WASM_API_EXTERN nanowasm_component_linker_t* nanowasm_component_linker_new(void);
+WASM_API_EXTERN void nanowasm_component_linker_delete(nanowasm_component_linker_t*);
+WASM_API_EXTERN void nanowasm_component_linker_define_func(nanowasm_component_linker_t*,
+                                                           const char* path,
+                                                           nanowasm_component_func_callback_t cb,
+                                                           void* env, void (*finalizer)(void*));
+/* A host resource type for a "(type (sub resource))" import; dtor (may be NULL) runs with the
+ * rep when the guest drops an own handle. */
+WASM_API_EXTERN void nanowasm_component_linker_define_resource(nanowasm_component_linker_t*,
+                                                               const char* path,
+                                                               void (*dtor)(void* env, uint32_t rep),
+                                                               void* env);
+/* An instance import satisfied by another component instance of the same component store. */
+WASM_API_EXTERN void nanowasm_component_linker_define_instance(
+    nanowasm_component_linker_t*, const char* name, const nanowasm_component_instance_t*);
+
+/* NULL on failure with *error filled (when not NULL). The instance handle is owned by the
+ * caller (nanowasm_component_instance_delete frees the handle; the instance lives in cstore). */
+WASM_API_EXTERN nanowasm_component_instance_t* nanowasm_component_instance_new(
+    const nanowasm_component_linker_t*, nanowasm_component_store_t* cstore,
+    const nanowasm_component_t*, nanowasm_component_error_t* error);
+WASM_API_EXTERN void nanowasm_component_instance_delete(nanowasm_component_instance_t*);
+/* The exported instance `name` of `inst` as a new handle (owned by the caller), or NULL. */
+WASM_API_EXTERN nanowasm_component_instance_t* nanowasm_component_instance_get_instance(
+    const nanowasm_component_instance_t* inst, const char* name);
+
+/* Drops an own handle (its rep) of the resource type `path` that `inst` exports, which the
+ * caller received from a call: the resource's destructor runs. */
+WASM_API_EXTERN bool nanowasm_component_instance_drop_resource(
+    nanowasm_component_instance_t* inst, const char* path, uint32_t rep,
+    nanowasm_component_error_t* error);
+
+/* Calls the exported function `path`. results has room for `results_capacity` values; on
+ * success *num_results (when not NULL) is set and the results are owned by the caller. On
+ * failure returns false with *error filled (when not NULL). */
+WASM_API_EXTERN bool nanowasm_component_instance_call(
+    nanowasm_component_instance_t*, const char* path, const nanowasm_cval_t* args, size_t nargs,
+    nanowasm_cval_t* results, size_t results_capacity, size_t* num_results,
+    nanowasm_component_error_t* error);
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

@@ -44,9 +44,19 @@ const RtItem* RtInstance::Find(std::string_view name) const {
   return nullptr;
 }
 
+CoreTrapRecord& ThreadCoreTrap() {
+  thread_local CoreTrapRecord record;
+  return record;
+}
+
 namespace {
 
 Error TrapError(const nw::Trap& t) {
+  CoreTrapRecord& rec = ThreadCoreTrap();
+  if (!rec.set) {
+    rec.set = true;
+    rec.kind = t.kind;
+  }
   std::string m = t.message;
   if (m.rfind("trap: ", 0) == 0) m = m.substr(6);
   return Trap(m).error();
@@ -140,7 +150,8 @@ bool AncestorOrSelf(const ComponentInstanceState* a, const ComponentInstanceStat
 
 class Instantiator {
  public:
-  explicit Instantiator(ComponentStore& cs) : cs_(cs), types_(cs.types()) {}
+  Instantiator(ComponentStore& cs, ImportResolver* resolver)
+      : cs_(cs), types_(cs.types()), resolver_(resolver) {}
 
   Result<RtInstance*> Run(const Component& c, Scope* outer,
                           const std::vector<std::pair<std::string, RtItem>>& args);
@@ -154,9 +165,13 @@ class Instantiator {
   Status Push(Scope& s, const RtItem& item);
   Result<RtItem> Get(Scope& s, SortIdx idx);
   Result<RtItem> FromCoreInstance(const CoreInst& ci, Sort sort, const std::string& name);
+  Result<std::optional<RtItem>> ResolveImport(Scope& s, const Import& im);
+  Result<RtInstance*> HostInstance(Scope& s, const std::string& name, const RtType& type,
+                                   RtInstance* given = nullptr);
 
   ComponentStore& cs_;
   TypeTable& types_;
+  ImportResolver* resolver_;
 };
 
 Result<TypeId> Instantiator::ResolveVal(Scope& s, const ValType& v) {
@@ -295,7 +310,170 @@ Result<RtType> Instantiator::ResolveTypeDef(Scope& s, const TypeDef& t) {
       return r;
     }
     default:
-      return r;  // component and instance types: only checked by the validator
+      // Component and instance types are checked by the validator; an instance type is kept
+      // with its scope so that a resolver can build a host instance of it.
+      r.def = &t;
+      r.scope = &s;
+      return r;
+  }
+}
+
+// Structural equality of two types of the store's table (labels included; resources by
+// identity).
+bool SameType(const TypeTable& types, TypeId a, TypeId b, int depth = 0) {
+  if (a == b) return true;
+  if (depth > static_cast<int>(kMaxTypeDepth)) return false;
+  const AbiType& x = types.Get(a);
+  const AbiType& y = types.Get(b);
+  if (x.kind != y.kind || x.source != y.source || x.fixed_length != y.fixed_length ||
+      x.labels != y.labels || x.resource != y.resource || x.fields.size() != y.fields.size() ||
+      x.cases.size() != y.cases.size())
+    return false;
+  if (x.kind == TypeKind::kList && !SameType(types, x.elem, y.elem, depth + 1)) return false;
+  for (size_t i = 0; i < x.fields.size(); ++i)
+    if (x.fields[i].label != y.fields[i].label ||
+        !SameType(types, x.fields[i].type, y.fields[i].type, depth + 1))
+      return false;
+  for (size_t i = 0; i < x.cases.size(); ++i) {
+    const auto& c = x.cases[i];
+    const auto& d = y.cases[i];
+    if (c.label != d.label || c.type.has_value() != d.type.has_value()) return false;
+    if (c.type && !SameType(types, *c.type, *d.type, depth + 1)) return false;
+  }
+  return true;
+}
+
+bool SameFuncType(const TypeTable& types, const FuncType& a, const FuncType& b) {
+  if (a.params.size() != b.params.size() || a.results.size() != b.results.size()) return false;
+  for (size_t i = 0; i < a.params.size(); ++i)
+    if (!SameType(types, a.params[i], b.params[i])) return false;
+  for (size_t i = 0; i < a.results.size(); ++i)
+    if (!SameType(types, a.results[i], b.results[i])) return false;
+  return true;
+}
+
+// An instance import built from its instance type's exports: host functions and host
+// resources named "<import>#<export>", types the declarations define. With `given` (an
+// instance the resolver supplies), its exports are checked against the declarations instead
+// (functions of the same type, resources where resources are declared) and it is the result.
+Result<RtInstance*> Instantiator::HostInstance(Scope& s, const std::string& name, const RtType& type,
+                                               RtInstance* given) {
+  if (!type.def || type.def->kind != TypeDef::Kind::kInstance)
+    return MakeError("import \"" + name + "\": not an instance type");
+  auto* inner = cs_.Make<Scope>();
+  inner->outer = type.scope;
+  inner->state = s.state;
+  auto* out = cs_.Make<RtInstance>();
+  for (const Decl& d : type.def->decls) {
+    switch (d.kind) {
+      case Decl::Kind::kCoreType: break;
+      case Decl::Kind::kType: {
+        NW_TRY_ASSIGN(RtType t, ResolveTypeDef(*inner, d.type.at(0)));
+        inner->types.push_back(t);
+        break;
+      }
+      case Decl::Kind::kAlias: {
+        const Alias& al = d.alias;
+        if (al.target != Alias::Target::kOuter)
+          return MakeError(d.offset, "instance type of import \"" + name +
+                                         "\": only outer aliases are supported here");
+        Scope* o = inner;
+        for (uint32_t k = 0; k < al.count && o; ++k) o = o->outer;
+        if (!o) return MakeError(al.offset, "outer alias beyond the outermost component");
+        if (al.sort == Sort::kCoreType) break;
+        NW_TRY_ASSIGN(RtItem it, Get(*o, SortIdx{al.sort, al.index}));
+        NW_TRY(Push(*inner, it));
+        break;
+      }
+      case Decl::Kind::kImport: break;  // not allowed in instance types (the validator refuses)
+      case Decl::Kind::kExport: {
+        const std::string path = name + "#" + d.name.name;
+        RtItem it;
+        const ExternTypeC& et = d.extern_type;
+        const RtItem* supplied = given ? given->Find(d.name.name) : nullptr;
+        if (given && !supplied)
+          return MakeError(d.offset, "import \"" + name + "\": the supplied instance has no export \"" +
+                                         d.name.name + "\"");
+        if (et.kind == ExternKindC::kFunc) {
+          if (et.index >= inner->types.size() || inner->types[et.index].kind != RtType::Kind::kFunc)
+            return MakeError(d.offset, "import \"" + path + "\": function type did not resolve");
+          if (given) {
+            if (supplied->sort != Sort::kFunc ||
+                !SameFuncType(types_, inner->types[et.index].func, supplied->func->type))
+              return MakeError(d.offset, "import \"" + path + "\": the supplied function is not of "
+                                         "the declared type");
+            out->exports.emplace_back(d.name.name, *supplied);
+            break;
+          }
+          NW_TRY_ASSIGN(RtFunc * f, resolver_->ResolveFunc(cs_, path, inner->types[et.index].func));
+          if (!f) return MakeError(d.offset, "missing import \"" + path + "\"");
+          it.sort = Sort::kFunc;
+          it.func = f;
+        } else if (et.kind == ExternKindC::kType) {
+          it.sort = Sort::kType;
+          if (et.bound_eq) {
+            if (et.index >= inner->types.size()) return MakeError(d.offset, "type index out of bounds");
+            it.type = inner->types[et.index];
+          } else if (given) {
+            if (supplied->sort != Sort::kType || supplied->type.kind != RtType::Kind::kResource)
+              return MakeError(d.offset, "import \"" + path + "\": the supplied export is not a resource");
+            it.type = supplied->type;
+          } else {
+            NW_TRY_ASSIGN(const ResourceType* rt, resolver_->ResolveResource(cs_, path));
+            if (!rt) return MakeError(d.offset, "missing import \"" + path + "\" (a resource)");
+            it.type.kind = RtType::Kind::kResource;
+            it.type.rt = rt;
+          }
+          inner->types.push_back(it.type);
+        } else {
+          return MakeError(d.offset, "import \"" + path + "\": only functions and types can be "
+                                     "supplied by the host");
+        }
+        out->exports.emplace_back(d.name.name, it);
+        break;
+      }
+    }
+  }
+  return given ? given : out;
+}
+
+// An import the arguments do not supply, from the resolver (nullopt: none).
+Result<std::optional<RtItem>> Instantiator::ResolveImport(Scope& s, const Import& im) {
+  if (!resolver_) return std::nullopt;
+  RtItem it;
+  const std::string& name = im.name.name;
+  switch (im.type.kind) {
+    case ExternKindC::kFunc: {
+      if (im.type.index >= s.types.size() || s.types[im.type.index].kind != RtType::Kind::kFunc)
+        return MakeError(im.offset, "import \"" + name + "\": function type did not resolve");
+      NW_TRY_ASSIGN(RtFunc * f, resolver_->ResolveFunc(cs_, name, s.types[im.type.index].func));
+      if (!f) return std::nullopt;
+      it.sort = Sort::kFunc;
+      it.func = f;
+      return it;
+    }
+    case ExternKindC::kType: {
+      if (im.type.bound_eq) {  // (eq i): the import is the local type i, nothing to supply
+        if (im.type.index >= s.types.size()) return MakeError(im.offset, "type index out of bounds");
+        it.sort = Sort::kType;
+        it.type = s.types[im.type.index];
+        return it;
+      }
+      NW_TRY_ASSIGN(const ResourceType* rt, resolver_->ResolveResource(cs_, name));
+      if (!rt) return std::nullopt;
+      it.sort = Sort::kType;
+      it.type.kind = RtType::Kind::kResource;
+      it.type.rt = rt;
+      return it;
+    }
+    case ExternKindC::kInstance: {
+      it.sort = Sort::kInstance;
+      if (im.type.index >= s.types.size()) return MakeError(im.offset, "type index out of bounds");
+      NW_TRY_ASSIGN(it.instance, HostInstance(s, name, s.types[im.type.index],
+                                              resolver_->ResolveInstance(name)));
+      return it;
+    }
+    default: return std::nullopt;
   }
 }
 
@@ -659,6 +837,11 @@ Result<RtInstance*> Instantiator::Run(const Component& c, Scope* outer,
           const RtItem* found = nullptr;
           for (const auto& [n, it] : args)
             if (n == im.name.name) found = &it;
+          std::optional<RtItem> resolved;
+          if (!found) {
+            NW_TRY_ASSIGN(resolved, ResolveImport(*s, im));
+            if (resolved) found = &*resolved;
+          }
           if (!found) return MakeError(im.offset, "missing import \"" + im.name.name + "\"");
           RtItem it = *found;
           static constexpr Sort kSortOf[] = {Sort::kCoreModule, Sort::kFunc,      Sort::kValue,
@@ -692,11 +875,12 @@ Result<RtInstance*> Instantiator::Run(const Component& c, Scope* outer,
 }  // namespace
 
 Result<RtInstance*> ComponentStore::Instantiate(const Component& c,
-                                                const std::vector<std::pair<std::string, RtItem>>& args) {
+                                                const std::vector<std::pair<std::string, RtItem>>& args,
+                                                ImportResolver* resolver) {
   // The replay trusts the index spaces and sorts the validator checked (validating here keeps a
   // malformed AST from an embedder from reaching it).
   NW_TRY(ValidateComponent(c));
-  Instantiator in(*this);
+  Instantiator in(*this, resolver);
   return in.Run(c, nullptr, args);
 }
 

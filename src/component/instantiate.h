@@ -6,8 +6,10 @@
 // `canon lower` (a host nw::Func that runs the ABI's CallAdapter/CallLowered), resource
 // types with per-instance handle tables and resource.new/drop/rep, start, exports.
 //
-// The async built-ins and options are executed by async_runtime.{h,cc}. Not here: component values
-// (the 🪙 value sort: refused), host implementations of typed interfaces beyond HostFunc.
+// The async built-ins and options are executed by async_runtime.{h,cc}. Imports not given as
+// arguments may be supplied by an ImportResolver from their declared types (host functions
+// and host resources of imported interfaces; include/nanowasm/component.hpp builds on it).
+// Not here: component values (the 🪙 value sort: refused).
 #pragma once
 
 #include <deque>
@@ -34,6 +36,7 @@ struct RtInstance;
 struct RtFunc;
 struct CompDef;
 struct CoreInst;
+struct Scope;
 
 // An entry of the type index space at run time.
 struct RtType {
@@ -42,6 +45,8 @@ struct RtType {
   FuncType func;                       // kFunc
   const ResourceType* rt = nullptr;    // kResource
   bool async = false;                  // kOther: an async function type
+  const TypeDef* def = nullptr;        // kOther: a component or instance type's definition
+  Scope* scope = nullptr;              // ... and the scope it was defined in
 };
 
 // Any item a component instance exports or an instantiation argument supplies.
@@ -86,6 +91,31 @@ struct RtFunc {
 
 class AsyncStore;  // async_runtime.h
 
+// The first core wasm trap this thread turned into a component error since the last reset: its
+// kind survives the canonical ABI's string errors this way, so the public API can report it.
+struct CoreTrapRecord {
+  bool set = false;
+  TrapKind kind = TrapKind::kUnreachable;
+};
+CoreTrapRecord& ThreadCoreTrap();
+
+// Supplies imports that the instantiation arguments do not name, from their declared types.
+// Paths: "name" for a top-level import, "instance-name#export-name" for an export of an
+// imported instance type. A null result means "not defined here" (the import is missing).
+class ImportResolver {
+ public:
+  virtual ~ImportResolver() = default;
+  // A host function of the declared type `type` (in cs.types()).
+  virtual Result<RtFunc*> ResolveFunc(ComponentStore& cs, const std::string& path,
+                                      const FuncType& type) = 0;
+  // A host resource type (its impl is null: the host; reps are the host's own numbers).
+  virtual Result<const ResourceType*> ResolveResource(ComponentStore& cs, const std::string& path) = 0;
+  // A whole instance (another component's): its exports are checked against the import's
+  // instance type (functions of structurally equal types, resources where declared); null to
+  // build one from the instance type's exports.
+  virtual RtInstance* ResolveInstance(const std::string& name) = 0;
+};
+
 // Everything one or more instantiations create in one nw::Store; it outlives its instances.
 class ComponentStore {
  public:
@@ -100,7 +130,8 @@ class ComponentStore {
   // Validates and instantiates `c` (it must outlive the store) with `args` for its imports
   // (each of the sort its import declares). Link errors and traps during instantiation are errors (traps start "trap: ").
   Result<RtInstance*> Instantiate(const Component& c,
-                                  const std::vector<std::pair<std::string, RtItem>>& args = {});
+                                  const std::vector<std::pair<std::string, RtItem>>& args = {},
+                                  ImportResolver* resolver = nullptr);
 
   // A host function as a component function of type `type` (built in types()).
   Result<RtFunc*> HostFunction(FuncType type, HostFunc host);

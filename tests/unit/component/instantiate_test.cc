@@ -197,5 +197,57 @@ TEST_F(InstantiateTest, MissingImportIsRefusedAsyncBuiltinsInstantiate) {
   EXPECT_TRUE(ra) << ra.error().ToString();
 }
 
+// An instance's function types see the resources supplied at its instantiation: Sink takes
+// own<its imported r>, which, instantiated with def, is def's r — so User (importing def and a
+// sink taking own<def's r>) accepts it. Validation used to compare the unsubstituted types
+// ("resource types are not the same"); the own handle then travels def -> user -> sink.
+TEST_F(InstantiateTest, ExportedFunctionTypesSeeSuppliedResources) {
+  RtInstance* i = Make(R"((component
+    (component $Def
+      (core module $M
+        (global $c (mut i32) (i32.const 0))
+        (func (export "dtor") (param i32) (global.set $c (i32.add (global.get $c) (local.get 0))))
+        (func (export "count") (result i32) (global.get $c)))
+      (core instance $m (instantiate $M))
+      (type $R (resource (rep i32) (dtor (core func $m "dtor"))))
+      (export $Re "r" (type $R))
+      (core func $new (canon resource.new $R))
+      (func (export "make") (param "rep" u32) (result (own $Re)) (canon lift (core func $new)))
+      (func (export "count") (result u32) (canon lift (core func $m "count"))))
+    (component $Sink
+      (import "def" (instance $def (export "r" (type (sub resource)))))
+      (alias export $def "r" (type $R))
+      (core func $drop (canon resource.drop $R))
+      (func (export "take") (param "h" (own $R)) (canon lift (core func $drop))))
+    (component $User
+      (import "def" (instance $def
+        (export "r" (type $Rd (sub resource)))
+        (export "make" (func (param "rep" u32) (result (own $Rd))))))
+      (alias export $def "r" (type $R))
+      (import "sink" (instance $sink
+        (alias outer $User $R (type $Rs))
+        (export "take" (func (param "h" (own $Rs))))))
+      (core func $make (canon lower (func $def "make")))
+      (core func $take (canon lower (func $sink "take")))
+      (core module $M
+        (import "e" "make" (func $make (param i32) (result i32)))
+        (import "e" "take" (func $take (param i32)))
+        (func (export "run") (param i32) (call $take (call $make (local.get 0)))))
+      (core instance $m (instantiate $M (with "e" (instance
+        (export "make" (func $make)) (export "take" (func $take))))))
+      (func (export "run") (param "rep" u32) (canon lift (core func $m "run"))))
+    (instance $def (instantiate $Def))
+    (instance $sink (instantiate $Sink (with "def" (instance $def))))
+    (instance $user (instantiate $User (with "def" (instance $def)) (with "sink" (instance $sink))))
+    (func (export "run") (alias export $user "run"))
+    (func (export "count") (alias export $def "count"))
+  ))");
+  ASSERT_TRUE(i);
+  ASSERT_TRUE(Call(i, "run", {ComponentValue::U32(41)}));
+  auto n = Call(i, "count");
+  ASSERT_TRUE(n) << n.error().ToString();
+  EXPECT_EQ((*n)[0], ComponentValue::U32(41));  // sink's drop ran def's destructor
+}
+
 }  // namespace
 }  // namespace nw::component
