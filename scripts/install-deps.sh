@@ -11,9 +11,10 @@ set -euo pipefail
 # libcli11-dev: the CLI's option parsing (tools/nanowasm).
 # pkg-config: the embedding test that builds an example from the installed nanowasm.pc.
 # llvm-19-dev: the optimizing tier's compiler (src/opt; NANOWASM_ENABLE_LLVM, ON when found).
+# libtomlplusplus-dev: the capability-tree manifest (src/tree, header-only).
 pkgs=(clang-19 lld-19 cmake ninja-build libgtest-dev git wasi-libc libclang-rt-19-dev-wasm32
       libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 binaryen nodejs libcli11-dev pkg-config
-      llvm-19-dev)
+      llvm-19-dev libtomlplusplus-dev)
 if [[ "${1:-}" == "--bench" ]]; then
   pkgs+=(libbenchmark-dev hyperfine)
 fi
