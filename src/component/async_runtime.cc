@@ -430,10 +430,10 @@ Status LiftBody(const std::shared_ptr<ATask>& tp) {
       NW_TRY_ASSIGN(bool cancelled, WaitUntil(thread, [&in]() { return in.exclusive == nullptr; }, true, true));
       event = cancelled ? Event{kEventTaskCancelled, 0, 0} : Event{kEventNone, 0, 0};
     } else {  // WAIT
-      NW_TRY_ASSIGN(ResourceHandle * h, in.state->handles().Get(si));
-      if (!h->async || h->async->kind != AsyncElem::Kind::kWaitableSet)
+      NW_TRY_ASSIGN(AsyncElem * ws, in.state->handles().GetAsync(si));
+      if (!ws || ws->kind != AsyncElem::Kind::kWaitableSet)
         return Trap("callback WAIT on a handle that is not a waitable set");
-      NW_TRY_ASSIGN(event, WaitForEventAnd(thread, h->async.get(), [&in]() { return in.exclusive == nullptr; }, true));
+      NW_TRY_ASSIGN(event, WaitForEventAnd(thread, ws, [&in]() { return in.exclusive == nullptr; }, true));
     }
     in.exclusive = thread;
     std::array<uint64_t, 3> ev{event.code, event.p1, event.p2};
@@ -941,9 +941,7 @@ Status AsyncLowerCall(ComponentStore& cs, const LowerInfo& li, std::span<const u
     results[0] = static_cast<uint32_t>(SubState::kReturned);
     return Ok();
   }
-  ResourceHandle h;
-  h.async = subtask;
-  NW_TRY_ASSIGN(uint32_t i, caller->handles().Add(h));
+  NW_TRY_ASSIGN(uint32_t i, caller->handles().AddAsync(subtask));
   *progress = [sp, i]() {
     sp->pending = [sp, i]() {
       if (sp->resolved() && !sp->delivered) sp->DeliverResolve();
@@ -958,17 +956,17 @@ Status AsyncLowerCall(ComponentStore& cs, const LowerInfo& li, std::span<const u
 
 Result<uint32_t> LiftAsyncValue(Side& src, uint32_t i, TypeKind kind, const std::string& type) {
   if (!src.inst || !src.inst->async_state) return Trap("unknown handle index");
-  NW_TRY_ASSIGN(ResourceHandle * h, src.inst->handles().Get(i));
+  NW_TRY_ASSIGN(AsyncElem * el, src.inst->handles().GetAsync(i));
   auto want = kind == TypeKind::kStream ? AsyncElem::Kind::kReadableStream : AsyncElem::Kind::kReadableFuture;
-  if (!h->async || h->async->kind != want) return Trap("handle is not the readable end of a stream or future");
-  auto* e = static_cast<CopyEnd*>(h->async.get());
+  if (!el || el->kind != want) return Trap("handle is not the readable end of a stream or future");
+  auto* e = static_cast<CopyEnd*>(el);
   if (e->shared->type != type) return Trap("stream or future of another type");
   if (e->state != CopyState::kIdle) return Trap(kind == TypeKind::kStream ? "cannot lift stream after being notified that the writable end dropped" : "cannot lift future after previous read succeeded");
   if (e->wset) return Trap(kind == TypeKind::kStream ? "cannot lift stream while it's in a waitable set" : "cannot lift future while it's in a waitable set");
-  NW_TRY_ASSIGN(ResourceHandle r, src.inst->handles().Remove(i));
+  NW_TRY_ASSIGN(std::shared_ptr<AsyncElem> r, src.inst->handles().RemoveAsync(i));
   AsyncStore* as = src.inst->async_state->store;
   uint32_t id = as->next_transfer++;
-  as->in_flight[id] = r.async;
+  as->in_flight[id] = std::move(r);
   return id;
 }
 
@@ -980,9 +978,7 @@ Result<uint32_t> LowerAsyncValue(Side& dst, uint32_t id) {
   auto* old = static_cast<CopyEnd*>(it->second.get());
   auto fresh = std::make_shared<CopyEnd>(old->kind, old->shared);
   as->in_flight.erase(it);
-  ResourceHandle h;
-  h.async = fresh;
-  return dst.inst->handles().Add(h);
+  return dst.inst->handles().AddAsync(std::move(fresh));
 }
 
 
@@ -1027,10 +1023,10 @@ Result<AThread*> Current() {
 template <class T>
 Result<T*> GetElem(ComponentInstanceState* inst, uint32_t i, std::initializer_list<AsyncElem::Kind> kinds,
                    const char* what) {
-  NW_TRY_ASSIGN(ResourceHandle * h, inst->handles().Get(i));
-  if (h->async)
+  NW_TRY_ASSIGN(AsyncElem * e, inst->handles().GetAsync(i));
+  if (e)
     for (AsyncElem::Kind k : kinds)
-      if (h->async->kind == k) return static_cast<T*>(h->async.get());
+      if (e->kind == k) return static_cast<T*>(e);
   return Trap(std::string("handle is not a ") + what);
 }
 
@@ -1187,7 +1183,7 @@ Status DropEnd(const CopyInfo& ci, uint32_t i) {
   if (ci.future && !ci.readable && e->state != CopyState::kDone)
     return Trap("cannot drop future write end without first writing a value");
   if (e->copying()) return Trap(ci.future ? "cannot drop busy future" : "cannot drop busy stream");
-  NW_TRY_ASSIGN(ResourceHandle h, inst->handles().Remove(i));
+  NW_TRY_ASSIGN(std::shared_ptr<AsyncElem> removed, inst->handles().RemoveAsync(i));
   SharedDrop(*e->shared);
   e->Join(nullptr);
   return Ok();
@@ -1364,9 +1360,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
     case CanonKind::kWaitableSetNew:
       return MakeHost(cs, {}, {I}, [inst](auto, auto r) -> Status {
         if (!inst->may_leave()) return Trap("cannot leave component instance");
-        ResourceHandle h;
-        h.async = std::make_shared<WaitableSet>();
-        NW_TRY_ASSIGN(r[0], inst->handles().Add(h));
+        NW_TRY_ASSIGN(r[0], inst->handles().AddAsync(std::make_shared<WaitableSet>()));
         return Ok();
       });
     case CanonKind::kWaitableSetWait:
@@ -1396,7 +1390,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
         uint32_t i = static_cast<uint32_t>(a[0]);
         NW_TRY_ASSIGN(WaitableSet * ws, GetElem<WaitableSet>(inst, i, {AsyncElem::Kind::kWaitableSet}, "waitable set"));
         if (!ws->elems.empty() || ws->num_waiting > 0) return Trap("cannot drop waitable set with waiters");
-        NW_TRY_ASSIGN(ResourceHandle h, inst->handles().Remove(i));
+        NW_TRY_ASSIGN(std::shared_ptr<AsyncElem> removed, inst->handles().RemoveAsync(i));
         return Ok();
       });
     case CanonKind::kWaitableJoin:
@@ -1419,7 +1413,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
         uint32_t i = static_cast<uint32_t>(a[0]);
         NW_TRY_ASSIGN(ASubtask * s, GetElem<ASubtask>(inst, i, {AsyncElem::Kind::kSubtask}, "subtask"));
         if (!s->delivered) return Trap("cannot drop a subtask which has not yet resolved");
-        NW_TRY_ASSIGN(ResourceHandle h, inst->handles().Remove(i));
+        NW_TRY_ASSIGN(std::shared_ptr<AsyncElem> removed, inst->handles().RemoveAsync(i));
         s->Join(nullptr);
         return Ok();
       });
@@ -1461,11 +1455,10 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
         sh->future = future;
         sh->type = type;
         sh->numeric = numeric;
-        ResourceHandle rh, wh;
-        rh.async = std::make_shared<CopyEnd>(future ? AsyncElem::Kind::kReadableFuture : AsyncElem::Kind::kReadableStream, sh);
-        wh.async = std::make_shared<CopyEnd>(future ? AsyncElem::Kind::kWritableFuture : AsyncElem::Kind::kWritableStream, sh);
-        NW_TRY_ASSIGN(uint32_t ri, inst->handles().Add(rh));
-        NW_TRY_ASSIGN(uint32_t wi, inst->handles().Add(wh));
+        NW_TRY_ASSIGN(uint32_t ri, inst->handles().AddAsync(std::make_shared<CopyEnd>(
+                                       future ? AsyncElem::Kind::kReadableFuture : AsyncElem::Kind::kReadableStream, sh)));
+        NW_TRY_ASSIGN(uint32_t wi, inst->handles().AddAsync(std::make_shared<CopyEnd>(
+                                       future ? AsyncElem::Kind::kWritableFuture : AsyncElem::Kind::kWritableStream, sh)));
         r[0] = uint64_t{ri} | (uint64_t{wi} << 32);
         return Ok();
       });
@@ -1522,9 +1515,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       return MakeHost(cs, {I, I}, {I}, [inst](auto, auto r) -> Status {
         if (!inst->may_leave()) return Trap("cannot leave component instance");
         // The deterministic profile: the debug message is the empty string.
-        ResourceHandle h;
-        h.async = std::make_shared<ErrorContext>();
-        NW_TRY_ASSIGN(r[0], inst->handles().Add(h));
+        NW_TRY_ASSIGN(r[0], inst->handles().AddAsync(std::make_shared<ErrorContext>()));
         return Ok();
       });
     case CanonKind::kErrorContextDebugMessage: {
@@ -1549,7 +1540,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
         if (!inst->may_leave()) return Trap("cannot leave component instance");
         uint32_t i = static_cast<uint32_t>(a[0]);
         NW_TRY(GetElem<ErrorContext>(inst, i, {AsyncElem::Kind::kErrorContext}, "error-context"));
-        NW_TRY_ASSIGN(ResourceHandle h, inst->handles().Remove(i));
+        NW_TRY_ASSIGN(std::shared_ptr<AsyncElem> removed, inst->handles().RemoveAsync(i));
         return Ok();
       });
     default:

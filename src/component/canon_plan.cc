@@ -335,14 +335,14 @@ Result<uint32_t> LiftBorrow(Side& s, uint32_t i, const ResourceType* rt) {
 
 Result<uint32_t> LowerOwn(Side& s, uint32_t rep, const ResourceType* rt) {
   if (!s.inst) return MakeError("a resource handle needs a component instance");
-  return s.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0, {}});
+  return s.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0});
 }
 
 Result<uint32_t> LowerBorrow(Side& s, uint32_t rep, const ResourceType* rt) {
   if (!s.inst) return MakeError("a resource handle needs a component instance");
   if (s.inst == rt->impl) return rep;
   if (!s.task) return MakeError("borrow lowered outside a call");
-  NW_TRY_ASSIGN(uint32_t i, s.inst->handles().Add(ResourceHandle{rt, rep, false, s.task, 0, {}}));
+  NW_TRY_ASSIGN(uint32_t i, s.inst->handles().Add(ResourceHandle{rt, rep, false, s.task, 0}));
   s.task->AddBorrow();
   return i;
 }

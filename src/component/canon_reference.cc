@@ -87,14 +87,14 @@ Result<uint32_t> LiftBorrow(Side& cx, uint32_t i, const ResourceType* rt) {
 
 Result<uint32_t> LowerOwn(Side& cx, uint32_t rep, const ResourceType* rt) {
   if (!cx.inst) return MakeError("a resource handle needs a component instance");
-  return cx.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0, {}});
+  return cx.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0});
 }
 
 Result<uint32_t> LowerBorrow(Side& cx, uint32_t rep, const ResourceType* rt) {
   if (!cx.inst) return MakeError("a resource handle needs a component instance");
   if (cx.inst == rt->impl) return rep;
   if (!cx.task) return MakeError("borrow lowered outside a call");
-  NW_TRY_ASSIGN(uint32_t i, cx.inst->handles().Add(ResourceHandle{rt, rep, false, cx.task, 0, {}}));
+  NW_TRY_ASSIGN(uint32_t i, cx.inst->handles().Add(ResourceHandle{rt, rep, false, cx.task, 0}));
   cx.task->AddBorrow();
   return i;
 }

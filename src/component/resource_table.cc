@@ -28,11 +28,29 @@ Result<ResourceHandle*> HandleTable::Get(uint32_t i) {
 
 Result<ResourceHandle> HandleTable::Remove(uint32_t i) {
   NW_TRY_ASSIGN(ResourceHandle * h, Get(i));
-  ResourceHandle out = std::move(*h);
+  ResourceHandle out = *h;
   slots_[i].live = false;
-  slots_[i].handle = ResourceHandle{};
+  slots_[i].async.reset();
   free_.push_back(i);
   return out;
+}
+
+Result<uint32_t> HandleTable::AddAsync(std::shared_ptr<AsyncElem> e) {
+  NW_TRY_ASSIGN(uint32_t i, Add(ResourceHandle{}));
+  slots_[i].async = std::move(e);
+  return i;
+}
+
+Result<AsyncElem*> HandleTable::GetAsync(uint32_t i) {
+  NW_TRY(Get(i));
+  return slots_[i].async.get();
+}
+
+Result<std::shared_ptr<AsyncElem>> HandleTable::RemoveAsync(uint32_t i) {
+  NW_TRY(Get(i));
+  std::shared_ptr<AsyncElem> e = std::move(slots_[i].async);
+  NW_TRY(Remove(i));
+  return e;
 }
 
 void HandleTable::OrphanBorrows(const Task* task) {
@@ -83,7 +101,7 @@ void Subtask::DeliverResolve() {
 
 Result<uint32_t> ResourceNew(ComponentInstanceState& inst, const ResourceType& rt, uint32_t rep) {
   if (!inst.may_leave()) return Trap("resource.new while the instance may not leave");
-  return inst.handles().Add(ResourceHandle{&rt, rep, /*own=*/true, nullptr, 0, {}});
+  return inst.handles().Add(ResourceHandle{&rt, rep, /*own=*/true, nullptr, 0});
 }
 
 Status ResourceDrop(ComponentInstanceState& inst, const ResourceType& rt, uint32_t i) {

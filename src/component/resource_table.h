@@ -34,12 +34,11 @@ struct AsyncInstance;  // async_runtime.h: an instance's async state
 struct AsyncValueOps;  // canon_context.h: lift/lower of stream and future values
 
 struct ResourceHandle {
-  const ResourceType* rt = nullptr;  // null for an async element
+  const ResourceType* rt = nullptr;  // null in a slot holding an async element
   uint32_t rep = 0;
   bool own = false;
   Task* borrow_scope = nullptr;  // for a borrow handle: the callee task that received it
   uint32_t num_lends = 0;
-  std::shared_ptr<AsyncElem> async;  // the element of a non-resource slot
 };
 
 // The table of handles of one component instance (definitions.py's Table): index 0 is never
@@ -55,6 +54,12 @@ class HandleTable {
   Result<ResourceHandle*> Get(uint32_t i);
   // remove(i) with the traps of get.
   Result<ResourceHandle> Remove(uint32_t i);
+  // Slots holding an async element (a waitable, waitable set or error-context; async_runtime.h)
+  // share the index space: Get(i) of such a slot gives a handle with rt null. GetAsync gives
+  // the element (null for a resource handle), with the traps of get.
+  Result<uint32_t> AddAsync(std::shared_ptr<AsyncElem> e);
+  Result<AsyncElem*> GetAsync(uint32_t i);
+  Result<std::shared_ptr<AsyncElem>> RemoveAsync(uint32_t i);
 
   size_t live_count() const { return slots_.size() - 1 - free_.size(); }
   // Borrow handles of a task that ended by a trap point to no task any more.
@@ -64,6 +69,7 @@ class HandleTable {
   struct Slot {
     bool live = false;
     ResourceHandle handle;
+    std::shared_ptr<AsyncElem> async;
   };
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;

@@ -77,12 +77,12 @@ TEST(Resources, DestructorReentrance) {
   ComponentInstanceState impl, user;
   Dtor d;
   ResourceType rt{&impl, &Dtor::Call, &d};
-  uint32_t h = *user.handles().Add(ResourceHandle{&rt, 5, true, nullptr, 0, {}});
+  uint32_t h = *user.handles().Add(ResourceHandle{&rt, 5, true, nullptr, 0});
   impl.EnterFrom(nullptr);  // impl is on the stack: its destructor cannot run
   EXPECT_TRAP(ResourceDrop(user, rt, h));
   EXPECT_TRUE(d.reps.empty());
   impl.LeaveTo(nullptr);
-  uint32_t h2 = *user.handles().Add(ResourceHandle{&rt, 6, true, nullptr, 0, {}});
+  uint32_t h2 = *user.handles().Add(ResourceHandle{&rt, 6, true, nullptr, 0});
   ASSERT_TRUE(ResourceDrop(user, rt, h2).has_value());
   EXPECT_EQ(d.reps, std::vector<uint32_t>{6});
   EXPECT_TRUE(impl.may_enter());
@@ -119,7 +119,7 @@ struct World {
 TEST(Calls, OwnMovesBetweenTables) {
   World w;
   FunctionPlan fp = *FunctionPlan::Compile(w.types, {{w.own}, {w.own}});
-  uint32_t h = *w.caller.handles().Add(ResourceHandle{&w.rt, 77, true, nullptr, 0, {}});
+  uint32_t h = *w.caller.handles().Add(ResourceHandle{&w.rt, 77, true, nullptr, 0});
   Fn callee{[&](std::span<const uint64_t> a, std::span<uint64_t> r) -> Status {
     // The callee sees its own new handle for rep 77 and hands it back.
     EXPECT_EQ(*ResourceRep(w.callee, w.rt, static_cast<uint32_t>(a[0])), 77u);
@@ -146,7 +146,7 @@ TEST(Calls, BorrowIsLentForTheCall) {
   TypeId b3 = *w.types.Borrow(&rt3);
   TypeId o3 = *w.types.Own(&rt3);
   FunctionPlan fp = *FunctionPlan::Compile(w.types, {{b3}, {}});
-  uint32_t h = *w.caller.handles().Add(ResourceHandle{&rt3, 9, true, nullptr, 0, {}});
+  uint32_t h = *w.caller.handles().Add(ResourceHandle{&rt3, 9, true, nullptr, 0});
   bool drop_it = true;
   Fn callee{[&](std::span<const uint64_t> a, std::span<uint64_t>) -> Status {
     uint32_t bh = static_cast<uint32_t>(a[0]);
@@ -168,7 +168,7 @@ TEST(Calls, BorrowIsLentForTheCall) {
   EXPECT_TRAP(CallLowered(both, w.caller, w.caller_mem.opts, host.Func(), twice, {}));
   // A callee that keeps the borrow past its return traps (task.return_).
   World w2;
-  uint32_t h2 = *w2.caller.handles().Add(ResourceHandle{&rt3, 10, true, nullptr, 0, {}});
+  uint32_t h2 = *w2.caller.handles().Add(ResourceHandle{&rt3, 10, true, nullptr, 0});
   drop_it = false;
   Fn keeper{[&](std::span<const uint64_t>, std::span<uint64_t>) -> Status { return Ok(); }};
   uint64_t args2[1] = {h2};
@@ -182,7 +182,7 @@ TEST(Calls, BorrowIsLentForTheCall) {
 TEST(Calls, BorrowIntoTheImplementationIsTheRep) {
   World w;
   FunctionPlan fp = *FunctionPlan::Compile(w.types, {{w.borrow}, {w.types.U32()}});
-  uint32_t h = *w.caller.handles().Add(ResourceHandle{&w.rt, 1234, true, nullptr, 0, {}});
+  uint32_t h = *w.caller.handles().Add(ResourceHandle{&w.rt, 1234, true, nullptr, 0});
   Fn callee{[&](std::span<const uint64_t> a, std::span<uint64_t> r) -> Status {
     r[0] = a[0];  // lower_borrow into rt.impl passes the rep itself
     return Ok();
@@ -193,7 +193,7 @@ TEST(Calls, BorrowIntoTheImplementationIsTheRep) {
   EXPECT_EQ(results[0], 1234u);
   EXPECT_EQ(w.callee.handles().live_count(), 0u);
   // A borrow of another resource type's handle traps.
-  uint32_t f = *w.caller.handles().Add(ResourceHandle{&w.foreign, 1, true, nullptr, 0, {}});
+  uint32_t f = *w.caller.handles().Add(ResourceHandle{&w.foreign, 1, true, nullptr, 0});
   uint64_t bad[1] = {f};
   EXPECT_TRAP(CallAdapter(fp, w.caller, w.caller_mem.opts, w.callee, w.callee_mem.opts, callee.Core(),
                           bad, results));
@@ -202,7 +202,7 @@ TEST(Calls, BorrowIntoTheImplementationIsTheRep) {
 TEST(Calls, BorrowHandleCannotBePassedAsOwn) {
   World w;
   FunctionPlan fp = *FunctionPlan::Compile(w.types, {{w.own}, {}});
-  uint32_t h = *w.caller.handles().Add(ResourceHandle{&w.rt, 3, false, nullptr, 0, {}});
+  uint32_t h = *w.caller.handles().Add(ResourceHandle{&w.rt, 3, false, nullptr, 0});
   Host host{[&](std::span<const CV>) -> Result<std::vector<CV>> { return std::vector<CV>{}; }};
   uint64_t args[1] = {h};
   EXPECT_TRAP(CallLowered(fp, w.caller, w.caller_mem.opts, host.Func(), args, {}));
@@ -322,8 +322,8 @@ TEST(Calls, ListsOfHandles) {
   TypeId borrows = *w.types.List(*w.types.Borrow(&rt3));
   FunctionPlan fp = *FunctionPlan::Compile(w.types, {{owns, borrows}, {}});
   uint32_t o[3], b[2];
-  for (uint32_t i = 0; i < 3; ++i) o[i] = *w.caller.handles().Add(ResourceHandle{&rt3, 100 + i, true, nullptr, 0, {}});
-  for (uint32_t i = 0; i < 2; ++i) b[i] = *w.caller.handles().Add(ResourceHandle{&rt3, 200 + i, true, nullptr, 0, {}});
+  for (uint32_t i = 0; i < 3; ++i) o[i] = *w.caller.handles().Add(ResourceHandle{&rt3, 100 + i, true, nullptr, 0});
+  for (uint32_t i = 0; i < 2; ++i) b[i] = *w.caller.handles().Add(ResourceHandle{&rt3, 200 + i, true, nullptr, 0});
   // The caller's lists at 0x100 (three own indices) and 0x120 (two borrow indices).
   for (uint32_t i = 0; i < 3; ++i) w.caller_mem.PutU32(0x100 + 4 * i, o[i]);
   for (uint32_t i = 0; i < 2; ++i) w.caller_mem.PutU32(0x120 + 4 * i, b[i]);
