@@ -158,16 +158,17 @@ void EmitTrampoline(ModuleIr& m, uint32_t func_index, const Target& t) {
   const FuncType& sig = m.desc.FuncSig(func_index);
   llvm::Value* words = fn->getArg(1);
   std::vector<llvm::Value*> args{fn->getArg(0)};
-  for (size_t i = 0; i < sig.params.size(); ++i)
-    args.push_back(b.CreateLoad(IrType(ctx, sig.params[i]), b.CreateConstInBoundsGEP1_64(i64, words, i)));
+  for (size_t i = 0, slot = 0; i < sig.params.size(); slot += SlotWidth(sig.params[i]), ++i)
+    args.push_back(b.CreateAlignedLoad(IrType(ctx, sig.params[i]),
+                                       b.CreateConstInBoundsGEP1_64(i64, words, slot), llvm::Align(8)));
   llvm::CallInst* call = b.CreateCall(m.funcs[func_index], args);
   call->setCallingConv(llvm::CallingConv::Fast);
-  for (size_t i = 0; i < sig.results.size(); ++i) {
+  for (size_t i = 0, slot = 0; i < sig.results.size(); slot += SlotWidth(sig.results[i]), ++i) {
     llvm::Value* v = sig.results.size() == 1 ? static_cast<llvm::Value*>(call)
                                              : b.CreateExtractValue(call, {static_cast<unsigned>(i)});
     if (v->getType()->isFloatTy()) v = b.CreateBitCast(v, b.getInt32Ty());
     if (v->getType()->isIntegerTy(32)) v = b.CreateZExt(v, i64);
-    b.CreateStore(v, b.CreateConstInBoundsGEP1_64(i64, words, i));
+    b.CreateAlignedStore(v, b.CreateConstInBoundsGEP1_64(i64, words, slot), llvm::Align(8));
   }
   b.CreateRetVoid();
 }

@@ -3,9 +3,9 @@
 // nothing by absolute address: builtins, memories, tables, globals and type ids are reached
 // through the vmctx, vm_context.h). The object is what an AOT artifact will carry; loader.h
 // maps it without LLVM.
-// Not here: running code (loader.h and the runtime), artifacts' headers, SIMD (a module using
-// a SIMD or other unsupported instruction fails to compile with a message naming it, so the
-// engine can fall back to the interpreter).
+// Not here: running code (loader.h and the runtime), artifacts' headers. A module using an
+// instruction the tier does not compile yet fails with a message naming it, so the engine can
+// fall back to the interpreter.
 // Only built when LLVM 19 is found and NANOWASM_ENABLE_LLVM is ON.
 #pragma once
 

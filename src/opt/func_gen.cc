@@ -13,6 +13,7 @@
 #include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
 
+#include "opt/func_gen_simd.h"
 #include "opt/ir.h"
 #include "opt/vm_context.h"
 #include "validate/body_decoder_impl.h"
@@ -353,30 +354,36 @@ class FuncGen {
       return PushResults(c, t.results.size());
     }
     // Imported: the array convention through vmctx->imports[func].
-    size_t words = std::max(t.params.size(), t.results.size());
+    size_t words = std::max(SlotCount(t.params), SlotCount(t.results));
     llvm::AllocaInst* buf;
     {
       llvm::IRBuilderBase::InsertPointGuard guard(b_);
       b_.SetInsertPoint(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
       buf = b_.CreateAlloca(I64(), b_.getInt32(static_cast<uint32_t>(std::max<size_t>(words, 1))));
     }
-    for (size_t i = 0; i < args.size(); ++i) {
+    for (size_t i = 0, slot = 0; i < args.size(); slot += SlotWidth(t.params[i]), ++i) {
       Value* v = args[i];
+      if (t.params[i] == ValType::kV128) {
+        b_.CreateAlignedStore(v, b_.CreateConstInBoundsGEP1_64(I64(), buf, slot), llvm::Align(8));
+        continue;
+      }
       if (v->getType()->isFloatingPointTy())
         v = b_.CreateBitCast(v, b_.getIntNTy(v->getType()->getPrimitiveSizeInBits()));
       else if (v->getType()->isPointerTy())
         v = b_.CreatePtrToInt(v, I64());
       if (v->getType() != I64()) v = b_.CreateZExt(v, I64());
-      b_.CreateStore(v, b_.CreateConstInBoundsGEP1_64(I64(), buf, i));
+      b_.CreateStore(v, b_.CreateConstInBoundsGEP1_64(I64(), buf, slot));
     }
     Value* imports = VmField(Ptr(), m_.offsets.imports(), true);
     Value* entry = LoadField(Ptr(), imports, 16 * uint64_t{func}, true, m_.tbaa_vmctx);
     Value* callee = LoadField(Ptr(), imports, 16 * uint64_t{func} + 8, true, m_.tbaa_vmctx);
     llvm::FunctionType* ft = llvm::FunctionType::get(b_.getVoidTy(), {Ptr(), Ptr()}, false);
     b_.CreateCall(ft, entry, {callee, buf});
-    for (size_t i = 0; i < t.results.size(); ++i) {
-      Value* w = b_.CreateLoad(I64(), b_.CreateConstInBoundsGEP1_64(I64(), buf, i));
-      Push(FromWord(w, t.results[i]));
+    for (size_t i = 0, slot = 0; i < t.results.size(); slot += SlotWidth(t.results[i]), ++i) {
+      Value* p = b_.CreateConstInBoundsGEP1_64(I64(), buf, slot);
+      Push(b_.CreateAlignedLoad(t.results[i] == ValType::kV128 ? IrType(ctx_, ValType::kV128) : I64(), p,
+                                llvm::Align(8)));
+      if (t.results[i] != ValType::kV128) stack_.back() = FromWord(stack_.back(), t.results[i]);
     }
   }
   Value* FromWord(Value* w, ValType t) {
@@ -800,6 +807,11 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
     case O::kRefIsNull: return Push(Bool(b_.CreateIsNull(Pop())));
     default:
       if (Numeric(in.op)) return;
+      if (IsSimdOpcode(in.op)) {
+        auto address = [this](Value* a, uint64_t off, uint32_t size) { return Address(a, off, size); };
+        SimdEmitContext cx{b_, stack_, m_, address};
+        if (EmitSimd(cx, in)) return;
+      }
       return Unsupported(std::string(OpcodeName(in.op)), in.offset);
   }
   (void)st;
@@ -818,7 +830,14 @@ llvm::Type* IrType(llvm::LLVMContext& ctx, ValType t) {
   }
 }
 
-bool TypeSupported(ValType t) { return t != ValType::kV128; }
+bool TypeSupported(ValType) { return true; }
+
+size_t SlotWidth(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+size_t SlotCount(std::span<const ValType> types) {
+  size_t n = 0;
+  for (ValType t : types) n += SlotWidth(t);
+  return n;
+}
 
 llvm::FunctionType* InternalSig(llvm::LLVMContext& ctx, const FuncType& type) {
   std::vector<llvm::Type*> params{llvm::PointerType::get(ctx, 0)};

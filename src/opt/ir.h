@@ -51,8 +51,11 @@ struct ModuleIr {
 llvm::Type* IrType(llvm::LLVMContext& ctx, ValType t);
 // The internal convention: (ptr vmctx, params...) -> void | T | {T...}.
 llvm::FunctionType* InternalSig(llvm::LLVMContext& ctx, const FuncType& type);
-// Whether the opt tier can represent values of type t at all (v128 not yet).
+// Whether the opt tier can represent values of type t at all (all of Wasm 2.0's now).
 bool TypeSupported(ValType t);
+// Slot words of a value in the array calling convention (v128: two, low first).
+size_t SlotWidth(ValType t);
+size_t SlotCount(std::span<const ValType> types);
 
 // Decodes, validates and emits the body of defined function `defined_index` into its
 // llvm::Function (declared in m.funcs). On an unsupported instruction or a validation error,
