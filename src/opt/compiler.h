@@ -36,12 +36,23 @@ struct Options {
   Config::NanCanonicalization canonicalize_nans = Config::NanCanonicalization::kNone;
   bool consume_fuel = false;        // not supported yet: compiling fails when set
   bool epoch_interruption = false;  // not supported yet: compiling fails when set
+  // Parallel compilation: functions are compiled in chunks of about `chunk_bytes` of code
+  // (0 = kChunkBytes), each an LLVM module of its own, on `threads` threads (0 = one per
+  // hardware thread). The object is the same for any thread count; it depends on chunk_bytes
+  // (no inlining across chunks).
+  unsigned threads = 0;
+  size_t chunk_bytes = 0;
 };
+inline constexpr size_t kChunkBytes = 64 * 1024;
 
 struct CompileStats {
   size_t code_section_bytes = 0;  // sum of the function bodies compiled
   size_t object_bytes = 0;
+  size_t chunks = 0;
+  unsigned threads = 0;
+  // Summed over chunks (thread seconds), and the whole call's wall time.
   double ir_seconds = 0, opt_seconds = 0, codegen_seconds = 0;
+  double merge_seconds = 0, wall_seconds = 0;
 };
 
 struct CompiledObject {

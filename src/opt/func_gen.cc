@@ -349,7 +349,7 @@ class FuncGen {
     std::vector<Value*> args = PopArgs(t.params.size());
     if (func >= m_.desc.num_imported_funcs) {
       args.insert(args.begin(), vmctx_);
-      llvm::CallInst* c = b_.CreateCall(m_.funcs[func], args);
+      llvm::CallInst* c = b_.CreateCall(FuncDecl(m_, func), args);
       c->setCallingConv(llvm::CallingConv::Fast);
       return PushResults(c, t.results.size());
     }
