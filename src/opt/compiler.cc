@@ -124,6 +124,9 @@ Result<Target> MakeTarget(const Options& o) {
   t.tm.reset(target->createTargetMachine(triple, t.cpu, t.features, topts, llvm::Reloc::PIC_,
                                          llvm::CodeModel::Small, level));
   if (!t.tm) return MakeError("opt tier: cannot create a target machine for " + t.cpu);
+  // Functions marked optnone (too large to optimize in bounded time, func_gen.cc) get fast
+  // instruction selection, which is linear.
+  t.tm->setO0WantsFastISel(true);
   return t;
 }
 
@@ -213,10 +216,37 @@ bool CompilerAvailable() { return true; }
 
 namespace {
 
-// What one chunk compiles: defined functions [first, end).
+// What one chunk compiles: defined functions [first, end); `minimal`: one function too large
+// to optimize in bounded time, compiled at O0.
 struct Chunk {
   uint32_t first = 0, end = 0;
+  bool minimal = false;
 };
+
+// What a walk over a body finds before any IR exists: its deepest block nesting and the
+// functions it calls directly. A body the reader cannot walk is left to the validator.
+struct BodyScan {
+  size_t max_depth = 0;
+  std::vector<uint32_t> callees;
+};
+BodyScan ScanBody(const Function& f, RawImm& imm) {
+  BodyScan out;
+  Reader r(f.body);
+  size_t depth = 0;
+  while (!r.at_end()) {
+    auto op = ReadOpcode(r);
+    if (!op || !ReadImmediates(r, *op, imm)) break;
+    switch (*op) {
+      case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf:
+        out.max_depth = std::max(out.max_depth, ++depth);
+        break;
+      case Opcode::kEnd: if (depth) --depth; break;
+      case Opcode::kCall: out.callees.push_back(imm.index); break;
+      default: break;
+    }
+  }
+  return out;
+}
 
 struct ChunkOutput {
   std::vector<uint8_t> elf;
@@ -225,34 +255,40 @@ struct ChunkOutput {
 
 // Per function index: true if some other chunk calls it directly (it then needs external,
 // hidden linkage). A body the reader cannot walk is left to the validator's message.
-std::vector<bool> CrossChunkCallees(const ModuleDesc& desc, std::span<const Chunk> chunks) {
+std::vector<bool> CrossChunkCallees(const ModuleDesc& desc, std::span<const Chunk> chunks,
+                                    std::span<const BodyScan> scans) {
   std::vector<bool> out(desc.NumFuncs(), false);
   if (chunks.size() < 2) return out;
   std::vector<uint32_t> chunk_of(desc.functions.size());
   for (uint32_t c = 0; c < chunks.size(); ++c)
     for (uint32_t i = chunks[c].first; i < chunks[c].end; ++i) chunk_of[i] = c;
-  RawImm imm;
   for (uint32_t i = 0; i < desc.functions.size(); ++i) {
-    Reader r(desc.functions[i].body);
-    while (!r.at_end()) {
-      auto op = ReadOpcode(r);
-      if (!op || !ReadImmediates(r, *op, imm)) break;
-      if (*op != Opcode::kCall || imm.index < desc.num_imported_funcs || imm.index >= desc.NumFuncs())
-        continue;
-      if (chunk_of[imm.index - desc.num_imported_funcs] != chunk_of[i]) out[imm.index] = true;
+    for (uint32_t callee : scans[i].callees) {
+      if (callee < desc.num_imported_funcs || callee >= desc.NumFuncs()) continue;
+      if (chunk_of[callee - desc.num_imported_funcs] != chunk_of[i]) out[callee] = true;
     }
   }
   return out;
 }
 
+bool TooLargeToOptimize(const Function& f, const BodyScan& scan) {
+  return f.body.size() > kOptMaxFunctionBytes || scan.max_depth > kOptMaxDepth;
+}
+
 // Contiguous chunks of about kChunkBytes of code; a function at least that big is a chunk of
 // its own. Depends on the module only (never on the thread count), so the object is the same
 // for any number of threads.
-std::vector<Chunk> Partition(const ModuleDesc& desc, size_t chunk_bytes) {
+// A function too large to optimize is a minimal chunk of its own.
+std::vector<Chunk> Partition(const ModuleDesc& desc, size_t chunk_bytes, std::span<const BodyScan> scans) {
   std::vector<Chunk> chunks;
   size_t bytes = 0;
   for (uint32_t i = 0; i < desc.functions.size(); ++i) {
     size_t size = desc.functions[i].body.size();
+    if (TooLargeToOptimize(desc.functions[i], scans[i])) {
+      chunks.push_back(Chunk{i, i + 1, true});
+      bytes = chunk_bytes;  // the next function starts a new chunk
+      continue;
+    }
     if (chunks.empty() || bytes >= chunk_bytes || (size >= chunk_bytes && bytes > 0)) {
       chunks.push_back(Chunk{i, i});
       bytes = 0;
@@ -264,8 +300,10 @@ std::vector<Chunk> Partition(const ModuleDesc& desc, size_t chunk_bytes) {
 }
 
 Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mctx,
-                                 const Options& options, const Chunk& chunk,
+                                 const Options& module_options, const Chunk& chunk,
                                  const std::vector<bool>& external, const std::string& dump) {
+  Options options = module_options;
+  if (chunk.minimal) options.opt_level = 0;
   NW_TRY_ASSIGN(Target t, MakeTarget(options));
   ChunkOutput out;
   Clock::time_point start = Clock::now();
@@ -366,10 +404,16 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   CompiledObject out;
   Clock::time_point start = Clock::now();
   ModuleContext mctx = ModuleContext::Build(desc);
-  std::vector<Chunk> chunks = Partition(desc, options.chunk_bytes ? options.chunk_bytes : kChunkBytes);
+  std::vector<BodyScan> scans;
+  {
+    RawImm imm;
+    for (const Function& f : desc.functions) scans.push_back(ScanBody(f, imm));
+  }
+  std::vector<Chunk> chunks =
+      Partition(desc, options.chunk_bytes ? options.chunk_bytes : kChunkBytes, scans);
   std::vector<bool> external = Escaping(desc, mctx);
   {
-    std::vector<bool> cross = CrossChunkCallees(desc, chunks);
+    std::vector<bool> cross = CrossChunkCallees(desc, chunks, scans);
     for (size_t i = 0; i < external.size(); ++i) external[i] = external[i] || cross[i];
   }
   // Developer aid: NANOWASM_OPT_DUMP=PREFIX writes PREFIX[.cN].pre.ll (as generated),
@@ -426,6 +470,7 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
     out.has_array[i] = escaping[desc.num_imported_funcs + i];
   out.stats.object_bytes = out.elf.size();
   out.stats.chunks = chunks.size();
+  for (const Chunk& c : chunks) out.stats.unoptimized_functions += c.minimal;
   out.stats.threads = threads;
   out.stats.wall_seconds = Since(start);
   out.cpu = t.cpu;

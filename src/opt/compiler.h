@@ -44,11 +44,19 @@ struct Options {
   size_t chunk_bytes = 0;
 };
 inline constexpr size_t kChunkBytes = 64 * 1024;
+// LLVM's optimizing passes and code generation are superlinear on very large functions and on
+// deep nesting (a 256 KB straight-line body took ~550 s of O2 code generation; 20,000 nested
+// blocks ~48 s of O2 passes): a function with a larger body or deeper nesting than these is
+// compiled at O0 in a chunk of its own (fast instruction selection and register allocation,
+// linear), the rest of the module as configured. See docs/performance.md, "Compile limits".
+inline constexpr size_t kOptMaxFunctionBytes = 32 * 1024;
+inline constexpr size_t kOptMaxDepth = 1000;
 
 struct CompileStats {
   size_t code_section_bytes = 0;  // sum of the function bodies compiled
   size_t object_bytes = 0;
   size_t chunks = 0;
+  size_t unoptimized_functions = 0;  // compiled at O0: over kOptMaxFunctionBytes or kOptMaxDepth
   unsigned threads = 0;
   // Summed over chunks (thread seconds), and the whole call's wall time.
   double ir_seconds = 0, opt_seconds = 0, codegen_seconds = 0;

@@ -33,6 +33,12 @@ constexpr size_t kLeafMaxLocals = 64;
 constexpr size_t kLeafMaxBodyBytes = 4096;
 constexpr size_t kNumTrapKinds = static_cast<size_t>(TrapKind::kResourceLimit) + 1;
 
+// Compile-time bounds (docs/performance.md, "Compile limits"). IR grows with the body except
+// where a branch or block carries many values (a phi input each): past this many units
+// (instructions, phis, phi inputs) per body byte the function is refused as unsupported.
+constexpr size_t kIrUnitsPerBodyByte = 16;
+constexpr size_t kIrUnitsBase = 100000;
+
 struct Ctrl {
   LabelKind kind = LabelKind::kBlock;
   bool dead = false;          // opened in unreachable code: nothing emitted inside
@@ -55,16 +61,19 @@ class FuncGen {
     BasicBlock* entry = BasicBlock::Create(ctx_, "entry", fn_);
     b_.SetInsertPoint(entry);
     vmctx_ = fn_->getArg(0);
+    // Parameters get their slot now; declared locals when first used (Local), so IR stays
+    // linear in the body even with 50,000 declared locals.
+    locals_.assign(locals.size(), nullptr);
     for (size_t i = 0; i < locals.size(); ++i) {
-      if (!TypeSupported(locals[i])) return Unsupported("v128 local", 0);
-      Type* t = IrType(ctx_, locals[i]);
-      llvm::AllocaInst* a = b_.CreateAlloca(t);
-      locals_.push_back(a);
-      local_types_.push_back(t);
-      b_.CreateStore(i < sig.params.size() ? static_cast<Value*>(fn_->getArg(1 + i))
-                                           : llvm::Constant::getNullValue(t),
-                     a);
+      local_types_.push_back(IrType(ctx_, locals[i]));
+      if (i < sig.params.size()) {
+        locals_[i] = b_.CreateAlloca(local_types_[i]);
+        b_.CreateStore(fn_->getArg(1 + i), locals_[i]);
+      }
     }
+    budget_ = kIrUnitsPerBodyByte *
+                  m_.desc.functions[func_index_ - m_.desc.num_imported_funcs].body.size() +
+              kIrUnitsBase;
     // The stack check is added at the end (OnEnd), when it is known whether it is needed.
     entry_ = entry;
     BasicBlock* body = BasicBlock::Create(ctx_, "body", fn_);
@@ -82,6 +91,12 @@ class FuncGen {
   void OnInstr(const Instr& in, const DecoderView& st) {
     if (!error_.empty()) return;
     offset_ = in.offset;
+    if (++units_ > budget_)
+      return Unsupported("function: its IR would exceed the tier's limit of " +
+                             std::to_string(kIrUnitsPerBodyByte) +
+                             " values per body byte (e.g. branches carrying many values)",
+                         in.offset);
+
     switch (in.op) {
       case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf: return OpenFrame(in);
       case Opcode::kElse: return Else();
@@ -184,12 +199,14 @@ class FuncGen {
   // ---- control ------------------------------------------------------------------------------
   std::vector<PHINode*> MakePhis(BasicBlock* bb, std::span<const ValType> types) {
     std::vector<PHINode*> phis;
+    units_ += types.size();
     for (ValType t : types) phis.push_back(PHINode::Create(IrType(ctx_, t), 2, "", bb));
     return phis;
   }
   // Adds the top values as incoming of `c`'s phis along an edge from the current block.
   void AddIncoming(Ctrl& c) {
     size_t n = c.phis.size();
+    units_ += n;
     for (size_t i = 0; i < n; ++i)
       c.phis[i]->addIncoming(stack_[stack_.size() - n + i], b_.GetInsertBlock());
   }
@@ -572,6 +589,17 @@ class FuncGen {
   bool Numeric(Opcode op);
   void Emit(const Instr& in, const DecoderView& st);
 
+  // A declared local's slot, made (zero-initialized, in the entry block) on first use.
+  llvm::AllocaInst* Local(uint32_t i) {
+    if (!locals_[i]) {
+      llvm::IRBuilderBase::InsertPointGuard guard(b_);
+      b_.SetInsertPoint(entry_);
+      locals_[i] = b_.CreateAlloca(local_types_[i]);
+      b_.CreateStore(llvm::Constant::getNullValue(local_types_[i]), locals_[i]);
+    }
+    return locals_[i];
+  }
+
   ModuleIr& m_;
   llvm::LLVMContext& ctx_;
   llvm::IRBuilder<> b_;
@@ -586,6 +614,7 @@ class FuncGen {
   std::array<BasicBlock*, kNumTrapKinds> trap_bbs_{};
   bool reachable_ = true;
   bool has_calls_ = false;
+  size_t units_ = 0, budget_ = 0;
   bool small_frame_ = false;
   BasicBlock* entry_ = nullptr;
   BasicBlock* body_ = nullptr;
@@ -738,9 +767,9 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
       Value* t = Pop();
       return Push(b_.CreateSelect(b_.CreateICmpNE(c, b_.getInt32(0)), t, f));
     }
-    case O::kLocalGet: return Push(b_.CreateLoad(local_types_[in.index], locals_[in.index]));
-    case O::kLocalSet: b_.CreateStore(Pop(), locals_[in.index]); return;
-    case O::kLocalTee: b_.CreateStore(stack_.back(), locals_[in.index]); return;
+    case O::kLocalGet: return Push(b_.CreateLoad(local_types_[in.index], Local(in.index)));
+    case O::kLocalSet: b_.CreateStore(Pop(), Local(in.index)); return;
+    case O::kLocalTee: b_.CreateStore(stack_.back(), Local(in.index)); return;
     case O::kGlobalGet: {
       ValType t = m_.mctx.global_types[in.index].type;
       if (!TypeSupported(t)) return Unsupported("v128 global", in.offset);
