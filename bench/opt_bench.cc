@@ -2,7 +2,8 @@
 // benchmark guest's run(N) compiled by the opt tier against the interpreter (same process, same
 // module; the checksums must agree). Runs through the opt tier's test harness
 // (tests/unit/opt/opt_harness.h) until the tier is wired into the runtime.
-//   opt_bench compile FILE.wasm [O-level]   code-section MB/s, IR/opt/codegen split
+//   opt_bench compile FILE.wasm [O [THREADS [CHUNK_BYTES]]]   code-section MB/s (wall and per
+//                                           thread second), IR/opt/codegen split
 //   opt_bench run FILE.wasm N [guard]       run(N): opt tier and interpreter, ms and checksum
 // `guard` compiles with BoundsMode::kGuardPages although the runtime does not reserve 4 GiB +
 // guard yet: only for measuring what the checks cost on guests known to stay in bounds (an
@@ -26,7 +27,7 @@ static double Ms(Clock::time_point a, Clock::time_point b) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: opt_bench compile FILE.wasm [O] | run FILE.wasm N\n");
+    std::fprintf(stderr, "usage: opt_bench compile FILE.wasm [O [THREADS [CHUNK_BYTES]]] | run FILE.wasm N\n");
     return 2;
   }
   std::string mode = argv[1];
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
   nw::opt::Options options;
   if (mode == "compile") {
     if (argc > 3) options.opt_level = std::atoi(argv[3]);
+    if (argc > 4) options.threads = static_cast<unsigned>(std::atoi(argv[4]));
+    if (argc > 5) options.chunk_bytes = static_cast<size_t>(std::atoll(argv[5]));
     auto t0 = Clock::now();
     auto obj = nw::opt::CompileModule(*desc, options);
     auto t1 = Clock::now();
@@ -55,11 +58,14 @@ int main(int argc, char** argv) {
     }
     const auto& s = obj->stats;
     double mb = s.code_section_bytes / 1e6;
-    std::printf("functions=%zu code_section_bytes=%zu O%d compile_s=%.3f (ir %.3f, opt %.3f, "
-                "codegen %.3f) MB/s=%.3f object_bytes=%zu machine_code_bytes=%zu load_ms=%.3f "
+    double thread_s = s.ir_seconds + s.opt_seconds + s.codegen_seconds;
+    std::printf("functions=%zu code_section_bytes=%zu O%d chunks=%zu threads=%u wall_s=%.3f "
+                "thread_s=%.3f (ir %.3f, opt %.3f, codegen %.3f, merge %.3f) MB/s wall=%.3f "
+                "MB/s per thread-s=%.3f object_bytes=%zu machine_code_bytes=%zu load_ms=%.3f "
                 "cpu=%s\n",
-                desc->functions.size(), s.code_section_bytes, options.opt_level, Ms(t0, t1) / 1e3,
-                s.ir_seconds, s.opt_seconds, s.codegen_seconds, mb / (Ms(t0, t1) / 1e3),
+                desc->functions.size(), s.code_section_bytes, options.opt_level, s.chunks,
+                s.threads, Ms(t0, t1) / 1e3, thread_s, s.ir_seconds, s.opt_seconds,
+                s.codegen_seconds, s.merge_seconds, mb / (Ms(t0, t1) / 1e3), mb / thread_s,
                 s.object_bytes, (*code)->code_bytes(), Ms(t1, t2), obj->cpu.c_str());
     return 0;
   }

@@ -11,9 +11,12 @@
 // vectorizer and SLP use the host's vector features; SimplifyCFG turns br_table into jump
 // tables; the inliner removes small wasm helper functions. Trap blocks are cold and shared.
 // Not here: the function bodies (func_gen.cc), loading the object (loader.cc).
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
@@ -25,7 +28,10 @@
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Host.h>
 
+#include "base/reader.h"
+#include "format/instr_reader.h"
 #include "opt/ir.h"
+#include "opt/object_merge.h"
 #include "opt/vm_context.h"
 #include "validate/body_decoder_impl.h"
 
@@ -118,6 +124,9 @@ Result<Target> MakeTarget(const Options& o) {
   t.tm.reset(target->createTargetMachine(triple, t.cpu, t.features, topts, llvm::Reloc::PIC_,
                                          llvm::CodeModel::Small, level));
   if (!t.tm) return MakeError("opt tier: cannot create a target machine for " + t.cpu);
+  // Functions marked optnone (too large to optimize in bounded time, func_gen.cc) get fast
+  // instruction selection, which is linear.
+  t.tm->setO0WantsFastISel(true);
   return t;
 }
 
@@ -158,16 +167,17 @@ void EmitTrampoline(ModuleIr& m, uint32_t func_index, const Target& t) {
   const FuncType& sig = m.desc.FuncSig(func_index);
   llvm::Value* words = fn->getArg(1);
   std::vector<llvm::Value*> args{fn->getArg(0)};
-  for (size_t i = 0; i < sig.params.size(); ++i)
-    args.push_back(b.CreateLoad(IrType(ctx, sig.params[i]), b.CreateConstInBoundsGEP1_64(i64, words, i)));
+  for (size_t i = 0, slot = 0; i < sig.params.size(); slot += SlotWidth(sig.params[i]), ++i)
+    args.push_back(b.CreateAlignedLoad(IrType(ctx, sig.params[i]),
+                                       b.CreateConstInBoundsGEP1_64(i64, words, slot), llvm::Align(8)));
   llvm::CallInst* call = b.CreateCall(m.funcs[func_index], args);
   call->setCallingConv(llvm::CallingConv::Fast);
-  for (size_t i = 0; i < sig.results.size(); ++i) {
+  for (size_t i = 0, slot = 0; i < sig.results.size(); slot += SlotWidth(sig.results[i]), ++i) {
     llvm::Value* v = sig.results.size() == 1 ? static_cast<llvm::Value*>(call)
                                              : b.CreateExtractValue(call, {static_cast<unsigned>(i)});
     if (v->getType()->isFloatTy()) v = b.CreateBitCast(v, b.getInt32Ty());
     if (v->getType()->isIntegerTy(32)) v = b.CreateZExt(v, i64);
-    b.CreateStore(v, b.CreateConstInBoundsGEP1_64(i64, words, i));
+    b.CreateAlignedStore(v, b.CreateConstInBoundsGEP1_64(i64, words, slot), llvm::Align(8));
   }
   b.CreateRetVoid();
 }
@@ -204,20 +214,103 @@ void DumpIr(const llvm::Module& mod, const std::string& path) {
 
 bool CompilerAvailable() { return true; }
 
-Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& options) {
-  if (options.consume_fuel || options.epoch_interruption)
-    return MakeError("opt tier: unsupported configuration (fuel and epoch interruption are not "
-                     "compiled yet; use the interpreter tier)");
-  if (desc.NumMemories() > 1) return MakeError("opt tier: unsupported: more than one memory");
-  NW_TRY_ASSIGN(Target t, MakeTarget(options));
-  CompiledObject out;
-  Clock::time_point start = Clock::now();
+namespace {
 
+// What one chunk compiles: defined functions [first, end); `minimal`: one function too large
+// to optimize in bounded time, compiled at O0.
+struct Chunk {
+  uint32_t first = 0, end = 0;
+  bool minimal = false;
+};
+
+// What a walk over a body finds before any IR exists: its deepest block nesting and the
+// functions it calls directly. A body the reader cannot walk is left to the validator.
+struct BodyScan {
+  size_t max_depth = 0;
+  std::vector<uint32_t> callees;
+};
+BodyScan ScanBody(const Function& f, RawImm& imm) {
+  BodyScan out;
+  Reader r(f.body);
+  size_t depth = 0;
+  while (!r.at_end()) {
+    auto op = ReadOpcode(r);
+    if (!op || !ReadImmediates(r, *op, imm)) break;
+    switch (*op) {
+      case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf:
+        out.max_depth = std::max(out.max_depth, ++depth);
+        break;
+      case Opcode::kEnd: if (depth) --depth; break;
+      case Opcode::kCall: out.callees.push_back(imm.index); break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+struct ChunkOutput {
+  std::vector<uint8_t> elf;
+  CompileStats stats;
+};
+
+// Per function index: true if some other chunk calls it directly (it then needs external,
+// hidden linkage). A body the reader cannot walk is left to the validator's message.
+std::vector<bool> CrossChunkCallees(const ModuleDesc& desc, std::span<const Chunk> chunks,
+                                    std::span<const BodyScan> scans) {
+  std::vector<bool> out(desc.NumFuncs(), false);
+  if (chunks.size() < 2) return out;
+  std::vector<uint32_t> chunk_of(desc.functions.size());
+  for (uint32_t c = 0; c < chunks.size(); ++c)
+    for (uint32_t i = chunks[c].first; i < chunks[c].end; ++i) chunk_of[i] = c;
+  for (uint32_t i = 0; i < desc.functions.size(); ++i) {
+    for (uint32_t callee : scans[i].callees) {
+      if (callee < desc.num_imported_funcs || callee >= desc.NumFuncs()) continue;
+      if (chunk_of[callee - desc.num_imported_funcs] != chunk_of[i]) out[callee] = true;
+    }
+  }
+  return out;
+}
+
+bool TooLargeToOptimize(const Function& f, const BodyScan& scan) {
+  return f.body.size() > kOptMaxFunctionBytes || scan.max_depth > kOptMaxDepth;
+}
+
+// Contiguous chunks of about kChunkBytes of code; a function at least that big is a chunk of
+// its own. Depends on the module only (never on the thread count), so the object is the same
+// for any number of threads.
+// A function too large to optimize is a minimal chunk of its own.
+std::vector<Chunk> Partition(const ModuleDesc& desc, size_t chunk_bytes, std::span<const BodyScan> scans) {
+  std::vector<Chunk> chunks;
+  size_t bytes = 0;
+  for (uint32_t i = 0; i < desc.functions.size(); ++i) {
+    size_t size = desc.functions[i].body.size();
+    if (TooLargeToOptimize(desc.functions[i], scans[i])) {
+      chunks.push_back(Chunk{i, i + 1, true});
+      bytes = chunk_bytes;  // the next function starts a new chunk
+      continue;
+    }
+    if (chunks.empty() || bytes >= chunk_bytes || (size >= chunk_bytes && bytes > 0)) {
+      chunks.push_back(Chunk{i, i});
+      bytes = 0;
+    }
+    chunks.back().end = i + 1;
+    bytes += size;
+  }
+  return chunks;
+}
+
+Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mctx,
+                                 const Options& module_options, const Chunk& chunk,
+                                 const std::vector<bool>& external, const std::string& dump) {
+  Options options = module_options;
+  if (chunk.minimal) options.opt_level = 0;
+  NW_TRY_ASSIGN(Target t, MakeTarget(options));
+  ChunkOutput out;
+  Clock::time_point start = Clock::now();
   llvm::LLVMContext ctx;
   llvm::Module mod("nanowasm", ctx);
   mod.setTargetTriple(t.tm->getTargetTriple().str());
   mod.setDataLayout(t.tm->createDataLayout());
-  ModuleContext mctx = ModuleContext::Build(desc);
   ModuleIr m{ctx,     mod, desc,    mctx,    options, VmOffsets(desc.NumMemories(), desc.NumGlobals()),
              {},      {},  {},      nullptr, nullptr, nullptr, nullptr};
   llvm::MDBuilder md(ctx);
@@ -238,16 +331,16 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   }
   for (const FuncType& type : desc.types) m.type_sigs.push_back(InternalSig(ctx, type));
 
-  std::vector<bool> escaping = Escaping(desc, mctx);
+  // This chunk's functions; others are declared when first called (FuncDecl).
   m.funcs.assign(desc.NumFuncs(), nullptr);
-  for (uint32_t i = 0; i < desc.functions.size(); ++i) {
+  for (uint32_t i = chunk.first; i < chunk.end; ++i) {
     uint32_t index = desc.num_imported_funcs + i;
     auto* fn = llvm::Function::Create(m.type_sigs[desc.functions[i].type_index],
-                                      escaping[index] ? llvm::GlobalValue::ExternalLinkage
+                                      external[index] ? llvm::GlobalValue::ExternalLinkage
                                                       : llvm::GlobalValue::InternalLinkage,
                                       kFuncSymbolPrefix + std::to_string(index), mod);
     fn->setCallingConv(llvm::CallingConv::Fast);
-    if (escaping[index]) {
+    if (external[index]) {
       fn->setVisibility(llvm::GlobalValue::HiddenVisibility);
       fn->setDSOLocal(true);
     }
@@ -256,28 +349,21 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
     out.stats.code_section_bytes += desc.functions[i].body.size();
   }
   DecodeScratch scratch;
-  for (uint32_t i = 0; i < desc.functions.size(); ++i) NW_TRY(GenerateFunction(m, i, scratch));
-  out.has_array.assign(desc.functions.size(), false);
-  for (uint32_t i = 0; i < desc.functions.size(); ++i) {
-    uint32_t index = desc.num_imported_funcs + i;
-    if (!escaping[index]) continue;
-    EmitTrampoline(m, index, t);
-    out.has_array[i] = true;
-  }
+  for (uint32_t i = chunk.first; i < chunk.end; ++i) NW_TRY(GenerateFunction(m, i, scratch));
+  std::vector<bool> escaping = Escaping(desc, mctx);
+  for (uint32_t i = chunk.first; i < chunk.end; ++i)
+    if (escaping[desc.num_imported_funcs + i]) EmitTrampoline(m, desc.num_imported_funcs + i, t);
   std::string verify;
   llvm::raw_string_ostream vs(verify);
   if (llvm::verifyModule(mod, &vs))
     return MakeError("opt tier: internal error, invalid IR: " + verify.substr(0, 500));
   out.stats.ir_seconds = Since(start);
-  // Developer aid: NANOWASM_OPT_DUMP=PREFIX writes PREFIX.pre.ll (as generated), PREFIX.ll
-  // (optimized) and PREFIX.o (the object, for llvm-objdump-19 -d).
-  const char* dump = std::getenv("NANOWASM_OPT_DUMP");
-  if (dump) DumpIr(mod, std::string(dump) + ".pre.ll");
+  if (!dump.empty()) DumpIr(mod, dump + ".pre.ll");
 
   start = Clock::now();
   Optimize(mod, *t.tm, options.opt_level);
   out.stats.opt_seconds = Since(start);
-  if (dump) DumpIr(mod, std::string(dump) + ".ll");
+  if (!dump.empty()) DumpIr(mod, dump + ".ll");
 
   start = Clock::now();
   llvm::SmallVector<char, 0> buffer;
@@ -288,12 +374,105 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   pm.run(mod);
   out.stats.codegen_seconds = Since(start);
   out.elf.assign(buffer.begin(), buffer.end());
+  return out;
+}
+
+}  // namespace
+
+llvm::Function* FuncDecl(ModuleIr& m, uint32_t func_index) {
+  llvm::Function*& fn = m.funcs[func_index];
+  if (!fn) {
+    const FuncType& type = m.desc.FuncSig(func_index);
+    (void)type;
+    fn = llvm::Function::Create(m.type_sigs[m.desc.FuncTypeIndex(func_index)],
+                                llvm::GlobalValue::ExternalLinkage,
+                                kFuncSymbolPrefix + std::to_string(func_index), m.mod);
+    fn->setCallingConv(llvm::CallingConv::Fast);
+    fn->setVisibility(llvm::GlobalValue::HiddenVisibility);
+    fn->setDSOLocal(true);
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+  }
+  return fn;
+}
+
+Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& options) {
+  if (options.consume_fuel || options.epoch_interruption)
+    return MakeError("opt tier: unsupported configuration (fuel and epoch interruption are not "
+                     "compiled yet; use the interpreter tier)");
+  if (desc.NumMemories() > 1) return MakeError("opt tier: unsupported: more than one memory");
+  NW_TRY_ASSIGN(Target t, MakeTarget(options));
+  CompiledObject out;
+  Clock::time_point start = Clock::now();
+  ModuleContext mctx = ModuleContext::Build(desc);
+  std::vector<BodyScan> scans;
+  {
+    RawImm imm;
+    for (const Function& f : desc.functions) scans.push_back(ScanBody(f, imm));
+  }
+  std::vector<Chunk> chunks =
+      Partition(desc, options.chunk_bytes ? options.chunk_bytes : kChunkBytes, scans);
+  std::vector<bool> external = Escaping(desc, mctx);
+  {
+    std::vector<bool> cross = CrossChunkCallees(desc, chunks, scans);
+    for (size_t i = 0; i < external.size(); ++i) external[i] = external[i] || cross[i];
+  }
+  // Developer aid: NANOWASM_OPT_DUMP=PREFIX writes PREFIX[.cN].pre.ll (as generated),
+  // PREFIX[.cN].ll (optimized) per chunk and PREFIX.o (the merged object, for
+  // llvm-objdump-19 -d).
+  const char* dump = std::getenv("NANOWASM_OPT_DUMP");
+  auto dump_name = [&](size_t c) {
+    if (!dump) return std::string();
+    return chunks.size() == 1 ? std::string(dump) : std::string(dump) + ".c" + std::to_string(c);
+  };
+
+  // Chunks on a pool of threads, results by chunk index: the object does not depend on the
+  // order in which threads finish.
+  std::vector<std::optional<Result<ChunkOutput>>> results(chunks.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t c; (c = next.fetch_add(1)) < chunks.size();) {
+      results[c] = CompileChunk(desc, mctx, options, chunks[c], external, dump_name(c));
+      if (!*results[c]) next.store(chunks.size());  // stop taking new chunks
+    }
+  };
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, chunks.size()));
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& th : pool) th.join();
+
+  std::vector<std::vector<uint8_t>> objects;
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    // The first failing chunk in module order: the same error as a serial compile. A chunk
+    // not compiled after a failure comes after a failed one.
+    if (!results[c]) continue;
+    if (!*results[c]) return std::unexpected(std::move(results[c]->error()));
+    ChunkOutput& r = **results[c];
+    out.stats.code_section_bytes += r.stats.code_section_bytes;
+    out.stats.ir_seconds += r.stats.ir_seconds;
+    out.stats.opt_seconds += r.stats.opt_seconds;
+    out.stats.codegen_seconds += r.stats.codegen_seconds;
+    objects.push_back(std::move(r.elf));
+  }
+  if (objects.size() != chunks.size()) return MakeError("opt tier: internal error, a chunk was not compiled");
+  Clock::time_point merge_start = Clock::now();
+  NW_TRY_ASSIGN(out.elf, MergeObjects(objects));
+  out.stats.merge_seconds = Since(merge_start);
   if (dump) {
     std::error_code ec;
     llvm::raw_fd_ostream f(std::string(dump) + ".o", ec);
-    if (!ec) f.write(buffer.data(), buffer.size());
+    if (!ec) f.write(reinterpret_cast<const char*>(out.elf.data()), out.elf.size());
   }
+  std::vector<bool> escaping = Escaping(desc, mctx);
+  out.has_array.assign(desc.functions.size(), false);
+  for (uint32_t i = 0; i < desc.functions.size(); ++i)
+    out.has_array[i] = escaping[desc.num_imported_funcs + i];
   out.stats.object_bytes = out.elf.size();
+  out.stats.chunks = chunks.size();
+  for (const Chunk& c : chunks) out.stats.unoptimized_functions += c.minimal;
+  out.stats.threads = threads;
+  out.stats.wall_seconds = Since(start);
   out.cpu = t.cpu;
   out.features = t.features;
   return out;

@@ -3,9 +3,9 @@
 // nothing by absolute address: builtins, memories, tables, globals and type ids are reached
 // through the vmctx, vm_context.h). The object is what an AOT artifact will carry; loader.h
 // maps it without LLVM.
-// Not here: running code (loader.h and the runtime), artifacts' headers, SIMD (a module using
-// a SIMD or other unsupported instruction fails to compile with a message naming it, so the
-// engine can fall back to the interpreter).
+// Not here: running code (loader.h and the runtime), artifacts' headers. A module using an
+// instruction the tier does not compile yet fails with a message naming it, so the engine can
+// fall back to the interpreter.
 // Only built when LLVM 19 is found and NANOWASM_ENABLE_LLVM is ON.
 #pragma once
 
@@ -36,12 +36,31 @@ struct Options {
   Config::NanCanonicalization canonicalize_nans = Config::NanCanonicalization::kNone;
   bool consume_fuel = false;        // not supported yet: compiling fails when set
   bool epoch_interruption = false;  // not supported yet: compiling fails when set
+  // Parallel compilation: functions are compiled in chunks of about `chunk_bytes` of code
+  // (0 = kChunkBytes), each an LLVM module of its own, on `threads` threads (0 = one per
+  // hardware thread). The object is the same for any thread count; it depends on chunk_bytes
+  // (no inlining across chunks).
+  unsigned threads = 0;
+  size_t chunk_bytes = 0;
 };
+inline constexpr size_t kChunkBytes = 64 * 1024;
+// LLVM's optimizing passes and code generation are superlinear on very large functions and on
+// deep nesting (a 256 KB straight-line body took ~550 s of O2 code generation; 20,000 nested
+// blocks ~48 s of O2 passes): a function with a larger body or deeper nesting than these is
+// compiled at O0 in a chunk of its own (fast instruction selection and register allocation,
+// linear), the rest of the module as configured. See docs/performance.md, "Compile limits".
+inline constexpr size_t kOptMaxFunctionBytes = 32 * 1024;
+inline constexpr size_t kOptMaxDepth = 1000;
 
 struct CompileStats {
   size_t code_section_bytes = 0;  // sum of the function bodies compiled
   size_t object_bytes = 0;
+  size_t chunks = 0;
+  size_t unoptimized_functions = 0;  // compiled at O0: over kOptMaxFunctionBytes or kOptMaxDepth
+  unsigned threads = 0;
+  // Summed over chunks (thread seconds), and the whole call's wall time.
   double ir_seconds = 0, opt_seconds = 0, codegen_seconds = 0;
+  double merge_seconds = 0, wall_seconds = 0;
 };
 
 struct CompiledObject {

@@ -13,6 +13,7 @@
 #include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
 
+#include "opt/func_gen_simd.h"
 #include "opt/ir.h"
 #include "opt/vm_context.h"
 #include "validate/body_decoder_impl.h"
@@ -31,6 +32,12 @@ using NanMode = Config::NanCanonicalization;
 constexpr size_t kLeafMaxLocals = 64;
 constexpr size_t kLeafMaxBodyBytes = 4096;
 constexpr size_t kNumTrapKinds = static_cast<size_t>(TrapKind::kResourceLimit) + 1;
+
+// Compile-time bounds (docs/performance.md, "Compile limits"). IR grows with the body except
+// where a branch or block carries many values (a phi input each): past this many units
+// (instructions, phis, phi inputs) per body byte the function is refused as unsupported.
+constexpr size_t kIrUnitsPerBodyByte = 16;
+constexpr size_t kIrUnitsBase = 100000;
 
 struct Ctrl {
   LabelKind kind = LabelKind::kBlock;
@@ -54,16 +61,19 @@ class FuncGen {
     BasicBlock* entry = BasicBlock::Create(ctx_, "entry", fn_);
     b_.SetInsertPoint(entry);
     vmctx_ = fn_->getArg(0);
+    // Parameters get their slot now; declared locals when first used (Local), so IR stays
+    // linear in the body even with 50,000 declared locals.
+    locals_.assign(locals.size(), nullptr);
     for (size_t i = 0; i < locals.size(); ++i) {
-      if (!TypeSupported(locals[i])) return Unsupported("v128 local", 0);
-      Type* t = IrType(ctx_, locals[i]);
-      llvm::AllocaInst* a = b_.CreateAlloca(t);
-      locals_.push_back(a);
-      local_types_.push_back(t);
-      b_.CreateStore(i < sig.params.size() ? static_cast<Value*>(fn_->getArg(1 + i))
-                                           : llvm::Constant::getNullValue(t),
-                     a);
+      local_types_.push_back(IrType(ctx_, locals[i]));
+      if (i < sig.params.size()) {
+        locals_[i] = b_.CreateAlloca(local_types_[i]);
+        b_.CreateStore(fn_->getArg(1 + i), locals_[i]);
+      }
     }
+    budget_ = kIrUnitsPerBodyByte *
+                  m_.desc.functions[func_index_ - m_.desc.num_imported_funcs].body.size() +
+              kIrUnitsBase;
     // The stack check is added at the end (OnEnd), when it is known whether it is needed.
     entry_ = entry;
     BasicBlock* body = BasicBlock::Create(ctx_, "body", fn_);
@@ -81,6 +91,12 @@ class FuncGen {
   void OnInstr(const Instr& in, const DecoderView& st) {
     if (!error_.empty()) return;
     offset_ = in.offset;
+    if (++units_ > budget_)
+      return Unsupported("function: its IR would exceed the tier's limit of " +
+                             std::to_string(kIrUnitsPerBodyByte) +
+                             " values per body byte (e.g. branches carrying many values)",
+                         in.offset);
+
     switch (in.op) {
       case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf: return OpenFrame(in);
       case Opcode::kElse: return Else();
@@ -183,12 +199,14 @@ class FuncGen {
   // ---- control ------------------------------------------------------------------------------
   std::vector<PHINode*> MakePhis(BasicBlock* bb, std::span<const ValType> types) {
     std::vector<PHINode*> phis;
+    units_ += types.size();
     for (ValType t : types) phis.push_back(PHINode::Create(IrType(ctx_, t), 2, "", bb));
     return phis;
   }
   // Adds the top values as incoming of `c`'s phis along an edge from the current block.
   void AddIncoming(Ctrl& c) {
     size_t n = c.phis.size();
+    units_ += n;
     for (size_t i = 0; i < n; ++i)
       c.phis[i]->addIncoming(stack_[stack_.size() - n + i], b_.GetInsertBlock());
   }
@@ -348,35 +366,41 @@ class FuncGen {
     std::vector<Value*> args = PopArgs(t.params.size());
     if (func >= m_.desc.num_imported_funcs) {
       args.insert(args.begin(), vmctx_);
-      llvm::CallInst* c = b_.CreateCall(m_.funcs[func], args);
+      llvm::CallInst* c = b_.CreateCall(FuncDecl(m_, func), args);
       c->setCallingConv(llvm::CallingConv::Fast);
       return PushResults(c, t.results.size());
     }
     // Imported: the array convention through vmctx->imports[func].
-    size_t words = std::max(t.params.size(), t.results.size());
+    size_t words = std::max(SlotCount(t.params), SlotCount(t.results));
     llvm::AllocaInst* buf;
     {
       llvm::IRBuilderBase::InsertPointGuard guard(b_);
       b_.SetInsertPoint(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
       buf = b_.CreateAlloca(I64(), b_.getInt32(static_cast<uint32_t>(std::max<size_t>(words, 1))));
     }
-    for (size_t i = 0; i < args.size(); ++i) {
+    for (size_t i = 0, slot = 0; i < args.size(); slot += SlotWidth(t.params[i]), ++i) {
       Value* v = args[i];
+      if (t.params[i] == ValType::kV128) {
+        b_.CreateAlignedStore(v, b_.CreateConstInBoundsGEP1_64(I64(), buf, slot), llvm::Align(8));
+        continue;
+      }
       if (v->getType()->isFloatingPointTy())
         v = b_.CreateBitCast(v, b_.getIntNTy(v->getType()->getPrimitiveSizeInBits()));
       else if (v->getType()->isPointerTy())
         v = b_.CreatePtrToInt(v, I64());
       if (v->getType() != I64()) v = b_.CreateZExt(v, I64());
-      b_.CreateStore(v, b_.CreateConstInBoundsGEP1_64(I64(), buf, i));
+      b_.CreateStore(v, b_.CreateConstInBoundsGEP1_64(I64(), buf, slot));
     }
     Value* imports = VmField(Ptr(), m_.offsets.imports(), true);
     Value* entry = LoadField(Ptr(), imports, 16 * uint64_t{func}, true, m_.tbaa_vmctx);
     Value* callee = LoadField(Ptr(), imports, 16 * uint64_t{func} + 8, true, m_.tbaa_vmctx);
     llvm::FunctionType* ft = llvm::FunctionType::get(b_.getVoidTy(), {Ptr(), Ptr()}, false);
     b_.CreateCall(ft, entry, {callee, buf});
-    for (size_t i = 0; i < t.results.size(); ++i) {
-      Value* w = b_.CreateLoad(I64(), b_.CreateConstInBoundsGEP1_64(I64(), buf, i));
-      Push(FromWord(w, t.results[i]));
+    for (size_t i = 0, slot = 0; i < t.results.size(); slot += SlotWidth(t.results[i]), ++i) {
+      Value* p = b_.CreateConstInBoundsGEP1_64(I64(), buf, slot);
+      Push(b_.CreateAlignedLoad(t.results[i] == ValType::kV128 ? IrType(ctx_, ValType::kV128) : I64(), p,
+                                llvm::Align(8)));
+      if (t.results[i] != ValType::kV128) stack_.back() = FromWord(stack_.back(), t.results[i]);
     }
   }
   Value* FromWord(Value* w, ValType t) {
@@ -565,6 +589,17 @@ class FuncGen {
   bool Numeric(Opcode op);
   void Emit(const Instr& in, const DecoderView& st);
 
+  // A declared local's slot, made (zero-initialized, in the entry block) on first use.
+  llvm::AllocaInst* Local(uint32_t i) {
+    if (!locals_[i]) {
+      llvm::IRBuilderBase::InsertPointGuard guard(b_);
+      b_.SetInsertPoint(entry_);
+      locals_[i] = b_.CreateAlloca(local_types_[i]);
+      b_.CreateStore(llvm::Constant::getNullValue(local_types_[i]), locals_[i]);
+    }
+    return locals_[i];
+  }
+
   ModuleIr& m_;
   llvm::LLVMContext& ctx_;
   llvm::IRBuilder<> b_;
@@ -579,6 +614,7 @@ class FuncGen {
   std::array<BasicBlock*, kNumTrapKinds> trap_bbs_{};
   bool reachable_ = true;
   bool has_calls_ = false;
+  size_t units_ = 0, budget_ = 0;
   bool small_frame_ = false;
   BasicBlock* entry_ = nullptr;
   BasicBlock* body_ = nullptr;
@@ -731,9 +767,9 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
       Value* t = Pop();
       return Push(b_.CreateSelect(b_.CreateICmpNE(c, b_.getInt32(0)), t, f));
     }
-    case O::kLocalGet: return Push(b_.CreateLoad(local_types_[in.index], locals_[in.index]));
-    case O::kLocalSet: b_.CreateStore(Pop(), locals_[in.index]); return;
-    case O::kLocalTee: b_.CreateStore(stack_.back(), locals_[in.index]); return;
+    case O::kLocalGet: return Push(b_.CreateLoad(local_types_[in.index], Local(in.index)));
+    case O::kLocalSet: b_.CreateStore(Pop(), Local(in.index)); return;
+    case O::kLocalTee: b_.CreateStore(stack_.back(), Local(in.index)); return;
     case O::kGlobalGet: {
       ValType t = m_.mctx.global_types[in.index].type;
       if (!TypeSupported(t)) return Unsupported("v128 global", in.offset);
@@ -800,6 +836,11 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
     case O::kRefIsNull: return Push(Bool(b_.CreateIsNull(Pop())));
     default:
       if (Numeric(in.op)) return;
+      if (IsSimdOpcode(in.op)) {
+        auto address = [this](Value* a, uint64_t off, uint32_t size) { return Address(a, off, size); };
+        SimdEmitContext cx{b_, stack_, m_, address};
+        if (EmitSimd(cx, in)) return;
+      }
       return Unsupported(std::string(OpcodeName(in.op)), in.offset);
   }
   (void)st;
@@ -818,7 +859,14 @@ llvm::Type* IrType(llvm::LLVMContext& ctx, ValType t) {
   }
 }
 
-bool TypeSupported(ValType t) { return t != ValType::kV128; }
+bool TypeSupported(ValType) { return true; }
+
+size_t SlotWidth(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+size_t SlotCount(std::span<const ValType> types) {
+  size_t n = 0;
+  for (ValType t : types) n += SlotWidth(t);
+  return n;
+}
 
 llvm::FunctionType* InternalSig(llvm::LLVMContext& ctx, const FuncType& type) {
   std::vector<llvm::Type*> params{llvm::PointerType::get(ctx, 0)};

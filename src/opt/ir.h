@@ -38,7 +38,7 @@ struct ModuleIr {
   const ModuleContext& mctx;
   const Options& options;
   VmOffsets offsets;
-  std::vector<llvm::Function*> funcs;           // per function index; null for imports
+  std::vector<llvm::Function*> funcs;           // per function index; null until used (FuncDecl)
   std::vector<llvm::FunctionType*> type_sigs;   // per type index: internal convention
   std::array<llvm::FunctionType*, static_cast<size_t>(BuiltinId::kCount)> builtin_types{};
   // TBAA access tags: vmctx fields, wasm linear memory, globals' storage, tables.
@@ -51,8 +51,15 @@ struct ModuleIr {
 llvm::Type* IrType(llvm::LLVMContext& ctx, ValType t);
 // The internal convention: (ptr vmctx, params...) -> void | T | {T...}.
 llvm::FunctionType* InternalSig(llvm::LLVMContext& ctx, const FuncType& type);
-// Whether the opt tier can represent values of type t at all (v128 not yet).
+// Whether the opt tier can represent values of type t at all (all of Wasm 2.0's now).
 bool TypeSupported(ValType t);
+// Slot words of a value in the array calling convention (v128: two, low first).
+size_t SlotWidth(ValType t);
+size_t SlotCount(std::span<const ValType> types);
+
+// The llvm::Function of function `func_index` in this chunk's module: its definition when the
+// chunk compiles it, else a declaration (external, hidden) made on first use.
+llvm::Function* FuncDecl(ModuleIr& m, uint32_t func_index);
 
 // Decodes, validates and emits the body of defined function `defined_index` into its
 // llvm::Function (declared in m.funcs). On an unsupported instruction or a validation error,

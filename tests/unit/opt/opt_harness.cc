@@ -50,8 +50,8 @@ void ImportThunkEntry(void* ctx, uint64_t* words) {
   const FuncType& type = *t->func->f.type;
   std::optional<Trap> trap;
   {
-    std::vector<uint64_t> args(words, words + type.params.size());
-    std::vector<uint64_t> results(type.results.size());
+    std::vector<uint64_t> args(words, words + SlotCount(type.params));
+    std::vector<uint64_t> results(SlotCount(type.results));
     TrapResult<void> r = t->func->CallUnchecked(t->store->store(), args, results);
     if (r) std::copy(results.begin(), results.end(), words);
     else trap = std::move(r.error());
@@ -186,7 +186,7 @@ TrapResult<std::vector<uint64_t>> OptStore::Call(OptInstance& oi, uint32_t func_
     FuncObj* f = oi.inst->funcs[func_index];
     VmFuncRef* ref;
     if (OptInstance* owner = FindFuncRef(f, &ref)) return Call(*owner, f->f.func_index, args);
-    std::vector<uint64_t> results(f->f.type->results.size());
+    std::vector<uint64_t> results(SlotCount(f->f.type->results));
     TrapResult<void> r = f->CallUnchecked(store_, args, results);
     if (!r) return std::unexpected(std::move(r.error()));
     return results;
@@ -194,7 +194,7 @@ TrapResult<std::vector<uint64_t>> OptStore::Call(OptInstance& oi, uint32_t func_
   const FuncType& type = oi.inst->module->desc().FuncSig(func_index);
   const void* entry = oi.code->Symbol(kArraySymbolPrefix + std::to_string(func_index));
   if (!entry) return std::unexpected(MakeHostTrap("harness: no array entry for the function"));
-  std::vector<uint64_t> words(std::max(type.params.size(), type.results.size()));
+  std::vector<uint64_t> words(std::max(SlotCount(type.params), SlotCount(type.results)));
   std::copy(args.begin(), args.end(), words.begin());
   Refresh();
   for (auto& o : instances_)
@@ -209,7 +209,7 @@ TrapResult<std::vector<uint64_t>> OptStore::Call(OptInstance& oi, uint32_t func_
   }
   fn(oi.vmctx, words.data());
   jmp_ = saved;
-  words.resize(type.results.size());
+  words.resize(SlotCount(type.results));
   return words;
 }
 

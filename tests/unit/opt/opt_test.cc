@@ -1,6 +1,7 @@
 // The opt tier's own behaviour beyond the spec scripts: what it refuses (unsupported
 // instructions, configurations), traps that need the runtime's cooperation (stack exhaustion),
-// multi-value, NaN canonicalization, and the loader's handling of damaged objects.
+// multi-value, NaN canonicalization, v128 across calls, imports, globals and blocks, and the
+// loader's handling of damaged objects.
 #include <gtest/gtest.h>
 
 #include "opt_harness.h"
@@ -36,12 +37,12 @@ std::unique_ptr<Compiled> Instantiate(std::string_view text, const Options& opti
 }
 
 TEST(OptCompile, UnsupportedInstructionIsAClearErrorWithItsOffset) {
-  ModuleDesc d = Wat(R"((module (func (export "f") (result i32)
-      (i32x4.extract_lane 1 (v128.const i32x4 1 2 3 4)))))");
+  ModuleDesc d = Wat(R"((module (table 1 funcref) (func (export "f") (result i32)
+      (i32.add (i32.const 1) (table.size 0)))))");
   auto r = CompileModule(d, Options{});
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.error().message.starts_with("opt tier: unsupported")) << r.error().message;
-  EXPECT_NE(r.error().message.find("v128.const"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("table.size"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().offset, kNoOffset);
 }
 
@@ -191,6 +192,84 @@ TEST(OptRun, NanCanonicalizationWhenConfigured) {
   r = canon->store.CallExport(*canon->inst, "f", std::vector<uint64_t>{neg_nan, 0x3f800000u});
   ASSERT_TRUE(r);
   EXPECT_EQ(static_cast<uint32_t>((*r)[0]), 0x7fc00000u);
+}
+
+// i8x16.swizzle has two code paths (pshufb when compiling for this machine, a per-lane
+// expansion for generic x86-64); both give 0 for indices >= 16, including those >= 128.
+TEST(OptRun, SwizzleOutOfRangeLanesAreZeroOnBothPaths) {
+  const char* text = R"((module (func (export "f") (param v128 v128) (result v128)
+      (i8x16.swizzle (local.get 0) (local.get 1)))))";
+  // a = bytes 0x10..0x1f; indices 0, 15, 16, 127, 128, 255, 1, 14, then 3 x 8.
+  const uint64_t a_lo = 0x1716151413121110ull, a_hi = 0x1f1e1d1c1b1a1918ull;
+  const uint64_t s_lo = 0x0e01ff807f100f00ull, s_hi = 0x0303030303030303ull;
+  for (bool host : {true, false}) {
+    Options o;
+    o.host_cpu = host;
+    auto c = Instantiate(text, o);
+    ASSERT_TRUE(c);
+    auto r = c->store.CallExport(*c->inst, "f", std::vector<uint64_t>{a_lo, a_hi, s_lo, s_hi});
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->size(), 2u);
+    EXPECT_EQ((*r)[0], 0x1e11000000001f10ull) << "host_cpu " << host;
+    EXPECT_EQ((*r)[1], 0x1313131313131313ull) << "host_cpu " << host;
+  }
+}
+
+TEST(OptRun, SimdNanCanonicalizationPerLane) {
+  const char* text = R"((module (func (export "f") (param v128 v128) (result v128)
+      (f32x4.div (local.get 0) (local.get 1)))))";
+  // Lanes: a negative NaN with payload, 1.0 / 1.0, 0 / 0, -2 / 1.
+  const uint64_t a_lo = 0x3f800000ffc00001ull, a_hi = 0xc000000000000000ull;
+  const uint64_t b_lo = 0x3f8000003f800000ull, b_hi = 0x3f80000000000000ull;
+  Options o;
+  o.canonicalize_nans = Config::NanCanonicalization::kArithmetic;
+  auto c = Instantiate(text, o);
+  ASSERT_TRUE(c);
+  auto r = c->store.CallExport(*c->inst, "f", std::vector<uint64_t>{a_lo, a_hi, b_lo, b_hi});
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0], 0x3f8000007fc00000ull);
+  EXPECT_EQ((*r)[1], 0xc00000007fc00000ull);
+}
+
+// v128 values crossing every boundary the scalar types do: block params and results, calls
+// (direct, indirect, imported from another compiled instance), globals, select, locals.
+TEST(OptRun, V128AcrossCallsGlobalsAndBlocks) {
+  const char* text = R"((module
+      (type $t (func (param v128 i32) (result v128 i32)))
+      (global $g (mut v128) (v128.const i64x2 0x1111 0x2222))
+      (table 1 funcref) (elem (i32.const 0) $swap)
+      (func $swap (type $t) (i32x4.splat (local.get 1)) (i32.const 7))
+      (func (export "f") (param v128) (result v128 v128 i32)
+        (local $v v128)
+        local.get 0
+        block (param v128) (result v128)
+          i32.const 5
+          call $swap
+          drop
+          local.set $v
+          local.get $v
+          global.get $g
+          i32.const 3
+          i32.const 0
+          call_indirect (type $t)
+          drop
+          i32x4.add
+        end
+        global.set $g
+        (global.get $g)
+        (select (local.get $v) (local.get 0) (i32.const 1))
+        (i32.const 9))))";
+  auto c = Instantiate(text);
+  ASSERT_TRUE(c);
+  auto r = c->store.CallExport(*c->inst, "f", std::vector<uint64_t>{0xaaaa, 0xbbbb});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->size(), 5u);
+  // $swap(a, 5) returns splat(5) (and 7, dropped); call_indirect returns splat(3).
+  EXPECT_EQ((*r)[0], 0x0000000800000008ull);
+  EXPECT_EQ((*r)[1], 0x0000000800000008ull);
+  EXPECT_EQ((*r)[2], 0x0000000500000005ull);
+  EXPECT_EQ((*r)[3], 0x0000000500000005ull);
+  EXPECT_EQ(static_cast<uint32_t>((*r)[4]), 9u);
 }
 
 TEST(OptRun, SameObjectLoadsTwiceAtDifferentAddresses) {
