@@ -16,6 +16,7 @@
 #include "component/canon_options.h"
 #include "wasi/funcs.h"
 #include "wasi/path_ops.h"
+#include "wasi/signals.h"
 #include "wasi2/objects.h"
 
 namespace nw::wasi2 {
@@ -254,7 +255,10 @@ HostResult SetSize(Host& h, std::span<const ComponentValue> a) {
   if (Errno e = Need(h, fd, right::kFdFilestatSetSize, &d)) return ErrR(e);
   if (d->read_only) return ErrR(kRofs);
   if (a[1].as_u64() > static_cast<uint64_t>(INT64_MAX)) return ErrR(kInval);
-  return Done(ftruncate(d->host_fd, static_cast<off_t>(a[1].as_u64())) == 0 ? kSuccess : LastErrno());
+  off_t size = static_cast<off_t>(a[1].as_u64());
+  return Done(GrowingFileCall([&] { return static_cast<ssize_t>(ftruncate(d->host_fd, size)); }) == 0
+                  ? kSuccess
+                  : LastErrno());
 }
 
 HostResult SetTimes(Host& h, std::span<const ComponentValue> a) {
@@ -288,7 +292,8 @@ HostResult WriteFn(Host& h, std::span<const ComponentValue> a) {
   std::string data = BytesOf(a[1]);
   if (auto r = h.store().ConsumeFuel(data.size() / kFuelBytesPerUnit); !r)
     return component::Trap(r.error().message);
-  ssize_t w = pwrite(d->host_fd, data.data(), data.size(), static_cast<off_t>(a[2].as_u64()));
+  off_t at = static_cast<off_t>(a[2].as_u64());
+  ssize_t w = GrowingFileCall([&] { return pwrite(d->host_fd, data.data(), data.size(), at); });
   if (w < 0) return ErrR(LastErrno());
   return One(Ok(ComponentValue::U64(static_cast<uint64_t>(w))));
 }

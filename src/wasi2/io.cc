@@ -16,6 +16,7 @@
 #include "component/canon_options.h"
 #include "nanowasm/runtime.h"
 #include "wasi/funcs.h"
+#include "wasi/signals.h"
 #include "wasi2/objects.h"
 
 namespace nw::wasi2 {
@@ -35,22 +36,14 @@ Status Charge(Host& h, uint64_t bytes) {
   return nw::Ok();
 }
 
-// A write that reports EPIPE instead of raising SIGPIPE (which would kill the host process).
-ssize_t WriteNoSigpipe(int fd, const void* p, size_t n, bool socket, int64_t offset) {
+// A write that reports EPIPE / EFBIG instead of raising SIGPIPE / SIGXFSZ (whose default
+// actions kill the host process): preview1's guard (wasi/signals.h).
+ssize_t GuardedWrite(int fd, const void* p, size_t n, bool socket, int64_t offset) {
   if (socket) return send(fd, p, n, MSG_NOSIGNAL);
-  sigset_t pipe_set, old;
-  sigemptyset(&pipe_set);
-  sigaddset(&pipe_set, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-  ssize_t r = offset >= 0 ? pwrite(fd, p, n, offset) : write(fd, p, n);
-  int saved = errno;
-  if (r < 0 && errno == EPIPE) {
-    timespec zero{0, 0};
-    sigtimedwait(&pipe_set, nullptr, &zero);  // consume the pending signal
-  }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  errno = saved;
-  return r;
+  if (offset >= 0)
+    return wasi::GrowingFileCall([&] { return pwrite(fd, p, n, offset); });
+  return wasi::GuardSignals(wasi::SignalSet(true, wasi::FileSizeLimited()),
+                            [&] { return write(fd, p, n); });
 }
 
 // Waits until fd has `events` or the store is interrupted (then a trap).
@@ -105,7 +98,7 @@ Result<ComponentValue> Write(Host& h, OutputStreamObj& s, std::string_view data)
       }
       at = static_cast<int64_t>(s.offset);
     }
-    ssize_t w = WriteNoSigpipe(s.fd, data.data() + done, data.size() - done, s.socket, at);
+    ssize_t w = GuardedWrite(s.fd, data.data() + done, data.size() - done, s.socket, at);
     if (w < 0 && errno == EINTR) continue;
     if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       NW_TRY(WaitFd(h, s.fd, POLLOUT));
