@@ -19,7 +19,6 @@
 #include "component/binary_reader.h"
 #include "component/instantiate.h"
 #include "component/text/component_wat.h"
-#include "component/validate.h"
 #include "nanowasm/runtime.h"
 #include "nanowasm/wasi.h"
 #include "tools/nanowasm/run_options.h"
@@ -108,10 +107,6 @@ int RunComponent(const RunOptions& opts) {
     std::fprintf(stderr, "%s\n", FormatBinaryError(path, component.error()).c_str());
     return 1;
   }
-  if (auto st = nw::component::ValidateComponent(*component); !st) {
-    std::fprintf(stderr, "%s\n", FormatBinaryError(path, st.error()).c_str());
-    return 1;
-  }
   nw::WasiConfig config = opts.wasi;
   config.args.push_back(opts.argv0);
   config.args.insert(config.args.end(), opts.args.begin(), opts.args.end());
@@ -142,12 +137,15 @@ int RunComponent(const RunOptions& opts) {
     std::fprintf(stderr, "%s\n", FormatBinaryError(path, args.error()).c_str());
     return 1;
   }
+  // Instantiate validates the component first (invalid input is `file:offset: message`).
   auto inst = cs.Instantiate(*component, *args);
   if (!inst) {
     std::fflush(stdout);
     if (host.exit_code()) return *host.exit_code() & 0xff;
-    std::fprintf(stderr, "%s: %s\n", path.c_str(), inst.error().message.c_str());
-    return nw::component::IsTrap(inst.error()) ? kTrapExit : 1;
+    bool trap = nw::component::IsTrap(inst.error());
+    std::fprintf(stderr, "%s\n", trap ? (path + ": " + inst.error().message).c_str()
+                                      : FormatBinaryError(path, inst.error()).c_str());
+    return trap ? kTrapExit : 1;
   }
   auto code = host.RunCommand(**inst);
   std::fflush(stdout);
