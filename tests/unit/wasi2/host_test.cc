@@ -170,12 +170,16 @@ std::string StreamsComponent() {
         (call $write (local.get $h) (i32.const 100) (i32.const 15) (i32.const 200))
         (call $drop (local.get $h))
         (i32.load8_u (i32.const 200)))
-      (func (export "forged") (call $write (call $get_in) (i32.const 100) (i32.const 1) (i32.const 200))))
+      (func (export "forged") (call $write (call $get_in) (i32.const 100) (i32.const 1) (i32.const 200)))
+      (func (export "huge")
+        (drop (memory.grow (i32.const 1024)))
+        (call $write (call $get) (i32.const 0) (i32.const 67108864) (i32.const 200))))
     (core instance $m (instantiate $M (with "" (instance
       (export "get" (func $get)) (export "get_in" (func $get_in)) (export "write" (func $write))
       (export "drop" (func $drop)) (export "mem" (memory $mem "mem"))))))
     (func (export "hello") (result u8) (canon lift (core func $m "hello")))
     (func (export "forged") (canon lift (core func $m "forged")))
+    (func (export "huge") (canon lift (core func $m "huge")))
   ))";
 }
 
@@ -195,6 +199,18 @@ TEST_F(Wasi2Test, HandleOfAnotherResourceTypeTraps) {
   auto r = Call(i, "forged");
   ASSERT_FALSE(r);
   EXPECT_TRUE(component::IsTrap(r.error())) << r.error().message;
+  EXPECT_EQ(Stdout(), "");
+}
+
+// A 64 MiB list<u8> would be 64 Mi host values (several GiB): the lift into host values traps
+// at the component runtime's budget (kMaxHostValueBytes) instead of exhausting host memory.
+TEST_F(Wasi2Test, HugeListToTheHostTrapsInsteadOfExhaustingMemory) {
+  auto* i = Make(StreamsComponent());
+  ASSERT_TRUE(i);
+  auto r = Call(i, "huge");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(component::IsTrap(r.error())) << r.error().message;
+  EXPECT_NE(r.error().message.find("MiB of host memory"), std::string::npos) << r.error().message;
   EXPECT_EQ(Stdout(), "");
 }
 
