@@ -34,7 +34,11 @@ struct Binding {
 
 Result<Values> CallBinding(void* ctx, std::span<const ComponentValue> args) {
   auto* b = static_cast<Binding*>(ctx);
-  return b->fn(*b->host, args);
+  auto r = b->fn(*b->host, args);
+  if (r && b->host->over_limit())
+    return component::Trap("wasi: more than " + std::to_string(Host::kMaxObjects) +
+                           " live host resources (streams, pollables, ...)");
+  return r;
 }
 
 struct DtorCtx {

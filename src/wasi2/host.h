@@ -98,6 +98,10 @@ class Host {
   // Takes an object out (for `own` parameters).
   std::unique_ptr<Object> Take(uint32_t rep);
   size_t live_objects() const { return objects_.size() - free_.size(); }
+  // Host objects one guest may hold at once (streams, pollables, errors, ...): a host call that
+  // makes one more traps, so a guest cannot grow host memory without bound by never dropping.
+  static constexpr size_t kMaxObjects = size_t{1} << 20;
+  bool over_limit() const { return live_objects() > kMaxObjects; }
 
   // An own<R> of a new host object (R is the type's interface-qualified name).
   ComponentValue Own(std::unique_ptr<Object> o) { return ComponentValue::Own(Add(std::move(o))); }

@@ -214,6 +214,35 @@ TEST_F(Wasi2Test, HugeListToTheHostTrapsInsteadOfExhaustingMemory) {
   EXPECT_EQ(Stdout(), "");
 }
 
+// A guest that never drops what it asks for cannot grow host memory without bound: the host call
+// making object kMaxObjects + 1 traps.
+TEST_F(Wasi2Test, LiveHostResourcesAreBounded) {
+  auto* i = Make(R"((component $C
+    (import "wasi:io/poll@0.2.0" (instance $poll (export "pollable" (type $p (sub resource)))))
+    (alias export $poll "pollable" (type $pollable))
+    (import "wasi:clocks/monotonic-clock@0.2.0" (instance $mono
+      (alias outer $C $pollable (type $p))
+      (export "pollable" (type $p2 (eq $p)))
+      (export "subscribe-duration" (func (param "when" u64) (result (own $p2))))))
+    (core func $sub (canon lower (func $mono "subscribe-duration")))
+    (core module $M
+      (import "" "sub" (func $sub (param i64) (result i32)))
+      (func (export "hoard") (param $n i32) (result i32) (local $i i32)
+        (loop $l
+          (drop (call $sub (i64.const 1000000000)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+        (local.get $i)))
+    (core instance $m (instantiate $M (with "" (instance (export "sub" (func $sub))))))
+    (func (export "hoard") (param "n" u32) (result u32) (canon lift (core func $m "hoard")))
+  ))");
+  ASSERT_TRUE(i);
+  uint32_t n = static_cast<uint32_t>(Host::kMaxObjects) + 10;
+  auto r = Call(i, "hoard", {ComponentValue::U32(n)});
+  ASSERT_FALSE(r) << "made " << n << " pollables";
+  EXPECT_NE(r.error().message.find("live host resources"), std::string::npos) << r.error().message;
+}
+
 TEST_F(Wasi2Test, RandomAndClocks) {
   auto* i = Make(std::string(R"((component $C
     (import "wasi:random/random@0.2.12" (instance $random
