@@ -85,7 +85,8 @@ HostResult Deadline(Host& h, uint64_t when) {
 }
 
 HostResult RandomBytes(Host& h, uint64_t len) {
-  if (len > kMaxRandomBytes) return component::Trap("wasi:random: more than 1 MiB asked for in one call");
+  if (len > kMaxRandomBytes)
+    return component::Trap("wasi:random: more than 1 MiB asked for in one call");
   if (auto r = h.store().ConsumeFuel(len / wasi::kFuelBytesPerUnit); !r)
     return component::Trap(r.error().message);
   std::string buf(len, '\0');
@@ -103,86 +104,112 @@ HostResult RandomBytes(Host& h, uint64_t len) {
 
 HostResult RandomU64(Host&, std::span<const ComponentValue>) {
   uint64_t v = 0;
-  while (getrandom(&v, sizeof v, 0) != static_cast<ssize_t>(sizeof v)) {
-  }
+  while (getrandom(&v, sizeof v, 0) != static_cast<ssize_t>(sizeof v)) {}
   return One(ComponentValue::U64(v));
 }
 
 }  // namespace
 
 void AddCliInterfaces(std::vector<InterfaceSpec>& out) {
-  out.push_back({"wasi:cli/environment", {}, {},
+  out.push_back({"wasi:cli/environment",
+                 {},
+                 {},
                  {{"get-environment", "() -> list<tuple<string, string>>", Environment},
                   {"get-arguments", "() -> list<string>", Arguments},
                   {"initial-cwd", "() -> option<string>",
                    [](Host&, std::span<const ComponentValue>) { return One(None()); }}}});
-  out.push_back({"wasi:cli/exit", {}, {},
+  out.push_back({"wasi:cli/exit",
+                 {},
+                 {},
                  {{"exit", "(result)",
                    [](Host& h, std::span<const ComponentValue> a) {
                      return Exit(h, a[0].case_index() == 0 ? 0 : 1);
                    }},
-                  {"exit-with-code", "(u8)",
-                   [](Host& h, std::span<const ComponentValue> a) {
+                  {"exit-with-code", "(u8)", [](Host& h, std::span<const ComponentValue> a) {
                      return Exit(h, static_cast<int>(a[0].bits()));
                    }}}});
-  out.push_back({"wasi:cli/stdin", {"wasi:io/streams"}, {}, {{"get-stdin", "() -> input-stream", GetStdin}}});
-  out.push_back({"wasi:cli/stdout", {"wasi:io/streams"}, {},
+  out.push_back(
+      {"wasi:cli/stdin", {"wasi:io/streams"}, {}, {{"get-stdin", "() -> input-stream", GetStdin}}});
+  out.push_back({"wasi:cli/stdout",
+                 {"wasi:io/streams"},
+                 {},
                  {{"get-stdout", "() -> output-stream",
                    [](Host& h, std::span<const ComponentValue>) { return GetOutput(h, 1); }}}});
-  out.push_back({"wasi:cli/stderr", {"wasi:io/streams"}, {},
+  out.push_back({"wasi:cli/stderr",
+                 {"wasi:io/streams"},
+                 {},
                  {{"get-stderr", "() -> output-stream",
                    [](Host& h, std::span<const ComponentValue>) { return GetOutput(h, 2); }}}});
   out.push_back({"wasi:cli/terminal-input", {}, {{"terminal-input", "resource"}}, {}});
   out.push_back({"wasi:cli/terminal-output", {}, {{"terminal-output", "resource"}}, {}});
-  out.push_back({"wasi:cli/terminal-stdin", {"wasi:cli/terminal-input"}, {},
+  out.push_back({"wasi:cli/terminal-stdin",
+                 {"wasi:cli/terminal-input"},
+                 {},
                  {{"get-terminal-stdin", "() -> option<terminal-input>",
                    [](Host& h, std::span<const ComponentValue>) { return Terminal(h, 0); }}}});
-  out.push_back({"wasi:cli/terminal-stdout", {"wasi:cli/terminal-output"}, {},
+  out.push_back({"wasi:cli/terminal-stdout",
+                 {"wasi:cli/terminal-output"},
+                 {},
                  {{"get-terminal-stdout", "() -> option<terminal-output>",
                    [](Host& h, std::span<const ComponentValue>) { return Terminal(h, 1); }}}});
-  out.push_back({"wasi:cli/terminal-stderr", {"wasi:cli/terminal-output"}, {},
+  out.push_back({"wasi:cli/terminal-stderr",
+                 {"wasi:cli/terminal-output"},
+                 {},
                  {{"get-terminal-stderr", "() -> option<terminal-output>",
                    [](Host& h, std::span<const ComponentValue>) { return Terminal(h, 2); }}}});
 
-  out.push_back({"wasi:clocks/wall-clock", {}, {{"datetime", "record{seconds: u64, nanoseconds: u32}"}},
+  out.push_back({"wasi:clocks/wall-clock",
+                 {},
+                 {{"datetime", "record{seconds: u64, nanoseconds: u32}"}},
                  {{"now", "() -> datetime",
                    [](Host&, std::span<const ComponentValue>) {
                      timespec ts;
                      clock_gettime(CLOCK_REALTIME, &ts);
                      return One(Datetime(ts));
                    }},
-                  {"resolution", "() -> datetime",
-                   [](Host&, std::span<const ComponentValue>) {
+                  {"resolution", "() -> datetime", [](Host&, std::span<const ComponentValue>) {
                      timespec ts;
                      clock_getres(CLOCK_REALTIME, &ts);
                      return One(Datetime(ts));
                    }}}});
-  out.push_back({"wasi:clocks/monotonic-clock", {"wasi:io/poll"},
-                 {{"instant", "u64"}, {"duration", "u64"}},
-                 {{"now", "() -> instant",
-                   [](Host&, std::span<const ComponentValue>) { return One(ComponentValue::U64(MonotonicNow())); }},
-                  {"resolution", "() -> duration",
-                   [](Host&, std::span<const ComponentValue>) {
-                     timespec ts;
-                     clock_getres(CLOCK_MONOTONIC, &ts);
-                     return One(ComponentValue::U64(wasi::ToNanos(ts)));
-                   }},
-                  {"subscribe-instant", "(instant) -> pollable",
-                   [](Host& h, std::span<const ComponentValue> a) { return Deadline(h, a[0].as_u64()); }},
-                  {"subscribe-duration", "(duration) -> pollable",
-                   [](Host& h, std::span<const ComponentValue> a) {
-                     uint64_t now = MonotonicNow(), d = a[0].as_u64();
-                     return Deadline(h, d > UINT64_MAX - now ? UINT64_MAX : now + d);
-                   }}}});
-  out.push_back({"wasi:random/random", {}, {},
-                 {{"get-random-bytes", "(u64) -> list<u8>",
-                   [](Host& h, std::span<const ComponentValue> a) { return RandomBytes(h, a[0].as_u64()); }},
-                  {"get-random-u64", "() -> u64", RandomU64}}});
-  out.push_back({"wasi:random/insecure", {}, {},
-                 {{"get-insecure-random-bytes", "(u64) -> list<u8>",
-                   [](Host& h, std::span<const ComponentValue> a) { return RandomBytes(h, a[0].as_u64()); }},
-                  {"get-insecure-random-u64", "() -> u64", RandomU64}}});
-  out.push_back({"wasi:random/insecure-seed", {}, {},
+  out.push_back(
+      {"wasi:clocks/monotonic-clock",
+       {"wasi:io/poll"},
+       {{"instant", "u64"}, {"duration", "u64"}},
+       {{"now", "() -> instant",
+         [](Host&, std::span<const ComponentValue>) {
+           return One(ComponentValue::U64(MonotonicNow()));
+         }},
+        {"resolution", "() -> duration",
+         [](Host&, std::span<const ComponentValue>) {
+           timespec ts;
+           clock_getres(CLOCK_MONOTONIC, &ts);
+           return One(ComponentValue::U64(wasi::ToNanos(ts)));
+         }},
+        {"subscribe-instant", "(instant) -> pollable",
+         [](Host& h, std::span<const ComponentValue> a) { return Deadline(h, a[0].as_u64()); }},
+        {"subscribe-duration", "(duration) -> pollable",
+         [](Host& h, std::span<const ComponentValue> a) {
+           uint64_t now = MonotonicNow(), d = a[0].as_u64();
+           return Deadline(h, d > UINT64_MAX - now ? UINT64_MAX : now + d);
+         }}}});
+  out.push_back(
+      {"wasi:random/random",
+       {},
+       {},
+       {{"get-random-bytes", "(u64) -> list<u8>",
+         [](Host& h, std::span<const ComponentValue> a) { return RandomBytes(h, a[0].as_u64()); }},
+        {"get-random-u64", "() -> u64", RandomU64}}});
+  out.push_back(
+      {"wasi:random/insecure",
+       {},
+       {},
+       {{"get-insecure-random-bytes", "(u64) -> list<u8>",
+         [](Host& h, std::span<const ComponentValue> a) { return RandomBytes(h, a[0].as_u64()); }},
+        {"get-insecure-random-u64", "() -> u64", RandomU64}}});
+  out.push_back({"wasi:random/insecure-seed",
+                 {},
+                 {},
                  {{"insecure-seed", "() -> tuple<u64, u64>",
                    [](Host& h, std::span<const ComponentValue> a) -> HostResult {
                      NW_TRY_ASSIGN(Values x, RandomU64(h, a));

@@ -42,6 +42,7 @@ struct DirStreamObj : Object {
 };
 
 // error-code, in WIT order.
+// clang-format off
 enum Code : uint32_t {
   kCAccess, kCWouldBlock, kCAlready, kCBadDescriptor, kCBusy, kCDeadlock, kCQuota, kCExist,
   kCFileTooLarge, kCIllegalByteSequence, kCInProgress, kCInterrupted, kCInvalid, kCIo,
@@ -50,6 +51,7 @@ enum Code : uint32_t {
   kCNotRecoverable, kCUnsupported, kCNoTty, kCNoSuchDevice, kCOverflow, kCNotPermitted, kCPipe,
   kCReadOnly, kCInvalidSeek, kCTextFileBusy, kCCrossDevice,
 };
+// clang-format on
 
 uint32_t CodeOf(Errno e) {
   switch (e) {
@@ -74,16 +76,20 @@ uint32_t CodeOf(Errno e) {
     case kNoDev: return kCNoDevice;
     case kNoEnt: return kCNoEntry;
     case kNoLck: return kCNoLock;
-    case kNoMem: case kMfile: case kNfile: return kCInsufficientMemory;
+    case kNoMem:
+    case kMfile:
+    case kNfile: return kCInsufficientMemory;
     case kNoSpc: return kCInsufficientSpace;
     case kNotDir: return kCNotDirectory;
     case kNotEmpty: return kCNotEmpty;
     case kNotRecoverable: return kCNotRecoverable;
-    case kNotSup: case kNoSys: return kCUnsupported;
+    case kNotSup:
+    case kNoSys: return kCUnsupported;
     case kNotTy: return kCNoTty;
     case kNxio: return kCNoSuchDevice;
     case kOverflow: return kCOverflow;
-    case kPerm: case kNotCapable: return kCNotPermitted;
+    case kPerm:
+    case kNotCapable: return kCNotPermitted;
     case kPipe: return kCPipe;
     case kRofs: return kCReadOnly;
     case kSpipe: return kCInvalidSeek;
@@ -127,10 +133,10 @@ ComponentValue MaybeTime(const timespec& ts) {
 }
 
 ComponentValue StatValue(const struct stat& st) {
-  return ComponentValue::Record({Enum(TypeOfMode(st.st_mode)),
-                                 ComponentValue::U64(st.st_nlink),
+  return ComponentValue::Record({Enum(TypeOfMode(st.st_mode)), ComponentValue::U64(st.st_nlink),
                                  ComponentValue::U64(static_cast<uint64_t>(st.st_size)),
-                                 MaybeTime(st.st_atim), MaybeTime(st.st_mtim), MaybeTime(st.st_ctim)});
+                                 MaybeTime(st.st_atim), MaybeTime(st.st_mtim),
+                                 MaybeTime(st.st_ctim)});
 }
 
 // new-timestamp -> a utimensat time.
@@ -188,8 +194,7 @@ HostResult OpenAtFn(Host& h, std::span<const ComponentValue> a) {
   if (df & kFlagDataSync) fdflags |= kFdflagDsync;
   if (df & kFlagRequestedSync) fdflags |= kFdflagRsync;
   uint32_t fd;
-  if (Errno e = OpenAt(h.ctx(), dirfd, follow, path, oflags, base, inh,
-                       fdflags, &fd))
+  if (Errno e = OpenAt(h.ctx(), dirfd, follow, path, oflags, base, inh, fdflags, &fd))
     return ErrR(e);
   return MakeDescriptor(h, fd);
 }
@@ -256,7 +261,8 @@ HostResult SetSize(Host& h, std::span<const ComponentValue> a) {
   if (d->read_only) return ErrR(kRofs);
   if (a[1].as_u64() > static_cast<uint64_t>(INT64_MAX)) return ErrR(kInval);
   off_t size = static_cast<off_t>(a[1].as_u64());
-  return Done(GrowingFileCall([&] { return static_cast<ssize_t>(ftruncate(d->host_fd, size)); }) == 0
+  return Done(GrowingFileCall([&] { return static_cast<ssize_t>(ftruncate(d->host_fd, size)); }) ==
+                      0
                   ? kSuccess
                   : LastErrno());
 }
@@ -275,7 +281,8 @@ HostResult ReadFn(Host& h, std::span<const ComponentValue> a) {
   Descriptor* d;
   if (Errno e = Need(h, fd, right::kFdRead, &d)) return ErrR(e);
   uint64_t n = std::min(a[1].as_u64(), kMaxRead);
-  if (auto r = h.store().ConsumeFuel(n / kFuelBytesPerUnit); !r) return component::Trap(r.error().message);
+  if (auto r = h.store().ConsumeFuel(n / kFuelBytesPerUnit); !r)
+    return component::Trap(r.error().message);
   std::string buf(n, '\0');
   ssize_t got = pread(d->host_fd, buf.data(), n, static_cast<off_t>(a[2].as_u64()));
   if (got < 0) return ErrR(LastErrno());
@@ -346,7 +353,8 @@ HostResult ReadDirectoryEntry(Host& h, std::span<const ComponentValue> a) {
       case DT_SOCK: type = 7; break;
       default: {
         struct stat st;
-        if (fstatat(dirfd(s->dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) type = TypeOfMode(st.st_mode);
+        if (fstatat(dirfd(s->dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+          type = TypeOfMode(st.st_mode);
       }
     }
     auto n = ComponentValue::String(name);
@@ -403,7 +411,7 @@ HostResult SymlinkAtFn(Host& h, std::span<const ComponentValue> a) {
 Result<struct stat> StatOf(Host& h, const ComponentValue& v) {
   NW_TRY_ASSIGN(uint32_t fd, FdArg(h, v));
   Descriptor* d = h.ctx().Get(fd);
-  struct stat st{};
+  struct stat st {};
   if (!d || fstat(d->host_fd, &st) != 0) return MakeError("stat");
   return st;
 }
@@ -452,16 +460,19 @@ void AddFilesystemInterfaces(std::vector<InterfaceSpec>& out) {
        {"wasi:io/streams", "wasi:io/error", "wasi:clocks/wall-clock"},
        {{"filesize", "u64"},
         {"link-count", "u64"},
-        {"descriptor-type", "enum{unknown, block-device, character-device, directory, fifo, "
-                            "symbolic-link, regular-file, socket}"},
-        {"descriptor-flags", "flags{read, write, file-integrity-sync, data-integrity-sync, "
-                             "requested-write-sync, mutate-directory}"},
+        {"descriptor-type",
+         "enum{unknown, block-device, character-device, directory, fifo, "
+         "symbolic-link, regular-file, socket}"},
+        {"descriptor-flags",
+         "flags{read, write, file-integrity-sync, data-integrity-sync, "
+         "requested-write-sync, mutate-directory}"},
         {"path-flags", "flags{symlink-follow}"},
         {"open-flags", "flags{create, directory, exclusive, truncate}"},
-        {"descriptor-stat", "record{type: descriptor-type, link-count: link-count, size: filesize, "
-                            "data-access-timestamp: option<datetime>, "
-                            "data-modification-timestamp: option<datetime>, "
-                            "status-change-timestamp: option<datetime>}"},
+        {"descriptor-stat",
+         "record{type: descriptor-type, link-count: link-count, size: filesize, "
+         "data-access-timestamp: option<datetime>, "
+         "data-modification-timestamp: option<datetime>, "
+         "status-change-timestamp: option<datetime>}"},
         {"new-timestamp", "variant{no-change, now, timestamp(datetime)}"},
         {"directory-entry", "record{type: descriptor-type, name: string}"},
         {"error-code",
@@ -478,7 +489,8 @@ void AddFilesystemInterfaces(std::vector<InterfaceSpec>& out) {
        {
            {"[method]descriptor.read-via-stream", "(filesize) -> result<input-stream, error-code>",
             [](Host& h, std::span<const ComponentValue> a) { return Stream(h, a, 0); }},
-           {"[method]descriptor.write-via-stream", "(filesize) -> result<output-stream, error-code>",
+           {"[method]descriptor.write-via-stream",
+            "(filesize) -> result<output-stream, error-code>",
             [](Host& h, std::span<const ComponentValue> a) { return Stream(h, a, 1); }},
            {"[method]descriptor.append-via-stream", "() -> result<output-stream, error-code>",
             [](Host& h, std::span<const ComponentValue> a) { return Stream(h, a, 2); }},
@@ -494,11 +506,12 @@ void AddFilesystemInterfaces(std::vector<InterfaceSpec>& out) {
            {"[method]descriptor.get-flags", "() -> result<descriptor-flags, error-code>", GetFlags},
            {"[method]descriptor.get-type", "() -> result<descriptor-type, error-code>", GetType},
            {"[method]descriptor.set-size", "(filesize) -> result<_, error-code>", SetSize},
-           {"[method]descriptor.set-times", "(new-timestamp, new-timestamp) -> result<_, error-code>",
-            SetTimes},
-           {"[method]descriptor.read", "(filesize, filesize) -> result<tuple<list<u8>, bool>, error-code>",
-            ReadFn},
-           {"[method]descriptor.write", "(list<u8>, filesize) -> result<filesize, error-code>", WriteFn},
+           {"[method]descriptor.set-times",
+            "(new-timestamp, new-timestamp) -> result<_, error-code>", SetTimes},
+           {"[method]descriptor.read",
+            "(filesize, filesize) -> result<tuple<list<u8>, bool>, error-code>", ReadFn},
+           {"[method]descriptor.write", "(list<u8>, filesize) -> result<filesize, error-code>",
+            WriteFn},
            {"[method]descriptor.read-directory", "() -> result<directory-entry-stream, error-code>",
             ReadDirectory},
            {"[method]descriptor.sync", "() -> result<_, error-code>",
@@ -506,28 +519,32 @@ void AddFilesystemInterfaces(std::vector<InterfaceSpec>& out) {
            {"[method]descriptor.create-directory-at", "(string) -> result<_, error-code>",
             PathFn<CreateDirectoryAt>},
            {"[method]descriptor.stat", "() -> result<descriptor-stat, error-code>", Stat},
-           {"[method]descriptor.stat-at", "(path-flags, string) -> result<descriptor-stat, error-code>",
-            StatAtFn},
+           {"[method]descriptor.stat-at",
+            "(path-flags, string) -> result<descriptor-stat, error-code>", StatAtFn},
            {"[method]descriptor.set-times-at",
-            "(path-flags, string, new-timestamp, new-timestamp) -> result<_, error-code>", SetTimesAtFn},
+            "(path-flags, string, new-timestamp, new-timestamp) -> result<_, error-code>",
+            SetTimesAtFn},
            {"[method]descriptor.link-at",
             "(path-flags, string, borrow<descriptor>, string) -> result<_, error-code>", LinkAtFn},
            {"[method]descriptor.open-at",
             "(path-flags, string, open-flags, descriptor-flags) -> result<descriptor, error-code>",
             OpenAtFn},
-           {"[method]descriptor.readlink-at", "(string) -> result<string, error-code>", ReadlinkAtFn},
+           {"[method]descriptor.readlink-at", "(string) -> result<string, error-code>",
+            ReadlinkAtFn},
            {"[method]descriptor.remove-directory-at", "(string) -> result<_, error-code>",
             PathFn<RemoveDirectoryAt>},
-           {"[method]descriptor.rename-at", "(string, borrow<descriptor>, string) -> result<_, error-code>",
-            RenameAtFn},
-           {"[method]descriptor.symlink-at", "(string, string) -> result<_, error-code>", SymlinkAtFn},
+           {"[method]descriptor.rename-at",
+            "(string, borrow<descriptor>, string) -> result<_, error-code>", RenameAtFn},
+           {"[method]descriptor.symlink-at", "(string, string) -> result<_, error-code>",
+            SymlinkAtFn},
            {"[method]descriptor.unlink-file-at", "(string) -> result<_, error-code>",
             PathFn<UnlinkFileAt>},
            {"[method]descriptor.is-same-object", "(borrow<descriptor>) -> bool",
             [](Host& h, std::span<const ComponentValue> a) -> HostResult {
               auto x = StatOf(h, a[0]);
               auto y = StatOf(h, a[1]);
-              return One(ComponentValue::Bool(x && y && x->st_dev == y->st_dev && x->st_ino == y->st_ino));
+              return One(
+                  ComponentValue::Bool(x && y && x->st_dev == y->st_dev && x->st_ino == y->st_ino));
             }},
            {"[method]descriptor.metadata-hash", "() -> result<metadata-hash-value, error-code>",
             [](Host& h, std::span<const ComponentValue> a) -> HostResult {
@@ -540,7 +557,8 @@ void AddFilesystemInterfaces(std::vector<InterfaceSpec>& out) {
             [](Host& h, std::span<const ComponentValue> a) -> HostResult {
               NW_TRY_ASSIGN(uint32_t fd, FdArg(h, a[0]));
               struct stat st;
-              if (Errno e = StatAt(h.ctx(), fd, a[1].bits() & 1, a[2].ToUtf8(), &st)) return ErrR(e);
+              if (Errno e = StatAt(h.ctx(), fd, a[1].bits() & 1, a[2].ToUtf8(), &st))
+                return ErrR(e);
               return One(Ok(Hash(st)));
             }},
            {"[method]directory-entry-stream.read-directory-entry",
@@ -552,7 +570,9 @@ void AddFilesystemInterfaces(std::vector<InterfaceSpec>& out) {
               return One(Some(Enum(CodeOf(e->code))));
             }},
        }});
-  out.push_back({"wasi:filesystem/preopens", {"wasi:filesystem/types"}, {},
+  out.push_back({"wasi:filesystem/preopens",
+                 {"wasi:filesystem/types"},
+                 {},
                  {{"get-directories", "() -> list<tuple<descriptor, string>>", GetDirectories}}});
 }
 

@@ -63,12 +63,12 @@ class TypeReader {
     std::string w = Word();
     if (w.empty()) return Fail("a type");
     static const std::pair<const char*, component::TypeKind> kPrims[] = {
-        {"bool", component::TypeKind::kBool}, {"s8", component::TypeKind::kS8},
-        {"u8", component::TypeKind::kU8},     {"s16", component::TypeKind::kS16},
-        {"u16", component::TypeKind::kU16},   {"s32", component::TypeKind::kS32},
-        {"u32", component::TypeKind::kU32},   {"s64", component::TypeKind::kS64},
-        {"u64", component::TypeKind::kU64},   {"f32", component::TypeKind::kF32},
-        {"f64", component::TypeKind::kF64},   {"char", component::TypeKind::kChar},
+        {"bool", component::TypeKind::kBool},    {"s8", component::TypeKind::kS8},
+        {"u8", component::TypeKind::kU8},        {"s16", component::TypeKind::kS16},
+        {"u16", component::TypeKind::kU16},      {"s32", component::TypeKind::kS32},
+        {"u32", component::TypeKind::kU32},      {"s64", component::TypeKind::kS64},
+        {"u64", component::TypeKind::kU64},      {"f32", component::TypeKind::kF32},
+        {"f64", component::TypeKind::kF64},      {"char", component::TypeKind::kChar},
         {"string", component::TypeKind::kString}};
     for (const auto& [n, k] : kPrims)
       if (w == n) return types_.Primitive(k);
@@ -186,7 +186,8 @@ class TypeReader {
   std::string Word() {
     Skip();
     size_t b = pos_;
-    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '-'))
+    while (pos_ < s_.size() &&
+           (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '-'))
       ++pos_;
     return std::string(s_.substr(b, pos_ - b));
   }
@@ -275,7 +276,8 @@ Result<Host::Built*> Host::Build(const std::string& name) {
     b->uses.push_back(ub);
   }
   Built* raw = b.get();
-  std::function<const RtType*(std::string_view)> lookup = [raw](std::string_view n) -> const RtType* {
+  std::function<const RtType*(std::string_view)> lookup =
+      [raw](std::string_view n) -> const RtType* {
     std::string key(n);
     if (auto it = raw->types.find(key); it != raw->types.end()) return &it->second;
     for (Built* u : raw->uses)
@@ -323,7 +325,8 @@ Result<Host::Built*> Host::Build(const std::string& name) {
     TypeReader r(cs_.types(), f.sig, lookup);
     NW_TRY_ASSIGN(component::FuncType ft, r.Func(self));
     auto* binding = cs_.Make<Binding>(Binding{this, f.fn});
-    NW_TRY_ASSIGN(RtFunc * rf, cs_.HostFunction(std::move(ft), component::HostFunc{binding, CallBinding}));
+    NW_TRY_ASSIGN(RtFunc * rf,
+                  cs_.HostFunction(std::move(ft), component::HostFunc{binding, CallBinding}));
     RtItem item;
     item.sort = component::Sort::kFunc;
     item.func = rf;

@@ -51,8 +51,8 @@ struct TypeSpec {
   const char* def;
 };
 struct InterfaceSpec {
-  const char* name;                // "wasi:io/streams"
-  std::vector<const char*> uses;   // interfaces whose type names are visible here
+  const char* name;               // "wasi:io/streams"
+  std::vector<const char*> uses;  // interfaces whose type names are visible here
   std::vector<TypeSpec> types;
   std::vector<FuncSpec> funcs;
 };
@@ -71,7 +71,8 @@ class Host {
 
   // The instances satisfying every import of `c`; an error names an import that is not a
   // WASI 0.2 interface this host implements.
-  Result<std::vector<std::pair<std::string, component::RtItem>>> Link(const component::Component& c);
+  Result<std::vector<std::pair<std::string, component::RtItem>>> Link(
+      const component::Component& c);
 
   // Runs the `wasi:cli/run@0.2.x` export `run` of an instance: the exit code (0 for ok, 1 for
   // err, the code passed to wasi:cli/exit), or an error for a trap.
@@ -120,7 +121,7 @@ class Host {
 
 // The interface tables, one function per file.
 void AddIoInterfaces(std::vector<InterfaceSpec>& out);
-void AddCliInterfaces(std::vector<InterfaceSpec>& out);     // cli, clocks, random
+void AddCliInterfaces(std::vector<InterfaceSpec>& out);  // cli, clocks, random
 void AddFilesystemInterfaces(std::vector<InterfaceSpec>& out);
 void AddSocketsInterfaces(std::vector<InterfaceSpec>& out);
 

@@ -40,8 +40,7 @@ Status Charge(Host& h, uint64_t bytes) {
 // actions kill the host process): preview1's guard (wasi/signals.h).
 ssize_t GuardedWrite(int fd, const void* p, size_t n, bool socket, int64_t offset) {
   if (socket) return send(fd, p, n, MSG_NOSIGNAL);
-  if (offset >= 0)
-    return wasi::GrowingFileCall([&] { return pwrite(fd, p, n, offset); });
+  if (offset >= 0) return wasi::GrowingFileCall([&] { return pwrite(fd, p, n, offset); });
   return wasi::GuardSignals(wasi::SignalSet(true, wasi::FileSizeLimited()),
                             [&] { return write(fd, p, n); });
 }
@@ -84,7 +83,8 @@ Result<ComponentValue> Read(Host& h, InputStreamObj& s, uint64_t len, bool block
 }
 
 Result<ComponentValue> Write(Host& h, OutputStreamObj& s, std::string_view data) {
-  if (data.size() > kWriteBudget) return component::Trap("write of more than check-write permitted");
+  if (data.size() > kWriteBudget)
+    return component::Trap("write of more than check-write permitted");
   NW_TRY(Charge(h, data.size()));
   if (s.fd < 0) return Ok();
   size_t done = 0;
@@ -93,7 +93,8 @@ Result<ComponentValue> Write(Host& h, OutputStreamObj& s, std::string_view data)
     if (s.file) {
       if (s.append) {
         struct stat st;
-        if (fstat(s.fd, &st) != 0) return Err(StreamFailed(h, wasi::LastErrno(), std::strerror(errno)));
+        if (fstat(s.fd, &st) != 0)
+          return Err(StreamFailed(h, wasi::LastErrno(), std::strerror(errno)));
         s.offset = static_cast<uint64_t>(st.st_size);
       }
       at = static_cast<int64_t>(s.offset);
@@ -155,7 +156,8 @@ HostResult OutWrite(Host& h, std::span<const ComponentValue> a) {
 HostResult OutZeroes(Host& h, std::span<const ComponentValue> a) {
   auto* s = Out(h, a);
   if (!s) return Gone();
-  if (a[1].as_u64() > kWriteBudget) return component::Trap("write-zeroes of more than check-write permitted");
+  if (a[1].as_u64() > kWriteBudget)
+    return component::Trap("write-zeroes of more than check-write permitted");
   NW_TRY_ASSIGN(ComponentValue v, Write(h, *s, std::string(a[1].as_u64(), '\0')));
   return One(std::move(v));
 }
@@ -164,7 +166,8 @@ HostResult Splice(Host& h, std::span<const ComponentValue> a, bool blocking) {
   auto* out = Out(h, a);
   auto* in = h.Get<InputStreamObj>(static_cast<uint32_t>(a[1].bits()));
   if (!out || !in) return Gone();
-  NW_TRY_ASSIGN(ComponentValue v, Read(h, *in, std::min<uint64_t>(a[2].as_u64(), kWriteBudget), blocking));
+  NW_TRY_ASSIGN(ComponentValue v,
+                Read(h, *in, std::min<uint64_t>(a[2].as_u64(), kWriteBudget), blocking));
   if (v.case_index() != 0) return One(std::move(v));
   std::string bytes = BytesOf(*v.payload());
   NW_TRY_ASSIGN(ComponentValue w, Write(h, *out, bytes));
@@ -189,9 +192,12 @@ Result<std::vector<uint32_t>> PollList(Host& h, const std::vector<PollableObj*>&
     uint64_t timeout = UINT64_MAX;
     for (size_t i = 0; i < ps.size(); ++i) {
       const PollableObj& p = *ps[i];
-      if (PollableReady(p, now)) ready.push_back(static_cast<uint32_t>(i));
-      else if (p.deadline) timeout = std::min(timeout, *p.deadline - now);
-      else fds.push_back({p.fd, p.events, 0});
+      if (PollableReady(p, now))
+        ready.push_back(static_cast<uint32_t>(i));
+      else if (p.deadline)
+        timeout = std::min(timeout, *p.deadline - now);
+      else
+        fds.push_back({p.fd, p.events, 0});
     }
     if (!ready.empty()) return ready;
     HostWait wait(h.store());
@@ -235,7 +241,9 @@ ComponentValue StreamFailed(Host& h, wasi::Errno code, std::string message) {
 }
 
 void AddIoInterfaces(std::vector<InterfaceSpec>& out) {
-  out.push_back({"wasi:io/error", {}, {{"error", "resource"}},
+  out.push_back({"wasi:io/error",
+                 {},
+                 {{"error", "resource"}},
                  {{"[method]error.to-debug-string", "() -> string",
                    [](Host& h, std::span<const ComponentValue> a) -> HostResult {
                      auto* e = h.Get<ErrorObj>(static_cast<uint32_t>(a[0].bits()));
@@ -243,24 +251,23 @@ void AddIoInterfaces(std::vector<InterfaceSpec>& out) {
                      NW_TRY_ASSIGN(ComponentValue s, ComponentValue::String(e->message));
                      return One(std::move(s));
                    }}}});
-  out.push_back(
-      {"wasi:io/poll",
-       {},
-       {{"pollable", "resource"}},
-       {{"[method]pollable.ready", "() -> bool",
-         [](Host& h, std::span<const ComponentValue> a) -> HostResult {
-           auto* p = PollableArg(h, a);
-           if (!p) return component::Trap("unknown pollable");
-           return One(ComponentValue::Bool(PollableReady(*p, MonotonicNow())));
-         }},
-        {"[method]pollable.block", "()",
-         [](Host& h, std::span<const ComponentValue> a) -> HostResult {
-           auto* p = PollableArg(h, a);
-           if (!p) return component::Trap("unknown pollable");
-           NW_TRY(PollList(h, {p}));
-           return Nothing();
-         }},
-        {"poll", "(list<borrow<pollable>>) -> list<u32>", Poll}}});
+  out.push_back({"wasi:io/poll",
+                 {},
+                 {{"pollable", "resource"}},
+                 {{"[method]pollable.ready", "() -> bool",
+                   [](Host& h, std::span<const ComponentValue> a) -> HostResult {
+                     auto* p = PollableArg(h, a);
+                     if (!p) return component::Trap("unknown pollable");
+                     return One(ComponentValue::Bool(PollableReady(*p, MonotonicNow())));
+                   }},
+                  {"[method]pollable.block", "()",
+                   [](Host& h, std::span<const ComponentValue> a) -> HostResult {
+                     auto* p = PollableArg(h, a);
+                     if (!p) return component::Trap("unknown pollable");
+                     NW_TRY(PollList(h, {p}));
+                     return Nothing();
+                   }},
+                  {"poll", "(list<borrow<pollable>>) -> list<u32>", Poll}}});
   out.push_back(
       {"wasi:io/streams",
        {"wasi:io/error", "wasi:io/poll"},
@@ -288,8 +295,8 @@ void AddIoInterfaces(std::vector<InterfaceSpec>& out) {
               return One(Ok(ComponentValue::U64(kWriteBudget)));
             }},
            {"[method]output-stream.write", "(list<u8>) -> result<_, stream-error>", OutWrite},
-           {"[method]output-stream.blocking-write-and-flush", "(list<u8>) -> result<_, stream-error>",
-            OutWrite},
+           {"[method]output-stream.blocking-write-and-flush",
+            "(list<u8>) -> result<_, stream-error>", OutWrite},
            {"[method]output-stream.flush", "() -> result<_, stream-error>",
             [](Host& h, std::span<const ComponentValue> a) -> HostResult {
               if (!Out(h, a)) return Gone();
@@ -308,9 +315,10 @@ void AddIoInterfaces(std::vector<InterfaceSpec>& out) {
               return Subscribe(h, -1, nullptr, POLLOUT);
             }},
            {"[method]output-stream.write-zeroes", "(u64) -> result<_, stream-error>", OutZeroes},
-           {"[method]output-stream.blocking-write-zeroes-and-flush", "(u64) -> result<_, stream-error>",
-            OutZeroes},
-           {"[method]output-stream.splice", "(borrow<input-stream>, u64) -> result<u64, stream-error>",
+           {"[method]output-stream.blocking-write-zeroes-and-flush",
+            "(u64) -> result<_, stream-error>", OutZeroes},
+           {"[method]output-stream.splice",
+            "(borrow<input-stream>, u64) -> result<u64, stream-error>",
             [](Host& h, std::span<const ComponentValue> a) { return Splice(h, a, false); }},
            {"[method]output-stream.blocking-splice",
             "(borrow<input-stream>, u64) -> result<u64, stream-error>",

@@ -26,24 +26,24 @@ struct ErrorObj : Object {
 };
 
 struct PollableObj : Object {
-  SharedFd keep;          // the fd polled, kept open
-  int fd = -1;            // -1: no fd (always ready unless a deadline is set)
+  SharedFd keep;  // the fd polled, kept open
+  int fd = -1;    // -1: no fd (always ready unless a deadline is set)
   short events = 0;
   std::optional<uint64_t> deadline;  // monotonic ns
 };
 
 struct InputStreamObj : Object {
   SharedFd keep;
-  int fd = -1;               // -1: an empty stream (closed at once)
-  bool file = false;         // pread at offset instead of read
+  int fd = -1;        // -1: an empty stream (closed at once)
+  bool file = false;  // pread at offset instead of read
   bool socket = false;
   uint64_t offset = 0;
 };
 
 struct OutputStreamObj : Object {
   SharedFd keep;
-  int fd = -1;               // -1: output is discarded
-  bool file = false;         // pwrite at offset (or at the end when append)
+  int fd = -1;        // -1: output is discarded
+  bool file = false;  // pwrite at offset (or at the end when append)
   bool append = false;
   bool socket = false;
   uint64_t offset = 0;

@@ -20,12 +20,14 @@ namespace nw::wasi2 {
 
 namespace {
 
+// clang-format off
 enum SockCode : uint32_t {
   kUnknown, kAccessDenied, kNotSupported, kInvalidArgument, kOutOfMemory, kTimeout,
   kConcurrencyConflict, kNotInProgress, kWouldBlock, kInvalidState, kNewSocketLimit,
   kAddressNotBindable, kAddressInUse, kRemoteUnreachable, kConnectionRefused, kConnectionReset,
   kConnectionAborted,
 };
+// clang-format on
 
 struct NetworkObj : Object {};
 
@@ -53,9 +55,10 @@ ComponentValue AddressValue(const sockaddr_storage& ss) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
     const auto* b = reinterpret_cast<const uint8_t*>(&in->sin_addr);
     return ComponentValue::Variant(
-        0, ComponentValue::Record({ComponentValue::U16(ntohs(in->sin_port)),
-                                   ComponentValue::Record({ComponentValue::U8(b[0]), ComponentValue::U8(b[1]),
-                                                           ComponentValue::U8(b[2]), ComponentValue::U8(b[3])})}));
+        0, ComponentValue::Record(
+               {ComponentValue::U16(ntohs(in->sin_port)),
+                ComponentValue::Record({ComponentValue::U8(b[0]), ComponentValue::U8(b[1]),
+                                        ComponentValue::U8(b[2]), ComponentValue::U8(b[3])})}));
   }
   const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
   std::vector<ComponentValue> words;
@@ -129,7 +132,8 @@ HostResult Accept(Host& h, std::span<const ComponentValue> a) {
   if (!s) return Unreachable(h, a);
   if (!s->listening) return SockErr(kInvalidState);
   int c = accept4(s->fd->get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-  if (c < 0) return SockErr(errno == EAGAIN || errno == EWOULDBLOCK ? kWouldBlock : kConnectionAborted);
+  if (c < 0)
+    return SockErr(errno == EAGAIN || errno == EWOULDBLOCK ? kWouldBlock : kConnectionAborted);
   auto keep = std::make_shared<wasi::UniqueFd>(c);
   auto client = std::make_unique<TcpSocketObj>();
   client->family = s->family;
@@ -143,7 +147,8 @@ HostResult Accept(Host& h, std::span<const ComponentValue> a) {
   out->keep = keep;
   out->fd = c;
   out->socket = true;
-  return One(Ok(ComponentValue::Record({h.Own(std::move(client)), h.Own(std::move(in)), h.Own(std::move(out))})));
+  return One(Ok(ComponentValue::Record(
+      {h.Own(std::move(client)), h.Own(std::move(in)), h.Own(std::move(out))})));
 }
 
 HostResult Address(Host& h, std::span<const ComponentValue> a, bool remote) {
@@ -197,22 +202,25 @@ void AddSocketsInterfaces(std::vector<InterfaceSpec>& out) {
         {"ipv6-address", "tuple<u16, u16, u16, u16, u16, u16, u16, u16>"},
         {"ip-address", "variant{ipv4(ipv4-address), ipv6(ipv6-address)}"},
         {"ipv4-socket-address", "record{port: u16, address: ipv4-address}"},
-        {"ipv6-socket-address", "record{port: u16, flow-info: u32, address: ipv6-address, scope-id: u32}"},
+        {"ipv6-socket-address",
+         "record{port: u16, flow-info: u32, address: ipv6-address, scope-id: u32}"},
         {"ip-socket-address", "variant{ipv4(ipv4-socket-address), ipv6(ipv6-socket-address)}"}},
        {{"network-error-code", "(borrow<error>) -> option<error-code>",
          [](Host&, std::span<const ComponentValue>) { return One(None()); }}}});
-  out.push_back({"wasi:sockets/instance-network", {"wasi:sockets/network"}, {},
-                 {{"instance-network", "() -> network",
-                   [](Host& h, std::span<const ComponentValue>) {
-                     return One(h.Own(std::make_unique<NetworkObj>()));
-                   }}}});
+  out.push_back(
+      {"wasi:sockets/instance-network",
+       {"wasi:sockets/network"},
+       {},
+       {{"instance-network", "() -> network", [](Host& h, std::span<const ComponentValue>) {
+           return One(h.Own(std::make_unique<NetworkObj>()));
+         }}}});
   out.push_back(
       {"wasi:sockets/tcp",
        {"wasi:sockets/network", "wasi:io/streams", "wasi:io/poll", "wasi:clocks/monotonic-clock"},
        {{"shutdown-type", "enum{receive, send, both}"}, {"tcp-socket", "resource"}},
        {
-           {"[method]tcp-socket.start-bind", "(borrow<network>, ip-socket-address) -> result<_, error-code>",
-            StartBind},
+           {"[method]tcp-socket.start-bind",
+            "(borrow<network>, ip-socket-address) -> result<_, error-code>", StartBind},
            {"[method]tcp-socket.finish-bind", "() -> result<_, error-code>", FinishBind},
            {"[method]tcp-socket.start-connect",
             "(borrow<network>, ip-socket-address) -> result<_, error-code>", Denied},
@@ -237,26 +245,40 @@ void AddSocketsInterfaces(std::vector<InterfaceSpec>& out) {
               auto* s = Sock(h, a);
               return One(Enum(s ? s->family : 0));
             }},
-           {"[method]tcp-socket.set-listen-backlog-size", "(u64) -> result<_, error-code>", NotSupported},
-           {"[method]tcp-socket.keep-alive-enabled", "() -> result<bool, error-code>", NotSupported},
-           {"[method]tcp-socket.set-keep-alive-enabled", "(bool) -> result<_, error-code>", NotSupported},
-           {"[method]tcp-socket.keep-alive-idle-time", "() -> result<duration, error-code>", NotSupported},
-           {"[method]tcp-socket.set-keep-alive-idle-time", "(duration) -> result<_, error-code>", NotSupported},
-           {"[method]tcp-socket.keep-alive-interval", "() -> result<duration, error-code>", NotSupported},
-           {"[method]tcp-socket.set-keep-alive-interval", "(duration) -> result<_, error-code>", NotSupported},
+           {"[method]tcp-socket.set-listen-backlog-size", "(u64) -> result<_, error-code>",
+            NotSupported},
+           {"[method]tcp-socket.keep-alive-enabled", "() -> result<bool, error-code>",
+            NotSupported},
+           {"[method]tcp-socket.set-keep-alive-enabled", "(bool) -> result<_, error-code>",
+            NotSupported},
+           {"[method]tcp-socket.keep-alive-idle-time", "() -> result<duration, error-code>",
+            NotSupported},
+           {"[method]tcp-socket.set-keep-alive-idle-time", "(duration) -> result<_, error-code>",
+            NotSupported},
+           {"[method]tcp-socket.keep-alive-interval", "() -> result<duration, error-code>",
+            NotSupported},
+           {"[method]tcp-socket.set-keep-alive-interval", "(duration) -> result<_, error-code>",
+            NotSupported},
            {"[method]tcp-socket.keep-alive-count", "() -> result<u32, error-code>", NotSupported},
-           {"[method]tcp-socket.set-keep-alive-count", "(u32) -> result<_, error-code>", NotSupported},
+           {"[method]tcp-socket.set-keep-alive-count", "(u32) -> result<_, error-code>",
+            NotSupported},
            {"[method]tcp-socket.hop-limit", "() -> result<u8, error-code>", NotSupported},
            {"[method]tcp-socket.set-hop-limit", "(u8) -> result<_, error-code>", NotSupported},
-           {"[method]tcp-socket.receive-buffer-size", "() -> result<u64, error-code>", NotSupported},
-           {"[method]tcp-socket.set-receive-buffer-size", "(u64) -> result<_, error-code>", NotSupported},
+           {"[method]tcp-socket.receive-buffer-size", "() -> result<u64, error-code>",
+            NotSupported},
+           {"[method]tcp-socket.set-receive-buffer-size", "(u64) -> result<_, error-code>",
+            NotSupported},
            {"[method]tcp-socket.send-buffer-size", "() -> result<u64, error-code>", NotSupported},
-           {"[method]tcp-socket.set-send-buffer-size", "(u64) -> result<_, error-code>", NotSupported},
+           {"[method]tcp-socket.set-send-buffer-size", "(u64) -> result<_, error-code>",
+            NotSupported},
            {"[method]tcp-socket.subscribe", "() -> pollable", Subscribe},
            {"[method]tcp-socket.shutdown", "(shutdown-type) -> result<_, error-code>", Shutdown},
        }});
-  out.push_back({"wasi:sockets/tcp-create-socket", {"wasi:sockets/network", "wasi:sockets/tcp"}, {},
-                 {{"create-tcp-socket", "(ip-address-family) -> result<tcp-socket, error-code>", CreateTcp}}});
+  out.push_back({"wasi:sockets/tcp-create-socket",
+                 {"wasi:sockets/network", "wasi:sockets/tcp"},
+                 {},
+                 {{"create-tcp-socket", "(ip-address-family) -> result<tcp-socket, error-code>",
+                   CreateTcp}}});
   out.push_back(
       {"wasi:sockets/udp",
        {"wasi:sockets/network", "wasi:io/poll"},
@@ -266,13 +288,17 @@ void AddSocketsInterfaces(std::vector<InterfaceSpec>& out) {
         {"incoming-datagram-stream", "resource"},
         {"outgoing-datagram-stream", "resource"}},
        {
-           {"[method]udp-socket.start-bind", "(borrow<network>, ip-socket-address) -> result<_, error-code>", Denied},
+           {"[method]udp-socket.start-bind",
+            "(borrow<network>, ip-socket-address) -> result<_, error-code>", Denied},
            {"[method]udp-socket.finish-bind", "() -> result<_, error-code>", Denied},
            {"[method]udp-socket.stream",
-            "(option<ip-socket-address>) -> result<tuple<incoming-datagram-stream, outgoing-datagram-stream>, error-code>",
+            "(option<ip-socket-address>) -> result<tuple<incoming-datagram-stream, "
+            "outgoing-datagram-stream>, error-code>",
             Denied},
-           {"[method]udp-socket.local-address", "() -> result<ip-socket-address, error-code>", Denied},
-           {"[method]udp-socket.remote-address", "() -> result<ip-socket-address, error-code>", Denied},
+           {"[method]udp-socket.local-address", "() -> result<ip-socket-address, error-code>",
+            Denied},
+           {"[method]udp-socket.remote-address", "() -> result<ip-socket-address, error-code>",
+            Denied},
            {"[method]udp-socket.address-family", "() -> ip-address-family", Unreachable},
            {"[method]udp-socket.unicast-hop-limit", "() -> result<u8, error-code>", Denied},
            {"[method]udp-socket.set-unicast-hop-limit", "(u8) -> result<_, error-code>", Denied},
@@ -281,24 +307,28 @@ void AddSocketsInterfaces(std::vector<InterfaceSpec>& out) {
            {"[method]udp-socket.send-buffer-size", "() -> result<u64, error-code>", Denied},
            {"[method]udp-socket.set-send-buffer-size", "(u64) -> result<_, error-code>", Denied},
            {"[method]udp-socket.subscribe", "() -> pollable", Unreachable},
-           {"[method]incoming-datagram-stream.receive", "(u64) -> result<list<incoming-datagram>, error-code>",
-            Denied},
+           {"[method]incoming-datagram-stream.receive",
+            "(u64) -> result<list<incoming-datagram>, error-code>", Denied},
            {"[method]incoming-datagram-stream.subscribe", "() -> pollable", Unreachable},
            {"[method]outgoing-datagram-stream.check-send", "() -> result<u64, error-code>", Denied},
-           {"[method]outgoing-datagram-stream.send", "(list<outgoing-datagram>) -> result<u64, error-code>",
-            Denied},
+           {"[method]outgoing-datagram-stream.send",
+            "(list<outgoing-datagram>) -> result<u64, error-code>", Denied},
            {"[method]outgoing-datagram-stream.subscribe", "() -> pollable", Unreachable},
        }});
-  out.push_back({"wasi:sockets/udp-create-socket", {"wasi:sockets/network", "wasi:sockets/udp"}, {},
-                 {{"create-udp-socket", "(ip-address-family) -> result<udp-socket, error-code>", Denied}}});
-  out.push_back({"wasi:sockets/ip-name-lookup",
-                 {"wasi:sockets/network", "wasi:io/poll"},
-                 {{"resolve-address-stream", "resource"}},
-                 {{"resolve-addresses", "(borrow<network>, string) -> result<resolve-address-stream, error-code>",
-                   Denied},
-                  {"[method]resolve-address-stream.resolve-next-address",
-                   "() -> result<option<ip-address>, error-code>", Denied},
-                  {"[method]resolve-address-stream.subscribe", "() -> pollable", Unreachable}}});
+  out.push_back(
+      {"wasi:sockets/udp-create-socket",
+       {"wasi:sockets/network", "wasi:sockets/udp"},
+       {},
+       {{"create-udp-socket", "(ip-address-family) -> result<udp-socket, error-code>", Denied}}});
+  out.push_back(
+      {"wasi:sockets/ip-name-lookup",
+       {"wasi:sockets/network", "wasi:io/poll"},
+       {{"resolve-address-stream", "resource"}},
+       {{"resolve-addresses",
+         "(borrow<network>, string) -> result<resolve-address-stream, error-code>", Denied},
+        {"[method]resolve-address-stream.resolve-next-address",
+         "() -> result<option<ip-address>, error-code>", Denied},
+        {"[method]resolve-address-stream.subscribe", "() -> pollable", Unreachable}}});
 }
 
 }  // namespace nw::wasi2

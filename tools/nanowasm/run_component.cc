@@ -31,7 +31,9 @@ namespace {
 
 constexpr int kTrapExit = 134;
 
-bool IsWatPath(const std::string& p) { return p.size() >= 4 && p.compare(p.size() - 4, 4, ".wat") == 0; }
+bool IsWatPath(const std::string& p) {
+  return p.size() >= 4 && p.compare(p.size() - 4, 4, ".wat") == 0;
+}
 
 // The first form of a text file (after blanks and comments) starts with "(component".
 bool TextIsComponent(const std::vector<uint8_t>& b) {
@@ -47,7 +49,8 @@ bool TextIsComponent(const std::vector<uint8_t>& b) {
   }
   static constexpr std::string_view kComponent = "(component";
   return b.size() - i >= kComponent.size() &&
-         std::string_view(reinterpret_cast<const char*>(b.data()) + i, kComponent.size()) == kComponent;
+         std::string_view(reinterpret_cast<const char*>(b.data()) + i, kComponent.size()) ==
+             kComponent;
 }
 
 class Watchdog {
@@ -85,7 +88,8 @@ bool IsComponentFile(const std::string& path) {
 int RunComponent(const RunOptions& opts) {
   const std::string& path = opts.path;
   if (!opts.invoke.empty()) {
-    std::fprintf(stderr, "%s: --invoke is for core modules; a component runs its wasi:cli/run export\n",
+    std::fprintf(stderr,
+                 "%s: --invoke is for core modules; a component runs its wasi:cli/run export\n",
                  path.c_str());
     return 1;
   }
@@ -101,8 +105,8 @@ int RunComponent(const RunOptions& opts) {
   }
   auto component = nw::component::IsComponentBinary(*bytes)
                        ? nw::component::DecodeComponent(*bytes)
-                       : nw::component::ParseComponentText(
-                             std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+                       : nw::component::ParseComponentText(std::string_view(
+                             reinterpret_cast<const char*>(bytes->data()), bytes->size()));
   if (!component) {
     std::fprintf(stderr, "%s\n", FormatBinaryError(path, component.error()).c_str());
     return 1;
@@ -119,7 +123,8 @@ int RunComponent(const RunOptions& opts) {
   for (size_t l = 0; l < config.listen.size(); ++l) {
     const std::string& spec = config.listen[l];
     if (spec.size() >= 2 && spec.compare(spec.size() - 2, 2, ":0") == 0)
-      std::fprintf(stderr, "nanowasm: listening on %s\n", nw::WasiListenerAddress(**ctx, l).c_str());
+      std::fprintf(stderr, "nanowasm: listening on %s\n",
+                   nw::WasiListenerAddress(**ctx, l).c_str());
   }
   nw::Engine engine(opts.engine);
   nw::Store store(engine);
@@ -143,8 +148,9 @@ int RunComponent(const RunOptions& opts) {
     std::fflush(stdout);
     if (host.exit_code()) return *host.exit_code() & 0xff;
     bool trap = nw::component::IsTrap(inst.error());
-    std::fprintf(stderr, "%s\n", trap ? (path + ": " + inst.error().message).c_str()
-                                      : FormatBinaryError(path, inst.error()).c_str());
+    std::fprintf(stderr, "%s\n",
+                 trap ? (path + ": " + inst.error().message).c_str()
+                      : FormatBinaryError(path, inst.error()).c_str());
     return trap ? kTrapExit : 1;
   }
   auto code = host.RunCommand(**inst);
