@@ -353,6 +353,15 @@ struct Exec {
   const Plan& plan;
   Side* src;  // null for host values
   Side* dst;
+  uint64_t host_bytes = 0;  // host values built so far (lifting to the host)
+
+  Status ChargeHost(uint64_t bytes) {
+    host_bytes += bytes;
+    if (host_bytes > kMaxHostValueBytes)
+      return Trap("values passed to the host exceed " + std::to_string(kMaxHostValueBytes >> 20) +
+                  " MiB of host memory");
+    return Ok();
+  }
 
   template <class R, class W>
   Status Run(uint32_t seq, uint32_t pc, uint32_t end, R& r, W& w) {
@@ -476,6 +485,7 @@ struct Exec {
       NW_TRY_ASSIGN(auto pl, StoreStringIntoRange(*dst, s));
       w.PutPtrLen(op, pl.first, pl.second);
     } else {
+      NW_TRY(ChargeHost(sizeof(ComponentValue) + s.byte_length()));
       w.out->push_back(ComponentValue::StringUnchecked(
           std::string(reinterpret_cast<const char*>(s.data()), s.byte_length()), s.form));
     }
@@ -527,6 +537,7 @@ struct Exec {
       }
       w.PutPtrLen(op, ptr, count);
     } else {
+      NW_TRY(ChargeHost((uint64_t{count} + 1) * sizeof(ComponentValue)));
       w.out->push_back(ComponentValue::List({}));
       w.out->back().mutable_elems().reserve(count);
       HostWriter ew{&w.out->back().mutable_elems()};

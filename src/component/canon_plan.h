@@ -36,6 +36,13 @@ struct PlanOp {
 };
 
 // Op codes beyond TypeKind's values.
+// The most host memory one lift into host values may build (ComponentValue nodes and string
+// bytes). A guest can name a list of 2^28 elements, each a list or string pointing at the same
+// memory again, so the host values of one call are otherwise unbounded; past this the call traps
+// instead of exhausting host memory. (A list<u8> costs one ComponentValue per byte: this admits
+// a few million bytes per call.)
+inline constexpr uint64_t kMaxHostValueBytes = uint64_t{512} << 20;
+
 inline constexpr TypeKind kOpFixedList = static_cast<TypeKind>(100);  // memory-form loop
 inline constexpr TypeKind kOpGroup = static_cast<TypeKind>(101);      // record / unrolled list (host plans)
 

@@ -17,6 +17,7 @@
 #include "nanowasm/wasi.h"
 #include "text/wat.h"
 #include "tools/nanowasm/commands.h"
+#include "tools/nanowasm/run_component.h"
 #include "tools/nanowasm/run_options.h"
 #include "tools/nanowasm/util.h"
 #include "tools/nanowasm/watchdog.h"
@@ -71,6 +72,7 @@ int Run(const RunOptions& opts) {
     nofile.rlim_cur = nofile.rlim_max;
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
+  if (IsComponentFile(opts.path)) return RunComponent(opts);  // run_component.cc
   const std::string& path = opts.path;
   const std::string& invoke = opts.invoke;
   const std::vector<std::string>& args = opts.args;

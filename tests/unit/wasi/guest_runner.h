@@ -20,8 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "component/binary_reader.h"
+#include "component/instantiate.h"
 #include "nanowasm/runtime.h"
 #include "nanowasm/wasi.h"
+#include "wasi2/host.h"
 
 namespace nwtest {
 
@@ -114,6 +117,69 @@ class Capture {
  private:
   int out_, err_;
 };
+
+// The same guest as a WASI 0.2 command component: the preview1 build wrapped with jco's
+// preview1 command adapter (tests/wasi/CMakeLists.txt, when jco is available), run by the
+// src/wasi2 host on the same kind of WasiCtx.
+inline std::string GuestP2Path(const std::string& name) {
+  return std::string(NW_WASI_GUEST_P2_DIR) + "/" + name + ".wasm";
+}
+
+#define NW_REQUIRE_P2_GUESTS()                                                                  \
+  do {                                                                                          \
+    NW_REQUIRE_GUESTS();                                                                        \
+    if (!NW_WASI_GUESTS_P2)                                                                     \
+      GTEST_SKIP() << "SKIPPED: the WASI 0.2 component guests were not built: jco was not "     \
+                      "found at configure time (set -DNANOWASM_JCO=/path/to/jco)";              \
+  } while (0)
+
+inline GuestRun RunGuestP2Ctx(const std::string& name, std::shared_ptr<nw::WasiCtx> ctx) {
+  GuestRun r;
+  std::ifstream f(GuestP2Path(name), std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto c = nw::component::DecodeComponent(bytes);
+  if (!c) {
+    r.load_error = c.error().message;
+    return r;
+  }
+  nw::Engine engine;
+  nw::Store store(engine);
+  nw::component::ComponentStore cs(store);
+  nw::wasi2::Host host(cs, ctx);
+  auto args = host.Link(*c);
+  if (!args) {
+    r.load_error = args.error().message;
+    return r;
+  }
+  auto inst = cs.Instantiate(*c, *args);
+  if (!inst) {
+    r.load_error = inst.error().message;
+    return r;
+  }
+  auto code = host.RunCommand(**inst);
+  r.ok = true;
+  if (code) {
+    r.exit_code = *code;
+  } else {
+    r.trapped = true;
+    r.trap.message = code.error().message;
+  }
+  return r;
+}
+
+inline GuestRun RunGuestP2(const std::string& name, nw::WasiConfig config) {
+  Capture cap;
+  cap.Attach(config);
+  auto ctx = nw::CreateWasiCtx(config);
+  if (!ctx) {
+    GuestRun r;
+    r.load_error = ctx.error().message;
+    return r;
+  }
+  GuestRun r = RunGuestP2Ctx(name, *ctx);
+  cap.Collect(r);
+  return r;
+}
 
 inline GuestRun RunGuest(const std::string& name, nw::WasiConfig config) {
   Capture cap;

@@ -1,0 +1,165 @@
+// `nanowasm run COMPONENT`: runs a WASI 0.2 command component's `wasi:cli/run` export with the
+// same options as a core module (run_options.h): arguments, --env, --dir/--dir-ro, -S
+// tcplisten, fuel, --timeout and the memory limits. The grants go through the same WasiConfig
+// and WasiCtx as preview1; src/wasi2 implements the imported interfaces on them. Exit codes as
+// for modules: the guest's wasi:cli/exit code, 1 when run returns err, 134 for a trap.
+// Not here: --invoke of other component exports (refused with a message).
+#include "tools/nanowasm/run_component.h"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "component/binary_reader.h"
+#include "component/instantiate.h"
+#include "component/text/component_wat.h"
+#include "nanowasm/runtime.h"
+#include "nanowasm/wasi.h"
+#include "tools/nanowasm/run_options.h"
+#include "tools/nanowasm/util.h"
+#include "wasi2/host.h"
+
+namespace nwcli {
+
+namespace {
+
+constexpr int kTrapExit = 134;
+
+bool IsWatPath(const std::string& p) {
+  return p.size() >= 4 && p.compare(p.size() - 4, 4, ".wat") == 0;
+}
+
+// The first form of a text file (after blanks and comments) starts with "(component".
+bool TextIsComponent(const std::vector<uint8_t>& b) {
+  size_t i = 0;
+  while (i < b.size()) {
+    if (std::isspace(b[i])) {
+      ++i;
+    } else if (b[i] == ';' && i + 1 < b.size() && b[i + 1] == ';') {
+      while (i < b.size() && b[i] != '\n') ++i;
+    } else {
+      break;
+    }
+  }
+  static constexpr std::string_view kComponent = "(component";
+  return b.size() - i >= kComponent.size() &&
+         std::string_view(reinterpret_cast<const char*>(b.data()) + i, kComponent.size()) ==
+             kComponent;
+}
+
+class Watchdog {
+ public:
+  Watchdog(nw::Engine& engine, std::chrono::milliseconds timeout)
+      : thread_([this, &engine, timeout] {
+          std::unique_lock lock(mu_);
+          if (!cv_.wait_for(lock, timeout, [this] { return done_; })) engine.IncrementEpoch();
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+bool IsComponentFile(const std::string& path) {
+  auto bytes = ReadFile(path);
+  if (!bytes) return false;
+  if (nw::component::IsComponentBinary(*bytes)) return true;
+  return IsWatPath(path) && TextIsComponent(*bytes);
+}
+
+int RunComponent(const RunOptions& opts) {
+  const std::string& path = opts.path;
+  if (!opts.invoke.empty()) {
+    std::fprintf(stderr,
+                 "%s: --invoke is for core modules; a component runs its wasi:cli/run export\n",
+                 path.c_str());
+    return 1;
+  }
+  if (rlimit nofile{};
+      getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
+  auto bytes = ReadFile(path);
+  if (!bytes) {
+    std::fprintf(stderr, "%s\n", bytes.error().message.c_str());
+    return 1;
+  }
+  auto component = nw::component::IsComponentBinary(*bytes)
+                       ? nw::component::DecodeComponent(*bytes)
+                       : nw::component::ParseComponentText(std::string_view(
+                             reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+  if (!component) {
+    std::fprintf(stderr, "%s\n", FormatBinaryError(path, component.error()).c_str());
+    return 1;
+  }
+  nw::WasiConfig config = opts.wasi;
+  config.args.push_back(opts.argv0);
+  config.args.insert(config.args.end(), opts.args.begin(), opts.args.end());
+  config.InheritStdio();
+  auto ctx = nw::CreateWasiCtx(config);
+  if (!ctx) {
+    std::fprintf(stderr, "nanowasm run: %s\n", ctx.error().message.c_str());
+    return 1;
+  }
+  for (size_t l = 0; l < config.listen.size(); ++l) {
+    const std::string& spec = config.listen[l];
+    if (spec.size() >= 2 && spec.compare(spec.size() - 2, 2, ":0") == 0)
+      std::fprintf(stderr, "nanowasm: listening on %s\n",
+                   nw::WasiListenerAddress(**ctx, l).c_str());
+  }
+  nw::Engine engine(opts.engine);
+  nw::Store store(engine);
+  store.SetLimits(opts.limits);
+  if (opts.fuel) store.SetFuel(*opts.fuel);
+  std::optional<Watchdog> watchdog;
+  if (opts.timeout) {
+    store.SetEpochDeadline(1);
+    watchdog.emplace(engine, *opts.timeout);
+  }
+  nw::component::ComponentStore cs(store);
+  nw::wasi2::Host host(cs, *ctx);
+  auto args = host.Link(*component);
+  if (!args) {
+    std::fprintf(stderr, "%s\n", FormatBinaryError(path, args.error()).c_str());
+    return 1;
+  }
+  // Instantiate validates the component first (invalid input is `file:offset: message`).
+  auto inst = cs.Instantiate(*component, *args);
+  if (!inst) {
+    std::fflush(stdout);
+    if (host.exit_code()) return *host.exit_code() & 0xff;
+    bool trap = nw::component::IsTrap(inst.error());
+    std::fprintf(stderr, "%s\n",
+                 trap ? (path + ": " + inst.error().message).c_str()
+                      : FormatBinaryError(path, inst.error()).c_str());
+    return trap ? kTrapExit : 1;
+  }
+  auto code = host.RunCommand(**inst);
+  std::fflush(stdout);
+  if (!code) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), code.error().message.c_str());
+    return nw::component::IsTrap(code.error()) ? kTrapExit : 1;
+  }
+  return *code & 0xff;
+}
+
+}  // namespace nwcli
