@@ -23,6 +23,9 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# npm: tests/component-real's toolchains (jco, componentize-js). Checked as a command, not a
+# package: nodesource's nodejs ships npm itself and conflicts with Debian's npm package.
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
   SUDO=""
@@ -30,4 +33,12 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-echo "install-deps: ok (${pkgs[*]})"
+# jco + componentize-js, pinned by tests/component-real/package-lock.json (the real components
+# and the WASI 0.2 guests are built from them, offline after this step).
+real="$(cd "$(dirname "$0")/.." && pwd)/tests/component-real"
+if [[ ! -e $real/node_modules/.package-lock.json ||
+      $real/package-lock.json -nt $real/node_modules/.package-lock.json ]]; then
+  echo "install-deps: npm ci in tests/component-real"
+  npm ci --prefix "$real" --no-audit --no-fund --loglevel=error
+fi
+echo "install-deps: ok (${pkgs[*]}, npm ci in tests/component-real)"
