@@ -26,7 +26,7 @@
 #include <llvm/TargetParser/Host.h>
 
 #include "opt/ir.h"
-#include "opt/vm_context.h"
+#include "opt/loader.h"
 #include "validate/body_decoder_impl.h"
 
 namespace nw::opt {
@@ -141,6 +141,8 @@ void SetCommonAttrs(llvm::Function* fn, const Target&) {
   // No memset/memcpy calls from loop idioms: the object must reference no symbol (the loader
   // refuses undefined ones). Routing them through the builtins table is the better fix.
   fn->addFnAttr("no-builtins");
+  // Frame pointers: the runtime walks compiled frames (rbp chain) to build trap backtraces.
+  fn->addFnAttr("frame-pointer", "all");
 }
 
 // void nw_aN(ptr vmctx, ptr args_results): the array-call entry the runtime calls.
@@ -218,7 +220,7 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   mod.setTargetTriple(t.tm->getTargetTriple().str());
   mod.setDataLayout(t.tm->createDataLayout());
   ModuleContext mctx = ModuleContext::Build(desc);
-  ModuleIr m{ctx,     mod, desc,    mctx,    options, VmOffsets(desc.NumMemories(), desc.NumGlobals()),
+  ModuleIr m{ctx,     mod, desc,    mctx,    options, VMOffsets(desc),
              {},      {},  {},      nullptr, nullptr, nullptr, nullptr};
   llvm::MDBuilder md(ctx);
   llvm::MDNode* root = md.createTBAARoot("nanowasm");
@@ -233,7 +235,7 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   {
     size_t i = 0;
 #define NW_BUILTIN(Name, Ret, Params, sig) m.builtin_types[i++] = BuiltinType(ctx, sig);
-#include "opt/builtins.def"
+#include "runtime/builtins.def"
 #undef NW_BUILTIN
   }
   for (const FuncType& type : desc.types) m.type_sigs.push_back(InternalSig(ctx, type));

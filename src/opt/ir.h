@@ -15,7 +15,8 @@
 #include "base/result.h"
 #include "format/module.h"
 #include "opt/compiler.h"
-#include "opt/vm_context.h"
+#include "runtime/builtins.h"
+#include "runtime/vm_offsets.h"
 #include "validate/body_decoder.h"
 
 namespace nw {
@@ -24,20 +25,13 @@ struct DecodeScratch;
 
 namespace nw::opt {
 
-enum class BuiltinId : uint32_t {
-#define NW_BUILTIN(Name, Ret, Params, sig) k##Name,
-#include "opt/builtins.def"
-#undef NW_BUILTIN
-  kCount
-};
-
 struct ModuleIr {
   llvm::LLVMContext& ctx;
   llvm::Module& mod;
   const ModuleDesc& desc;
   const ModuleContext& mctx;
   const Options& options;
-  VmOffsets offsets;
+  VMOffsets offsets;
   std::vector<llvm::Function*> funcs;           // per function index; null for imports
   std::vector<llvm::FunctionType*> type_sigs;   // per type index: internal convention
   std::array<llvm::FunctionType*, static_cast<size_t>(BuiltinId::kCount)> builtin_types{};
@@ -46,6 +40,8 @@ struct ModuleIr {
   llvm::MDNode* tbaa_mem = nullptr;
   llvm::MDNode* tbaa_global = nullptr;
   llvm::MDNode* tbaa_table = nullptr;
+  // Ids of the canonical type per type index are loaded from the vmctx (type_ids slot);
+  // bounds: explicit checks unless the memories have a guard region.
 };
 
 llvm::Type* IrType(llvm::LLVMContext& ctx, ValType t);

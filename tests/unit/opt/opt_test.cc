@@ -16,19 +16,18 @@ ModuleDesc Wat(std::string_view text) {
 }
 
 struct Compiled {
+  explicit Compiled(const Options& o) : store(o) {}
   OptStore store;
   OptInstance* inst = nullptr;
 };
 
 std::unique_ptr<Compiled> Instantiate(std::string_view text, const Options& options = {}) {
-  auto c = std::make_unique<Compiled>();
+  auto c = std::make_unique<Compiled>(options);
   ModuleDesc desc = Wat(text);
-  auto code = OptStore::CompileAndLoad(desc, options);
-  EXPECT_TRUE(code) << code.error().ToString();
-  if (!code) return nullptr;
   auto m = Module::FromDesc(c->store.engine(), desc);
-  EXPECT_TRUE(m);
-  auto inst = c->store.Instantiate(*m, *code);
+  EXPECT_TRUE(m) << m.error().ToString();
+  if (!m) return nullptr;
+  auto inst = c->store.Instantiate(*m);
   EXPECT_TRUE(inst) << inst.error();
   if (!inst) return nullptr;
   c->inst = *inst;
@@ -45,12 +44,6 @@ TEST(OptCompile, UnsupportedInstructionIsAClearErrorWithItsOffset) {
   EXPECT_NE(r.error().offset, kNoOffset);
 }
 
-TEST(OptCompile, TableInstructionsAreRefusedNotMiscompiled) {
-  ModuleDesc d = Wat(R"((module (table 1 funcref) (func (export "f") (result i32) (table.size 0))))");
-  auto r = CompileModule(d, Options{});
-  ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("table.size"), std::string::npos) << r.error().message;
-}
 
 TEST(OptCompile, FuelAndEpochConfigurationsAreRefused) {
   ModuleDesc d = Wat(R"((module (func (export "f"))))");
@@ -205,10 +198,12 @@ TEST(OptRun, SameObjectLoadsTwiceAtDifferentAddresses) {
   for (int i = 0; i < 2; ++i) {
     auto code = LoadedCode::Load(obj->elf);
     ASSERT_TRUE(code) << code.error().ToString();
+    auto mc = MakeOptCode(d, std::move(*code));
+    ASSERT_TRUE(mc) << mc.error().ToString();
     OptStore store;
     auto m = Module::FromDesc(store.engine(), d);
     ASSERT_TRUE(m);
-    auto inst = store.Instantiate(*m, std::shared_ptr<const LoadedCode>(std::move(*code)));
+    auto inst = store.Instantiate(*m);
     ASSERT_TRUE(inst);
     for (auto [arg, want] : {std::pair{0u, 10u}, {1u, 42u}, {2u, 7u}, {9u, 7u}}) {
       auto r = store.CallExport(**inst, "f", std::vector<uint64_t>{arg});

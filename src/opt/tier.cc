@@ -1,0 +1,43 @@
+// The LLVM tier as a runtime Tier (opt_tier.h): Compile validates and compiles every body with
+// the compiler (compiler.h; bounds-check mode from Config::bounds_checks, NaN mode from
+// Config::canonicalize_nans), loads the object (loader.h) and wraps it in OptCode. SIMD is
+// not compiled yet: such a module fails with "opt tier: unsupported ..." naming the first
+// instruction. Fuel and epoch interruption are not compiled yet either: a configuration with
+// either is refused at Compile with one clear message.
+#include "opt/compiler.h"
+#include "opt/opt_tier.h"
+#include "runtime/vm.h"
+
+namespace nw::opt {
+namespace {
+
+class OptTierImpl final : public Tier {
+ public:
+  std::string_view Name() const override { return "opt"; }
+
+  Result<std::unique_ptr<const CompiledCode>> Compile(const ModuleEnv& env) const override {
+    if (env.config.consume_fuel || env.config.epoch_interruption)
+      return MakeError("the opt tier does not support fuel or epoch interruption yet "
+                       "(fuel, timeout); use --tier interp");
+    Options o;
+    o.bounds = env.config.UsesGuardRegion() ? BoundsMode::kGuardPages : BoundsMode::kExplicit;
+    o.canonicalize_nans = env.config.canonicalize_nans;
+    NW_TRY_ASSIGN(CompiledObject obj, CompileModule(env.desc, o));
+    NW_TRY_ASSIGN(std::unique_ptr<LoadedCode> code, LoadedCode::Load(obj.elf));
+    return MakeOptCode(env.desc, std::move(code));
+  }
+
+  StoreContext* NewStoreContext(Store& store, const Config& config) const override {
+    return NewOptStoreContext(store, config);
+  }
+  void DeleteStoreContext(StoreContext* ctx) const override { DeleteOptStoreContext(ctx); }
+};
+
+}  // namespace
+
+const Tier& OptTier() {
+  static const OptTierImpl tier;
+  return tier;
+}
+
+}  // namespace nw::opt
