@@ -54,7 +54,7 @@ class FuncGen {
     b_.SetInsertPoint(entry);
     vmctx_ = fn_->getArg(0);
     for (size_t i = 0; i < locals.size(); ++i) {
-      if (!TypeSupported(locals[i])) return Unsupported("v128 local", 0);
+      if (!TypeSupported(locals[i])) return Unsupported("v128 local", kNoOffset);
       Type* t = IrType(ctx_, locals[i]);
       llvm::AllocaInst* a = b_.CreateAlloca(t);
       locals_.push_back(a);
