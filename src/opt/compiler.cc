@@ -164,6 +164,8 @@ void EmitTrampoline(ModuleIr& m, uint32_t func_index, const Target& t) {
     args.push_back(b.CreateLoad(IrType(ctx, sig.params[i]), b.CreateConstInBoundsGEP1_64(i64, words, i)));
   llvm::CallInst* call = b.CreateCall(m.funcs[func_index], args);
   call->setCallingConv(llvm::CallingConv::Fast);
+  // The entered function keeps its own frame (backtraces name it; trampolines are skipped).
+  call->setIsNoInline();
   for (size_t i = 0; i < sig.results.size(); ++i) {
     llvm::Value* v = sig.results.size() == 1 ? static_cast<llvm::Value*>(call)
                                              : b.CreateExtractValue(call, {static_cast<unsigned>(i)});
@@ -207,9 +209,9 @@ void DumpIr(const llvm::Module& mod, const std::string& path) {
 bool CompilerAvailable() { return true; }
 
 Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& options) {
-  if (options.consume_fuel || options.epoch_interruption)
-    return MakeError("opt tier: unsupported configuration (fuel and epoch interruption are not "
-                     "compiled yet; use the interpreter tier)");
+  if (options.consume_fuel)
+    return MakeError("opt tier: unsupported configuration (fuel is not compiled yet; use the "
+                     "interpreter tier)");
   if (desc.NumMemories() > 1) return MakeError("opt tier: unsupported: more than one memory");
   NW_TRY_ASSIGN(Target t, MakeTarget(options));
   CompiledObject out;

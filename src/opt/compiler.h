@@ -35,7 +35,8 @@ struct Options {
   bool host_cpu = true;   // target this machine's CPU and features (-march=native); else x86-64
   Config::NanCanonicalization canonicalize_nans = Config::NanCanonicalization::kNone;
   bool consume_fuel = false;        // not supported yet: compiling fails when set
-  bool epoch_interruption = false;  // not supported yet: compiling fails when set
+  // Checks of the epoch deadline at function entries and loop heads (the interpreter's points).
+  bool epoch_interruption = false;
 };
 
 struct CompileStats {

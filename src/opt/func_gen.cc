@@ -67,6 +67,7 @@ class FuncGen {
     entry_ = entry;
     BasicBlock* body = BasicBlock::Create(ctx_, "body", fn_);
     b_.SetInsertPoint(body);
+    EmitEpochCheck();
     body_ = body;
     small_frame_ = locals.size() <= kLeafMaxLocals &&
                    m_.desc.functions[func_index_ - m_.desc.num_imported_funcs].body.size() <=
@@ -154,7 +155,8 @@ class FuncGen {
       trap_offsets_[k] = b_.CreatePHI(I32(), 2);
       trap_details_[k] = b_.CreatePHI(I32(), 2);
       llvm::CallInst* c = CallBuiltin(BuiltinId::kTrap,
-                                      {b_.getInt32(static_cast<uint32_t>(kind)), trap_offsets_[k],
+                                      {b_.getInt32(static_cast<uint32_t>(kind)),
+                                       b_.getInt32(func_index_), trap_offsets_[k],
                                        trap_details_[k]});
       c->setDoesNotReturn();
       b_.CreateUnreachable();
@@ -186,6 +188,20 @@ class FuncGen {
       return;
     }
     for (Value* op : inst->operands()) KeepLoads(op, depth + 1);
+  }
+
+  // Epoch interruption (Options::epoch_interruption), at function entry and loop heads as the
+  // interpreter checks: the engine's epoch (an atomic, loaded every time) against the store's
+  // deadline, trapping with kInterrupted once reached.
+  void EmitEpochCheck() {
+    if (!m_.options.epoch_interruption) return;
+    Value* limits = VmField(Ptr(), VMOffsets::limits(), true);
+    Value* epoch_ptr = LoadField(Ptr(), limits, offsetof(VMStoreLimits, epoch), true, m_.tbaa_vmctx);
+    llvm::LoadInst* now = b_.CreateAlignedLoad(I64(), epoch_ptr, llvm::Align(8));
+    now->setAtomic(llvm::AtomicOrdering::Monotonic);
+    Value* deadline = LoadField(I64(), limits, offsetof(VMStoreLimits, epoch_deadline), false,
+                                m_.tbaa_vmctx);
+    TrapIf(b_.CreateICmpUGE(now, deadline), TrapKind::kInterrupted);
   }
 
   void EmitStackCheck() {
@@ -272,6 +288,7 @@ class FuncGen {
       b_.CreateBr(c.target);
       b_.SetInsertPoint(c.target);
       for (size_t i = 0; i < np; ++i) stack_[c.height + i] = c.phis[i];
+      EmitEpochCheck();
     } else {
       c.target = BasicBlock::Create(ctx_, "merge", fn_);
       c.phis = MakePhis(c.target, in.block.results);

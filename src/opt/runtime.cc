@@ -245,30 +245,42 @@ Frame FrameAt(Store& store, uintptr_t pc) {
   return MakeFrame(f);
 }
 
+// The trap of activation `a`, with its frames appended. When a check trapped, the innermost
+// frame is the function the check belongs to, at the check's offset, even when the compiler
+// inlined it into its caller; the frames after it are the physical compiled frames (functions
+// inlined into them have no frame of their own).
 Trap TrapOf(Store& store, StoreContext& ctx, const Activation& a) {
   Trap t;
+  const FuncObj* func = nullptr;
   uint32_t offset = 0;
   if (a.fault) {
     t = MakeTrap(TrapKind::kMemoryOutOfBounds);
   } else {
     t = std::move(ctx.pending_trap);
     ctx.pending_trap = Trap{};
+    func = ctx.pending_trap_func;
     offset = ctx.pending_trap_offset;
+    ctx.pending_trap_func = nullptr;
   }
-  AppendOuterFrames(t, a.trace.n, [&](size_t i) {
-    Frame fr = FrameAt(store, a.trace.At(i));
-    if (i == 0 && offset != 0 && fr.func_name != "<compiled>") {
+  size_t skip = 0;  // the first physical frame, when it is the trapping function itself
+  if (func != nullptr && a.trace.n > 0) {
+    const OptCode* code = OwnerOf(a.trace.At(0));
+    if (code && code == func->f.instance->module->impl().code.get() &&
+        code->loaded().FuncIndexAt(a.trace.At(0)) == func->f.func_index)
+      skip = 1;
+  }
+  const size_t first = func != nullptr ? 1 : 0;
+  AppendOuterFrames(t, first + a.trace.n - skip, [&](size_t i) {
+    if (i == 0 && func != nullptr) {
+      Frame fr = MakeFrame(func);
+      const ModuleDesc& d = func->f.instance->module->desc();
       fr.code_offset = offset;
-      const ModuleDesc* d = nullptr;
-      const OptCode* code = OwnerOf(a.trace.At(0));
-      if (FuncObj* f = FindFunc(store, code, fr.func_index)) d = &f->f.instance->module->desc();
-      if (d && fr.func_index >= d->num_imported_funcs) {
-        const Function& body = d->functions[fr.func_index - d->num_imported_funcs];
-        if (body.start_offset != 0 && offset >= body.start_offset)
-          fr.func_offset = offset - body.start_offset;
-      }
+      const Function& body = d.functions[func->f.func_index - d.num_imported_funcs];
+      if (body.start_offset != 0 && offset >= body.start_offset)
+        fr.func_offset = offset - body.start_offset;
+      return fr;
     }
-    return fr;
+    return FrameAt(store, a.trace.At(i - first + skip));
   });
   return t;
 }

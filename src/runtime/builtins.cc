@@ -28,7 +28,12 @@ Call Of(uint8_t* vmctx) {
   return {inst, inst->store->impl().ctx};
 }
 
-[[noreturn]] void Raise(StoreContext* ctx, TrapKind kind) { RaisePendingTrap(*ctx, MakeTrap(kind)); }
+// A trap inside a builtin: the compiled caller's frame is the innermost wasm frame.
+[[noreturn]] void Raise(StoreContext* ctx, TrapKind kind) {
+  ctx->pending_trap_func = nullptr;
+  ctx->pending_trap_offset = 0;
+  RaisePendingTrap(*ctx, MakeTrap(kind));
+}
 
 bool InRange(uint64_t at, uint64_t n, uint64_t size) { return at + n <= size; }
 
@@ -56,8 +61,9 @@ MemoryObj* Mem(InstanceObj* inst, uint32_t i) {
   return i == 0 ? inst->mem0 : inst->memories[i];
 }
 
-void TrapB(uint8_t* vmctx, uint32_t code, uint32_t offset, uint32_t detail) {
-  StoreContext* ctx = Of(vmctx).ctx;
+void TrapB(uint8_t* vmctx, uint32_t code, uint32_t func, uint32_t offset, uint32_t detail) {
+  auto [inst, ctx] = Of(vmctx);
+  ctx->pending_trap_func = func < inst->funcs.size() ? inst->funcs[func] : nullptr;
   Trap t = MakeTrap(static_cast<TrapKind>(code));
   if (t.kind == TrapKind::kUninitializedElement) t.message += " " + std::to_string(detail);
   ctx->pending_trap_offset = offset;
@@ -181,6 +187,7 @@ void CallHostB(uint8_t* vmctx, void* callee, uint64_t* words) {
   }
   if (!ok) {
     ctx->pending_trap_offset = 0;
+    ctx->pending_trap_func = nullptr;
     ctx->unwind(ctx);
     __builtin_unreachable();
   }

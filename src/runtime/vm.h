@@ -157,7 +157,10 @@ struct StoreContext : VMStoreLimits {
   // tier unwinds to its entry). Set by tiers whose code calls the builtins.
   void (*unwind)(StoreContext* ctx) = nullptr;
   Trap pending_trap;
-  uint32_t pending_trap_offset = 0;  // the trapping instruction's wasm offset (0: unknown)
+  // Where a check in compiled code trapped (the Trap builtin): the function (null: unknown;
+  // the innermost compiled frame is then the trapping one) and the instruction's wasm offset.
+  const FuncObj* pending_trap_func = nullptr;
+  uint32_t pending_trap_offset = 0;
   // The engine's switches (set by the Store), for the bulk operations (memory.fill/copy/init,
   // table.fill/copy/init/grow), which charge fuel by size and check the epoch between chunks.
   bool consume_fuel = false;

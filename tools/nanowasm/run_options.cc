@@ -126,7 +126,7 @@ const Key kWasmKeys[] = {
      }},
     {"tier", "=interp|opt", "--tier NAME",
      "the execution tier: interp (the interpreter, default) or opt (the LLVM optimizing "
-     "tier, in builds with LLVM; no fuel or timeout yet)",
+     "tier, in builds with LLVM; no fuel yet)",
      [](Value v, RunOptions& o) -> std::string {
        auto t = ParseTier(v ? *v : "");
        if (!t) return t.error().message;

@@ -7,6 +7,7 @@ OptStore::OptStore(Config::ExecutionTier tier, const Options& options) {
   Config config;
   config.tier = tier;
   config.canonicalize_nans = options.canonicalize_nans;
+  config.epoch_interruption = options.epoch_interruption;
   config.bounds_checks = options.bounds == BoundsMode::kGuardPages ? Config::BoundsChecks::kGuardRegion
                                                                    : Config::BoundsChecks::kExplicit;
   engine_ = tier == Config::ExecutionTier::kOpt ? std::make_unique<Engine>(config, OptTier())
