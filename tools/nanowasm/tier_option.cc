@@ -17,10 +17,9 @@ nw::Result<nw::Config::ExecutionTier> ParseTier(std::string_view name) {
   nw::Config::ExecutionTier t;
   if (name == "interp") t = nw::Config::ExecutionTier::kInterp;
   else if (name == "opt") t = nw::Config::ExecutionTier::kOpt;
-  else return nw::MakeError("--tier " + std::string(name) + ": expected interp or opt");
+  else return nw::MakeError("expected interp or opt");
   if (!nw::Engine::TierBuiltIn(t))
-    return nw::MakeError("--tier " + std::string(name) +
-                         ": this nanowasm was built without the opt tier (no LLVM 19)");
+    return nw::MakeError("this nanowasm was built without the opt tier (no LLVM 19)");
   return t;
 }
 

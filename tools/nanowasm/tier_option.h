@@ -9,8 +9,8 @@
 
 namespace nwcli {
 
-// "interp" or "opt"; an error (one line, naming the option) for anything else or for a tier
-// this build lacks.
+// "interp" or "opt"; a one-line error (the caller names the option) for anything else or for
+// a tier this build lacks.
 nw::Result<nw::Config::ExecutionTier> ParseTier(std::string_view name);
 
 }  // namespace nwcli

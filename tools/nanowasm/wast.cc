@@ -408,7 +408,8 @@ int Wast(const WastOptions& opts) {
   nw::Config config;
   auto tier = ParseTier(opts.tier);
   if (!tier) {
-    std::fprintf(stderr, "nanowasm wast: %s\n", tier.error().message.c_str());
+    std::fprintf(stderr, "nanowasm wast: --tier %s: %s\n", opts.tier.c_str(),
+                 tier.error().message.c_str());
     return 2;
   }
   config.tier = *tier;
