@@ -1,13 +1,12 @@
 // Measures the optimizing tier (in progress): compile throughput of a module, and the time of a
 // benchmark guest's run(N) compiled by the opt tier against the interpreter (same process, same
-// module; the checksums must agree). Runs through the opt tier's test harness
-// (tests/unit/opt/opt_harness.h) until the tier is wired into the runtime.
+// module; the checksums must agree), through the runtime (tests/unit/opt/opt_harness.h: an
+// engine with Config::tier = kOpt).
 //   opt_bench compile FILE.wasm [O [THREADS [CHUNK_BYTES]]]   code-section MB/s (wall and per
 //                                           thread second), IR/opt/codegen split
 //   opt_bench run FILE.wasm N [guard]       run(N): opt tier and interpreter, ms and checksum
-// `guard` compiles with BoundsMode::kGuardPages although the runtime does not reserve 4 GiB +
-// guard yet: only for measuring what the checks cost on guests known to stay in bounds (an
-// out-of-bounds access would not trap). Not a mode to run untrusted code in.
+// `run` uses explicit bounds checks; `guard` the guard-region mode (4 GiB + guard reservation,
+// faults become traps), the opt tier's default in `nanowasm --tier opt`.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -72,14 +71,13 @@ int main(int argc, char** argv) {
   if (mode != "run" || argc < 4) return 2;
   uint64_t n = static_cast<uint64_t>(std::atoll(argv[3]));
   if (argc > 4 && std::string(argv[4]) == "guard") options.bounds = nw::opt::BoundsMode::kGuardPages;
-  auto code = nw::opt::test::OptStore::CompileAndLoad(*desc, options);
-  if (!code) {
-    std::fprintf(stderr, "opt_bench: %s\n", code.error().ToString().c_str());
+  nw::opt::test::OptStore opt(options);
+  auto m = nw::Module::FromDesc(opt.engine(), *desc);
+  if (!m) {
+    std::fprintf(stderr, "opt_bench: %s\n", m.error().ToString().c_str());
     return 1;
   }
-  nw::opt::test::OptStore opt;
-  auto m = nw::Module::FromDesc(opt.engine(), *desc);
-  auto inst = opt.Instantiate(*m, *code);
+  auto inst = opt.Instantiate(*m);
   if (!inst) {
     std::fprintf(stderr, "opt_bench: %s\n", inst.error().c_str());
     return 1;
@@ -91,7 +89,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "opt_bench: trap %s\n", r.error().message.c_str());
     return 1;
   }
-  nw::opt::test::OptStore interp;
+  nw::opt::test::OptStore interp(nw::Config::ExecutionTier::kInterp);
   auto mi = nw::Module::FromDesc(interp.engine(), *desc);
   auto ii = interp.linker().Instantiate(interp.store(), *mi);
   nw::Func* f = (*ii)->GetFunc("run");

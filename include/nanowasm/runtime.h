@@ -166,9 +166,24 @@ struct Config {
   enum class NanCanonicalization : uint8_t { kNone, kAll, kArithmetic };
   NanCanonicalization canonicalize_nans = NanCanonicalization::kNone;
   // The execution tier that compiles and runs modules (docs/architecture.md, "Tiers"). Tiers
-  // are build-time targets; today the interpreter is the only one.
-  enum class ExecutionTier : uint8_t { kInterp };
+  // are build-time targets: kOpt (the LLVM optimizing tier) exists only in builds with LLVM
+  // (Engine::TierBuiltIn); elsewhere every module fails to compile with a message saying so.
+  enum class ExecutionTier : uint8_t { kInterp, kOpt };
   ExecutionTier tier = ExecutionTier::kInterp;
+  // How compiled code keeps 32-bit memory accesses in bounds (the interpreter always compares).
+  //  kGuardRegion: every memory reserves 4 GiB plus a 2 GiB guard region of address space
+  //    (PROT_NONE beyond its length), so most accesses need no check and a fault in compiled
+  //    code becomes a trap (a SIGSEGV/SIGBUS handler that leaves other crashes alone).
+  //  kExplicit: every access compares its end with the bound; memories reserve only what they
+  //    can reach (density: many small memories per process).
+  //  kDefault: kGuardRegion on the opt tier, kExplicit on the interpreter.
+  enum class BoundsChecks : uint8_t { kDefault, kGuardRegion, kExplicit };
+  BoundsChecks bounds_checks = BoundsChecks::kDefault;
+  // Whether memories of this configuration get the guard-region reservation.
+  bool UsesGuardRegion() const {
+    return bounds_checks == BoundsChecks::kGuardRegion ||
+           (bounds_checks == BoundsChecks::kDefault && tier == ExecutionTier::kOpt);
+  }
 };
 
 class Engine {
@@ -183,6 +198,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
   const Config& config() const { return config_; }
   const Tier& tier() const { return *tier_; }
+  // Whether this nanowasm was built with `tier` (kOpt needs LLVM 19 at build time).
+  static bool TierBuiltIn(Config::ExecutionTier tier);
   // Thread-safe; wasm running in any store of this engine past its deadline traps, and a host
   // call blocked in such a store (HostWait) wakes up and traps the same way.
   void IncrementEpoch();

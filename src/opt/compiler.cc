@@ -31,8 +31,8 @@
 #include "base/reader.h"
 #include "format/instr_reader.h"
 #include "opt/ir.h"
+#include "opt/loader.h"
 #include "opt/object_merge.h"
-#include "opt/vm_context.h"
 #include "validate/body_decoder_impl.h"
 
 namespace nw::opt {
@@ -150,6 +150,8 @@ void SetCommonAttrs(llvm::Function* fn, const Target&) {
   // No memset/memcpy calls from loop idioms: the object must reference no symbol (the loader
   // refuses undefined ones). Routing them through the builtins table is the better fix.
   fn->addFnAttr("no-builtins");
+  // Frame pointers: the runtime walks compiled frames (rbp chain) to build trap backtraces.
+  fn->addFnAttr("frame-pointer", "all");
 }
 
 // void nw_aN(ptr vmctx, ptr args_results): the array-call entry the runtime calls.
@@ -172,6 +174,8 @@ void EmitTrampoline(ModuleIr& m, uint32_t func_index, const Target& t) {
                                        b.CreateConstInBoundsGEP1_64(i64, words, slot), llvm::Align(8)));
   llvm::CallInst* call = b.CreateCall(m.funcs[func_index], args);
   call->setCallingConv(llvm::CallingConv::Fast);
+  // The entered function keeps its own frame (backtraces name it; trampolines are skipped).
+  call->setIsNoInline();
   for (size_t i = 0, slot = 0; i < sig.results.size(); slot += SlotWidth(sig.results[i]), ++i) {
     llvm::Value* v = sig.results.size() == 1 ? static_cast<llvm::Value*>(call)
                                              : b.CreateExtractValue(call, {static_cast<unsigned>(i)});
@@ -311,7 +315,7 @@ Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mc
   llvm::Module mod("nanowasm", ctx);
   mod.setTargetTriple(t.tm->getTargetTriple().str());
   mod.setDataLayout(t.tm->createDataLayout());
-  ModuleIr m{ctx,     mod, desc,    mctx,    options, VmOffsets(desc.NumMemories(), desc.NumGlobals()),
+  ModuleIr m{ctx,     mod, desc,    mctx,    options, VMOffsets(desc),
              {},      {},  {},      nullptr, nullptr, nullptr, nullptr};
   llvm::MDBuilder md(ctx);
   llvm::MDNode* root = md.createTBAARoot("nanowasm");
@@ -326,7 +330,7 @@ Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mc
   {
     size_t i = 0;
 #define NW_BUILTIN(Name, Ret, Params, sig) m.builtin_types[i++] = BuiltinType(ctx, sig);
-#include "opt/builtins.def"
+#include "runtime/builtins.def"
 #undef NW_BUILTIN
   }
   for (const FuncType& type : desc.types) m.type_sigs.push_back(InternalSig(ctx, type));
@@ -396,9 +400,9 @@ llvm::Function* FuncDecl(ModuleIr& m, uint32_t func_index) {
 }
 
 Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& options) {
-  if (options.consume_fuel || options.epoch_interruption)
-    return MakeError("opt tier: unsupported configuration (fuel and epoch interruption are not "
-                     "compiled yet; use the interpreter tier)");
+  if (options.consume_fuel)
+    return MakeError("opt tier: unsupported configuration (fuel is not compiled yet; use the "
+                     "interpreter tier)");
   if (desc.NumMemories() > 1) return MakeError("opt tier: unsupported: more than one memory");
   NW_TRY_ASSIGN(Target t, MakeTarget(options));
   CompiledObject out;

@@ -1,7 +1,7 @@
 // The optimizing tier's compiler: a whole validated module -> LLVM 19 IR -> optimized x86-64
 // machine code in a relocatable ELF object held in memory (position-independent; it calls
 // nothing by absolute address: builtins, memories, tables, globals and type ids are reached
-// through the vmctx, vm_context.h). The object is what an AOT artifact will carry; loader.h
+// through the vmctx, runtime/vm_offsets.h). The object is what an AOT artifact will carry; loader.h
 // maps it without LLVM.
 // Not here: running code (loader.h and the runtime), artifacts' headers. A module using an
 // instruction the tier does not compile yet fails with a message naming it, so the engine can
@@ -16,18 +16,18 @@
 #include "base/result.h"
 #include "format/module.h"
 #include "nanowasm/runtime.h"
+#include "runtime/vm_offsets.h"
 
 namespace nw::opt {
 
 enum class BoundsMode : uint8_t {
   // Every access compares its end (zext(addr) + offset + size) with the memory's bound.
   kExplicit,
-  // The memory is a 4 GiB reservation followed by kGuardBytes of PROT_NONE: accesses whose
-  // static offset fits the guard need no check (the runtime's signal handler turns the fault
-  // into a trap). Designed in; the runtime does not reserve this way yet.
+  // The memory is a 4 GiB reservation followed by kGuardRegionBytes of PROT_NONE
+  // (runtime/vm_offsets.h): accesses whose static offset fits the guard need no check (the
+  // opt tier's signal handler turns the fault into a trap).
   kGuardPages,
 };
-inline constexpr uint64_t kGuardBytes = uint64_t{2} << 30;
 
 struct Options {
   BoundsMode bounds = BoundsMode::kExplicit;
@@ -35,7 +35,8 @@ struct Options {
   bool host_cpu = true;   // target this machine's CPU and features (-march=native); else x86-64
   Config::NanCanonicalization canonicalize_nans = Config::NanCanonicalization::kNone;
   bool consume_fuel = false;        // not supported yet: compiling fails when set
-  bool epoch_interruption = false;  // not supported yet: compiling fails when set
+  // Checks of the epoch deadline at function entries and loop heads (the interpreter's points).
+  bool epoch_interruption = false;
   // Parallel compilation: functions are compiled in chunks of about `chunk_bytes` of code
   // (0 = kChunkBytes), each an LLVM module of its own, on `threads` threads (0 = one per
   // hardware thread). The object is the same for any thread count; it depends on chunk_bytes

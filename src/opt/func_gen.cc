@@ -15,7 +15,6 @@
 
 #include "opt/func_gen_simd.h"
 #include "opt/ir.h"
-#include "opt/vm_context.h"
 #include "validate/body_decoder_impl.h"
 
 namespace nw::opt {
@@ -78,6 +77,7 @@ class FuncGen {
     entry_ = entry;
     BasicBlock* body = BasicBlock::Create(ctx_, "body", fn_);
     b_.SetInsertPoint(body);
+    EmitEpochCheck();
     body_ = body;
     small_frame_ = locals.size() <= kLeafMaxLocals &&
                    m_.desc.functions[func_index_ - m_.desc.num_imported_funcs].body.size() <=
@@ -152,35 +152,72 @@ class FuncGen {
   }
 
   llvm::CallInst* CallBuiltin(BuiltinId id, llvm::ArrayRef<Value*> args) {
-    Value* table = VmField(Ptr(), m_.offsets.builtins(), true);
+    Value* table = VmField(Ptr(), VMOffsets::builtins(), true);
     Value* fp = LoadField(Ptr(), table, 8 * static_cast<uint32_t>(id), true, m_.tbaa_vmctx);
     std::vector<Value*> all{vmctx_};
     all.insert(all.end(), args.begin(), args.end());
     return b_.CreateCall(m_.builtin_types[static_cast<size_t>(id)], fp, all);
   }
 
-  BasicBlock* TrapBlock(TrapKind kind) {
-    BasicBlock*& bb = trap_bbs_[static_cast<size_t>(kind)];
+  // One cold block per trap kind, calling the Trap builtin with the kind and the trapping
+  // instruction's wasm offset (a phi over the sites), for the backtrace's innermost frame.
+  BasicBlock* TrapBlock(TrapKind kind, Value* detail = nullptr) {
+    size_t k = static_cast<size_t>(kind);
+    BasicBlock*& bb = trap_bbs_[k];
     if (!bb) {
       llvm::IRBuilderBase::InsertPointGuard guard(b_);
       bb = BasicBlock::Create(ctx_, "trap", fn_);
       b_.SetInsertPoint(bb);
-      llvm::CallInst* c = CallBuiltin(BuiltinId::kTrap, {b_.getInt32(static_cast<uint32_t>(kind))});
+      trap_offsets_[k] = b_.CreatePHI(I32(), 2);
+      trap_details_[k] = b_.CreatePHI(I32(), 2);
+      llvm::CallInst* c = CallBuiltin(BuiltinId::kTrap,
+                                      {b_.getInt32(static_cast<uint32_t>(kind)),
+                                       b_.getInt32(func_index_), trap_offsets_[k],
+                                       trap_details_[k]});
       c->setDoesNotReturn();
       b_.CreateUnreachable();
     }
+    trap_offsets_[k]->addIncoming(b_.getInt32(static_cast<uint32_t>(offset_)), b_.GetInsertBlock());
+    trap_details_[k]->addIncoming(detail ? detail : b_.getInt32(0), b_.GetInsertBlock());
     return bb;
   }
   // Continues in a new block when `cond` is false; traps with `kind` when it is true.
-  void TrapIf(Value* cond, TrapKind kind) {
+  void TrapIf(Value* cond, TrapKind kind, Value* detail = nullptr) {
     BasicBlock* cont = BasicBlock::Create(ctx_, "ok", fn_);
-    b_.CreateCondBr(cond, TrapBlock(kind), cont,
+    b_.CreateCondBr(cond, TrapBlock(kind, detail), cont,
                     llvm::MDBuilder(ctx_).createUnlikelyBranchWeights());
     b_.SetInsertPoint(cont);
   }
   void Trap(TrapKind kind) {
-    b_.CreateBr(TrapBlock(kind));
+    BasicBlock* bb = TrapBlock(kind);
+    b_.CreateBr(bb);
     reachable_ = false;
+  }
+  // A dropped value's linear-memory loads must still happen (and trap when out of bounds):
+  // with guard regions the load is the check, and LLVM deletes loads whose value is unused.
+  // Marks the loads among the dropped value's operands (a few levels) volatile.
+  void KeepLoads(Value* v, int depth = 0) {
+    auto* inst = llvm::dyn_cast<llvm::Instruction>(v);
+    if (!inst || depth > 6 || llvm::isa<PHINode>(inst)) return;
+    if (auto* l = llvm::dyn_cast<llvm::LoadInst>(inst)) {
+      if (l->getMetadata(llvm::LLVMContext::MD_tbaa) == m_.tbaa_mem) l->setVolatile(true);
+      return;
+    }
+    for (Value* op : inst->operands()) KeepLoads(op, depth + 1);
+  }
+
+  // Epoch interruption (Options::epoch_interruption), at function entry and loop heads as the
+  // interpreter checks: the engine's epoch (an atomic, loaded every time) against the store's
+  // deadline, trapping with kInterrupted once reached.
+  void EmitEpochCheck() {
+    if (!m_.options.epoch_interruption) return;
+    Value* limits = VmField(Ptr(), VMOffsets::limits(), true);
+    Value* epoch_ptr = LoadField(Ptr(), limits, offsetof(VMStoreLimits, epoch), true, m_.tbaa_vmctx);
+    llvm::LoadInst* now = b_.CreateAlignedLoad(I64(), epoch_ptr, llvm::Align(8));
+    now->setAtomic(llvm::AtomicOrdering::Monotonic);
+    Value* deadline = LoadField(I64(), limits, offsetof(VMStoreLimits, epoch_deadline), false,
+                                m_.tbaa_vmctx);
+    TrapIf(b_.CreateICmpUGE(now, deadline), TrapKind::kInterrupted);
   }
 
   void EmitStackCheck() {
@@ -188,7 +225,8 @@ class FuncGen {
                                                          {I64()});
     llvm::Metadata* rsp = llvm::MDString::get(ctx_, "rsp");
     Value* sp = b_.CreateCall(rr, {llvm::MetadataAsValue::get(ctx_, llvm::MDNode::get(ctx_, rsp))});
-    Value* limit = VmField(I64(), m_.offsets.stack_limit(), true);
+    Value* limits = VmField(Ptr(), VMOffsets::limits(), true);
+    Value* limit = LoadField(I64(), limits, offsetof(VMStoreLimits, stack_limit), false, m_.tbaa_vmctx);
     TrapIf(b_.CreateICmpULT(sp, limit), TrapKind::kStackExhausted);
   }
 
@@ -268,6 +306,7 @@ class FuncGen {
       b_.CreateBr(c.target);
       b_.SetInsertPoint(c.target);
       for (size_t i = 0; i < np; ++i) stack_[c.height + i] = c.phis[i];
+      EmitEpochCheck();
     } else {
       c.target = BasicBlock::Create(ctx_, "merge", fn_);
       c.phis = MakePhis(c.target, in.block.results);
@@ -370,38 +409,18 @@ class FuncGen {
       c->setCallingConv(llvm::CallingConv::Fast);
       return PushResults(c, t.results.size());
     }
-    // Imported: the array convention through vmctx->imports[func].
-    size_t words = std::max(SlotCount(t.params), SlotCount(t.results));
-    llvm::AllocaInst* buf;
-    {
-      llvm::IRBuilderBase::InsertPointGuard guard(b_);
-      b_.SetInsertPoint(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
-      buf = b_.CreateAlloca(I64(), b_.getInt32(static_cast<uint32_t>(std::max<size_t>(words, 1))));
-    }
-    for (size_t i = 0, slot = 0; i < args.size(); slot += SlotWidth(t.params[i]), ++i) {
-      Value* v = args[i];
-      if (t.params[i] == ValType::kV128) {
-        b_.CreateAlignedStore(v, b_.CreateConstInBoundsGEP1_64(I64(), buf, slot), llvm::Align(8));
-        continue;
-      }
-      if (v->getType()->isFloatingPointTy())
-        v = b_.CreateBitCast(v, b_.getIntNTy(v->getType()->getPrimitiveSizeInBits()));
-      else if (v->getType()->isPointerTy())
-        v = b_.CreatePtrToInt(v, I64());
-      if (v->getType() != I64()) v = b_.CreateZExt(v, I64());
-      b_.CreateStore(v, b_.CreateConstInBoundsGEP1_64(I64(), buf, slot));
-    }
-    Value* imports = VmField(Ptr(), m_.offsets.imports(), true);
-    Value* entry = LoadField(Ptr(), imports, 16 * uint64_t{func}, true, m_.tbaa_vmctx);
-    Value* callee = LoadField(Ptr(), imports, 16 * uint64_t{func} + 8, true, m_.tbaa_vmctx);
-    llvm::FunctionType* ft = llvm::FunctionType::get(b_.getVoidTy(), {Ptr(), Ptr()}, false);
-    b_.CreateCall(ft, entry, {callee, buf});
-    for (size_t i = 0, slot = 0; i < t.results.size(); slot += SlotWidth(t.results[i]), ++i) {
-      Value* p = b_.CreateConstInBoundsGEP1_64(I64(), buf, slot);
-      Push(b_.CreateAlignedLoad(t.results[i] == ValType::kV128 ? IrType(ctx_, ValType::kV128) : I64(), p,
-                                llvm::Align(8)));
-      if (t.results[i] != ValType::kV128) stack_.back() = FromWord(stack_.back(), t.results[i]);
-    }
+    // Imported: through its function object (vmctx func slot), wasm or host.
+    Value* ref = VmField(Ptr(), m_.offsets.func(func), true);
+    CallRef(ref, m_.desc.FuncTypeIndex(func), std::move(args));
+  }
+
+  Value* ToWord(Value* v) {
+    if (v->getType()->isFloatingPointTy())
+      v = b_.CreateBitCast(v, b_.getIntNTy(v->getType()->getPrimitiveSizeInBits()));
+    else if (v->getType()->isPointerTy())
+      v = b_.CreatePtrToInt(v, I64());
+    if (v->getType() != I64()) v = b_.CreateZExt(v, I64());
+    return v;
   }
   Value* FromWord(Value* w, ValType t) {
     switch (t) {
@@ -413,31 +432,138 @@ class FuncGen {
     }
   }
 
+  // Calls function object `ref` (a FuncObj*, VMFuncRef layout) of type `type_index` with
+  // `args`, pushing its results: a wasm function directly through its code under the internal
+  // convention with its own vmctx; a host function (code == null) through the CallHost builtin
+  // with the arguments and results as slot words.
+  void CallRef(Value* ref, uint32_t type_index, std::vector<Value*> args) {
+    const FuncType& t = m_.desc.types[type_index];
+    Value* code = LoadField(Ptr(), ref, offsetof(VMFuncRef, code), false, m_.tbaa_table);
+    BasicBlock* wasm_bb = BasicBlock::Create(ctx_, "call_wasm", fn_);
+    BasicBlock* host_bb = BasicBlock::Create(ctx_, "call_host", fn_);
+    BasicBlock* join = BasicBlock::Create(ctx_, "call_join", fn_);
+    b_.CreateCondBr(b_.CreateIsNull(code), host_bb, wasm_bb,
+                    llvm::MDBuilder(ctx_).createUnlikelyBranchWeights());
+    b_.SetInsertPoint(wasm_bb);
+    std::vector<Value*> wargs = args;
+    wargs.insert(wargs.begin(), LoadField(Ptr(), ref, offsetof(VMFuncRef, vmctx), false, m_.tbaa_table));
+    llvm::CallInst* c = b_.CreateCall(m_.type_sigs[type_index], code, wargs);
+    c->setCallingConv(llvm::CallingConv::Fast);
+    std::vector<Value*> wres;
+    for (size_t i = 0; i < t.results.size(); ++i)
+      wres.push_back(t.results.size() == 1 ? static_cast<Value*>(c)
+                                           : b_.CreateExtractValue(c, {static_cast<unsigned>(i)}));
+    BasicBlock* wasm_end = b_.GetInsertBlock();
+    b_.CreateBr(join);
+
+    b_.SetInsertPoint(host_bb);
+    // Slot words as runtime/vm.h lays them out: a v128 takes two.
+    size_t words = std::max<size_t>(std::max(SlotCount(t.params), SlotCount(t.results)), 1);
+    llvm::AllocaInst* buf;
+    {
+      llvm::IRBuilderBase::InsertPointGuard guard(b_);
+      b_.SetInsertPoint(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+      buf = b_.CreateAlloca(I64(), b_.getInt32(static_cast<uint32_t>(words)));
+    }
+    for (size_t i = 0, slot = 0; i < args.size(); slot += SlotWidth(t.params[i]), ++i) {
+      Value* p = b_.CreateConstInBoundsGEP1_64(I64(), buf, slot);
+      if (t.params[i] == ValType::kV128)
+        b_.CreateAlignedStore(args[i], p, llvm::Align(8));
+      else
+        b_.CreateStore(ToWord(args[i]), p);
+    }
+    CallBuiltin(BuiltinId::kCallHost, {ref, buf});
+    std::vector<Value*> hres;
+    for (size_t i = 0, slot = 0; i < t.results.size(); slot += SlotWidth(t.results[i]), ++i) {
+      Value* p = b_.CreateConstInBoundsGEP1_64(I64(), buf, slot);
+      hres.push_back(t.results[i] == ValType::kV128
+                         ? static_cast<Value*>(b_.CreateAlignedLoad(IrType(ctx_, ValType::kV128), p,
+                                                                    llvm::Align(8)))
+                         : FromWord(b_.CreateLoad(I64(), p), t.results[i]));
+    }
+    BasicBlock* host_end = b_.GetInsertBlock();
+    b_.CreateBr(join);
+
+    b_.SetInsertPoint(join);
+    for (size_t i = 0; i < t.results.size(); ++i) {
+      PHINode* p = b_.CreatePHI(IrType(ctx_, t.results[i]), 2);
+      p->addIncoming(wres[i], wasm_end);
+      p->addIncoming(hres[i], host_end);
+      Push(p);
+    }
+  }
+
+  // Table `index`'s VMTableDefinition (its pointer is fixed for the instance's life; base and
+  // length change on grow).
+  Value* TableDef(uint32_t index) { return VmField(Ptr(), m_.offsets.table(index), true); }
+
   void CallIndirect(const Instr& in) {
     has_calls_ = true;
     const FuncType& t = m_.desc.types[in.index];
     if (!SigSupported(t)) return Unsupported("call_indirect with a v128 signature", offset_);
     Value* index = b_.CreateZExt(Pop(), I64());
     std::vector<Value*> args = PopArgs(t.params.size());
-    Value* tables = VmField(Ptr(), m_.offsets.tables(), true);
-    Value* table = LoadField(Ptr(), tables, 8 * uint64_t{in.index2}, true, m_.tbaa_vmctx);
-    Value* size = LoadField(I64(), table, offsetof(VmTable, size), false, m_.tbaa_table);
+    Value* table = TableDef(in.index2);
+    Value* size = LoadField(I64(), table, offsetof(VMTableDefinition, length), false, m_.tbaa_table);
     TrapIf(b_.CreateICmpUGE(index, size), TrapKind::kUndefinedElement);
-    Value* elems = LoadField(Ptr(), table, offsetof(VmTable, elems), false, m_.tbaa_table);
-    Value* ref = b_.CreateAlignedLoad(Ptr(), b_.CreateInBoundsGEP(Ptr(), elems, index),
+    Value* elems = LoadField(Ptr(), table, offsetof(VMTableDefinition, base), false, m_.tbaa_table);
+    Value* ref = b_.CreateAlignedLoad(Ptr(), b_.CreateInBoundsGEP(I64(), elems, index),
                                       llvm::Align(8));
     llvm::cast<llvm::LoadInst>(ref)->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_table);
-    TrapIf(b_.CreateIsNull(ref), TrapKind::kUninitializedElement);
-    Value* type_ids = VmField(Ptr(), m_.offsets.type_ids(), true);
+    TrapIf(b_.CreateIsNull(ref), TrapKind::kUninitializedElement,
+           b_.CreateTrunc(index, I32()));
+    Value* type_ids = VmField(Ptr(), VMOffsets::type_ids(), true);
     Value* want = LoadField(I32(), type_ids, 4 * uint64_t{in.index}, true, m_.tbaa_vmctx);
-    Value* have = LoadField(I32(), ref, offsetof(VmFuncRef, type_id), false, m_.tbaa_table);
+    Value* have = LoadField(I32(), ref, offsetof(VMFuncRef, type_id), false, m_.tbaa_table);
     TrapIf(b_.CreateICmpNE(want, have), TrapKind::kIndirectCallTypeMismatch);
-    Value* entry = LoadField(Ptr(), ref, offsetof(VmFuncRef, entry), false, m_.tbaa_table);
-    Value* callee_ctx = LoadField(Ptr(), ref, offsetof(VmFuncRef, vmctx), false, m_.tbaa_table);
-    args.insert(args.begin(), callee_ctx);
-    llvm::CallInst* c = b_.CreateCall(m_.type_sigs[in.index], entry, args);
-    c->setCallingConv(llvm::CallingConv::Fast);
-    PushResults(c, t.results.size());
+    CallRef(ref, in.index, std::move(args));
+  }
+
+  // Table instructions other than call_indirect: table.size inline, the rest builtins.
+  void TableOp(const Instr& in) {
+    using O = Opcode;
+    switch (in.op) {
+      case O::kTableSize: {
+        Value* len = LoadField(I64(), TableDef(in.index), offsetof(VMTableDefinition, length),
+                               false, m_.tbaa_table);
+        return Push(b_.CreateTrunc(len, I32()));
+      }
+      case O::kTableGet: {
+        Value* i = Pop();
+        Value* w = CallBuiltin(BuiltinId::kTableGet, {b_.getInt32(in.index), i});
+        return Push(b_.CreateIntToPtr(w, Ptr()));
+      }
+      case O::kTableSet: {
+        Value* v = Pop();
+        Value* i = Pop();
+        CallBuiltin(BuiltinId::kTableSet, {b_.getInt32(in.index), i, ToWord(v)});
+        return;
+      }
+      case O::kTableGrow: {
+        Value* n = Pop();
+        Value* v = Pop();
+        return Push(CallBuiltin(BuiltinId::kTableGrow, {b_.getInt32(in.index), ToWord(v), n}));
+      }
+      case O::kTableFill: {
+        Value* n = Pop();
+        Value* v = Pop();
+        Value* i = Pop();
+        CallBuiltin(BuiltinId::kTableFill, {b_.getInt32(in.index), i, ToWord(v), n});
+        return;
+      }
+      case O::kTableCopy: case O::kTableInit: {
+        Value* n = Pop();
+        Value* sv = Pop();
+        Value* d = Pop();
+        if (in.op == O::kTableCopy)
+          CallBuiltin(BuiltinId::kTableCopy, {b_.getInt32(in.index), b_.getInt32(in.index2), d, sv, n});
+        else
+          CallBuiltin(BuiltinId::kTableInit, {b_.getInt32(in.index2), b_.getInt32(in.index), d, sv, n});
+        return;
+      }
+      case O::kElemDrop: CallBuiltin(BuiltinId::kElemDrop, {b_.getInt32(in.index)}); return;
+      default: return;
+    }
   }
 
   // ---- memory -------------------------------------------------------------------------------
@@ -445,13 +571,13 @@ class FuncGen {
   Value* Address(Value* addr, uint64_t offset, uint32_t size) {
     Value* ea = b_.CreateZExt(addr, I64());
     if (offset) ea = b_.CreateAdd(ea, b_.getInt64(offset), "", /*HasNUW=*/true);
-    bool check = m_.options.bounds == BoundsMode::kExplicit || offset + size > kGuardBytes;
+    bool check = m_.options.bounds == BoundsMode::kExplicit || offset + size > kGuardRegionBytes;
     if (check) {
       Value* bound = MemLength();
       Value* end = b_.CreateAdd(ea, b_.getInt64(size), "", true);
       TrapIf(b_.CreateICmpUGT(end, bound), TrapKind::kMemoryOutOfBounds);
     }
-    Value* base = LoadField(Ptr(), MemDef(), offsetof(VmMemoryDefinition, base), true, m_.tbaa_vmctx);
+    Value* base = LoadField(Ptr(), MemDef(), offsetof(VMMemoryDefinition, base), true, m_.tbaa_vmctx);
     return b_.CreateInBoundsGEP(b_.getInt8Ty(), base, ea);
   }
   void Load(const Instr& in, Type* mem_t, Type* result_t, bool sign) {
@@ -474,9 +600,9 @@ class FuncGen {
 
   // Memory 0's definition (its pointer is fixed for the instance's life; the base never
   // moves; the length changes on grow, so only calls clobber it).
-  Value* MemDef() { return VmField(Ptr(), VmOffsets::memory(0), true); }
+  Value* MemDef() { return VmField(Ptr(), VMOffsets::memory(0), true); }
   Value* MemLength() {
-    return LoadField(I64(), MemDef(), offsetof(VmMemoryDefinition, length), false, m_.tbaa_vmctx);
+    return LoadField(I64(), MemDef(), offsetof(VMMemoryDefinition, length), false, m_.tbaa_vmctx);
   }
 
   Value* GlobalPtr(uint32_t index) {
@@ -612,6 +738,8 @@ class FuncGen {
   std::vector<llvm::AllocaInst*> locals_;
   std::vector<Type*> local_types_;
   std::array<BasicBlock*, kNumTrapKinds> trap_bbs_{};
+  std::array<PHINode*, kNumTrapKinds> trap_offsets_{};
+  std::array<PHINode*, kNumTrapKinds> trap_details_{};
   bool reachable_ = true;
   bool has_calls_ = false;
   size_t units_ = 0, budget_ = 0;
@@ -760,7 +888,10 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
     case O::kReturn: EmitReturn(); reachable_ = false; return;
     case O::kCall: return Call(in.index);
     case O::kCallIndirect: return CallIndirect(in);
-    case O::kDrop: Pop(); return;
+    case O::kDrop:
+      if (m_.options.bounds == BoundsMode::kGuardPages) KeepLoads(stack_.back());
+      Pop();
+      return;
     case O::kSelect: case O::kSelectT: {
       Value* c = Pop();
       Value* f = Pop();
@@ -807,22 +938,29 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
     case O::kI64Store32: return Store(in, I32());
     case O::kMemorySize:
       return Push(b_.CreateTrunc(b_.CreateLShr(MemLength(), 16), I32()));
-    case O::kMemoryGrow: return Push(CallBuiltin(BuiltinId::kMemoryGrow, {Pop()}));
+    case O::kMemoryGrow:
+      return Push(CallBuiltin(BuiltinId::kMemoryGrow, {b_.getInt32(0), Pop()}));
     case O::kMemoryFill: case O::kMemoryCopy: {
       Value* n = Pop();
       Value* s = Pop();
       Value* d = Pop();
-      CallBuiltin(in.op == O::kMemoryFill ? BuiltinId::kMemoryFill : BuiltinId::kMemoryCopy,
-                  {d, s, n});
+      if (in.op == O::kMemoryFill)
+        CallBuiltin(BuiltinId::kMemoryFill, {b_.getInt32(0), d, s, n});
+      else
+        CallBuiltin(BuiltinId::kMemoryCopy, {b_.getInt32(0), b_.getInt32(0), d, s, n});
       return;
     }
     case O::kMemoryInit: {
       Value* n = Pop();
       Value* s = Pop();
       Value* d = Pop();
-      CallBuiltin(BuiltinId::kMemoryInit, {b_.getInt32(in.index), d, s, n});
+      CallBuiltin(BuiltinId::kMemoryInit, {b_.getInt32(0), b_.getInt32(in.index), d, s, n});
       return;
     }
+    case O::kTableSize: case O::kTableGet: case O::kTableSet: case O::kTableGrow:
+    case O::kTableFill: case O::kTableCopy: case O::kTableInit: case O::kElemDrop:
+      return TableOp(in);
+    case O::kRefFunc: return Push(VmField(Ptr(), m_.offsets.func(in.index), true));
     case O::kDataDrop: CallBuiltin(BuiltinId::kDataDrop, {b_.getInt32(in.index)}); return;
     case O::kI32Const: return Push(b_.getInt32(static_cast<uint32_t>(in.value)));
     case O::kI64Const: return Push(b_.getInt64(in.value));
@@ -861,12 +999,6 @@ llvm::Type* IrType(llvm::LLVMContext& ctx, ValType t) {
 
 bool TypeSupported(ValType) { return true; }
 
-size_t SlotWidth(ValType t) { return t == ValType::kV128 ? 2 : 1; }
-size_t SlotCount(std::span<const ValType> types) {
-  size_t n = 0;
-  for (ValType t : types) n += SlotWidth(t);
-  return n;
-}
 
 llvm::FunctionType* InternalSig(llvm::LLVMContext& ctx, const FuncType& type) {
   std::vector<llvm::Type*> params{llvm::PointerType::get(ctx, 0)};

@@ -15,7 +15,9 @@
 #include "base/result.h"
 #include "format/module.h"
 #include "opt/compiler.h"
-#include "opt/vm_context.h"
+#include "runtime/builtins.h"
+#include "runtime/vm.h"  // SlotWidth/SlotCount: the array convention's slot words
+#include "runtime/vm_offsets.h"
 #include "validate/body_decoder.h"
 
 namespace nw {
@@ -24,20 +26,13 @@ struct DecodeScratch;
 
 namespace nw::opt {
 
-enum class BuiltinId : uint32_t {
-#define NW_BUILTIN(Name, Ret, Params, sig) k##Name,
-#include "opt/builtins.def"
-#undef NW_BUILTIN
-  kCount
-};
-
 struct ModuleIr {
   llvm::LLVMContext& ctx;
   llvm::Module& mod;
   const ModuleDesc& desc;
   const ModuleContext& mctx;
   const Options& options;
-  VmOffsets offsets;
+  VMOffsets offsets;
   std::vector<llvm::Function*> funcs;           // per function index; null until used (FuncDecl)
   std::vector<llvm::FunctionType*> type_sigs;   // per type index: internal convention
   std::array<llvm::FunctionType*, static_cast<size_t>(BuiltinId::kCount)> builtin_types{};
@@ -46,6 +41,8 @@ struct ModuleIr {
   llvm::MDNode* tbaa_mem = nullptr;
   llvm::MDNode* tbaa_global = nullptr;
   llvm::MDNode* tbaa_table = nullptr;
+  // Ids of the canonical type per type index are loaded from the vmctx (type_ids slot);
+  // bounds: explicit checks unless the memories have a guard region.
 };
 
 llvm::Type* IrType(llvm::LLVMContext& ctx, ValType t);
@@ -53,9 +50,6 @@ llvm::Type* IrType(llvm::LLVMContext& ctx, ValType t);
 llvm::FunctionType* InternalSig(llvm::LLVMContext& ctx, const FuncType& type);
 // Whether the opt tier can represent values of type t at all (all of Wasm 2.0's now).
 bool TypeSupported(ValType t);
-// Slot words of a value in the array calling convention (v128: two, low first).
-size_t SlotWidth(ValType t);
-size_t SlotCount(std::span<const ValType> types);
 
 // The llvm::Function of function `func_index` in this chunk's module: its definition when the
 // chunk compiles it, else a declaration (external, hidden) made on first use.

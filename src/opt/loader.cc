@@ -5,6 +5,7 @@
 #include <elf.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -30,6 +31,14 @@ LoadedCode::~LoadedCode() {
 const void* LoadedCode::Symbol(std::string_view name) const {
   auto it = symbols_.find(std::string(name));
   return it == symbols_.end() ? nullptr : reinterpret_cast<const void*>(it->second);
+}
+
+int64_t LoadedCode::FuncIndexAt(uintptr_t pc) const {
+  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), pc,
+                             [](uintptr_t p, const Range& r) { return p < r.begin; });
+  if (it == ranges_.begin()) return -1;
+  --it;
+  return pc < it->end ? it->func_index : -1;
 }
 
 Result<std::unique_ptr<LoadedCode>> LoadedCode::Load(std::span<const uint8_t> elf) {
@@ -109,9 +118,18 @@ Result<std::unique_ptr<LoadedCode>> LoadedCode::Load(std::span<const uint8_t> el
   for (const Elf64_Sym& s : syms) {
     std::string_view name = name_of(strtab, s.st_name);
     uintptr_t a;
-    if (ELF64_ST_TYPE(s.st_info) == STT_FUNC && name.starts_with("nw_") && sym_addr(s, a))
-      code->symbols_.emplace(std::string(name), a);
+    if (ELF64_ST_TYPE(s.st_info) != STT_FUNC || !name.starts_with("nw_") || !sym_addr(s, a))
+      continue;
+    code->symbols_.emplace(std::string(name), a);
+    int64_t index = -1;
+    if (name.starts_with(kFuncSymbolPrefix)) {
+      index = 0;
+      for (char c : name.substr(4)) index = index * 10 + (c - '0');
+    }
+    code->ranges_.push_back({a, a + s.st_size, index});
   }
+  std::sort(code->ranges_.begin(), code->ranges_.end(),
+            [](const Range& x, const Range& y) { return x.begin < y.begin; });
 
   // Relocations.
   for (const Elf64_Shdr& rs : sh) {

@@ -1,7 +1,7 @@
 // Maps a relocatable x86-64 ELF object produced by the opt tier's compiler (compiler.h) into
 // executable memory: lays out its allocated sections (code read+execute, constants read-only),
 // applies the PC-relative and absolute relocations between them, and looks up the function
-// symbols (nw_fN, nw_aN; vm_context.h). No LLVM: this is what a runtime-only build uses to run
+// symbols (nw_fN, nw_aN). No LLVM: this is what a runtime-only build uses to run
 // AOT artifacts. The object must be self-contained: an undefined symbol, or a relocation kind
 // other than those a PIC object with no imports uses, is refused with a message, never run.
 // Not here: artifact headers and checksums (the artifact format wraps the object).
@@ -13,10 +13,17 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "base/result.h"
 
 namespace nw::opt {
+
+// Symbol names in compiled objects: the internal-convention entry of function index N
+// (vmctx first, then the wasm parameters; results returned) and the array-call trampoline
+// `void(uint8_t* vmctx, uint64_t* args_results)` of function index N.
+inline constexpr const char* kFuncSymbolPrefix = "nw_f";
+inline constexpr const char* kArraySymbolPrefix = "nw_a";
 
 class LoadedCode {
  public:
@@ -29,6 +36,12 @@ class LoadedCode {
   const void* Symbol(std::string_view name) const;
   size_t mapped_bytes() const { return size_; }
   size_t code_bytes() const { return code_bytes_; }
+  // The executable range [code_begin, code_end).
+  uintptr_t code_begin() const { return reinterpret_cast<uintptr_t>(base_); }
+  uintptr_t code_end() const { return reinterpret_cast<uintptr_t>(base_) + code_bytes_; }
+  // The function index of the compiled wasm function (an nw_fN symbol) whose code contains
+  // `pc`, or -1 (a trampoline, or not this object's code).
+  int64_t FuncIndexAt(uintptr_t pc) const;
 
  private:
   LoadedCode() = default;
@@ -36,6 +49,11 @@ class LoadedCode {
   size_t size_ = 0;
   size_t code_bytes_ = 0;
   std::unordered_map<std::string, uintptr_t> symbols_;
+  struct Range {
+    uintptr_t begin, end;
+    int64_t func_index;  // -1: a trampoline
+  };
+  std::vector<Range> ranges_;  // sorted by begin
 };
 
 }  // namespace nw::opt

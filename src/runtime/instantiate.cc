@@ -9,6 +9,7 @@
 
 #include "base/reader.h"
 #include "format/instr_reader.h"
+#include "runtime/builtins.h"
 #include "runtime/vm.h"
 
 namespace nw {
@@ -171,16 +172,28 @@ std::expected<void, InstantiationError> AllocateDefinitions(Store& store, Instan
   return {};
 }
 
-// Lays out the instance's VMContext (runtime/vm_offsets.h) over its imports and definitions.
-void BuildVMContext(InstanceObj& inst) {
-  const VMOffsets& o = inst.module->impl().offsets;
-  inst.vmctx_storage = std::make_unique<uint64_t[]>(o.size() / sizeof(uint64_t));
-  inst.vmctx = reinterpret_cast<uint8_t*>(inst.vmctx_storage.get());
+// Lays out the instance's VMContext (runtime/vm_offsets.h) over its imports and definitions,
+// with the instance word below it, and gives its functions their vmctx.
+void BuildVMContext(Store& store, InstanceObj& inst) {
+  const Module::Impl& m = inst.module->impl();
+  const VMOffsets& o = m.offsets;
+  inst.vmctx_storage = std::make_unique<uint64_t[]>(1 + o.size() / sizeof(uint64_t));
+  inst.vmctx = reinterpret_cast<uint8_t*>(inst.vmctx_storage.get() + 1);
   auto put = [&](uint32_t offset, const void* p) { std::memcpy(inst.vmctx + offset, &p, 8); };
+  const InstanceObj* self = &inst;
+  std::memcpy(inst.vmctx - 8, &self, 8);
+  put(VMOffsets::builtins(), &RuntimeBuiltins());
+  put(VMOffsets::limits(), static_cast<VMStoreLimits*>(store.impl().ctx));
+  put(VMOffsets::type_ids(), m.type_ids.data());
   put(VMOffsets::memory(0), &inst.mem0->def_);
   for (uint32_t i = 1; i < inst.memories.size(); ++i)
     put(VMOffsets::memory(i), &inst.memories[i]->def_);
   for (uint32_t i = 0; i < inst.globals.size(); ++i) put(o.global(i), &inst.globals[i]->def_);
+  for (uint32_t i = 0; i < inst.tables.size(); ++i) put(o.table(i), &inst.tables[i]->def_);
+  for (uint32_t i = 0; i < inst.funcs.size(); ++i) {
+    put(o.func(i), inst.funcs[i]);
+    if (i >= m.desc.num_imported_funcs) inst.funcs[i]->f.vmctx = inst.vmctx;
+  }
 }
 
 void CollectExports(InstanceObj& inst) {
@@ -326,7 +339,7 @@ std::expected<Instance*, InstantiationError> Linker::InstantiateImpl(
   }
   // Before any of the instance's code can run (segments may store its functions in an
   // imported table, where they stay callable even if instantiation then traps).
-  BuildVMContext(*inst);
+  BuildVMContext(store, *inst);
   CollectExports(*inst);
   if (auto r = EvaluateElemSegments(*inst); !r) return std::unexpected(std::move(r.error()));
   if (auto r = RunSegments(*inst); !r) return std::unexpected(std::move(r.error()));

@@ -240,7 +240,7 @@ Memory* Caller::memory() const {
 // ---- memories -------------------------------------------------------------------------------
 
 namespace {
-// Address space reserved past the largest accessible size.
+// Address space reserved past the largest accessible size (explicit bounds checks).
 constexpr uint64_t kGuardBytes = kPageSize;
 }  // namespace
 
@@ -253,8 +253,11 @@ bool MemoryObj::Init(const MemoryType& type) {
   has_max_ = type.limits.max.has_value();
   max_pages_ = has_max_ ? std::min<uint64_t>(*type.limits.max, kMaxPages) : kMaxPages;
   if (type.limits.min > max_pages_ || type.limits.min > limit_pages_) return false;
-  // Only what the memory can ever reach is reserved: its maximum, capped by the store limit.
-  reserved_ = std::min(max_pages_, limit_pages_) * kPageSize + kGuardBytes;
+  // Only what the memory can ever reach is reserved: its maximum, capped by the store limit;
+  // with a guard region, 4 GiB plus the guard, whatever the maximum (compiled code elides the
+  // checks of accesses whose offset fits the guard).
+  reserved_ = guard_region_ ? kGuardRegionReservation
+                            : std::min(max_pages_, limit_pages_) * kPageSize + kGuardBytes;
   void* p = mmap(nullptr, reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
                  0);
   if (p == MAP_FAILED) {
@@ -285,6 +288,7 @@ int64_t MemoryObj::GrowPages(uint64_t delta) {
 MemoryObj* NewMemoryObj(Store& store, const MemoryType& type) {
   auto m = std::make_unique<MemoryObj>();
   m->limit_pages_ = std::min<uint64_t>(store.impl().limits.max_memory_pages, kMaxPages);
+  m->guard_region_ = store.engine().config().UsesGuardRegion();
   if (!m->Init(type)) return nullptr;
   auto& v = store.impl().memories;
   v.push_back(std::move(m));
@@ -331,6 +335,7 @@ int64_t TableObj::GrowBy(uint32_t delta, uint64_t init) {
   }
   // Out of memory (address space) is a failed grow too, never an exception.
   if (!elems_.Grow(old_size + delta, init, ReachableMax())) return -1;
+  SyncDef();
   return static_cast<int64_t>(old_size);
 }
 
@@ -344,6 +349,7 @@ TableObj* NewTableObj(Store& store, const TableType& type, uint64_t init) {
   t->elem_type_ = type.elem;
   t->max_ = type.limits.max;
   if (!t->elems_.Grow(type.limits.min, init, t->ReachableMax())) return nullptr;
+  t->SyncDef();
   auto& v = store.impl().tables;
   v.push_back(std::move(t));
   return v.back().get();

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -55,16 +56,19 @@ struct Module::Impl {
 };
 
 struct Func::Impl {
+  // First, in VMFuncRef's order (runtime/vm_offsets.h), so compiled code calls any function
+  // reference (a FuncObj*) through fixed offsets: the tier's entry (CompiledCode::Entry's
+  // `code`; nullptr marks a host function, which the tier's own calls test first), the
+  // instance's VMContext (null for host functions) and the canonical type id.
+  const void* code = nullptr;
+  uint8_t* vmctx = nullptr;
+  uint32_t type_id = 0;
   // The function's type: the module's own (which the instance keeps alive) for a wasm
   // function, so an instance of 100,000 functions of a 2,000-value type does not copy it
   // 100,000 times; host_type for a host function.
   const FuncType* type = nullptr;
   std::unique_ptr<const FuncType> host_type;
-  uint32_t type_id = 0;
   InstanceObj* instance = nullptr;  // null for host functions
-  // The tier's entry (CompiledCode::Entry); code == nullptr marks a host function, which the
-  // tier's own calls test first.
-  const void* code = nullptr;
   ArrayCall array_call = nullptr;
   HostCallback host;
   uint32_t func_index = 0;
@@ -74,6 +78,15 @@ class FuncObj final : public Func {
  public:
   Func::Impl f;
 };
+// A FuncObj* is a VMFuncRef* (Func is an empty base; clang lays out these non-standard-layout
+// classes as written, which offsetof checks here).
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winvalid-offsetof"
+static_assert(offsetof(FuncObj, f) == 0 &&
+              offsetof(Func::Impl, code) == offsetof(VMFuncRef, code) &&
+              offsetof(Func::Impl, vmctx) == offsetof(VMFuncRef, vmctx) &&
+              offsetof(Func::Impl, type_id) == offsetof(VMFuncRef, type_id));
+#pragma clang diagnostic pop
 
 class MemoryObj final : public Memory {
  public:
@@ -86,6 +99,7 @@ class MemoryObj final : public Memory {
   bool has_max_ = false;
   uint64_t limit_pages_ = kMaxPages;  // the store's limit (StoreLimits::max_memory_pages)
   bool denied_by_limit_ = false;      // the last failed grow hit limit_pages_, not max_pages_
+  bool guard_region_ = false;  // reserved kGuardRegionReservation (Config::UsesGuardRegion)
   bool Init(const MemoryType& type);
   int64_t GrowPages(uint64_t delta);
 };
@@ -93,6 +107,10 @@ class MemoryObj final : public Memory {
 class TableObj final : public Table {
  public:
   TableElems elems_;  // storage grows with use: untouched (null) elements cost no memory
+  // elems_'s base and size as code sees them (VMContext table slots point here); refreshed by
+  // SyncDef whenever elems_ grows (its storage may move).
+  VMTableDefinition def_;
+  void SyncDef() { def_ = {elems_.data(), elems_.size()}; }
   ValType elem_type_ = ValType::kFuncRef;
   std::optional<uint64_t> max_;
   uint64_t limit_ = kMaxTableElems;  // the store's limit (StoreLimits::max_table_elements)
@@ -121,6 +139,7 @@ struct InstanceObj final : public Instance {
   MemoryObj* mem0 = nullptr;  // memory 0 or the store's empty memory
   // The VMContext (runtime/vm_offsets.h), laid out by module->impl().offsets; filled once the
   // imports and definitions exist (BuildVMContext), before any of the module's code runs.
+  // vmctx_storage[0] is the instance word (VMInstanceOf), vmctx = &vmctx_storage[1].
   std::unique_ptr<uint64_t[]> vmctx_storage;
   uint8_t* vmctx = nullptr;
 };
@@ -128,13 +147,20 @@ struct InstanceObj final : public Instance {
 // A store's execution state as the runtime sees it; the runtime sets these fields (Store's
 // fuel, epoch deadline and limits) and every tier reads them while running. A tier extends the
 // struct with its own per-store state (Tier::NewStoreContext), so they stay one load away.
-struct StoreContext {
+// The VMStoreLimits base (stack limit, fuel, epoch pointer and deadline; Config::consume_fuel /
+// epoch_interruption, tiers emit checks only when enabled) is what every instance's VMContext
+// `limits` slot points at.
+struct StoreContext : VMStoreLimits {
   Store* store = nullptr;
-  // Interruption (Config::consume_fuel / epoch_interruption; tiers emit checks only when
-  // enabled). fuel may go negative: the trap happens when it does.
-  int64_t fuel = 0;
-  const std::atomic<uint64_t>* epoch = nullptr;
-  uint64_t epoch_deadline = UINT64_MAX;
+  // How a runtime builtin (runtime/builtins.h) that must trap leaves the tier's code: the
+  // builtin stores the trap in pending_trap and calls this, which does not return (a compiled
+  // tier unwinds to its entry). Set by tiers whose code calls the builtins.
+  void (*unwind)(StoreContext* ctx) = nullptr;
+  Trap pending_trap;
+  // Where a check in compiled code trapped (the Trap builtin): the function (null: unknown;
+  // the innermost compiled frame is then the trapping one) and the instruction's wasm offset.
+  const FuncObj* pending_trap_func = nullptr;
+  uint32_t pending_trap_offset = 0;
   // The engine's switches (set by the Store), for the bulk operations (memory.fill/copy/init,
   // table.fill/copy/init/grow), which charge fuel by size and check the epoch between chunks.
   bool consume_fuel = false;
@@ -157,6 +183,13 @@ struct Store::Impl {
   StoreContext* own_ctx = nullptr;  // the store's own once SwitchExecContext was used
   StoreWake wake;  // Store::Interrupt and HostWait (interrupt.cc)
 };
+
+// The instance of a VMContext: the word stored just below it.
+inline InstanceObj* VMInstanceOf(const uint8_t* vmctx) {
+  InstanceObj* inst;
+  std::memcpy(&inst, vmctx - 8, sizeof inst);
+  return inst;
+}
 
 inline FuncObj* AsObj(Func* f) { return static_cast<FuncObj*>(f); }
 inline MemoryObj* AsObj(Memory* m) { return static_cast<MemoryObj*>(m); }

@@ -448,5 +448,32 @@ out=$("$nw" wit "$tmp/trap.wasm" 2>&1); rc=$?
 [ $rc -eq 1 ] && [[ "$out" == *"not a component"* ]]
 check "wit: a core module has no world" $? "rc=$rc out=$out"
 
+# 20. --tier: interp (default) or opt; opt gives the same results where it is built, and a
+# build without it (no LLVM 19) refuses it in one line.
+usage_error "--tier bogus" "--tier bogus: expected interp or opt" "$nw" --tier bogus "$tmp/wasi.wat"
+printf '(module (func (export "f") (param i32) (result i32)
+  (i32.div_s (i32.const 84) (local.get 0))))' > "$tmp/tier.wat"
+printf '(module (func (export "f") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2))))
+(assert_return (invoke "f" (i32.const 21)) (i32.const 42))
+(assert_trap (module (func $t unreachable) (start $t)) "unreachable")' > "$tmp/tier.wast"
+out=$("$nw" run --tier opt --invoke f "$tmp/tier.wat" 2 2>&1); rc=$?
+if [[ "$out" == *"built without the opt tier"* ]]; then
+  [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | grep -c .)" -le 4 ]
+  check "--tier opt without LLVM: one clear refusal" $? "rc=$rc out=$out"
+  echo "SKIPPED: the opt tier is not built; --tier opt runs not checked"
+else
+  [ $rc -eq 0 ] && [ "$out" = "42" ]
+  check "run --tier opt --invoke" $? "rc=$rc out=$out"
+  out=$("$nw" run --tier opt --invoke f "$tmp/tier.wat" 0 2>&1); rc=$?
+  [ $rc -eq 134 ] && [[ "$out" == *"integer divide by zero"* ]] && [[ "$out" == *"#0 "* ]]
+  check "run --tier opt: a trap with its backtrace" $? "rc=$rc out=$out"
+  out=$("$nw" wast --tier opt "$tmp/tier.wast" 2>&1); rc=$?
+  [ $rc -eq 0 ] && [[ "$out" == *"2 passed, 0 failed"* ]]
+  check "wast --tier opt" $? "rc=$rc out=$out"
+  out=$("$nw" run --tier opt --fuel 100 --invoke f "$tmp/tier.wat" 2 2>&1); rc=$?
+  [ $rc -eq 1 ] && [[ "$out" == *"does not support fuel"* ]]
+  check "run --tier opt --fuel: refused" $? "rc=$rc out=$out"
+fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

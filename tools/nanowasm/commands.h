@@ -16,6 +16,7 @@ struct WastOptions {
   std::vector<std::string> skips;  // files of "name.wast:LINE reason" lines
   bool strict_messages = false;
   bool verbose = false;
+  std::string tier = "interp";  // --tier
 };
 struct ParseOptions {
   std::string in, out;

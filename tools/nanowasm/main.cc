@@ -86,6 +86,7 @@ struct RunCli {
   RunArgs args;
   std::vector<std::string> wasm, wasi, fuel, timeout, max_memory, listen;
   bool canonical_nans = false;
+  std::vector<std::string> tier;
 
   void Declare(CLI::App& run) {
     run.prefix_command();  // FILE ends the options: what follows is the guest's
@@ -133,6 +134,7 @@ struct RunCli {
     each(run.add_option("--max-memory", max_memory, "= -W max-memory-size=SIZE"), "SIZE")
         ->group(old);
     run.add_flag("--canonical-nans", canonical_nans, "= -W nan-canonicalization")->group(old);
+    each(run.add_option("--tier", tier, "= -W tier=NAME: interp (default) or opt"), "NAME")->group(exec);
     each(run.add_option("--listen", listen, "= -S tcplisten=ADDR:PORT"), "ADDR:PORT")->group(old);
     run.add_option("--manifest", args.manifest,
                    "run a capability tree (docs/security.md); the options grant the root")
@@ -151,6 +153,7 @@ struct RunCli {
     for (const auto& v : timeout) args.wasm.emplace_back("--timeout", v);
     for (const auto& v : max_memory) args.wasm.emplace_back("--max-memory", v);
     if (canonical_nans) args.wasm.emplace_back("--canonical-nans", "");
+    for (const auto& v : tier) args.wasm.emplace_back("--tier", v);
     for (const auto& v : wasm) args.wasm.emplace_back("-W", v);
     for (const auto& v : listen) args.wasi.emplace_back("--listen", v);
     for (const auto& v : wasi) args.wasi.emplace_back("-S", v);
@@ -207,6 +210,8 @@ int Main(std::vector<std::string> argv) {
   wast->add_flag("--strict-messages", wast_opts.strict_messages,
                  "compare malformed/invalid messages with the spec's texts too");
   wast->add_flag("-v,--verbose", wast_opts.verbose, "note every message that differs");
+  wast->add_option("--tier", wast_opts.tier, "the execution tier: interp (default) or opt")
+      ->type_name("NAME")->allow_extra_args(false);
 
   std::string path;
   CLI::App* validate = app.add_subcommand(

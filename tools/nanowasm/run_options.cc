@@ -3,6 +3,7 @@
 // nanowasm options are aliases of one key each. Numbers go through the text format's own
 // integer reader (decimal, 0x hex, `_` separators), so the CLI has no second number syntax.
 #include "tools/nanowasm/run_options.h"
+#include "tools/nanowasm/tier_option.h"
 
 #include <charconv>
 #include <cstdlib>
@@ -123,6 +124,15 @@ const Key kWasmKeys[] = {
        o.limits.trap_on_grow_failure = *b;
        return "";
      }},
+    {"tier", "=interp|opt", "--tier NAME",
+     "the execution tier: interp (the interpreter, default) or opt (the LLVM optimizing "
+     "tier, in builds with LLVM; no fuel yet)",
+     [](Value v, RunOptions& o) -> std::string {
+       auto t = ParseTier(v ? *v : "");
+       if (!t) return t.error().message;
+       o.engine.tier = *t;
+       return "";
+     }},
     {"nan-canonicalization", "[=y|n]", "--canonical-nans",
      "every float operation returns the canonical NaN where the spec allows any NaN "
      "(results independent of the host CPU)",
@@ -179,6 +189,7 @@ constexpr Alias kAliases[] = {
     {"--timeout", false, "timeout"},
     {"--max-memory", false, "max-memory-size"},
     {"--canonical-nans", false, "nan-canonicalization"},
+    {"--tier", false, "tier"},
     {"--listen", true, "tcplisten"},
 };
 

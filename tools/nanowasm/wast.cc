@@ -1,4 +1,4 @@
-// `nanowasm wast FILE...`: runs spec-test scripts against the interpreter.
+// `nanowasm wast [--tier interp|opt] FILE...`: runs spec-test scripts on an execution tier.
 //
 // Counting: every assertion (assert_*) is one check, passed or failed. A command that is not an
 // assertion (module definition, register, bare action) counts only when it fails, as a failure,
@@ -24,6 +24,7 @@
 #include "text/wast.h"
 #include "text/wat.h"
 #include "tools/nanowasm/commands.h"
+#include "tools/nanowasm/tier_option.h"
 #include "tools/nanowasm/util.h"
 #include "validate/validate.h"
 
@@ -78,9 +79,9 @@ bool LoadSkips(const std::string& path, std::map<std::string, Skip>& skips) {
 class ScriptRunner {
  public:
   ScriptRunner(std::string path, std::string_view text, std::map<std::string, Skip>& skips,
-               bool strict_messages, bool verbose)
+               bool strict_messages, bool verbose, const nw::Config& config)
       : path_(std::move(path)), text_(text), skips_(skips), strict_(strict_messages),
-        verbose_(verbose), store_(engine_) {
+        verbose_(verbose), engine_(config), store_(engine_) {
     nw::DefineSpectest(linker_, store_);
   }
 
@@ -404,6 +405,14 @@ int Wast(const WastOptions& opts) {
   std::map<std::string, Skip> skips;
   for (const std::string& f : opts.skips)
     if (!LoadSkips(f, skips)) return 2;
+  nw::Config config;
+  auto tier = ParseTier(opts.tier);
+  if (!tier) {
+    std::fprintf(stderr, "nanowasm wast: --tier %s: %s\n", opts.tier.c_str(),
+                 tier.error().message.c_str());
+    return 2;
+  }
+  config.tier = *tier;
   const std::vector<std::string>& files = opts.files;
   const bool strict = opts.strict_messages, verbose = opts.verbose;
   Counts total;
@@ -424,7 +433,7 @@ int Wast(const WastOptions& opts) {
       ++total.failed;
       continue;
     }
-    ScriptRunner runner(path, text, skips, strict, verbose);
+    ScriptRunner runner(path, text, skips, strict, verbose, config);
     Counts c = runner.Run(*script);
     if (files.size() > 1)
       std::printf("%s: %zu passed, %zu failed\n", path.c_str(), c.passed, c.failed);

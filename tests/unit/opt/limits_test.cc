@@ -41,11 +41,10 @@ bool SameAsInterpreter(const ModuleDesc& desc, uint32_t arg, const Options& o, s
     return false;
   }
   *unoptimized = obj->stats.unoptimized_functions;
-  OptStore opt;
-  auto code = OptStore::CompileAndLoad(desc, o);
+  OptStore opt(o);
   auto m = Module::FromDesc(opt.engine(), desc);
-  if (!code || !m) return false;
-  auto inst = opt.Instantiate(*m, *code);
+  if (!m) return false;
+  auto inst = opt.Instantiate(*m);
   if (!inst) {
     std::fprintf(stderr, "  instantiate: %s\n", inst.error().c_str());
     return false;

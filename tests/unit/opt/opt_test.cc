@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "opt_harness.h"
+#include <chrono>
+#include <thread>
+
 #include "text/wat.h"
 
 namespace nw::opt::test {
@@ -17,50 +20,40 @@ ModuleDesc Wat(std::string_view text) {
 }
 
 struct Compiled {
+  explicit Compiled(const Options& o) : store(o) {}
   OptStore store;
   OptInstance* inst = nullptr;
 };
 
 std::unique_ptr<Compiled> Instantiate(std::string_view text, const Options& options = {}) {
-  auto c = std::make_unique<Compiled>();
+  auto c = std::make_unique<Compiled>(options);
   ModuleDesc desc = Wat(text);
-  auto code = OptStore::CompileAndLoad(desc, options);
-  EXPECT_TRUE(code) << code.error().ToString();
-  if (!code) return nullptr;
   auto m = Module::FromDesc(c->store.engine(), desc);
-  EXPECT_TRUE(m);
-  auto inst = c->store.Instantiate(*m, *code);
+  EXPECT_TRUE(m) << m.error().ToString();
+  if (!m) return nullptr;
+  auto inst = c->store.Instantiate(*m);
   EXPECT_TRUE(inst) << inst.error();
   if (!inst) return nullptr;
   c->inst = *inst;
   return c;
 }
 
-TEST(OptCompile, UnsupportedInstructionIsAClearErrorWithItsOffset) {
-  ModuleDesc d = Wat(R"((module (table 1 funcref) (func (export "f") (result i32)
-      (i32.add (i32.const 1) (table.size 0)))))");
-  auto r = CompileModule(d, Options{});
-  ASSERT_FALSE(r);
-  EXPECT_TRUE(r.error().message.starts_with("opt tier: unsupported")) << r.error().message;
-  EXPECT_NE(r.error().message.find("table.size"), std::string::npos) << r.error().message;
-  EXPECT_NE(r.error().offset, kNoOffset);
-}
-
-TEST(OptCompile, TableInstructionsAreRefusedNotMiscompiled) {
-  ModuleDesc d = Wat(R"((module (table 1 funcref) (func (export "f") (result i32) (table.size 0))))");
-  auto r = CompileModule(d, Options{});
-  ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("table.size"), std::string::npos) << r.error().message;
-}
-
-TEST(OptCompile, FuelAndEpochConfigurationsAreRefused) {
+TEST(OptCompile, FuelIsRefusedEpochCompiles) {
   ModuleDesc d = Wat(R"((module (func (export "f"))))");
   Options o;
   o.consume_fuel = true;
   EXPECT_FALSE(CompileModule(d, o));
   o.consume_fuel = false;
   o.epoch_interruption = true;
-  EXPECT_FALSE(CompileModule(d, o));
+  EXPECT_TRUE(CompileModule(d, o));
+  // Through the runtime: an engine with fuel on the opt tier fails to compile, saying why.
+  Config config;
+  config.tier = Config::ExecutionTier::kOpt;
+  config.consume_fuel = true;
+  Engine engine(config, OptTier());
+  auto m = Module::FromDesc(engine, d);
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().message.find("fuel"), std::string::npos) << m.error().message;
 }
 
 TEST(OptCompile, InvalidBodyIsAValidationError) {
@@ -85,6 +78,10 @@ TEST(OptRun, DeepRecursionTrapsAsStackExhausted) {
   auto r = c->store.CallExport(*c->inst, "f", std::vector<uint64_t>{0});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, TrapKind::kStackExhausted);
+  // The backtrace is bounded (head and tail of the recursion) and names every frame.
+  EXPECT_EQ(r.error().backtrace.size(), Trap::kBacktraceHead + Trap::kBacktraceTail);
+  EXPECT_GT(r.error().frames_omitted, 0u);
+  for (const Frame& f : r.error().backtrace) EXPECT_EQ(f.func_name, "f");
   // The store stays usable after the unwind.
   auto again = c->store.CallExport(*c->inst, "f", std::vector<uint64_t>{0});
   ASSERT_FALSE(again);
@@ -284,10 +281,12 @@ TEST(OptRun, SameObjectLoadsTwiceAtDifferentAddresses) {
   for (int i = 0; i < 2; ++i) {
     auto code = LoadedCode::Load(obj->elf);
     ASSERT_TRUE(code) << code.error().ToString();
+    auto mc = MakeOptCode(d, std::move(*code));
+    ASSERT_TRUE(mc) << mc.error().ToString();
     OptStore store;
     auto m = Module::FromDesc(store.engine(), d);
     ASSERT_TRUE(m);
-    auto inst = store.Instantiate(*m, std::shared_ptr<const LoadedCode>(std::move(*code)));
+    auto inst = store.Instantiate(*m);
     ASSERT_TRUE(inst);
     for (auto [arg, want] : {std::pair{0u, 10u}, {1u, 42u}, {2u, 7u}, {9u, 7u}}) {
       auto r = store.CallExport(**inst, "f", std::vector<uint64_t>{arg});
@@ -321,6 +320,136 @@ TEST(OptLoader, TruncatedOrDamagedObjectsAreRefusedNotRun) {
     bad[i] ^= 0x5a;
     (void)LoadedCode::Load(bad);
   }
+}
+
+constexpr const char* kSpin = R"((module
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "id") (param i32) (result i32) (local.get 0))))";
+
+TEST(OptRun, EpochDeadlineInterruptsAtEntryAndLoopHeads) {
+  Options o;
+  o.epoch_interruption = true;
+  auto c = Instantiate(kSpin, o);
+  ASSERT_TRUE(c);
+  Store& store = c->store.store();
+  // A deadline already reached: the entry check traps before anything runs.
+  store.SetEpochDeadline(0);
+  auto r = c->store.CallExport(*c->inst, "id", std::vector<uint64_t>{1});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, TrapKind::kInterrupted);
+  // One tick ahead: the loop runs until another thread bumps the epoch (loop-head check).
+  store.SetEpochDeadline(1);
+  std::thread ticker([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const_cast<Engine&>(c->store.engine()).IncrementEpoch();
+  });
+  r = c->store.CallExport(*c->inst, "spin", {});
+  ticker.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, TrapKind::kInterrupted);
+  store.SetEpochDeadline(10);
+  r = c->store.CallExport(*c->inst, "id", std::vector<uint64_t>{7});
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0] & 0xffffffffu, 7u);
+}
+
+// Traps from compiled code carry the same backtrace as the interpreter's: function names
+// (name section) innermost first, the innermost frame's wasm offset when a check trapped.
+TEST(OptRun, TrapBacktraceNamesCompiledFrames) {
+  const char* text = R"((module (memory 1)
+    (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+    (func $middle (param i32) (result i32) (i32.add (call $inner (local.get 0)) (i32.const 1)))
+    (func $outer (export "outer") (param i32) (result i32) (i32.mul (call $middle (local.get 0)) (i32.const 3)))
+    (func $oob (export "oob") (param i32) (result i32) (i32.load (local.get 0)))))";
+  for (BoundsMode mode : {BoundsMode::kExplicit, BoundsMode::kGuardPages}) {
+    Options o;
+    o.bounds = mode;
+    auto c = Instantiate(text, o);
+    ASSERT_TRUE(c);
+    auto r = c->store.CallExport(*c->inst, "outer", std::vector<uint64_t>{0});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, TrapKind::kIntegerDivideByZero);
+    // Innermost: the function whose check trapped, at the division's offset, even though O2
+    // inlines it; then the physical frames ($middle is inlined into $outer: no frame of its own).
+    const auto& bt = r.error().backtrace;
+    ASSERT_GE(bt.size(), 2u) << r.error().ToString();
+    EXPECT_EQ(bt[0].func_name, "inner");
+    EXPECT_NE(bt[0].code_offset, 0u) << r.error().ToString();
+    EXPECT_EQ(bt.back().func_name, "outer") << r.error().ToString();
+    r = c->store.CallExport(*c->inst, "oob", std::vector<uint64_t>{0xfffffff0u});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, TrapKind::kMemoryOutOfBounds);
+    ASSERT_GE(r.error().backtrace.size(), 1u) << r.error().ToString();
+    EXPECT_EQ(r.error().backtrace[0].func_name, "oob");
+  }
+}
+
+// Host functions reached from compiled code directly (an import) and through a table
+// (call_indirect): arguments and results cross as slot words; a host trap unwinds the
+// compiled frames and keeps its message.
+TEST(OptRun, HostFunctionsThroughImportsAndTables) {
+  OptStore s;
+  Func* add = Func::CreateHost(s.store(), FuncType{{ValType::kI32, ValType::kI64}, {ValType::kI64}},
+                               [](Caller&, std::span<const Val> a, std::span<Val> r) -> TrapResult<void> {
+                                 if (a[0].bits == 13) return std::unexpected(MakeHostTrap("thirteen"));
+                                 r[0] = Val::I64(static_cast<int64_t>(a[0].bits) + static_cast<int64_t>(a[1].bits));
+                                 return {};
+                               });
+  s.linker().Define("host", "add", add);
+  ModuleDesc d = Wat(R"((module
+    (type $t (func (param i32 i64) (result i64)))
+    (import "host" "add" (func $add (type $t)))
+    (table 2 funcref) (elem (i32.const 0) $add $wasm_add)
+    (func $wasm_add (type $t) (i64.sub (i64.extend_i32_u (local.get 0)) (local.get 1)))
+    (func (export "direct") (param i32) (result i64) (call $add (local.get 0) (i64.const 100)))
+    (func (export "indirect") (param i32 i32) (result i64)
+      (call_indirect (type $t) (local.get 0) (i64.const 100) (local.get 1)))))");
+  auto m = Module::FromDesc(s.engine(), d);
+  ASSERT_TRUE(m) << m.error().ToString();
+  auto inst = s.Instantiate(*m);
+  ASSERT_TRUE(inst) << inst.error();
+  auto r = s.CallExport(**inst, "direct", std::vector<uint64_t>{5});
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0], 105u);
+  r = s.CallExport(**inst, "indirect", std::vector<uint64_t>{5, 0});
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0], 105u);
+  r = s.CallExport(**inst, "indirect", std::vector<uint64_t>{5, 1});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(static_cast<int64_t>((*r)[0]), -95);
+  r = s.CallExport(**inst, "indirect", std::vector<uint64_t>{13, 0});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "thirteen");
+  r = s.CallExport(**inst, "indirect", std::vector<uint64_t>{5, 2});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, TrapKind::kUndefinedElement);
+}
+
+// The fault handler turns faults in compiled code into traps and nothing else: a fault in the
+// host's own code (after an opt store installed the handler) still kills the process.
+TEST(OptRunDeathTest, HostCrashesAreNotTurnedIntoTraps) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        OptStore s(Options{BoundsMode::kGuardPages});
+        auto c = Instantiate(kSpin);
+        volatile int* p = nullptr;
+        *p = 1;
+      },
+      "");
+}
+
+TEST(OptRun, ExplicitModeReservesOnlyWhatTheMemoryCanReach) {
+  OptStore explicit_store(Options{BoundsMode::kExplicit});
+  OptStore guard_store(Options{BoundsMode::kGuardPages});
+  MemoryType t;
+  t.limits.min = 1;
+  t.limits.max = 2;
+  auto* small = static_cast<MemoryObj*>(Memory::Create(explicit_store.store(), t));
+  auto* big = static_cast<MemoryObj*>(Memory::Create(guard_store.store(), t));
+  ASSERT_TRUE(small && big);
+  EXPECT_LT(small->reserved_, uint64_t{1} << 20);
+  EXPECT_EQ(big->reserved_, kGuardRegionReservation);
 }
 
 }  // namespace

@@ -50,12 +50,11 @@ ModuleDesc Parse(const std::string& text) {
 }
 
 uint32_t RunCompiled(const ModuleDesc& desc, const Options& o) {
-  OptStore store;
-  auto code = OptStore::CompileAndLoad(desc, o);
-  EXPECT_TRUE(code) << code.error().ToString();
-  if (!code) return 0;
+  OptStore store(o);
   auto m = Module::FromDesc(store.engine(), desc);
-  auto inst = store.Instantiate(*m, *code);
+  EXPECT_TRUE(m) << m.error().ToString();
+  if (!m) return 0;
+  auto inst = store.Instantiate(*m);
   EXPECT_TRUE(inst) << inst.error();
   if (!inst) return 0;
   auto r = store.CallExport(**inst, "run", std::vector<uint64_t>{12345});

@@ -164,21 +164,20 @@ class Runner {
     unsupported_.clear();
     auto d = Desc(c.module);
     if (!d) return Fail(c.line, "module does not parse: " + d.error().message);
-    auto code = OptStore::CompileAndLoad(*d, options_);
-    if (!code) {
-      if (code.error().message.starts_with("opt tier: unsupported")) {
-        unsupported_ = code.error().message;
+    auto mo = Module::FromDesc(opt_.engine(), *d);
+    if (!mo) {
+      if (mo.error().message.starts_with("opt tier: unsupported")) {
+        unsupported_ = mo.error().message;
         ++counts_.unsupported_modules;
         std::printf("%s:%zu: module not compiled (assertions skipped): %s\n", name_.c_str(), c.line,
                     unsupported_.c_str());
         return;
       }
-      return Fail(c.line, "compile error: " + code.error().ToString());
+      return Fail(c.line, "compile error: " + mo.error().ToString());
     }
     auto mi = Module::FromDesc(interp_.engine(), *d);
-    auto mo = Module::FromDesc(opt_.engine(), *d);
     if (!mi || !mo) return Fail(c.line, "runtime rejected the module");
-    auto io = opt_.Instantiate(*mo, *code);
+    auto io = opt_.Instantiate(*mo);
     auto ii = interp_.linker().Instantiate(interp_.store(), *mi);
     if (!io && ii && io.error().starts_with("harness:")) {
       // e.g. a host function in a table: compiled code calls tables through VmFuncRef entries
@@ -283,7 +282,7 @@ class Runner {
 
   std::string name_;
   Options options_;
-  OptStore opt_, interp_;
+  OptStore opt_{options_}, interp_{Config::ExecutionTier::kInterp};
   Pair current_;
   std::map<std::string, Pair> named_;
   std::string unsupported_;

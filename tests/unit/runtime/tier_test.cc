@@ -76,6 +76,22 @@ constexpr std::string_view kModule = R"((module
     (func (export "outer") (param i32) (result i32)
       (call $div (i32.const 7) (local.get 0)))))";
 
+// This test program does not link nw_opt: the engine's weak reference to the opt tier is
+// unresolved and Config::tier = kOpt gets the stub, which refuses every module in one line.
+TEST(TierTest, OptTierNotLinkedIsRefusedClearly) {
+  EXPECT_TRUE(Engine::TierBuiltIn(Config::ExecutionTier::kInterp));
+  EXPECT_FALSE(Engine::TierBuiltIn(Config::ExecutionTier::kOpt));
+  Config config;
+  config.tier = Config::ExecutionTier::kOpt;
+  Engine engine(config);
+  EXPECT_EQ(engine.tier().Name(), "opt");
+  auto m = Module::FromBinary(engine, std::vector<uint8_t>{0, 'a', 's', 'm', 1, 0, 0, 0});
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().message.find("opt tier is not in this program"), std::string::npos)
+      << m.error().message;
+  EXPECT_EQ(m.error().message.find('\n'), std::string::npos);
+}
+
 TEST(TierTest, DefaultEngineRunsTheInterpreter) {
   Engine engine;
   EXPECT_EQ(engine.tier().Name(), "interp");

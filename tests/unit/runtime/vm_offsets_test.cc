@@ -40,16 +40,70 @@ TEST_F(VMOffsetsTest, SlotsFromCounts) {
   m.num_imported_globals = 2;
   m.globals.resize(3);
   VMOffsets o(m);
+  // Header: builtins, limits, type ids; then memories (at least one slot), globals, tables,
+  // functions.
+  EXPECT_EQ(VMOffsets::builtins(), 0u);
+  EXPECT_EQ(VMOffsets::limits(), 8u);
+  EXPECT_EQ(VMOffsets::type_ids(), 16u);
   EXPECT_EQ(o.num_memory_slots(), 1u);  // no memory: still one slot
-  EXPECT_EQ(VMOffsets::memory(0), 0u);
-  EXPECT_EQ(o.global(0), 8u);
-  EXPECT_EQ(o.global(4), 40u);
-  EXPECT_EQ(o.size(), 48u);
+  EXPECT_EQ(VMOffsets::memory(0), 24u);
+  EXPECT_EQ(o.global(0), 32u);
+  EXPECT_EQ(o.global(4), 64u);
+  EXPECT_EQ(o.size(), 72u);
   m.num_imported_memories = 1;
   m.memories.resize(1);
+  m.num_imported_tables = 1;
+  m.tables.resize(1);
+  m.num_imported_funcs = 1;
+  m.functions.resize(2);
   VMOffsets o2(m);
-  EXPECT_EQ(o2.global(0), 16u);
-  EXPECT_EQ(o2.size(), 56u);
+  EXPECT_EQ(o2.global(0), 40u);
+  EXPECT_EQ(o2.table(0), 80u);
+  EXPECT_EQ(o2.func(0), 96u);
+  EXPECT_EQ(o2.size(), 120u);
+}
+
+// Every slot the opt tier reads: the instance word below the context, the builtins table, the
+// store's limits, the type ids, tables and function objects (a FuncObj is a VMFuncRef).
+TEST_F(VMOffsetsTest, HeaderTablesAndFunctionSlots) {
+  auto a = Try(R"((module
+      (type $t (func (result i32)))
+      (import "spectest" "print" (func $print))
+      (table (export "t") 2 funcref)
+      (elem (i32.const 1) $f)
+      (func $f (type $t) (i32.const 1))))");
+  ASSERT_FALSE(a.has_value());  // spectest is not linked here: define a host function instead
+  Func* print = Func::CreateHost(store_, FuncType{}, [](Caller&, std::span<const Val>,
+                                                         std::span<Val>) -> TrapResult<void> {
+    return {};
+  });
+  linker_.Define("spectest", "print", print);
+  auto b = Try(R"((module
+      (type $t (func (result i32)))
+      (import "spectest" "print" (func $print))
+      (table (export "t") 2 funcref)
+      (elem (i32.const 1) $f)
+      (func $f (type $t) (i32.const 1))))");
+  ASSERT_TRUE(b.has_value()) << b.error().message;
+  auto* ib = static_cast<InstanceObj*>(*b);
+  const Module::Impl& m = ib->module->impl();
+  EXPECT_EQ(VMInstanceOf(ib->vmctx), ib);
+  EXPECT_NE(Slot(ib, VMOffsets::builtins()), nullptr);
+  EXPECT_EQ(Slot(ib, VMOffsets::limits()), static_cast<VMStoreLimits*>(store_.impl().ctx));
+  EXPECT_EQ(Slot(ib, VMOffsets::type_ids()), m.type_ids.data());
+  EXPECT_EQ(Slot(ib, m.offsets.table(0)), &ib->tables[0]->def_);
+  EXPECT_EQ(ib->tables[0]->def_.length, 2u);
+  EXPECT_EQ(ib->tables[0]->def_.base, ib->tables[0]->elems_.data());
+  EXPECT_EQ(Slot(ib, m.offsets.func(0)), print);
+  EXPECT_EQ(Slot(ib, m.offsets.func(1)), ib->funcs[1]);
+  const auto* ref = static_cast<const VMFuncRef*>(Slot(ib, m.offsets.func(1)));
+  EXPECT_EQ(ref->vmctx, ib->vmctx);
+  EXPECT_EQ(ref->type_id, m.type_ids[0]);
+  EXPECT_EQ(static_cast<const VMFuncRef*>(Slot(ib, m.offsets.func(0)))->code, nullptr);  // host
+  // A grow moves the table's storage: its definition follows.
+  ASSERT_EQ(ib->tables[0]->GrowBy(5000, 0), 2);
+  EXPECT_EQ(ib->tables[0]->def_.length, 5002u);
+  EXPECT_EQ(ib->tables[0]->def_.base, ib->tables[0]->elems_.data());
 }
 
 TEST_F(VMOffsetsTest, SlotsPointAtTheDefinitions) {

@@ -1,0 +1,332 @@
+// Running the opt tier's compiled code (opt_tier.h): OptCode, host→wasm entry (OptInvoke),
+// trap unwinding, backtraces from frame-pointer chains, and the SIGSEGV/SIGBUS handler of
+// guard-region memories. No LLVM here.
+//
+// Unwinding: every entry from the host (OptInvoke) pushes an Activation on a thread-local
+// list and sigsetjmps. A trap inside compiled code reaches StoreContext::unwind (from the Trap
+// builtin or another builtin) or the signal handler, which records the compiled frames' return
+// addresses (the rbp chain; compiled code keeps frame pointers) and siglongjmps to the
+// innermost activation. Nothing between holds resources: compiled frames own none, and
+// builtins raise only at their outermost scope.
+//
+// The signal handler acts only when the faulting pc lies in compiled code and an activation
+// is live on the thread; any other fault goes to the handler that was installed before (or
+// the default action), so the host's own crashes stay crashes.
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <ucontext.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <mutex>
+
+#include "base/inline_buffer.h"
+#include "opt/opt_tier.h"
+#include "runtime/vm.h"
+
+namespace nw::opt {
+namespace {
+
+// ---- compiled-code registry (read by the signal handler: lock-free) ---------------------------
+
+class OptCode;
+
+struct CodeSlot {
+  std::atomic<uintptr_t> begin{0}, end{0};
+  std::atomic<const OptCode*> owner{nullptr};
+};
+constexpr size_t kMaxCodeSlots = 1 << 14;
+CodeSlot g_slots[kMaxCodeSlots];
+std::atomic<size_t> g_slots_used{0};  // slots [0, used) have ever been taken
+std::mutex g_slots_mu;                // writers only
+
+const OptCode* OwnerOf(uintptr_t pc) {
+  const size_t used = g_slots_used.load(std::memory_order_acquire);
+  for (size_t i = 0; i < used; ++i) {
+    CodeSlot& s = g_slots[i];
+    const OptCode* o = s.owner.load(std::memory_order_acquire);
+    if (o && pc >= s.begin.load(std::memory_order_relaxed) &&
+        pc < s.end.load(std::memory_order_relaxed))
+      return o;
+  }
+  return nullptr;
+}
+
+// ---- the code of one module ------------------------------------------------------------------
+
+using ArrayFn = void (*)(uint8_t* vmctx, uint64_t* words);
+
+// A non-null `code` for defined functions that no funcref can reach (internal to the object):
+// the runtime treats code == nullptr as a host function, and nothing calls through this.
+const uint8_t kUnreachableEntry = 0;
+
+TrapResult<void> OptInvoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                           std::span<uint64_t> results);
+
+class OptCode final : public CompiledCode {
+ public:
+  OptCode(const ModuleDesc& desc, std::unique_ptr<LoadedCode> code) : code_(std::move(code)) {
+    const uint32_t n = static_cast<uint32_t>(desc.functions.size());
+    entries_.resize(n);
+    arrays_.resize(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint32_t index = desc.num_imported_funcs + i;
+      entries_[i] = code_->Symbol(kFuncSymbolPrefix + std::to_string(index));
+      arrays_[i] = reinterpret_cast<ArrayFn>(
+          const_cast<void*>(code_->Symbol(kArraySymbolPrefix + std::to_string(index))));
+    }
+    std::lock_guard<std::mutex> lock(g_slots_mu);
+    for (size_t i = 0; i < kMaxCodeSlots; ++i) {
+      CodeSlot& s = g_slots[i];
+      if (s.owner.load(std::memory_order_relaxed) != nullptr) continue;
+      s.begin.store(code_->code_begin(), std::memory_order_relaxed);
+      s.end.store(code_->code_end(), std::memory_order_relaxed);
+      s.owner.store(this, std::memory_order_release);
+      if (i + 1 > g_slots_used.load(std::memory_order_relaxed))
+        g_slots_used.store(i + 1, std::memory_order_release);
+      slot_ = &s;
+      break;
+    }
+  }
+  ~OptCode() override {
+    if (slot_) {
+      std::lock_guard<std::mutex> lock(g_slots_mu);
+      slot_->owner.store(nullptr, std::memory_order_release);
+    }
+  }
+  bool registered() const { return slot_ != nullptr; }
+
+  FuncEntry Entry(uint32_t defined_index) const override {
+    const void* code = entries_[defined_index];
+    return {&OptInvoke, code != nullptr ? code : &kUnreachableEntry};
+  }
+  // Compiled code records no pc → offset map yet: only the innermost frame of a trap raised by
+  // a check gets its offset (from the Trap builtin's argument).
+  std::optional<size_t> WasmOffsetAt(uint32_t, uintptr_t) const override { return std::nullopt; }
+
+  ArrayFn array(uint32_t defined_index) const { return arrays_[defined_index]; }
+  const LoadedCode& loaded() const { return *code_; }
+
+ private:
+  std::unique_ptr<LoadedCode> code_;
+  std::vector<const void*> entries_;
+  std::vector<ArrayFn> arrays_;
+  CodeSlot* slot_ = nullptr;
+};
+
+// ---- activations and traps -------------------------------------------------------------------
+
+// The return addresses of a trap's compiled frames, innermost first: the first and last
+// kBacktraceHead/Tail kept (fixed storage: filled inside the signal handler too).
+struct RawTrace {
+  static constexpr size_t kHead = Trap::kBacktraceHead, kTail = Trap::kBacktraceTail;
+  uintptr_t head[kHead];
+  uintptr_t tail[kTail];
+  size_t n = 0;
+  void Add(uintptr_t pc) {
+    if (n < kHead) head[n] = pc;
+    tail[n % kTail] = pc;
+    ++n;
+  }
+  uintptr_t At(size_t i) const { return i < kHead ? head[i] : tail[i % kTail]; }
+};
+
+struct Activation {
+  sigjmp_buf jmp;
+  Activation* prev = nullptr;
+  uintptr_t entry_fp = 0;  // OptInvoke's frame: compiled frames lie below it
+  bool fault = false;      // a memory fault (else a trap from a builtin: pending_trap)
+  RawTrace trace;
+};
+
+thread_local Activation* t_top = nullptr;
+
+// Records the compiled frames from frame pointer `fp` up to the activation's entry.
+void Walk(Activation& a, uintptr_t fp) {
+  const OptCode* last = nullptr;  // frames of one module usually follow each other
+  while (fp != 0 && (fp & 7) == 0 && fp < a.entry_fp) {
+    uintptr_t next, ret;
+    std::memcpy(&next, reinterpret_cast<const void*>(fp), 8);
+    std::memcpy(&ret, reinterpret_cast<const void*>(fp + 8), 8);
+    const OptCode* c = last && ret >= last->loaded().code_begin() && ret < last->loaded().code_end()
+                           ? last : OwnerOf(ret);
+    if (c) last = c;
+    if (c && c->loaded().FuncIndexAt(ret - 1) >= 0) a.trace.Add(ret - 1);
+    if (next <= fp) break;
+    fp = next;
+  }
+}
+
+// StoreContext::unwind: called (via a builtin) from compiled code of the innermost activation.
+[[gnu::noinline]] void Unwind(StoreContext*) {
+  Activation* a = t_top;
+  a->fault = false;
+  a->trace.n = 0;
+  Walk(*a, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+  siglongjmp(a->jmp, 1);
+}
+
+struct sigaction g_prev_segv, g_prev_bus;
+
+void ChainSignal(int sig, siginfo_t* info, void* uctx) {
+  const struct sigaction& prev = sig == SIGSEGV ? g_prev_segv : g_prev_bus;
+  if (prev.sa_flags & SA_SIGINFO) {
+    if (prev.sa_sigaction) return prev.sa_sigaction(sig, info, uctx);
+  } else if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+    return prev.sa_handler(sig);
+  }
+  // The default action: restore it; returning re-executes the faulting instruction.
+  signal(sig, SIG_DFL);
+}
+
+void OnFault(int sig, siginfo_t* info, void* uctx) {
+  auto* uc = static_cast<ucontext_t*>(uctx);
+  const uintptr_t pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  Activation* a = t_top;
+  if (a == nullptr || OwnerOf(pc) == nullptr) return ChainSignal(sig, info, uctx);
+  a->fault = true;
+  a->trace.n = 0;
+  if (OwnerOf(pc)->loaded().FuncIndexAt(pc) >= 0) a->trace.Add(pc);
+  Walk(*a, static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]));
+  siglongjmp(a->jmp, 1);
+}
+
+void InstallFaultHandler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = OnFault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &g_prev_segv);
+    sigaction(SIGBUS, &sa, &g_prev_bus);
+  });
+}
+
+// Compiled prologues trap below this: the thread's stack end plus room for builtins, host
+// functions called from wasm and the signal handler.
+constexpr uintptr_t kStackReserve = 256 * 1024;
+
+uintptr_t StackLimit() {
+  thread_local uintptr_t limit = [] {
+    pthread_attr_t attr;
+    void* addr = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &addr, &size);
+      pthread_attr_destroy(&attr);
+    }
+    return reinterpret_cast<uintptr_t>(addr) + kStackReserve;
+  }();
+  return limit;
+}
+
+// The store's function object that runs defined function `func_index` of `code`.
+FuncObj* FindFunc(Store& store, const OptCode* code, uint32_t func_index) {
+  for (const auto& inst : store.impl().instances) {
+    if (inst->module->impl().code.get() != code) continue;
+    if (func_index < inst->funcs.size()) return inst->funcs[func_index];
+  }
+  return nullptr;
+}
+
+Frame FrameAt(Store& store, uintptr_t pc) {
+  const OptCode* code = OwnerOf(pc);
+  int64_t index = code ? code->loaded().FuncIndexAt(pc) : -1;
+  FuncObj* f = index >= 0 ? FindFunc(store, code, static_cast<uint32_t>(index)) : nullptr;
+  if (f == nullptr) {
+    Frame fr;
+    fr.func_name = "<compiled>";
+    return fr;
+  }
+  return MakeFrame(f);
+}
+
+// The trap of activation `a`, with its frames appended. When a check trapped, the innermost
+// frame is the function the check belongs to, at the check's offset, even when the compiler
+// inlined it into its caller; the frames after it are the physical compiled frames (functions
+// inlined into them have no frame of their own).
+Trap TrapOf(Store& store, StoreContext& ctx, const Activation& a) {
+  Trap t;
+  const FuncObj* func = nullptr;
+  uint32_t offset = 0;
+  if (a.fault) {
+    t = MakeTrap(TrapKind::kMemoryOutOfBounds);
+  } else {
+    t = std::move(ctx.pending_trap);
+    ctx.pending_trap = Trap{};
+    func = ctx.pending_trap_func;
+    offset = ctx.pending_trap_offset;
+    ctx.pending_trap_func = nullptr;
+  }
+  size_t skip = 0;  // the first physical frame, when it is the trapping function itself
+  if (func != nullptr && a.trace.n > 0) {
+    const OptCode* code = OwnerOf(a.trace.At(0));
+    if (code && code == func->f.instance->module->impl().code.get() &&
+        code->loaded().FuncIndexAt(a.trace.At(0)) == func->f.func_index)
+      skip = 1;
+  }
+  const size_t first = func != nullptr ? 1 : 0;
+  AppendOuterFrames(t, first + a.trace.n - skip, [&](size_t i) {
+    if (i == 0 && func != nullptr) {
+      Frame fr = MakeFrame(func);
+      const ModuleDesc& d = func->f.instance->module->desc();
+      fr.code_offset = offset;
+      const Function& body = d.functions[func->f.func_index - d.num_imported_funcs];
+      if (body.start_offset != 0 && offset >= body.start_offset)
+        fr.func_offset = offset - body.start_offset;
+      return fr;
+    }
+    return FrameAt(store, a.trace.At(i - first + skip));
+  });
+  return t;
+}
+
+TrapResult<void> OptInvoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                           std::span<uint64_t> results) {
+  StoreContext* ctx = store.impl().ctx;
+  const Module::Impl& m = f->f.instance->module->impl();
+  const auto* code = static_cast<const OptCode*>(m.code.get());
+  const ArrayFn fn = code->array(f->f.func_index - m.desc.num_imported_funcs);
+  if (fn == nullptr)
+    return std::unexpected(MakeHostTrap("opt tier: function has no host entry"));
+  InlineBuffer<uint64_t, 32> words(std::max<size_t>(std::max(args.size(), results.size()), 1));
+  std::copy(args.begin(), args.end(), words.data());
+  ctx->stack_limit = StackLimit();
+  Activation act;
+  act.prev = t_top;
+  act.entry_fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  t_top = &act;
+  if (sigsetjmp(act.jmp, 0) == 0) {
+    fn(f->f.vmctx, words.data());
+    t_top = act.prev;
+    std::copy(words.data(), words.data() + results.size(), results.begin());
+    return {};
+  }
+  t_top = act.prev;
+  return std::unexpected(TrapOf(store, *ctx, act));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<const CompiledCode>> MakeOptCode(const ModuleDesc& desc,
+                                                        std::unique_ptr<LoadedCode> code) {
+  auto out = std::make_unique<const OptCode>(desc, std::move(code));
+  if (!out->registered()) return MakeError("opt tier: too many compiled modules in the process");
+  return std::unique_ptr<const CompiledCode>(std::move(out));
+}
+
+StoreContext* NewOptStoreContext(Store& store, const Config& config) {
+  if (config.UsesGuardRegion()) InstallFaultHandler();
+  auto* ctx = new StoreContext;
+  ctx->store = &store;
+  ctx->unwind = &Unwind;
+  return ctx;
+}
+
+void DeleteOptStoreContext(StoreContext* ctx) { delete ctx; }
+
+}  // namespace nw::opt
