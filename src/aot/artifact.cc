@@ -214,7 +214,7 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
   return out;
 }
 
-Result<Artifact> ReadArtifact(std::span<const uint8_t> b, const Expectations& expect) {
+Result<void> CheckIntegrity(std::span<const uint8_t> b) {
   if (!HasArtifactMagic(b)) return Bad(0, "not a nanowasm artifact (bad magic)");
   if (b.size() < 12) return Bad(b.size(), "truncated header");
   uint32_t version = Get<uint32_t>(b, 8);
@@ -236,7 +236,12 @@ Result<Artifact> ReadArtifact(std::span<const uint8_t> b, const Expectations& ex
                              (total > b.size() ? " (truncated)" : " (trailing bytes)"));
   if (Get<uint64_t>(b, kPayloadChecksumAt) != Xxh64(b.subspan(header_size)))
     return Bad(header_size, "checksum mismatch: the artifact is corrupt");
+  return {};
+}
 
+Result<Artifact> ReadArtifact(std::span<const uint8_t> b, const Expectations& expect) {
+  NW_TRY(CheckIntegrity(b));
+  const uint32_t header_size = Get<uint32_t>(b, 12);
   // The header is intact: compare what it records with this engine.
   Artifact a;
   a.engine_version = FixedString(b, 16, kVersionBytes);

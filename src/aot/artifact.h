@@ -99,7 +99,12 @@ struct Expectations {
   bool check_host_cpu = true;  // tests of the container alone turn this off
 };
 
-// Parses and checks everything listed above; errors are "artifact: ..." with the byte offset
+// The checks that need no expectations: magic, format version, sizes, both checksums. For a
+// caller that will refuse the artifact anyway (a tier that runs no AOT code) but should say
+// first when it is damaged.
+Result<void> CheckIntegrity(std::span<const uint8_t> bytes);
+
+// Parses and checks everything listed above (CheckIntegrity included); errors are "artifact: ..." with the byte offset
 // of what is wrong. Spans in the result point into `bytes`.
 Result<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const Expectations& expect);
 

@@ -7,6 +7,7 @@
 #include <cpuid.h>
 
 #include <array>
+#include <iterator>
 #include <cstdint>
 
 namespace nw::aot {
@@ -106,21 +107,37 @@ constexpr Feature kFeatures[] = {
     {"wbnoinvd", 0x80000008, 0, kEbx, 9},
 };
 
-uint64_t Xcr0() {
-  unsigned a, b, c, d;
-  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0;  // no OSXSAVE
-  uint32_t lo, hi;
-  __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-  return (uint64_t{hi} << 32) | lo;
-}
+// The CPUID words the table reads, read once: CPUID traps to the hypervisor in a VM (about a
+// microsecond each), and an artifact lists some 60 features.
+struct HostCpuid {
+  static constexpr uint32_t kLeaves[][2] = {{1, 0}, {7, 0}, {7, 1}, {0xd, 1}, {0x80000001, 0},
+                                            {0x80000008, 0}};
+  std::array<std::array<unsigned, 4>, std::size(kLeaves)> regs{};
+  uint64_t xcr0 = 0;
+  HostCpuid() {
+    unsigned max_basic = __get_cpuid_max(0, nullptr), max_ext = __get_cpuid_max(0x80000000u, nullptr);
+    for (size_t i = 0; i < std::size(kLeaves); ++i) {
+      uint32_t leaf = kLeaves[i][0];
+      if (leaf > ((leaf & 0x80000000u) ? max_ext : max_basic)) continue;
+      __cpuid_count(leaf, kLeaves[i][1], regs[i][0], regs[i][1], regs[i][2], regs[i][3]);
+    }
+    if (regs[0][kEcx] & (1u << 27)) {  // OSXSAVE: XGETBV is available
+      uint32_t lo, hi;
+      __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+      xcr0 = (uint64_t{hi} << 32) | lo;
+    }
+  }
+  bool Has(const Feature& f) const {
+    for (size_t i = 0; i < std::size(kLeaves); ++i)
+      if (kLeaves[i][0] == f.leaf && kLeaves[i][1] == f.subleaf)
+        return (regs[i][f.reg] & (1u << f.bit)) && (xcr0 & f.xcr0) == f.xcr0;
+    return false;
+  }
+};
 
 bool Has(const Feature& f) {
-  unsigned max_leaf = __get_cpuid_max(f.leaf & 0x80000000u, nullptr);
-  if (max_leaf < f.leaf) return false;
-  std::array<unsigned, 4> r{};
-  __cpuid_count(f.leaf, f.subleaf, r[0], r[1], r[2], r[3]);
-  if (!(r[f.reg] & (1u << f.bit))) return false;
-  return (Xcr0() & f.xcr0) == f.xcr0;
+  static const HostCpuid host;
+  return host.Has(f);
 }
 
 }  // namespace
