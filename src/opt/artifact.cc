@@ -9,17 +9,18 @@
 #include <string_view>
 
 #include "aot/xxhash64.h"
-#include "opt/vm_context.h"
+#include "runtime/vm.h"
+#include "runtime/vm_offsets.h"
 
 namespace nw::opt {
 namespace {
 
 // Bumped by hand when the vmctx layout scheme or the calling convention changes in a way the
 // builtins list does not show.
-constexpr std::string_view kAbiScheme = "nw-opt-abi-1 vmctx:interim ";
+constexpr std::string_view kAbiScheme = "nw-opt-abi-1 vmctx:vm_offsets.h ";
 constexpr std::string_view kBuiltinsText =
 #define NW_BUILTIN(Name, Ret, Params, sig) #Name ":" sig ";"
-#include "opt/builtins.def"
+#include "runtime/builtins.def"
 #undef NW_BUILTIN
     "";
 
@@ -84,7 +85,12 @@ uint64_t CodeAbiHash() {
     s += kBuiltinsText;
     s += kFuncSymbolPrefix;
     s += kArraySymbolPrefix;
-    s += std::to_string(kStackRedZone) + " " + std::to_string(kGuardBytes);
+    // The layout facts code bakes in (vm_offsets.h); its static_asserts fix the rest.
+    for (uint64_t v : {uint64_t{VMOffsets::builtins()}, uint64_t{VMOffsets::limits()},
+                       uint64_t{VMOffsets::type_ids()}, uint64_t{VMOffsets::memory(0)},
+                       uint64_t{sizeof(VMFuncRef)}, uint64_t{sizeof(VMStoreLimits)},
+                       kGuardRegionBytes})
+      s += " " + std::to_string(v);
     return aot::Xxh64({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
   }();
   return hash;
@@ -121,6 +127,17 @@ Result<std::vector<uint8_t>> BuildArtifact(std::span<const uint8_t> module_bytes
   return aot::WriteArtifact(a);
 }
 
+Result<void> CheckFunctionTable(const aot::Artifact& a, const LoadedCode& code) {
+  std::span<const uint8_t> text = code.text();
+  for (size_t i = 0; i < a.funcs.size(); ++i) {
+    const aot::FuncCode& f = a.funcs[i];
+    if (f.entry >= text.size() || f.size > text.size() - f.entry ||
+        (f.array_entry != aot::FuncCode::kNoEntry && f.array_entry >= text.size()))
+      return MakeError("artifact: function " + std::to_string(i) + "'s code lies outside .text");
+  }
+  return {};
+}
+
 Result<LoadedArtifact> LoadArtifact(std::span<const uint8_t> bytes, const aot::CodeConfig& config) {
   LoadedArtifact out;
   aot::Expectations expect;
@@ -129,14 +146,12 @@ Result<LoadedArtifact> LoadArtifact(std::span<const uint8_t> bytes, const aot::C
   NW_TRY_ASSIGN(out.artifact, aot::ReadArtifact(bytes, expect));
   // Function offsets must lie in .text, checked before anything is mapped executable.
   NW_TRY_ASSIGN(std::unique_ptr<LoadedCode> code, LoadedCode::Load(out.artifact.object));
+  NW_TRY(CheckFunctionTable(out.artifact, *code));
   std::span<const uint8_t> text = code->text();
   out.entries.resize(out.artifact.funcs.size());
   out.array_entries.resize(out.artifact.funcs.size());
   for (size_t i = 0; i < out.artifact.funcs.size(); ++i) {
     const aot::FuncCode& f = out.artifact.funcs[i];
-    if (f.entry >= text.size() || f.size > text.size() - f.entry ||
-        (f.array_entry != aot::FuncCode::kNoEntry && f.array_entry >= text.size()))
-      return MakeError("artifact: function " + std::to_string(i) + "'s code lies outside .text");
     out.entries[i] = text.data() + f.entry;
     out.array_entries[i] =
         f.array_entry == aot::FuncCode::kNoEntry ? nullptr : text.data() + f.array_entry;

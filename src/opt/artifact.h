@@ -43,6 +43,9 @@ struct LoadedArtifact {
   std::vector<const void*> entries, array_entries;
 };
 
+// Every function-table entry of `a` lies inside `code`'s mapped .text (the object `a` carries).
+Result<void> CheckFunctionTable(const aot::Artifact& a, const LoadedCode& code);
+
 // Checks `bytes` (aot::ReadArtifact, against this engine's version, CodeAbiHash, `config` and
 // the host CPU) and maps the object; on any error nothing of it has run and nothing stays mapped.
 Result<LoadedArtifact> LoadArtifact(std::span<const uint8_t> bytes, const aot::CodeConfig& config);

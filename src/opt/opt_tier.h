@@ -33,5 +33,8 @@ void DeleteOptStoreContext(StoreContext* ctx);
 
 // The LLVM tier (only in builds with NANOWASM_ENABLE_LLVM; engine.cc names it).
 const Tier& OptTier();
+// How many times OptTier has run the compiler in this process (tests: loading an artifact
+// compiles nothing).
+uint64_t CompileCount();
 
 }  // namespace nw::opt

@@ -15,6 +15,7 @@
 
 #include "aot/artifact.h"
 #include "format/encode.h"
+#include "opt/aot_tier.h"
 #include "opt/artifact.h"
 #include "tools/nanowasm/aot.h"
 #include "tools/nanowasm/commands.h"
@@ -61,11 +62,14 @@ class MappedFile {
   size_t size_ = 0;
 };
 
+// The options `run` would compile with under the same configuration (CodeOptionsFor), so
+// that the artifact loads there; plus the target and level, which do not affect loading.
 nw::opt::Options OptionsOf(const CompileOptions& o) {
-  nw::opt::Options options;
+  nw::Config config = ArtifactEngineConfig({});
+  if (o.canonical_nans) config.canonicalize_nans = nw::Config::NanCanonicalization::kAll;
+  nw::opt::Options options = nw::opt::CodeOptionsFor(config);
   options.opt_level = o.opt_level;
   options.host_cpu = o.target == "native";
-  if (o.canonical_nans) options.canonicalize_nans = nw::Config::NanCanonicalization::kAll;
   return options;
 }
 
@@ -104,10 +108,10 @@ bool IsArtifactFile(const std::string& path) {
 }
 
 nw::Config ArtifactEngineConfig(nw::Config config) {
-  // MERGE (h/opt-tier): artifacts run on the opt tier's runtime half; set
-  // `config.tier = nw::Config::ExecutionTier::kOpt` here once that tier exists (it is in
-  // runtime-only builds too: loading needs no LLVM). Today the engine's tier refuses artifacts
-  // with "artifact: the interp tier runs no AOT code".
+  // Artifacts are the opt tier's code; in a build without LLVM the engine selects the tier's
+  // runtime half, which this reference links in (the engine refers to it weakly).
+  static const nw::Tier& linked [[maybe_unused]] = nw::opt::OptRuntimeTier();
+  config.tier = nw::Config::ExecutionTier::kOpt;
   return config;
 }
 
@@ -121,7 +125,7 @@ nw::Result<std::shared_ptr<const nw::Module>> LoadArtifactModule(const nw::Engin
 
 int Compile(const CompileOptions& o) {
   if (o.check) return Check(o);
-#if !NW_HAVE_LLVM
+#if !NW_HAVE_OPT_TIER
   return Fail("this nanowasm was built without LLVM (NANOWASM_ENABLE_LLVM=OFF): it runs "
               "artifacts but cannot compile them");
 #else

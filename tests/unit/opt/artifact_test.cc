@@ -1,6 +1,6 @@
-// AOT artifacts of real compiled code (src/opt/artifact.h): compile, write, read back, map and
-// run through the harness; and every truncation and single-byte change of such an artifact is
-// refused before anything of it runs.
+// AOT artifacts of real compiled code (src/opt/artifact.h, Module::Serialize/Deserialize):
+// write, read back, map and run through the runtime with no compiling; and every truncation
+// and single-byte change of such an artifact is refused before anything of it runs.
 #include <gtest/gtest.h>
 
 #include "format/decode.h"
@@ -39,34 +39,85 @@ Built Build(std::string_view text, const Options& options = {}) {
   return b;
 }
 
-TEST(OptArtifact, LoadedArtifactRunsWithoutCompiling) {
+TEST(OptArtifact, TableAgreesWithTheObjectsSymbols) {
   Built b = Build(kFib);
   auto loaded = LoadArtifact(b.artifact, CodeConfigOf(Options{}));
   ASSERT_TRUE(loaded) << loaded.error().ToString();
   EXPECT_TRUE(std::equal(loaded->artifact.module.begin(), loaded->artifact.module.end(),
                          b.wasm.begin(), b.wasm.end()));
   ASSERT_EQ(loaded->entries.size(), 3u);
-  // The function table agrees with the object's symbols.
   for (uint32_t i = 0; i < 3; ++i) {
     EXPECT_EQ(loaded->entries[i], loaded->code->Symbol(kFuncSymbolPrefix + std::to_string(i)));
     EXPECT_EQ(loaded->array_entries[i],
               loaded->code->Symbol(kArraySymbolPrefix + std::to_string(i)));
   }
-  // The module is rebuilt from the artifact's bytes, and the mapped code runs.
-  auto desc = DecodeModule(loaded->artifact.module);
-  ASSERT_TRUE(desc) << desc.error().ToString();
-  OptStore store;
-  auto m = Module::FromDesc(store.engine(), std::move(*desc));
+}
+
+// Module::Serialize in one engine, Module::Deserialize in another of the same configuration:
+// the module runs, traps as the freshly compiled one does, and nothing is compiled on the way.
+TEST(OptArtifact, DeserializedModuleRunsWithoutCompiling) {
+  std::vector<uint8_t> art;
+  Trap jit_trap;
+  {
+    OptStore s;
+    auto desc = ParseWat(kFib);
+    ASSERT_TRUE(desc);
+    auto m = Module::FromDesc(s.engine(), std::move(*desc));
+    ASSERT_TRUE(m) << m.error().ToString();
+    auto a = (*m)->Serialize();
+    ASSERT_TRUE(a) << a.error().ToString();
+    auto again = (*m)->Serialize();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*a, *again) << "serializing is deterministic";
+    art = std::move(*a);
+    auto inst = s.Instantiate(*m);
+    ASSERT_TRUE(inst) << inst.error();
+    auto r = s.CallExport(**inst, "load", std::vector<uint64_t>{70000});
+    ASSERT_FALSE(r);
+    jit_trap = r.error();
+  }
+  const uint64_t compiles = CompileCount();
+  OptStore s;
+  auto m = Module::Deserialize(s.engine(), art);
   ASSERT_TRUE(m) << m.error().ToString();
-  auto inst = store.Instantiate(*m, loaded->code);
+  art.assign(art.size(), 0);  // the module does not keep pointers into the artifact
+  auto inst = s.Instantiate(*m);
   ASSERT_TRUE(inst) << inst.error();
-  auto r = store.CallExport(**inst, "fib", std::vector<uint64_t>{20});
+  auto r = s.CallExport(**inst, "fib", std::vector<uint64_t>{20});
   ASSERT_TRUE(r) << r.error().ToString();
   EXPECT_EQ((*r)[0], 6765u);
-  ASSERT_TRUE(store.CallExport(**inst, "store", std::vector<uint64_t>{64, 0xabcdef}));
-  r = store.CallExport(**inst, "load", std::vector<uint64_t>{64});
+  ASSERT_TRUE(s.CallExport(**inst, "store", std::vector<uint64_t>{64, 0xabcdef}));
+  r = s.CallExport(**inst, "load", std::vector<uint64_t>{64});
   ASSERT_TRUE(r);
   EXPECT_EQ((*r)[0], 0xabcdefu);
+  r = s.CallExport(**inst, "load", std::vector<uint64_t>{70000});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, TrapKind::kMemoryOutOfBounds);
+  // The same trap as the freshly compiled module's, backtrace included.
+  EXPECT_EQ(r.error().ToString(), jit_trap.ToString());
+  EXPECT_EQ(CompileCount(), compiles);
+}
+
+TEST(OptArtifact, OtherBoundsModeIsRefused) {
+  OptStore explicit_store;  // Options{}: explicit bounds checks
+  auto desc = ParseWat(kFib);
+  ASSERT_TRUE(desc);
+  auto m = Module::FromDesc(explicit_store.engine(), std::move(*desc));
+  ASSERT_TRUE(m);
+  auto art = (*m)->Serialize();
+  ASSERT_TRUE(art) << art.error().ToString();
+  Options guard;
+  guard.bounds = BoundsMode::kGuardPages;
+  OptStore guard_store(guard);
+  auto r = Module::Deserialize(guard_store.engine(), *art);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "artifact: compiled with bounds checks explicit, this engine uses guard-pages");
+  // The interpreter runs no artifacts, and says so.
+  OptStore interp(Config::ExecutionTier::kInterp);
+  r = Module::Deserialize(interp.engine(), *art);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "artifact: the interp tier runs no AOT code");
 }
 
 TEST(OptArtifact, RecordsTheCompilersTarget) {
@@ -94,13 +145,17 @@ TEST(OptArtifact, ConfigurationMismatchIsRefused) {
 
 TEST(OptArtifact, EveryTruncationAndByteChangeIsRefused) {
   Built b = Build(kFib);
-  const aot::CodeConfig config = CodeConfigOf(Options{});
-  for (size_t n = 0; n < b.artifact.size(); ++n)
-    ASSERT_FALSE(LoadArtifact(std::span(b.artifact).first(n), config)) << "truncated to " << n;
+  OptStore s;  // Options{}: the configuration Build compiled for
+  ASSERT_TRUE(Module::Deserialize(s.engine(), b.artifact));
+  for (size_t n = 0; n < b.artifact.size(); ++n) {
+    auto r = Module::Deserialize(s.engine(), std::span(b.artifact).first(n));
+    ASSERT_FALSE(r) << "truncated to " << n;
+    EXPECT_TRUE(r.error().message.starts_with("artifact: ")) << r.error().message;
+  }
   for (size_t i = 0; i < b.artifact.size(); ++i) {
     std::vector<uint8_t> bad = b.artifact;
     bad[i] ^= static_cast<uint8_t>(1u << (i % 8));
-    ASSERT_FALSE(LoadArtifact(bad, config)) << "byte " << i << " changed";
+    ASSERT_FALSE(Module::Deserialize(s.engine(), bad)) << "byte " << i << " changed";
   }
 }
 
