@@ -71,6 +71,19 @@ WASM_API_EXTERN wasm_module_t* nanowasm_module_new_checked(wasm_store_t*,
                                                            const wasm_byte_vec_t* binary,
                                                            wasm_byte_vec_t* error);
 
+/* ---- AOT artifacts (docs/aot.md) -------------------------------------------------------- */
+
+/* wasm_module_serialize / wasm_module_deserialize, reporting why on failure (NUL-terminated
+ * message in *error, owned by the caller, when `error` is not NULL). An artifact is native
+ * code: deserialize only artifacts you trust as much as your program (its checksum detects
+ * corruption; it is not a signature). Serializing needs a module compiled by a tier that writes
+ * artifacts (not the interpreter); deserializing checks version, configuration and CPU. */
+WASM_API_EXTERN bool nanowasm_module_serialize(const wasm_module_t*, wasm_byte_vec_t* out,
+                                               wasm_byte_vec_t* error);
+WASM_API_EXTERN wasm_module_t* nanowasm_module_deserialize(wasm_store_t*,
+                                                           const wasm_byte_vec_t* artifact,
+                                                           wasm_byte_vec_t* error);
+
 /* ---- traps ------------------------------------------------------------------------------- */
 
 typedef uint8_t nanowasm_trap_kind_t;

@@ -10,8 +10,12 @@
  * object lives as long as its store. A vector owns its elements.
  *
  * nanowasm specifics (all documented by the standard as engine-defined):
- *   - wasm_module_serialize yields an empty vector and wasm_module_deserialize returns NULL:
- *     there is no serialized form yet. wasm_module_share/obtain work (modules are immutable).
+ *   - wasm_module_serialize / wasm_module_deserialize write and load AOT artifacts (the format
+ *     of `nanowasm compile`, docs/aot.md): native code, so deserialize only artifacts you trust.
+ *     Serialize yields an empty vector for a module of the interpreter tier (it has no native
+ *     code to write); deserialize returns NULL for a damaged, other-version, other-configuration
+ *     or other-CPU artifact (nanowasm_module_deserialize says why).
+ *     wasm_module_share/obtain work (modules are immutable).
  *   - wasm_frame_func_offset / wasm_frame_module_offset are 0 when the interpreter did not
  *     record an offset; wasm_frame_instance returns NULL (frames do not keep instances alive).
  *   - A value of kind WASM_ANYREF (= WASM_EXTERNREF) is a wasm externref: NULL or a reference
@@ -303,7 +307,7 @@ WASM_API_EXTERN own wasm_module_t* wasm_module_new(wasm_store_t*, const wasm_byt
 WASM_API_EXTERN bool wasm_module_validate(wasm_store_t*, const wasm_byte_vec_t* binary);
 WASM_API_EXTERN void wasm_module_imports(const wasm_module_t*, own wasm_importtype_vec_t* out);
 WASM_API_EXTERN void wasm_module_exports(const wasm_module_t*, own wasm_exporttype_vec_t* out);
-/* Not supported by nanowasm yet: serialize gives an empty vector, deserialize NULL. */
+/* AOT artifacts; see the nanowasm specifics above. */
 WASM_API_EXTERN void wasm_module_serialize(const wasm_module_t*, own wasm_byte_vec_t* out);
 WASM_API_EXTERN own wasm_module_t* wasm_module_deserialize(wasm_store_t*,
                                                            const wasm_byte_vec_t*);

@@ -253,6 +253,17 @@ class Module {
                                                           std::span<const uint8_t> bytes);
   // Validate and translate an already decoded description.
   static Result<std::shared_ptr<const Module>> FromDesc(const Engine& engine, ModuleDesc desc);
+  // AOT (docs/aot.md): an artifact of this module's compiled code and its wasm bytes, which
+  // Deserialize loads without compiling, in an engine of the same version, tier, code-changing
+  // configuration and CPU features. The artifact is native code: load only artifacts you trust
+  // as much as this program (the checksum detects corruption; it is no signature).
+  // Serialize fails on a tier that writes no artifacts (the interpreter).
+  Result<std::vector<uint8_t>> Serialize() const;
+  // Checks `artifact` (truncation, corruption, version, configuration, CPU: a refusal is one
+  // "artifact: ..." message and nothing of it runs) and loads it; `artifact` need not outlive
+  // the call.
+  static Result<std::shared_ptr<const Module>> Deserialize(const Engine& engine,
+                                                           std::span<const uint8_t> artifact);
   ~Module();
 
   const ModuleDesc& desc() const;

@@ -80,6 +80,31 @@ wasm_module_t* nanowasm_module_new_checked(wasm_store_t* store, const wasm_byte_
   return new wasm_module_t(store->engine, std::move(*m));
 }
 
+bool nanowasm_module_serialize(const wasm_module_t* m, wasm_byte_vec_t* out,
+                               wasm_byte_vec_t* error) {
+  auto bytes = m->module->Serialize();
+  if (!bytes) {
+    wasm_byte_vec_new_empty(out);
+    if (error) NewMessage(bytes.error().ToString(), error);
+    return false;
+  }
+  wasm_byte_vec_new(out, bytes->size(), reinterpret_cast<const wasm_byte_t*>(bytes->data()));
+  return true;
+}
+
+wasm_module_t* nanowasm_module_deserialize(wasm_store_t* store, const wasm_byte_vec_t* artifact,
+                                           wasm_byte_vec_t* error) {
+  std::span<const uint8_t> bytes;
+  if (artifact && artifact->size)
+    bytes = {reinterpret_cast<const uint8_t*>(artifact->data), artifact->size};
+  auto m = nw::Module::Deserialize(store->engine->engine, bytes);
+  if (!m) {
+    if (error) NewMessage(m.error().ToString(), error);
+    return nullptr;
+  }
+  return new wasm_module_t(store->engine, std::move(*m));
+}
+
 nanowasm_trap_kind_t nanowasm_trap_kind(const wasm_trap_t* t) {
   return static_cast<nanowasm_trap_kind_t>(t->trap.kind);
 }

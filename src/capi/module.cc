@@ -73,11 +73,19 @@ void wasm_module_exports(const wasm_module_t* m, wasm_exporttype_vec_t* out) {
   }
 }
 
-void wasm_module_serialize(const wasm_module_t*, wasm_byte_vec_t* out) {
-  wasm_byte_vec_new_empty(out);
+// AOT artifacts (docs/aot.md): the same bytes `nanowasm compile` writes. An empty vector /
+// NULL on failure; nanowasm_module_serialize / _deserialize say why.
+void wasm_module_serialize(const wasm_module_t* m, wasm_byte_vec_t* out) {
+  auto bytes = m->module->Serialize();
+  if (!bytes) return wasm_byte_vec_new_empty(out);
+  wasm_byte_vec_new(out, bytes->size(), reinterpret_cast<const wasm_byte_t*>(bytes->data()));
 }
 
-wasm_module_t* wasm_module_deserialize(wasm_store_t*, const wasm_byte_vec_t*) { return nullptr; }
+wasm_module_t* wasm_module_deserialize(wasm_store_t* store, const wasm_byte_vec_t* artifact) {
+  auto m = nw::Module::Deserialize(store->engine->engine, Bytes(artifact));
+  if (!m) return nullptr;
+  return new wasm_module_t(store->engine, std::move(*m));
+}
 
 void wasm_shared_module_delete(wasm_shared_module_t* s) { delete s; }
 

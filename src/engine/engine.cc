@@ -11,6 +11,8 @@
 namespace nw {
 namespace opt {
 [[gnu::weak]] const Tier& OptTier();
+// The opt tier's runtime half alone (nw_opt_rt): runs AOT artifacts in builds without LLVM.
+[[gnu::weak]] const Tier& OptRuntimeTier();
 }  // namespace opt
 namespace {
 
@@ -36,6 +38,7 @@ const Tier& SelectTier(const Config& config) {
     case Config::ExecutionTier::kInterp: return interp::InterpTier();
     case Config::ExecutionTier::kOpt: {
       if (HaveOptTier()) return opt::OptTier();
+      if (&opt::OptRuntimeTier != nullptr) return opt::OptRuntimeTier();
       static const MissingOptTier missing;
       return missing;
     }

@@ -94,6 +94,9 @@ Result<std::unique_ptr<LoadedCode>> LoadedCode::Load(std::span<const uint8_t> el
     if (addr[i] < 0 || sh[i].sh_type == SHT_NOBITS) continue;
     std::memcpy(base + addr[i], elf.data() + sh[i].sh_offset, sh[i].sh_size);
   }
+  for (size_t i = 0; i < sh.size(); ++i)
+    if (addr[i] >= 0 && name_of(sh[eh.e_shstrndx], sh[i].sh_name) == ".text")
+      code->text_ = {base + addr[i], static_cast<size_t>(sh[i].sh_size)};
 
   // Symbols.
   const Elf64_Shdr* symtab = nullptr;

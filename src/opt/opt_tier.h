@@ -37,5 +37,8 @@ const Tier& OptTier();
 // Config still sets bounds, NaN and epoch modes): for tests and benchmarks. Outlives its engines.
 struct Options;
 std::unique_ptr<Tier> MakeOptTier(const Options& base);
+// How many times OptTier has run the compiler in this process (tests: loading an artifact
+// compiles nothing).
+uint64_t CompileCount();
 
 }  // namespace nw::opt

@@ -5,6 +5,12 @@
 // unsupported ...". Epoch interruption is compiled (checks at function entries and loop heads, as
 // the interpreter's); fuel is not yet: a configuration with fuel is refused at Compile with one
 // clear message (the interpreter's fuel charges depend on its own frame layout).
+// The runtime half (store contexts, loading AOT artifacts) is OptRuntimeTierBase's
+// (aot_tier.h, no LLVM); this adds compiling and writing artifacts.
+#include <atomic>
+
+#include "opt/aot_tier.h"
+#include "opt/artifact.h"
 #include "opt/compiler.h"
 #include "opt/opt_tier.h"
 #include "runtime/vm.h"
@@ -12,34 +18,48 @@
 namespace nw::opt {
 namespace {
 
-class OptTierImpl final : public Tier {
+std::atomic<uint64_t> g_compiles{0};
+
+class OptTierImpl final : public OptRuntimeTierBase {
  public:
   // `base`: the compiler options no Config field sets (O-level, target, threads, chunking).
   explicit OptTierImpl(const Options& base = {}) : base_(base) {}
-  std::string_view Name() const override { return "opt"; }
-
   Result<std::unique_ptr<const CompiledCode>> Compile(const ModuleEnv& env) const override {
     if (env.config.consume_fuel)
       return MakeError("the opt tier does not support fuel yet; use --tier interp");
-    Options o = base_;
-    o.bounds = env.config.UsesGuardRegion() ? BoundsMode::kGuardPages : BoundsMode::kExplicit;
-    o.canonicalize_nans = env.config.canonicalize_nans;
-    o.epoch_interruption = env.config.epoch_interruption;
-    NW_TRY_ASSIGN(CompiledObject obj, CompileModule(env.desc, o));
+    g_compiles.fetch_add(1, std::memory_order_relaxed);
+    NW_TRY_ASSIGN(CompiledObject obj, CompileModule(env.desc, OptionsFor(env.config)));
     NW_TRY_ASSIGN(std::unique_ptr<LoadedCode> code, LoadedCode::Load(obj.elf));
     return MakeOptCode(env.desc, std::move(code));
   }
 
-  StoreContext* NewStoreContext(Store& store, const Config& config) const override {
-    return NewOptStoreContext(store, config);
+  // OptCode keeps no copy of its object (that would double the code's memory for every module
+  // to serve the rare Serialize): the module is compiled again, deterministically, with the
+  // same options.
+  Result<std::vector<uint8_t>> WriteArtifact(const ModuleEnv& env, const CompiledCode&,
+                                             std::span<const uint8_t> module_bytes) const override {
+    g_compiles.fetch_add(1, std::memory_order_relaxed);
+    Options o = OptionsFor(env.config);
+    NW_TRY_ASSIGN(CompiledObject obj, CompileModule(env.desc, o));
+    return BuildArtifact(module_bytes, env.desc.num_imported_funcs, obj, o);
   }
-  void DeleteStoreContext(StoreContext* ctx) const override { DeleteOptStoreContext(ctx); }
 
  private:
+  // The configuration's code options (CodeOptionsFor) with base_'s compiler settings.
+  Options OptionsFor(const Config& config) const {
+    Options o = CodeOptionsFor(config);
+    o.opt_level = base_.opt_level;
+    o.host_cpu = base_.host_cpu;
+    o.threads = base_.threads;
+    o.chunk_bytes = base_.chunk_bytes;
+    return o;
+  }
   Options base_;
 };
 
 }  // namespace
+
+uint64_t CompileCount() { return g_compiles.load(std::memory_order_relaxed); }
 
 const Tier& OptTier() {
   static const OptTierImpl tier;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "format/decode.h"
+#include "format/encode.h"
 #include "runtime/vm.h"
 #include "validate/validate.h"
 
@@ -72,8 +73,49 @@ Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, Mod
     for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));
     impl->offsets = VMOffsets(desc);
     impl->tier = &engine.tier();
+    impl->config = engine.config();
     NW_TRY_ASSIGN(impl->code, impl->tier->Compile(ModuleEnv{desc, impl->type_ids,
                                                             engine.config(), impl->offsets}));
+    impl->desc = std::move(desc);
+    return std::shared_ptr<const Module>(new Module(std::move(impl)));
+  } catch (const std::bad_alloc&) {
+    return OutOfMemoryLoading();
+  }
+}
+
+Result<std::vector<uint8_t>> Module::Serialize() const {
+  try {
+    const Impl& m = *impl_;
+    // The encoder reproduces a decoded module byte for byte (section_mask keeps empty
+    // sections), so backtrace offsets in the artifact's code stay those of the original.
+    std::vector<uint8_t> bytes = EncodeModule(m.desc);
+    return m.tier->WriteArtifact(ModuleEnv{m.desc, m.type_ids, m.config, m.offsets}, *m.code,
+                                 bytes);
+  } catch (const std::bad_alloc&) {
+    return MakeError("out of memory serializing the module");
+  }
+}
+
+Result<std::shared_ptr<const Module>> Module::Deserialize(const Engine& engine,
+                                                          std::span<const uint8_t> artifact) {
+  try {
+    Result<aot::Expectations> expect = engine.tier().ArtifactExpectations(engine.config());
+    if (!expect) {
+      NW_TRY(aot::CheckIntegrity(artifact));  // a damaged artifact is reported as such first
+      return std::unexpected(std::move(expect.error()));
+    }
+    NW_TRY_ASSIGN(aot::Artifact a, aot::ReadArtifact(artifact, *expect));
+    NW_TRY_ASSIGN(ModuleDesc desc, DecodeModule(a.module));
+    NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
+    auto impl = std::make_unique<Impl>();
+    impl->type_ids.reserve(desc.types.size());
+    for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));
+    impl->offsets = VMOffsets(desc);
+    impl->tier = &engine.tier();
+    impl->config = engine.config();
+    NW_TRY_ASSIGN(impl->code, impl->tier->LoadArtifact(
+                                  ModuleEnv{desc, impl->type_ids, engine.config(), impl->offsets},
+                                  a));
     impl->desc = std::move(desc);
     return std::shared_ptr<const Module>(new Module(std::move(impl)));
   } catch (const std::bad_alloc&) {

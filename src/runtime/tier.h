@@ -12,8 +12,11 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "aot/artifact.h"
 #include "base/result.h"
 #include "format/module.h"
 #include "nanowasm/runtime.h"
@@ -77,6 +80,30 @@ class Tier {
   // released by DeleteStoreContext when the store dies. Never null.
   virtual StoreContext* NewStoreContext(Store& store, const Config& config) const = 0;
   virtual void DeleteStoreContext(StoreContext* ctx) const = 0;
+
+  // ---- AOT artifacts (src/aot/artifact.h, docs/aot.md): Module::Serialize / Deserialize. A
+  // tier that runs precompiled code overrides all three; the defaults refuse, naming the tier.
+  // The runtime reads an artifact in two steps so that it rebuilds the ModuleDesc from the
+  // artifact's module bytes between them (module-level validation only: bodies were validated
+  // when the code was compiled, and the checksum says these are those bytes).
+  //
+  // What an artifact must record to be this tier's code under `config` (code-ABI hash, the
+  // code-changing configuration); aot::ReadArtifact checks it with the version and host CPU.
+  virtual Result<aot::Expectations> ArtifactExpectations(const Config& config) const {
+    return MakeError("artifact: the " + std::string(Name()) + " tier runs no AOT code");
+  }
+  // The code of env.desc from `artifact`, already checked against ArtifactExpectations: maps
+  // its object, never compiles.
+  virtual Result<std::unique_ptr<const CompiledCode>> LoadArtifact(
+      const ModuleEnv& env, const aot::Artifact& artifact) const {
+    return MakeError("artifact: the " + std::string(Name()) + " tier runs no AOT code");
+  }
+  // An artifact of `code` (this tier's compilation of env.desc) carrying `module_bytes`.
+  virtual Result<std::vector<uint8_t>> WriteArtifact(const ModuleEnv& env,
+                                                     const CompiledCode& code,
+                                                     std::span<const uint8_t> module_bytes) const {
+    return MakeError("the " + std::string(Name()) + " tier writes no AOT artifacts");
+  }
 };
 
 }  // namespace nw

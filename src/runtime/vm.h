@@ -52,6 +52,7 @@ struct Module::Impl {
   std::vector<uint32_t> type_ids;      // canonical id per type index
   VMOffsets offsets;                   // the layout of its instances' VMContext
   const Tier* tier = nullptr;          // the tier that compiled `code`
+  Config config;                       // the engine's, which `code` was compiled for
   std::unique_ptr<const CompiledCode> code;
 };
 

@@ -29,6 +29,15 @@ struct CapsOptions {
   std::string manifest;  // --manifest: each node's keys (tree_cmd.cc)
 };
 
+// `nanowasm compile` (aot.cc): FILE -o OUT.nwc, or --check OUT.nwc.
+struct CompileOptions {
+  std::string in, out;
+  std::string target = "native";  // "native" (this host's CPU and features) or "x86-64"
+  int opt_level = 2;
+  bool canonical_nans = false;
+  bool check = false;
+};
+
 int Wast(const WastOptions& opts);
 int Validate(const std::string& path);
 int Parse(const ParseOptions& opts);
@@ -38,6 +47,7 @@ int Run(const RunOptions& opts);
 int Caps(const CapsOptions& opts);
 int CapsManifest(const CapsOptions& opts);  // tree_cmd.cc
 int RunTree(const RunOptions& opts);        // tree_cmd.cc: run --manifest
+int Compile(const CompileOptions& opts);
 int InterpDump(const std::string& path, std::optional<uint32_t> func_index);
 
 }  // namespace nwcli

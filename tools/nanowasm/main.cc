@@ -28,7 +28,7 @@ struct Synopsis {
 };
 constexpr Synopsis kSynopses[] = {
     {"", "nanowasm [run] [OPTIONS] FILE [ARGS...]\n"
-         "       nanowasm COMMAND [OPTIONS] ...   (COMMAND: run wast validate parse print "
+         "       nanowasm COMMAND [OPTIONS] ...   (COMMAND: run compile wast validate parse print "
          "wit caps interp-dump)\n"
          "       nanowasm --version"},
     {"run", "nanowasm [run] [OPTIONS] FILE [ARGS...]\n"
@@ -43,6 +43,8 @@ constexpr Synopsis kSynopses[] = {
              "       nanowasm caps [--json] --diff OLD NEW\n"
              "       nanowasm caps [--json] --manifest TREE.toml"},
     {"interp-dump", "nanowasm interp-dump FILE [FUNC_INDEX]"},
+    {"compile", "nanowasm compile [--target native|x86-64] [-O N] [--canonical-nans] FILE -o OUT.nwc\n"
+                "       nanowasm compile --check [--canonical-nans] FILE.nwc"},
 };
 
 bool IsCommand(std::string_view s) {
@@ -248,9 +250,21 @@ int Main(std::vector<std::string> argv) {
   dump->add_option("FILE", path, "the module")->required();
   dump->add_option("FUNC_INDEX", func_index, "only this function (index space incl. imports)");
 
-  for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump}) sub->allow_extras();
-  for (CLI::App* sub : {run, wast, validate, parse, print, wit, caps, dump}) sub->group("Commands");
-  for (CLI::App* sub : {wast, validate, parse, print, wit, dump}) sub->footer("");
+  CompileOptions compile_opts;  // aot.cc
+  CLI::App* compile = app.add_subcommand(
+      "compile", "ahead of time: FILE to an artifact (.nwc) that `run` maps, no compiling");
+  compile->add_option("FILE", compile_opts.in, "the module (or, with --check, the artifact)")->required();
+  compile->add_option("-o", compile_opts.out, "the artifact to write")->type_name("FILE");
+  compile->add_option("--target", compile_opts.target, "native (default) or x86-64")
+      ->check(CLI::IsMember({"native", "x86-64"}));
+  compile->add_option("-O", compile_opts.opt_level, "optimization level 0-3 (default 2)")
+      ->check(CLI::Range(0, 3));
+  compile->add_flag("--canonical-nans", compile_opts.canonical_nans, "= run's -W nan-canonicalization");
+  compile->add_flag("--check", compile_opts.check, "verify and map an artifact, print its header");
+
+  for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump, compile}) sub->allow_extras();
+  for (CLI::App* sub : {run, compile, wast, validate, parse, print, wit, caps, dump}) sub->group("Commands");
+  for (CLI::App* sub : {wast, validate, parse, print, wit, dump, compile}) sub->footer("");
   caps->footer("Exit status: 0; with --diff, 1 when NEW asks for a capability OLD does not;\n"
                "1 when a file cannot be read or is not valid; 2 for a usage error.");
 
@@ -283,9 +297,10 @@ int Main(std::vector<std::string> argv) {
     if (!opts) return UsageError("run", opts.error().message);
     return opts->manifest.empty() ? Run(*opts) : RunTree(*opts);
   }
-  for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump}) {
+  for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump, compile}) {
     if (*sub && !sub->remaining().empty()) return UsageError(command, Extra(sub->remaining()));
   }
+  if (*compile) return Compile(compile_opts);
   if (*wast) return Wast(wast_opts);
   if (*validate) return Validate(path);
   if (*parse) return Parse(parse_opts);

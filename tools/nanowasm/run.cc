@@ -16,6 +16,7 @@
 #include "nanowasm/runtime.h"
 #include "nanowasm/wasi.h"
 #include "text/wat.h"
+#include "tools/nanowasm/aot.h"
 #include "tools/nanowasm/commands.h"
 #include "tools/nanowasm/run_component.h"
 #include "tools/nanowasm/run_options.h"
@@ -77,19 +78,26 @@ int Run(const RunOptions& opts) {
   const std::string& invoke = opts.invoke;
   const std::vector<std::string>& args = opts.args;
   nw::WasiConfig config = opts.wasi;
-  auto loaded = LoadModule(path);
-  if (!loaded) {
-    std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
-    return 1;
+  const bool artifact = IsArtifactFile(path);  // AOT (aot.cc): mapped, never compiled
+  nw::Engine engine(artifact ? ArtifactEngineConfig(opts.engine) : opts.engine);
+  nw::Result<std::shared_ptr<const nw::Module>> module = nw::MakeError("");
+  if (artifact) {
+    module = LoadArtifactModule(engine, path);
+  } else {
+    auto loaded = LoadModule(path);
+    if (!loaded) {
+      std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
+      return 1;
+    }
+    if (loaded->from_text) {
+      auto bytes = ReadFile(path);
+      if (bytes) g_source_text.assign(bytes->begin(), bytes->end());
+    }
+    module = nw::Module::FromDesc(engine, std::move(loaded->desc));
+    if (!module) module = nw::MakeError(FormatBinaryError(path, module.error()));
   }
-  if (loaded->from_text) {
-    auto bytes = ReadFile(path);
-    if (bytes) g_source_text.assign(bytes->begin(), bytes->end());
-  }
-  nw::Engine engine(opts.engine);
-  auto module = nw::Module::FromDesc(engine, std::move(loaded->desc));
   if (!module) {
-    std::fprintf(stderr, "%s\n", FormatBinaryError(path, module.error()).c_str());
+    std::fprintf(stderr, "%s\n", module.error().message.c_str());
     return 1;
   }
   config.args.push_back(opts.argv0);

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "aot/artifact.h"
 #include "capi/capi.h"  // internal: nw::capi::ForeignCount, ExternWordToRef
 #include "format/encode.h"
 #include "nanowasm.h"
@@ -781,3 +782,40 @@ TEST(CApiLimits, DefaultsAllowManyInstancesPerStore) {
 }
 
 }  // namespace
+
+// AOT artifacts through wasm.h. A C API engine runs the interpreter (wasm_config_t has no knob
+// for the opt tier yet; tests/unit/opt loads artifacts through the C++ API): serializing an
+// interpreter module fails and says why, a damaged artifact is refused as damaged, an intact
+// one as not runnable by this tier.
+TEST_F(CApiTest, ArtifactsAreRefusedWithAReason) {
+  wasm_byte_vec_t why;
+  wasm_module_t* m = nanowasm_module_new_wat(store_, "(module (func (export \"f\")))", 28, &why);
+  ASSERT_NE(m, nullptr) << ToString(why);
+  wasm_byte_vec_t ser;
+  EXPECT_FALSE(nanowasm_module_serialize(m, &ser, &why));
+  EXPECT_EQ(ser.size, 0u);
+  EXPECT_EQ(ToString(why), "the interp tier writes no AOT artifacts");
+  wasm_byte_vec_delete(&why);
+  wasm_byte_vec_delete(&ser);
+  wasm_module_delete(m);
+
+  std::vector<uint8_t> wasm_bytes = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  nw::aot::Artifact a;
+  a.engine_version = std::string(nw::aot::EngineVersion());
+  a.module = wasm_bytes;
+  std::vector<uint8_t> art = nw::aot::WriteArtifact(a);
+  auto deserialize = [&](std::span<const uint8_t> bytes) {
+    wasm_byte_vec_t v, err;
+    wasm_byte_vec_new(&v, bytes.size(), reinterpret_cast<const wasm_byte_t*>(bytes.data()));
+    EXPECT_EQ(wasm_module_deserialize(store_, &v), nullptr);
+    EXPECT_EQ(nanowasm_module_deserialize(store_, &v, &err), nullptr);
+    std::string s = ToString(err);
+    wasm_byte_vec_delete(&err);
+    wasm_byte_vec_delete(&v);
+    return s;
+  };
+  EXPECT_EQ(deserialize(wasm_bytes), "00000000: artifact: not a nanowasm artifact (bad magic)");
+  EXPECT_NE(deserialize(std::span(art).first(art.size() - 1)).find("(truncated)"),
+            std::string::npos);
+  EXPECT_EQ(deserialize(art), "artifact: the interp tier runs no AOT code");
+}

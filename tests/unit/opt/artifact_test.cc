@@ -1,0 +1,163 @@
+// AOT artifacts of real compiled code (src/opt/artifact.h, Module::Serialize/Deserialize):
+// write, read back, map and run through the runtime with no compiling; and every truncation
+// and single-byte change of such an artifact is refused before anything of it runs.
+#include <gtest/gtest.h>
+
+#include "format/decode.h"
+#include "format/encode.h"
+#include "opt/artifact.h"
+#include "opt_harness.h"
+#include "text/wat.h"
+
+namespace nw::opt::test {
+namespace {
+
+constexpr std::string_view kFib = R"((module
+  (memory 1)
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))))";
+
+struct Built {
+  std::vector<uint8_t> wasm, artifact;
+};
+
+Built Build(std::string_view text, const Options& options = {}) {
+  Built b;
+  auto desc = ParseWat(text);
+  EXPECT_TRUE(desc) << desc.error().ToString();
+  b.wasm = EncodeModule(*desc);
+  auto compiled = CompileModule(*desc, options);
+  EXPECT_TRUE(compiled) << compiled.error().ToString();
+  auto art = BuildArtifact(b.wasm, desc->num_imported_funcs, *compiled, options);
+  EXPECT_TRUE(art) << art.error().ToString();
+  if (art) b.artifact = std::move(*art);
+  return b;
+}
+
+TEST(OptArtifact, TableAgreesWithTheObjectsSymbols) {
+  Built b = Build(kFib);
+  auto loaded = LoadArtifact(b.artifact, CodeConfigOf(Options{}));
+  ASSERT_TRUE(loaded) << loaded.error().ToString();
+  EXPECT_TRUE(std::equal(loaded->artifact.module.begin(), loaded->artifact.module.end(),
+                         b.wasm.begin(), b.wasm.end()));
+  ASSERT_EQ(loaded->entries.size(), 3u);
+  for (uint32_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(loaded->entries[i], loaded->code->Symbol(kFuncSymbolPrefix + std::to_string(i)));
+    EXPECT_EQ(loaded->array_entries[i],
+              loaded->code->Symbol(kArraySymbolPrefix + std::to_string(i)));
+  }
+}
+
+// Module::Serialize in one engine, Module::Deserialize in another of the same configuration:
+// the module runs, traps as the freshly compiled one does, and nothing is compiled on the way.
+TEST(OptArtifact, DeserializedModuleRunsWithoutCompiling) {
+  std::vector<uint8_t> art;
+  Trap jit_trap;
+  {
+    OptStore s;
+    auto desc = ParseWat(kFib);
+    ASSERT_TRUE(desc);
+    auto m = Module::FromDesc(s.engine(), std::move(*desc));
+    ASSERT_TRUE(m) << m.error().ToString();
+    auto a = (*m)->Serialize();
+    ASSERT_TRUE(a) << a.error().ToString();
+    auto again = (*m)->Serialize();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*a, *again) << "serializing is deterministic";
+    art = std::move(*a);
+    auto inst = s.Instantiate(*m);
+    ASSERT_TRUE(inst) << inst.error();
+    auto r = s.CallExport(**inst, "load", std::vector<uint64_t>{70000});
+    ASSERT_FALSE(r);
+    jit_trap = r.error();
+  }
+  const uint64_t compiles = CompileCount();
+  OptStore s;
+  auto m = Module::Deserialize(s.engine(), art);
+  ASSERT_TRUE(m) << m.error().ToString();
+  art.assign(art.size(), 0);  // the module does not keep pointers into the artifact
+  auto inst = s.Instantiate(*m);
+  ASSERT_TRUE(inst) << inst.error();
+  auto r = s.CallExport(**inst, "fib", std::vector<uint64_t>{20});
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ((*r)[0], 6765u);
+  ASSERT_TRUE(s.CallExport(**inst, "store", std::vector<uint64_t>{64, 0xabcdef}));
+  r = s.CallExport(**inst, "load", std::vector<uint64_t>{64});
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0], 0xabcdefu);
+  r = s.CallExport(**inst, "load", std::vector<uint64_t>{70000});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, TrapKind::kMemoryOutOfBounds);
+  // The same trap as the freshly compiled module's, backtrace included.
+  EXPECT_EQ(r.error().ToString(), jit_trap.ToString());
+  EXPECT_EQ(CompileCount(), compiles);
+}
+
+TEST(OptArtifact, OtherBoundsModeIsRefused) {
+  OptStore explicit_store;  // Options{}: explicit bounds checks
+  auto desc = ParseWat(kFib);
+  ASSERT_TRUE(desc);
+  auto m = Module::FromDesc(explicit_store.engine(), std::move(*desc));
+  ASSERT_TRUE(m);
+  auto art = (*m)->Serialize();
+  ASSERT_TRUE(art) << art.error().ToString();
+  Options guard;
+  guard.bounds = BoundsMode::kGuardPages;
+  OptStore guard_store(guard);
+  auto r = Module::Deserialize(guard_store.engine(), *art);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "artifact: compiled with bounds checks explicit, this engine uses guard-pages");
+  // The interpreter runs no artifacts, and says so.
+  OptStore interp(Config::ExecutionTier::kInterp);
+  r = Module::Deserialize(interp.engine(), *art);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "artifact: the interp tier runs no AOT code");
+}
+
+TEST(OptArtifact, RecordsTheCompilersTarget) {
+  Options o;
+  o.host_cpu = false;
+  Built b = Build(kFib, o);
+  auto loaded = LoadArtifact(b.artifact, CodeConfigOf(o));
+  ASSERT_TRUE(loaded) << loaded.error().ToString();
+  EXPECT_EQ(loaded->artifact.cpu, "x86-64");
+  Built host = Build(kFib);
+  auto lh = LoadArtifact(host.artifact, CodeConfigOf(Options{}));
+  ASSERT_TRUE(lh) << lh.error().ToString();
+  EXPECT_NE(lh->artifact.features.find("+sse2"), std::string::npos) << lh->artifact.features;
+}
+
+TEST(OptArtifact, ConfigurationMismatchIsRefused) {
+  Built b = Build(kFib);
+  Options nans;
+  nans.canonicalize_nans = Config::NanCanonicalization::kAll;
+  auto r = LoadArtifact(b.artifact, CodeConfigOf(nans));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "artifact: compiled with NaN canonicalization off, this engine uses all");
+}
+
+TEST(OptArtifact, EveryTruncationAndByteChangeIsRefused) {
+  Built b = Build(kFib);
+  OptStore s;  // Options{}: the configuration Build compiled for
+  ASSERT_TRUE(Module::Deserialize(s.engine(), b.artifact));
+  for (size_t n = 0; n < b.artifact.size(); ++n) {
+    auto r = Module::Deserialize(s.engine(), std::span(b.artifact).first(n));
+    ASSERT_FALSE(r) << "truncated to " << n;
+    EXPECT_TRUE(r.error().message.starts_with("artifact: ")) << r.error().message;
+  }
+  for (size_t i = 0; i < b.artifact.size(); ++i) {
+    std::vector<uint8_t> bad = b.artifact;
+    bad[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    ASSERT_FALSE(Module::Deserialize(s.engine(), bad)) << "byte " << i << " changed";
+  }
+}
+
+}  // namespace
+}  // namespace nw::opt::test
