@@ -38,6 +38,12 @@ bool StartsWithComponent(std::string_view t) {
 
 }  // namespace
 
+bool LooksLikeComponent(std::span<const uint8_t> bytes, const std::string& path) {
+  if (nw::component::IsComponentBinary(bytes)) return true;
+  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  return !path.ends_with(".wasm") && StartsWithComponent(text);
+}
+
 nw::Result<std::optional<LoadedComponent>> LoadComponent(const std::string& path) {
   NW_TRY_ASSIGN(auto bytes, ReadFile(path));
   if (nw::component::IsComponentBinary(bytes)) {
@@ -46,7 +52,7 @@ nw::Result<std::optional<LoadedComponent>> LoadComponent(const std::string& path
     return LoadedComponent{std::move(*c), false};
   }
   std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  if (path.ends_with(".wasm") || !StartsWithComponent(text)) return std::nullopt;
+  if (!LooksLikeComponent(bytes, path)) return std::nullopt;
   auto c = nw::component::ParseComponentText(text);
   if (!c) {
     const auto& e = c.error();

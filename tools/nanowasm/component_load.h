@@ -3,7 +3,9 @@
 // is not a component: the caller treats it as a core module.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "base/result.h"
@@ -15,6 +17,10 @@ struct LoadedComponent {
   nw::component::Component component;
   bool from_text = false;
 };
+
+// Whether `bytes`, read from `path`, hold a component: a component binary's preamble, or (in a
+// file not named .wasm) text whose first form is `(component`.
+bool LooksLikeComponent(std::span<const uint8_t> bytes, const std::string& path);
 
 // nullopt: not a component. Errors are one line: `file:0xOFFSET: message` for a binary,
 // `file:LINE:COL: message` for text.

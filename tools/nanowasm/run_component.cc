@@ -8,21 +8,16 @@
 
 #include <sys/resource.h>
 
-#include <chrono>
-#include <condition_variable>
 #include <cstdio>
-#include <deque>
-#include <mutex>
 #include <optional>
-#include <thread>
 
-#include "component/binary_reader.h"
 #include "component/instantiate.h"
-#include "component/text/component_wat.h"
 #include "nanowasm/runtime.h"
 #include "nanowasm/wasi.h"
+#include "tools/nanowasm/component_load.h"
 #include "tools/nanowasm/run_options.h"
 #include "tools/nanowasm/util.h"
+#include "tools/nanowasm/watchdog.h"
 #include "wasi2/host.h"
 
 namespace nwcli {
@@ -31,58 +26,11 @@ namespace {
 
 constexpr int kTrapExit = 134;
 
-bool IsWatPath(const std::string& p) {
-  return p.size() >= 4 && p.compare(p.size() - 4, 4, ".wat") == 0;
-}
-
-// The first form of a text file (after blanks and comments) starts with "(component".
-bool TextIsComponent(const std::vector<uint8_t>& b) {
-  size_t i = 0;
-  while (i < b.size()) {
-    if (std::isspace(b[i])) {
-      ++i;
-    } else if (b[i] == ';' && i + 1 < b.size() && b[i + 1] == ';') {
-      while (i < b.size() && b[i] != '\n') ++i;
-    } else {
-      break;
-    }
-  }
-  static constexpr std::string_view kComponent = "(component";
-  return b.size() - i >= kComponent.size() &&
-         std::string_view(reinterpret_cast<const char*>(b.data()) + i, kComponent.size()) ==
-             kComponent;
-}
-
-class Watchdog {
- public:
-  Watchdog(nw::Engine& engine, std::chrono::milliseconds timeout)
-      : thread_([this, &engine, timeout] {
-          std::unique_lock lock(mu_);
-          if (!cv_.wait_for(lock, timeout, [this] { return done_; })) engine.IncrementEpoch();
-        }) {}
-  ~Watchdog() {
-    {
-      std::lock_guard lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
-
 }  // namespace
 
 bool IsComponentFile(const std::string& path) {
   auto bytes = ReadFile(path);
-  if (!bytes) return false;
-  if (nw::component::IsComponentBinary(*bytes)) return true;
-  return IsWatPath(path) && TextIsComponent(*bytes);
+  return bytes && LooksLikeComponent(*bytes, path);
 }
 
 int RunComponent(const RunOptions& opts) {
@@ -98,19 +46,13 @@ int RunComponent(const RunOptions& opts) {
     nofile.rlim_cur = nofile.rlim_max;
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
-  auto bytes = ReadFile(path);
-  if (!bytes) {
-    std::fprintf(stderr, "%s\n", bytes.error().message.c_str());
+  auto loaded = LoadComponent(path);
+  if (!loaded || !*loaded) {
+    std::fprintf(stderr, "%s\n",
+                 loaded ? (path + ": not a component").c_str() : loaded.error().message.c_str());
     return 1;
   }
-  auto component = nw::component::IsComponentBinary(*bytes)
-                       ? nw::component::DecodeComponent(*bytes)
-                       : nw::component::ParseComponentText(std::string_view(
-                             reinterpret_cast<const char*>(bytes->data()), bytes->size()));
-  if (!component) {
-    std::fprintf(stderr, "%s\n", FormatBinaryError(path, component.error()).c_str());
-    return 1;
-  }
+  nw::component::Component* component = &(*loaded)->component;
   nw::WasiConfig config = opts.wasi;
   config.args.push_back(opts.argv0);
   config.args.insert(config.args.end(), opts.args.begin(), opts.args.end());
