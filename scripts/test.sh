@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+source scripts/node-env.sh
 jobs=$(nproc)
 # install-deps.sh installed the wasm32-wasi toolchain: the sandbox tests must run, not skip.
 export NANOWASM_REQUIRE_WASI_GUESTS=1
