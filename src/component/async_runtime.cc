@@ -650,63 +650,37 @@ Status CopyElems(Buffer& dst, Buffer& src, uint32_t n) {
   return Ok();
 }
 
-Status StreamRead(Shared& s, ComponentInstanceState* inst, Buffer* dst, std::function<void()> on_copy,
-                  std::function<void(uint32_t)> on_copy_done) {
+// One side of a stream rendezvous (definitions.py's SharedStreamImpl.read and .write): `mine`
+// is the reader's buffer when `reading`, else the writer's; the other side, when one waits, is
+// s.pending_buffer.
+Status StreamCopy(Shared& s, ComponentInstanceState* inst, Buffer* mine, bool reading,
+                  std::function<void()> on_copy, std::function<void(uint32_t)> on_copy_done) {
+  auto set_pending = [&] {
+    s.pending_inst = inst;
+    s.pending_buffer = mine;
+    s.pending_on_copy = std::move(on_copy);
+    s.pending_on_copy_done = std::move(on_copy_done);
+  };
   if (s.dropped) {
     on_copy_done(kDropped);
   } else if (!s.pending_buffer) {
-    s.pending_inst = inst;
-    s.pending_buffer = dst;
-    s.pending_on_copy = std::move(on_copy);
-    s.pending_on_copy_done = std::move(on_copy_done);
+    set_pending();
   } else {
     if (inst == s.pending_inst && !s.numeric) return Trap("cannot read from and write to intra-component stream");
-    if (s.pending_buffer->remain() > 0) {
-      if (dst->remain() > 0) {
-        uint32_t n = std::min(dst->remain(), s.pending_buffer->remain());
-        NW_TRY(CopyElems(*dst, *s.pending_buffer, n));
+    Buffer& other = *s.pending_buffer;
+    if (other.remain() > 0) {
+      if (mine->remain() > 0) {
+        uint32_t n = std::min(mine->remain(), other.remain());
+        NW_TRY(reading ? CopyElems(*mine, other, n) : CopyElems(other, *mine, n));
         auto oc = s.pending_on_copy;
         if (oc) oc();
       }
       on_copy_done(kCompleted);
-    } else {
-      s.ResetAndNotifyPending(kCompleted);
-      s.pending_inst = inst;
-      s.pending_buffer = dst;
-      s.pending_on_copy = std::move(on_copy);
-      s.pending_on_copy_done = std::move(on_copy_done);
-    }
-  }
-  return Ok();
-}
-
-Status StreamWrite(Shared& s, ComponentInstanceState* inst, Buffer* src, std::function<void()> on_copy,
-                   std::function<void(uint32_t)> on_copy_done) {
-  if (s.dropped) {
-    on_copy_done(kDropped);
-  } else if (!s.pending_buffer) {
-    s.pending_inst = inst;
-    s.pending_buffer = src;
-    s.pending_on_copy = std::move(on_copy);
-    s.pending_on_copy_done = std::move(on_copy_done);
-  } else {
-    if (inst == s.pending_inst && !s.numeric) return Trap("cannot read from and write to intra-component stream");
-    if (s.pending_buffer->remain() > 0) {
-      if (src->remain() > 0) {
-        uint32_t n = std::min(src->remain(), s.pending_buffer->remain());
-        NW_TRY(CopyElems(*s.pending_buffer, *src, n));
-        auto oc = s.pending_on_copy;
-        if (oc) oc();
-      }
-      on_copy_done(kCompleted);
-    } else if (src->zero_length() && s.pending_buffer->zero_length()) {
+    } else if (!reading && mine->zero_length() && other.zero_length()) {
       on_copy_done(kCompleted);
     } else {
       s.ResetAndNotifyPending(kCompleted);
-      s.pending_inst = inst;
-      s.pending_buffer = src;
-      s.pending_on_copy = std::move(on_copy);
-      s.pending_on_copy_done = std::move(on_copy_done);
+      set_pending();
     }
   }
   return Ok();
@@ -1133,8 +1107,7 @@ Result<uint32_t> CopyBuiltin(const CopyInfo& ci, uint32_t i, uint32_t ptr, uint3
   if (future) {
     NW_TRY(ci.readable ? FutureRead(*shared, inst, b, on_copy_done) : FutureWrite(*shared, inst, b, on_copy_done));
   } else {
-    NW_TRY(ci.readable ? StreamRead(*shared, inst, b, on_copy, on_copy_done)
-                       : StreamWrite(*shared, inst, b, on_copy, on_copy_done));
+    NW_TRY(StreamCopy(*shared, inst, b, ci.readable, on_copy, on_copy_done));
   }
   if (!e->has_pending_event()) {
     if (!async) {
