@@ -1717,6 +1717,13 @@ class Validator {
     return e;
   }
 
+  // Lifting or lowering with the `async` ABI needs a function type marked async.
+  Status AsyncOptionNeedsAsyncType(const Canon& c, const TypeInfo& ft) {
+    if (FindOpt(c, CanonOpt::Kind::kAsync) && !ft.async)
+      return MakeError(c.offset, "the `async` canonical option requires an async function type");
+    return Ok();
+  }
+
   Status CanonDef(const Canon& c) {
     NW_TRY(Options(c));
     switch (c.kind) {
@@ -1724,17 +1731,17 @@ class Validator {
         NW_TRY_ASSIGN(Entity core, Get(Sort::kCoreFunc, c.func, c.offset));
         NW_TRY_ASSIGN(Entity t, TypeOfKind(c.type, TypeDef::Kind::kFunc, "function type",
                                            c.offset));
-        for (const CanonOpt& o : c.opts)
-          if (o.kind == CanonOpt::Kind::kAsync && !types_[t.id].async)
-            return MakeError(c.offset, "the `async` canonical option requires an async function "
-                                       "type");
+        NW_TRY(AsyncOptionNeedsAsyncType(c, types_[t.id]));
         NW_TRY(LiftLowerAbi(c, types_[t.id], core.id == kNone ? nullptr : &core_funcs_[core.id]));
         Push(Sort::kFunc, t.id);
         return Ok();
       }
       case CanonKind::kLower: {
         NW_TRY_ASSIGN(Entity f, Get(Sort::kFunc, c.func, c.offset));
-        if (f.id != kNone) NW_TRY(LiftLowerAbi(c, types_[f.id], nullptr));
+        if (f.id != kNone) {
+          NW_TRY(AsyncOptionNeedsAsyncType(c, types_[f.id]));
+          NW_TRY(LiftLowerAbi(c, types_[f.id], nullptr));
+        }
         break;
       }
       case CanonKind::kResourceNew:
