@@ -18,7 +18,6 @@ namespace nw::component {
 
 namespace {
 
-constexpr size_t kMaxLiveThreads = 256;
 constexpr uint32_t kMaxBufferLength = (1u << 28) - 1;
 constexpr uint32_t kBlocked = 0xffffffffu;
 
@@ -162,7 +161,7 @@ void FreeThread(AThread* t) {
 }
 
 Result<AThread*> NewThread(AsyncStore& as, std::shared_ptr<ATask> task, std::function<void()> body) {
-  if (as.threads.size() >= kMaxLiveThreads) return Trap("too many threads");
+  if (as.threads.size() >= as.cs().max_async_threads()) return Trap("too many threads");
   auto p = std::make_unique<AThread>();
   AThread* t = p.get();
   t->as = &as;

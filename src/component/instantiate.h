@@ -150,6 +150,11 @@ class ComponentStore {
   std::map<const CoreModule*, std::shared_ptr<const Module>>& module_cache() { return modules_; }
   AsyncStore* async_store() { return async_; }
   void set_async_store(AsyncStore* a) { async_ = a; }
+  // The most live async threads (each a host thread) this store allows; one more traps
+  // "too many threads". A bound on host resources a guest can take, not a tuning knob.
+  static constexpr size_t kDefaultMaxAsyncThreads = 256;
+  size_t max_async_threads() const { return max_async_threads_; }
+  void set_max_async_threads(size_t n) { max_async_threads_ = n; }
 
  private:
   Store& store_;
@@ -157,6 +162,7 @@ class ComponentStore {
   std::vector<std::shared_ptr<void>> owned_;
   std::map<const CoreModule*, std::shared_ptr<const Module>> modules_;
   AsyncStore* async_ = nullptr;  // async_runtime.h; ended first by the destructor
+  size_t max_async_threads_ = kDefaultMaxAsyncThreads;
 };
 
 }  // namespace nw::component

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "component/dump.h"
 #include "component/names.h"
@@ -75,6 +76,9 @@ struct TypeInfo {
   uint32_t alias_of = UINT32_MAX;  // the type an import/export index stands for
   // kComponent / kInstance
   std::vector<NamedEntity> imports, exports;
+  // kInstance: the abstract resources this instance type declares (roots): each import of the
+  // type, and each export of it inside another type, stands for new resource types.
+  std::vector<uint32_t> generated;
 };
 
 struct CoreItem {
@@ -114,6 +118,7 @@ struct Scope {
   // the [constructor]/[method]/[static] rules.
   std::unordered_map<uint32_t, std::string> import_resources, export_resources;
   uint32_t serial = 0;  // identifies a concrete component (for "local" resources)
+  std::vector<uint32_t> generated;  // type scopes: TypeInfo::generated of the type being built
 };
 
 const char* IndexWord(Sort s) {
@@ -523,6 +528,16 @@ class Validator {
                                           "`: " + st.error().message);
       }
       t.exports = types_[comp.id].exports;
+      // Generativity: every instantiation makes new resource types of those the component
+      // defines or declares abstractly (exported, not reached from its imports).
+      for (uint32_t r : ExportedResourceRoots(types_[comp.id])) {
+        if (subst_.count(r)) continue;
+        TypeInfo fresh = types_[r];
+        fresh.alias_of = kNone;
+        fresh.exportable = true;  // as the component's own export of it was
+        fresh.imported = false;
+        subst_[r] = NewType(std::move(fresh));
+      }
       // The exports see the supplied resources in place of the imported ones: in exported types
       // and, through them, in the types of exported functions and instances (a function
       // re-exported by a wit-component shim returns own<the shim's imported resource>, which
@@ -549,6 +564,59 @@ class Validator {
     }
     Push(Sort::kInstance, NewType(std::move(t)));
     return Ok();
+  }
+
+  // Resource roots exported by a component type (also inside exported instances), less those
+  // reached from its imports.
+  std::vector<uint32_t> ExportedResourceRoots(const TypeInfo& comp) {
+    std::unordered_set<uint32_t> imported;
+    std::vector<uint32_t> out;
+    auto walk = [&](auto& self, const std::vector<NamedEntity>& list, bool into_imported,
+                    int depth) -> void {
+      if (depth > 100) return;
+      for (const NamedEntity& x : list) {
+        if (x.entity.id == kNone) continue;
+        if (x.entity.sort == Sort::kType && types_[Root(x.entity.id)].kind == TypeDef::Kind::kResource) {
+          uint32_t r = Root(x.entity.id);
+          if (into_imported) {
+            imported.insert(r);
+          } else if (!imported.count(r) && std::find(out.begin(), out.end(), r) == out.end()) {
+            out.push_back(r);
+          }
+        } else if (x.entity.sort == Sort::kInstance) {
+          self(self, types_[x.entity.id].exports, into_imported, depth + 1);
+        }
+      }
+    };
+    walk(walk, comp.imports, true, 0);
+    walk(walk, comp.exports, false, 0);
+    return out;
+  }
+
+  // An instance type as one import (or one export inside a type) sees it: with new resource
+  // types for the abstract ones it declares, so two imports of one instance type do not share
+  // resources (validation/resources.wast "resource types are not the same").
+  uint32_t Freshen(uint32_t id) {
+    const std::vector<uint32_t> gen = types_[id].generated;
+    if (gen.empty()) return id;
+    auto saved = std::move(subst_);
+    subst_.clear();
+    std::vector<uint32_t> fresh;
+    for (uint32_t r : gen) {
+      TypeInfo ti;
+      ti.kind = TypeDef::Kind::kResource;
+      ti.abstract = true;
+      ti.exportable = true;  // named by the import or export that made it
+      ti.imported = true;
+      uint32_t n = NewType(std::move(ti));
+      subst_[Root(r)] = n;
+      fresh.push_back(n);
+    }
+    std::unordered_map<uint32_t, uint32_t> memo;
+    uint32_t out = SubstDeep(id, memo, 0);
+    subst_ = std::move(saved);
+    if (out != id) types_[out].generated = std::move(fresh);
+    return out;
   }
 
   // --- subtyping -------------------------------------------------------------------------------
@@ -589,6 +657,7 @@ class Validator {
     for (auto* list : {&t.imports, &t.exports})
       for (NamedEntity& e : *list)
         if (!IsCoreSort(e.entity.sort) && e.entity.sort != Sort::kValue) sub(e.entity.id);
+    for (uint32_t& g : t.generated) sub(g);
     if (!changed) return id;
     uint32_t copy = NewType(std::move(t));
     memo[id] = copy;
@@ -963,6 +1032,7 @@ class Validator {
         ti.kind = t.kind;
         ti.imports = std::move(cur().imports);
         ti.exports = std::move(cur().exports);
+        if (t.kind == TypeDef::Kind::kInstance) ti.generated = std::move(cur().generated);
         scopes_.pop_back();
         return NewType(std::move(ti));
       }
@@ -1558,6 +1628,7 @@ class Validator {
     NW_TRY_ASSIGN(Entity e, ExternEntity(t, at));
     NW_TRY(CheckAttributes(n, e.sort));
     NW_TRY(Unique(cur().import_names, n.name, "import", n.offset));
+    if (e.sort == Sort::kInstance && e.id != kNone) e.id = Freshen(e.id);
     NW_TRY_ASSIGN(e, Expose(e, true, at));
     NW_TRY(Annotations(n.name, e, true, n.offset));
     cur().imports.push_back({n.name, e});
@@ -1570,6 +1641,13 @@ class Validator {
     NW_TRY_ASSIGN(Entity e, ExternEntity(t, at));
     NW_TRY(CheckAttributes(n, e.sort));
     NW_TRY(Unique(cur().export_names, n.name, "export", n.offset));
+    // (ExportDecl is a declarator inside a component or instance type.)
+    if (t.kind == ExternKindC::kType && !t.bound_eq) cur().generated.push_back(e.id);
+    if (e.sort == Sort::kInstance && e.id != kNone) {
+      e.id = Freshen(e.id);
+      const std::vector<uint32_t>& g = types_[e.id].generated;
+      cur().generated.insert(cur().generated.end(), g.begin(), g.end());
+    }
     NW_TRY_ASSIGN(e, Expose(e, false, at));
     NW_TRY(Annotations(n.name, e, false, n.offset));
     cur().exports.push_back({n.name, e});
