@@ -798,8 +798,30 @@ class Validator {
       }
       case Sort::kFunc: case Sort::kInstance: case Sort::kComponent:
         return MatchIds(e.id, a.id, depth + 1);
+      case Sort::kCoreModule: return MatchModule(core_modules_[e.id], core_modules_[a.id]);
       default: return Ok();
     }
+  }
+
+  // Core module subtyping: `a` may stand for `e` when every import of `a` is among `e`'s (and
+  // what `e`'s importer supplies fits it) and every export of `e` is among `a`'s.
+  Status MatchModule(const CoreModuleInfo& e, const CoreModuleInfo& a) {
+    for (const CoreItem& ai : a.imports) {
+      auto it = std::find_if(e.imports.begin(), e.imports.end(), [&](const CoreItem& x) {
+        return x.module == ai.module && x.name == ai.name;
+      });
+      std::string what = "`" + ai.module + "::" + ai.name + "`";
+      if (it == e.imports.end()) return Mismatch("missing expected import " + what);
+      NW_TRY(Wrap(MatchCore(ai, *it), "type mismatch in import " + what));
+    }
+    for (const CoreItem& ee : e.exports) {
+      auto it = std::find_if(a.exports.begin(), a.exports.end(),
+                             [&](const CoreItem& x) { return x.name == ee.name; });
+      std::string what = "`" + ee.name + "`";
+      if (it == a.exports.end()) return Mismatch("missing expected export " + what);
+      NW_TRY(Wrap(MatchCore(ee, *it), "type mismatch in export " + what));
+    }
+    return Ok();
   }
 
   Status MatchDefVal(const TypeInfo& e, const TypeInfo& a, int depth) {
