@@ -20,6 +20,7 @@
 #include "tools/nanowasm/commands.h"
 #include "tools/nanowasm/run_component.h"
 #include "tools/nanowasm/run_options.h"
+#include "tools/nanowasm/run_setup.h"
 #include "tools/nanowasm/util.h"
 #include "tools/nanowasm/watchdog.h"
 
@@ -102,29 +103,14 @@ int Run(const RunOptions& opts) {
   }
   config.args.push_back(opts.argv0);
   if (invoke.empty()) config.args.insert(config.args.end(), args.begin(), args.end());
-  config.InheritStdio();
-  auto ctx = nw::CreateWasiCtx(config);
-  if (!ctx) {
-    std::fprintf(stderr, "nanowasm run: %s\n", ctx.error().message.c_str());
-    return 1;
-  }
-  for (size_t l = 0; l < config.listen.size(); ++l) {
-    const std::string& spec = config.listen[l];
-    if (spec.size() >= 2 && spec.compare(spec.size() - 2, 2, ":0") == 0)
-      std::fprintf(stderr, "nanowasm: listening on %s\n",
-                   nw::WasiListenerAddress(**ctx, l).c_str());
-  }
+  std::shared_ptr<nw::WasiCtx> ctx = CreateRunWasiCtx(config);
+  if (!ctx) return 1;
   nw::Store store(engine);
-  store.SetLimits(opts.limits);
-  if (opts.fuel) store.SetFuel(*opts.fuel);
   std::optional<Watchdog> watchdog;
-  if (opts.timeout) {
-    store.SetEpochDeadline(1);
-    watchdog.emplace(engine, *opts.timeout);
-  }
+  ApplyRunLimits(opts, engine, store, watchdog);
   nw::Linker linker;
   nw::DefineSpectest(linker, store);
-  nw::DefineWasi(linker, store, *ctx);
+  nw::DefineWasi(linker, store, ctx);
   auto inst = linker.Instantiate(store, *module);
   if (!inst) {
     const auto& e = inst.error();

@@ -16,6 +16,7 @@
 #include "nanowasm/wasi.h"
 #include "tools/nanowasm/component_load.h"
 #include "tools/nanowasm/run_options.h"
+#include "tools/nanowasm/run_setup.h"
 #include "tools/nanowasm/util.h"
 #include "tools/nanowasm/watchdog.h"
 #include "wasi2/host.h"
@@ -56,29 +57,14 @@ int RunComponent(const RunOptions& opts) {
   nw::WasiConfig config = opts.wasi;
   config.args.push_back(opts.argv0);
   config.args.insert(config.args.end(), opts.args.begin(), opts.args.end());
-  config.InheritStdio();
-  auto ctx = nw::CreateWasiCtx(config);
-  if (!ctx) {
-    std::fprintf(stderr, "nanowasm run: %s\n", ctx.error().message.c_str());
-    return 1;
-  }
-  for (size_t l = 0; l < config.listen.size(); ++l) {
-    const std::string& spec = config.listen[l];
-    if (spec.size() >= 2 && spec.compare(spec.size() - 2, 2, ":0") == 0)
-      std::fprintf(stderr, "nanowasm: listening on %s\n",
-                   nw::WasiListenerAddress(**ctx, l).c_str());
-  }
+  std::shared_ptr<nw::WasiCtx> ctx = CreateRunWasiCtx(config);
+  if (!ctx) return 1;
   nw::Engine engine(opts.engine);
   nw::Store store(engine);
-  store.SetLimits(opts.limits);
-  if (opts.fuel) store.SetFuel(*opts.fuel);
   std::optional<Watchdog> watchdog;
-  if (opts.timeout) {
-    store.SetEpochDeadline(1);
-    watchdog.emplace(engine, *opts.timeout);
-  }
+  ApplyRunLimits(opts, engine, store, watchdog);
   nw::component::ComponentStore cs(store);
-  nw::wasi2::Host host(cs, *ctx);
+  nw::wasi2::Host host(cs, ctx);
   auto args = host.Link(*component);
   if (!args) {
     std::fprintf(stderr, "%s\n", FormatBinaryError(path, args.error()).c_str());
