@@ -79,6 +79,8 @@ struct TypeInfo {
   // kInstance: the abstract resources this instance type declares (roots): each import of the
   // type, and each export of it inside another type, stands for new resource types.
   std::vector<uint32_t> generated;
+  // kInstance: imported or exported (Mark), so the types it exports are named where aliased.
+  bool named = false;
 };
 
 struct CoreItem {
@@ -931,7 +933,10 @@ class Validator {
                                            std::to_string(a.instance) + " is not a " +
                                            (a.sort == Sort::kCoreModule ? "module"
                                                                         : SortName(a.sort)));
-          Push(a.sort, e.entity.id);
+          uint32_t id = e.entity.id;
+          // Only an imported or exported instance names the types it exports.
+          if (a.sort == Sort::kType && id != kNone && !types_[inst.id].named) id = Unnamed(id);
+          Push(a.sort, id);
           return Ok();
         }
         return MakeError(a.offset, "instance " + std::to_string(a.instance) +
@@ -976,6 +981,10 @@ class Validator {
             RefersToResource(e.id))
           return MakeError(a.offset, "cannot alias outer type which transitively refers to "
                                      "resources not defined in the current component");
+        // A name an outer component gave a type (by importing or exporting it) does not hold
+        // in an inner component or component type.
+        if (a.sort == Sort::kType && e.id != kNone && CrossesComponentOrComponentType(a.count))
+          e.id = Unnamed(e.id);
         Push(a.sort, e.id);
         return Ok();
       }
@@ -983,6 +992,20 @@ class Validator {
     return Ok();
   }
 
+  bool CrossesComponentOrComponentType(uint32_t count) {
+    for (uint32_t i = 0; i < count; ++i)
+      if (scopes_[scopes_.size() - 1 - i].kind != ScopeKind::kInstanceType) return true;
+    return false;
+  }
+  // `id` as a type index no import or export introduced (the same type, without its name).
+  uint32_t Unnamed(uint32_t id) {
+    if (!types_[id].exportable) return id;
+    TypeInfo copy = types_[id];
+    copy.alias_of = Root(id);
+    copy.exportable = false;
+    copy.imported = false;
+    return NewType(std::move(copy));
+  }
   bool CrossesComponent(uint32_t count) {
     for (uint32_t i = 0; i < count; ++i)
       if (scopes_[scopes_.size() - 1 - i].kind == ScopeKind::kComponent) return true;
@@ -1559,17 +1582,20 @@ class Validator {
   // Checks the entity an import/export of a concrete component names; returns it, marked
   // exportable when it is a type.
   Result<Entity> Expose(Entity e, bool is_import, size_t at) {
-    if (cur().kind == ScopeKind::kComponent && !EntityVisible(e, is_import))
+    // Component types are checked as they are declared; instance types only once they are
+    // attached to a concrete import or export.
+    if (cur().kind != ScopeKind::kInstanceType && !EntityVisible(e, is_import))
       return MakeError(at, std::string(SortName(e.sort)) + " not valid to be used as " +
                                (is_import ? "import" : "export"));
-    // Inside a type, an exported type is named for whichever import/export uses the type.
-    return Mark(e, is_import || cur().kind != ScopeKind::kComponent);
+    // Inside an instance type, an exported type is named for whichever import/export uses it.
+    return Mark(e, is_import || cur().kind == ScopeKind::kInstanceType);
   }
   // Marks a type as named; an instance's exported types (transitively) become named too, since
   // importing or exporting an instance confers names on them.
   Entity Mark(Entity e, bool imported, uint32_t depth = 0) {
     if (e.sort == Sort::kInstance && e.id != kNone && depth < 100) {
       TypeInfo copy = types_[e.id];
+      copy.named = true;
       for (NamedEntity& x : copy.exports) x.entity = Mark(x.entity, imported, depth + 1);
       e.id = NewType(std::move(copy));
       return e;
