@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "component/dump.h"
+#include "format/limits.h"
 #include "component/names.h"
 
 namespace nw::component {
@@ -482,6 +483,17 @@ class Validator {
           item.table = d.type.table;
           item.memory = d.type.memory;
           item.limits_known = true;
+          if (!d.type.is_tag && (d.type.kind == ExternKind::kMemory || d.type.kind == ExternKind::kTable)) {
+            // The core rules for the limits of a declared memory or table (as in a module).
+            bool memory = d.type.kind == ExternKind::kMemory;
+            const Limits& l = memory ? d.type.memory.limits : d.type.table.limits;
+            uint64_t range = memory ? kMaxPages : 0xFFFFFFFFu;
+            if (l.min > range || (l.max && *l.max > range))
+              return MakeError(d.offset, memory ? "memory size must be at most 65536 pages (4GiB)"
+                                                : "table size must be at most 2^32-1");
+            if (l.max && l.min > *l.max)
+              return MakeError(d.offset, "size minimum must not be greater than maximum");
+          }
           if (d.type.kind == ExternKind::kFunc || d.type.is_tag) {
             NW_TRY_ASSIGN(item.func, func_of(d.type.type_index, d.offset));
           }
