@@ -5,8 +5,15 @@
 //   opt_bench compile FILE.wasm [O [THREADS [CHUNK_BYTES]]]   code-section MB/s (wall and per
 //                                           thread second), IR/opt/codegen split
 //   opt_bench run FILE.wasm N [guard]       run(N): opt tier and interpreter, ms and checksum
+//   opt_bench time TIER FILE N              run(N) alone as `nanowasm run` sets it up (public
+//                                           API, the configuration's default bounds mode): TIER
+//                                           is opt or interp for FILE.wasm, aot for FILE.nwc;
+//                                           prints load_ms, run_ms, run_cpu_ms (this process's
+//                                           CPU time around the call) and the checksum
 // `run` uses explicit bounds checks; `guard` the guard-region mode (4 GiB + guard reservation,
 // faults become traps), the opt tier's default in `nanowasm --tier opt`.
+#include <time.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,7 +31,66 @@ static double Ms(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
+static double CpuMs() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+// `time TIER FILE N`: one run(N) the way the CLI runs it (an engine of the tier with its default
+// configuration; an artifact through Module::Deserialize), timed around the call alone.
+static int TimeRun(const std::string& tier, const char* file, uint64_t n) {
+  [[maybe_unused]] static const nw::Tier& opt_tier = nw::opt::OptTier();
+  std::ifstream in(file, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  nw::Config config;
+  config.tier = tier == "interp" ? nw::Config::ExecutionTier::kInterp : nw::Config::ExecutionTier::kOpt;
+  nw::Engine engine(config);
+  auto t0 = Clock::now();
+  nw::Result<std::shared_ptr<const nw::Module>> m = nw::MakeError("");
+  if (tier == "aot") {
+    m = nw::Module::Deserialize(engine, bytes);
+  } else {
+    auto desc = nw::DecodeModule(bytes);
+    if (!desc) {
+      std::fprintf(stderr, "opt_bench: cannot decode %s\n", file);
+      return 1;
+    }
+    m = nw::Module::FromDesc(engine, std::move(*desc));
+  }
+  auto t1 = Clock::now();
+  if (!m) {
+    std::fprintf(stderr, "opt_bench: %s\n", m.error().ToString().c_str());
+    return 1;
+  }
+  nw::Store store(engine);
+  nw::Linker linker;
+  auto inst = linker.Instantiate(store, *m);
+  if (!inst) {
+    std::fprintf(stderr, "opt_bench: cannot instantiate %s\n", file);
+    return 1;
+  }
+  nw::Func* f = (*inst)->GetFunc("run");
+  if (!f) return 1;
+  std::vector<uint64_t> result(1);
+  double c0 = CpuMs();
+  auto t2 = Clock::now();
+  auto ok = f->CallUnchecked(store, std::vector<uint64_t>{n}, result);
+  auto t3 = Clock::now();
+  double c1 = CpuMs();
+  if (!ok) {
+    std::fprintf(stderr, "opt_bench: trap %s\n", ok.error().message.c_str());
+    return 1;
+  }
+  std::printf("%lld\n", static_cast<long long>(result[0]));
+  std::fprintf(stderr, "load_ms=%.3f run_ms=%.3f run_cpu_ms=%.3f\n", Ms(t0, t1), Ms(t2, t3),
+               c1 - c0);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 5 && std::string(argv[1]) == "time")
+    return TimeRun(argv[2], argv[3], static_cast<uint64_t>(std::atoll(argv[4])));
   if (argc < 3) {
     std::fprintf(stderr, "usage: opt_bench compile FILE.wasm [O [THREADS [CHUNK_BYTES]]] | run FILE.wasm N\n");
     return 2;
