@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "opt_harness.h"
+#include <bit>
 #include <chrono>
 #include <thread>
 
@@ -171,6 +172,96 @@ TEST(OptRun, CountUpToZeroLoopsKeepWasmSemantics) {
   auto low = call("get8", {0});
   ASSERT_TRUE(low);
   EXPECT_EQ(static_cast<uint32_t>((*low)[0]), 0u);
+}
+
+// The matmul loop shape (`c[j] += a * b[j]` unrolled by 2: one address per row advanced by
+// 16, the odd elements 8 bytes further, here as `offset=8`), the loop whose vectorization
+// docs/performance.md discusses: whatever the vectorizer does with it, both bounds modes must
+// keep wasm's semantics: exact results, overlapping rows computed in order, a loop running off
+// the end traps after exactly the in-bounds stores, and `0xFFFFFFF8 offset=8` is 2^32 (out of
+// bounds), not address 0.
+constexpr const char* kOffsetPairKernels = R"((module (memory 1)
+  (func (export "axpy2") (param $c i32) (param $b i32) (param $n i32) (param $a f64) (local $j i32)
+    (loop $l
+      (f64.store (local.get $c) (f64.add (f64.load (local.get $c))
+        (f64.mul (local.get $a) (f64.load (local.get $b)))))
+      (f64.store offset=8 (local.get $c) (f64.add (f64.load offset=8 (local.get $c))
+        (f64.mul (local.get $a) (f64.load offset=8 (local.get $b)))))
+      (local.set $c (i32.add (local.get $c) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (br_if $l (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 2))) (local.get $n)))))
+  (func (export "put64") (param i32 f64) (f64.store (local.get 0) (local.get 1)))
+  (func (export "get64") (param i32) (result f64) (f64.load (local.get 0)))
+  (func (export "get64_8") (param i32) (result f64) (f64.load offset=8 (local.get 0)))))";
+
+TEST(OptRun, StaticOffsetsKeepWasmSemanticsInBothBoundsModes) {
+  constexpr uint32_t kPage = 65536;
+  for (BoundsMode mode : {BoundsMode::kExplicit, BoundsMode::kGuardPages}) {
+    SCOPED_TRACE(mode == BoundsMode::kExplicit ? "explicit" : "guard pages");
+    Options o;
+    o.bounds = mode;
+    auto c = Instantiate(kOffsetPairKernels, o);
+    ASSERT_TRUE(c);
+    auto call = [&](const char* name, std::vector<uint64_t> args) {
+      return c->store.CallExport(*c->inst, name, std::move(args));
+    };
+    auto bits = [](double d) { return std::bit_cast<uint64_t>(d); };
+    // A model of the memory (doubles at every 8-byte address) and the same loop over it.
+    std::vector<double> model(kPage / 8);
+    auto put = [&](uint32_t addr, double v) {
+      ASSERT_TRUE(call("put64", {addr, bits(v)}));
+      model[addr / 8] = v;
+    };
+    auto run_model = [&](uint32_t cc, uint32_t bb, uint32_t n, double a) {
+      for (uint32_t j = 0; j != n; j += 2, cc += 16, bb += 16) {
+        for (uint32_t k = 0; k < 2; ++k) {
+          if (cc + 8 * k + 8 > kPage || bb + 8 * k + 8 > kPage) return;  // the trap
+          model[(cc + 8 * k) / 8] += a * model[(bb + 8 * k) / 8];
+        }
+      }
+    };
+    auto check_model = [&] {
+      for (uint32_t i = 0; i < kPage / 8; ++i) {
+        auto v = call("get64", {i * 8});
+        ASSERT_TRUE(v);
+        ASSERT_EQ((*v)[0], bits(model[i])) << "address " << i * 8;
+      }
+    };
+    for (uint32_t i = 0; i < 1024; ++i) put(i * 8, static_cast<double>(i % 37) - 18.0);
+    for (uint32_t i = 0; i < 64; ++i) put(kPage - 8 - i * 8, static_cast<double>(i % 11) + 0.5);
+    // Disjoint rows of 256 elements.
+    ASSERT_TRUE(call("axpy2", {0, 4096, 256, bits(2.0)}));
+    run_model(0, 4096, 256, 2.0);
+    // Overlapping rows: b is c shifted by one element, so each store feeds a later load.
+    ASSERT_TRUE(call("axpy2", {2048, 2056, 128, bits(-1.5)}));
+    run_model(2048, 2056, 128, -1.5);
+    ASSERT_TRUE(call("axpy2", {3000, 2992, 64, bits(0.25)}));
+    run_model(3000, 2992, 64, 0.25);
+    check_model();
+    // Running off the end of memory: the in-bounds updates happen, then a trap.
+    auto off_end = call("axpy2", {kPage - 200, 0, 64, bits(3.0)});
+    ASSERT_FALSE(off_end);
+    EXPECT_EQ(off_end.error().kind, TrapKind::kMemoryOutOfBounds);
+    run_model(kPage - 200, 0, 64, 3.0);
+    // The odd element of a pair alone crossing the end (c = end - 8: c[j] in bounds, c[j+1]
+    // not): the even store happens, then the trap.
+    auto odd_end = call("axpy2", {kPage - 8, 16, 2, bits(1.0)});
+    ASSERT_FALSE(odd_end);
+    run_model(kPage - 8, 16, 2, 1.0);
+    check_model();
+    // 0xFFFFFFF8 + offset 8 is 2^32, out of bounds, not address 0; same for a loop starting
+    // just below 2^32 (its first store is out of bounds: nothing is written).
+    auto top = call("get64_8", {0xFFFFFFF8u});
+    ASSERT_FALSE(top);
+    EXPECT_EQ(top.error().kind, TrapKind::kMemoryOutOfBounds);
+    auto wrap = call("axpy2", {0xFFFFFFF0u, 0, 4, bits(1.0)});
+    ASSERT_FALSE(wrap);
+    EXPECT_EQ(wrap.error().kind, TrapKind::kMemoryOutOfBounds);
+    auto last = call("get64_8", {kPage - 16});
+    ASSERT_TRUE(last);
+    EXPECT_EQ((*last)[0], bits(model[kPage / 8 - 1]));
+    check_model();
+  }
 }
 
 TEST(OptRun, NanCanonicalizationWhenConfigured) {
