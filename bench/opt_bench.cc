@@ -2,8 +2,8 @@
 // benchmark guest's run(N) compiled by the opt tier against the interpreter (same process, same
 // module; the checksums must agree), through the runtime (tests/unit/opt/opt_harness.h: an
 // engine with Config::tier = kOpt).
-//   opt_bench compile FILE.wasm [O [THREADS [CHUNK_BYTES]]]   code-section MB/s (wall and per
-//                                           thread second), IR/opt/codegen split
+//   opt_bench compile FILE.wasm [O [THREADS [CHUNK_BYTES]]] [guard]   code-section MB/s (wall
+//                                           and per thread second), IR/opt/codegen split
 //   opt_bench run FILE.wasm N [guard]       run(N): opt tier and interpreter, ms and checksum
 //   opt_bench time TIER FILE N              run(N) alone as `nanowasm run` sets it up (public
 //                                           API, the configuration's default bounds mode): TIER
@@ -105,6 +105,11 @@ int main(int argc, char** argv) {
   }
   nw::opt::Options options;
   if (mode == "compile") {
+    // `guard` (last word): compile for the guard-region mode, `--tier opt`'s default.
+    if (std::string(argv[argc - 1]) == "guard") {
+      options.bounds = nw::opt::BoundsMode::kGuardPages;
+      --argc;
+    }
     if (argc > 3) options.opt_level = std::atoi(argv[3]);
     if (argc > 4) options.threads = static_cast<unsigned>(std::atoi(argv[4]));
     if (argc > 5) options.chunk_bytes = static_cast<size_t>(std::atoll(argv[5]));

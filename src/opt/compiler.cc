@@ -186,6 +186,19 @@ void EmitTrampoline(ModuleIr& m, uint32_t func_index, const Target& t) {
   b.CreateRetVoid();
 }
 
+// NANOWASM_OPT_PASSES=TEXT (new-pass-manager pipeline text, as opt-19 -passes=) replaces the
+// O1-O3 pipeline, for measuring candidate pass lists in-process on compile time and run time
+// (docs/performance.md, "Compile throughput"). Experiments only: the artifact header does not
+// record it. A text LLVM cannot parse is reported and the O-level pipeline is used.
+bool ParsePipeline(llvm::PassBuilder& pb, llvm::ModulePassManager& mpm, const char* text) {
+  if (llvm::Error e = pb.parsePassPipeline(mpm, text)) {
+    llvm::errs() << "nanowasm: bad NANOWASM_OPT_PASSES: " << llvm::toString(std::move(e)) << "\n";
+    mpm = llvm::ModulePassManager();
+    return false;
+  }
+  return true;
+}
+
 void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
@@ -200,11 +213,17 @@ void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::ModulePassManager mpm =
-      level == 0 ? pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
-                 : pb.buildPerModuleDefaultPipeline(level == 1   ? llvm::OptimizationLevel::O1
-                                                    : level == 2 ? llvm::OptimizationLevel::O2
-                                                                 : llvm::OptimizationLevel::O3);
+  llvm::ModulePassManager mpm;
+  const char* text = level == 0 ? nullptr : std::getenv("NANOWASM_OPT_PASSES");
+  if (level == 0) {
+    mpm = pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0);
+  } else if (text && ParsePipeline(pb, mpm, text)) {
+    // the experiment's pipeline
+  } else {
+    mpm = pb.buildPerModuleDefaultPipeline(level == 1   ? llvm::OptimizationLevel::O1
+                                           : level == 2 ? llvm::OptimizationLevel::O2
+                                                        : llvm::OptimizationLevel::O3);
+  }
   mpm.run(mod, mam);
 }
 
