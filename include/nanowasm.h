@@ -27,6 +27,22 @@ WASM_API_EXTERN void nanowasm_config_canonicalize_nans(wasm_config_t*, bool enab
 /* Wasm call depth at which a call traps with NANOWASM_TRAP_STACK_EXHAUSTED (default 20000). */
 WASM_API_EXTERN void nanowasm_config_max_call_depth(wasm_config_t*, uint32_t depth);
 
+/* The execution tier (docs/architecture.md, "Tiers"): NANOWASM_TIER_INTERP, the interpreter
+ * (the default), or NANOWASM_TIER_OPT, the optimizing tier. An OPT engine loads AOT artifacts
+ * (wasm_module_deserialize, docs/aot.md) in every build; it compiles modules
+ * (wasm_module_new) only in a program that links the LLVM compiler, which libnanowasm does not
+ * (nanowasm_tier_compiles says; elsewhere wasm_module_new fails and
+ * nanowasm_module_new_checked says why). Returns false, leaving the config as it was, for a
+ * value that names no tier. */
+typedef uint8_t nanowasm_tier_t;
+enum nanowasm_tier_enum {
+  NANOWASM_TIER_INTERP,
+  NANOWASM_TIER_OPT,
+};
+WASM_API_EXTERN bool nanowasm_config_tier(wasm_config_t*, nanowasm_tier_t tier);
+/* Whether an engine on `tier` compiles modules in this program. */
+WASM_API_EXTERN bool nanowasm_tier_compiles(nanowasm_tier_t tier);
+
 /* ---- fuel and epochs --------------------------------------------------------------------- */
 
 /* Sets the store's remaining fuel. No effect unless fuel is enabled in the config. */
@@ -77,7 +93,8 @@ WASM_API_EXTERN wasm_module_t* nanowasm_module_new_checked(wasm_store_t*,
  * message in *error, owned by the caller, when `error` is not NULL). An artifact is native
  * code: deserialize only artifacts you trust as much as your program (its checksum detects
  * corruption; it is not a signature). Serializing needs a module compiled by a tier that writes
- * artifacts (not the interpreter); deserializing checks version, configuration and CPU. */
+ * artifacts (not the interpreter); deserializing checks version, configuration and CPU, and
+ * needs an engine on NANOWASM_TIER_OPT (nanowasm_config_tier). */
 WASM_API_EXTERN bool nanowasm_module_serialize(const wasm_module_t*, wasm_byte_vec_t* out,
                                                wasm_byte_vec_t* error);
 WASM_API_EXTERN wasm_module_t* nanowasm_module_deserialize(wasm_store_t*,

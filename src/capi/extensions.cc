@@ -1,5 +1,6 @@
 // nanowasm.h: the C extensions beyond wasm.h (fuel, epochs, store limits, call depth, modules
 // from text, trap kinds, WASI). Thin forwards to the C++ API.
+#include <optional>
 #include <string>
 
 #include "capi/capi.h"
@@ -7,12 +8,29 @@
 #include "nanowasm.h"
 #include "nanowasm/nanowasm.hpp"
 #include "nanowasm/wasi.h"
+#include "opt/aot_tier.h"
 
 using namespace nw::capi;
 
 struct nanowasm_wasi_config_t {
   nw::WasiConfig config;
 };
+
+namespace {
+
+std::optional<nw::Config::ExecutionTier> TierOf(nanowasm_tier_t tier) {
+  // A strong reference: the opt tier's runtime half (nw_opt_rt, no LLVM) is linked into every
+  // C API program, so an OPT engine loads artifacts even where the compiler is not linked (the
+  // engine refers to both halves weakly; src/engine/engine.cc).
+  [[maybe_unused]] static const nw::Tier& runtime_half = nw::opt::OptRuntimeTier();
+  switch (tier) {
+    case NANOWASM_TIER_INTERP: return nw::Config::ExecutionTier::kInterp;
+    case NANOWASM_TIER_OPT: return nw::Config::ExecutionTier::kOpt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -26,6 +44,16 @@ void nanowasm_config_epoch_interruption(wasm_config_t* c, bool enable) {
 }
 void nanowasm_config_max_call_depth(wasm_config_t* c, uint32_t depth) {
   c->config.max_call_depth = depth;
+}
+bool nanowasm_config_tier(wasm_config_t* c, nanowasm_tier_t tier) {
+  auto t = TierOf(tier);
+  if (!t) return false;
+  c->config.tier = *t;
+  return true;
+}
+bool nanowasm_tier_compiles(nanowasm_tier_t tier) {
+  auto t = TierOf(tier);
+  return t && nw::Engine::TierBuiltIn(*t);
 }
 
 void nanowasm_store_set_fuel(wasm_store_t* s, uint64_t fuel) { s->store.SetFuel(fuel); }

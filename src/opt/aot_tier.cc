@@ -42,7 +42,8 @@ Result<std::unique_ptr<const CompiledCode>> OptRuntimeTierBase::LoadArtifact(
                      " functions");
   NW_TRY_ASSIGN(std::unique_ptr<LoadedCode> code, LoadedCode::Load(artifact.object));
   NW_TRY(CheckFunctionTable(artifact, *code));
-  return MakeOptCode(env.desc, std::move(code));
+  return MakeOptCode(env.desc, std::move(code),
+                     CodeOffsetMaps{artifact.offset_map_begin, artifact.offset_maps});
 }
 
 const Tier& OptRuntimeTier() {

@@ -121,9 +121,16 @@ Result<std::vector<uint8_t>> BuildArtifact(std::span<const uint8_t> module_bytes
       return MakeError("artifact: the object lacks the code of function " +
                        std::to_string(num_imported_funcs + i));
   }
-  // The compiler does not produce code -> wasm offset maps yet: every function's map is empty
-  // (backtraces of compiled frames then name the function without an offset).
-  a.offset_map_begin.assign(a.funcs.size() + 1, 0);
+  // The code -> wasm offset maps as the compiler made them (code_map.h); none yet: every
+  // function's map is then empty (backtraces of compiled frames name the function, no offset).
+  if (object.offset_maps.begin.size() == a.funcs.size() + 1) {
+    a.offset_map_begin = object.offset_maps.begin;
+    a.offset_maps = object.offset_maps.entries;
+  } else if (!object.offset_maps.begin.empty()) {
+    return MakeError("artifact: the compiler's offset maps do not match its functions");
+  } else {
+    a.offset_map_begin.assign(a.funcs.size() + 1, 0);
+  }
   return aot::WriteArtifact(a);
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "opt/code_map.h"
 #include "format/module.h"
 #include "nanowasm/runtime.h"
 #include "runtime/vm_offsets.h"
@@ -69,6 +70,8 @@ struct CompiledObject {
   std::vector<bool> has_array;     // per defined function: an array-call trampoline exists
   std::string cpu, features;       // what the code was compiled for
   CompileStats stats;
+  // Code -> wasm offsets for backtraces (code_map.h); empty until the compiler emits them.
+  CodeOffsetMaps offset_maps;
 };
 
 // False when this build has no LLVM (then CompileModule always fails).

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "opt/code_map.h"
 #include "opt/loader.h"
 #include "runtime/tier.h"
 
@@ -22,9 +23,11 @@ namespace nw::opt {
 
 // The CompiledCode of `desc` over `code`, the object compiled for it (function symbols nw_fN /
 // nw_aN, loader.h). Every defined function must have its nw_fN or be unreachable from outside
-// the module; those without an nw_aN are never entered from the host.
+// the module; those without an nw_aN are never entered from the host. `maps` give compiled
+// frames their wasm offsets in backtraces (code_map.h; empty: frames have no offset).
 Result<std::unique_ptr<const CompiledCode>> MakeOptCode(const ModuleDesc& desc,
-                                                        std::unique_ptr<LoadedCode> code);
+                                                        std::unique_ptr<LoadedCode> code,
+                                                        CodeOffsetMaps maps = {});
 
 // The opt tier's per-store context (Tier::NewStoreContext / DeleteStoreContext). Installs the
 // process's SIGSEGV/SIGBUS handler on first use when `config` uses guard regions.

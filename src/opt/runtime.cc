@@ -67,7 +67,8 @@ TrapResult<void> OptInvoke(Store& store, FuncObj* f, std::span<const uint64_t> a
 
 class OptCode final : public CompiledCode {
  public:
-  OptCode(const ModuleDesc& desc, std::unique_ptr<LoadedCode> code) : code_(std::move(code)) {
+  OptCode(const ModuleDesc& desc, std::unique_ptr<LoadedCode> code, CodeOffsetMaps maps)
+      : code_(std::move(code)), maps_(std::move(maps)) {
     const uint32_t n = static_cast<uint32_t>(desc.functions.size());
     entries_.resize(n);
     arrays_.resize(n);
@@ -102,15 +103,21 @@ class OptCode final : public CompiledCode {
     const void* code = entries_[defined_index];
     return {&OptInvoke, code != nullptr ? code : &kUnreachableEntry};
   }
-  // Compiled code records no pc → offset map yet: only the innermost frame of a trap raised by
-  // a check gets its offset (from the Trap builtin's argument).
-  std::optional<size_t> WasmOffsetAt(uint32_t, uintptr_t) const override { return std::nullopt; }
+  // From the code -> wasm offset maps (code_map.h). Without them only the innermost frame of a
+  // trap raised by a check gets its offset (from the Trap builtin's argument).
+  std::optional<size_t> WasmOffsetAt(uint32_t defined_index, uintptr_t pc) const override {
+    if (defined_index >= entries_.size() || entries_[defined_index] == nullptr) return std::nullopt;
+    const auto entry = reinterpret_cast<uintptr_t>(entries_[defined_index]);
+    if (pc < entry) return std::nullopt;
+    return maps_.Lookup(defined_index, pc - entry);
+  }
 
   ArrayFn array(uint32_t defined_index) const { return arrays_[defined_index]; }
   const LoadedCode& loaded() const { return *code_; }
 
  private:
   std::unique_ptr<LoadedCode> code_;
+  CodeOffsetMaps maps_;
   std::vector<const void*> entries_;
   std::vector<ArrayFn> arrays_;
   CodeSlot* slot_ = nullptr;
@@ -242,7 +249,7 @@ Frame FrameAt(Store& store, uintptr_t pc) {
     fr.func_name = "<compiled>";
     return fr;
   }
-  return MakeFrame(f);
+  return MakeFrame(f, pc);  // its wasm offset from the maps (OptCode::WasmOffsetAt)
 }
 
 // The trap of activation `a`, with its frames appended. When a check trapped, the innermost
@@ -313,8 +320,9 @@ TrapResult<void> OptInvoke(Store& store, FuncObj* f, std::span<const uint64_t> a
 }  // namespace
 
 Result<std::unique_ptr<const CompiledCode>> MakeOptCode(const ModuleDesc& desc,
-                                                        std::unique_ptr<LoadedCode> code) {
-  auto out = std::make_unique<const OptCode>(desc, std::move(code));
+                                                        std::unique_ptr<LoadedCode> code,
+                                                        CodeOffsetMaps maps) {
+  auto out = std::make_unique<const OptCode>(desc, std::move(code), std::move(maps));
   if (!out->registered()) return MakeError("opt tier: too many compiled modules in the process");
   return std::unique_ptr<const CompiledCode>(std::move(out));
 }

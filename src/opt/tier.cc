@@ -30,7 +30,7 @@ class OptTierImpl final : public OptRuntimeTierBase {
     g_compiles.fetch_add(1, std::memory_order_relaxed);
     NW_TRY_ASSIGN(CompiledObject obj, CompileModule(env.desc, OptionsFor(env.config)));
     NW_TRY_ASSIGN(std::unique_ptr<LoadedCode> code, LoadedCode::Load(obj.elf));
-    return MakeOptCode(env.desc, std::move(code));
+    return MakeOptCode(env.desc, std::move(code), std::move(obj.offset_maps));
   }
 
   // OptCode keeps no copy of its object (that would double the code's memory for every module

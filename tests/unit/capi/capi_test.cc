@@ -783,10 +783,9 @@ TEST(CApiLimits, DefaultsAllowManyInstancesPerStore) {
 
 }  // namespace
 
-// AOT artifacts through wasm.h. A C API engine runs the interpreter (wasm_config_t has no knob
-// for the opt tier yet; tests/unit/opt loads artifacts through the C++ API): serializing an
-// interpreter module fails and says why, a damaged artifact is refused as damaged, an intact
-// one as not runnable by this tier.
+// AOT artifacts through wasm.h in a default engine (the interpreter; capi_tier_test.cc loads
+// them in engines on NANOWASM_TIER_OPT): serializing an interpreter module fails and says why,
+// a damaged artifact is refused as damaged, an intact one as not runnable by this tier.
 TEST_F(CApiTest, ArtifactsAreRefusedWithAReason) {
   wasm_byte_vec_t why;
   wasm_module_t* m = nanowasm_module_new_wat(store_, "(module (func (export \"f\")))", 28, &why);

@@ -3,6 +3,7 @@
 // and single-byte change of such an artifact is refused before anything of it runs.
 #include <gtest/gtest.h>
 
+#include "aot/artifact.h"
 #include "format/decode.h"
 #include "format/encode.h"
 #include "opt/artifact.h"
@@ -96,6 +97,74 @@ TEST(OptArtifact, DeserializedModuleRunsWithoutCompiling) {
   // The same trap as the freshly compiled module's, backtrace included.
   EXPECT_EQ(r.error().ToString(), jit_trap.ToString());
   EXPECT_EQ(CompileCount(), compiles);
+}
+
+// The artifact's code -> wasm offset maps (code_map.h) reach the backtrace: a memory access
+// out of bounds in $inner, called through a table (so not inlined) by $outer. The outer frame
+// gets its offset from the map by its return address; the innermost, with guard regions (a
+// fault), by the faulting pc, and with explicit checks from the check itself (the real offset
+// of the i32.load), maps or not. The maps here are written into the artifact by the test (the
+// compiler emits none yet); without them the outer frame has no offset.
+TEST(OptArtifact, OffsetMapsGiveCompiledFramesTheirOffsets) {
+  constexpr std::string_view kWat = R"((module
+    (memory 1)
+    (type $t (func (param i32) (result i32)))
+    (table 1 funcref)
+    (elem (i32.const 0) $inner)
+    (func $inner (type $t) (i32.load (local.get 0)))
+    (func $outer (export "outer") (param i32) (result i32)
+      (i32.add (i32.const 1) (call_indirect (type $t) (local.get 0) (i32.const 0))))))";
+  auto text = ParseWat(kWat);
+  ASSERT_TRUE(text);
+  const std::vector<uint8_t> binary = EncodeModule(*text);
+  for (BoundsMode mode : {BoundsMode::kGuardPages, BoundsMode::kExplicit}) {
+    SCOPED_TRACE(mode == BoundsMode::kGuardPages ? "guard pages" : "explicit checks");
+    Options options;
+    options.bounds = mode;
+    OptStore s(options);
+    auto desc = DecodeModule(binary);  // binary offsets in frames, not the text's
+    ASSERT_TRUE(desc);
+    const uint32_t inner_start = static_cast<uint32_t>(desc->functions[0].start_offset);
+    const uint32_t outer_start = static_cast<uint32_t>(desc->functions[1].start_offset);
+    ASSERT_NE(inner_start, 0u);
+    auto m = Module::FromDesc(s.engine(), std::move(*desc));
+    ASSERT_TRUE(m) << m.error().ToString();
+    auto art = (*m)->Serialize();
+    ASSERT_TRUE(art) << art.error().ToString();
+    auto expect = s.engine().tier().ArtifactExpectations(s.engine().config());
+    ASSERT_TRUE(expect);
+    auto a = aot::ReadArtifact(*art, *expect);
+    ASSERT_TRUE(a) << a.error().ToString();
+
+    auto trap_frames = [&](std::span<const uint8_t> bytes) {
+      auto mod = Module::Deserialize(s.engine(), bytes);
+      EXPECT_TRUE(mod) << mod.error().ToString();
+      auto inst = s.Instantiate(*mod);
+      EXPECT_TRUE(inst) << inst.error();
+      auto r = s.CallExport(**inst, "outer", std::vector<uint64_t>{70000});
+      EXPECT_FALSE(r);
+      EXPECT_EQ(r.error().kind, TrapKind::kMemoryOutOfBounds);
+      return r.error().backtrace;
+    };
+    std::vector<Frame> none = trap_frames(*art);
+    ASSERT_EQ(none.size(), 2u);
+    EXPECT_EQ(none[1].code_offset, 0u);
+    // The i32.load's own offset: its body is one local count byte, then local.get 0.
+    const uint32_t load_at = inner_start + 3;
+    EXPECT_EQ(none[0].code_offset, mode == BoundsMode::kExplicit ? load_at : 0u);
+
+    // $inner: all its code at body offset 2; $outer: offset 3 up to code byte 1, then 5.
+    aot::Artifact mapped = *a;
+    mapped.offset_map_begin = {0, 1, 3};
+    mapped.offset_maps = {{0, inner_start + 2}, {0, outer_start + 3}, {1, outer_start + 5}};
+    std::vector<Frame> frames = trap_frames(aot::WriteArtifact(mapped));
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(frames[0].func_index, 0u);
+    EXPECT_EQ(frames[0].code_offset, mode == BoundsMode::kExplicit ? load_at : inner_start + 2);
+    EXPECT_EQ(frames[1].func_index, 1u);
+    EXPECT_EQ(frames[1].code_offset, outer_start + 5);  // the return address is past code byte 1
+    EXPECT_EQ(frames[1].func_offset, 5u);
+  }
 }
 
 TEST(OptArtifact, OtherBoundsModeIsRefused) {
