@@ -99,7 +99,9 @@ Result<void> ReadFunctions(std::span<const uint8_t> s, size_t base, Artifact& a)
     f.entry = Get<uint64_t>(s, at);
     f.array_entry = Get<uint64_t>(s, at + 8);
     f.size = Get<uint64_t>(s, at + 16);
-    if (f.entry > a.object.size() || f.size > a.object.size() ||
+    // (kNoEntry: a function the compiler removed because nothing can call it.) The exact
+    // check against the mapped code is the loader's (opt/artifact.cc CheckFunctionTable).
+    if ((f.entry != FuncCode::kNoEntry && f.entry > a.object.size()) || f.size > a.object.size() ||
         (f.array_entry != FuncCode::kNoEntry && f.array_entry > a.object.size()))
       return Bad(base + at, "function " + std::to_string(i) + "'s code lies outside the object");
   }

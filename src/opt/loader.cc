@@ -33,6 +33,13 @@ const void* LoadedCode::Symbol(std::string_view name) const {
   return it == symbols_.end() ? nullptr : reinterpret_cast<const void*>(it->second);
 }
 
+uint64_t LoadedCode::SizeAt(const void* addr) const {
+  auto a = reinterpret_cast<uintptr_t>(addr);
+  auto it = std::lower_bound(ranges_.begin(), ranges_.end(), a,
+                             [](const Range& r, uintptr_t p) { return r.begin < p; });
+  return it != ranges_.end() && it->begin == a ? it->end - it->begin : 0;
+}
+
 int64_t LoadedCode::FuncIndexAt(uintptr_t pc) const {
   auto it = std::upper_bound(ranges_.begin(), ranges_.end(), pc,
                              [](uintptr_t p, const Range& r) { return p < r.begin; });
@@ -94,9 +101,6 @@ Result<std::unique_ptr<LoadedCode>> LoadedCode::Load(std::span<const uint8_t> el
     if (addr[i] < 0 || sh[i].sh_type == SHT_NOBITS) continue;
     std::memcpy(base + addr[i], elf.data() + sh[i].sh_offset, sh[i].sh_size);
   }
-  for (size_t i = 0; i < sh.size(); ++i)
-    if (addr[i] >= 0 && name_of(sh[eh.e_shstrndx], sh[i].sh_name) == ".text")
-      code->text_ = {base + addr[i], static_cast<size_t>(sh[i].sh_size)};
 
   // Symbols.
   const Elf64_Shdr* symtab = nullptr;

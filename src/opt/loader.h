@@ -42,16 +42,17 @@ class LoadedCode {
   // The function index of the compiled wasm function (an nw_fN symbol) whose code contains
   // `pc`, or -1 (a trampoline, or not this object's code).
   int64_t FuncIndexAt(uintptr_t pc) const;
-  // The mapped .text section (empty when the object has none): AOT function tables hold
-  // offsets into it.
-  std::span<const uint8_t> text() const { return text_; }
+  // The mapped executable image (every code section, laid out from code_begin): AOT function
+  // tables hold offsets into it. The compiler's object has one code section per chunk.
+  std::span<const uint8_t> code() const { return {base_, code_bytes_}; }
+  // The size of the defined function symbol at `addr` (0 if none starts there).
+  uint64_t SizeAt(const void* addr) const;
 
  private:
   LoadedCode() = default;
   uint8_t* base_ = nullptr;
   size_t size_ = 0;
   size_t code_bytes_ = 0;
-  std::span<const uint8_t> text_;
   std::unordered_map<std::string, uintptr_t> symbols_;
   struct Range {
     uintptr_t begin, end;

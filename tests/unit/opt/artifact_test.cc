@@ -54,6 +54,33 @@ TEST(OptArtifact, TableAgreesWithTheObjectsSymbols) {
   }
 }
 
+// An object of several chunks has one code section per chunk: the table holds offsets into the
+// loader's code image, so functions of every chunk are found (it once required one .text).
+TEST(OptArtifact, FunctionsOfEveryChunkAreInTheTable) {
+  Options options;
+  options.chunk_bytes = 16;  // a chunk per function or two
+  Built b = Build(kFib, options);
+  ASSERT_FALSE(b.artifact.empty());
+  auto loaded = LoadArtifact(b.artifact, CodeConfigOf(options));
+  ASSERT_TRUE(loaded) << loaded.error().ToString();
+  ASSERT_EQ(loaded->entries.size(), 3u);
+  for (uint32_t i = 0; i < 3; ++i)
+    EXPECT_EQ(loaded->entries[i], loaded->code->Symbol(kFuncSymbolPrefix + std::to_string(i)));
+}
+
+// A function nothing can call may be dropped by the optimizer; the artifact records no entry
+// for it instead of refusing the module (the JIT runs such modules).
+TEST(OptArtifact, UncallableFunctionNeedsNoCode) {
+  Built b = Build(R"((module (func $unused (param i32) (result i32) (local.get 0))
+                             (func (export "f") (result i32) (i32.const 7))))");
+  ASSERT_FALSE(b.artifact.empty());
+  auto loaded = LoadArtifact(b.artifact, CodeConfigOf(Options{}));
+  ASSERT_TRUE(loaded) << loaded.error().ToString();
+  ASSERT_EQ(loaded->entries.size(), 2u);
+  EXPECT_EQ(loaded->entries[0], loaded->code->Symbol(kFuncSymbolPrefix + std::string("0")));
+  EXPECT_NE(loaded->entries[1], nullptr);
+}
+
 // Module::Serialize in one engine, Module::Deserialize in another of the same configuration:
 // the module runs, traps as the freshly compiled one does, and nothing is compiled on the way.
 TEST(OptArtifact, DeserializedModuleRunsWithoutCompiling) {
