@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "nanowasm/tree.h"
+#include "temp_tree.h"
 #include "text/wat.h"
 #include "tree/manifest.h"
 
@@ -76,36 +77,6 @@ const char kProbe[] = R"((module
 
 // A root that imports nothing from children.
 const char kPlainRoot[] = R"((module (memory (export "memory") 1) (func (export "_start"))))";
-
-class TempTree {
- public:
-  TempTree() {
-    std::string t =
-        std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/nw-tree-XXXXXX";
-    path_ = mkdtemp(t.data());
-    mkdir((path_ + "/data").c_str(), 0755);
-    mkdir((path_ + "/uploads").c_str(), 0755);
-    Write("data/sentinel.txt", "the parent's record\n");
-  }
-  ~TempTree() { std::system(("rm -rf '" + path_ + "'").c_str()); }
-  const std::string& path() const { return path_; }
-  std::string At(const std::string& rel) const { return path_ + "/" + rel; }
-  void Write(const std::string& rel, const std::string& s) const { std::ofstream(At(rel)) << s; }
-  std::string Read(const std::string& rel) const {
-    std::ifstream in(At(rel));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  bool Exists(const std::string& rel) const {
-    struct stat st;
-    return lstat(At(rel).c_str(), &st) == 0;
-  }
-  bool SentinelIntact() const { return Read("data/sentinel.txt") == "the parent's record\n"; }
-
- private:
-  std::string path_;
-};
 
 struct Fixture {
   nw::Engine engine;
@@ -511,9 +482,10 @@ TEST(TreeShape, Refusals) {
 
 nw::Result<nw::TreeSpec> ParseManifest(const std::string& text) {
   nw::Engine engine;
-  auto load = [&](const std::string&) -> nw::Result<std::shared_ptr<const nw::Module>> {
+  auto load = [&](const std::string&) -> nw::Result<nw::tree::NodeCode> {
     auto desc = nw::ParseWat(kPlainRoot);
-    return nw::Module::FromDesc(engine, std::move(*desc));
+    NW_TRY_ASSIGN(auto m, nw::Module::FromDesc(engine, std::move(*desc)));
+    return nw::tree::NodeCode{m, nullptr};
   };
   return nw::tree::ParseManifest(text, "app.toml", load);
 }
