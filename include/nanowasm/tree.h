@@ -80,6 +80,8 @@ class Tree {
  public:
   // Validates, derives every node's context from its parent's (the root's is `root_ctx`),
   // instantiates children before parents in `store`, calls each core child's `_initialize`.
+  // A listener handed to a child moves to it: it is released from the parent's context
+  // (`root_ctx` too), so each listener belongs to exactly one node.
   // Component nodes get a WASI 0.2 host each, on their own context, in a ComponentStore the
   // tree owns over `store`.
   static Result<std::unique_ptr<Tree>> Instantiate(

@@ -446,6 +446,7 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store,
   // Parents before children (breadth first from the root): each context from its parent's.
   std::vector<size_t> order = {s.root};
   std::vector<size_t> slot(spec.nodes.size());
+  std::map<std::pair<size_t, std::string>, std::string> handed;  // (parent, listener) -> child
   for (size_t k = 0; k < order.size(); ++k)
     for (size_t c : s.children[order[k]])
       order.push_back(c);
@@ -461,9 +462,19 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store,
       WasiGrant g = n.grant;
       if (g.argv0.empty())
         g.argv0 = n.name;
-      auto ctx = DeriveWasiCtx(*impl->nodes[node.parent].ctx, g);
+      for (const std::string& l : g.listen)
+        if (auto it = handed.find({node.parent, l}); it != handed.end())
+          return MakeError(Prefix(spec, n.name) + "listen " + Q(l) + " was handed to sibling " +
+                           Q(it->second) + ": a listener belongs to one node");
+      WasiCtx& parent_ctx = *impl->nodes[node.parent].ctx;
+      auto ctx = DeriveWasiCtx(parent_ctx, g);
       if (!ctx) {
         return MakeError(Prefix(spec, n.name) + NameParent(ctx.error().message, n.parent));
+      }
+      // The listener moves: the parent's descriptor is closed, the child's is the only one.
+      for (const std::string& l : g.listen) {
+        NW_TRY(ReleaseWasiListener(parent_ctx, l));
+        handed[{node.parent, l}] = n.name;
       }
       node.ctx = std::move(*ctx);
     }

@@ -367,6 +367,39 @@ TEST(TreeGrants, ConnectOnlyToGrantedAddresses) {
   close(l);
 }
 
+// A listener handed to a child moves to it: the parent's descriptor for it is closed (`badf`),
+// and it cannot be handed to a second child.
+TEST(TreeGrants, AListenerBelongsToOneNode) {
+  TempTree t;
+  nw::WasiConfig config;
+  config.listen = {"127.0.0.1:0"};
+  auto ctx = nw::CreateWasiCtx(config);
+  ASSERT_TRUE(ctx) << ctx.error().message;
+  std::string addr = nw::WasiListenerAddress(**ctx, 0);
+  Fixture f;
+  f.Add("app", "", kProbe);
+  f.Add("a", "app", kProbe).grant.listen = {addr};
+  f.spec.source = "t.toml";
+  auto tree = nw::Tree::Instantiate(f.store, f.spec, *ctx, nullptr);
+  ASSERT_TRUE(tree) << tree.error().message;
+  f.tree = std::move(*tree);
+  EXPECT_EQ(f.Call("app", "fdstat", {3}), kBadf) << "the root's listener moved to its child";
+  EXPECT_EQ(f.Call("a", "fdstat", {3}), 0) << "the child's fd 3 is the listener";
+  // A second child asking for it.
+  auto ctx2 = nw::CreateWasiCtx(config);
+  ASSERT_TRUE(ctx2);
+  addr = nw::WasiListenerAddress(**ctx2, 0);
+  Fixture g;
+  g.Add("app", "", kProbe);
+  g.Add("a", "app", kProbe).grant.listen = {addr};
+  g.Add("b", "app", kProbe).grant.listen = {addr};
+  g.spec.source = "t.toml";
+  auto bad = nw::Tree::Instantiate(g.store, g.spec, *ctx2, nullptr);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "t.toml: node \"b\": listen \"" + addr +
+                                     "\" was handed to sibling \"a\": a listener belongs to one node");
+}
+
 // --- the boundary: re-exports, references, strings -------------------------------------------
 
 // A parent calling its child's export that is the child's own WASI import, re-exported: the
