@@ -380,6 +380,51 @@ TEST(TreeComponentHandles, AParentsDescriptorTypeIsNotItsChilds) {
   EXPECT_NE(e.find("local:tree/handles"), std::string::npos) << e;
 }
 
+// A child that re-exports its own WASI 0.2 preopens instance gives its parent the child's keys
+// only: get-directories through it lists the child's one directory, not the parent's two.
+TEST(TreeComponentHandles, ReexportedWasiInstanceCarriesTheChildsKeysOnly) {
+  TempTree t;
+  CFixture f;
+  f.Add("app", "", R"((component
+    (import "local:tree/fs" (instance $fs
+      (export "descriptor" (type $d (sub resource)))
+      (export "get-directories" (func (result (list (tuple (own $d) string)))))))
+    (core module $Mem
+      (memory (export "mem") 1)
+      (global $n (mut i32) (i32.const 8192))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $r i32)
+        (local.set $r (global.get $n)) (global.set $n (i32.add (local.get $r) (local.get 3))) (local.get $r)))
+    (core instance $mem (instantiate $Mem))
+    (alias core export $mem "mem" (core memory $cmem))
+    (core func $dirs (canon lower (func $fs "get-directories") (memory $cmem) (realloc (core func $mem "realloc"))))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "dirs" (func $dirs (param i32)))
+      (func (export "first") (result i32)
+        (call $dirs (i32.const 16))
+        (i32.store (i32.const 32) (i32.load (i32.const 20)))
+        (i32.store (i32.const 36) (i32.load (i32.add (i32.load (i32.const 16)) (i32.const 4))))
+        (i32.store (i32.const 40) (i32.load (i32.add (i32.load (i32.const 16)) (i32.const 8))))
+        (i32.const 32)))
+    (core instance $m (instantiate $M (with "" (instance (export "mem" (memory $cmem)) (export "dirs" (func $dirs))))))
+    (func (export "first") (result (tuple u32 string))
+      (canon lift (core func $m "first") (memory $cmem) (realloc (core func $mem "realloc")))))
+  )");
+  f.Add("lib", "app", R"((component $C
+    (import "wasi:filesystem/types@0.2.0" (instance $types (export "descriptor" (type (sub resource)))))
+    (alias export $types "descriptor" (type $desc))
+    (import "wasi:filesystem/preopens@0.2.0" (instance $pre
+      (alias outer $C $desc (type $d))
+      (export "descriptor" (type $d2 (eq $d)))
+      (export "get-directories" (func (result (list (tuple (own $d2) string)))))))
+    (export "local:tree/fs" (instance $pre)))
+  )", "local:tree/fs").grant.dirs = {Dir("uploads")};
+  ASSERT_TRUE(f.Build(t)) << ErrorOf(f.Build(t));
+  auto r = f.Call("first", {});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ((*r)[0], V::Tuple({V::U32(1), V::String("uploads")}));
+}
+
 // --- grants: never wider than the parent's -----------------------------------------------------
 
 // A grandchild asking for a key its parent does not hold: refused at load, one line.
