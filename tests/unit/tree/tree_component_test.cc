@@ -548,6 +548,57 @@ TEST(TreeComponentShape, Refusals) {
   }
 }
 
+// Host interfaces: the embedder offers the root some (TreeSpec::root_host, defined by the
+// TreeComponentHostDefiner); a child may import one only when its manifest entry lists it and
+// its parent holds it.
+TEST(TreeComponentShape, HostInterfacesOnlyWhenHandedDown) {
+  const std::string user = R"((component
+    (import "local:host/log" (instance $log (export "log" (func (param "s" string)))))
+    (core module $Mem (memory (export "mem") 1) (data (i32.const 100) "from lib"))
+    (core instance $mem (instantiate $Mem))
+    (alias core export $mem "mem" (core memory $cmem))
+    (core func $log (canon lower (func $log "log") (memory $cmem)))
+    (core module $M
+      (import "" "log" (func $log (param i32 i32)))
+      (func (export "go") (call $log (i32.const 100) (i32.const 8))))
+    (core instance $m (instantiate $M (with "" (instance (export "log" (func $log))))))
+    (func $go (canon lift (core func $m "go")))
+    (instance $api (export "go" (func $go)))
+    (export "local:tree/go" (instance $api)))
+  )";
+  const std::string root = R"((component
+    (import "local:tree/go" (instance $g (export "go" (func))))
+    (alias export $g "go" (func $go))
+    (export "go" (func $go)))
+  )";
+  std::vector<std::string> logged;
+  auto define = [&](nw::ComponentLinker& l, std::string_view name) {
+    EXPECT_EQ(name, "local:host/log");
+    l.DefineFunc("local:host/log#log", [&](std::string s) { logged.push_back(s); });
+  };
+  for (bool granted : {false, true}) {
+    CFixture f;
+    f.Add("app", "", root);
+    f.Add("lib", "app", user, "local:tree/go");
+    if (granted)
+      f.spec.nodes[1].host = {"local:host/log"};
+    f.spec.root_host = {"local:host/log"};
+    f.spec.source = "t.toml";
+    auto tree = nw::Tree::Instantiate(f.store, f.spec, *nw::CreateWasiCtx({}), nullptr, define);
+    if (!granted) {
+      ASSERT_FALSE(tree);
+      EXPECT_EQ(tree.error().message, "t.toml: node \"lib\": import \"local:host/log\" is satisfied "
+                                      "by no child and is not a host interface granted to it");
+      continue;
+    }
+    ASSERT_TRUE(tree) << tree.error().message;
+    auto go = (*tree)->component("app")->GetFunc("go");
+    ASSERT_TRUE(go);
+    ASSERT_TRUE(go->Call({}));
+    EXPECT_EQ(logged, std::vector<std::string>{"from lib"});
+  }
+}
+
 // --- the manifest --------------------------------------------------------------------------------
 
 TEST(TreeComponentManifest, ComponentNodesAndTheExportKey) {
