@@ -10,7 +10,7 @@
 # The package is relocatable: config and .pc find the prefix relative to themselves.
 
 set(NANOWASM_BUNDLE_LIBS nw_component_api nw_component_run nw_component_text nw_component
-    nw_component_abi nw_capi nw_opt_rt nw_tree nw_wasi nw_text nw_engine nw_interp nw_runtime nw_aot nw_validate nw_simd
+    nw_component_abi nw_capi nw_opt_rt nw_tree nw_wasi2 nw_wasi nw_text nw_engine nw_interp nw_runtime nw_aot nw_validate nw_simd
     nw_format nw_base)
 
 # ---- libnanowasm.a: one archive from the static libraries (ar MRI script) --------------------

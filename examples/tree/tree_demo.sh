@@ -5,6 +5,9 @@
 #      archive's "../data/..." and "/data/..." members are refused, data/sentinel.txt unchanged.
 #   2. Notification: v2 of a dependency asks for the network (caps --diff flags it, exit 1);
 #      run under v1's manifest its connect is refused, the app's secret is out of its reach.
+#   3. Components: the same shape with component nodes (components/*.wat, WASI 0.2): the child
+#      returns strings and a record by the canonical ABI, holds only uploads/ and is refused
+#      ../data/sentinel.txt; a manifest widening its grant is refused at load.
 #   examples/tree/tree_demo.sh NANOWASM GUEST_DIR   (GUEST_DIR: build/<preset>/tests/wasi/guests/tree)
 # Exit status 0 when every refusal happened as expected.
 set -u
@@ -13,6 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$guests"/*.wasm "$here"/*.toml "$work"/
+cp -r "$here"/components "$work"/
 cd "$work"
 status=0
 fail() { echo "   FAIL: $*"; status=1; }
@@ -65,5 +69,25 @@ echo "$out" | sed 's/^/   /'
 [[ $out == *"fd 3: bad descriptor"* && $out == *"fd 4: bad descriptor"* ]] ||
   fail "the app's descriptors were reachable"
 [[ $out == *"notify returned 0"* ]] || fail "v2 reported a success"
+
+echo "== 3. Components: the dependency as a component node (its own WASI 0.2 context)"
+echo "   \$ nanowasm caps --manifest components.toml"
+"$nw" caps --manifest components.toml | sed 's/^/   /'
+before=$(sha256sum data/sentinel.txt)
+echo "   \$ nanowasm run --dir data --dir uploads --manifest components.toml"
+out=$("$nw" run --dir data --dir uploads --manifest components.toml 2>&1)
+echo "$out"
+[[ $out == *"lib greets the app: hello, app"* ]] || fail "no string back from the child"
+[[ $out == *"lib holds its own directory: uploads"* ]] || fail "no record back from the child"
+[[ $out == *"../data/sentinel.txt: refused, not-permitted"* ]] || fail "the child's escape was not refused"
+[ "$(sha256sum data/sentinel.txt)" = "$before" ] && echo "   data/sentinel.txt unchanged" ||
+  fail "data/sentinel.txt was changed"
+sed 's/dirs = \[{ from = "uploads", mode = "rw" }\]/dirs = [{ from = "data", mode = "rw" }]/' \
+  components.toml > cwider.toml
+out=$("$nw" run --dir-ro data --dir uploads --manifest cwider.toml 2>&1)
+echo "   a manifest handing lib data/ read-write, which the app holds read-only:"
+echo "   $out"
+[[ $out == *'node "lib": dir "data" is read-only for its parent "app"'* ]] || fail "widening not refused"
+
 [ $status = 0 ] && echo "== every refusal as expected" || echo "== UNEXPECTED RESULTS"
 exit $status

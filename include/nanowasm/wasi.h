@@ -78,6 +78,12 @@ struct WasiGrant {
 // wider one, is refused with one line naming the key: `dir "data" is not granted to its parent`.
 Result<std::shared_ptr<WasiCtx>> DeriveWasiCtx(const WasiCtx& parent, const WasiGrant& grant);
 
+// Takes listener `addr` (one of ctx's, by the address it is bound to) out of ctx's table: the
+// descriptor is closed (its fd number is `badf` from then on) and no later DeriveWasiCtx can hand
+// it down. The capability tree releases a listener from a parent once it was handed to a child,
+// so each listener belongs to exactly one node.
+Status ReleaseWasiListener(WasiCtx& ctx, const std::string& addr);
+
 // "ADDR:PORT" actually bound by listener `index` of the config (useful with port 0).
 std::string WasiListenerAddress(const WasiCtx& ctx, size_t index);
 

@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 
+#include "component/api_internal.h"
 #include "component/binary_reader.h"
 #include "component/instantiate.h"
 #include "component/text/component_wat.h"
@@ -608,6 +609,18 @@ CallResult<ComponentInstance> ComponentLinker::Instantiate(ComponentStore& cs,
   auto r = cs.impl().cs.Instantiate(*ast, {}, &resolver);
   if (!r) return std::unexpected(Classify(r.error()));
   return ComponentInstance(&cs, *r);
+}
+
+}  // namespace nw
+
+// ---- bridges for nanowasm's own libraries (component/api_internal.h) ---------------------------
+
+namespace nw {
+
+component::ComponentStore& InternalStore(ComponentStore& cs) { return cs.impl().cs; }
+const component::Component& InternalAst(const ComponentModule& c) { return *c.impl().ast; }
+Result<std::shared_ptr<const ComponentModule>> ComponentModuleFromAst(component::Component c) {
+  return FromAst(std::move(c));
 }
 
 }  // namespace nw

@@ -98,7 +98,7 @@ std::string DirOf(const std::string& path) {
 Status ReadNode(const Reader& r,
                 const toml::table& t,
                 const std::string& base,
-                const ModuleLoader& load,
+                const NodeLoader& load,
                 TreeNodeSpec* n) {
   std::string module;
   for (const auto& [k, v] : t) {
@@ -112,6 +112,8 @@ Status ReadNode(const Reader& r,
         return r.Fail("parent: empty (leave it out for the root)");
     } else if (key == "import") {
       NW_TRY_ASSIGN(n->import_as, r.String(v, key));
+    } else if (key == "export") {
+      NW_TRY_ASSIGN(n->export_as, r.String(v, key));
     } else if (key == "args") {
       NW_TRY(r.Strings(v, key, &g.args));
     } else if (key == "env") {
@@ -149,7 +151,8 @@ Status ReadNode(const Reader& r,
   auto m = load(n->module_path);
   if (!m)
     return r.Fail("module " + Q(module) + ": " + m.error().message);
-  n->module = std::move(*m);
+  n->module = std::move(m->module);
+  n->component = std::move(m->component);
   if (n->parent.empty()) {
     // The root's keys come from the embedder (the command line): a grant here would mislead.
     const WasiGrant& g = n->grant;
@@ -165,7 +168,7 @@ Status ReadNode(const Reader& r,
 
 Result<TreeSpec> ParseManifest(std::string_view text,
                                const std::string& path,
-                               const ModuleLoader& load) {
+                               const NodeLoader& load) {
   toml::parse_result parsed = toml::parse(text, path);
   if (!parsed) {
     const toml::parse_error& e = parsed.error();
@@ -198,7 +201,7 @@ Result<TreeSpec> ParseManifest(std::string_view text,
   return spec;
 }
 
-Result<TreeSpec> LoadManifest(const std::string& path, const ModuleLoader& load) {
+Result<TreeSpec> LoadManifest(const std::string& path, const NodeLoader& load) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return MakeError(path + ": cannot read the manifest");

@@ -1,18 +1,24 @@
 // The capability tree at run time (nanowasm/tree.h): checks a TreeSpec, derives each node's WASI
 // context from its parent's (DeriveWasiCtx, src/wasi/derive.cc: the parent's own resolver and
-// tables, no second one), and links each parent to its children through host trampolines. A
-// trampoline calls the child's export as the host would: the child runs with no caller instance
-// behind it, so a child export that is a re-exported WASI function finds no memory (EFAULT), and
-// a parent can only ever pass numbers (and, for `strings` exports, a copy of its bytes). Not here:
-// TOML (manifest.cc), the command line (tools/nanowasm/tree_cmd.cc).
+// tables, no second one), and links each parent to its children. Core module nodes: through host
+// trampolines; a trampoline calls the child's export as the host would: the child runs with no
+// caller instance behind it, so a child export that is a re-exported WASI function finds no
+// memory (EFAULT), and a parent can only ever pass numbers (and, for `strings` exports, a copy of
+// its bytes). Component nodes: each gets its own WASI 0.2 host (src/wasi2) on its derived
+// context, so its own resource types and handle tables, and its parent's interface import is
+// the child's exported instance (ComponentLinker::DefineInstance: the canonical ABI copies
+// values from one memory to the other, and resource types are compared when linking). Not
+// here: TOML (manifest.cc), the command line (tools/nanowasm/tree_cmd.cc).
 #include "nanowasm/tree.h"
 
 #include <algorithm>
 #include <cstring>
 #include <map>
 
+#include "component/api_internal.h"
 #include "format/module.h"
 #include "wasi/ctx.h"
+#include "wasi2/host.h"
 
 namespace nw {
 
@@ -45,8 +51,12 @@ struct Tree::Impl {
     std::string name;
     size_t parent = SIZE_MAX;
     std::shared_ptr<WasiCtx> ctx;
-    Instance* inst = nullptr;
+    Instance* inst = nullptr;                  // core module nodes
+    std::unique_ptr<wasi2::Host> host;         // component nodes: WASI 0.2 on `ctx`
+    std::optional<ComponentInstance> comp;     // component nodes
   };
+  // Component nodes' store (created with the first one); it outlives the hosts and instances.
+  std::unique_ptr<ComponentStore> cs;
   std::vector<Node> nodes;  // parents before children
 };
 
@@ -67,8 +77,10 @@ Result<Shape> CheckShape(const TreeSpec& spec) {
       return MakeError(src + "a node has no name");
     if (!s.index.emplace(n.name, i).second)
       return MakeError(Prefix(spec, n.name) + "named twice");
-    if (!n.module)
+    if (!n.module && !n.component)
       return MakeError(Prefix(spec, n.name) + "has no module");
+    if (n.module && n.component)
+      return MakeError(Prefix(spec, n.name) + "is both a core module and a component");
     if (n.parent.empty()) {
       if (have_root)
         return MakeError(Prefix(spec, n.name) + "has no parent, and " + Q(spec.nodes[s.root].name) +
@@ -88,6 +100,12 @@ Result<Shape> CheckShape(const TreeSpec& spec) {
     if (it == s.index.end())
       return MakeError(Prefix(spec, n.name) + "parent " + Q(n.parent) + " is not a node");
     s.children[it->second].push_back(i);
+    const TreeNodeSpec& p = spec.nodes[it->second];
+    if (!n.component != !p.component)
+      return MakeError(Prefix(spec, n.name) + "is a " + (n.component ? "component" : "core module") +
+                       " but its parent " + Q(p.name) + " is a " +
+                       (p.component ? "component" : "core module") +
+                       ": a node's children are of its own kind");
     // Every chain of parents must reach the root within the node count: no cycle.
     size_t at = i, steps = 0;
     while (!spec.nodes[at].parent.empty()) {
@@ -103,12 +121,43 @@ std::string ImportAs(const TreeNodeSpec& n) {
   return n.import_as.empty() ? n.name : n.import_as;
 }
 
+std::string ExportAs(const TreeNodeSpec& n) {
+  return n.export_as.empty() ? ImportAs(n) : n.export_as;
+}
+
 const std::vector<std::string>& HostOf(const TreeSpec& spec, const TreeNodeSpec& n) {
   return n.parent.empty() ? spec.root_host : n.host;
 }
 
 bool Holds(const std::vector<std::string>& v, std::string_view x) {
   return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// A component node's imports: WASI 0.2 interfaces (on its own context), its children's exported
+// instances, or host interfaces it holds. Nothing else (no parent's, no sibling's).
+Status CheckComponentNode(const TreeSpec& spec,
+                          const TreeNodeSpec& n,
+                          const std::map<std::string, size_t>& child_by_import) {
+  const std::string pre = Prefix(spec, n.name);
+  if (!n.strings.empty())
+    return MakeError(pre + "`strings` is for core modules: a component's values cross by the " +
+                     "canonical ABI");
+  const std::vector<std::string>& host = HostOf(spec, n);
+  for (const auto& im : InternalAst(*n.component).imports) {
+    const std::string& name = im.name.name;
+    std::string what = "import " + Q(name);
+    if (auto it = child_by_import.find(name); it != child_by_import.end()) {
+      if (im.type.kind != component::ExternKindC::kInstance)
+        return MakeError(pre + what + " from child " + Q(spec.nodes[it->second].name) +
+                         " is not an instance: a component child satisfies an interface import");
+      continue;
+    }
+    if (wasi2::IsWasi2Import(name) || Holds(host, name))
+      continue;
+    return MakeError(pre + what + " is satisfied by no child and is not a host interface " +
+                     "granted to it");
+  }
+  return Ok();
 }
 
 Status CheckNode(const TreeSpec& spec, const Shape& s, size_t i) {
@@ -130,13 +179,17 @@ Status CheckNode(const TreeSpec& spec, const Shape& s, size_t i) {
   for (size_t c : s.children[i]) {
     const TreeNodeSpec& ch = spec.nodes[c];
     std::string as = ImportAs(ch);
-    if (IsWasiModule(as) || Holds(host, as))
+    if (IsWasiModule(as) || wasi2::IsWasi2Import(as) || Holds(host, as))
       return MakeError(Prefix(spec, ch.name) + "import name " + Q(as) +
                        " is WASI or a host interface of its parent");
     if (!child_by_import.emplace(as, c).second)
       return MakeError(Prefix(spec, ch.name) + "import name " + Q(as) + " is taken by sibling " +
                        Q(spec.nodes[child_by_import[as]].name));
   }
+  if (n.component)
+    return CheckComponentNode(spec, n, child_by_import);
+  if (!n.export_as.empty())
+    return MakeError(pre + "`export` names a component's instance: this node is a core module");
   const ModuleDesc& m = n.module->desc();
   for (const Import& imp : m.imports) {
     std::string what = "import " + Q(imp.module) + "." + Q(imp.name);
@@ -325,13 +378,67 @@ Status CheckDeclaredKeys(const TreeSpec& spec) {
   return Ok();
 }
 
+namespace {
+
+// A component node: its own WASI 0.2 host on its derived context (its own resource types, so
+// its handles mean nothing to any other node), its children's exported instances for the
+// interface imports they satisfy, the host interfaces it holds.
+Status InstantiateComponentNode(Tree::Impl& impl,
+                                const TreeSpec& spec,
+                                const Shape& s,
+                                const std::vector<size_t>& slot,
+                                size_t index,
+                                Tree::Impl::Node& node,
+                                Store& store,
+                                const TreeComponentHostDefiner& component_host) {
+  const TreeNodeSpec& n = spec.nodes[index];
+  const std::string pre = Prefix(spec, n.name);
+  if (!impl.cs)
+    impl.cs = std::make_unique<ComponentStore>(store);
+  node.host = std::make_unique<wasi2::Host>(InternalStore(*impl.cs), node.ctx);
+  std::map<std::string, size_t> child_by_import;
+  for (size_t c : s.children[index])
+    child_by_import.emplace(ImportAs(spec.nodes[c]), c);
+  ComponentLinker linker;
+  for (const auto& im : InternalAst(*n.component).imports) {
+    const std::string& name = im.name.name;
+    if (auto it = child_by_import.find(name); it != child_by_import.end()) {
+      const TreeNodeSpec& ch = spec.nodes[it->second];
+      const ComponentInstance& child = *impl.nodes[slot[it->second]].comp;
+      auto exported = child.GetInstance(ExportAs(ch));
+      if (!exported)
+        return MakeError(pre + "child " + Q(ch.name) + " exports no instance " + Q(ExportAs(ch)) +
+                         " for its import " + Q(name));
+      linker.DefineInstance(name, *exported);
+    } else if (Holds(HostOf(spec, n), name)) {
+      if (component_host)
+        component_host(linker, name);
+    } else {
+      auto wasi = node.host->Instance(name);
+      if (!wasi)
+        return MakeError(pre + "import " + wasi.error().message);
+      linker.DefineInstance(name, ComponentInstance(impl.cs.get(), *wasi));
+    }
+  }
+  auto inst = linker.Instantiate(*impl.cs, *n.component);
+  if (!inst) {
+    const ComponentError& e = inst.error();
+    return MakeError(pre + (e.is_trap() ? "trapped while instantiating: " : "") + e.message);
+  }
+  node.comp = *inst;
+  return Ok();
+}
+
+}  // namespace
+
 Tree::Tree(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Tree::~Tree() = default;
 
 Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store,
                                                 const TreeSpec& spec,
                                                 std::shared_ptr<WasiCtx> root_ctx,
-                                                const TreeHostDefiner& host) {
+                                                const TreeHostDefiner& host,
+                                                const TreeComponentHostDefiner& component_host) {
   NW_TRY_ASSIGN(Shape s, CheckShape(spec));
   for (size_t i = 0; i < spec.nodes.size(); ++i)
     NW_TRY(CheckNode(spec, s, i));
@@ -339,6 +446,7 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store,
   // Parents before children (breadth first from the root): each context from its parent's.
   std::vector<size_t> order = {s.root};
   std::vector<size_t> slot(spec.nodes.size());
+  std::map<std::pair<size_t, std::string>, std::string> handed;  // (parent, listener) -> child
   for (size_t k = 0; k < order.size(); ++k)
     for (size_t c : s.children[order[k]])
       order.push_back(c);
@@ -354,9 +462,19 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store,
       WasiGrant g = n.grant;
       if (g.argv0.empty())
         g.argv0 = n.name;
-      auto ctx = DeriveWasiCtx(*impl->nodes[node.parent].ctx, g);
+      for (const std::string& l : g.listen)
+        if (auto it = handed.find({node.parent, l}); it != handed.end())
+          return MakeError(Prefix(spec, n.name) + "listen " + Q(l) + " was handed to sibling " +
+                           Q(it->second) + ": a listener belongs to one node");
+      WasiCtx& parent_ctx = *impl->nodes[node.parent].ctx;
+      auto ctx = DeriveWasiCtx(parent_ctx, g);
       if (!ctx) {
         return MakeError(Prefix(spec, n.name) + NameParent(ctx.error().message, n.parent));
+      }
+      // The listener moves: the parent's descriptor is closed, the child's is the only one.
+      for (const std::string& l : g.listen) {
+        NW_TRY(ReleaseWasiListener(parent_ctx, l));
+        handed[{node.parent, l}] = n.name;
       }
       node.ctx = std::move(*ctx);
     }
@@ -366,6 +484,10 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store,
   for (size_t k = order.size(); k-- > 0;) {
     const TreeNodeSpec& n = spec.nodes[order[k]];
     Impl::Node& node = impl->nodes[k];
+    if (n.component) {
+      NW_TRY(InstantiateComponentNode(*impl, spec, s, slot, order[k], node, store, component_host));
+      continue;
+    }
     Linker linker;
     DefineWasi(linker, store, node.ctx);
     for (const std::string& h : HostOf(spec, n))
@@ -401,6 +523,20 @@ Result<std::unique_ptr<Tree>> Tree::Instantiate(Store& store,
 
 Instance* Tree::root() const {
   return impl_->nodes.front().inst;
+}
+
+std::optional<ComponentInstance> Tree::component(std::string_view name) const {
+  for (const auto& n : impl_->nodes)
+    if (n.name == name)
+      return n.comp;
+  return std::nullopt;
+}
+
+Result<int> Tree::RunCommand() {
+  Impl::Node& root = impl_->nodes.front();
+  if (!root.comp)
+    return MakeError("the root \"" + root.name + "\" is not a component");
+  return root.host->RunCommand(*static_cast<const component::RtInstance*>(root.comp->internal()));
 }
 
 Instance* Tree::node(std::string_view name) const {

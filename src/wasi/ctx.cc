@@ -323,6 +323,7 @@ Result<std::shared_ptr<WasiCtx>> CreateWasiCtx(const WasiConfig& config) {
     d.rights_inheriting = right::kSocket;
     ctx->Insert(std::move(d), &fd);
     ctx->listener_addrs_.push_back(bound);
+    ctx->listener_fds_.push_back(fd);
   }
   return ctx;
 }

@@ -130,7 +130,8 @@ class WasiCtx {
   std::vector<std::string> env_;  // "NAME=VALUE"
   std::vector<wasi::Descriptor> fds_;  // index = guest fd; host_fd == -2 marks a free slot
   std::vector<bool> used_;
-  std::vector<std::string> listener_addrs_;
+  std::vector<std::string> listener_addrs_;  // "" once released (ReleaseWasiListener)
+  std::vector<uint32_t> listener_fds_;       // the guest fd of each, as created
   std::vector<std::string> connect_;   // "ADDR:PORT" as granted (nanowasm_sock.sock_connect)
   bool clocks_ = true, random_ = true;
   int stdio_host_[3] = {-1, -1, -1};   // the host stdio as granted, handed down to children

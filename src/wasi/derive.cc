@@ -84,6 +84,22 @@ Result<int> OpenBeneath(const WasiCtx& parent,
   return h;
 }
 
+// The parent's listener bound to `spec`, as its context was created (not released since).
+size_t ListenerIndex(const WasiCtx& ctx, const std::string& spec) {
+  for (size_t k = 0; k < ctx.listener_addrs_.size() && k < ctx.listener_fds_.size(); ++k) {
+    uint32_t fd = ctx.listener_fds_[k];
+    if (!spec.empty() && ctx.listener_addrs_[k] == spec && fd < ctx.fds_.size() && ctx.used_[fd] &&
+        ctx.fds_[fd].kind == FdKind::kListener)
+      return k;
+  }
+  return SIZE_MAX;
+}
+
+const Descriptor* FindListener(const WasiCtx& ctx, const std::string& spec) {
+  size_t k = ListenerIndex(ctx, spec);
+  return k == SIZE_MAX ? nullptr : &ctx.fds_[ctx.listener_fds_[k]];
+}
+
 bool HasEnv(const WasiCtx& parent, const std::string& name, std::string* entry) {
   for (const std::string& e : parent.env_)
     if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
@@ -170,15 +186,7 @@ Result<std::shared_ptr<WasiCtx>> DeriveWasiCtx(const WasiCtx& parent, const Wasi
     ctx->Insert(std::move(d), &fd);
   }
   for (const std::string& spec : grant.listen) {
-    auto it = std::find(parent.listener_addrs_.begin(), parent.listener_addrs_.end(), spec);
-    if (it == parent.listener_addrs_.end())
-      return MakeError("listen " + Quoted(spec) + kNotGranted);
-    // The parent's listeners follow its directories, in order: the k-th listener descriptor.
-    size_t k = static_cast<size_t>(it - parent.listener_addrs_.begin()), seen = 0;
-    const Descriptor* pl = nullptr;
-    for (size_t i = 0; i < parent.fds_.size() && !pl; ++i)
-      if (parent.used_[i] && parent.fds_[i].kind == FdKind::kListener && seen++ == k)
-        pl = &parent.fds_[i];
+    const wasi::Descriptor* pl = FindListener(parent, spec);
     if (!pl)
       return MakeError("listen " + Quoted(spec) + kNotGranted);
     int h = fcntl(pl->host_fd, F_DUPFD_CLOEXEC, 0);
@@ -194,8 +202,18 @@ Result<std::shared_ptr<WasiCtx>> DeriveWasiCtx(const WasiCtx& parent, const Wasi
     uint32_t fd;
     ctx->Insert(std::move(d), &fd);
     ctx->listener_addrs_.push_back(spec);
+    ctx->listener_fds_.push_back(fd);
   }
   return ctx;
+}
+
+Status ReleaseWasiListener(WasiCtx& ctx, const std::string& addr) {
+  size_t k = ListenerIndex(ctx, addr);
+  if (k == SIZE_MAX)
+    return MakeError("listen " + Quoted(addr) + " is not held");
+  ctx.Remove(ctx.listener_fds_[k]);  // closes this table's duplicate of the socket
+  ctx.listener_addrs_[k].clear();
+  return Ok();
 }
 
 }  // namespace nw

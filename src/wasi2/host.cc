@@ -355,6 +355,18 @@ Result<std::vector<std::pair<std::string, RtItem>>> Host::Link(const component::
   return args;
 }
 
+Result<component::RtInstance*> Host::Instance(std::string_view import_name) {
+  auto iface = InterfaceOf(import_name);
+  if (!iface) return MakeError("\"" + std::string(import_name) + "\" is not a WASI 0.2 interface");
+  auto b = Build(*iface);
+  if (!b) return MakeError("\"" + std::string(import_name) + "\": " + b.error().message);
+  return (*b)->instance;
+}
+
+bool IsWasi2Import(std::string_view import_name) {
+  return import_name.starts_with("wasi:") && InterfaceOf(import_name).has_value();
+}
+
 Result<int> Host::RunCommand(const component::RtInstance& inst) {
   const RtItem* run = nullptr;
   for (const auto& [n, item] : inst.exports)

@@ -16,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -74,6 +75,11 @@ class Host {
   Result<std::vector<std::pair<std::string, component::RtItem>>> Link(
       const component::Component& c);
 
+  // The instance satisfying one import named `import_name` (any 0.2.x version of an interface
+  // this host implements), built once; for linkers that satisfy the other imports themselves
+  // (the capability tree: a component node's imports are WASI 0.2 and its children's exports).
+  Result<component::RtInstance*> Instance(std::string_view import_name);
+
   // Runs the `wasi:cli/run@0.2.x` export `run` of an instance: the exit code (0 for ok, 1 for
   // err, the code passed to wasi:cli/exit), or an error for a trap.
   Result<int> RunCommand(const component::RtInstance& inst);
@@ -118,6 +124,9 @@ class Host {
   std::map<std::string, std::unique_ptr<Built>> built_;
   std::optional<int> exit_code_;
 };
+
+// Whether `import_name` names a WASI 0.2 interface ("wasi:...@0.2.x"), implemented here or not.
+bool IsWasi2Import(std::string_view import_name);
 
 // The interface tables, one function per file.
 void AddIoInterfaces(std::vector<InterfaceSpec>& out);

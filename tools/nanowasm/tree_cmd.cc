@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "caps/caps.h"
+#include "component/api_internal.h"
 #include "nanowasm/tree.h"
 #include "nanowasm/wasi.h"
 #include "tools/nanowasm/commands.h"
+#include "tools/nanowasm/component_load.h"
 #include "tools/nanowasm/run_options.h"
 #include "tools/nanowasm/util.h"
 #include "tools/nanowasm/watchdog.h"
@@ -25,13 +27,21 @@ namespace {
 
 constexpr int kTrapExit = 134;
 
-nw::tree::ModuleLoader Loader(const nw::Engine& engine) {
-  return [&engine](const std::string& path) -> nw::Result<std::shared_ptr<const nw::Module>> {
+// A node's file: a component (binary, or text whose first form is `(component`) or a core module.
+nw::tree::NodeLoader Loader(const nw::Engine& engine) {
+  return [&engine](const std::string& path) -> nw::Result<nw::tree::NodeCode> {
+    NW_TRY_ASSIGN(auto component, LoadComponent(path));
+    if (component) {
+      auto c = nw::ComponentModuleFromAst(std::move(component->component));
+      if (!c)
+        return nw::MakeError(FormatBinaryError(path, c.error()));
+      return nw::tree::NodeCode{nullptr, std::move(*c)};
+    }
     NW_TRY_ASSIGN(auto loaded, LoadModule(path));
     auto m = nw::Module::FromDesc(engine, std::move(loaded.desc));
     if (!m)
       return nw::MakeError(FormatBinaryError(path, m.error()));
-    return *m;
+    return nw::tree::NodeCode{std::move(*m), nullptr};
   };
 }
 
@@ -84,10 +94,12 @@ std::vector<std::string> Dirs(const nw::WasiGrant& g) {
   return v;
 }
 
-// The groups a module's imports ask for ("filesystem", "network", ...), in report order.
-std::vector<std::string> Asks(const nw::Module& m) {
+// The groups a node's imports ask for ("filesystem", "network", ...), in report order.
+std::vector<std::string> Asks(const nw::TreeNodeSpec& n) {
   std::vector<std::string> v;
-  for (const auto& c : nw::caps::DeriveCapabilities(m.desc())) {
+  auto caps = n.component ? nw::caps::DeriveCapabilities(nw::InternalAst(*n.component))
+                          : nw::caps::DeriveCapabilities(n.module->desc());
+  for (const auto& c : caps) {
     std::string g(nw::caps::CapGroupName(c.group));
     if (v.empty() || v.back() != g)
       v.push_back(g);
@@ -121,10 +133,12 @@ int CapsManifest(const CapsOptions& opts) {
     const nw::WasiGrant& g = n.grant;
     bool root = n.parent.empty();
     std::string as = n.import_as.empty() ? n.name : n.import_as;
-    std::vector<std::string> asks = Asks(*n.module);
+    std::vector<std::string> asks = Asks(n);
     if (opts.json) {
       out += std::string(first ? "\n  " : ",\n  ") + "{\"name\":" + Json(n.name) +
-             ",\"module\":" + Json(n.module_path) + ",\"asks\":" + JsonList(asks);
+             ",\"module\":" + Json(n.module_path) +
+             ",\"kind\":" + (n.component ? "\"component\"" : "\"module\"") +
+             ",\"asks\":" + JsonList(asks);
       if (root) {
         out += ",\"parent\":null,\"keys\":\"command-line\"}";
       } else {
@@ -136,6 +150,8 @@ int CapsManifest(const CapsOptions& opts) {
         std::string dir_list = "[";
         for (size_t i = 0; i < dirs.size(); ++i)
           dir_list += (i ? "," : "") + dirs[i];
+        if (n.component)
+          out += ",\"export\":" + Json(n.export_as.empty() ? as : n.export_as);
         out += ",\"parent\":" + Json(n.parent) + ",\"import\":" + Json(as) +
                ",\"keys\":{\"dirs\":" + dir_list + "],\"env\":" + JsonList(g.env) +
                ",\"args\":" + JsonList(g.args) + ",\"stdio\":" + JsonList(Stdio(g)) +
@@ -147,11 +163,16 @@ int CapsManifest(const CapsOptions& opts) {
       first = false;
       continue;
     }
-    out += "node " + n.name + " (" + n.module_path + ")";
+    out += "node " + n.name + " (" + n.module_path + (n.component ? ", a component" : "") + ")";
     if (root) {
       out += ", the root: keys from the command line (--dir, --env, -S ...)\n";
     } else {
-      out += ", child of " + n.parent + ", satisfies its imports from \"" + as + "\"\n";
+      if (n.component)
+        out += ", child of " + n.parent + ", its export \"" +
+               (n.export_as.empty() ? as : n.export_as) + "\" satisfies the import \"" + as +
+               "\"\n";
+      else
+        out += ", child of " + n.parent + ", satisfies its imports from \"" + as + "\"\n";
       out += "  dirs:    " + Join(Dirs(g)) + "\n";
       out += "  env:     " + Join(g.env) + "\n";
       out += "  args:    " + Join(g.args) + "\n";
@@ -221,6 +242,20 @@ int RunTree(const RunOptions& opts) {
     std::fprintf(stderr, "%s: %s", opts.manifest.c_str(), t.ToString().c_str());
     return kTrapExit;
   };
+  if (!(*tree)->root()) {  // a component root: its wasi:cli/run, as `nanowasm run COMPONENT`
+    if (!opts.invoke.empty()) {
+      std::fprintf(stderr, "%s: --invoke is for a core module root; the component root \"%s\" "
+                   "runs its wasi:cli/run export\n", opts.manifest.c_str(), root_name.c_str());
+      return 1;
+    }
+    auto code = (*tree)->RunCommand();
+    std::fflush(stdout);
+    if (!code) {
+      std::fprintf(stderr, "%s: %s\n", opts.manifest.c_str(), code.error().message.c_str());
+      return nw::component::IsTrap(code.error()) ? kTrapExit : 1;
+    }
+    return *code & 0xff;
+  }
   nw::Instance* root = (*tree)->root();
   std::string entry = opts.invoke.empty() ? "_start" : opts.invoke;
   nw::Func* f = root->GetFunc(entry);

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "nanowasm/tree.h"
+#include "temp_tree.h"
 #include "text/wat.h"
 #include "tree/manifest.h"
 
@@ -76,36 +77,6 @@ const char kProbe[] = R"((module
 
 // A root that imports nothing from children.
 const char kPlainRoot[] = R"((module (memory (export "memory") 1) (func (export "_start"))))";
-
-class TempTree {
- public:
-  TempTree() {
-    std::string t =
-        std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/nw-tree-XXXXXX";
-    path_ = mkdtemp(t.data());
-    mkdir((path_ + "/data").c_str(), 0755);
-    mkdir((path_ + "/uploads").c_str(), 0755);
-    Write("data/sentinel.txt", "the parent's record\n");
-  }
-  ~TempTree() { std::system(("rm -rf '" + path_ + "'").c_str()); }
-  const std::string& path() const { return path_; }
-  std::string At(const std::string& rel) const { return path_ + "/" + rel; }
-  void Write(const std::string& rel, const std::string& s) const { std::ofstream(At(rel)) << s; }
-  std::string Read(const std::string& rel) const {
-    std::ifstream in(At(rel));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  bool Exists(const std::string& rel) const {
-    struct stat st;
-    return lstat(At(rel).c_str(), &st) == 0;
-  }
-  bool SentinelIntact() const { return Read("data/sentinel.txt") == "the parent's record\n"; }
-
- private:
-  std::string path_;
-};
 
 struct Fixture {
   nw::Engine engine;
@@ -396,6 +367,39 @@ TEST(TreeGrants, ConnectOnlyToGrantedAddresses) {
   close(l);
 }
 
+// A listener handed to a child moves to it: the parent's descriptor for it is closed (`badf`),
+// and it cannot be handed to a second child.
+TEST(TreeGrants, AListenerBelongsToOneNode) {
+  TempTree t;
+  nw::WasiConfig config;
+  config.listen = {"127.0.0.1:0"};
+  auto ctx = nw::CreateWasiCtx(config);
+  ASSERT_TRUE(ctx) << ctx.error().message;
+  std::string addr = nw::WasiListenerAddress(**ctx, 0);
+  Fixture f;
+  f.Add("app", "", kProbe);
+  f.Add("a", "app", kProbe).grant.listen = {addr};
+  f.spec.source = "t.toml";
+  auto tree = nw::Tree::Instantiate(f.store, f.spec, *ctx, nullptr);
+  ASSERT_TRUE(tree) << tree.error().message;
+  f.tree = std::move(*tree);
+  EXPECT_EQ(f.Call("app", "fdstat", {3}), kBadf) << "the root's listener moved to its child";
+  EXPECT_EQ(f.Call("a", "fdstat", {3}), 0) << "the child's fd 3 is the listener";
+  // A second child asking for it.
+  auto ctx2 = nw::CreateWasiCtx(config);
+  ASSERT_TRUE(ctx2);
+  addr = nw::WasiListenerAddress(**ctx2, 0);
+  Fixture g;
+  g.Add("app", "", kProbe);
+  g.Add("a", "app", kProbe).grant.listen = {addr};
+  g.Add("b", "app", kProbe).grant.listen = {addr};
+  g.spec.source = "t.toml";
+  auto bad = nw::Tree::Instantiate(g.store, g.spec, *ctx2, nullptr);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "t.toml: node \"b\": listen \"" + addr +
+                                     "\" was handed to sibling \"a\": a listener belongs to one node");
+}
+
 // --- the boundary: re-exports, references, strings -------------------------------------------
 
 // A parent calling its child's export that is the child's own WASI import, re-exported: the
@@ -511,9 +515,10 @@ TEST(TreeShape, Refusals) {
 
 nw::Result<nw::TreeSpec> ParseManifest(const std::string& text) {
   nw::Engine engine;
-  auto load = [&](const std::string&) -> nw::Result<std::shared_ptr<const nw::Module>> {
+  auto load = [&](const std::string&) -> nw::Result<nw::tree::NodeCode> {
     auto desc = nw::ParseWat(kPlainRoot);
-    return nw::Module::FromDesc(engine, std::move(*desc));
+    NW_TRY_ASSIGN(auto m, nw::Module::FromDesc(engine, std::move(*desc)));
+    return nw::tree::NodeCode{m, nullptr};
   };
   return nw::tree::ParseManifest(text, "app.toml", load);
 }

@@ -1,0 +1,73 @@
+;; The root of a component tree (examples/tree/tree_demo.sh, story 3): it imports the interface
+;; local:tree/files, which the manifest satisfies with its child "lib"'s export, and prints what
+;; the child returns — a string, a record, the child's own report of an attempted escape —
+;; through its own wasi:cli/stdout. Nothing crosses but copied values.
+(component $C
+  (import "local:tree/files" (instance $f
+    (type $info (record (field "dirs" u32) (field "first" string)))
+    (export "info" (type $i (eq $info)))
+    (export "describe" (func (result $i)))
+    (export "greet" (func (param "name" string) (result string)))
+    (export "escape" (func (result string)))))
+  (import "wasi:io/error@0.2.0" (instance $error (export "error" (type (sub resource)))))
+  (alias export $error "error" (type $err))
+  (import "wasi:io/streams@0.2.0" (instance $streams
+    (alias outer $C $err (type $err2))
+    (export "error" (type $e (eq $err2)))
+    (export "output-stream" (type $os (sub resource)))
+    (type $se (variant (case "last-operation-failed" (own $e)) (case "closed")))
+    (export "stream-error" (type $se2 (eq $se)))
+    (export "[method]output-stream.blocking-write-and-flush"
+      (func (param "self" (borrow $os)) (param "contents" (list u8)) (result (result (error $se2)))))))
+  (alias export $streams "output-stream" (type $os))
+  (import "wasi:cli/stdout@0.2.0" (instance $stdout
+    (alias outer $C $os (type $os2))
+    (export "output-stream" (type $os3 (eq $os2)))
+    (export "get-stdout" (func (result (own $os3))))))
+  (core module $Mem
+    (memory (export "mem") 1)
+    (global $n (mut i32) (i32.const 8192))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $r i32)
+      (local.set $r (i32.and (i32.add (global.get $n) (i32.const 7)) (i32.const -8)))
+      (global.set $n (i32.add (local.get $r) (local.get 3)))
+      (local.get $r)))
+  (core instance $mem (instantiate $Mem))
+  (alias core export $mem "mem" (core memory $cmem))
+  (core func $describe (canon lower (func $f "describe") (memory $cmem) (realloc (core func $mem "realloc"))))
+  (core func $greet (canon lower (func $f "greet") (memory $cmem) (realloc (core func $mem "realloc"))))
+  (core func $escape (canon lower (func $f "escape") (memory $cmem) (realloc (core func $mem "realloc"))))
+  (core func $get (canon lower (func $stdout "get-stdout")))
+  (core func $write (canon lower (func $streams "[method]output-stream.blocking-write-and-flush")
+    (memory $cmem) (realloc (core func $mem "realloc"))))
+  (core module $M
+    (import "" "mem" (memory 1))
+    (import "" "describe" (func $describe (param i32)))
+    (import "" "greet" (func $greet (param i32 i32 i32)))
+    (import "" "escape" (func $escape (param i32)))
+    (import "" "get" (func $get (result i32)))
+    (import "" "write" (func $write (param i32 i32 i32 i32)))
+    (data (i32.const 1000) "app")
+    (data (i32.const 1100) "   lib greets the app: ")
+    (data (i32.const 1200) "   lib holds its own directory: ")
+    (data (i32.const 1300) "   lib's write to ../data/sentinel.txt: ")
+    ;; prints prefix + s + "\n" to stdout
+    (func $line (param $p i32) (param $pn i32) (param $s i32) (param $sn i32)
+      (memory.copy (i32.const 20000) (local.get $p) (local.get $pn))
+      (memory.copy (i32.add (i32.const 20000) (local.get $pn)) (local.get $s) (local.get $sn))
+      (i32.store8 (i32.add (i32.const 20000) (i32.add (local.get $pn) (local.get $sn))) (i32.const 10))
+      (call $write (call $get) (i32.const 20000)
+        (i32.add (i32.add (local.get $pn) (local.get $sn)) (i32.const 1)) (i32.const 240)))
+    (func (export "run") (result i32)
+      (call $greet (i32.const 1000) (i32.const 3) (i32.const 256))
+      (call $line (i32.const 1100) (i32.const 23) (i32.load (i32.const 256)) (i32.load (i32.const 260)))
+      (call $describe (i32.const 264))
+      (call $line (i32.const 1200) (i32.const 32) (i32.load (i32.const 268)) (i32.load (i32.const 272)))
+      (call $escape (i32.const 280))
+      (call $line (i32.const 1300) (i32.const 40) (i32.load (i32.const 280)) (i32.load (i32.const 284)))
+      (i32.const 0)))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "mem" (memory $cmem)) (export "describe" (func $describe)) (export "greet" (func $greet))
+    (export "escape" (func $escape)) (export "get" (func $get)) (export "write" (func $write))))))
+  (func $run (result (result)) (canon lift (core func $m "run")))
+  (instance $ri (export "run" (func $run)))
+  (export "wasi:cli/run@0.2.0" (instance $ri)))
