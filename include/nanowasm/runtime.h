@@ -139,6 +139,9 @@ using TrapResult = std::expected<T, Trap>;
 // ---- engine and module ----------------------------------------------------------------------
 
 struct Config {
+  // Proposals beyond WebAssembly 2.0 that modules may use (types.h; all off by default).
+  // Module::FromDesc also accepts what the description's own ModuleDesc::features enable.
+  Features features;
   // Wasm call depth at which a call traps with kStackExhausted (host stack never overflows).
   uint32_t max_call_depth = 20000;
   // Size of each store's interpreter value stack, in 8-byte slots.

@@ -8,6 +8,23 @@
 
 namespace nw {
 
+// The proposals beyond WebAssembly 2.0 that a module may use, each a run-time switch
+// (Config::features for the runtime, ModuleDesc::features for the decoder and validator).
+// Off by default: the defaults decode and validate exactly WebAssembly 2.0, whose spec suite
+// asserts that, e.g., a second memory is invalid.
+struct Features {
+  // Multi-memory (WebAssembly 3.0): several memories per module, memory indices in memargs
+  // (flag bit 6), in memory.size/grow/fill/copy/init and in data segments.
+  bool multi_memory = false;
+  // Every proposal nanowasm implements (the component model's core modules use these).
+  static constexpr Features All() {
+    Features f;
+    f.multi_memory = true;
+    return f;
+  }
+  friend bool operator==(const Features&, const Features&) = default;
+};
+
 // Binary encodings of the value types.
 enum class ValType : uint8_t {
   kI32 = 0x7f,

@@ -275,7 +275,8 @@ class Decoder {
       if (e.offset != kNoOffset) e.offset += begin;
       return TranslateCoreError(std::move(e));
     };
-    auto desc = DecodeModule(bytes);
+    // Core modules of components are Wasm 3.0 ones (wasm-tools' default features).
+    auto desc = DecodeModule(bytes, Features::All());
     if (!desc) return std::unexpected(shift(std::move(desc.error())));
     if (Status st = ValidateModule(*desc); !st) return std::unexpected(shift(std::move(st.error())));
     m.module = std::move(*desc);

@@ -156,8 +156,8 @@ class Cursor {
 
 class ModuleReader {
  public:
-  ModuleReader(std::span<const uint8_t> bytes, BinaryDelegate& d)
-      : bytes_(bytes), c_(bytes, 0), r_(c_.r()), d_(d) {}
+  ModuleReader(std::span<const uint8_t> bytes, BinaryDelegate& d, Features features)
+      : bytes_(bytes), c_(bytes, 0), r_(c_.r()), d_(d), features_(features) {}
 
   Status Read() {
     if (bytes_.size() > kMaxModuleSize)
@@ -355,7 +355,7 @@ class ModuleReader {
           !needs_data_count_at_) {
         needs_data_count_at_ = at;
       }
-      NW_TRY(ReadImmediates(r_, *op, imm_));
+      NW_TRY(ReadImmediates(r_, *op, imm_, features_));
       if (*op == Opcode::kBlock || *op == Opcode::kLoop || *op == Opcode::kIf) {
         ++depth;
       } else if (*op == Opcode::kEnd) {
@@ -617,6 +617,7 @@ class ModuleReader {
   Cursor c_;
   Reader& r_;
   BinaryDelegate& d_;
+  Features features_;
   uint8_t last_rank_ = 0;
   uint8_t last_id_ = 0;
   std::optional<uint32_t> counts_[kMaxSectionId + 1];
@@ -732,8 +733,8 @@ size_t FindInvalidUtf8(std::string_view s) {
   return std::string_view::npos;
 }
 
-Status ReadBinary(std::span<const uint8_t> bytes, BinaryDelegate& delegate) {
-  return ModuleReader(bytes, delegate).Read();
+Status ReadBinary(std::span<const uint8_t> bytes, BinaryDelegate& delegate, Features features) {
+  return ModuleReader(bytes, delegate, features).Read();
 }
 
 }  // namespace nw

@@ -114,7 +114,9 @@ class BinaryDelegate {
 
 // Reads a whole module. On success every section was well formed and the module-level
 // consistency checks passed.
-[[nodiscard]] Status ReadBinary(std::span<const uint8_t> bytes, BinaryDelegate& delegate);
+// `features` decides how memory immediates in bodies are encoded (instr_reader.h).
+[[nodiscard]] Status ReadBinary(std::span<const uint8_t> bytes, BinaryDelegate& delegate,
+                                Features features = {});
 
 // Parses the payload of a "name" custom section (subsections 0, 1 and 2; others skipped).
 // `payload_offset` is the absolute offset of payload[0], for error offsets.

@@ -140,10 +140,11 @@ class ModuleBuilder final : public BinaryDelegate {
 
 }  // namespace
 
-Result<ModuleDesc> DecodeModule(std::span<const uint8_t> bytes) {
+Result<ModuleDesc> DecodeModule(std::span<const uint8_t> bytes, Features features) {
   ModuleDesc m;
+  m.features = features;
   ModuleBuilder builder(m);
-  NW_TRY(ReadBinary(bytes, builder));
+  NW_TRY(ReadBinary(bytes, builder, features));
   m.CountImports();
   return m;
 }

@@ -12,6 +12,8 @@
 namespace nw {
 
 // Decodes a whole binary module. Errors carry the exact byte offset and a spec-style message.
-[[nodiscard]] Result<ModuleDesc> DecodeModule(std::span<const uint8_t> bytes);
+// `features` (default: WebAssembly 2.0) is recorded in the result's ModuleDesc::features.
+[[nodiscard]] Result<ModuleDesc> DecodeModule(std::span<const uint8_t> bytes,
+                                              Features features = {});
 
 }  // namespace nw

@@ -66,12 +66,20 @@ Status ReadBlockType(Reader& r, RawBlockType& bt) {
   return Ok();
 }
 
-Status ReadMemArg(Reader& r, RawImm& imm) {
+// 2.0: the flags are the alignment exponent alone (< 32). Multi-memory: bit 6 says a memory
+// index follows the flags; the exponent is the bits below it.
+Status ReadMemArg(Reader& r, RawImm& imm, Features features) {
   size_t at = r.offset();
   NW_TRY_ASSIGN(imm.align, r.U32());
-  // 2.0 has one memory; the flag bits above the alignment are not defined.
-  if (imm.align >= 32) [[unlikely]]
+  imm.memory = 0;
+  if (features.multi_memory && imm.align < 128) {
+    if (imm.align >= 64) {
+      imm.align -= 64;
+      NW_TRY_ASSIGN(imm.memory, r.U32());
+    }
+  } else if (imm.align >= 32) [[unlikely]] {
     return MakeError(at, "malformed memop flags");
+  }
   NW_TRY_ASSIGN(uint32_t offset, r.U32());
   imm.value = offset;
   return Ok();
@@ -100,7 +108,17 @@ Result<Opcode> ReadOpcode(Reader& r) {
   return MakeError(at, IllegalOpcode(b, 0, false));
 }
 
-Status ReadImmediates(Reader& r, Opcode op, RawImm& imm) {
+// A memory index: a reserved zero byte in 2.0.
+Status ReadMemIndex(Reader& r, uint32_t& out, Features features) {
+  if (features.multi_memory) {
+    NW_TRY_ASSIGN(out, r.U32());
+    return Ok();
+  }
+  out = 0;
+  return ZeroByte(r);
+}
+
+Status ReadImmediates(Reader& r, Opcode op, RawImm& imm, Features features) {
   switch (GetOpcodeInfo(op).imm) {
     case Imm::None:
       return Ok();
@@ -133,22 +151,22 @@ Status ReadImmediates(Reader& r, Opcode op, RawImm& imm) {
       return Ok();
     }
     case Imm::MemArg:
-      return ReadMemArg(r, imm);
+      return ReadMemArg(r, imm, features);
     case Imm::MemArgLane: {
-      NW_TRY(ReadMemArg(r, imm));
+      NW_TRY(ReadMemArg(r, imm, features));
       NW_TRY_ASSIGN(uint8_t lane, r.U8());
       imm.index = lane;
       return Ok();
     }
     case Imm::Mem:
-      return ZeroByte(r);
+      return ReadMemIndex(r, imm.memory, features);
     case Imm::MemInit: {
       NW_TRY_ASSIGN(imm.index, r.U32());
-      return ZeroByte(r);
+      return ReadMemIndex(r, imm.memory, features);
     }
     case Imm::MemCopy:
-      NW_TRY(ZeroByte(r));
-      return ZeroByte(r);
+      NW_TRY(ReadMemIndex(r, imm.memory, features));
+      return ReadMemIndex(r, imm.index2, features);
     case Imm::Lane: {
       NW_TRY_ASSIGN(uint8_t lane, r.U8());
       imm.index = lane;

@@ -37,7 +37,10 @@ struct RawImm {
   uint32_t index2 = 0;
   // i32/i64 constants (sign-extended, as bits), f32/f64 bit patterns, memarg offset.
   uint64_t value = 0;
-  uint32_t align = 0;  // memarg alignment exponent (< 32)
+  uint32_t align = 0;  // memarg alignment exponent (< 32; < 64 with multi-memory)
+  // The memory of a memarg, memory.size/grow/fill/init; memory.copy: the destination (its
+  // source is index2). Always 0 without multi-memory.
+  uint32_t memory = 0;
   RawBlockType block;
   std::vector<uint32_t> targets;     // br_table: all targets, default last
   std::vector<ValType> types;        // select t: the type vector as encoded
@@ -49,7 +52,9 @@ struct RawImm {
 // Unknown opcodes give "illegal opcode xx" / "illegal opcode xx yy" at the opcode's offset.
 [[nodiscard]] Result<Opcode> ReadOpcode(Reader& r);
 
-// Reads the immediates of `op` into `imm`.
-[[nodiscard]] Status ReadImmediates(Reader& r, Opcode op, RawImm& imm);
+// Reads the immediates of `op` into `imm`. The memory immediates depend on `features`: a
+// reserved zero byte in 2.0, a memory index with multi-memory (constant expressions, which
+// contain no memory instruction, may leave the default).
+[[nodiscard]] Status ReadImmediates(Reader& r, Opcode op, RawImm& imm, Features features = {});
 
 }  // namespace nw

@@ -116,6 +116,9 @@ struct ModuleDesc {
   std::optional<uint32_t> data_count;
   std::vector<CustomSection> customs;
   Names names;
+  // The feature set the module is decoded and validated under (the binary reader's, the
+  // runtime's Config::features): every walk over bodies reads immediates with it.
+  Features features;
   // Byte offsets in the binary, for validation errors (empty / kNoOffset when built from
   // text): of each defined table and memory entry, of the start and data count sections'
   // contents.

@@ -39,8 +39,7 @@ TrapCode Chunked(ExecCtx* ctx, uint64_t bytes, bool backward, Step step) {
 
 }  // namespace
 
-TrapCode MemoryFill(ExecCtx* ctx, uint32_t d, uint32_t val, uint32_t n) {
-  MemoryObj* m = ctx->mem0;
+TrapCode MemoryFill(ExecCtx* ctx, MemoryObj* m, uint32_t d, uint32_t val, uint32_t n) {
   if (!InRange(d, n, m->def_.length)) return kMemOob;
   if (TrapCode t = ChargeBulkFuel(ctx, n); t != kNoTrap) return t;
   uint8_t* dst = m->def_.base + d;
@@ -49,24 +48,25 @@ TrapCode MemoryFill(ExecCtx* ctx, uint32_t d, uint32_t val, uint32_t n) {
   });
 }
 
-TrapCode MemoryCopy(ExecCtx* ctx, uint32_t d, uint32_t s, uint32_t n) {
-  MemoryObj* m = ctx->mem0;
-  if (!InRange(s, n, m->def_.length) || !InRange(d, n, m->def_.length)) return kMemOob;
+TrapCode MemoryCopy(ExecCtx* ctx, MemoryObj* dm, MemoryObj* sm, uint32_t d, uint32_t s,
+                    uint32_t n) {
+  if (!InRange(s, n, sm->def_.length) || !InRange(d, n, dm->def_.length)) return kMemOob;
   if (TrapCode t = ChargeBulkFuel(ctx, n); t != kNoTrap) return t;
-  uint8_t* dst = m->def_.base + d;
-  const uint8_t* src = m->def_.base + s;
-  return Chunked(ctx, n, d > s, [&](uint64_t at, uint64_t len) {
+  uint8_t* dst = dm->def_.base + d;
+  const uint8_t* src = sm->def_.base + s;
+  // Backward when the ranges may overlap with dst above src (two distinct memories never do).
+  return Chunked(ctx, n, dst > src, [&](uint64_t at, uint64_t len) {
     std::memmove(dst + at, src + at, len);
   });
 }
 
-TrapCode MemoryInit(ExecCtx* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
+TrapCode MemoryInit(ExecCtx* ctx, MemoryObj* m, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
   InstanceObj* inst = ctx->inst;
   std::span<const uint8_t> src;
   if (!inst->data_dropped[seg]) src = inst->module->desc().datas[seg].bytes;
-  if (uint64_t{s} + n > src.size() || !InRange(d, n, ctx->mem0->def_.length)) return kMemOob;
+  if (uint64_t{s} + n > src.size() || !InRange(d, n, m->def_.length)) return kMemOob;
   if (TrapCode t = ChargeBulkFuel(ctx, n); t != kNoTrap) return t;
-  uint8_t* dst = ctx->mem0->def_.base + d;
+  uint8_t* dst = m->def_.base + d;
   return Chunked(ctx, n, false, [&](uint64_t at, uint64_t len) {
     std::memcpy(dst + at, src.data() + s + at, len);
   });

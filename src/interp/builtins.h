@@ -29,9 +29,11 @@ inline TrapCode ChargeBulkFuel(ExecCtx* ctx, uint64_t bytes) {
   return ctx->fuel < 0 ? Code(TrapKind::kOutOfFuel) : kNoTrap;
 }
 
-TrapCode MemoryFill(ExecCtx* ctx, uint32_t d, uint32_t val, uint32_t n);
-TrapCode MemoryCopy(ExecCtx* ctx, uint32_t d, uint32_t s, uint32_t n);
-TrapCode MemoryInit(ExecCtx* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n);
+// The memory operands are the instance's memories (memory.copy: destination, then source).
+TrapCode MemoryFill(ExecCtx* ctx, MemoryObj* m, uint32_t d, uint32_t val, uint32_t n);
+TrapCode MemoryCopy(ExecCtx* ctx, MemoryObj* dm, MemoryObj* sm, uint32_t d, uint32_t s,
+                    uint32_t n);
+TrapCode MemoryInit(ExecCtx* ctx, MemoryObj* m, uint32_t seg, uint32_t d, uint32_t s, uint32_t n);
 TrapCode DataDrop(ExecCtx* ctx, uint32_t seg);
 TrapCode TableGet(ExecCtx* ctx, uint32_t table, uint32_t i, uint64_t* out);
 TrapCode TableSet(ExecCtx* ctx, uint32_t table, uint32_t i, uint64_t v);

@@ -284,6 +284,40 @@ NW_HANDLER_CC uint64_t H_MemoryGrow(HARGS) {
   NW_DISPATCH(InstrBytes(2));
 }
 
+[[gnu::always_inline]] inline const VMMemoryDefinition* MemDefAt(const ExecCtx* ctx,
+                                                                  uint32_t offset) {
+  const VMMemoryDefinition* def;
+  std::memcpy(&def, ctx->vmctx + offset, sizeof def);
+  return def;
+}
+
+NW_HANDLER_CC uint64_t H_UseMemory(HARGS) {
+  const VMMemoryDefinition* def = MemDefAt(ctx, Op(ip, 0));
+  mem = def->base;
+  msz = def->length;
+  NW_DISPATCH(InstrBytes(1));
+}
+
+NW_HANDLER_CC uint64_t H_UseMemory0(HARGS) {
+  NW_RELOAD_MEM();
+  NW_DISPATCH(InstrBytes(0));
+}
+
+NW_HANDLER_CC uint64_t H_MemorySizeN(HARGS) {
+  St<uint32_t>(fp, Op(ip, 0), static_cast<uint32_t>(MemDefAt(ctx, Op(ip, 1))->length / kPageSize));
+  NW_DISPATCH(InstrBytes(2));
+}
+
+NW_HANDLER_CC uint64_t H_MemoryGrowN(HARGS) {
+  MemoryObj* m = ctx->inst->memories[Op(ip, 2)];
+  int64_t r = m->GrowPages(Ld<uint32_t>(fp, Op(ip, 1)));
+  if (r < 0 && ctx->trap_on_grow_failure && m->denied_by_limit_) [[unlikely]]
+    NW_TRAP(TrapKind::kResourceLimit);
+  St<uint32_t>(fp, Op(ip, 0), static_cast<uint32_t>(r));
+  NW_RELOAD_MEM();  // the same memory may be imported as memory 0 too
+  NW_DISPATCH(InstrBytes(3));
+}
+
 // Bulk and table operations: the work is out of line; a non-kNoTrap result traps.
 #define NW_BUILTIN_HANDLER(Name, n, call)                  \
   NW_HANDLER_CC uint64_t H_##Name(HARGS) {                 \
@@ -294,9 +328,14 @@ NW_HANDLER_CC uint64_t H_MemoryGrow(HARGS) {
   }
 #define U32(k) Ld<uint32_t>(fp, Op(ip, k))
 
-NW_BUILTIN_HANDLER(MemoryFill, 3, MemoryFill(ctx, U32(0), U32(1), U32(2)))
-NW_BUILTIN_HANDLER(MemoryCopy, 3, MemoryCopy(ctx, U32(0), U32(1), U32(2)))
-NW_BUILTIN_HANDLER(MemoryInit, 4, MemoryInit(ctx, Op(ip, 0), U32(1), U32(2), U32(3)))
+NW_BUILTIN_HANDLER(MemoryFill, 3, MemoryFill(ctx, ctx->mem0, U32(0), U32(1), U32(2)))
+NW_BUILTIN_HANDLER(MemoryCopy, 3, MemoryCopy(ctx, ctx->mem0, ctx->mem0, U32(0), U32(1), U32(2)))
+NW_BUILTIN_HANDLER(MemoryInit, 4, MemoryInit(ctx, ctx->mem0, Op(ip, 0), U32(1), U32(2), U32(3)))
+#define NW_MEM(k) ctx->inst->memories[Op(ip, k)]
+NW_BUILTIN_HANDLER(MemoryFillN, 4, MemoryFill(ctx, NW_MEM(3), U32(0), U32(1), U32(2)))
+NW_BUILTIN_HANDLER(MemoryCopyN, 5, MemoryCopy(ctx, NW_MEM(3), NW_MEM(4), U32(0), U32(1), U32(2)))
+NW_BUILTIN_HANDLER(MemoryInitN, 5, MemoryInit(ctx, NW_MEM(4), Op(ip, 0), U32(1), U32(2), U32(3)))
+#undef NW_MEM
 NW_BUILTIN_HANDLER(DataDrop, 1, DataDrop(ctx, Op(ip, 0)))
 NW_BUILTIN_HANDLER(TableGet, 3,
                    TableGet(ctx, Op(ip, 2), U32(1),

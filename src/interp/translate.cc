@@ -578,14 +578,21 @@ class Translator {
       case Family::kLoad: {
         uint32_t addr = Pop();
         uint32_t dst = PushResult();
+        if (in.memory != 0) EmitRaw(Iop::kUseMemory, {VMOffsets::memory(in.memory)}, 0);
         EmitRaw(om.iop, {Off(dst), Off(addr), static_cast<uint32_t>(in.value)}, 0b011);
+        if (in.memory != 0) {
+          EmitRaw(Iop::kUseMemory0, {}, 0);  // the access's dst is not retargeted then
+          return;
+        }
         MarkResult();
         return;
       }
       case Family::kStore: {
         uint32_t val = Pop();
         uint32_t addr = Pop();
+        if (in.memory != 0) EmitRaw(Iop::kUseMemory, {VMOffsets::memory(in.memory)}, 0);
         EmitRaw(om.iop, {Off(addr), Off(val), static_cast<uint32_t>(in.value)}, 0b011);
+        if (in.memory != 0) EmitRaw(Iop::kUseMemory0, {}, 0);
         return;
       }
       case Family::kNone:
@@ -859,32 +866,54 @@ class Translator {
       case Opcode::kElemDrop:
         EmitRaw(Iop::kElemDrop, {in.index}, 0);
         return;
+      // Memory 0 keeps its own operations; other memories (multi-memory) take the N forms.
       case Opcode::kMemorySize: {
         uint32_t dst = PushResult();
-        Emit(Iop::kMemorySize, {dst});
+        if (in.memory == 0)
+          Emit(Iop::kMemorySize, {dst});
+        else
+          EmitRaw(Iop::kMemorySizeN, {Off(dst), VMOffsets::memory(in.memory)}, 0b1);
         MarkResult();
         return;
       }
       case Opcode::kMemoryGrow: {
         uint32_t delta = Pop();
         uint32_t dst = PushResult();
-        Emit(Iop::kMemoryGrow, {dst, delta});
+        if (in.memory == 0)
+          Emit(Iop::kMemoryGrow, {dst, delta});
+        else
+          EmitRaw(Iop::kMemoryGrowN, {Off(dst), Off(delta), in.memory}, 0b11);
         MarkResult();
         return;
       }
-      case Opcode::kMemoryFill:
+      case Opcode::kMemoryFill: {
+        uint32_t n = Pop();
+        uint32_t s = Pop();
+        uint32_t d = Pop();
+        if (in.memory == 0)
+          Emit(Iop::kMemoryFill, {d, s, n});
+        else
+          EmitRaw(Iop::kMemoryFillN, {Off(d), Off(s), Off(n), in.memory}, 0b111);
+        return;
+      }
       case Opcode::kMemoryCopy: {
         uint32_t n = Pop();
         uint32_t s = Pop();
         uint32_t d = Pop();
-        Emit(in.op == Opcode::kMemoryFill ? Iop::kMemoryFill : Iop::kMemoryCopy, {d, s, n});
+        if (in.memory == 0 && in.index2 == 0)
+          Emit(Iop::kMemoryCopy, {d, s, n});
+        else
+          EmitRaw(Iop::kMemoryCopyN, {Off(d), Off(s), Off(n), in.memory, in.index2}, 0b111);
         return;
       }
       case Opcode::kMemoryInit: {
         uint32_t n = Pop();
         uint32_t s = Pop();
         uint32_t d = Pop();
-        EmitRaw(Iop::kMemoryInit, {in.index, Off(d), Off(s), Off(n)}, 0b1110);
+        if (in.memory == 0)
+          EmitRaw(Iop::kMemoryInit, {in.index, Off(d), Off(s), Off(n)}, 0b1110);
+        else
+          EmitRaw(Iop::kMemoryInitN, {in.index, Off(d), Off(s), Off(n), in.memory}, 0b1110);
         return;
       }
       case Opcode::kDataDrop:
@@ -960,6 +989,10 @@ class Translator {
       std::memcpy(ops + n, in.bytes, 16);
       n += 4;
     }
+    // A memory other than 0: switch the memory registers around the access (see kLoad).
+    const bool other_memory =
+        (info.imm == Imm::MemArg || info.imm == Imm::MemArgLane) && in.memory != 0;
+    if (other_memory) EmitRaw(Iop::kUseMemory, {VMOffsets::memory(in.memory)}, 0);
     size_t start = Pos();
     relocs_.push_back({static_cast<uint32_t>(start), (1u << ((has_result ? 1 : 0) + np)) - 1});
     code_.push_back(reinterpret_cast<uint64_t>(h));
@@ -968,8 +1001,9 @@ class Translator {
     last_op_ = Iop::kCount;
     last_start_ = start;
     last_dst_height_ = kNone;
+    if (other_memory) EmitRaw(Iop::kUseMemory0, {}, 0);
     if (has_result) {
-      MarkResult();
+      if (!other_memory) MarkResult();  // else the last instruction is UseMemory0
       CanonicalizeNans(in.op, dst);
     }
   }

@@ -252,13 +252,13 @@ struct BodyScan {
   size_t max_depth = 0;
   std::vector<uint32_t> callees;
 };
-BodyScan ScanBody(const Function& f, RawImm& imm) {
+BodyScan ScanBody(const Function& f, RawImm& imm, Features features) {
   BodyScan out;
   Reader r(f.body);
   size_t depth = 0;
   while (!r.at_end()) {
     auto op = ReadOpcode(r);
-    if (!op || !ReadImmediates(r, *op, imm)) break;
+    if (!op || !ReadImmediates(r, *op, imm, features)) break;
     switch (*op) {
       case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf:
         out.max_depth = std::max(out.max_depth, ++depth);
@@ -430,7 +430,7 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   std::vector<BodyScan> scans;
   {
     RawImm imm;
-    for (const Function& f : desc.functions) scans.push_back(ScanBody(f, imm));
+    for (const Function& f : desc.functions) scans.push_back(ScanBody(f, imm, desc.features));
   }
   std::vector<Chunk> chunks =
       Partition(desc, options.chunk_bytes ? options.chunk_bytes : kChunkBytes, scans);

@@ -56,7 +56,7 @@ Result<std::shared_ptr<const Module>> Module::FromBinary(const Engine& engine,
                                                          std::span<const uint8_t> bytes) {
   Result<ModuleDesc> desc = OutOfMemoryLoading();
   try {
-    desc = DecodeModule(bytes);
+    desc = DecodeModule(bytes, engine.config().features);
   } catch (const std::bad_alloc&) {
     return OutOfMemoryLoading();
   }
@@ -66,6 +66,9 @@ Result<std::shared_ptr<const Module>> Module::FromBinary(const Engine& engine,
 
 Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, ModuleDesc desc) {
   try {
+    // A proposal is accepted if the engine enables it or whoever decoded the description did
+    // (the component loader decodes its core modules with every feature on).
+    desc.features.multi_memory |= engine.config().features.multi_memory;
     // Bodies are validated by the tier, which decodes each one once for both purposes.
     NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
     auto impl = std::make_unique<Impl>();
@@ -105,7 +108,7 @@ Result<std::shared_ptr<const Module>> Module::Deserialize(const Engine& engine,
       return std::unexpected(std::move(expect.error()));
     }
     NW_TRY_ASSIGN(aot::Artifact a, aot::ReadArtifact(artifact, *expect));
-    NW_TRY_ASSIGN(ModuleDesc desc, DecodeModule(a.module));
+    NW_TRY_ASSIGN(ModuleDesc desc, DecodeModule(a.module, engine.config().features));
     NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
     auto impl = std::make_unique<Impl>();
     impl->type_ids.reserve(desc.types.size());

@@ -228,7 +228,7 @@ class Printer {
       if (r.at_end())
         return MakeError(r.offset(), "unexpected end of function body");
       NW_TRY_ASSIGN(Opcode op, ReadOpcode(r));
-      NW_TRY(ReadImmediates(r, op, imm));
+      NW_TRY(ReadImmediates(r, op, imm, m_.features));
       uint32_t line_depth = depth;
       if (op == Opcode::kEnd) {
         if (depth == 0) {
@@ -259,8 +259,14 @@ class Printer {
     s += info.text;
     switch (info.imm) {
       case Imm::None:
-      case Imm::Mem:
+        break;
+      case Imm::Mem:  // memory 0 stays implicit, as 2.0 writes it
+        if (imm.memory != 0)
+          s += " " + std::to_string(imm.memory);
+        break;
       case Imm::MemCopy:
+        if (imm.memory != 0 || imm.index2 != 0)
+          s += " " + std::to_string(imm.memory) + " " + std::to_string(imm.index2);
         break;
       case Imm::Block:
         if (imm.block.kind == RawBlockType::Kind::kValue)
@@ -273,8 +279,12 @@ class Printer {
       case Imm::Table:
       case Imm::Elem:
       case Imm::Data:
-      case Imm::MemInit:
       case Imm::Lane:
+        s += " " + std::to_string(imm.index);
+        break;
+      case Imm::MemInit:
+        if (imm.memory != 0)
+          s += " " + std::to_string(imm.memory);
         s += " " + std::to_string(imm.index);
         break;
       case Imm::BrTable:
@@ -344,6 +354,8 @@ class Printer {
   }
 
   static void AppendMemArg(std::string& s, Opcode op, const RawImm& imm) {
+    if (imm.memory != 0)
+      s += " " + std::to_string(imm.memory);
     if (imm.value != 0)
       s += " offset=" + std::to_string(imm.value);
     if (imm.align != NaturalAlignLog2(op))

@@ -180,9 +180,21 @@ Status WatParser::ParseInstrSeq(Writer& w, FuncCtx& c, bool single_folded) {
   }
 }
 
-Status WatParser::ParseMemArg(Writer& w, Opcode op) {
+// memidx? offset=? align=? — a memory index other than 0 sets flag bit 6 and follows the
+// flags (multi-memory); v128.*_lane ends in a lane index, so there a lone number is the lane.
+Status WatParser::ParseMemArg(Writer& w, Opcode op, bool lane_follows) {
   uint64_t offset = 0;
   uint32_t align_log2 = NaturalAlignLog2(op);
+  uint32_t mem = 0;
+  auto is_memarg_key = [&](const Token& t) {
+    return t.kind == TokenKind::kKeyword &&
+           (Text(t).starts_with("offset=") || Text(t).starts_with("align="));
+  };
+  if (Peek().kind == TokenKind::kId ||
+      (Peek().kind == TokenKind::kNumber &&
+       (!lane_follows || Peek(1).kind == TokenKind::kNumber || is_memarg_key(Peek(1))))) {
+    NW_TRY_ASSIGN(mem, ParseIndex(kMems));
+  }
   if (Peek().kind == TokenKind::kKeyword && Text(Peek()).starts_with("offset=")) {
     const Token& t = Peek();
     auto v = ParseUnsigned(Text(t).substr(7), 32);
@@ -198,7 +210,12 @@ Status WatParser::ParseMemArg(Writer& w, Opcode op) {
     align_log2 = static_cast<uint32_t>(__builtin_ctzll(*v));
     ++pos_;
   }
-  w.ULeb(align_log2);
+  if (mem != 0) {
+    w.ULeb(align_log2 | 64);
+    w.ULeb(mem);
+  } else {
+    w.ULeb(align_log2);
+  }
   w.ULeb(offset);
   return Ok();
 }
@@ -329,7 +346,7 @@ Status WatParser::ParseOpAndImmediates(Writer& w, FuncCtx& c, const Token& kwt) 
     }
     case Imm::MemArg:
       EmitOp(w, info);
-      return ParseMemArg(w, *op);
+      return ParseMemArg(w, *op, /*lane_follows=*/false);
     case Imm::Mem: {
       uint32_t mem = 0;
       if (PeekIndex()) { NW_TRY_ASSIGN(mem, ParseIndex(kMems)); }
@@ -432,7 +449,7 @@ Status WatParser::ParseOpAndImmediates(Writer& w, FuncCtx& c, const Token& kwt) 
     }
     case Imm::MemArgLane: {
       EmitOp(w, info);
-      NW_TRY(ParseMemArg(w, *op));
+      NW_TRY(ParseMemArg(w, *op, /*lane_follows=*/true));
       NW_TRY_ASSIGN(uint64_t lane, number([](std::string_view s) { return ParseUnsigned(s, 8); }));
       w.U8(static_cast<uint8_t>(lane));
       return Ok();

@@ -135,7 +135,7 @@ class WatParser {
   Status ParseBlockType(Writer& w);
   Status ParseEndLabel(const FuncCtx& c);
   Status ParseV128Literal(uint8_t out[16]);
-  Status ParseMemArg(Writer& w, Opcode op);
+  Status ParseMemArg(Writer& w, Opcode op, bool lane_follows);
 
   const TokenBuffer& tb_;
   std::string_view src_;

@@ -64,6 +64,7 @@ struct Instr {
   uint32_t index2 = 0;     // call_indirect: table; table.copy: src table; table.init: table
   uint64_t value = 0;      // i32/i64 const (sign-extended, as bits), f32/f64 bits, memarg offset
   uint32_t align = 0;      // memarg alignment exponent
+  uint32_t memory = 0;     // memory of a memarg / memory.*; memory.copy: dst (src: index2)
   BlockSig block;          // block/loop/if
   std::span<const uint32_t> targets;  // br_table: all targets, default last
   ValType type = ValType::kI32;       // select t (single type) / ref.null

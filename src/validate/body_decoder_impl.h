@@ -101,13 +101,14 @@ class BodyDecoder final : public DecoderView {
       if (r.at_end()) [[unlikely]]
         return MakeError(at, "unexpected end of section or function");
       NW_TRY_ASSIGN(Opcode op, ReadOpcode(r));
-      NW_TRY(ReadImmediates(r, op, imm_));
+      NW_TRY(ReadImmediates(r, op, imm_, m_.features));
       in_.op = op;
       in_.offset = at;
       in_.index = imm_.index;
       in_.index2 = imm_.index2;
       in_.value = imm_.value;
       in_.align = imm_.align;
+      in_.memory = imm_.memory;
       NW_TRY(Step(op, at));
     }
     if (!r.at_end()) [[unlikely]]
@@ -214,9 +215,9 @@ class BodyDecoder final : public DecoderView {
 
   const Control& LabelAt(uint32_t depth) const { return ctrl_[ctrl_.size() - 1 - depth]; }
 
-  Status CheckMemory(size_t at) const {
-    if (ctx_.num_memories == 0) [[unlikely]]
-      return body_decoder_detail::Unknown(at, "memory", 0);
+  Status CheckMemory(size_t at, uint32_t index) const {
+    if (index >= ctx_.num_memories) [[unlikely]]
+      return body_decoder_detail::Unknown(at, "memory", index);
     return Ok();
   }
 
@@ -515,7 +516,7 @@ class BodyDecoder final : public DecoderView {
     switch (info.imm) {
       case Imm::MemArg:
       case Imm::MemArgLane: {
-        NW_TRY(CheckMemory(at));
+        NW_TRY(CheckMemory(at, imm_.memory));
         if (imm_.align > NaturalAlignLog2(op)) [[unlikely]]
           return MakeError(at, "alignment must not be larger than natural");
         if (info.imm == Imm::MemArgLane &&
@@ -528,11 +529,14 @@ class BodyDecoder final : public DecoderView {
           return MakeError(at, "invalid lane index");
         break;
       case Imm::Mem:
+        NW_TRY(CheckMemory(at, imm_.memory));
+        break;
       case Imm::MemCopy:
-        NW_TRY(CheckMemory(at));
+        NW_TRY(CheckMemory(at, imm_.memory));
+        NW_TRY(CheckMemory(at, imm_.index2));
         break;
       case Imm::MemInit:
-        NW_TRY(CheckMemory(at));
+        NW_TRY(CheckMemory(at, imm_.memory));
         NW_TRY(CheckData(at, imm_.index));
         break;
       case Imm::Data:

@@ -61,7 +61,7 @@ class ModuleValidator {
       NW_TRY(CheckTableType(m_.tables[i], OffsetAt(m_.table_offsets, i)));
     for (size_t i = 0; i < m_.memories.size(); ++i)
       NW_TRY(CheckMemoryType(m_.memories[i], OffsetAt(m_.memory_offsets, i)));
-    if (ctx_.num_memories > 1) [[unlikely]]
+    if (ctx_.num_memories > 1 && !m_.features.multi_memory) [[unlikely]]
       return MakeError(SecondMemoryOffset(), "multiple memories");
     for (const GlobalDecl& g : m_.globals)
       NW_TRY(ValidateConstExpr(ctx_, g.init, g.type.type, imported_globals_));

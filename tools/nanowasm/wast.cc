@@ -125,7 +125,7 @@ class ScriptRunner {
     switch (wm.kind) {
       case nw::WastModule::Kind::kText: desc = wm.desc; break;
       case nw::WastModule::Kind::kBinary: {
-        auto d = nw::DecodeModule(wm.binary);
+        auto d = nw::DecodeModule(wm.binary, engine_.config().features);
         if (!d) {
           out.stage = Stage::kMalformed;
           out.error = d.error().ToString();
@@ -413,6 +413,7 @@ int Wast(const WastOptions& opts) {
     return 2;
   }
   config.tier = *tier;
+  config.features.multi_memory = opts.multi_memory;
   const std::vector<std::string>& files = opts.files;
   const bool strict = opts.strict_messages, verbose = opts.verbose;
   Counts total;

@@ -988,7 +988,7 @@ class Parser {
       std::string bytes;
       while (Peek().kind == TokenKind::kString) bytes += DecodeString(Text(toks_[pos_++]));
       auto span = std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-      auto desc = DecodeModule(span);
+      auto desc = DecodeModule(span, Features::All());  // core modules: Wasm 3.0 features
       if (!desc) return MakeError(at, desc.error().message);
       m.module = std::move(*desc);
     } else {
@@ -1000,6 +1000,7 @@ class Parser {
         if (e.offset != kNoOffset) e.offset += begin;
         return std::unexpected(std::move(e));
       }
+      desc->features = Features::All();
       if (Status st = ValidateModule(*desc); !st) {
         Error e = std::move(st.error());
         e.offset = at;

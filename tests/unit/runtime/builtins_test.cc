@@ -46,38 +46,38 @@ class BuiltinsTest : public ::testing::Test {
 };
 
 TEST_F(BuiltinsTest, MemoryFillAndCopy) {
-  EXPECT_EQ(MemoryFill(&ctx_, 10, 0x1ff, 4), kNoTrap);
+  EXPECT_EQ(MemoryFill(&ctx_, ctx_.mem0, 10, 0x1ff, 4), kNoTrap);
   EXPECT_EQ(mem()[10], 0xff);
   EXPECT_EQ(mem()[13], 0xff);
   EXPECT_EQ(mem()[14], 0);
-  EXPECT_EQ(MemoryFill(&ctx_, 65536, 1, 0), kNoTrap);
-  EXPECT_EQ(MemoryFill(&ctx_, 65537, 1, 0), kMemOob);
-  EXPECT_EQ(MemoryFill(&ctx_, 65535, 7, 2), kMemOob);
+  EXPECT_EQ(MemoryFill(&ctx_, ctx_.mem0, 65536, 1, 0), kNoTrap);
+  EXPECT_EQ(MemoryFill(&ctx_, ctx_.mem0, 65537, 1, 0), kMemOob);
+  EXPECT_EQ(MemoryFill(&ctx_, ctx_.mem0, 65535, 7, 2), kMemOob);
   EXPECT_EQ(mem()[65535], 0);  // nothing written
-  EXPECT_EQ(MemoryFill(&ctx_, 1, 7, 0xffffffffu), kMemOob);
+  EXPECT_EQ(MemoryFill(&ctx_, ctx_.mem0, 1, 7, 0xffffffffu), kMemOob);
 
   for (int i = 0; i < 8; ++i) mem()[i] = static_cast<uint8_t>(i + 1);
-  EXPECT_EQ(MemoryCopy(&ctx_, 2, 0, 6), kNoTrap);  // overlapping, forward
+  EXPECT_EQ(MemoryCopy(&ctx_, ctx_.mem0, ctx_.mem0, 2, 0, 6), kNoTrap);  // overlapping, forward
   const uint8_t want[] = {1, 2, 1, 2, 3, 4, 5, 6};
   EXPECT_EQ(std::memcmp(mem(), want, 8), 0);
-  EXPECT_EQ(MemoryCopy(&ctx_, 0, 2, 6), kNoTrap);  // overlapping, backward
+  EXPECT_EQ(MemoryCopy(&ctx_, ctx_.mem0, ctx_.mem0, 0, 2, 6), kNoTrap);  // overlapping, backward
   const uint8_t want2[] = {1, 2, 3, 4, 5, 6, 5, 6};
   EXPECT_EQ(std::memcmp(mem(), want2, 8), 0);
-  EXPECT_EQ(MemoryCopy(&ctx_, 0xffffffffu, 0, 2), kMemOob);
-  EXPECT_EQ(MemoryCopy(&ctx_, 0, 65535, 2), kMemOob);
-  EXPECT_EQ(MemoryCopy(&ctx_, 65536, 65536, 0), kNoTrap);
+  EXPECT_EQ(MemoryCopy(&ctx_, ctx_.mem0, ctx_.mem0, 0xffffffffu, 0, 2), kMemOob);
+  EXPECT_EQ(MemoryCopy(&ctx_, ctx_.mem0, ctx_.mem0, 0, 65535, 2), kMemOob);
+  EXPECT_EQ(MemoryCopy(&ctx_, ctx_.mem0, ctx_.mem0, 65536, 65536, 0), kNoTrap);
 }
 
 TEST_F(BuiltinsTest, MemoryInitAndDrop) {
-  EXPECT_EQ(MemoryInit(&ctx_, 0, 100, 1, 3), kNoTrap);
+  EXPECT_EQ(MemoryInit(&ctx_, ctx_.mem0, 0, 100, 1, 3), kNoTrap);
   EXPECT_EQ(std::memcmp(mem() + 100, "ell", 3), 0);
-  EXPECT_EQ(MemoryInit(&ctx_, 0, 0, 5, 0), kNoTrap);
-  EXPECT_EQ(MemoryInit(&ctx_, 0, 0, 6, 0), kMemOob);
-  EXPECT_EQ(MemoryInit(&ctx_, 0, 0, 3, 3), kMemOob);
-  EXPECT_EQ(MemoryInit(&ctx_, 0, 65534, 0, 3), kMemOob);
+  EXPECT_EQ(MemoryInit(&ctx_, ctx_.mem0, 0, 0, 5, 0), kNoTrap);
+  EXPECT_EQ(MemoryInit(&ctx_, ctx_.mem0, 0, 0, 6, 0), kMemOob);
+  EXPECT_EQ(MemoryInit(&ctx_, ctx_.mem0, 0, 0, 3, 3), kMemOob);
+  EXPECT_EQ(MemoryInit(&ctx_, ctx_.mem0, 0, 65534, 0, 3), kMemOob);
   EXPECT_EQ(DataDrop(&ctx_, 0), kNoTrap);
-  EXPECT_EQ(MemoryInit(&ctx_, 0, 0, 0, 0), kNoTrap);
-  EXPECT_EQ(MemoryInit(&ctx_, 0, 0, 0, 1), kMemOob);
+  EXPECT_EQ(MemoryInit(&ctx_, ctx_.mem0, 0, 0, 0, 0), kNoTrap);
+  EXPECT_EQ(MemoryInit(&ctx_, ctx_.mem0, 0, 0, 0, 1), kMemOob);
   EXPECT_EQ(DataDrop(&ctx_, 0), kNoTrap);  // dropping twice is fine
 }
 

@@ -20,7 +20,7 @@ struct One {
   Opcode op = Opcode::kNop;
   std::string msg;
   size_t err_offset = kNoOffset;
-  explicit One(std::string_view hex) : bytes(Hex(hex)), r(bytes, 0x10) {
+  explicit One(std::string_view hex, Features features = {}) : bytes(Hex(hex)), r(bytes, 0x10) {
     auto o = ReadOpcode(r);
     if (!o) {
       msg = o.error().message;
@@ -28,7 +28,7 @@ struct One {
       return;
     }
     op = *o;
-    auto st = ReadImmediates(r, op, imm);
+    auto st = ReadImmediates(r, op, imm, features);
     msg = st ? "ok" : st.error().message;
     if (!st)
       err_offset = st.error().offset;
@@ -111,6 +111,33 @@ TEST(InstrReader, ReservedZeroBytes) {
   EXPECT_EQ(One("fc 0a 00 01").msg, "zero byte expected");
   EXPECT_EQ(One("fc 0a 01 00").msg, "zero byte expected");
   EXPECT_EQ(One("fc 0b 01").msg, "zero byte expected");
+}
+
+// Multi-memory (Wasm 3.0): flag bit 6 of a memarg says a memory index follows the flags, and
+// the reserved bytes of memory.* become LEB memory indices.
+TEST(InstrReader, MultiMemoryIndices) {
+  const Features mm = Features::All();
+  One ld("28 42 03 80 01", mm);  // i32.load align=4 memory 3 offset=128
+  EXPECT_EQ(ld.msg, "ok");
+  EXPECT_EQ(ld.imm.align, 2u);
+  EXPECT_EQ(ld.imm.memory, 3u);
+  EXPECT_EQ(ld.imm.value, 128u);
+  One zero("28 02 00", mm);
+  EXPECT_EQ(zero.imm.memory, 0u);
+  EXPECT_EQ(One("28 20 00", mm).msg, "ok");  // too large, but that is the validator's call
+  EXPECT_EQ(One("28 80 01 00", mm).msg, "malformed memop flags");
+  EXPECT_EQ(One("3f 80 00", mm).msg, "ok");  // a LEB index now
+  EXPECT_EQ(One("40 05", mm).imm.memory, 5u);
+  One copy("fc 0a 01 02", mm);
+  EXPECT_EQ(copy.imm.memory, 1u);
+  EXPECT_EQ(copy.imm.index2, 2u);
+  One init("fc 08 07 04", mm);
+  EXPECT_EQ(init.imm.index, 7u);
+  EXPECT_EQ(init.imm.memory, 4u);
+  One lane("fd 54 41 02 08 05", mm);  // v128.load8_lane memory 2 offset=8 lane 5
+  EXPECT_EQ(lane.imm.memory, 2u);
+  EXPECT_EQ(lane.imm.value, 8u);
+  EXPECT_EQ(lane.imm.index, 5u);
 }
 
 TEST(InstrReader, TypedImmediates) {

@@ -62,6 +62,8 @@ TEST(Module, MultipleMemories) {
   t.m.CountImports();
   t.Memory(1);
   EXPECT_EQ(Message(t.Validate()), "multiple memories");
+  t.m.features.multi_memory = true;  // Wasm 3.0
+  EXPECT_EQ(Message(t.Validate()), "ok");
 }
 
 TEST(Module, StartFunction) {
