@@ -40,8 +40,12 @@ constexpr const char* kAlloc = R"(
         (select (local.get $os) (local.get $ns) (i32.lt_u (local.get $os) (local.get $ns))))))
       (local.get $r)))";
 
-std::string Callee(const Case& c, const std::string& enc) {
-  return "(component\n  (type $t " + c.type + ")\n  (core module $M (memory (export \"mem\") 4)" + kAlloc +
+// A realloc that answers with a pointer past the memory (or a misaligned one).
+constexpr const char* kBadAlloc = R"(
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 0x3fffe)))";
+
+std::string Callee(const Case& c, const std::string& enc, const char* alloc = kAlloc) {
+  return "(component\n  (type $t " + c.type + ")\n  (core module $M (memory (export \"mem\") 4)" + alloc +
          "\n    (func (export \"echo\") (param " + c.flat + ") (result i32) " + c.store + "))\n" +
          "  (core instance $m (instantiate $M))\n"
          "  (func (export \"echo\") (param \"x\" $t) (result $t)\n"
@@ -83,9 +87,10 @@ size_t CountWords(const std::string& s) {
 // One linked pair in its own store; fused or generic.
 class Pair {
  public:
-  Pair(const Case& c, const std::string& caller_enc, const std::string& callee_enc, bool fused) {
+  Pair(const Case& c, const std::string& caller_enc, const std::string& callee_enc, bool fused,
+       const char* callee_alloc = kAlloc) {
     cs_.set_fused_adapters(fused);
-    RtInstance* callee = Make(Callee(c, callee_enc), {});
+    RtInstance* callee = Make(Callee(c, callee_enc, callee_alloc), {});
     if (!callee) return;
     RtItem echo = *callee->Find("echo");
     caller_ = Make(Caller(c, caller_enc, CountWords(c.flat)), {{"echo", echo}});
@@ -234,6 +239,32 @@ TEST(FusedAdapterTest, BadArgumentsTrapAsTheGenericPath) {
     EXPECT_NE(x.error().message.find(b.expect), std::string::npos) << x.error().message;
     // The trapped callee is never entered again, in both.
     EXPECT_EQ(Describe(fused.Call("bad", {})), Describe(generic.Call("bad", {})));
+  }
+}
+
+// A callee realloc answering out of bounds or misaligned traps the same way in both.
+TEST(FusedAdapterTest, BadReallocTrapsAsTheGenericPath) {
+  std::vector<Case> cases = {
+      {"string", "i32 i32", kStorePtrLen},
+      {"(list u32)", "i32 i32", kStorePtrLen},
+      {"(list (tuple u8 string))", "i32 i32", kStorePtrLen},
+      {"(tuple string string string string string string string string string)", "i32", "(local.get 0)"},
+  };
+  for (const Case& c : cases) {
+    for (const char* to : {"utf8", "utf16"}) {
+      Pair fused(c, "utf8", to, true, kBadAlloc), generic(c, "utf8", to, false, kBadAlloc);
+      ASSERT_TRUE(fused.ok() && generic.ok()) << c.type;
+      ComponentValue v = c.type == "string" ? Str("abc")
+                         : c.type == "(list u32)" ? ComponentValue::List({ComponentValue::U32(1)})
+                         : c.type[1] == 'l' ? ComponentValue::List({ComponentValue::Record({ComponentValue::U8(1), Str("x")})})
+                                            : ComponentValue::Record(std::vector<ComponentValue>(9, Str("y")));
+      auto x = fused.Call("run", {v});
+      auto y = generic.Call("run", {v});
+      ASSERT_FALSE(x) << c.type;
+      ASSERT_FALSE(y) << c.type;
+      EXPECT_EQ(x.error().message, y.error().message) << c.type << " " << to;
+      EXPECT_NE(x.error().message.find("realloc returned"), std::string::npos) << x.error().message;
+    }
   }
 }
 
