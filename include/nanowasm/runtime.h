@@ -300,10 +300,17 @@ class Caller {
 
 using HostCallback =
     std::function<TrapResult<void>(Caller&, std::span<const Val> args, std::span<Val> results)>;
+// A host function on slot words (the encoding of Func::CallUnchecked): the arguments are in
+// words[0..), the results are written to words[0..) (room for max(params, results) slots).
+// Nothing is converted or checked around it: for runtime-internal glue whose signature is
+// fixed when it is made (the component model's fused adapters); HostCallback is the checked API.
+using RawHostCallback = TrapResult<void> (*)(void* ctx, Caller& caller, uint64_t* words);
 
 class Func {
  public:
   static Func* CreateHost(Store& store, FuncType type, HostCallback callback);
+  // `ctx` must outlive the store's use of the function.
+  static Func* CreateHostRaw(Store& store, FuncType type, RawHostCallback callback, void* ctx);
   const FuncType& type() const;
   // Call with arguments checked against the type; results returned in order.
   TrapResult<std::vector<Val>> Call(Store& store, std::span<const Val> args);

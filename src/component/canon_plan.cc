@@ -7,6 +7,40 @@
 
 namespace nw::component {
 
+// ---- resources (shared with fused_adapter.cc) ------------------------------------------
+
+Result<uint32_t> LiftOwn(Side& s, uint32_t i, const ResourceType* rt) {
+  if (!s.inst) return MakeError("a resource handle needs a component instance");
+  NW_TRY_ASSIGN(ResourceHandle * h, s.inst->handles().Get(i));
+  if (h->rt != rt) return Trap("handle of another resource type");
+  if (h->num_lends != 0) return Trap("own handle is lent out");
+  if (!h->own) return Trap("borrow handle passed as own");
+  NW_TRY_ASSIGN(ResourceHandle r, s.inst->handles().Remove(i));
+  return r.rep;
+}
+
+Result<uint32_t> LiftBorrow(Side& s, uint32_t i, const ResourceType* rt) {
+  if (!s.inst) return MakeError("a resource handle needs a component instance");
+  NW_TRY_ASSIGN(ResourceHandle * h, s.inst->handles().Get(i));
+  if (h->rt != rt) return Trap("handle of another resource type");
+  if (s.subtask) s.subtask->AddLender(i, *h);
+  return h->rep;
+}
+
+Result<uint32_t> LowerOwn(Side& s, uint32_t rep, const ResourceType* rt) {
+  if (!s.inst) return MakeError("a resource handle needs a component instance");
+  return s.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0});
+}
+
+Result<uint32_t> LowerBorrow(Side& s, uint32_t rep, const ResourceType* rt) {
+  if (!s.inst) return MakeError("a resource handle needs a component instance");
+  if (s.inst == rt->impl) return rep;
+  if (!s.task) return MakeError("borrow lowered outside a call");
+  NW_TRY_ASSIGN(uint32_t i, s.inst->handles().Add(ResourceHandle{rt, rep, false, s.task, 0}));
+  s.task->AddBorrow();
+  return i;
+}
+
 namespace {
 
 // ---- compiler -------------------------------------------------------------------------------
@@ -312,40 +346,6 @@ struct HostWriter {
     return {&out->back().mutable_elems()};
   }
 };
-
-// ---- resources ------------------------------------------------------------------------------
-
-Result<uint32_t> LiftOwn(Side& s, uint32_t i, const ResourceType* rt) {
-  if (!s.inst) return MakeError("a resource handle needs a component instance");
-  NW_TRY_ASSIGN(ResourceHandle * h, s.inst->handles().Get(i));
-  if (h->rt != rt) return Trap("handle of another resource type");
-  if (h->num_lends != 0) return Trap("own handle is lent out");
-  if (!h->own) return Trap("borrow handle passed as own");
-  NW_TRY_ASSIGN(ResourceHandle r, s.inst->handles().Remove(i));
-  return r.rep;
-}
-
-Result<uint32_t> LiftBorrow(Side& s, uint32_t i, const ResourceType* rt) {
-  if (!s.inst) return MakeError("a resource handle needs a component instance");
-  NW_TRY_ASSIGN(ResourceHandle * h, s.inst->handles().Get(i));
-  if (h->rt != rt) return Trap("handle of another resource type");
-  if (s.subtask) s.subtask->AddLender(i, *h);
-  return h->rep;
-}
-
-Result<uint32_t> LowerOwn(Side& s, uint32_t rep, const ResourceType* rt) {
-  if (!s.inst) return MakeError("a resource handle needs a component instance");
-  return s.inst->handles().Add(ResourceHandle{rt, rep, true, nullptr, 0});
-}
-
-Result<uint32_t> LowerBorrow(Side& s, uint32_t rep, const ResourceType* rt) {
-  if (!s.inst) return MakeError("a resource handle needs a component instance");
-  if (s.inst == rt->impl) return rep;
-  if (!s.task) return MakeError("borrow lowered outside a call");
-  NW_TRY_ASSIGN(uint32_t i, s.inst->handles().Add(ResourceHandle{rt, rep, false, s.task, 0}));
-  s.task->AddBorrow();
-  return i;
-}
 
 // ---- executor -------------------------------------------------------------------------------
 

@@ -104,4 +104,11 @@ Result<uint32_t> PlanCopyValues(const ValuesPlan& vp, Side& src, Side& dst,
                                 std::span<const uint64_t> flat_in, std::span<uint64_t> flat_out,
                                 const uint32_t* dst_out_param);
 
+// Handle transfer of own/borrow values (lift from src's table, lower into dst's), with the
+// traps of definitions.py; shared by the plans and the fused adapters (fused_adapter.h).
+Result<uint32_t> LiftOwn(Side& s, uint32_t i, const ResourceType* rt);
+Result<uint32_t> LiftBorrow(Side& s, uint32_t i, const ResourceType* rt);
+Result<uint32_t> LowerOwn(Side& s, uint32_t rep, const ResourceType* rt);
+Result<uint32_t> LowerBorrow(Side& s, uint32_t rep, const ResourceType* rt);
+
 }  // namespace nw::component

@@ -7,6 +7,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "component/canon_context.h"
 
@@ -14,10 +17,33 @@ namespace nw::component {
 
 namespace {
 
+#if defined(__x86_64__)
+// 128 bytes per step where the CPU has AVX2 (checked once): a 1 KiB string argument is
+// validated on every component-to-component call, so this is on the call path.
+[[gnu::target("avx2")]] size_t AsciiPrefixAvx2(const uint8_t* p, size_t n) {
+  size_t i = 0;
+  for (; i + 128 <= n; i += 128) {
+    __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 32));
+    __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 64));
+    __m256i d = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 96));
+    if (_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(a, b), _mm256_or_si256(c, d))) != 0) break;
+  }
+  return i;
+}
+bool HasAvx2() {
+  static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
+  return has;
+}
+#endif
+
 // Length of the all-ASCII prefix of [p, p+n): the common case of every transcoding, done 16
-// bytes at a time.
+// bytes at a time (128 with AVX2).
 inline size_t AsciiPrefix(const uint8_t* p, size_t n) {
   size_t i = 0;
+#if defined(__x86_64__)
+  if (n >= 128 && HasAvx2()) i = AsciiPrefixAvx2(p, n);
+#endif
 #if defined(__SSE2__)
   for (; i + 64 <= n; i += 64) {
     __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "component/async_runtime.h"
+#include "component/fused_adapter.h"
 #include "component/validate.h"
 
 namespace nw::component {
@@ -144,6 +145,31 @@ bool AncestorOrSelf(const ComponentInstanceState* a, const ComponentInstanceStat
   for (const ComponentInstanceState* p = b; p; p = p->parent())
     if (p == a) return true;
   return false;
+}
+
+// A canon lower linked to a fused adapter: the core function's slot words go straight to the
+// adapter (no Val conversion, no std::function). `related`: caller and callee are one
+// instance or ancestor and descendant, so every call traps (instance parents never change).
+struct FusedCall {
+  std::unique_ptr<FusedAdapter> adapter;
+  bool related = false;
+  uint32_t nparams = 0, nresults = 0;
+};
+
+TrapResult<void> RunFusedCall(void* ctx, Caller&, uint64_t* words) {
+  auto* fc = static_cast<FusedCall*>(ctx);
+  if (fc->related) {
+    nw::Trap t;
+    t.kind = TrapKind::kHostError;
+    t.message = "cannot enter component instance";
+    return std::unexpected(t);
+  }
+  std::array<uint64_t, kMaxCoreParams> in;
+  std::copy(words, words + fc->nparams, in.data());
+  Status st = fc->adapter->Call(std::span<const uint64_t>(in.data(), fc->nparams),
+                                std::span<uint64_t>(words, fc->nresults));
+  if (!st) return std::unexpected(ToCoreTrap(st.error()));
+  return {};
 }
 
 // ---- the instantiator -----------------------------------------------------------------------
@@ -562,6 +588,21 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
       ComponentInstanceState* caller = s.state;
       Store* store = &cs_.store();
       auto* core_ctx = cs_.Make<CoreCtx>(CoreCtx{store, target->core});
+      if (!target->host.call && cs_.fused_adapters()) {
+        std::unique_ptr<FusedAdapter> ad =
+            FusedAdapter::Compile(target->plan, *caller, opts->opts, *target->inst,
+                                  target->opts->opts, CoreFunc{core_ctx, CallCore});
+        if (ad) {
+          auto* fc = cs_.Make<FusedCall>();
+          fc->related = AncestorOrSelf(caller, target->inst) || AncestorOrSelf(target->inst, caller);
+          fc->nparams = static_cast<uint32_t>(ct.params.size());
+          fc->nresults = static_cast<uint32_t>(ct.results.size());
+          fc->adapter = std::move(ad);
+          s.core[0].push_back(Func::CreateHostRaw(cs_.store(), ct, RunFusedCall, fc));
+          cs_.count_fused_adapter();
+          return Ok();
+        }
+      }
       Func* fn = Func::CreateHost(
           cs_.store(), ct,
           [target, opts, caller, core_ctx](Caller&, std::span<const Val> args,

@@ -3,7 +3,8 @@
 // compiled once per definition, core instances instantiated through a fresh nw::Linker with the
 // named argument instances, inline instances, aliases, nested components and component
 // instances, imports supplied by the caller, `canon lift` (its FunctionPlan compiled here, once),
-// `canon lower` (a host nw::Func that runs the ABI's CallAdapter/CallLowered), resource
+// `canon lower` (a host nw::Func that runs a fused adapter compiled here for a lifted callee,
+// else the ABI's CallAdapter/CallLowered), resource
 // types with per-instance handle tables and resource.new/drop/rep, start, exports.
 //
 // The async built-ins and options are executed by async_runtime.{h,cc}. Imports not given as
@@ -149,6 +150,13 @@ class ComponentStore {
   }
   std::map<const CoreModule*, std::shared_ptr<const Module>>& module_cache() { return modules_; }
   AsyncStore* async_store() { return async_; }
+  // Whether a sync canon lower of another instance's lifted function is linked to a fused
+  // adapter (fused_adapter.h; the default) or to the generic CallAdapter (for tests that
+  // compare the two). Read when a component is instantiated.
+  bool fused_adapters() const { return fused_adapters_; }
+  void set_fused_adapters(bool on) { fused_adapters_ = on; }
+  size_t fused_adapters_linked() const { return fused_linked_; }
+  void count_fused_adapter() { ++fused_linked_; }
   void set_async_store(AsyncStore* a) { async_ = a; }
   // The most live async threads (each a host thread) this store allows; one more traps
   // "too many threads". A bound on host resources a guest can take, not a tuning knob.
@@ -163,6 +171,8 @@ class ComponentStore {
   std::map<const CoreModule*, std::shared_ptr<const Module>> modules_;
   AsyncStore* async_ = nullptr;  // async_runtime.h; ended first by the destructor
   size_t max_async_threads_ = kDefaultMaxAsyncThreads;
+  bool fused_adapters_ = true;
+  size_t fused_linked_ = 0;
 };
 
 }  // namespace nw::component

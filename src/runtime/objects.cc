@@ -134,6 +134,16 @@ Func* Func::CreateHost(Store& store, FuncType type, HostCallback callback) {
   return f;
 }
 
+Func* Func::CreateHostRaw(Store& store, FuncType type, RawHostCallback callback, void* ctx) {
+  FuncObj* f = NewFuncObj(store);
+  f->f.type_id = InternFuncType(type);
+  f->f.host_type = std::make_unique<const FuncType>(std::move(type));
+  f->f.type = f->f.host_type.get();
+  f->f.raw_host = callback;
+  f->f.raw_ctx = ctx;
+  return f;
+}
+
 const FuncType& Func::type() const { return *static_cast<const FuncObj*>(this)->f.type; }
 
 Func::Impl& Func::impl() { return static_cast<FuncObj*>(this)->f; }
@@ -198,6 +208,17 @@ TrapResult<void> InvokeFunc(Store& store, FuncObj* f, std::span<const uint64_t> 
 
 TrapResult<void> CallHostFunc(Store& store, Instance* caller_instance, FuncObj* f,
                               uint64_t* words) {
+  if (f->f.raw_host != nullptr) {
+    Caller caller(store, caller_instance);
+    // As below: no exception unwinds through a tier's frames.
+    try {
+      return f->f.raw_host(f->f.raw_ctx, caller, words);
+    } catch (const std::bad_alloc&) {
+      return std::unexpected(MakeHostTrap("host function ran out of memory"));
+    } catch (...) {
+      return std::unexpected(MakeHostTrap("host function threw an exception"));
+    }
+  }
   const FuncType& type = *f->f.type;
   const size_t np = type.params.size(), nr = type.results.size();
   InlineBuffer<Val, 2 * kInlineVals> vals(np + nr);

@@ -72,6 +72,8 @@ struct Func::Impl {
   InstanceObj* instance = nullptr;  // null for host functions
   ArrayCall array_call = nullptr;
   HostCallback host;
+  RawHostCallback raw_host = nullptr;  // instead of host when set (Func::CreateHostRaw)
+  void* raw_ctx = nullptr;
   uint32_t func_index = 0;
 };
 

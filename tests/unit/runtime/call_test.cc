@@ -3,6 +3,7 @@
 // functions of another instance, memory shared by import and grown by the guest.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 
 #include "runtime/vm.h"
@@ -114,6 +115,59 @@ TEST_F(CallTest, HostTrapPropagates) {
   auto one = ok->GetFunc("one")->Call(store_, {});
   ASSERT_TRUE(one.has_value());
   EXPECT_EQ((*one)[0].i32(), 1);
+}
+
+// Func::CreateHostRaw: slot words in and out, from wasm (i32 and i64 arguments, results written
+// over the arguments), from the host (CallUnchecked and the checked Call), and a trap.
+TEST_F(CallTest, RawHostFunction) {
+  struct Ctx {
+    int calls = 0;
+    Instance* caller = nullptr;
+  } ctx;
+  auto mix = [](void* p, Caller& caller, uint64_t* words) -> TrapResult<void> {
+    auto* c = static_cast<Ctx*>(p);
+    ++c->calls;
+    c->caller = caller.instance();
+    uint32_t a = static_cast<uint32_t>(words[0]);
+    uint64_t b = words[1];
+    if (a == 0) return std::unexpected(MakeHostTrap("raw failure"));
+    words[0] = static_cast<uint32_t>(a * 10 + b);
+    words[1] = b << 1;
+    return {};
+  };
+  linker_.Define("host", "mix",
+                 Func::CreateHostRaw(store_, FuncType{{ValType::kI32, ValType::kI64},
+                                                      {ValType::kI32, ValType::kI64}},
+                                     mix, &ctx));
+  Instance* inst = Instantiate(R"((module
+      (import "host" "mix" (func $mix (param i32 i64) (result i32 i64)))
+      (func (export "run") (param i32) (result i64)
+        (local $lo i64)
+        (call $mix (local.get 0) (i64.const 0x100000000))
+        (local.set $lo)
+        (i64.add (i64.extend_i32_u) (local.get $lo)))))");
+  ASSERT_NE(inst, nullptr);
+  auto r = inst->GetFunc("run")->Call(store_, std::vector<Val>{Val::I32(3)});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ((*r)[0].i64(), int64_t{30} + 0x200000000);  // (3*10 + low 32 bits of b) + (b << 1)
+  EXPECT_EQ(ctx.calls, 1);
+  EXPECT_EQ(ctx.caller, inst);
+  auto t = inst->GetFunc("run")->Call(store_, std::vector<Val>{Val::I32(0)});
+  ASSERT_FALSE(t.has_value());
+  EXPECT_EQ(t.error().message, "raw failure");
+  // From the host: no caller instance.
+  Func* f = Func::CreateHostRaw(store_, FuncType{{ValType::kI32, ValType::kI64}, {ValType::kI32, ValType::kI64}},
+                                mix, &ctx);
+  std::array<uint64_t, 2> args{4, 5};
+  std::array<uint64_t, 2> res{};
+  ASSERT_TRUE(f->CallUnchecked(store_, args, res).has_value());
+  EXPECT_EQ(res[0], 45u);
+  EXPECT_EQ(res[1], 10u);
+  EXPECT_EQ(ctx.caller, nullptr);
+  auto v = f->Call(store_, std::vector<Val>{Val::I32(1), Val::I64(2)});
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ((*v)[0].i32(), 12);
+  EXPECT_EQ((*v)[1].i64(), 4);
 }
 
 TEST_F(CallTest, StartFunctionTrap) {

@@ -1,0 +1,508 @@
+// Fused adapter compiler and driver (see fused_adapter.h). A program is a vector of steps, each
+// a function pointer picked at compile time for one value's kind and form (flat slots or
+// memory) with its offsets bound; the same type is laid out identically on both sides, so a
+// step's location is the same in source and destination. Traps keep the plan executor's
+// messages and order (canon_plan.cc), which the tests compare.
+#include "component/fused_adapter.h"
+
+#include <array>
+#include <cstring>
+
+namespace nw::component {
+
+struct FusedStep;
+
+// Where one program reads and writes: flat slots, or memory at a base in each side's memory.
+struct CopyState {
+  Side* src;
+  Side* dst;
+  const uint64_t* in = nullptr;
+  uint64_t* out = nullptr;
+  uint32_t sbase = 0, dbase = 0;
+  const std::vector<const FusedProgram*>* cases = nullptr;
+};
+
+using StepFn = Status (*)(const FusedStep&, CopyState&);
+
+struct FusedStep {
+  StepFn fn = nullptr;
+  uint32_t loc = 0;    // flat slot or byte offset from the base (the same on both sides)
+  uint32_t n = 0;      // block bytes; flags labels; variant cases; fixed-list length
+  uint32_t width = 0;  // memory width of a discriminant or flags value
+  uint32_t b = 0;      // variant in flat form: payload slots to clear
+  uint32_t elem_size = 0, elem_align = 1;
+  const FusedProgram* sub = nullptr;  // list element program
+  uint32_t first_case = 0;            // variant: index into the adapter's case table
+  const ResourceType* rt = nullptr;
+};
+
+struct FusedProgram {
+  std::vector<FusedStep> steps;
+};
+
+namespace {
+
+inline Status Run(const FusedProgram& p, CopyState& c) {
+  for (const FusedStep& s : p.steps) NW_TRY(s.fn(s, c));
+  return Ok();
+}
+
+constexpr uint32_t kCanonicalNan32 = 0x7fc00000;
+constexpr uint64_t kCanonicalNan64 = 0x7ff8000000000000ull;
+
+inline uint64_t SignExtend(uint64_t v, unsigned bits) {
+  unsigned s = 64 - bits;
+  return static_cast<uint64_t>(static_cast<int64_t>(v << s) >> s);
+}
+
+constexpr uint64_t FlatMask(TypeKind k) {
+  return (k == TypeKind::kS64 || k == TypeKind::kU64 || k == TypeKind::kF64) ? ~0ull : 0xffffffffull;
+}
+
+constexpr uint32_t MemWidth(TypeKind k) {
+  switch (k) {
+    case TypeKind::kBool: case TypeKind::kS8: case TypeKind::kU8: return 1;
+    case TypeKind::kS16: case TypeKind::kU16: return 2;
+    case TypeKind::kS64: case TypeKind::kU64: case TypeKind::kF64: return 8;
+    default: return 4;
+  }
+}
+
+// ---- memory access --------------------------------------------------------------------------
+
+inline uint64_t LoadN(const Side& s, uint32_t at, uint32_t width) {
+  uint64_t v = 0;
+  std::memcpy(&v, s.mem.data + at, width);
+  return v;
+}
+inline void StoreN(Side& s, uint32_t at, uint64_t v, uint32_t width) {
+  std::memcpy(s.mem.data + at, &v, width);
+}
+
+template <bool kMem>
+inline std::pair<uint32_t, uint32_t> ReadPtrLen(const FusedStep& st, const CopyState& c) {
+  if constexpr (kMem) {
+    return {static_cast<uint32_t>(LoadN(*c.src, c.sbase + st.loc, 4)),
+            static_cast<uint32_t>(LoadN(*c.src, c.sbase + st.loc + 4, 4))};
+  } else {
+    return {static_cast<uint32_t>(c.in[st.loc]), static_cast<uint32_t>(c.in[st.loc + 1])};
+  }
+}
+template <bool kMem>
+inline void WritePtrLen(const FusedStep& st, CopyState& c, uint32_t ptr, uint32_t len) {
+  if constexpr (kMem) {
+    StoreN(*c.dst, c.dbase + st.loc, ptr, 4);
+    StoreN(*c.dst, c.dbase + st.loc + 4, len, 4);
+  } else {
+    c.out[st.loc] = ptr;
+    c.out[st.loc + 1] = len;
+  }
+}
+template <bool kMem>
+inline uint32_t ReadU32(const FusedStep& st, const CopyState& c) {
+  if constexpr (kMem) return static_cast<uint32_t>(LoadN(*c.src, c.sbase + st.loc, 4));
+  else return static_cast<uint32_t>(c.in[st.loc]);
+}
+template <bool kMem>
+inline void WriteU32(const FusedStep& st, CopyState& c, uint32_t v) {
+  if constexpr (kMem) StoreN(*c.dst, c.dbase + st.loc, v, 4);
+  else c.out[st.loc] = v;
+}
+
+// ---- scalars --------------------------------------------------------------------------------
+
+// The lift+lower of one scalar as the plan executor does it (canon_plan.cc's Exec::Run).
+template <TypeKind K>
+inline Result<uint64_t> Convert(uint64_t v) {
+  if constexpr (K == TypeKind::kBool) return uint64_t{v != 0};
+  else if constexpr (K == TypeKind::kU8) return v & 0xff;
+  else if constexpr (K == TypeKind::kU16) return v & 0xffff;
+  else if constexpr (K == TypeKind::kU32) return v & 0xffffffffu;
+  else if constexpr (K == TypeKind::kS8) return SignExtend(v, 8);
+  else if constexpr (K == TypeKind::kS16) return SignExtend(v, 16);
+  else if constexpr (K == TypeKind::kS32) return SignExtend(v, 32);
+  else if constexpr (K == TypeKind::kF32) {
+    uint64_t b = v & 0xffffffffu;
+    if ((b & 0x7f800000) == 0x7f800000 && (b & 0x007fffff)) b = kCanonicalNan32;
+    return b;
+  } else if constexpr (K == TypeKind::kF64) {
+    if ((v & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (v & 0x000fffffffffffffull))
+      v = kCanonicalNan64;
+    return v;
+  } else if constexpr (K == TypeKind::kChar) {
+    uint64_t ch = v & 0xffffffffu;
+    if (ch >= 0x110000) return Trap("char out of range");
+    if (ch >= 0xD800 && ch <= 0xDFFF) return Trap("char is a surrogate");
+    return ch;
+  } else {
+    return v;  // s64, u64
+  }
+}
+
+template <TypeKind K>
+Status FlatScalar(const FusedStep& st, CopyState& c) {
+  NW_TRY_ASSIGN(uint64_t v, Convert<K>(c.in[st.loc] & FlatMask(K)));
+  c.out[st.loc] = v & FlatMask(K);
+  return Ok();
+}
+
+template <TypeKind K>
+Status MemScalar(const FusedStep& st, CopyState& c) {
+  constexpr uint32_t w = MemWidth(K);
+  NW_TRY_ASSIGN(uint64_t v, Convert<K>(LoadN(*c.src, c.sbase + st.loc, w)));
+  StoreN(*c.dst, c.dbase + st.loc, v, w);
+  return Ok();
+}
+
+// Integers in memory copy verbatim; adjacent ones are merged into one block at compile time.
+Status MemBlock(const FusedStep& st, CopyState& c) {
+  std::memmove(c.dst->mem.data + c.dbase + st.loc, c.src->mem.data + c.sbase + st.loc, st.n);
+  return Ok();
+}
+
+template <bool kMem>
+Status Flags(const FusedStep& st, CopyState& c) {
+  uint64_t mask = st.n == 32 ? 0xffffffffull : ((1ull << st.n) - 1);
+  if constexpr (kMem) {
+    StoreN(*c.dst, c.dbase + st.loc, LoadN(*c.src, c.sbase + st.loc, st.width) & mask, st.width);
+  } else {
+    c.out[st.loc] = c.in[st.loc] & 0xffffffffu & mask;
+  }
+  return Ok();
+}
+
+// ---- strings --------------------------------------------------------------------------------
+
+// UTF-8 to UTF-8: load_string_from_range's checks, then store_string_copy (one realloc, one
+// copy) — LoadStringFromRange + StoreStringIntoRange for this pair, without their switches.
+template <bool kMem>
+Status StringUtf8(const FusedStep& st, CopyState& c) {
+  auto [ptr, len] = ReadPtrLen<kMem>(st, c);
+  if (len > kMaxStringByteLength) return Trap("string longer than 2^28-1 bytes");
+  if (!c.src->InBounds(ptr, len)) return Trap("string out of bounds");
+  if (!ValidUtf8(c.src->mem.data + ptr, len)) return Trap("invalid UTF-8 string");
+  NW_TRY_ASSIGN(uint32_t dptr, c.dst->Allocate(1, len));
+  if (!c.dst->InBounds(dptr, len)) return Trap("realloc returned an out-of-bounds range");
+  std::memcpy(c.dst->mem.data + dptr, c.src->mem.data + ptr, len);
+  WritePtrLen<kMem>(st, c, dptr, len);
+  return Ok();
+}
+
+// Every other encoding pair: the shared loader and transcoders.
+template <bool kMem>
+Status StringAny(const FusedStep& st, CopyState& c) {
+  auto [ptr, tagged] = ReadPtrLen<kMem>(st, c);
+  NW_TRY_ASSIGN(StringSrc s, LoadStringFromRange(*c.src, ptr, tagged));
+  NW_TRY_ASSIGN(auto pl, StoreStringIntoRange(*c.dst, s));
+  WritePtrLen<kMem>(st, c, pl.first, pl.second);
+  return Ok();
+}
+
+// ---- lists ----------------------------------------------------------------------------------
+
+// load_list_from_range's checks and store_list_into_range's allocation and checks; then the
+// elements copied as one block (plain elements) or each by the element program.
+template <bool kMem, bool kPlain>
+Status List(const FusedStep& st, CopyState& c) {
+  auto [ptr, len] = ReadPtrLen<kMem>(st, c);
+  uint64_t bytes = uint64_t{len} * st.elem_size;
+  if (bytes > kMaxListByteLength) return Trap("list longer than 2^28-1 bytes");
+  if (ptr % st.elem_align) return Trap("misaligned list pointer");
+  if (!c.src->InBounds(ptr, bytes)) return Trap("list out of bounds");
+  NW_TRY_ASSIGN(uint32_t dptr, c.dst->Allocate(st.elem_align, static_cast<uint32_t>(bytes)));
+  if (dptr % st.elem_align) return Trap("realloc returned a misaligned pointer");
+  if (!c.dst->InBounds(dptr, bytes)) return Trap("realloc returned an out-of-bounds range");
+  if constexpr (kPlain) {
+    std::memmove(c.dst->mem.data + dptr, c.src->mem.data + ptr, bytes);
+  } else {
+    CopyState e{c.src, c.dst, nullptr, nullptr, ptr, dptr, c.cases};
+    for (uint32_t i = 0; i < len; ++i) {
+      e.sbase = ptr + i * st.elem_size;
+      e.dbase = dptr + i * st.elem_size;
+      NW_TRY(Run(*st.sub, e));
+    }
+  }
+  WritePtrLen<kMem>(st, c, dptr, len);
+  return Ok();
+}
+
+// A fixed-length list in memory form (the flat form is unrolled into its elements).
+Status FixedList(const FusedStep& st, CopyState& c) {
+  CopyState e = c;
+  for (uint32_t i = 0; i < st.n; ++i) {
+    e.sbase = c.sbase + st.loc + i * st.elem_size;
+    e.dbase = c.dbase + st.loc + i * st.elem_size;
+    NW_TRY(Run(*st.sub, e));
+  }
+  return Ok();
+}
+
+// ---- variants and handles ---------------------------------------------------------------------
+
+template <bool kMem>
+Status Variant(const FusedStep& st, CopyState& c) {
+  uint64_t d;
+  if constexpr (kMem) d = LoadN(*c.src, c.sbase + st.loc, st.width);
+  else d = c.in[st.loc] & 0xffffffffu;
+  if (d >= st.n) return Trap("variant case index out of range");
+  if constexpr (kMem) {
+    StoreN(*c.dst, c.dbase + st.loc, d, st.width);
+  } else {
+    c.out[st.loc] = d;
+    for (uint32_t i = 1; i <= st.b; ++i) c.out[st.loc + i] = 0;
+  }
+  const FusedProgram* payload = (*c.cases)[st.first_case + d];
+  if (payload) NW_TRY(Run(*payload, c));
+  return Ok();
+}
+
+template <bool kMem, bool kOwn>
+Status Handle(const FusedStep& st, CopyState& c) {
+  uint32_t h = ReadU32<kMem>(st, c);
+  uint32_t v;
+  if constexpr (kOwn) {
+    NW_TRY_ASSIGN(uint32_t rep, LiftOwn(*c.src, h, st.rt));
+    NW_TRY_ASSIGN(v, LowerOwn(*c.dst, rep, st.rt));
+  } else {
+    NW_TRY_ASSIGN(uint32_t rep, LiftBorrow(*c.src, h, st.rt));
+    NW_TRY_ASSIGN(v, LowerBorrow(*c.dst, rep, st.rt));
+  }
+  WriteU32<kMem>(st, c, v);
+  return Ok();
+}
+
+template <TypeKind K>
+StepFn ScalarFn(bool mem) {
+  return mem ? &MemScalar<K> : &FlatScalar<K>;
+}
+
+bool IsInt(TypeKind k) {
+  switch (k) {
+    case TypeKind::kS8: case TypeKind::kU8: case TypeKind::kS16: case TypeKind::kU16:
+    case TypeKind::kS32: case TypeKind::kU32: case TypeKind::kS64: case TypeKind::kU64:
+      return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+// ---- compiler -------------------------------------------------------------------------------
+
+class FusedCompiler {
+ public:
+  FusedCompiler(FusedAdapter& ad, const Plan& plan, StringEncoding from, StringEncoding to)
+      : ad_(ad), plan_(plan), utf8_pair_(from == StringEncoding::kUtf8 && to == StringEncoding::kUtf8) {}
+
+  // Compiles plan sequence `seq` (memory form when mem); null when not covered.
+  const FusedProgram* Seq(uint32_t seq, bool mem) {
+    auto prog = std::make_unique<FusedProgram>();
+    for (const PlanOp& op : plan_.seqs[seq]) {
+      FusedStep st;
+      st.loc = op.loc;
+      switch (op.code) {
+        case TypeKind::kBool: st.fn = ScalarFn<TypeKind::kBool>(mem); break;
+        case TypeKind::kS8: st.fn = ScalarFn<TypeKind::kS8>(mem); break;
+        case TypeKind::kU8: st.fn = ScalarFn<TypeKind::kU8>(mem); break;
+        case TypeKind::kS16: st.fn = ScalarFn<TypeKind::kS16>(mem); break;
+        case TypeKind::kU16: st.fn = ScalarFn<TypeKind::kU16>(mem); break;
+        case TypeKind::kS32: st.fn = ScalarFn<TypeKind::kS32>(mem); break;
+        case TypeKind::kU32: st.fn = ScalarFn<TypeKind::kU32>(mem); break;
+        case TypeKind::kS64: st.fn = ScalarFn<TypeKind::kS64>(mem); break;
+        case TypeKind::kU64: st.fn = ScalarFn<TypeKind::kU64>(mem); break;
+        case TypeKind::kF32: st.fn = ScalarFn<TypeKind::kF32>(mem); break;
+        case TypeKind::kF64: st.fn = ScalarFn<TypeKind::kF64>(mem); break;
+        case TypeKind::kChar: st.fn = ScalarFn<TypeKind::kChar>(mem); break;
+        case TypeKind::kFlags:
+          st.fn = mem ? &Flags<true> : &Flags<false>;
+          st.n = op.n;
+          st.width = op.width;
+          break;
+        case TypeKind::kString:
+          st.fn = utf8_pair_ ? (mem ? &StringUtf8<true> : &StringUtf8<false>)
+                             : (mem ? &StringAny<true> : &StringAny<false>);
+          break;
+        case TypeKind::kList: {
+          const PlanList& l = plan_.lists[op.a];
+          st.elem_size = l.elem_size;
+          st.elem_align = l.elem_align;
+          if (l.plain) {
+            st.fn = mem ? &List<true, true> : &List<false, true>;
+          } else {
+            st.sub = Seq(l.seq, true);
+            if (!st.sub) return nullptr;
+            st.fn = mem ? &List<true, false> : &List<false, false>;
+          }
+          break;
+        }
+        case kOpFixedList: {
+          const PlanList& l = plan_.lists[op.a];
+          if (!mem) return nullptr;  // never emitted in flat form
+          st.elem_size = l.elem_size;
+          st.n = op.n;
+          st.sub = Seq(l.seq, true);
+          if (!st.sub) return nullptr;
+          st.fn = &FixedList;
+          break;
+        }
+        case TypeKind::kVariant: {
+          st.fn = mem ? &Variant<true> : &Variant<false>;
+          st.n = op.n;
+          st.width = op.width;
+          st.b = op.b;
+          st.first_case = static_cast<uint32_t>(ad_.cases_.size());
+          ad_.cases_.resize(ad_.cases_.size() + op.n, nullptr);
+          for (uint32_t i = 0; i < op.n; ++i) {
+            uint32_t sub = plan_.cases[op.a + i];
+            if (sub == Plan::kNoSeq) continue;
+            const FusedProgram* p = Seq(sub, mem);
+            if (!p) return nullptr;
+            ad_.cases_[st.first_case + i] = p;
+          }
+          break;
+        }
+        case TypeKind::kOwn:
+          st.fn = mem ? &Handle<true, true> : &Handle<false, true>;
+          st.rt = plan_.resources[op.a];
+          break;
+        case TypeKind::kBorrow:
+          st.fn = mem ? &Handle<true, false> : &Handle<false, false>;
+          st.rt = plan_.resources[op.a];
+          break;
+        default:
+          return nullptr;  // stream, future
+      }
+      if (mem && IsInt(op.code)) {
+        // Verbatim bytes; merged with the previous block when adjacent (no padding between:
+        // padding bytes are not written, as by the plan executor).
+        st.fn = &MemBlock;
+        st.n = op.width;
+        if (!prog->steps.empty() && prog->steps.back().fn == &MemBlock &&
+            prog->steps.back().loc + prog->steps.back().n == st.loc) {
+          prog->steps.back().n += st.n;
+          continue;
+        }
+      }
+      prog->steps.push_back(st);
+    }
+    ad_.programs_.push_back(std::move(prog));
+    return ad_.programs_.back().get();
+  }
+
+ private:
+  FusedAdapter& ad_;
+  const Plan& plan_;
+  bool utf8_pair_;
+};
+
+FusedAdapter::~FusedAdapter() = default;
+
+std::unique_ptr<FusedAdapter> FusedAdapter::Compile(const FunctionPlan& fp,
+                                                    ComponentInstanceState& caller,
+                                                    const CanonOptions& caller_opts,
+                                                    ComponentInstanceState& callee,
+                                                    const CanonOptions& callee_opts, CoreFunc core) {
+  if (!fp.types || !core.call) return nullptr;
+  std::unique_ptr<FusedAdapter> ad(new FusedAdapter());
+  ad->fp_ = &fp;
+  ad->caller_ = &caller;
+  ad->caller_opts_ = &caller_opts;
+  ad->callee_ = &callee;
+  ad->callee_opts_ = &callee_opts;
+  ad->core_ = core;
+  FusedCompiler params(*ad, fp.params.copy, caller_opts.string_encoding, callee_opts.string_encoding);
+  ad->params_ = params.Seq(0, fp.params.in_memory);
+  FusedCompiler results(*ad, fp.results.copy, callee_opts.string_encoding, caller_opts.string_encoding);
+  ad->results_ = results.Seq(0, fp.results.in_memory);
+  if (!ad->params_ || !ad->results_) return nullptr;
+  return ad;
+}
+
+size_t FusedAdapter::step_count() const {
+  size_t n = 0;
+  for (const auto& p : programs_) n += p->steps.size();
+  return n;
+}
+
+namespace {
+
+Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_realloc) {
+  if (ptr % vp.align)
+    return Trap(from_realloc ? "realloc returned a misaligned pointer" : "misaligned pointer to the values");
+  if (!s.InBounds(ptr, vp.size))
+    return Trap(from_realloc ? "realloc returned an out-of-bounds range" : "values out of bounds");
+  return Ok();
+}
+
+Status PostReturn(ComponentInstanceState& inst, const CanonOptions& opts,
+                  std::span<const uint64_t> flat_results) {
+  if (!opts.post_return) return Ok();
+  inst.set_may_leave(false);
+  Status s = opts.post_return(opts.ctx, flat_results);
+  inst.set_may_leave(true);
+  return s;
+}
+
+}  // namespace
+
+// The order of CallAdapter (canon_call.cc) and definitions.py: reentrance checks, the
+// arguments, the core call, task.return_'s borrow check, the results, post-return, leaving.
+Status FusedAdapter::Call(std::span<const uint64_t> flat_args, std::span<uint64_t> flat_results) const {
+  const FunctionPlan& fp = *fp_;
+  ComponentInstanceState& caller = *caller_;
+  ComponentInstanceState& callee = *callee_;
+  if (!caller.may_leave()) return Trap("cannot leave the component instance");
+  if (flat_args.size() != fp.lower_sig.params.size()) return MakeError("wrong number of core arguments");
+  Subtask subtask(&caller);
+  if (!callee.MayEnterFrom(&caller)) return Trap("cannot enter the component instance (reentrance)");
+  callee.EnterFrom(&caller);
+  Task task(&callee);
+  Side from{caller_opts_, &caller, nullptr, &subtask, {}, nullptr};
+  Side to{callee_opts_, &callee, &task, nullptr, {}, nullptr};
+  from.Refresh();
+  to.Refresh();
+  from.peer = &to;
+  to.peer = &from;
+
+  std::array<uint64_t, kMaxCoreParams> callee_args;
+  uint32_t nargs;
+  if (fp.params.in_memory) {
+    uint32_t sptr = static_cast<uint32_t>(flat_args[0]);
+    NW_TRY(CheckTuple(fp.params, from, sptr, false));
+    NW_TRY_ASSIGN(uint32_t dptr, to.Allocate(fp.params.align, fp.params.size));
+    NW_TRY(CheckTuple(fp.params, to, dptr, true));
+    CopyState c{&from, &to, nullptr, nullptr, sptr, dptr, &cases_};
+    NW_TRY(Run(*params_, c));
+    callee_args[0] = dptr;
+    nargs = 1;
+  } else {
+    CopyState c{&from, &to, flat_args.data(), callee_args.data(), 0, 0, &cases_};
+    NW_TRY(Run(*params_, c));
+    nargs = fp.params.flat_count;
+  }
+
+  std::array<uint64_t, 1> callee_results{};
+  std::span<uint64_t> results(callee_results.data(), fp.lift_sig.results.size());
+  NW_TRY(core_.call(core_.ctx, std::span<const uint64_t>(callee_args.data(), nargs), results));
+  from.Refresh();
+  to.Refresh();
+  NW_TRY(task.Return());
+  if (fp.results.in_memory) {
+    uint32_t sptr = static_cast<uint32_t>(results[0]);
+    uint32_t dptr = static_cast<uint32_t>(flat_args.back());
+    NW_TRY(CheckTuple(fp.results, to, sptr, false));
+    NW_TRY(CheckTuple(fp.results, from, dptr, false));
+    CopyState c{&to, &from, nullptr, nullptr, sptr, dptr, &cases_};
+    NW_TRY(Run(*results_, c));
+  } else {
+    if (flat_results.size() < fp.results.flat_count) return MakeError("flat value buffer too small");
+    CopyState c{&to, &from, results.data(), flat_results.data(), 0, 0, &cases_};
+    NW_TRY(Run(*results_, c));
+  }
+  NW_TRY(PostReturn(callee, *callee_opts_, results));
+  callee.LeaveTo(&caller);
+  subtask.DeliverResolve();
+  return Ok();
+}
+
+}  // namespace nw::component
