@@ -419,9 +419,6 @@ llvm::Function* FuncDecl(ModuleIr& m, uint32_t func_index) {
 }
 
 Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& options) {
-  if (options.consume_fuel)
-    return MakeError("opt tier: unsupported configuration (fuel is not compiled yet; use the "
-                     "interpreter tier)");
   if (desc.NumMemories() > 1) return MakeError("opt tier: unsupported: more than one memory");
   NW_TRY_ASSIGN(Target t, MakeTarget(options));
   CompiledObject out;

@@ -35,7 +35,7 @@ struct Options {
   int opt_level = 2;      // 0..3: LLVM's default O-level pipeline
   bool host_cpu = true;   // target this machine's CPU and features (-march=native); else x86-64
   Config::NanCanonicalization canonicalize_nans = Config::NanCanonicalization::kNone;
-  bool consume_fuel = false;        // not supported yet: compiling fails when set
+  bool consume_fuel = false;  // fuel charges at the interpreter's points and amounts (fuel.h)
   // Checks of the epoch deadline at function entries and loop heads (the interpreter's points).
   bool epoch_interruption = false;
   // Parallel compilation: functions are compiled in chunks of about `chunk_bytes` of code

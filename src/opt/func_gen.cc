@@ -13,6 +13,7 @@
 #include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
 
+#include "opt/fuel.h"
 #include "opt/func_gen_simd.h"
 #include "opt/ir.h"
 #include "validate/body_decoder_impl.h"
@@ -78,6 +79,11 @@ class FuncGen {
     BasicBlock* body = BasicBlock::Create(ctx_, "body", fn_);
     b_.SetInsertPoint(body);
     EmitEpochCheck();
+    if (m_.options.consume_fuel) {
+      fuel_.Start(sig, locals);
+      StartFuelRegion();
+      entry_fuel_ = fuel_sub_;
+    }
     body_ = body;
     small_frame_ = locals.size() <= kLeafMaxLocals &&
                    m_.desc.functions[func_index_ - m_.desc.num_imported_funcs].body.size() <=
@@ -97,18 +103,24 @@ class FuncGen {
                              " values per body byte (e.g. branches carrying many values)",
                          in.offset);
 
+    const bool fuel_point = m_.options.consume_fuel && fuel_.OnInstr(in, st);
     switch (in.op) {
-      case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf: return OpenFrame(in);
-      case Opcode::kElse: return Else();
-      case Opcode::kEnd: return End();
-      default: break;
+      case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf: OpenFrame(in); break;
+      case Opcode::kElse: Else(); break;
+      case Opcode::kEnd: End(); break;
+      default:
+        if (reachable_) Emit(in, st);
+        break;
     }
-    if (!reachable_) return;
-    Emit(in, st);
+    if (fuel_point) StartFuelRegion();
   }
 
   void OnEnd() {
     if (!error_.empty()) return;
+    if (m_.options.consume_fuel) {
+      EndFuelRegion();
+      if (entry_fuel_) entry_fuel_->setOperand(1, b_.getInt64(entry_count_ + fuel_.EntryExtra()));
+    }
     b_.SetInsertPoint(entry_);
     // A function that calls nothing and has a small frame cannot take the stack far: it needs
     // no check (the runtime keeps kStackRedZone below the limit for such frames and builtins).
@@ -218,6 +230,33 @@ class FuncGen {
     Value* deadline = LoadField(I64(), limits, offsetof(VMStoreLimits, epoch_deadline), false,
                                 m_.tbaa_vmctx);
     TrapIf(b_.CreateICmpUGE(now, deadline), TrapKind::kInterrupted);
+  }
+
+  // Fuel (Options::consume_fuel; opt/fuel.h says where and how much, the interpreter's
+  // charges): a region's charge is emitted at its start with a placeholder amount, patched
+  // when the region ends. Fuel may go negative: the trap comes when it does, after the store.
+  void StartFuelRegion() {
+    EndFuelRegion();
+    if (!reachable_) return;  // nothing can reach this region: no charge to emit
+    Value* limits = VmField(Ptr(), VMOffsets::limits(), true);
+    Value* at = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), limits, offsetof(VMStoreLimits, fuel));
+    llvm::LoadInst* fuel = b_.CreateAlignedLoad(I64(), at, llvm::Align(8));
+    fuel->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_vmctx);
+    fuel_sub_ = llvm::BinaryOperator::CreateSub(fuel, b_.getInt64(0));
+    b_.Insert(fuel_sub_);
+    b_.CreateAlignedStore(fuel_sub_, at, llvm::Align(8))
+        ->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_vmctx);
+    const size_t offset = std::exchange(offset_, fuel_.RegionOffset());
+    TrapIf(b_.CreateICmpSLT(fuel_sub_, b_.getInt64(0)), TrapKind::kOutOfFuel);
+    offset_ = offset;
+  }
+  void EndFuelRegion() {
+    const uint64_t n = fuel_.TakeCount();
+    if (fuel_sub_ && fuel_sub_ == entry_fuel_)
+      entry_count_ = n;  // the entry's extra charge is added in OnEnd
+    else if (fuel_sub_)
+      fuel_sub_->setOperand(1, b_.getInt64(n));
+    fuel_sub_ = nullptr;
   }
 
   void EmitStackCheck() {
@@ -747,6 +786,10 @@ class FuncGen {
   BasicBlock* entry_ = nullptr;
   BasicBlock* body_ = nullptr;
   size_t offset_ = 0;
+  FuelRegions fuel_;
+  llvm::Instruction* fuel_sub_ = nullptr;    // the current region's charge (its amount patched)
+  llvm::Instruction* entry_fuel_ = nullptr;  // the entry region's
+  uint64_t entry_count_ = 0;
   std::string error_;
   size_t error_offset_ = kNoOffset;
 };

@@ -3,8 +3,7 @@
 // Config::canonicalize_nans), loads the object (loader.h) and wraps it in OptCode. A module
 // the compiler refuses (more than one memory, a body over its IR budget) fails with "opt tier:
 // unsupported ...". Epoch interruption is compiled (checks at function entries and loop heads, as
-// the interpreter's); fuel is not yet: a configuration with fuel is refused at Compile with one
-// clear message (the interpreter's fuel charges depend on its own frame layout).
+// the interpreter's), and so is fuel, charged as the interpreter charges it (opt/fuel.h).
 // The runtime half (store contexts, loading AOT artifacts) is OptRuntimeTierBase's
 // (aot_tier.h, no LLVM); this adds compiling and writing artifacts.
 #include <atomic>
@@ -25,8 +24,6 @@ class OptTierImpl final : public OptRuntimeTierBase {
   // `base`: the compiler options no Config field sets (O-level, target, threads, chunking).
   explicit OptTierImpl(const Options& base = {}) : base_(base) {}
   Result<std::unique_ptr<const CompiledCode>> Compile(const ModuleEnv& env) const override {
-    if (env.config.consume_fuel)
-      return MakeError("the opt tier does not support fuel yet; use --tier interp");
     g_compiles.fetch_add(1, std::memory_order_relaxed);
     NW_TRY_ASSIGN(CompiledObject obj, CompileModule(env.desc, OptionsFor(env.config)));
     NW_TRY_ASSIGN(std::unique_ptr<LoadedCode> code, LoadedCode::Load(obj.elf));

@@ -3,7 +3,8 @@
 # (nice 19, -jobs=1 equivalent: a single process), and writes a summary per target.
 #   tests/fuzz/campaign.sh [--seconds N] [--cpu-seconds C] [--out DIR] [--build DIR]
 #                          [--keep-going] [TARGET...]
-# TARGET is decode, wat, roundtrip or run (default: all four); N seconds each (default 600;
+# TARGET is decode, wat, roundtrip, run or tiers (the opt tier against the interpreter, in a
+# build with LLVM) (default: the first four); N seconds each (default 600;
 # the bar is 7200 = 2 CPU-hours per target). The corpus lives in DIR/corpus/TARGET
 # (default DIR: ~/nanowasm-fuzz, outside the repository), so a later campaign resumes where
 # this one stopped; crashes go to DIR/artifacts/, logs to DIR/logs/, one line per run to
@@ -38,7 +39,7 @@ mkdir -p "$out/logs" "$out/artifacts"
 for t in "${targets[@]}"; do
   case "$t" in
     decode|roundtrip) seeds=("$corpus_seeds/binary" "$corpus_seeds/generated"); max_len=65536 ;;
-    run) seeds=("$corpus_seeds/valid" "$corpus_seeds/generated"); max_len=32768 ;;
+    run|tiers) seeds=("$corpus_seeds/valid" "$corpus_seeds/generated"); max_len=32768 ;;
     wat) seeds=("$corpus_seeds/text"); max_len=65536 ;;
     *) echo "unknown target $t" >&2; exit 2 ;;
   esac

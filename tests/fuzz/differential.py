@@ -7,7 +7,8 @@ which logs values through `fuzzing-support` imports). Each module runs in
   V8        node harness.mjs, many modules per process;
   Binaryen  wasm-opt --fuzz-exec-before (its interpreter).
 Every exported function is called in export order with default (zero/null) arguments; the
-traces (logged values, each call's results or trap) are compared call by call:
+traces (logged values, each call's results or trap, then each exported memory's size and
+hash) are compared call by call:
   * against Binaryen, bit for bit, NaNs included: Binaryen 108's interpreter returns the
     canonical NaN from add, sub, mul, div, min and max (scalar and SIMD) and the hardware's NaN
     from the other operations whose NaN result the spec leaves nondeterministic (WebAssembly
@@ -24,6 +25,14 @@ traces (logged values, each call's results or trap) are compared call by call:
   * a call where any engine hit a resource limit (stack exhaustion, fuel, Binaryen's "host
     limit"), or anything else V8 cannot do from JS, makes the rest of that module inconclusive
     for that peer (state may differ from there on); counted, never a match.
+With --engine both, nanowasm runs on both tiers: the interpreter against Binaryen and V8 as
+above, the opt tier against V8 the same way, and the two tiers against each other with
+canonical NaNs (--nans all) event for event, bit for bit: values, traps, fuel exhaustion (the
+opt tier charges fuel as the interpreter does), exported memories and globals; only a call that
+exhausted the stack on either tier (their depths differ) makes the rest inconclusive.
+Node 20 may crash (SIGSEGV) at exit after a large batch: modules whose record was complete
+count as run, the crash is counted apart (node_exit_crashes) and never as a mismatch; a module
+without a record (Node died before it) is 'unavailable' for V8.
 A mismatch is saved (module.wasm + the traces + report.txt) under --out. It is explained
 (see explain()) in two documented cases only, and unexplained otherwise:
   * a mismatch with V8 alone, when nanowasm matched Binaryen exactly on the module and the
@@ -35,7 +44,8 @@ A mismatch is saved (module.wasm + the traces + report.txt) under --out. It is e
 
 Commands:
   gen     --count N --seed S --out DIR       generated modules only (fuzz seed corpora)
-  run     --harness PATH --cases N --seed S  [--out DIR] [--engine interp] [--batch 50]
+  run     --harness PATH --cases N --seed S  [--out DIR] [--engine interp|opt|both] [--batch 50]
+          [--seconds T]  (no new batch after T seconds; the summary is written as usual)
   recheck --harness PATH DIR                 re-run saved mismatch-<case>/ dirs, current rules
   replay  --harness PATH DIR                 regressions: X.wat vs expected trace X.expected
 Python 3 standard library only.
@@ -88,11 +98,19 @@ def generate(case, seed, path):
 # ('skipped', 'v128') (an export JS cannot call, skipped by both sides: compared as an event).
 # nanowasm and V8 values are canonical strings; Binaryen's are ('raw', text), typed on compare.
 
-def run_nanowasm(harness, engine, path, timeout=120, canonical_nans=False, js_boundary=False):
-    flags = (['--nans', 'arithmetic'] if canonical_nans else []) + (
-        ['--js-boundary'] if js_boundary else [])
+def base_engine(engine):
+    """The tier compared with Binaryen and V8 first (--engine both: the interpreter)."""
+    return 'interp' if engine == 'both' else engine
+
+
+def run_nanowasm(harness, engine, path, timeout=120, canonical_nans=False, js_boundary=False,
+                 nans=None, explicit_bounds=False):
+    nans = nans or ('arithmetic' if canonical_nans else None)
+    flags = (['--nans', nans] if nans else []) + (['--js-boundary'] if js_boundary else []) + (
+        ['--bounds', 'explicit'] if explicit_bounds else [])
     try:
-        r = subprocess.run([harness, '--engine', engine, *flags, path], capture_output=True,
+        r = subprocess.run([harness, '--engine', base_engine(engine), '--state', *flags, path],
+                           capture_output=True,
                            timeout=timeout, text=True, errors='replace')
     except subprocess.TimeoutExpired:
         return None, [], 'timeout'
@@ -107,7 +125,7 @@ def run_nanowasm(harness, engine, path, timeout=120, canonical_nans=False, js_bo
         elif word in ('log', 'result'):
             events.append((word, rest.split()))
         elif word in ('call', 'invalid', 'link-error', 'start-trap', 'trap', 'exhausted',
-                      'skipped'):
+                      'skipped', 'memory', 'global'):
             events.append((word, rest))
         elif word == 'end':
             complete = True
@@ -116,8 +134,11 @@ def run_nanowasm(harness, engine, path, timeout=120, canonical_nans=False, js_bo
     return events, exports, None
 
 
-def run_node(jobs, tmpdir, timeout=600):
-    """Runs a batch; returns {path: events} for modules whose record is complete."""
+def run_node(jobs, tmpdir, timeout=600, status=None):
+    """Runs a batch; returns {path: events} for modules whose record is complete. status (a
+    dict), if given, counts 'node_exit_crashes': Node killed by a signal after it completed
+    every module of the batch (Node 20 may segfault at exit after large programs), which is
+    not a finding; modules without a record are left out (unavailable), never mismatches."""
     job_file = os.path.join(tmpdir, 'jobs.json')
     with open(job_file, 'w') as f:
         json.dump(jobs, f)
@@ -125,9 +146,10 @@ def run_node(jobs, tmpdir, timeout=600):
         r = subprocess.run(['node', os.path.join(HERE, 'harness.mjs'),
                             job_file], capture_output=True, timeout=timeout, text=True,
                            errors='replace')
-        out = r.stdout
+        out, rc = r.stdout, r.returncode
     except subprocess.TimeoutExpired as e:
         out = (e.stdout or b'').decode(errors='replace') if isinstance(e.stdout, bytes) else (e.stdout or '')
+        rc = 'timeout'
     done = {}
     for line in out.splitlines():
         try:
@@ -136,6 +158,9 @@ def run_node(jobs, tmpdir, timeout=600):
             continue  # a partial line from a process that died mid-write
         if rec.get('done'):
             done[rec['path']] = [tuple(e) for e in rec['events']]
+    if status is not None and rc != 0:
+        key = 'node_exit_crashes' if len(done) == len(jobs) else 'node_died_mid_batch'
+        status[key] = status.get(key, 0) + 1
     return done
 
 
@@ -308,6 +333,35 @@ def binaryen_log_values(typed, raw):
     return out + raw[i:]
 
 
+def split_state(events):
+    """(events without the state lines, the state lines: exported memories and globals)."""
+    return ([e for e in events if e[0] not in ('memory', 'global')],
+            [e for e in events if e[0] in ('memory', 'global')])
+
+
+def compare_tiers(a, b):
+    """The interpreter's and the opt tier's traces (both --nans all): equal event for event
+    (values bit for bit, traps by message, fuel exhaustion included), then equal state. A call
+    that exhausted the stack on either tier ends the comparison: inconclusive."""
+    ah, ac = split_calls(split_state(a)[0])
+    bh, bc = split_calls(split_state(b)[0])
+    if ah != bh:
+        return 'mismatch', f'module status: interp {ah} vs opt {bh}'
+    for i, (x, y) in enumerate(zip(ac, bc)):
+        stack = [e for e in x + y if e[0] == 'exhausted' and 'stack' in e[1]]
+        if stack:
+            return 'inconclusive', f'call {x[0][1]}: {stack[0][1]}'
+        if x != y:
+            diff = next((f'{p} vs {q}' for p, q in zip(x, y) if p != q),
+                        f'{len(x)} vs {len(y)} events')
+            return 'mismatch', f'call #{i} {x[0][1]}: interp vs opt: {diff}'
+    if len(ac) != len(bc):
+        return 'mismatch', f'interp made {len(ac)} calls, opt {len(bc)}'
+    if split_state(a)[1] != split_state(b)[1]:
+        return 'mismatch', f'state: interp {split_state(a)[1]} vs opt {split_state(b)[1]}'
+    return 'match', ''
+
+
 def split_calls(events):
     head, calls = [], []
     for e in events:
@@ -324,6 +378,8 @@ def compare(nw, peer, exact_nans=False, peer_unquieted=False):
     """Returns ('match'|'mismatch'|'inconclusive', detail). exact_nans: NaN bits must be equal
     too (for nanowasm's canonical-NaN trace against Binaryen); peer_unquieted: except that the
     peer's signalling NaN may be nanowasm's quiet one (see explain())."""
+    nw, nstate = split_state(nw)
+    peer, pstate = split_state(peer)
     nh, nc = split_calls(nw)
     ph, pc = split_calls(peer)
     nstat = nh[0][0] if nh else 'ok'
@@ -354,6 +410,11 @@ def compare(nw, peer, exact_nans=False, peer_unquieted=False):
                     return 'mismatch', f'call {name}: nanowasm {ea} vs peer {eb}'
     if len(nc) != len(pc):
         return 'mismatch', f'nanowasm made {len(nc)} calls, peer {len(pc)}'
+    # The memories the calls left (a peer that reports none, Binaryen, is not compared).
+    nmem = [e for e in nstate if e[0] == 'memory']
+    pmem = [e for e in pstate if e[0] == 'memory']
+    if pmem and nmem != pmem:
+        return 'mismatch', f'state after the calls: nanowasm {nmem} vs peer {pmem}'
     return 'match', ''
 
 
@@ -386,14 +447,15 @@ def save_repro(out, case, path, traces, report):
     return d
 
 
-def denan_agrees_with_v8(args, path, case, tmp):
+def denan_agrees_with_v8(args, path, case, tmp, engine=None):
     """nanowasm and V8 agree on the module with NaNs removed at run time (a real match:
     'inconclusive' is not agreement)."""
+    engine = engine or args.engine
     dn = os.path.join(tmp, 'denan.wasm')
     if subprocess.run(['wasm-opt', path, *features(case), '--denan', '-o', dn],
                       capture_output=True).returncode != 0:
         return False
-    nw, exports, err = run_nanowasm(args.harness, args.engine, dn, js_boundary=True)
+    nw, exports, err = run_nanowasm(args.harness, engine, dn, js_boundary=True)
     if nw is None or err:
         return False
     v8 = run_node([{'path': dn, 'exports': exports}], tmp).get(dn)
@@ -411,8 +473,32 @@ def has_rounding(path):
 def explain(args, case, path, tmp, nwc, peers, bad, matched):
     """Why a mismatch is not a nanowasm bug, or None (unexplained). Two documented causes:"""
     bad_peers = [p for p, _ in bad]
+    # 0. The opt tier's guard-region deviation (docs/architecture.md): LLVM deletes a load whose
+    #    value is never used, so its out-of-bounds access does not trap. Explained only when the
+    #    opt tier with explicit bounds checks matches the interpreter exactly (and V8, if V8
+    #    disagreed too): then nothing else differs.
+    if 'opt' in bad_peers:
+        ex = run_nanowasm(args.harness, 'opt', path, nans='all', explicit_bounds=True)[0]
+        exj = run_nanowasm(args.harness, 'opt', path, js_boundary=True, explicit_bounds=True)[0]
+        if (ex is not None and compare_tiers(peers['interp-nans-all'], ex)[0] == 'match' and
+                ('node-opt' not in bad_peers or
+                 (exj is not None and peers['node-opt'] is not None and
+                  compare(exj, peers['node-opt'])[0] == 'match'))):
+            bad_peers = [p for p in bad_peers if p not in ('opt', 'node-opt')]
+            if not bad_peers:
+                return ('opt tier, guard regions: a load whose value is unused was deleted, so '
+                        'its out-of-bounds access did not trap (known deviation, '
+                        'docs/architecture.md); with explicit bounds checks the tiers agree')
     # 1. NaN bits that reached an integer, seen by V8 only (V8 propagates payloads and
-    #    nanowasm's trace for it keeps the hardware's NaNs; Binaryen matched exactly).
+    #    nanowasm's trace for it keeps the hardware's NaNs; Binaryen matched exactly). For the
+    #    opt tier (--engine both): it matched the interpreter exactly with canonical NaNs, and
+    #    its denanned run matches V8 (LLVM may fold a NaN to another payload than x86 gives).
+    if 'node-opt' in bad_peers and 'opt' in matched and denan_agrees_with_v8(
+            args, path, case, tmp, engine='opt'):
+        bad_peers = [p for p in bad_peers if p != 'node-opt']
+        if not bad_peers:
+            return ('NaN payload nondeterminism on the opt tier (it matches the interpreter '
+                    'exactly with canonical NaNs, and the denanned module matches V8)')
     if bad_peers == ['node'] and 'binaryen' in matched and denan_agrees_with_v8(
             args, path, case, tmp):
         return ('NaN payload nondeterminism (nanowasm matches Binaryen exactly (--nans '
@@ -440,10 +526,24 @@ def check_module(args, case, path, tmp, nw_run, node_trace, stats=None, notes=No
     if err or errc:
         return 'crash', f'nanowasm harness: {err or errc}', {
             'nanowasm': nw, 'nanowasm-canonical': nwc}
+    tier_traces = {}
+    if args.engine == 'both':
+        # The opt tier: against the interpreter (both canonical, exact), and against V8.
+        runs = {'interp-nans-all': run_nanowasm(args.harness, 'interp', path, nans='all'),
+                'opt-nans-all': run_nanowasm(args.harness, 'opt', path, nans='all'),
+                'nanowasm-opt': run_nanowasm(args.harness, 'opt', path, js_boundary=True)}
+        tier_traces = {k: v[0] for k, v in runs.items()}
+        errs = [f'{k}: {v[2]}' for k, v in runs.items() if v[2]]
+        if errs:
+            return 'crash', 'nanowasm harness: ' + '; '.join(errs), {
+                'nanowasm': nw, 'nanowasm-canonical': nwc, **tier_traces}
     if stats is not None:
         stats['modules'] += 1
         stats['calls_compared'] += sum(1 for e in nw if e[0] == 'call')
     peers = {'binaryen': run_binaryen(path, case)[0], 'node': node_trace}
+    if args.engine == 'both':
+        peers['opt'] = tier_traces['opt-nans-all']
+        peers['node-opt'] = node_trace
     bad, matched, verdicts = [], [], {}
     for peer, trace in peers.items():
         if trace is None:
@@ -451,6 +551,10 @@ def check_module(args, case, path, tmp, nw_run, node_trace, stats=None, notes=No
             continue
         if peer == 'binaryen':
             verdict, detail = compare(nwc, trace, exact_nans=True)
+        elif peer == 'opt':
+            verdict, detail = compare_tiers(tier_traces['interp-nans-all'], trace)
+        elif peer == 'node-opt':
+            verdict, detail = compare(tier_traces['nanowasm-opt'], trace)
         else:
             verdict, detail = compare(nw, trace)
         verdicts[peer] = verdict
@@ -464,12 +568,12 @@ def check_module(args, case, path, tmp, nw_run, node_trace, stats=None, notes=No
     if stats is not None:
         for peer, verdict in verdicts.items():
             stats[f'{peer}_{verdict}'] += 1
-    traces = {'nanowasm': nw, 'nanowasm-canonical': nwc, **peers}
+    traces = {'nanowasm': nw, 'nanowasm-canonical': nwc, **tier_traces, **peers}
     if not bad:
         return 'ok', '', traces
     report = '\n'.join(f'{p}: {d}' for p, d in bad)
     report += '\nverdicts: ' + ', '.join(f'{p} {v}' for p, v in verdicts.items())
-    reason = explain(args, case, path, tmp, nwc, peers, bad, matched)
+    reason = explain(args, case, path, tmp, nwc, {**peers, **tier_traces}, bad, matched)
     if reason:
         report += '\nexplained: ' + reason
     return ('explained' if reason else 'unexplained'), report, traces
@@ -484,14 +588,20 @@ def cmd_run(args):
     os.makedirs(out, exist_ok=True)
     stats = {'modules': 0, 'generator_failed': 0, 'nanowasm_crash': 0,
              'engine': args.engine, 'seed': args.seed}
-    for peer in ('node', 'binaryen'):
+    peer_names = ('node', 'binaryen') + (('opt', 'node-opt') if args.engine == 'both' else ())
+    for peer in peer_names:
         for k in ('match', 'mismatch', 'inconclusive', 'unavailable'):
             stats[f'{peer}_{k}'] = 0
+    stats['node_exit_crashes'] = stats['node_died_mid_batch'] = 0
     stats['calls_compared'] = 0
     explained, unexplained, inconclusive_notes = [], [], {}
     t0 = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         for start in range(0, args.cases, args.batch):
+            if args.seconds and time.time() - t0 >= args.seconds:
+                print(f'stopping: --seconds {args.seconds} reached before case {start}')
+                stats['stopped_at_case'] = start
+                break
             cases = range(start, min(start + args.batch, args.cases))
             batch = []
             for case in cases:
@@ -507,7 +617,7 @@ def cmd_run(args):
             if 'node' not in missing and batch:
                 # V8 needs the export signatures, which nanowasm's trace gives.
                 node_res = run_node([{'path': p, 'exports': nw_runs[p][1]} for _, p in batch],
-                                    tmp)
+                                    tmp, status=stats)
             for case, path in batch:
                 status, report, traces = check_module(
                     args, case, path, tmp, nw_runs[path],
@@ -535,8 +645,12 @@ def cmd_run(args):
     for case, *rest in explained:
         print(f'explained case {case}: {rest}')
     print(f'results in {out}')
-    compared = sum(stats[f'{peer}_{k}'] for peer in ('node', 'binaryen')
+    compared = sum(stats[f'{peer}_{k}'] for peer in peer_names
                    for k in ('match', 'mismatch', 'inconclusive'))
+    if args.engine == 'both' and stats['opt_match'] == 0:
+        print('FAILED: --engine both, but no module matched between the tiers '
+              f'({stats["opt_mismatch"]} mismatches, {stats["opt_inconclusive"]} inconclusive)')
+        return 1
     if stats['modules'] == 0 or compared == 0:
         print(f'FAILED: no module was compared ({stats["modules"]} modules run, '
               f'{compared} peer comparisons)')
@@ -604,10 +718,12 @@ def main():
     g.add_argument('--out', required=True)
     r = sub.add_parser('run')
     r.add_argument('--harness', required=True)
-    r.add_argument('--engine', default='interp')
+    r.add_argument('--engine', default='interp', choices=('interp', 'opt', 'both'))
     r.add_argument('--cases', type=int, default=50)
     r.add_argument('--seed', type=int, default=1)
     r.add_argument('--batch', type=int, default=50)
+    r.add_argument('--seconds', type=float, default=0,
+                   help='start no new batch after this many seconds (0: no limit)')
     r.add_argument('--out')
     c = sub.add_parser('recheck')
     c.add_argument('--harness', required=True)

@@ -6,6 +6,8 @@
 //   call NAME                            then, for each exported function in order:
 //   log V...                             a call of a fuzzing-support logging import
 //   result V...  |  trap MESSAGE  |  exhausted MESSAGE   (stack or fuel: inconclusive)
+//   memory NAME PAGES FNV1A32            with --state: after the last call, each exported
+//   global NAME V                        memory's hash and each exported global's value
 //   end
 // Values: i32 as signed decimal, i64 as i64:DECIMAL, f32:XXXXXXXX / f64:XXXXXXXXXXXXXXXX (bits in hex),
 // v128:AAAAAAAA,BBBBBBBB,CCCCCCCC,DDDDDDDD (i32 lanes, lowest first), ref:null / ref:nonnull.
@@ -13,6 +15,9 @@
 // --fuzz-exec passes them; an export named hangLimitInitializer, if any, is called (untraced)
 // before each call, as --fuzz-exec does. Other imports are stubbed (stub_imports.h). Each call gets
 // --fuel N instructions (default 2e9) so a nanowasm bug cannot hang the driver.
+// --bounds explicit: Config::bounds_checks = kExplicit (the opt tier's default is guard regions).
+// --engine interp|opt: the tier (opt: the LLVM tier, when built; it charges fuel exactly as the
+// interpreter does, so the two traces are comparable event for event).
 // --js-boundary behaves as the JS API does, so the trace can be compared with V8's past SIMD
 // code: an export with v128 in its signature is not called (`call NAME` then `skipped v128`),
 // and a logging import with v128 in its signature traps (JS cannot receive a v128: TypeError).
@@ -96,7 +101,8 @@ bool HasV128(const nw::FuncType& type) {
   return false;
 }
 
-void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel, bool js_boundary) {
+void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel, bool js_boundary,
+             bool state) {
   std::printf("module %s\n", path);
   std::ifstream in(path, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
@@ -180,6 +186,21 @@ void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel, bool js_
     for (const nw::Val& v : *r) line += " " + FormatVal(v);
     std::printf("%s\n", line.c_str());
   }
+  // The state the calls left (differential.py compares it between tiers and with V8).
+  for (const nw::ExportDesc& e : (*module)->Exports()) {
+    if (!state) break;
+    if (e.kind == nw::ExternKind::kMemory) {
+      if (nw::Memory* mem = (*instance)->GetMemory(e.name)) {
+        auto d = mem->data();
+        uint32_t h = 2166136261u;  // FNV-1a 32 (harness.mjs computes the same)
+        for (uint8_t b : d) h = (h ^ b) * 16777619u;
+        std::printf("memory %s %zu %08" PRIx32 "\n", e.name.c_str(), d.size() / 65536, h);
+      }
+    } else if (e.kind == nw::ExternKind::kGlobal) {
+      if (nw::Global* g = (*instance)->GetGlobal(e.name))
+        std::printf("global %s %s\n", e.name.c_str(), FormatVal(g->Get()).c_str());
+    }
+  }
   std::printf("end\n");
   std::fflush(stdout);
 }
@@ -189,11 +210,18 @@ void RunFile(const nw::Engine& engine, const char* path, uint64_t fuel, bool js_
 int main(int argc, char** argv) {
   uint64_t fuel = 2000000000;
   auto nans = nw::Config::NanCanonicalization::kNone;
-  bool js_boundary = false;
+  bool js_boundary = false, state = false, explicit_bounds = false;
+  auto tier = nw::Config::ExecutionTier::kInterp;
   std::vector<const char*> files;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--js-boundary") == 0) {
       js_boundary = true;
+    } else if (std::strcmp(argv[i], "--state") == 0) {
+      state = true;
+    } else if (std::strcmp(argv[i], "--bounds") == 0 && i + 1 < argc &&
+               std::strcmp(argv[i + 1], "explicit") == 0) {
+      ++i;
+      explicit_bounds = true;
     } else if (std::strcmp(argv[i], "--nans") == 0 && i + 1 < argc) {
       const char* mode = argv[++i];
       if (std::strcmp(mode, "all") == 0) {
@@ -215,9 +243,11 @@ int main(int argc, char** argv) {
         return 2;
       }
     } else if (std::strcmp(argv[i], "--engine") == 0 && i + 1 < argc) {
-      // Only the interpreter exists today; the JIT and the optimizing tier plug in here.
-      if (std::strcmp(argv[++i], "interp") != 0) {
-        std::fprintf(stderr, "nw_fuzz_harness: engine %s is not built\n", argv[i]);
+      const char* name = argv[++i];
+      if (std::strcmp(name, "opt") == 0 && nw::Engine::TierBuiltIn(nw::Config::ExecutionTier::kOpt)) {
+        tier = nw::Config::ExecutionTier::kOpt;
+      } else if (std::strcmp(name, "interp") != 0) {
+        std::fprintf(stderr, "nw_fuzz_harness: engine %s is not built\n", name);
         return 2;
       }
     } else {
@@ -226,15 +256,17 @@ int main(int argc, char** argv) {
   }
   if (files.empty()) {
     std::fprintf(stderr,
-                 "usage: nw_fuzz_harness [--engine interp] [--fuel N] [--nans all|arithmetic] "
-                 "[--js-boundary] "
+                 "usage: nw_fuzz_harness [--engine interp|opt] [--fuel N] [--nans all|arithmetic] "
+                 "[--js-boundary] [--state] [--bounds explicit] "
                  "FILE.wasm|FILE.wat...\n");
     return 2;
   }
   nw::Config config;
+  config.tier = tier;
+  if (explicit_bounds) config.bounds_checks = nw::Config::BoundsChecks::kExplicit;
   config.consume_fuel = true;
   config.canonicalize_nans = nans;
   nw::Engine engine(config);
-  for (const char* f : files) RunFile(engine, f, fuel, js_boundary);
+  for (const char* f : files) RunFile(engine, f, fuel, js_boundary, state);
   return 0;
 }

@@ -9,6 +9,7 @@
 //                        throws at the boundary, which unwinds like a trap (and
 //                        nw_fuzz_harness --js-boundary traps there)
 //   ["skip", why]  anything else JS cannot do: inconclusive from here on
+//   ["memory", "NAME PAGES HASH"]  after the calls, each exported memory (FNV-1a 32)
 // Values use nw_fuzz_harness's spelling: i32 signed decimal, i64:DECIMAL, f32:/f64: bits in hex,
 // ref:null / ref:nonnull. Many modules per process amortise Node's start-up; a module whose
 // line is missing (Node died) counts as inconclusive, never as a match.
@@ -86,6 +87,15 @@ function runModule(job) {
     }
     const vals = ex.results.length === 0 ? [] : ex.results.length === 1 ? [r] : [...r];
     events.push(['result', vals.map((v, i) => fmt(ex.results[i], v))]);
+  }
+  // The state the calls left, as nw_fuzz_harness --state prints it: each exported memory's
+  // page count and FNV-1a 32 hash, in export order.
+  for (const { name, kind } of WebAssembly.Module.exports(mod)) {
+    if (kind !== 'memory') continue;
+    const bytes = new Uint8Array(inst.exports[name].buffer);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 16777619) >>> 0;
+    events.push(['memory', `${name} ${bytes.length / 65536} ${hex(h, 8)}`]);
   }
   return events;
 }

@@ -39,22 +39,21 @@ std::unique_ptr<Compiled> Instantiate(std::string_view text, const Options& opti
   return c;
 }
 
-TEST(OptCompile, FuelIsRefusedEpochCompiles) {
+TEST(OptCompile, FuelAndEpochCompile) {
   ModuleDesc d = Wat(R"((module (func (export "f"))))");
   Options o;
   o.consume_fuel = true;
-  EXPECT_FALSE(CompileModule(d, o));
+  EXPECT_TRUE(CompileModule(d, o));
   o.consume_fuel = false;
   o.epoch_interruption = true;
   EXPECT_TRUE(CompileModule(d, o));
-  // Through the runtime: an engine with fuel on the opt tier fails to compile, saying why.
+  // Through the runtime (fuel_test.cc compares the charges with the interpreter's).
   Config config;
   config.tier = Config::ExecutionTier::kOpt;
   config.consume_fuel = true;
   Engine engine(config, OptTier());
   auto m = Module::FromDesc(engine, d);
-  ASSERT_FALSE(m);
-  EXPECT_NE(m.error().message.find("fuel"), std::string::npos) << m.error().message;
+  EXPECT_TRUE(m) << m.error().message;
 }
 
 TEST(OptCompile, InvalidBodyIsAValidationError) {

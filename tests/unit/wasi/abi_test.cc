@@ -13,7 +13,7 @@ namespace {
 using namespace nwtest;
 
 struct Instance {
-  nw::Engine engine;
+  nw::Engine engine{WithTestTier()};
   nw::Store store{engine};
   nw::Instance* inst = nullptr;
 };

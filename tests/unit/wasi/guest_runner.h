@@ -28,6 +28,15 @@
 
 namespace nwtest {
 
+// The tier these suites run on: the interpreter, or the opt tier when NANOWASM_TEST_TIER=opt
+// (tests/CMakeLists.txt registers the whole suite a second time so, as wasi-opt.*, when the
+// tier is built). `c` keeps its other settings.
+inline nw::Config WithTestTier(nw::Config c = {}) {
+  const char* tier = std::getenv("NANOWASM_TEST_TIER");
+  if (tier != nullptr && std::string(tier) == "opt") c.tier = nw::Config::ExecutionTier::kOpt;
+  return c;
+}
+
 inline std::string GuestPath(const std::string& name) {
   return std::string(NW_WASI_GUEST_DIR) + "/" + name + ".wasm";
 }
@@ -66,7 +75,7 @@ inline GuestRun RunGuestCtx(const std::string& name, std::shared_ptr<nw::WasiCtx
   GuestRun r;
   std::ifstream f(GuestPath(name), std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  nw::Engine engine;
+  nw::Engine engine(WithTestTier());
   auto module = nw::Module::FromBinary(engine, bytes);
   if (!module) {
     r.load_error = module.error().message;
@@ -142,7 +151,7 @@ inline GuestRun RunGuestP2Ctx(const std::string& name, std::shared_ptr<nw::WasiC
     r.load_error = c.error().message;
     return r;
   }
-  nw::Engine engine;
+  nw::Engine engine(WithTestTier());
   nw::Store store(engine);
   nw::component::ComponentStore cs(store);
   nw::wasi2::Host host(cs, ctx);

@@ -65,7 +65,8 @@ std::string GuestWat(uint32_t pages) {
 }
 
 struct Guest {
-  explicit Guest(nw::Config config, uint32_t pages = 1) : engine(config), store(engine) {
+  explicit Guest(nw::Config config, uint32_t pages = 1)
+      : engine(nwtest::WithTestTier(config)), store(engine) {
     int p[2];
     EXPECT_EQ(pipe2(p, O_CLOEXEC), 0);
     stdin_read = p[0];
