@@ -7,8 +7,6 @@
 
 namespace nw::component {
 
-namespace {
-
 Status PostReturn(ComponentInstanceState& inst, const CanonOptions& opts,
                   std::span<const uint64_t> flat_results) {
   if (!opts.post_return) return Ok();
@@ -17,8 +15,6 @@ Status PostReturn(ComponentInstanceState& inst, const CanonOptions& opts,
   inst.set_may_leave(true);
   return s;
 }
-
-}  // namespace
 
 Result<std::vector<ComponentValue>> CallLifted(const FunctionPlan& fp, ComponentInstanceState& callee,
                                                const CanonOptions& callee_opts, CoreFunc core,

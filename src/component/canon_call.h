@@ -35,6 +35,10 @@ struct HostFunc {
 // out-param pointer of canon lower.
 inline constexpr size_t kMaxCoreParams = kMaxFlatParams + 1;
 
+// The callee's post-return with the results, run with may_leave cleared.
+Status PostReturn(ComponentInstanceState& inst, const CanonOptions& opts,
+                  std::span<const uint64_t> flat_results);
+
 Result<std::vector<ComponentValue>> CallLifted(const FunctionPlan& fp, ComponentInstanceState& callee,
                                                const CanonOptions& callee_opts, CoreFunc core,
                                                ComponentInstanceState* caller,

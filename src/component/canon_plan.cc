@@ -556,6 +556,11 @@ Status CheckValues(const TypeTable& types, const ValuesPlan& vp, std::span<const
   return Ok();
 }
 
+
+uint32_t SeqEnd(const Plan& p) { return static_cast<uint32_t>(p.seqs[0].size()); }
+
+}  // namespace
+
 Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_realloc) {
   if (ptr % vp.align)
     return Trap(from_realloc ? "realloc returned a misaligned pointer" : "misaligned pointer to the values");
@@ -563,10 +568,6 @@ Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_r
     return Trap(from_realloc ? "realloc returned an out-of-bounds range" : "values out of bounds");
   return Ok();
 }
-
-uint32_t SeqEnd(const Plan& p) { return static_cast<uint32_t>(p.seqs[0].size()); }
-
-}  // namespace
 
 ValuesPlan CompileValues(const TypeTable& types, std::span<const TypeId> ts, size_t max_flat) {
   ValuesPlan vp;

@@ -104,6 +104,10 @@ Result<uint32_t> PlanCopyValues(const ValuesPlan& vp, Side& src, Side& dst,
                                 std::span<const uint64_t> flat_in, std::span<uint64_t> flat_out,
                                 const uint32_t* dst_out_param);
 
+// A tuple of values in memory at `ptr` must be aligned and in bounds (traps worded for a
+// pointer from realloc or from the guest).
+Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_realloc);
+
 // Handle transfer of own/borrow values (lift from src's table, lower into dst's), with the
 // traps of definitions.py; shared by the plans and the fused adapters (fused_adapter.h).
 Result<uint32_t> LiftOwn(Side& s, uint32_t i, const ResourceType* rt);

@@ -8,6 +8,8 @@
 #include <array>
 #include <cstring>
 
+#include "component/canon_call.h"
+
 namespace nw::component {
 
 struct FusedStep;
@@ -424,26 +426,6 @@ size_t FusedAdapter::step_count() const {
   return n;
 }
 
-namespace {
-
-Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_realloc) {
-  if (ptr % vp.align)
-    return Trap(from_realloc ? "realloc returned a misaligned pointer" : "misaligned pointer to the values");
-  if (!s.InBounds(ptr, vp.size))
-    return Trap(from_realloc ? "realloc returned an out-of-bounds range" : "values out of bounds");
-  return Ok();
-}
-
-Status PostReturn(ComponentInstanceState& inst, const CanonOptions& opts,
-                  std::span<const uint64_t> flat_results) {
-  if (!opts.post_return) return Ok();
-  inst.set_may_leave(false);
-  Status s = opts.post_return(opts.ctx, flat_results);
-  inst.set_may_leave(true);
-  return s;
-}
-
-}  // namespace
 
 // The order of CallAdapter (canon_call.cc) and definitions.py: reentrance checks, the
 // arguments, the core call, task.return_'s borrow check, the results, post-return, leaving.
