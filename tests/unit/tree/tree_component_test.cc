@@ -18,6 +18,7 @@
 #include "nanowasm/component.hpp"
 #include "nanowasm/tree.h"
 #include "nanowasm/wasi.h"
+#include "../wasi2/wasi_fs_imports_wat.h"
 #include "temp_tree.h"
 #include "tree/manifest.h"
 
@@ -25,33 +26,9 @@ namespace {
 
 using V = nw::ComponentVal;
 
-// wasi:filesystem/types and preopens as a component imports them (wit-component's shape): the
-// descriptor resource, open-at, get-directories. `$C` is the enclosing component's name.
-const char kFsImports[] = R"(
-  (import "wasi:filesystem/types@0.2.0" (instance $types
-    (export "descriptor" (type $d (sub resource)))
-    (type $ec (enum "access" "would-block" "already" "bad-descriptor" "busy" "deadlock" "quota"
-      "exist" "file-too-large" "illegal-byte-sequence" "in-progress" "interrupted" "invalid" "io"
-      "is-directory" "loop" "too-many-links" "message-size" "name-too-long" "no-device"
-      "no-entry" "no-lock" "insufficient-memory" "insufficient-space" "not-directory"
-      "not-empty" "not-recoverable" "unsupported" "no-tty" "no-such-device" "overflow"
-      "not-permitted" "pipe" "read-only" "invalid-seek" "text-file-busy" "cross-device"))
-    (export "error-code" (type $ec2 (eq $ec)))
-    (type $pf (flags "symlink-follow"))
-    (export "path-flags" (type $pf2 (eq $pf)))
-    (type $of (flags "create" "directory" "exclusive" "truncate"))
-    (export "open-flags" (type $of2 (eq $of)))
-    (type $df (flags "read" "write" "file-integrity-sync" "data-integrity-sync"
-      "requested-write-sync" "mutate-directory"))
-    (export "descriptor-flags" (type $df2 (eq $df)))
-    (export "[method]descriptor.open-at" (func (param "self" (borrow $d)) (param "path-flags" $pf2)
-      (param "path" string) (param "open-flags" $of2) (param "flags" $df2)
-      (result (result (own $d) (error $ec2)))))))
-  (alias export $types "descriptor" (type $desc))
-  (import "wasi:filesystem/preopens@0.2.0" (instance $pre
-    (alias outer $C $desc (type $d))
-    (export "descriptor" (type $d2 (eq $d)))
-    (export "get-directories" (func (result (list (tuple (own $d2) string)))))))
+// The WASI filesystem imports (wasi_fs_imports_wat.h) and a memory with a bump realloc. `$C`
+// is the enclosing component's name.
+const std::string kFsImports = nw::testing::WasiFsImportsWat("0.2.0") + R"(
   (core module $Mem
     (memory (export "mem") 1)
     (global $n (mut i32) (i32.const 8192))

@@ -19,6 +19,7 @@
 #include "component/text/component_wat.h"
 #include "nanowasm/wasi.h"
 #include "wasi2/host.h"
+#include "wasi_fs_imports_wat.h"
 
 namespace nw::wasi2 {
 namespace {
@@ -346,32 +347,7 @@ class Wasi2FsTest : public Wasi2Test {
 };
 
 std::string FsComponent() {
-  return std::string(R"((component $C
-    (import "wasi:filesystem/types@0.2.6" (instance $types
-      (export "descriptor" (type $d (sub resource)))
-      (type $ec (enum "access" "would-block" "already" "bad-descriptor" "busy" "deadlock" "quota"
-        "exist" "file-too-large" "illegal-byte-sequence" "in-progress" "interrupted" "invalid" "io"
-        "is-directory" "loop" "too-many-links" "message-size" "name-too-long" "no-device"
-        "no-entry" "no-lock" "insufficient-memory" "insufficient-space" "not-directory"
-        "not-empty" "not-recoverable" "unsupported" "no-tty" "no-such-device" "overflow"
-        "not-permitted" "pipe" "read-only" "invalid-seek" "text-file-busy" "cross-device"))
-      (export "error-code" (type $ec2 (eq $ec)))
-      (type $pf (flags "symlink-follow"))
-      (export "path-flags" (type $pf2 (eq $pf)))
-      (type $of (flags "create" "directory" "exclusive" "truncate"))
-      (export "open-flags" (type $of2 (eq $of)))
-      (type $df (flags "read" "write" "file-integrity-sync" "data-integrity-sync"
-        "requested-write-sync" "mutate-directory"))
-      (export "descriptor-flags" (type $df2 (eq $df)))
-      (export "[method]descriptor.open-at" (func (param "self" (borrow $d)) (param "path-flags" $pf2)
-        (param "path" string) (param "open-flags" $of2) (param "flags" $df2)
-        (result (result (own $d) (error $ec2)))))))
-    (alias export $types "descriptor" (type $desc))
-    (import "wasi:filesystem/preopens@0.2.6" (instance $pre
-      (alias outer $C $desc (type $d))
-      (export "descriptor" (type $d2 (eq $d)))
-      (export "get-directories" (func (result (list (tuple (own $d2) string)))))))
-  )") + kMem + R"(
+  return std::string("(component $C") + nw::testing::WasiFsImportsWat("0.2.6") + kMem + R"(
     (core func $dirs (canon lower (func $pre "get-directories") )" + Opts() + R"())
     (core func $open (canon lower (func $types "[method]descriptor.open-at") )" + Opts() + R"())
     (core func $drop (canon resource.drop $desc))
