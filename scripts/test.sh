@@ -4,7 +4,9 @@
 #      (simd/ included), the WASI C guests and the adversarial suite, the CLI tests, the
 #      embedding examples built against the installed package, and the fuzz regression and
 #      differential smoke tests;
-#   2. asan (ASan+UBSan, LeakSanitizer): all of the same again.
+#   2. asan (ASan+UBSan, LeakSanitizer): all of the same again except the optimizing tier's
+#      whole-program suites (spec-opt, wasi-opt, cli-opt, tree-opt: each compiles its guests
+#      with LLVM at O2, about half of the ASan time); the opt tier's unit tests do run.
 # The libFuzzer targets need their own instrumented build, a separate command (minutes cold):
 #   cmake --preset fuzz && cmake --build --preset fuzz && ctest --preset fuzz
 # Set NANOWASM_TESTSUITE to point at a testsuite checkout; by default ../shared/testsuite.
