@@ -82,6 +82,10 @@ struct TypeInfo {
   std::vector<uint32_t> generated;
   // kInstance: imported or exported (Mark), so the types it exports are named where aliased.
   bool named = false;
+  // A copy without names (Unnamed, or an instantiation's exports): the named type index it
+  // stands for in the component that named it; importing or exporting that identity here (an
+  // alias of the child's export, then exported) makes the copies visible again.
+  uint32_t origin = UINT32_MAX;
 };
 
 struct CoreItem {
@@ -121,6 +125,8 @@ struct Scope {
   // the [constructor]/[method]/[static] rules.
   std::unordered_map<uint32_t, std::string> import_resources, export_resources;
   uint32_t serial = 0;  // identifies a concrete component (for "local" resources)
+  // TypeInfo::origin identities this scope imported / exported (visibility of unnamed copies).
+  std::unordered_set<uint32_t> imported_origins, exported_origins;
   std::vector<uint32_t> generated;  // type scopes: TypeInfo::generated of the type being built
 };
 
@@ -556,15 +562,29 @@ class Validator {
       // and, through them, in the types of exported functions and instances (a function
       // re-exported by a wit-component shim returns own<the shim's imported resource>, which
       // must become the resource the shim was instantiated with).
+      // A name the child gave a type (by importing or exporting it) does not hold here
+      // (external-visibility.wast: re-exporting a child's instance does not make the types its
+      // functions use visible); its type imports, though, are the arguments supplied here, and
+      // keep whatever names those have in this component.
+      for (const NamedEntity& im : types_[comp.id].imports) {
+        auto it = args.find(im.name);
+        if (im.entity.sort == Sort::kType && im.entity.id != kNone && it != args.end() &&
+            it->second.id != kNone && !subst_.count(Root(im.entity.id)))
+          named_args_[im.entity.id] = it->second.id;
+      }
+      unname_ = true;
       std::unordered_map<uint32_t, uint32_t> memo;
       for (NamedEntity& ex : t.exports) {
         if (ex.entity.sort == Sort::kType || ex.entity.sort == Sort::kFunc ||
             ex.entity.sort == Sort::kInstance || ex.entity.sort == Sort::kComponent)
           ex.entity.id = SubstDeep(ex.entity.id, memo, 0);
       }
+      unname_ = false;
+      named_args_.clear();
       subst_.clear();
     } else {
       std::unordered_map<std::string, std::string> seen;
+      std::unordered_map<uint32_t, std::string> bag_names;  // stays empty: see Annotations
       for (const InlineExport& e : in.exports) {
         NW_TRY(CheckExternName(e.name.name, e.name.offset));
         NW_TRY_ASSIGN(Entity item, EntityOf(e.item, in.offset));
@@ -573,6 +593,8 @@ class Validator {
                                           " not valid to be used as export");
         NW_TRY(CheckAttributes(e.name, item.sort));
         NW_TRY(Unique(seen, e.name.name, "export", e.name.offset));
+        bag_names.clear();
+        NW_TRY(Annotations(e.name.name, item, bag_names, e.name.offset));
         t.exports.push_back({e.name.name, item});
       }
     }
@@ -648,12 +670,18 @@ class Validator {
   // visibility rules see the same thing.
   uint32_t SubstDeep(uint32_t id, std::unordered_map<uint32_t, uint32_t>& memo, int depth) {
     if (id == kNone) return id;
+    if (auto it = named_args_.find(id); it != named_args_.end()) return it->second;
     if (auto it = subst_.find(Root(id)); it != subst_.end()) return it->second;
     if (auto it = memo.find(id); it != memo.end()) return it->second;
     if (depth > 100 || types_[Root(id)].kind == TypeDef::Kind::kResource) return id;
     memo[id] = id;  // a cycle (not expected) resolves to the original
     TypeInfo t = types_[id];
     bool changed = false;
+    if (unname_ && (t.exportable || t.named)) {  // the child's names do not hold here
+      t.origin = Identity(id);
+      t.exportable = t.imported = t.named = false;
+      changed = true;
+    }
     auto sub = [&](uint32_t& x) {
       if (x == kNone) return;
       uint32_t y = SubstDeep(x, memo, depth + 1);
@@ -1014,6 +1042,7 @@ class Validator {
     if (!types_[id].exportable) return id;
     TypeInfo copy = types_[id];
     copy.alias_of = Root(id);
+    copy.origin = Identity(id);
     copy.exportable = false;
     copy.imported = false;
     return NewType(std::move(copy));
@@ -1549,6 +1578,9 @@ class Validator {
   bool Visible(uint32_t id, bool for_import, uint32_t depth = 0) {
     const TypeInfo& t = types_[id];
     if (t.exportable && (!for_import || t.imported)) return true;
+    if (t.origin != kNone && (cur().imported_origins.count(t.origin) ||
+                              (!for_import && cur().exported_origins.count(t.origin))))
+      return true;
     if (std::find(named_by_instance_.begin(), named_by_instance_.end(), Root(id)) != named_by_instance_.end())
       return true;
     if (NamedKind(t) || depth > 100) return false;
@@ -1613,7 +1645,10 @@ class Validator {
       return e;
     }
     if (e.sort == Sort::kType && e.id != kNone) {
+      if (uint32_t o = types_[e.id].origin; o != kNone)
+        (imported ? cur().imported_origins : cur().exported_origins).insert(o);
       TypeInfo copy = types_[e.id];
+      copy.origin = kNone;  // the new index is a named identity of its own
       if (copy.alias_of == kNone) copy.alias_of = e.id;
       copy.exportable = true;
       copy.imported = imported;
@@ -1622,6 +1657,9 @@ class Validator {
     return e;
   }
 
+  uint32_t Identity(uint32_t id) const {
+    return types_[id].origin != kNone ? types_[id].origin : id;
+  }
   uint32_t Root(uint32_t id) const {
     return types_[id].alias_of != kNone ? types_[id].alias_of : id;
   }
@@ -1635,7 +1673,13 @@ class Validator {
 
   // Records resource names and checks the [constructor]/[method]/[static] rules.
   Status Annotations(const std::string& name, const Entity& e, bool is_import, size_t at) {
-    auto& names = is_import ? cur().import_resources : cur().export_resources;
+    return Annotations(name, e, is_import ? cur().import_resources : cur().export_resources, at);
+  }
+  // `names`: the resource names of the context (the imports' or the exports' of the component
+  // or type being declared); a bag-of-exports instance gives an empty one, since it has no index
+  // space of its own through which an export could name a resource.
+  Status Annotations(const std::string& name, const Entity& e,
+                     std::unordered_map<uint32_t, std::string>& names, size_t at) {
     PlainName p = ParsePlainName(name);
     if (e.sort == Sort::kType && e.id != kNone && !p.annotation && name.find(':') == std::string::npos &&
         types_[Root(e.id)].kind == TypeDef::Kind::kResource)
@@ -1946,6 +1990,10 @@ class Validator {
   std::vector<Scope> scopes_;
   std::vector<TypeInfo> types_;
   std::unordered_map<uint32_t, uint32_t> subst_;
+  // While the exports of an instantiation are rewritten (InstanceDef): drop the names the child
+  // gave its types, except its type imports, which become the arguments (exact ids).
+  bool unname_ = false;
+  std::unordered_map<uint32_t, uint32_t> named_args_;
   std::vector<uint32_t> named_by_instance_;  // EntityVisible: types the instance in hand exports
   uint32_t next_serial_ = 0;
   std::vector<CoreModuleInfo> core_modules_;
