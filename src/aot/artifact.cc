@@ -120,11 +120,11 @@ Result<void> ReadOffsetMaps(std::span<const uint8_t> s, size_t base, Artifact& a
     if (s.size() - at < 4) return Bad(base + at, "offset maps truncated");
     uint32_t k = Get<uint32_t>(s, at);
     at += 4;
-    if ((s.size() - at) / 8 < k) return Bad(base + at, "offset map longer than its section");
+    if ((s.size() - at) / 12 < k) return Bad(base + at, "offset map longer than its section");
     a.offset_map_begin[i] = static_cast<uint32_t>(a.offset_maps.size());
     uint32_t last = 0;
-    for (uint32_t j = 0; j < k; ++j, at += 8) {
-      OffsetMapEntry e{Get<uint32_t>(s, at), Get<uint32_t>(s, at + 4)};
+    for (uint32_t j = 0; j < k; ++j, at += 12) {
+      OffsetMapEntry e{Get<uint32_t>(s, at), Get<uint32_t>(s, at + 4), Get<uint32_t>(s, at + 8)};
       if (e.code_offset < last || e.code_offset >= a.funcs[i].size ||
           e.wasm_offset >= a.module.size())
         return Bad(base + at, "offset map entry out of order or out of range");
@@ -133,6 +133,18 @@ Result<void> ReadOffsetMaps(std::span<const uint8_t> s, size_t base, Artifact& a
     }
   }
   a.offset_map_begin[n] = static_cast<uint32_t>(a.offset_maps.size());
+  if (s.size() - at < 4) return Bad(base + at, "offset maps truncated");
+  const uint32_t m = Get<uint32_t>(s, at);
+  at += 4;
+  if ((s.size() - at) / 12 < m) return Bad(base + at, "inline frames longer than their section");
+  for (uint32_t i = 0; i < m; ++i, at += 12) {
+    InlineFrame f{Get<uint32_t>(s, at), Get<uint32_t>(s, at + 4), Get<uint32_t>(s, at + 8)};
+    if (f.parent > i || f.call_offset >= a.module.size())
+      return Bad(base + at, "inline frame out of order or out of range");
+    a.inline_frames.push_back(f);
+  }
+  for (const OffsetMapEntry& e : a.offset_maps)
+    if (e.inline_id > m) return Bad(base, "offset map entry names no inline frame");
   if (at != s.size()) return Bad(base + at, "trailing bytes after the offset maps");
   return {};
 }
@@ -195,7 +207,14 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
     for (uint32_t j = b; j < e; ++j) {
       Append(maps, a.offset_maps[j].code_offset);
       Append(maps, a.offset_maps[j].wasm_offset);
+      Append(maps, a.offset_maps[j].inline_id);
     }
+  }
+  Append(maps, static_cast<uint32_t>(a.inline_frames.size()));
+  for (const InlineFrame& f : a.inline_frames) {
+    Append(maps, f.func_index);
+    Append(maps, f.call_offset);
+    Append(maps, f.parent);
   }
   sections.push_back({SectionId::kOffsetMaps, std::move(maps)});
 
