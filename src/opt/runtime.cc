@@ -142,15 +142,15 @@ class OptCode final : public CompiledCode {
 // kBacktraceHead/Tail kept (fixed storage: filled inside the signal handler too).
 struct RawTrace {
   static constexpr size_t kHead = Trap::kBacktraceHead, kTail = Trap::kBacktraceTail;
-  uintptr_t head[kHead];
+  uintptr_t head[kHead + 1];  // one more: TrapOf may drop the innermost frame
   uintptr_t tail[kTail];
   size_t n = 0;
   void Add(uintptr_t pc) {
-    if (n < kHead) head[n] = pc;
+    if (n <= kHead) head[n] = pc;
     tail[n % kTail] = pc;
     ++n;
   }
-  uintptr_t At(size_t i) const { return i < kHead ? head[i] : tail[i % kTail]; }
+  uintptr_t At(size_t i) const { return i <= kHead ? head[i] : tail[i % kTail]; }
 };
 
 struct Activation {
@@ -244,7 +244,7 @@ uintptr_t StackLimit() {
   return limit;
 }
 
-// The store's function object that runs defined function `func_index` of `code`.
+// The store's function object that runs function `func_index` (a module index) of `code`.
 FuncObj* FindFunc(Store& store, const OptCode* code, uint32_t func_index) {
   for (const auto& inst : store.impl().instances) {
     if (inst->module->impl().code.get() != code) continue;
@@ -265,19 +265,18 @@ struct LogicalFrame {
 // The frames at a recorded pc: those of the functions inlined there, then the physical one.
 void Expand(uintptr_t pc, std::vector<LogicalFrame>& out) {
   const OptCode* code = OwnerOf(pc);
-  const int64_t index = code ? code->loaded().FuncIndexAt(pc) : -1;
-  if (index < 0) {
+  const int64_t index = code ? code->loaded().FuncIndexAt(pc) : -1;  // a module index
+  if (code == nullptr || index < int64_t{code->num_imported()}) {
     out.push_back(LogicalFrame{});
     return;
   }
-  code->Frames(static_cast<uint32_t>(index), code->num_imported(), pc,
+  code->Frames(static_cast<uint32_t>(index) - code->num_imported(), code->num_imported(), pc,
                [&](uint32_t func, uint32_t offset) { out.push_back({code, func, offset, true}); });
 }
 
 Frame MakeLogicalFrame(Store& store, const LogicalFrame& lf) {
   FuncObj* f = nullptr;
-  if (lf.known && lf.func_index >= lf.code->num_imported())
-    f = FindFunc(store, lf.code, lf.func_index - lf.code->num_imported());
+  if (lf.known && lf.func_index >= lf.code->num_imported()) f = FindFunc(store, lf.code, lf.func_index);
   if (f == nullptr) {
     Frame fr;
     fr.func_name = "<compiled>";
@@ -312,9 +311,10 @@ Trap TrapOf(Store& store, StoreContext& ctx, const Activation& a) {
     offset = ctx.pending_trap_offset;
     ctx.pending_trap_func = nullptr;
   }
-  // The head and tail of the recorded pcs, expanded (the omitted middle counts one frame per pc).
+  // The head and tail of the recorded pcs, expanded (the omitted middle counts one frame per
+  // pc). One pc more than the head keeps: the stack-exhaustion case below may drop a frame.
   const size_t n = a.trace.n;
-  const size_t head_pcs = std::min(n, RawTrace::kHead);
+  const size_t head_pcs = std::min(n, RawTrace::kHead + 1);
   const size_t tail_from = std::max(head_pcs, n > RawTrace::kTail ? n - RawTrace::kTail : 0);
   std::vector<LogicalFrame> head, tail;
   for (size_t i = 0; i < head_pcs; ++i) Expand(a.trace.At(i), head);
