@@ -57,8 +57,9 @@ enum class SectionId : uint32_t {
   kModule = 1,      // the module's wasm binary, as compiled (rebuilds the ModuleDesc)
   kObject = 2,      // relocatable ELF64 x86-64 object; its .rela sections are the relocations
   kFunctions = 3,   // u32 count, then per defined function: u64 entry, u64 array entry, u64 size
-  // u32 count, then per defined function: u32 n, n x (u32 code, u32 wasm, u32 inline); then
-  // u32 m, m x (u32 func, u32 call offset, u32 parent): the inline frames (OffsetMapEntry).
+  // u32 count, then per defined function: LEB n, n x (LEB code offset increase, LEB zigzag
+  // wasm offset change, LEB inline id); then LEB m, m x (LEB func, LEB call offset, LEB
+  // parent): the inline frames (OffsetMapEntry, InlineFrame).
   kOffsetMaps = 4,
 };
 
