@@ -11,6 +11,7 @@
 
 #include "aot/cpu_features.h"
 #include "aot/xxhash64.h"
+#include "base/reader.h"
 
 #ifndef NW_VERSION
 #error "NW_VERSION (CMake's project version) must be defined"
@@ -108,32 +109,95 @@ Result<void> ReadFunctions(std::span<const uint8_t> s, size_t base, Artifact& a)
   return {};
 }
 
-Result<void> ReadOffsetMaps(std::span<const uint8_t> s, size_t base, Artifact& a) {
-  if (s.size() < 4) return Bad(base, "offset maps too short");
-  uint32_t n = Get<uint32_t>(s, 0);
-  if (n != a.funcs.size())
-    return Bad(base, "offset maps cover " + std::to_string(n) + " functions, the function table " +
-                         std::to_string(a.funcs.size()));
-  a.offset_map_begin.assign(size_t{n} + 1, 0);
-  size_t at = 4;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (s.size() - at < 4) return Bad(base + at, "offset maps truncated");
-    uint32_t k = Get<uint32_t>(s, at);
-    at += 4;
-    if ((s.size() - at) / 8 < k) return Bad(base + at, "offset map longer than its section");
-    a.offset_map_begin[i] = static_cast<uint32_t>(a.offset_maps.size());
-    uint32_t last = 0;
-    for (uint32_t j = 0; j < k; ++j, at += 8) {
-      OffsetMapEntry e{Get<uint32_t>(s, at), Get<uint32_t>(s, at + 4)};
-      if (e.code_offset < last || e.code_offset >= a.funcs[i].size ||
-          e.wasm_offset >= a.module.size())
-        return Bad(base + at, "offset map entry out of order or out of range");
-      last = e.code_offset;
-      a.offset_maps.push_back(e);
+// Section 4 (artifact.h), LEB128-compact: per function n, then per entry the code offset's
+// increase, the wasm offset's change (zigzag: code order is not wasm order) and the inline id;
+// then the inline frames. About 3-4 bytes an entry instead of 12.
+void AppendLeb(std::vector<uint8_t>& b, uint64_t v) {
+  do {
+    uint8_t byte = v & 0x7f;
+    v >>= 7;
+    b.push_back(static_cast<uint8_t>(byte | (v ? 0x80 : 0)));
+  } while (v);
+}
+
+std::vector<uint8_t> WriteOffsetMaps(const Artifact& a) {
+  std::vector<uint8_t> maps;
+  Append(maps, static_cast<uint32_t>(a.funcs.size()));
+  for (size_t i = 0; i < a.funcs.size(); ++i) {
+    uint32_t b = i + 1 < a.offset_map_begin.size() ? a.offset_map_begin[i] : 0;
+    uint32_t e = i + 1 < a.offset_map_begin.size() ? a.offset_map_begin[i + 1] : 0;
+    AppendLeb(maps, e - b);
+    uint32_t code = 0, wasm = 0;
+    for (uint32_t j = b; j < e; ++j) {
+      const OffsetMapEntry& m = a.offset_maps[j];
+      // (A writer's entries are sorted; an unsorted one is written as a wrapped increase,
+      // which the reader refuses.)
+      AppendLeb(maps, static_cast<uint32_t>(m.code_offset - code));
+      const int64_t d = int64_t{m.wasm_offset} - int64_t{wasm};
+      AppendLeb(maps, (static_cast<uint64_t>(d) << 1) ^ static_cast<uint64_t>(d >> 63));
+      AppendLeb(maps, m.inline_id);
+      code = m.code_offset;
+      wasm = m.wasm_offset;
     }
   }
-  a.offset_map_begin[n] = static_cast<uint32_t>(a.offset_maps.size());
-  if (at != s.size()) return Bad(base + at, "trailing bytes after the offset maps");
+  AppendLeb(maps, a.inline_frames.size());
+  for (const InlineFrame& f : a.inline_frames) {
+    AppendLeb(maps, f.func_index);
+    AppendLeb(maps, f.call_offset);
+    AppendLeb(maps, f.parent);
+  }
+  return maps;
+}
+
+Result<void> ReadOffsetMaps(std::span<const uint8_t> s, size_t base, Artifact& a) {
+  Reader r(s, base);
+  auto bad = [&] { return Bad(r.offset(), "offset maps truncated or malformed"); };
+  auto n = r.U32Fixed();
+  if (!n) return Bad(base, "offset maps too short");
+  if (*n != a.funcs.size())
+    return Bad(base, "offset maps cover " + std::to_string(*n) + " functions, the function table " +
+                         std::to_string(a.funcs.size()));
+  a.offset_map_begin.assign(size_t{*n} + 1, 0);
+  for (uint32_t i = 0; i < *n; ++i) {
+    auto k = r.ULeb(32);
+    if (!k) return bad();
+    if (r.remaining() / 3 < *k) return Bad(r.offset(), "offset map longer than its section");
+    a.offset_map_begin[i] = static_cast<uint32_t>(a.offset_maps.size());
+    uint64_t code = 0;
+    int64_t wasm = 0;
+    for (uint32_t j = 0; j < *k; ++j) {
+      const size_t at = r.offset();
+      auto dc = r.ULeb(32);
+      auto dw = dc ? r.ULeb(64) : dc;
+      auto id = dw ? r.ULeb(32) : dw;
+      if (!id) return bad();
+      code += *dc;
+      wasm += static_cast<int64_t>(*dw >> 1) ^ -static_cast<int64_t>(*dw & 1);
+      // (Wasm offsets are not checked against the module: they are only shown, and for a
+      // module compiled from text they are the text's.)
+      if (code >= a.funcs[i].size || wasm < 0 || wasm > int64_t{UINT32_MAX})
+        return Bad(at, "offset map entry out of order or out of range");
+      a.offset_maps.push_back({static_cast<uint32_t>(code), static_cast<uint32_t>(wasm),
+                               static_cast<uint32_t>(*id)});
+    }
+  }
+  a.offset_map_begin[*n] = static_cast<uint32_t>(a.offset_maps.size());
+  auto m = r.ULeb(32);
+  if (!m) return bad();
+  if (r.remaining() / 3 < *m) return Bad(r.offset(), "inline frames longer than their section");
+  for (uint32_t i = 0; i < *m; ++i) {
+    const size_t at = r.offset();
+    auto func = r.ULeb(32);
+    auto call = func ? r.ULeb(32) : func;
+    auto parent = call ? r.ULeb(32) : call;
+    if (!parent) return bad();
+    if (*parent > i) return Bad(at, "inline frame out of order or out of range");
+    a.inline_frames.push_back({static_cast<uint32_t>(*func), static_cast<uint32_t>(*call),
+                               static_cast<uint32_t>(*parent)});
+  }
+  for (const OffsetMapEntry& e : a.offset_maps)
+    if (e.inline_id > *m) return Bad(base, "offset map entry names no inline frame");
+  if (!r.at_end()) return Bad(r.offset(), "trailing bytes after the offset maps");
   return {};
 }
 
@@ -186,17 +250,7 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
     Append(funcs, f.size);
   }
   sections.push_back({SectionId::kFunctions, std::move(funcs)});
-  std::vector<uint8_t> maps;
-  Append(maps, static_cast<uint32_t>(a.funcs.size()));
-  for (size_t i = 0; i < a.funcs.size(); ++i) {
-    uint32_t b = i + 1 < a.offset_map_begin.size() ? a.offset_map_begin[i] : 0;
-    uint32_t e = i + 1 < a.offset_map_begin.size() ? a.offset_map_begin[i + 1] : 0;
-    Append(maps, e - b);
-    for (uint32_t j = b; j < e; ++j) {
-      Append(maps, a.offset_maps[j].code_offset);
-      Append(maps, a.offset_maps[j].wasm_offset);
-    }
-  }
+  std::vector<uint8_t> maps = WriteOffsetMaps(a);
   sections.push_back({SectionId::kOffsetMaps, std::move(maps)});
 
   size_t table_at = out.size();

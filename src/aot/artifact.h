@@ -6,7 +6,7 @@
 // Not here: producing the object code (src/opt/compiler.h), mapping it (src/opt/loader.h),
 // tying the two to a module (src/opt/artifact.h).
 //
-// Layout, format version 1 (little-endian; offsets in bytes):
+// Layout, format version 2 (little-endian; offsets in bytes; version 1 had no inline frames):
 //   0  magic "\0nwc\r\n\x1a\n"     8  u32 format version      12 u32 header size H
 //  16  engine version, 16 bytes NUL-padded                      32 u64 code-ABI hash
 //  40  u64 configuration hash      48  u8 bounds, fuel, epoch, NaN mode, opt level, 3 zero
@@ -31,7 +31,7 @@
 namespace nw::aot {
 
 inline constexpr uint8_t kMagic[8] = {0x00, 'n', 'w', 'c', '\r', '\n', 0x1a, '\n'};
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr size_t kFixedHeaderBytes = 128;
 inline constexpr size_t kMaxTargetBytes = 4096;  // CPU name + feature string
 
@@ -57,7 +57,10 @@ enum class SectionId : uint32_t {
   kModule = 1,      // the module's wasm binary, as compiled (rebuilds the ModuleDesc)
   kObject = 2,      // relocatable ELF64 x86-64 object; its .rela sections are the relocations
   kFunctions = 3,   // u32 count, then per defined function: u64 entry, u64 array entry, u64 size
-  kOffsetMaps = 4,  // u32 count, then per defined function: u32 n, n x (u32 code, u32 wasm)
+  // u32 count, then per defined function: LEB n, n x (LEB code offset increase, LEB zigzag
+  // wasm offset change, LEB inline id); then LEB m, m x (LEB func, LEB call offset, LEB
+  // parent): the inline frames (OffsetMapEntry, InlineFrame).
+  kOffsetMaps = 4,
 };
 
 // Per defined function: byte offsets in the object's .text section of its internal-convention
@@ -69,10 +72,22 @@ struct FuncCode {
   uint64_t size = 0;
 };
 // A code offset (from the function's entry) and the wasm byte offset (in the module) of the
-// instruction whose code starts there; sorted by code offset within a function.
+// instruction whose code starts there (0: unknown); sorted by code offset within a function.
+// `inline_id` 0: the instruction is the function's own; else the code was inlined and
+// inline_frames[inline_id - 1] says from which function (the one wasm_offset lies in) and where
+// it was called.
 struct OffsetMapEntry {
   uint32_t code_offset = 0;
   uint32_t wasm_offset = 0;
+  uint32_t inline_id = 0;
+};
+// A function (module function index) inlined at a call at wasm byte offset `call_offset` of its
+// caller: the function of inline_frames[parent - 1], or when `parent` is 0 the function whose
+// map refers to it. A parent comes before its children (no cycles).
+struct InlineFrame {
+  uint32_t func_index = 0;
+  uint32_t call_offset = 0;
+  uint32_t parent = 0;
 };
 
 struct Artifact {
@@ -87,6 +102,7 @@ struct Artifact {
   // offset_maps[offset_map_begin[i] .. offset_map_begin[i + 1]) belong to defined function i.
   std::vector<uint32_t> offset_map_begin;
   std::vector<OffsetMapEntry> offset_maps;
+  std::vector<InlineFrame> inline_frames;
 };
 
 std::vector<uint8_t> WriteArtifact(const Artifact& a);

@@ -40,10 +40,15 @@ Result<std::unique_ptr<const CompiledCode>> OptRuntimeTierBase::LoadArtifact(
     return MakeError("artifact: its function table has " + std::to_string(artifact.funcs.size()) +
                      " entries, the module " + std::to_string(env.desc.functions.size()) +
                      " functions");
+  for (const aot::InlineFrame& f : artifact.inline_frames)
+    if (f.func_index < env.desc.num_imported_funcs || f.func_index >= env.desc.NumFuncs())
+      return MakeError("artifact: an inline frame names function " + std::to_string(f.func_index) +
+                       ", not a function the module defines");
   NW_TRY_ASSIGN(std::unique_ptr<LoadedCode> code, LoadedCode::Load(artifact.object));
   NW_TRY(CheckFunctionTable(artifact, *code));
   return MakeOptCode(env.desc, std::move(code),
-                     CodeOffsetMaps{artifact.offset_map_begin, artifact.offset_maps});
+                     CodeOffsetMaps{artifact.offset_map_begin, artifact.offset_maps,
+                                    artifact.inline_frames});
 }
 
 const Tier& OptRuntimeTier() {

@@ -75,11 +75,12 @@ Result<std::vector<uint8_t>> BuildArtifact(std::span<const uint8_t> module_bytes
     if (object.has_array[i] != (array != nullptr) || (array && !entry))
       return MakeError("artifact: the object lacks the code of function " + index);
   }
-  // The code -> wasm offset maps as the compiler made them (code_map.h); none yet: every
-  // function's map is then empty (backtraces of compiled frames name the function, no offset).
+  // The code -> wasm offset maps as the compiler made them (code_map.h); an object without
+  // them (none made) gives every function an empty map.
   if (object.offset_maps.begin.size() == a.funcs.size() + 1) {
     a.offset_map_begin = object.offset_maps.begin;
     a.offset_maps = object.offset_maps.entries;
+    a.inline_frames = object.offset_maps.inlines;
   } else if (!object.offset_maps.begin.empty()) {
     return MakeError("artifact: the compiler's offset maps do not match its functions");
   } else {

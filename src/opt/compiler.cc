@@ -30,6 +30,7 @@
 
 #include "base/reader.h"
 #include "format/instr_reader.h"
+#include "opt/code_map_builder.h"
 #include "opt/ir.h"
 #include "opt/loader.h"
 #include "opt/object_merge.h"
@@ -273,6 +274,7 @@ BodyScan ScanBody(const Function& f, RawImm& imm, Features features) {
 
 struct ChunkOutput {
   std::vector<uint8_t> elf;
+  ChunkMaps maps;
   CompileStats stats;
 };
 
@@ -371,6 +373,8 @@ Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mc
     m.funcs[index] = fn;
     out.stats.code_section_bytes += desc.functions[i].body.size();
   }
+  AttachSubprograms(mod, m.funcs, desc.num_imported_funcs + chunk.first,
+                    desc.num_imported_funcs + chunk.end);
   DecodeScratch scratch;
   for (uint32_t i = chunk.first; i < chunk.end; ++i) NW_TRY(GenerateFunction(m, i, scratch));
   std::vector<bool> escaping = Escaping(desc, mctx);
@@ -386,6 +390,7 @@ Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mc
   start = Clock::now();
   Optimize(mod, *t.tm, options.opt_level);
   out.stats.opt_seconds = Since(start);
+  const Positions positions = NumberPositions(mod);
   if (!dump.empty()) DumpIr(mod, dump + ".ll");
 
   start = Clock::now();
@@ -395,6 +400,7 @@ Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mc
   if (t.tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile))
     return MakeError("opt tier: the target cannot emit object files");
   pm.run(mod);
+  NW_TRY_ASSIGN(out.maps, ReadMaps(buffer, positions, kFuncSymbolPrefix));
   out.stats.codegen_seconds = Since(start);
   out.elf.assign(buffer.begin(), buffer.end());
   return out;
@@ -463,6 +469,8 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   for (std::thread& th : pool) th.join();
 
   std::vector<std::vector<uint8_t>> objects;
+  // The chunks' maps, by defined function; inline ids rebased past the earlier chunks'.
+  std::vector<std::vector<aot::OffsetMapEntry>> maps(desc.functions.size());
   for (size_t c = 0; c < chunks.size(); ++c) {
     // The first failing chunk in module order: the same error as a serial compile. A chunk
     // not compiled after a failure comes after a failed one.
@@ -474,6 +482,22 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
     out.stats.opt_seconds += r.stats.opt_seconds;
     out.stats.codegen_seconds += r.stats.codegen_seconds;
     objects.push_back(std::move(r.elf));
+    const uint32_t base = static_cast<uint32_t>(out.offset_maps.inlines.size());
+    for (aot::InlineFrame f : r.maps.inlines) {
+      if (f.parent) f.parent += base;
+      out.offset_maps.inlines.push_back(f);
+    }
+    for (auto& [index, entries] : r.maps.funcs) {
+      if (index < desc.num_imported_funcs || index >= desc.NumFuncs()) continue;
+      for (aot::OffsetMapEntry& e : entries)
+        if (e.inline_id) e.inline_id += base;
+      maps[index - desc.num_imported_funcs] = std::move(entries);
+    }
+  }
+  out.offset_maps.begin.push_back(0);
+  for (std::vector<aot::OffsetMapEntry>& entries : maps) {
+    out.offset_maps.entries.insert(out.offset_maps.entries.end(), entries.begin(), entries.end());
+    out.offset_maps.begin.push_back(static_cast<uint32_t>(out.offset_maps.entries.size()));
   }
   if (objects.size() != chunks.size()) return MakeError("opt tier: internal error, a chunk was not compiled");
   Clock::time_point merge_start = Clock::now();

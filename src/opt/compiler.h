@@ -70,7 +70,7 @@ struct CompiledObject {
   std::vector<bool> has_array;     // per defined function: an array-call trampoline exists
   std::string cpu, features;       // what the code was compiled for
   CompileStats stats;
-  // Code -> wasm offsets for backtraces (code_map.h); empty until the compiler emits them.
+  // Code -> wasm offsets and inline frames for backtraces (code_map.h).
   CodeOffsetMaps offset_maps;
 };
 

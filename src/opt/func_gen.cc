@@ -97,6 +97,10 @@ class FuncGen {
   void OnInstr(const Instr& in, const DecoderView& st) {
     if (!error_.empty()) return;
     offset_ = in.offset;
+    // Its code's location: line = the instruction's wasm offset (compiler.cc, DebugPositions),
+    // which inlining and code generation carry into the object's line table.
+    if (llvm::DISubprogram* sp = fn_->getSubprogram())
+      b_.SetCurrentDebugLocation(llvm::DILocation::get(ctx_, static_cast<unsigned>(in.offset), 0, sp));
     if (++units_ > budget_)
       return Unsupported("function: its IR would exceed the tier's limit of " +
                              std::to_string(kIrUnitsPerBodyByte) +

@@ -89,7 +89,6 @@ struct OutSection {
 }  // namespace
 
 Result<std::vector<uint8_t>> MergeObjects(std::span<const std::vector<uint8_t>> objects) {
-  if (objects.size() == 1) return objects[0];
   std::vector<Input> inputs(objects.size());
   for (size_t i = 0; i < objects.size(); ++i) NW_TRY(Parse(objects[i], inputs[i]));
 

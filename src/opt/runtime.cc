@@ -68,7 +68,7 @@ TrapResult<void> OptInvoke(Store& store, FuncObj* f, std::span<const uint64_t> a
 class OptCode final : public CompiledCode {
  public:
   OptCode(const ModuleDesc& desc, std::unique_ptr<LoadedCode> code, CodeOffsetMaps maps)
-      : code_(std::move(code)), maps_(std::move(maps)) {
+      : code_(std::move(code)), maps_(std::move(maps)), num_imported_(desc.num_imported_funcs) {
     const uint32_t n = static_cast<uint32_t>(desc.functions.size());
     entries_.resize(n);
     arrays_.resize(n);
@@ -103,21 +103,34 @@ class OptCode final : public CompiledCode {
     const void* code = entries_[defined_index];
     return {&OptInvoke, code != nullptr ? code : &kUnreachableEntry};
   }
-  // From the code -> wasm offset maps (code_map.h). Without them only the innermost frame of a
-  // trap raised by a check gets its offset (from the Trap builtin's argument).
+  // From the code -> wasm offset maps (code_map.h): the offset in the function itself (for
+  // code inlined into it, the call's).
   std::optional<size_t> WasmOffsetAt(uint32_t defined_index, uintptr_t pc) const override {
     if (defined_index >= entries_.size() || entries_[defined_index] == nullptr) return std::nullopt;
     const auto entry = reinterpret_cast<uintptr_t>(entries_[defined_index]);
     if (pc < entry) return std::nullopt;
     return maps_.Lookup(defined_index, pc - entry);
   }
+  // The logical frames at `pc` of defined function `defined_index`, innermost first:
+  // emit(module function index, wasm offset or 0), inlined functions' frames included.
+  template <class Emit>
+  void Frames(uint32_t defined_index, uint32_t num_imported, uintptr_t pc, Emit&& emit) const {
+    const auto entry = defined_index < entries_.size()
+                           ? reinterpret_cast<uintptr_t>(entries_[defined_index]) : 0;
+    if (entry == 0 || pc < entry) return emit(num_imported + defined_index, uint32_t{0});
+    maps_.Frames(defined_index, pc - entry, [&](int64_t func, uint32_t offset) {
+      emit(func < 0 ? num_imported + defined_index : static_cast<uint32_t>(func), offset);
+    });
+  }
 
   ArrayFn array(uint32_t defined_index) const { return arrays_[defined_index]; }
+  uint32_t num_imported() const { return num_imported_; }
   const LoadedCode& loaded() const { return *code_; }
 
  private:
   std::unique_ptr<LoadedCode> code_;
   CodeOffsetMaps maps_;
+  uint32_t num_imported_ = 0;
   std::vector<const void*> entries_;
   std::vector<ArrayFn> arrays_;
   CodeSlot* slot_ = nullptr;
@@ -129,15 +142,15 @@ class OptCode final : public CompiledCode {
 // kBacktraceHead/Tail kept (fixed storage: filled inside the signal handler too).
 struct RawTrace {
   static constexpr size_t kHead = Trap::kBacktraceHead, kTail = Trap::kBacktraceTail;
-  uintptr_t head[kHead];
+  uintptr_t head[kHead + 1];  // one more: TrapOf may drop the innermost frame
   uintptr_t tail[kTail];
   size_t n = 0;
   void Add(uintptr_t pc) {
-    if (n < kHead) head[n] = pc;
+    if (n <= kHead) head[n] = pc;
     tail[n % kTail] = pc;
     ++n;
   }
-  uintptr_t At(size_t i) const { return i < kHead ? head[i] : tail[i % kTail]; }
+  uintptr_t At(size_t i) const { return i <= kHead ? head[i] : tail[i % kTail]; }
 };
 
 struct Activation {
@@ -231,7 +244,7 @@ uintptr_t StackLimit() {
   return limit;
 }
 
-// The store's function object that runs defined function `func_index` of `code`.
+// The store's function object that runs function `func_index` (a module index) of `code`.
 FuncObj* FindFunc(Store& store, const OptCode* code, uint32_t func_index) {
   for (const auto& inst : store.impl().instances) {
     if (inst->module->impl().code.get() != code) continue;
@@ -240,22 +253,51 @@ FuncObj* FindFunc(Store& store, const OptCode* code, uint32_t func_index) {
   return nullptr;
 }
 
-Frame FrameAt(Store& store, uintptr_t pc) {
+// One frame of a backtrace before it is made: a wasm function of a compiled module (or none:
+// code the maps do not know), at a wasm offset (0: unknown).
+struct LogicalFrame {
+  const OptCode* code = nullptr;
+  uint32_t func_index = 0;  // module function index
+  uint32_t offset = 0;
+  bool known = false;
+};
+
+// The frames at a recorded pc: those of the functions inlined there, then the physical one.
+void Expand(uintptr_t pc, std::vector<LogicalFrame>& out) {
   const OptCode* code = OwnerOf(pc);
-  int64_t index = code ? code->loaded().FuncIndexAt(pc) : -1;
-  FuncObj* f = index >= 0 ? FindFunc(store, code, static_cast<uint32_t>(index)) : nullptr;
+  const int64_t index = code ? code->loaded().FuncIndexAt(pc) : -1;  // a module index
+  if (code == nullptr || index < int64_t{code->num_imported()}) {
+    out.push_back(LogicalFrame{});
+    return;
+  }
+  code->Frames(static_cast<uint32_t>(index) - code->num_imported(), code->num_imported(), pc,
+               [&](uint32_t func, uint32_t offset) { out.push_back({code, func, offset, true}); });
+}
+
+Frame MakeLogicalFrame(Store& store, const LogicalFrame& lf) {
+  FuncObj* f = nullptr;
+  if (lf.known && lf.func_index >= lf.code->num_imported()) f = FindFunc(store, lf.code, lf.func_index);
   if (f == nullptr) {
     Frame fr;
     fr.func_name = "<compiled>";
     return fr;
   }
-  return MakeFrame(f, pc);  // its wasm offset from the maps (OptCode::WasmOffsetAt)
+  Frame fr = MakeFrame(f);
+  fr.code_offset = lf.offset;
+  const ModuleDesc& d = f->f.instance->module->desc();
+  const Function& body = d.functions[f->f.func_index - d.num_imported_funcs];
+  if (lf.offset != 0 && body.start_offset != 0 && lf.offset >= body.start_offset)
+    fr.func_offset = lf.offset - body.start_offset;
+  return fr;
 }
 
-// The trap of activation `a`, with its frames appended. When a check trapped, the innermost
-// frame is the function the check belongs to, at the check's offset, even when the compiler
-// inlined it into its caller; the frames after it are the physical compiled frames (functions
-// inlined into them have no frame of their own).
+// The trap of activation `a`, with its frames appended: per recorded pc, the frames of the
+// functions inlined there (innermost first) and then the physical frame's own, with the wasm
+// offsets of the maps (code_map.h) — the interpreter's backtrace. When a check trapped, the
+// innermost frame is the function the check belongs to at the check's offset (the Trap
+// builtin's arguments: exact even where trap blocks were merged); a stack-exhaustion check
+// sits in the entry of the function being called, which the interpreter never entered: its
+// frame is left out, so the call is innermost.
 Trap TrapOf(Store& store, StoreContext& ctx, const Activation& a) {
   Trap t;
   const FuncObj* func = nullptr;
@@ -269,25 +311,29 @@ Trap TrapOf(Store& store, StoreContext& ctx, const Activation& a) {
     offset = ctx.pending_trap_offset;
     ctx.pending_trap_func = nullptr;
   }
-  size_t skip = 0;  // the first physical frame, when it is the trapping function itself
-  if (func != nullptr && a.trace.n > 0) {
-    const OptCode* code = OwnerOf(a.trace.At(0));
-    if (code && code == func->f.instance->module->impl().code.get() &&
-        code->loaded().FuncIndexAt(a.trace.At(0)) == func->f.func_index)
-      skip = 1;
-  }
-  const size_t first = func != nullptr ? 1 : 0;
-  AppendOuterFrames(t, first + a.trace.n - skip, [&](size_t i) {
-    if (i == 0 && func != nullptr) {
-      Frame fr = MakeFrame(func);
-      const ModuleDesc& d = func->f.instance->module->desc();
-      fr.code_offset = offset;
-      const Function& body = d.functions[func->f.func_index - d.num_imported_funcs];
-      if (body.start_offset != 0 && offset >= body.start_offset)
-        fr.func_offset = offset - body.start_offset;
-      return fr;
+  // The head and tail of the recorded pcs, expanded (the omitted middle counts one frame per
+  // pc). One pc more than the head keeps: the stack-exhaustion case below may drop a frame.
+  const size_t n = a.trace.n;
+  const size_t head_pcs = std::min(n, RawTrace::kHead + 1);
+  const size_t tail_from = std::max(head_pcs, n > RawTrace::kTail ? n - RawTrace::kTail : 0);
+  std::vector<LogicalFrame> head, tail;
+  for (size_t i = 0; i < head_pcs; ++i) Expand(a.trace.At(i), head);
+  for (size_t i = tail_from; i < n; ++i) Expand(a.trace.At(i), tail);
+  if (func != nullptr) {
+    const OptCode* code = static_cast<const OptCode*>(func->f.instance->module->impl().code.get());
+    const bool stack = t.kind == TrapKind::kStackExhausted;
+    if (!head.empty() && head[0].known && head[0].code == code && head[0].func_index == func->f.func_index) {
+      head[0].offset = offset;
+      if (stack && head.size() > 1) head.erase(head.begin());
+    } else if (!stack || head.empty()) {
+      head.insert(head.begin(), LogicalFrame{code, func->f.func_index, offset, true});
     }
-    return FrameAt(store, a.trace.At(i - first + skip));
+  }
+  const size_t total = head.size() + (tail_from - head_pcs) + tail.size();
+  AppendOuterFrames(t, total, [&](size_t i) {
+    if (i < head.size()) return MakeLogicalFrame(store, head[i]);
+    const size_t from_end = total - i;  // the omitted middle is never asked for
+    return from_end <= tail.size() ? MakeLogicalFrame(store, tail[tail.size() - from_end]) : Frame{};
   });
   return t;
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "aot/artifact.h"
+#include "format/decode.h"
 #include "format/encode.h"
 #include "opt/aot_tier.h"
 #include "opt/artifact.h"
@@ -164,6 +165,13 @@ int Compile(const CompileOptions& o) {
     wasm = std::move(*bytes);
   }
   nw::opt::Options options = OptionsOf(o);
+  // From text: compiled from the binary the artifact carries, so that the code's wasm offsets
+  // (backtraces) are that binary's, as when the artifact is run.
+  if (loaded->from_text) {
+    auto desc = nw::DecodeModule(wasm);
+    if (!desc) return Fail(FormatBinaryError(o.in, desc.error()));
+    loaded->desc = std::move(*desc);
+  }
   auto compiled = nw::opt::CompileModule(loaded->desc, options);
   if (!compiled) return Fail(FormatBinaryError(o.in, compiled.error()));
   auto artifact =

@@ -53,7 +53,8 @@ struct Fixture {
     a.object = object;
     a.funcs = {{0, 40, 40}, {64, FuncCode::kNoEntry, 100}};
     a.offset_map_begin = {0, 2, 3};
-    a.offset_maps = {{0, 20}, {8, 25}, {4, 60}};
+    a.offset_maps = {{0, 20}, {8, 25, 2}, {4, 60, 1}};
+    a.inline_frames = {{3, 22, 0}, {4, 120, 1}};
     expect.abi_hash = 0x1234;
   }
 };
@@ -77,6 +78,11 @@ TEST(Artifact, RoundTrip) {
   ASSERT_EQ(r->offset_map_begin, (std::vector<uint32_t>{0, 2, 3}));
   EXPECT_EQ(r->offset_maps[1].code_offset, 8u);
   EXPECT_EQ(r->offset_maps[2].wasm_offset, 60u);
+  EXPECT_EQ(r->offset_maps[1].inline_id, 2u);
+  ASSERT_EQ(r->inline_frames.size(), 2u);
+  EXPECT_EQ(r->inline_frames[1].func_index, 4u);
+  EXPECT_EQ(r->inline_frames[1].call_offset, 120u);
+  EXPECT_EQ(r->inline_frames[1].parent, 1u);
   // Sections sit at 16-byte aligned offsets, so the object can be read in place.
   EXPECT_EQ((r->object.data() - bytes.data()) % 16, 0);
   // Writing is deterministic.
@@ -121,10 +127,16 @@ TEST(Artifact, MessagesNameTheCause) {
   std::vector<uint8_t> wasm = {0, 'a', 's', 'm', 1, 0, 0, 0};
   EXPECT_EQ(refused(wasm, f.expect), "artifact: not a nanowasm artifact (bad magic)");
 
-  std::vector<uint8_t> v2 = good;
-  v2[8] = 2;
-  EXPECT_EQ(refused(v2, f.expect),
-            "artifact: format version 2; this nanowasm reads version 1 (recompile with "
+  // Version 1 (before inline frames) and a future version.
+  std::vector<uint8_t> v1 = good;
+  v1[8] = 1;
+  EXPECT_EQ(refused(v1, f.expect),
+            "artifact: format version 1; this nanowasm reads version 2 (recompile with "
+            "`nanowasm compile`)");
+  std::vector<uint8_t> v3 = good;
+  v3[8] = 3;
+  EXPECT_EQ(refused(v3, f.expect),
+            "artifact: format version 3; this nanowasm reads version 2 (recompile with "
             "`nanowasm compile`)");
 
   std::vector<uint8_t> cut(good.begin(), good.end() - 10);
@@ -207,6 +219,17 @@ TEST(Artifact, StructuralLiesWithValidChecksumsAreRefused) {
   r = ReadArtifact(WriteArtifact(f.a), f.expect);
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message.find("out of order"), std::string::npos) << r.error().message;
+  // An inline frame whose parent is itself or later (a cycle), an entry naming no frame.
+  f = Fixture();
+  f.a.inline_frames[0].parent = 1;
+  r = ReadArtifact(WriteArtifact(f.a), f.expect);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("inline frame out of order"), std::string::npos) << r.error().message;
+  f = Fixture();
+  f.a.offset_maps[0].inline_id = 3;
+  r = ReadArtifact(WriteArtifact(f.a), f.expect);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("names no inline frame"), std::string::npos) << r.error().message;
 }
 
 TEST(OptArtifact, AbiHashIsStableAndConfigMapsOptions) {
