@@ -189,8 +189,12 @@ ComponentVal FromAbi(const TypeTable& types, TypeId id, const ComponentValue& v)
     case TypeKind::kString: return ComponentVal::String(v.ToUtf8());
     case TypeKind::kList: {
       std::vector<ComponentVal> es;
-      es.reserve(v.elems().size());
-      for (const auto& e : v.elems()) es.push_back(FromAbi(types, t.elem, e));
+      es.reserve(v.list_size());
+      if (v.packed()) {
+        for (size_t i = 0; i < v.list_size(); ++i) es.push_back(FromAbi(types, t.elem, v.list_elem(i)));
+      } else {
+        for (const auto& e : v.elems()) es.push_back(FromAbi(types, t.elem, e));
+      }
       return ComponentVal::List(std::move(es));
     }
     case TypeKind::kRecord: {
