@@ -19,7 +19,8 @@
 // component model says.
 //
 // C++ mapping of the typed sugar: bool, int8_t..uint64_t, float, double, char32_t (char),
-// std::string (string), std::vector<T> (list), std::optional<T> (option), std::tuple<...>
+// std::string (string), std::vector<T> (list; std::vector<uint8_t> crosses as bytes, one copy
+// each way), std::optional<T> (option), std::tuple<...>
 // (tuple), std::expected<T, E> (result; T or E may be void), std::variant<...> (variant; a
 // std::monostate case has no payload), C++ enums (enum, by case index), ComponentFlags (flags),
 // OwnHandle / BorrowHandle (own / borrow of a resource), and structs declared with
@@ -75,6 +76,15 @@ class ComponentVal {
   static ComponentVal List(std::vector<ComponentVal> elems) {
     return Aggregate(ComponentValKind::kList, std::move(elems));
   }
+  // A list<u8> given as its bytes (kind kList, is_bytes()): it is lowered with one copy, where
+  // a List of U8 values costs a value per byte. Equal to the List of the same U8 values.
+  static ComponentVal Bytes(std::string bytes) {
+    ComponentVal v;
+    v.kind_ = ComponentValKind::kList;
+    v.bytes_ = true;
+    v.str_ = std::move(bytes);
+    return v;
+  }
   static ComponentVal Record(std::vector<ComponentVal> fields) {
     return Aggregate(ComponentValKind::kRecord, std::move(fields));
   }
@@ -111,8 +121,15 @@ class ComponentVal {
   uint32_t rep() const { return static_cast<uint32_t>(bits_); }  // own/borrow
   const std::vector<ComponentVal>& elems() const { return elems_; }  // list/record/tuple
   uint64_t bits() const { return bits_; }
+  // A list<u8> in bytes form (Bytes): its bytes are as_bytes() and elems() is empty. Results
+  // come in this form only where asked for (ComponentFunc::Call with ByteLists::kBytes, typed
+  // sugar); elsewhere a list<u8> is a List of U8 values, as before.
+  bool is_bytes() const { return bytes_; }
+  const std::string& as_bytes() const { return str_; }
+  size_t list_size() const { return bytes_ ? str_.size() : elems_.size(); }  // either form
 
-  bool operator==(const ComponentVal& o) const = default;
+  // Structural; a list in bytes form equals the List of the same U8 values.
+  bool operator==(const ComponentVal& o) const;
   // Text like the component-model WAST values: (record (u32 1) (string "x")), for messages.
   std::string ToString() const;
 
@@ -139,6 +156,7 @@ class ComponentVal {
   }
 
   ComponentValKind kind_ = ComponentValKind::kBool;
+  bool bytes_ = false;  // a list<u8> held in str_
   uint64_t bits_ = 0;
   std::string str_;
   std::vector<ComponentVal> elems_;
@@ -218,6 +236,9 @@ class ComponentFunc {
   CallResult<std::vector<ComponentVal>> Call(std::initializer_list<ComponentVal> args) const {
     return Call(std::span<const ComponentVal>(args.begin(), args.size()));
   }
+  // As Call; with kBytes, list<u8> results (at any depth) come as ComponentVal::Bytes.
+  enum class ByteLists : uint8_t { kElements, kBytes };
+  CallResult<std::vector<ComponentVal>> Call(std::span<const ComponentVal> args, ByteLists form) const;
   size_t param_count() const;
   size_t result_count() const;
   // The function type in WIT-like text, e.g. "func(s: string, p: record{x: u32}) -> u32".
@@ -444,6 +465,26 @@ struct CType<ComponentFlags> {
   static std::optional<ComponentFlags> From(const ComponentVal& v) {
     if (v.kind() != ComponentValKind::kFlags) return std::nullopt;
     return ComponentFlags{v.flags()};
+  }
+};
+
+// list<u8> as bytes both ways (a List of U8 values is accepted too).
+template <>
+struct CType<std::vector<uint8_t>> {
+  static void Shape(std::string& s) { s += "list<u8>"; }
+  static ComponentVal To(const std::vector<uint8_t>& v) {
+    return ComponentVal::Bytes(std::string(v.begin(), v.end()));
+  }
+  static std::optional<std::vector<uint8_t>> From(const ComponentVal& v) {
+    if (v.kind() != ComponentValKind::kList) return std::nullopt;
+    if (v.is_bytes()) return std::vector<uint8_t>(v.as_bytes().begin(), v.as_bytes().end());
+    std::vector<uint8_t> out;
+    out.reserve(v.elems().size());
+    for (const ComponentVal& e : v.elems()) {
+      if (e.kind() != ComponentValKind::kU8) return std::nullopt;
+      out.push_back(static_cast<uint8_t>(e.bits()));
+    }
+    return out;
   }
 };
 
@@ -760,7 +801,7 @@ class TypedComponentFunc<R(Args...)> {
   CallResult<R> Call(const Args&... args) const {
     ComponentVal in[sizeof...(Args) > 0 ? sizeof...(Args) : 1] = {
         typed_detail::CType<std::remove_cvref_t<Args>>::To(args)...};
-    auto r = f_.Call(std::span<const ComponentVal>(in, sizeof...(Args)));
+    auto r = f_.Call(std::span<const ComponentVal>(in, sizeof...(Args)), ComponentFunc::ByteLists::kBytes);
     if (!r) return std::unexpected(std::move(r.error()));
     if constexpr (std::is_void_v<R>) {
       return {};

@@ -77,6 +77,10 @@ std::string ComponentVal::ToString() const {
     case ComponentValKind::kF64: s += " " + std::to_string(as_f64()); break;
     case ComponentValKind::kString: s += " \"" + str_ + "\""; break;
     case ComponentValKind::kList: case ComponentValKind::kRecord: case ComponentValKind::kTuple:
+      if (bytes_) {
+        for (unsigned char c : str_) s += " (u8 " + std::to_string(c) + ")";
+        break;
+      }
       for (const auto& e : elems_) s += " " + e.ToString();
       break;
     case ComponentValKind::kVariant: case ComponentValKind::kEnum: case ComponentValKind::kOption:
@@ -87,6 +91,20 @@ std::string ComponentVal::ToString() const {
     default: s += " " + std::to_string(bits_); break;
   }
   return s + ")";
+}
+
+bool ComponentVal::operator==(const ComponentVal& o) const {
+  if (kind_ != o.kind_) return false;
+  if (bytes_ || o.bytes_) {
+    if (bytes_ && o.bytes_) return str_ == o.str_;
+    const ComponentVal& b = bytes_ ? *this : o;
+    const ComponentVal& l = bytes_ ? o : *this;
+    if (l.elems_.size() != b.str_.size()) return false;
+    for (size_t i = 0; i < b.str_.size(); ++i)
+      if (!(l.elems_[i] == U8(static_cast<uint8_t>(b.str_[i])))) return false;
+    return true;
+  }
+  return bits_ == o.bits_ && str_ == o.str_ && elems_ == o.elems_;
 }
 
 namespace {
@@ -144,6 +162,15 @@ Result<ComponentValue> ToAbi(const TypeTable& types, TypeId id, const ComponentV
   if (v.kind() != want)
     return MakeError("expected a " + std::string(ComponentValKindName(want)) + " (" +
                      types.Describe(id) + "), got " + v.ToString());
+  if (v.is_bytes()) {
+    if (t.kind != TypeKind::kList || types.Get(t.elem).kind != TypeKind::kU8)
+      return MakeError("bytes given for " + types.Describe(id) + ", which is not a list<u8>");
+    if (!t.fixed_length) return ComponentValue::Bytes(v.as_bytes());
+    if (v.as_bytes().size() != *t.fixed_length)
+      return MakeError("expected " + std::to_string(*t.fixed_length) + " bytes (" +
+                       types.Describe(id) + "), got " + std::to_string(v.as_bytes().size()));
+    return ComponentValue::Bytes(v.as_bytes()).Unpacked();  // fixed-length lists are unrolled
+  }
   switch (t.kind) {
     case TypeKind::kChar: return ComponentValue::Char(v.as_char());
     case TypeKind::kString: return ComponentValue::String(v.as_string());
@@ -182,21 +209,27 @@ Result<ComponentValue> ToAbi(const TypeTable& types, TypeId id, const ComponentV
   }
 }
 
-ComponentVal FromAbi(const TypeTable& types, TypeId id, const ComponentValue& v) {
+// ABI -> public value; with `bytes`, a list<u8> lifted as bytes stays bytes (ComponentVal::Bytes).
+ComponentVal FromAbi(const TypeTable& types, TypeId id, const ComponentValue& v, bool bytes = false) {
   const AbiType& t = types.Get(id);
   ComponentValKind k = PublicKind(t);
   switch (t.kind) {
     case TypeKind::kString: return ComponentVal::String(v.ToUtf8());
     case TypeKind::kList: {
+      if (bytes && v.packed() && v.packed_elem() == TypeKind::kU8) return ComponentVal::Bytes(v.packed_bytes());
       std::vector<ComponentVal> es;
-      es.reserve(v.elems().size());
-      for (const auto& e : v.elems()) es.push_back(FromAbi(types, t.elem, e));
+      es.reserve(v.list_size());
+      if (v.packed()) {
+        for (size_t i = 0; i < v.list_size(); ++i) es.push_back(FromAbi(types, t.elem, v.list_elem(i)));
+      } else {
+        for (const auto& e : v.elems()) es.push_back(FromAbi(types, t.elem, e, bytes));
+      }
       return ComponentVal::List(std::move(es));
     }
     case TypeKind::kRecord: {
       std::vector<ComponentVal> es;
       for (size_t i = 0; i < t.fields.size() && i < v.elems().size(); ++i)
-        es.push_back(FromAbi(types, t.fields[i].type, v.elems()[i]));
+        es.push_back(FromAbi(types, t.fields[i].type, v.elems()[i], bytes));
       return k == ComponentValKind::kTuple ? ComponentVal::Tuple(std::move(es))
                                            : ComponentVal::Record(std::move(es));
     }
@@ -204,7 +237,7 @@ ComponentVal FromAbi(const TypeTable& types, TypeId id, const ComponentValue& v)
       uint32_t ci = v.case_index();
       std::optional<ComponentVal> p;
       if (ci < t.cases.size() && t.cases[ci].type && v.payload())
-        p = FromAbi(types, *t.cases[ci].type, *v.payload());
+        p = FromAbi(types, *t.cases[ci].type, *v.payload(), bytes);
       switch (k) {
         case ComponentValKind::kEnum: return ComponentVal::Enum(ci);
         case ComponentValKind::kOption: return ci == 0 ? ComponentVal::None() : ComponentVal::Some(std::move(*p));
@@ -352,6 +385,7 @@ struct HostCtx {
   const TypeTable* types;
   component::FuncType type;
   std::string path;
+  bool bytes = false;  // a typed host function: list<u8> arguments as ComponentVal::Bytes
 };
 
 struct ResourceCtx {
@@ -377,6 +411,11 @@ Store& ComponentStore::store() { return impl_->store; }
 static const RtFunc& FuncOf(const void* p) { return *static_cast<const RtFunc*>(p); }
 
 CallResult<std::vector<ComponentVal>> ComponentFunc::Call(std::span<const ComponentVal> args) const {
+  return Call(args, ByteLists::kElements);
+}
+
+CallResult<std::vector<ComponentVal>> ComponentFunc::Call(std::span<const ComponentVal> args,
+                                                          ByteLists form) const {
   if (!func_) return std::unexpected(Misuse("call of a null component function"));
   const RtFunc& f = FuncOf(func_);
   const TypeTable& types = cs_->impl().cs.types();
@@ -396,7 +435,7 @@ CallResult<std::vector<ComponentVal>> ComponentFunc::Call(std::span<const Compon
   if (!r) return std::unexpected(Classify(r.error()));
   std::vector<ComponentVal> out;
   for (size_t i = 0; i < r->size() && i < f.type.results.size(); ++i)
-    out.push_back(FromAbi(types, f.type.results[i], (*r)[i]));
+    out.push_back(FromAbi(types, f.type.results[i], (*r)[i], form == ByteLists::kBytes));
   return out;
 }
 
@@ -514,7 +553,7 @@ Result<std::vector<ComponentValue>> HostThunk(void* ctx, std::span<const Compone
   std::vector<ComponentVal> in;
   in.reserve(args.size());
   for (size_t i = 0; i < args.size() && i < h->type.params.size(); ++i)
-    in.push_back(FromAbi(*h->types, h->type.params[i], args[i]));
+    in.push_back(FromAbi(*h->types, h->type.params[i], args[i], h->bytes));
   auto r = h->fn(in, h->type.results.size());
   if (!r) {
     g_host_failed = true;
@@ -562,7 +601,8 @@ class Resolver final : public component::ImportResolver {
         return MakeError("host function \"" + path + "\": its C++ signature does not fit the "
                          "imported type " + FuncTypeText(types, type));
     }
-    auto& ctx = cs_.impl().hosts.emplace_back(HostCtx{it->second.fn, &types, type, path});
+    auto& ctx = cs_.impl().hosts.emplace_back(
+        HostCtx{it->second.fn, &types, type, path, it->second.shapes.has_value()});
     return cs.HostFunction(type, component::HostFunc{&ctx, HostThunk});
   }
 

@@ -19,7 +19,8 @@ Status PostReturn(ComponentInstanceState& inst, const CanonOptions& opts,
 Result<std::vector<ComponentValue>> CallLifted(const FunctionPlan& fp, ComponentInstanceState& callee,
                                                const CanonOptions& callee_opts, CoreFunc core,
                                                ComponentInstanceState* caller,
-                                               std::span<const ComponentValue> args) {
+                                               std::span<const ComponentValue> args,
+                                               uint64_t max_result_bytes) {
   if (!fp.types || !core.call) return MakeError("call through an uncompiled plan or a null function");
   // A badly shaped host argument is the host's error: refused before the instance is entered,
   // so it does not leave the instance unenterable as a trap would.
@@ -36,7 +37,8 @@ Result<std::vector<ComponentValue>> CallLifted(const FunctionPlan& fp, Component
   std::span<uint64_t> results(flat_results.data(), fp.lift_sig.results.size());
   NW_TRY(core.call(core.ctx, std::span<const uint64_t>(flat_args.data(), nargs), results));
   side.Refresh();
-  NW_TRY_ASSIGN(std::vector<ComponentValue> out, PlanLiftValues(fp.results, side, results));
+  NW_TRY_ASSIGN(std::vector<ComponentValue> out,
+                PlanLiftValues(fp.results, side, results, max_result_bytes));
   NW_TRY(task.Return());
   NW_TRY(PostReturn(callee, callee_opts, results));
   callee.LeaveTo(caller);
@@ -52,7 +54,8 @@ Status CallLowered(const FunctionPlan& fp, ComponentInstanceState& caller,
   Subtask subtask(&caller);
   Side side{&caller_opts, &caller, nullptr, &subtask, {}, nullptr};
   side.Refresh();
-  NW_TRY_ASSIGN(std::vector<ComponentValue> args, PlanLiftValues(fp.params, side, flat_args));
+  NW_TRY_ASSIGN(std::vector<ComponentValue> args,
+                PlanLiftValues(fp.params, side, flat_args, host.max_arg_bytes));
   NW_TRY_ASSIGN(std::vector<ComponentValue> results, host.call(host.ctx, args));
   side.Refresh();
   if (fp.results.in_memory) {

@@ -25,10 +25,13 @@ struct CoreFunc {
   Status (*call)(void* ctx, std::span<const uint64_t> args, std::span<uint64_t> results) = nullptr;
 };
 
-// A host function implementing a component-level function.
+// A host function implementing a component-level function. Its arguments are lifted into at
+// most `max_arg_bytes` of host values (kMaxHostValueBytes; ComponentStore::HostFunction sets
+// the store's bound); past it the calling core function traps.
 struct HostFunc {
   void* ctx = nullptr;
   Result<std::vector<ComponentValue>> (*call)(void* ctx, std::span<const ComponentValue> args) = nullptr;
+  uint64_t max_arg_bytes = kMaxHostValueBytes;
 };
 
 // The largest flat parameter list of a sync core signature: MAX_FLAT_PARAMS plus the
@@ -39,10 +42,12 @@ inline constexpr size_t kMaxCoreParams = kMaxFlatParams + 1;
 Status PostReturn(ComponentInstanceState& inst, const CanonOptions& opts,
                   std::span<const uint64_t> flat_results);
 
+// The results are lifted into at most `max_result_bytes` of host values (kMaxHostValueBytes).
 Result<std::vector<ComponentValue>> CallLifted(const FunctionPlan& fp, ComponentInstanceState& callee,
                                                const CanonOptions& callee_opts, CoreFunc core,
                                                ComponentInstanceState* caller,
-                                               std::span<const ComponentValue> args);
+                                               std::span<const ComponentValue> args,
+                                               uint64_t max_result_bytes = kMaxHostValueBytes);
 
 // flat_args follow fp.lower_sig.params; flat_results has room for fp.lower_sig.results.
 Status CallLowered(const FunctionPlan& fp, ComponentInstanceState& caller,

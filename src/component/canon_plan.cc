@@ -108,7 +108,9 @@ class Compiler {
         Emit(sub, t.elem, /*mem=*/true, 0);
         const AbiType& e = types_.Get(t.elem);
         op.a = static_cast<uint32_t>(plan_.lists.size());
-        plan_.lists.push_back({sub, e.size, e.align, IsPlain(types_, t.elem)});
+        bool packed = !t.fixed_length && ComponentValue::PackedWidth(e.kind) != 0;
+        plan_.lists.push_back({sub, e.size, e.align, IsPlain(types_, t.elem),
+                               packed ? e.kind : TypeKind::kBool});
         if (t.fixed_length) {
           op.code = kOpFixedList;
           op.n = *t.fixed_length;
@@ -354,12 +356,17 @@ struct Exec {
   Side* src;  // null for host values
   Side* dst;
   uint64_t host_bytes = 0;  // host values built so far (lifting to the host)
+  uint64_t max_host_bytes = kMaxHostValueBytes;
 
   Status ChargeHost(uint64_t bytes) {
     host_bytes += bytes;
-    if (host_bytes > kMaxHostValueBytes)
-      return Trap("values passed to the host exceed " + std::to_string(kMaxHostValueBytes >> 20) +
-                  " MiB of host memory");
+    if (host_bytes > max_host_bytes) {
+      bool mib = max_host_bytes % (uint64_t{1} << 20) == 0;
+      return Trap("values passed to the host exceed " +
+                  (mib ? std::to_string(max_host_bytes >> 20) + " MiB"
+                       : std::to_string(max_host_bytes) + " bytes") +
+                  " of host memory");
+    }
     return Ok();
   }
 
@@ -492,9 +499,31 @@ struct Exec {
     return Ok();
   }
 
+  // A packed host list into memory: store_list_into_range with one copy for the elements
+  // (their bytes are already in memory order).
+  template <class W>
+  Status PutPacked(const PlanOp& op, const PlanList& l, const ComponentValue& v, W& w) {
+    if constexpr (W::kMachine) {
+      const std::string& src_bytes = v.packed_bytes();
+      uint64_t bytes = src_bytes.size();
+      if (bytes > UINT32_MAX) return MakeError("host list too long");
+      NW_TRY_ASSIGN(uint32_t ptr, dst->Allocate(l.elem_align, static_cast<uint32_t>(bytes)));
+      if (ptr % l.elem_align) return Trap("realloc returned a misaligned pointer");
+      if (!dst->InBounds(ptr, bytes)) return Trap("realloc returned an out-of-bounds range");
+      if (bytes) std::memcpy(dst->mem.data + ptr, src_bytes.data(), bytes);
+      w.PutPtrLen(op, ptr, static_cast<uint32_t>(bytes / l.elem_size));
+      return Ok();
+    } else {
+      return MakeError("host values lowered into host values");
+    }
+  }
+
   template <class R, class W>
   Status List(const PlanOp& op, R& r, W& w) {
     const PlanList& l = plan.lists[op.a];
+    if constexpr (!R::kMachine) {
+      if (r.cur->packed()) return PutPacked(op, l, *r.cur++, w);
+    }
     uint32_t count;
     // Source side: the element range with load_list_from_range's traps.
     auto er = [&]() -> Result<std::conditional_t<R::kMachine, MemReader, HostReader>> {
@@ -537,6 +566,15 @@ struct Exec {
       }
       w.PutPtrLen(op, ptr, count);
     } else {
+      if constexpr (R::kMachine) {
+        if (l.packed != TypeKind::kBool) {  // integers: one copy of the range, as it is
+          uint64_t bytes = uint64_t{count} * l.elem_size;
+          NW_TRY(ChargeHost(sizeof(ComponentValue) + bytes));
+          w.out->push_back(ComponentValue::PackedUnchecked(
+              l.packed, std::string(reinterpret_cast<const char*>(src->mem.data + er->base0), bytes)));
+          return Ok();
+        }
+      }
       NW_TRY(ChargeHost((uint64_t{count} + 1) * sizeof(ComponentValue)));
       w.out->push_back(ComponentValue::List({}));
       w.out->back().mutable_elems().reserve(count);
@@ -635,11 +673,13 @@ Status PlanLowerValuesTo(const ValuesPlan& vp, const TypeTable& types, Side& dst
 }
 
 Result<std::vector<ComponentValue>> PlanLiftValues(const ValuesPlan& vp, Side& src,
-                                                   std::span<const uint64_t> flat) {
+                                                   std::span<const uint64_t> flat,
+                                                   uint64_t max_host_bytes) {
   if (flat.size() < vp.flat_count) return MakeError("too few flat values");
   std::vector<ComponentValue> out;
   out.reserve(vp.types.size());
   Exec ex{vp.host, &src, nullptr};
+  ex.max_host_bytes = max_host_bytes;
   HostWriter w{&out};
   if (vp.in_memory) {
     uint32_t ptr = static_cast<uint32_t>(flat[0]);

@@ -35,14 +35,14 @@ struct PlanOp {
   uint32_t end;      // kGroup: index one past its children in the same sequence
 };
 
-// Op codes beyond TypeKind's values.
-// The most host memory one lift into host values may build (ComponentValue nodes and string
-// bytes). A guest can name a list of 2^28 elements, each a list or string pointing at the same
+// The most host memory one lift into host values may build, in bytes: sizeof(ComponentValue)
+// per value plus the bytes of strings and packed lists (a list<u8> of n bytes costs n plus one
+// value). A guest can name a list of 2^28 elements, each a list or string pointing at the same
 // memory again, so the host values of one call are otherwise unbounded; past this the call traps
-// instead of exhausting host memory. (A list<u8> costs one ComponentValue per byte: this admits
-// a few million bytes per call.)
+// instead of exhausting host memory. The default of a ComponentStore; it may set another.
 inline constexpr uint64_t kMaxHostValueBytes = uint64_t{512} << 20;
 
+// Op codes beyond TypeKind's values.
 inline constexpr TypeKind kOpFixedList = static_cast<TypeKind>(100);  // memory-form loop
 inline constexpr TypeKind kOpGroup = static_cast<TypeKind>(101);      // record / unrolled list (host plans)
 
@@ -51,6 +51,8 @@ struct PlanList {
   uint32_t elem_size;
   uint32_t elem_align;
   bool plain;           // element bytes copy verbatim (integers without padding)
+  TypeKind packed;      // an integer element kind: host values are packed lists
+                        // (ComponentValue::Packed); else kBool
 };
 
 struct Plan {
@@ -95,9 +97,11 @@ Result<uint32_t> PlanLowerValues(const ValuesPlan& vp, const TypeTable& types, S
 Status PlanLowerValuesTo(const ValuesPlan& vp, const TypeTable& types, Side& dst,
                          std::span<const ComponentValue> vs, uint32_t out_param,
                          std::span<uint64_t> flat_out);
-// lift_flat_values: core values of `src` into host values.
+// lift_flat_values: core values of `src` into host values, building at most
+// `max_host_bytes` of them (see kMaxHostValueBytes; past it the call traps).
 Result<std::vector<ComponentValue>> PlanLiftValues(const ValuesPlan& vp, Side& src,
-                                                   std::span<const uint64_t> flat);
+                                                   std::span<const uint64_t> flat,
+                                                   uint64_t max_host_bytes = kMaxHostValueBytes);
 // The fused lift+lower: core values of src straight into dst. When the values are in memory,
 // the destination tuple is allocated with dst's realloc (params) or is dst_out_param (results).
 Result<uint32_t> PlanCopyValues(const ValuesPlan& vp, Side& src, Side& dst,

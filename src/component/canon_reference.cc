@@ -57,14 +57,15 @@ Result<ComponentValue> LoadListFromRange(const TypeTable& types, Side& cx, uint3
 Result<std::pair<uint32_t, uint32_t>> StoreListIntoRange(const TypeTable& types, Side& cx,
                                                          const ComponentValue& v, TypeId elem) {
   const AbiType& e = types.Get(elem);
-  uint64_t bytes = uint64_t{v.elems().size()} * e.size;
+  // Element by element for a packed host list too (the plans copy it in one piece).
+  uint64_t bytes = uint64_t{v.list_size()} * e.size;
   if (bytes > UINT32_MAX) return MakeError("host list too long");
   NW_TRY_ASSIGN(uint32_t ptr, cx.Allocate(e.align, static_cast<uint32_t>(bytes)));
   if (ptr % e.align) return Trap("realloc returned a misaligned pointer");
   if (!cx.InBounds(ptr, bytes)) return Trap("realloc returned an out-of-bounds range");
-  for (size_t i = 0; i < v.elems().size(); ++i)
-    NW_TRY(Store(types, cx, v.elems()[i], elem, static_cast<uint32_t>(ptr + i * e.size)));
-  return std::pair<uint32_t, uint32_t>{ptr, static_cast<uint32_t>(v.elems().size())};
+  for (size_t i = 0; i < v.list_size(); ++i)
+    NW_TRY(Store(types, cx, v.list_elem(i), elem, static_cast<uint32_t>(ptr + i * e.size)));
+  return std::pair<uint32_t, uint32_t>{ptr, static_cast<uint32_t>(v.list_size())};
 }
 
 Result<uint32_t> LiftOwn(Side& cx, uint32_t i, const ResourceType* rt) {

@@ -108,6 +108,13 @@ void ToC(const ComponentVal& v, nanowasm_cval_t* out) {
       break;
     }
     case ComponentValKind::kList: case ComponentValKind::kRecord: case ComponentValKind::kTuple: {
+      if (v.is_bytes()) {  // the C API has one list form: U8 elements
+        size_t n = v.as_bytes().size();
+        out->of.elems.data = static_cast<nanowasm_cval_t*>(std::calloc(n ? n : 1, sizeof(nanowasm_cval_t)));
+        out->of.elems.size = n;
+        for (size_t i = 0; i < n; ++i) ToC(ComponentVal::U8(static_cast<uint8_t>(v.as_bytes()[i])), &out->of.elems.data[i]);
+        break;
+      }
       size_t n = v.elems().size();
       out->of.elems.data = static_cast<nanowasm_cval_t*>(std::calloc(n ? n : 1, sizeof(nanowasm_cval_t)));
       out->of.elems.size = n;

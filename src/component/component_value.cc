@@ -7,6 +7,18 @@
 
 namespace nw::component {
 
+namespace {
+
+const char* KindName(TypeKind k) {
+  static constexpr const char* kNames[] = {"bool", "s8", "u8", "s16", "u16", "s32", "u32",
+                                           "s64", "u64", "f32", "f64", "char", "string",
+                                           "list", "record", "variant", "flags", "own", "borrow",
+                                           "stream", "future"};
+  return kNames[static_cast<int>(k)];
+}
+
+}  // namespace
+
 Result<ComponentValue> ComponentValue::Char(uint32_t cp) {
   if (cp >= 0x110000 || (cp >= 0xD800 && cp <= 0xDFFF))
     return MakeError("char value is not a Unicode scalar value");
@@ -34,6 +46,44 @@ ComponentValue ComponentValue::List(std::vector<ComponentValue> elems) {
   return c;
 }
 
+Result<ComponentValue> ComponentValue::Packed(TypeKind elem, std::string bytes) {
+  uint32_t w = PackedWidth(elem);
+  if (w == 0) return MakeError("a packed list holds integers only");
+  if (bytes.size() % w != 0) return MakeError("packed list bytes are not a whole number of elements");
+  return PackedUnchecked(elem, std::move(bytes));
+}
+
+ComponentValue ComponentValue::PackedUnchecked(TypeKind elem, std::string bytes) {
+  ComponentValue c;
+  c.kind_ = TypeKind::kList;
+  c.packed_ = true;
+  c.elem_kind_ = elem;
+  c.bytes_ = std::move(bytes);
+  return c;
+}
+
+ComponentValue ComponentValue::list_elem(size_t i) const {
+  if (!packed_) return elems_[i];
+  uint32_t w = PackedWidth(elem_kind_);
+  uint64_t v = 0;
+  std::memcpy(&v, bytes_.data() + i * w, w);  // little-endian host (as wasm memory)
+  bool is_signed = elem_kind_ == TypeKind::kS8 || elem_kind_ == TypeKind::kS16 ||
+                   elem_kind_ == TypeKind::kS32 || elem_kind_ == TypeKind::kS64;
+  if (is_signed && w < 8) {
+    unsigned s = 64 - 8 * w;
+    v = static_cast<uint64_t>(static_cast<int64_t>(v << s) >> s);
+  }
+  return FromBits(elem_kind_, v);
+}
+
+ComponentValue ComponentValue::Unpacked() const {
+  if (!packed_) return *this;
+  std::vector<ComponentValue> es;
+  es.reserve(list_size());
+  for (size_t i = 0; i < list_size(); ++i) es.push_back(list_elem(i));
+  return List(std::move(es));
+}
+
 ComponentValue ComponentValue::Record(std::vector<ComponentValue> fields) {
   ComponentValue c;
   c.kind_ = TypeKind::kRecord;
@@ -59,21 +109,29 @@ bool ComponentValue::operator==(const ComponentValue& o) const {
   if (kind_ != o.kind_) return false;
   if (kind_ == TypeKind::kString)
     return form_ == o.form_ ? bytes_ == o.bytes_ : ToUtf8() == o.ToUtf8();
+  // Lists compare by elements, whichever form each is in.
+  if (kind_ == TypeKind::kList && (packed_ || o.packed_)) {
+    if (packed_ && o.packed_ && elem_kind_ == o.elem_kind_) return bytes_ == o.bytes_;
+    if (list_size() != o.list_size()) return false;
+    for (size_t i = 0; i < list_size(); ++i)
+      if (!(list_elem(i) == o.list_elem(i))) return false;
+    return true;
+  }
   return scalar_ == o.scalar_ && elems_ == o.elems_;
 }
 
 std::string ComponentValue::ToString() const {
-  static constexpr const char* kNames[] = {"bool", "s8", "u8", "s16", "u16", "s32", "u32",
-                                           "s64", "u64", "f32", "f64", "char", "string",
-                                           "list", "record", "variant", "flags", "own", "borrow"};
-  std::string s = kNames[static_cast<int>(kind_)];
+  std::string s = KindName(kind_);
   switch (kind_) {
     case TypeKind::kString: return s + "\"" + ToUtf8() + "\"";
     case TypeKind::kF32: return s + "(" + std::to_string(as_f32()) + ")";
     case TypeKind::kF64: return s + "(" + std::to_string(as_f64()) + ")";
     case TypeKind::kS8: case TypeKind::kS16: case TypeKind::kS32: case TypeKind::kS64:
       return s + "(" + std::to_string(as_s64()) + ")";
-    case TypeKind::kList: case TypeKind::kRecord: case TypeKind::kVariant: {
+    case TypeKind::kList:
+      if (packed_) return Unpacked().ToString();
+      [[fallthrough]];
+    case TypeKind::kRecord: case TypeKind::kVariant: {
       if (kind_ == TypeKind::kVariant) s += "#" + std::to_string(scalar_);
       s += "[";
       for (size_t i = 0; i < elems_.size(); ++i) s += (i ? ", " : "") + elems_[i].ToString();
@@ -99,6 +157,16 @@ Status CheckValue(const TypeTable& types, TypeId type, const ComponentValue& v) 
       return Ok();
     }
     case TypeKind::kList:
+      if (v.packed()) {
+        // Only a list of variable length is packed (fixed-length lists are unrolled in flat
+        // form and lowered element by element).
+        if (t.fixed_length || types.Get(t.elem).kind != v.packed_elem())
+          return MakeError(std::string("host packed list of ") + KindName(v.packed_elem()) +
+                           " does not match type " + types.Describe(type));
+        if (v.packed_bytes().size() % ComponentValue::PackedWidth(v.packed_elem()) != 0)
+          return MakeError("host packed list bytes are not a whole number of elements");
+        return Ok();
+      }
       if (t.fixed_length && v.elems().size() != *t.fixed_length)
         return MakeError("host list has the wrong length for " + types.Describe(type));
       for (const ComponentValue& e : v.elems()) NW_TRY(CheckValue(types, t.elem, e));

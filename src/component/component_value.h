@@ -3,11 +3,17 @@
 // order, variants/enums/options/results hold a case index and at most one payload, flags a bit
 // mask, own/borrow a resource representation.
 //
-// Cheap by design: one scalar word, one byte string (only strings use it), one child vector
-// (only aggregates use it). A string keeps the encoding it was lifted in, so a value lifted
-// from one component and lowered into another is transcoded exactly as a direct copy would be
-// (definitions.py's String = (str, encoding, tagged_code_units)). Not here: typed sugar for the
-// C++ API.
+// Cheap by design: one scalar word, one byte string (strings and packed lists use it), one
+// child vector (only aggregates use it). A string keeps the encoding it was lifted in, so a
+// value lifted from one component and lowered into another is transcoded exactly as a direct
+// copy would be (definitions.py's String = (str, encoding, tagged_code_units)).
+//
+// A list of integers (list<u8>, list<s32>, ...) may be *packed*: its elements held as their
+// little-endian bytes, exactly as in linear memory, instead of one value each. Lifting gives
+// that form for every list of integers and lowering copies it with one memcpy, so bulk data
+// (WASI 0.2 streams and files) costs a copy, not a host value per byte. Code that reads lists
+// uses list_size()/list_elem(), which serve both forms; elems() is the unpacked form only.
+// Not here: typed sugar for the C++ API.
 #pragma once
 
 #include <cstdint>
@@ -55,6 +61,22 @@ class ComponentValue {
   // Bytes already known valid in `form` (lifting validates them).
   static ComponentValue StringUnchecked(std::string bytes, StringForm form);
   static ComponentValue List(std::vector<ComponentValue> elems);
+  // A packed list of integers of kind `elem` (s8..u64): `bytes` holds the elements in memory
+  // order, little-endian, PackedWidth(elem) bytes each (an error otherwise).
+  static Result<ComponentValue> Packed(TypeKind elem, std::string bytes);
+  // A packed list<u8>.
+  static ComponentValue Bytes(std::string bytes) { return PackedUnchecked(TypeKind::kU8, std::move(bytes)); }
+  static ComponentValue PackedUnchecked(TypeKind elem, std::string bytes);
+  // Bytes per element of a packed list of `elem`; 0 when such a list is never packed.
+  static constexpr uint32_t PackedWidth(TypeKind elem) {
+    switch (elem) {
+      case TypeKind::kS8: case TypeKind::kU8: return 1;
+      case TypeKind::kS16: case TypeKind::kU16: return 2;
+      case TypeKind::kS32: case TypeKind::kU32: return 4;
+      case TypeKind::kS64: case TypeKind::kU64: return 8;
+      default: return 0;
+    }
+  }
   static ComponentValue Record(std::vector<ComponentValue> fields);
   static ComponentValue Variant(uint32_t case_index);
   static ComponentValue Variant(uint32_t case_index, ComponentValue payload);
@@ -84,8 +106,19 @@ class ComponentValue {
   }
   uint32_t case_index() const { return static_cast<uint32_t>(scalar_); }
   const ComponentValue* payload() const { return elems_.empty() ? nullptr : &elems_[0]; }
+  // Records, tuples, variant payloads and unpacked lists (empty for a packed list).
   const std::vector<ComponentValue>& elems() const { return elems_; }
   std::vector<ComponentValue>& mutable_elems() { return elems_; }
+
+  // Lists in either form.
+  bool packed() const { return packed_; }
+  TypeKind packed_elem() const { return elem_kind_; }       // packed lists only
+  const std::string& packed_bytes() const { return bytes_; }  // packed lists only
+  size_t list_size() const { return packed_ ? bytes_.size() / PackedWidth(elem_kind_) : elems_.size(); }
+  // Element i (a copy; for a packed list the integer at i, sign-extended as its kind is).
+  ComponentValue list_elem(size_t i) const;
+  // A packed list as an unpacked one (a list already unpacked is returned as is).
+  ComponentValue Unpacked() const;
 
   // String contents: raw bytes in form(); ToUtf8 transcodes.
   const std::string& string_bytes() const { return bytes_; }
@@ -108,14 +141,16 @@ class ComponentValue {
 
   TypeKind kind_ = TypeKind::kBool;
   StringForm form_ = StringForm::kUtf8;
+  bool packed_ = false;
+  TypeKind elem_kind_ = TypeKind::kBool;  // packed lists: the element kind
   uint64_t scalar_ = 0;
   std::string bytes_;
   std::vector<ComponentValue> elems_;
 };
 
 // Checks that a host value has the shape of `type` (kinds, arity, case payloads, flag bits,
-// string validity). Lowering a host value checks as it goes; this is for callers that want the
-// check up front. Errors are not traps: a badly shaped host value is the embedder's bug.
+// string validity, a packed list's element kind). Lowering a host value checks as it goes;
+// this is for callers that want the check up front. Errors are not traps: a badly shaped host value is the embedder's bug.
 Status CheckValue(const TypeTable& types, TypeId type, const ComponentValue& v);
 
 }  // namespace nw::component

@@ -930,6 +930,7 @@ Result<RtFunc*> ComponentStore::HostFunction(FuncType type, HostFunc host) {
   f->type = std::move(type);
   NW_TRY_ASSIGN(f->plan, FunctionPlan::Compile(types_, f->type));
   f->host = host;
+  f->host.max_arg_bytes = max_host_value_bytes_;
   return f;
 }
 
@@ -940,7 +941,8 @@ Result<std::vector<ComponentValue>> ComponentStore::Call(const RtFunc& f,
   if (f.host.call) return f.host.call(f.host.ctx, args);
   if (NeedsAsyncCall(f)) return AsyncCallFromHost(*this, f, args);
   CoreCtx ctx{&store_, f.core};
-  return CallLifted(f.plan, *f.inst, f.opts->opts, CoreFunc{&ctx, CallCore}, nullptr, args);
+  return CallLifted(f.plan, *f.inst, f.opts->opts, CoreFunc{&ctx, CallCore}, nullptr, args,
+                    max_host_value_bytes_);
 }
 
 }  // namespace nw::component

@@ -134,7 +134,8 @@ class ComponentStore {
                                   const std::vector<std::pair<std::string, RtItem>>& args = {},
                                   ImportResolver* resolver = nullptr);
 
-  // A host function as a component function of type `type` (built in types()).
+  // A host function as a component function of type `type` (built in types()); its
+  // arguments are bounded by max_host_value_bytes() as it is now.
   Result<RtFunc*> HostFunction(FuncType type, HostFunc host);
 
   // Calls an exported component function from the host. Traps are errors starting "trap: ".
@@ -163,6 +164,11 @@ class ComponentStore {
   static constexpr size_t kDefaultMaxAsyncThreads = 256;
   size_t max_async_threads() const { return max_async_threads_; }
   void set_max_async_threads(size_t n) { max_async_threads_ = n; }
+  // The most host memory one call's values lifted for the host may take (the arguments of a
+  // host function, the results of Call), in bytes (kMaxHostValueBytes, canon_plan.h); a call
+  // past it traps. Read when a host function is defined and when Call runs.
+  uint64_t max_host_value_bytes() const { return max_host_value_bytes_; }
+  void set_max_host_value_bytes(uint64_t n) { max_host_value_bytes_ = n; }
 
  private:
   Store& store_;
@@ -171,6 +177,7 @@ class ComponentStore {
   std::map<const CoreModule*, std::shared_ptr<const Module>> modules_;
   AsyncStore* async_ = nullptr;  // async_runtime.h; ended first by the destructor
   size_t max_async_threads_ = kDefaultMaxAsyncThreads;
+  uint64_t max_host_value_bytes_ = kMaxHostValueBytes;
   bool fused_adapters_ = true;
   size_t fused_linked_ = 0;
 };

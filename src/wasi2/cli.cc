@@ -18,8 +18,8 @@ namespace nw::wasi2 {
 
 namespace {
 
-// get-random-bytes returns at most this much per call (each byte crosses as one host value).
-constexpr uint64_t kMaxRandomBytes = 1 << 20;
+// get-random-bytes gives at most this much per call (host.h); more traps.
+constexpr uint64_t kMaxRandomBytes = kMaxIoBytes;
 
 struct TerminalObj : Object {};
 
@@ -86,20 +86,27 @@ HostResult Deadline(Host& h, uint64_t when) {
 
 HostResult RandomBytes(Host& h, uint64_t len) {
   if (len > kMaxRandomBytes)
-    return component::Trap("wasi:random: more than 1 MiB asked for in one call");
+    return component::Trap("wasi:random: more than " + std::to_string(kMaxRandomBytes >> 20) +
+                           " MiB asked for in one call");
   if (auto r = h.store().ConsumeFuel(len / wasi::kFuelBytesPerUnit); !r)
     return component::Trap(r.error().message);
-  std::string buf(len, '\0');
-  size_t done = 0;
-  while (done < len) {
-    ssize_t n = getrandom(buf.data() + done, len - done, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return component::Trap("getrandom failed");
+  std::string buf;
+  bool failed = false;
+  ReadInto(buf, len, [&](char* p, size_t m) -> ssize_t {
+    size_t done = 0;
+    while (done < m) {
+      ssize_t n = getrandom(p + done, m - done, 0);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        failed = true;
+        return 0;
+      }
+      done += static_cast<size_t>(n);
     }
-    done += static_cast<size_t>(n);
-  }
-  return One(Bytes(reinterpret_cast<const uint8_t*>(buf.data()), buf.size()));
+    return static_cast<ssize_t>(done);
+  });
+  if (failed) return component::Trap("getrandom failed");
+  return One(Bytes(std::move(buf)));
 }
 
 HostResult RandomU64(Host&, std::span<const ComponentValue>) {

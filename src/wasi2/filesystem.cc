@@ -25,8 +25,8 @@ using namespace wasi;
 
 namespace {
 
-// Bytes one descriptor.read returns at most (each crosses as one host value).
-constexpr uint64_t kMaxRead = 64 * 1024;
+// Bytes one descriptor.read returns at most (host.h).
+constexpr uint64_t kMaxRead = kMaxIoBytes;
 
 struct DescriptorObj : Object {
   std::shared_ptr<WasiCtx> ctx;
@@ -281,22 +281,23 @@ HostResult ReadFn(Host& h, std::span<const ComponentValue> a) {
   Descriptor* d;
   if (Errno e = Need(h, fd, right::kFdRead, &d)) return ErrR(e);
   uint64_t n = std::min(a[1].as_u64(), kMaxRead);
-  if (auto r = h.store().ConsumeFuel(n / kFuelBytesPerUnit); !r)
-    return component::Trap(r.error().message);
-  std::string buf(n, '\0');
-  ssize_t got = pread(d->host_fd, buf.data(), n, static_cast<off_t>(a[2].as_u64()));
+  std::string buf;
+  off_t at = static_cast<off_t>(a[2].as_u64());
+  ssize_t got = ReadInto(buf, n, [&](char* p, size_t m) { return pread(d->host_fd, p, m, at); });
   if (got < 0) return ErrR(LastErrno());
+  // Charged for the bytes moved, as preview1's fd_pread.
+  if (auto r = h.store().ConsumeFuel(static_cast<uint64_t>(got) / kFuelBytesPerUnit); !r)
+    return component::Trap(r.error().message);
   bool eof = got == 0 && n > 0;
-  return One(Ok(ComponentValue::Record(
-      {Bytes(reinterpret_cast<const uint8_t*>(buf.data()), static_cast<size_t>(got)),
-       ComponentValue::Bool(eof)})));
+  return One(Ok(ComponentValue::Record({Bytes(std::move(buf)), ComponentValue::Bool(eof)})));
 }
 
 HostResult WriteFn(Host& h, std::span<const ComponentValue> a) {
   NW_TRY_ASSIGN(uint32_t fd, FdArg(h, a[0]));
   Descriptor* d;
   if (Errno e = Need(h, fd, right::kFdWrite, &d)) return ErrR(e);
-  std::string data = BytesOf(a[1]);
+  std::string scratch;
+  std::string_view data = BytesOf(a[1], scratch);
   if (auto r = h.store().ConsumeFuel(data.size() / kFuelBytesPerUnit); !r)
     return component::Trap(r.error().message);
   off_t at = static_cast<off_t>(a[2].as_u64());

@@ -384,17 +384,15 @@ Result<int> Host::RunCommand(const component::RtInstance& inst) {
 }
 
 ComponentValue Bytes(const uint8_t* p, size_t n) {
-  std::vector<ComponentValue> v;
-  v.reserve(n);
-  for (size_t i = 0; i < n; ++i) v.push_back(ComponentValue::U8(p[i]));
-  return ComponentValue::List(std::move(v));
+  return ComponentValue::Bytes(std::string(reinterpret_cast<const char*>(p), n));
 }
 
-std::string BytesOf(const ComponentValue& v) {
-  std::string s;
-  s.reserve(v.elems().size());
-  for (const auto& e : v.elems()) s.push_back(static_cast<char>(e.bits()));
-  return s;
+std::string_view BytesOf(const ComponentValue& v, std::string& scratch) {
+  if (v.packed()) return v.packed_bytes();
+  scratch.clear();
+  scratch.reserve(v.elems().size());
+  for (const auto& e : v.elems()) scratch.push_back(static_cast<char>(e.bits()));
+  return scratch;
 }
 
 }  // namespace nw::wasi2

@@ -11,6 +11,8 @@
 // the async (0.3) interfaces.
 #pragma once
 
+#include <sys/types.h>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -147,8 +149,30 @@ inline HostResult One(ComponentValue v) {
   return r;
 }
 inline HostResult Nothing() { return Values{}; }
+// A list<u8> result: packed (ComponentValue::Bytes), so lowering it into the guest is one copy.
+inline ComponentValue Bytes(std::string bytes) { return ComponentValue::Bytes(std::move(bytes)); }
 ComponentValue Bytes(const uint8_t* p, size_t n);
-// A list<u8> argument as bytes.
-std::string BytesOf(const ComponentValue& v);
+// A list<u8> argument's bytes: a view of a packed list (what lifting gives), else of `scratch`
+// filled from the elements (a host value built element by element).
+std::string_view BytesOf(const ComponentValue& v, std::string& scratch);
+
+// The most bytes one call moves: a stream or file read returns at most this much, check-write
+// grants it, get-random-bytes gives it. Preview1 reads into the guest's buffers and has no such
+// bound; a 0.2 read must hold its bytes in a host buffer until they are lowered into the guest,
+// so this bounds the host memory one call takes, and at this size the per-call cost (~1 µs) is
+// below 0.1% of copying the bytes (docs/wasi2.md).
+inline constexpr uint64_t kMaxIoBytes = uint64_t{16} << 20;
+
+// Fills `buf` with up to n bytes from `read_fn(char* p, size_t n) -> ssize_t` (read, pread,
+// getrandom...) without zero-filling it first; returns what read_fn returned (errno kept).
+template <class F>
+ssize_t ReadInto(std::string& buf, size_t n, F read_fn) {
+  ssize_t got = -1;
+  buf.resize_and_overwrite(n, [&](char* p, size_t cap) {
+    got = read_fn(p, cap);
+    return got > 0 ? static_cast<size_t>(got) : size_t{0};
+  });
+  return got;
+}
 
 }  // namespace nw::wasi2

@@ -1,5 +1,5 @@
 // wasi:io@0.2.x — error, poll, streams — over host fds. Reads and writes are synchronous: a
-// write completes before it returns (check-write always grants kWriteBudget), `read` on a pipe,
+// write completes before it returns (check-write always grants kMaxIoBytes), `read` on a pipe,
 // terminal or socket returns what is there without waiting, `blocking-read` and `poll` wait in
 // a HostWait, so the store's interruption (--timeout, Store::Interrupt) ends the wait with a
 // trap. Host work is charged to fuel like preview1's (one unit per kFuelBytesPerUnit bytes).
@@ -23,10 +23,9 @@ namespace nw::wasi2 {
 
 namespace {
 
-// Most bytes one read returns and what check-write grants (bytes cross as one host value
-// each, see docs/wasi.md: kept small).
-constexpr uint64_t kReadChunk = 64 * 1024;
-constexpr uint64_t kWriteBudget = 64 * 1024;
+// Most bytes one read returns and what check-write grants (host.h).
+constexpr uint64_t kReadChunk = kMaxIoBytes;
+constexpr uint64_t kWriteBudget = kMaxIoBytes;
 // More pollables than this in one poll call traps (the host builds one pollfd each).
 constexpr size_t kMaxPollables = 4096;
 
@@ -62,24 +61,25 @@ bool ReadyNow(int fd, short events) {
 Result<ComponentValue> Read(Host& h, InputStreamObj& s, uint64_t len, bool blocking) {
   if (s.fd < 0) return Err(StreamClosed());
   uint64_t n = std::min(len, kReadChunk);
-  if (n == 0) return Ok(ComponentValue::List({}));
-  NW_TRY(Charge(h, n));
-  std::string buf(n, '\0');
+  if (n == 0) return Ok(Bytes(std::string()));
+  std::string buf;
   ssize_t got;
   if (s.file) {
-    got = pread(s.fd, buf.data(), n, static_cast<off_t>(s.offset));
+    got = ReadInto(buf, n, [&](char* p, size_t m) { return pread(s.fd, p, m, static_cast<off_t>(s.offset)); });
   } else {
     if (!ReadyNow(s.fd, POLLIN)) {
-      if (!blocking) return Ok(ComponentValue::List({}));
+      if (!blocking) return Ok(Bytes(std::string()));
       NW_TRY(WaitFd(h, s.fd, POLLIN));
     }
-    got = read(s.fd, buf.data(), n);
-    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Ok(ComponentValue::List({}));
+    got = ReadInto(buf, n, [&](char* p, size_t m) { return read(s.fd, p, m); });
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Ok(Bytes(std::string()));
   }
   if (got < 0) return Err(StreamFailed(h, wasi::LastErrno(), std::strerror(errno)));
   if (got == 0) return Err(StreamClosed());
+  // Charged for the bytes moved (a large request on a short file costs what it read).
+  NW_TRY(Charge(h, static_cast<uint64_t>(got)));
   s.offset += static_cast<uint64_t>(got);
-  return Ok(Bytes(reinterpret_cast<const uint8_t*>(buf.data()), static_cast<size_t>(got)));
+  return Ok(Bytes(std::move(buf)));
 }
 
 Result<ComponentValue> Write(Host& h, OutputStreamObj& s, std::string_view data) {
@@ -135,7 +135,7 @@ HostResult StreamSkip(Host& h, std::span<const ComponentValue> a, bool blocking)
   if (!s) return Gone();
   NW_TRY_ASSIGN(ComponentValue v, Read(h, *s, a[1].as_u64(), blocking));
   if (v.case_index() != 0) return One(std::move(v));
-  return One(Ok(ComponentValue::U64(v.payload()->elems().size())));
+  return One(Ok(ComponentValue::U64(v.payload()->list_size())));
 }
 
 HostResult Subscribe(Host& h, int fd, SharedFd keep, short events) {
@@ -149,7 +149,8 @@ HostResult Subscribe(Host& h, int fd, SharedFd keep, short events) {
 HostResult OutWrite(Host& h, std::span<const ComponentValue> a) {
   auto* s = Out(h, a);
   if (!s) return Gone();
-  NW_TRY_ASSIGN(ComponentValue v, Write(h, *s, BytesOf(a[1])));
+  std::string scratch;
+  NW_TRY_ASSIGN(ComponentValue v, Write(h, *s, BytesOf(a[1], scratch)));
   return One(std::move(v));
 }
 
@@ -169,7 +170,8 @@ HostResult Splice(Host& h, std::span<const ComponentValue> a, bool blocking) {
   NW_TRY_ASSIGN(ComponentValue v,
                 Read(h, *in, std::min<uint64_t>(a[2].as_u64(), kWriteBudget), blocking));
   if (v.case_index() != 0) return One(std::move(v));
-  std::string bytes = BytesOf(*v.payload());
+  std::string scratch;
+  std::string_view bytes = BytesOf(*v.payload(), scratch);
   NW_TRY_ASSIGN(ComponentValue w, Write(h, *out, bytes));
   if (w.case_index() != 0) return One(std::move(w));
   return One(Ok(ComponentValue::U64(bytes.size())));

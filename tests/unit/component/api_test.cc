@@ -4,6 +4,8 @@
 // apart; resources are host handles the guest can drop (once); a trapped instance stays closed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "nanowasm/component.hpp"
 
 struct Point {
@@ -40,6 +42,7 @@ const EchoCase kCases[] = {
     {"char", "char", "i32", true},
     {"string", "string", "i32 i32", false},
     {"list", "(list u32)", "i32 i32", false},
+    {"bytes", "(list u8)", "i32 i32", false},
     {"record", "(record (field \"a\" u32) (field \"b\" string))", "i32 i32 i32", false},
     {"tuple", "(tuple u8 f64)", "i32 f64", false},
     {"variant", "(variant (case \"a\" u32) (case \"b\" string) (case \"c\"))", "i32 i32 i32", false},
@@ -100,7 +103,7 @@ std::string EchoComponent() {
   (import "take-borrow" (func $take-borrow (param "x" (borrow $r)) (result u32)))
 )" + imports + R"(
   (core module $Mem
-    (memory (export "mem") 1)
+    (memory (export "mem") 64)  ;; room for the 1 MiB byte lists
     (global $next (mut i32) (i32.const 4096))
     (func (export "realloc") (param i32 i32 i32 i32) (result i32)
       (local $r i32)
@@ -184,6 +187,7 @@ TEST_F(ComponentApiTest, EveryValueKindCrossesBothWays) {
       {"char", V::Char(U'\U0001F600')},
       {"string", V::String("héllo, wörld — 1 KiB? no: short")},
       {"list", V::List({V::U32(1), V::U32(2), V::U32(3)})},
+      {"bytes", V::Bytes(std::string("\x00\x01\xfe\xff", 4))},
       {"record", V::Record({V::U32(9), V::String("nine")})},
       {"tuple", V::Tuple({V::U8(7), V::F64(0.5)})},
       {"variant", V::Variant(1, V::String("b-case"))},
@@ -206,7 +210,8 @@ TEST_F(ComponentApiTest, EveryValueKindCrossesBothWays) {
   // The other cases of the cased types.
   for (const auto& [name, v] : std::vector<std::pair<std::string, V>>{
            {"variant", V::Variant(2)}, {"variant", V::Variant(0, V::U32(5))}, {"option", V::None()},
-           {"result", V::Ok(V::U32(3))}, {"list", V::List({})}, {"string", V::String("")}}) {
+           {"result", V::Ok(V::U32(3))}, {"list", V::List({})}, {"string", V::String("")},
+           {"bytes", V::List({V::U8(1), V::U8(200)})}, {"bytes", V::Bytes("")}}) {
     auto r = inst->GetFunc("g-" + name)->Call({v});
     ASSERT_TRUE(r) << name << ": " << r.error().message;
     EXPECT_EQ((*r)[0], v) << name;
@@ -218,6 +223,10 @@ enum class Xyz { kX, kY, kZ };
 TEST_F(ComponentApiTest, TypedCallsAndTypedHostFunctions) {
   // Typed host functions replace some dynamic ones; their C++ types are checked at instantiation.
   linker_.DefineFunc("f-string", [](std::string s) { return s + "!"; });
+  linker_.DefineFunc("f-bytes", [](std::vector<uint8_t> b) {
+    std::reverse(b.begin(), b.end());
+    return b;
+  });
   linker_.DefineFunc("f-record", [](Point p) { return Point{p.a + 1, p.b + "?"}; });
   linker_.DefineFunc("f-variant", [](std::variant<uint32_t, std::string, std::monostate> v) { return v; });
   linker_.DefineFunc("f-result", [](std::expected<uint32_t, std::string> r) -> Result<std::expected<uint32_t, std::string>> {
@@ -230,6 +239,27 @@ TEST_F(ComponentApiTest, TypedCallsAndTypedHostFunctions) {
   auto s = TypedComponentFunc<std::string(std::string)>::Make(*inst->GetFunc("g-string"));
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(*s->Call("hi"), "hi!");
+  // list<u8> as std::vector<uint8_t>: bytes both ways; a dynamic call asks for bytes or elements.
+  auto b = TypedComponentFunc<std::vector<uint8_t>(std::vector<uint8_t>)>::Make(*inst->GetFunc("g-bytes"));
+  ASSERT_TRUE(b) << b.error().message;
+  std::vector<uint8_t> big(1 << 20);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i * 7);
+  std::vector<uint8_t> rev(big.rbegin(), big.rend());
+  auto big_r = b->Call(big);
+  ASSERT_TRUE(big_r) << big_r.error().message;
+  EXPECT_EQ(*big_r, rev);
+  auto as_bytes = inst->GetFunc("g-bytes")->Call(std::vector<V>{V::Bytes("abc")}, ComponentFunc::ByteLists::kBytes);
+  ASSERT_TRUE(as_bytes) << as_bytes.error().message;
+  ASSERT_TRUE((*as_bytes)[0].is_bytes());
+  EXPECT_EQ((*as_bytes)[0].as_bytes(), "cba");
+  auto as_elems = inst->GetFunc("g-bytes")->Call({V::Bytes("abc")});
+  ASSERT_TRUE(as_elems) << as_elems.error().message;
+  EXPECT_FALSE((*as_elems)[0].is_bytes());
+  EXPECT_EQ((*as_elems)[0].elems().size(), 3u);
+  EXPECT_EQ((*as_elems)[0], V::Bytes("cba"));
+  auto wrong = inst->GetFunc("g-list")->Call({V::Bytes("abcd")});  // list<u32>: refused
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().kind, ComponentError::Kind::kError);
   auto p = TypedComponentFunc<Point(Point)>::Make(*inst->GetFunc("g-record"));
   ASSERT_TRUE(p) << p.error().message;
   EXPECT_EQ(*p->Call(Point{1, "x"}), (Point{2, "x?"}));
