@@ -187,7 +187,7 @@ struct Config {
   // On, LLVM may delete a linear-memory load whose value is unused (so an out-of-bounds one
   // may not trap) and reorder or vectorize accesses (so the memory left at a trap may
   // differ); in exchange loops over memory can vectorize. No access leaves the memory's
-  // reservation either way. docs/security.md, "Guard regions".
+  // reservation either way. docs/architecture.md, "Memory bounds".
   bool opt_relaxed_traps = false;
   // Whether memories of this configuration get the guard-region reservation.
   bool UsesGuardRegion() const {
