@@ -5,11 +5,13 @@
 //   opt_bench compile FILE.wasm [O [THREADS [CHUNK_BYTES]]] [guard]   code-section MB/s (wall
 //                                           and per thread second), IR/opt/codegen split
 //   opt_bench run FILE.wasm N [guard]       run(N): opt tier and interpreter, ms and checksum
-//   opt_bench time TIER FILE N              run(N) alone as `nanowasm run` sets it up (public
+//   opt_bench time TIER FILE N [MODE]       run(N) alone as `nanowasm run` sets it up (public
 //                                           API, the configuration's default bounds mode): TIER
 //                                           is opt or interp for FILE.wasm, aot for FILE.nwc;
 //                                           prints load_ms, run_ms, run_cpu_ms (this process's
-//                                           CPU time around the call) and the checksum
+//                                           CPU time around the call) and the checksum. MODE:
+//                                           guard (the default), explicit (explicit bounds
+//                                           checks) or relaxed (guard, -W opt-relaxed-traps)
 // `run` uses explicit bounds checks; `guard` the guard-region mode (4 GiB + guard reservation,
 // faults become traps), the opt tier's default in `nanowasm --tier opt`.
 #include <time.h>
@@ -39,12 +41,15 @@ static double CpuMs() {
 
 // `time TIER FILE N`: one run(N) the way the CLI runs it (an engine of the tier with its default
 // configuration; an artifact through Module::Deserialize), timed around the call alone.
-static int TimeRun(const std::string& tier, const char* file, uint64_t n) {
+static int TimeRun(const std::string& tier, const char* file, uint64_t n,
+                   const std::string& mode) {
   [[maybe_unused]] static const nw::Tier& opt_tier = nw::opt::OptTier();
   std::ifstream in(file, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
   nw::Config config;
   config.tier = tier == "interp" ? nw::Config::ExecutionTier::kInterp : nw::Config::ExecutionTier::kOpt;
+  if (mode == "explicit") config.bounds_checks = nw::Config::BoundsChecks::kExplicit;
+  config.opt_relaxed_traps = mode == "relaxed";
   nw::Engine engine(config);
   auto t0 = Clock::now();
   nw::Result<std::shared_ptr<const nw::Module>> m = nw::MakeError("");
@@ -90,7 +95,8 @@ static int TimeRun(const std::string& tier, const char* file, uint64_t n) {
 
 int main(int argc, char** argv) {
   if (argc >= 5 && std::string(argv[1]) == "time")
-    return TimeRun(argv[2], argv[3], static_cast<uint64_t>(std::atoll(argv[4])));
+    return TimeRun(argv[2], argv[3], static_cast<uint64_t>(std::atoll(argv[4])),
+                   argc >= 6 ? argv[5] : "guard");
   if (argc < 3) {
     std::fprintf(stderr, "usage: opt_bench compile FILE.wasm [O [THREADS [CHUNK_BYTES]]] | run FILE.wasm N\n");
     return 2;

@@ -16,6 +16,9 @@ runners see the same machine load (interleaved, not runner by runner). Runners:
                                                     rounds; --no-interp skips it)
 and, in-process (the run() call alone, after compilation/loading and instantiation):
   opt-in, aot-in   opt_bench time opt|aot FILE N    (the runtime's public API, CLI defaults)
+  opt-in:MODE      opt_bench time opt FILE N MODE   (--opt-modes: the opt tier's other bounds
+                                                    modes, `explicit` bounds checks or
+                                                    `relaxed` guard regions; one more table)
   the native runners and Node time run() themselves (native_main.c, run_node.mjs).
 
 Every figure is the minimum over the rounds, as wall time and as CPU time: the machine is
@@ -166,10 +169,17 @@ def main():
     ap.add_argument("--interp-reps", type=int, default=1,
                     help="rounds that also run the interpreter (the first ones; it is 5-25x "
                          "slower than the rest, and its ratio is not a target)")
+    ap.add_argument("--opt-modes", default="",
+                    help="comma-separated: also time run() on the opt tier in these bounds "
+                         "modes (explicit, relaxed), in the same rounds; prints a table of "
+                         "the modes side by side")
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     guests = args.guests.split(",")
+    modes = [m for m in args.opt_modes.split(",") if m]
+    if any(m not in ("explicit", "relaxed", "guard") for m in modes):
+        ap.error("--opt-modes: explicit, relaxed or guard")
     unknown = [g for g in guests if g not in DEFAULT_N]
     if unknown:
         ap.error(f"unknown guest(s) {', '.join(unknown)}; known: {', '.join(DEFAULT_N)}")
@@ -205,6 +215,8 @@ def main():
             Runner("aot", [str(cli), "run", str(nwc), "--invoke", "run", str(n)], parse_cli),
             Runner("aot-in", [str(opt_bench), "time", "aot", str(nwc), str(n)], parse_opt_bench),
         ]
+        runners += [Runner(f"opt-in:{m}", [str(opt_bench), "time", "opt", str(wasm), str(n), m],
+                           parse_opt_bench) for m in modes]
         if node:
             runners.append(Runner("node", [node, str(REPO / "bench" / "run_node.mjs"), str(wasm),
                                            str(n)], parse_node))
@@ -282,7 +294,28 @@ def print_tables(results, started, finished, ls, le, args):
               f"| {fmt_r(ratio(res, 'aot', 'native', 'cpu'))} "
               f"| {fmt_r(ratio(res, 'interp', 'native', 'cpu'))} | {w('native')} | {w('opt')} "
               f"| {w('aot')} | {fmt_s(res['compile_cpu'])} |")
+    modes = [m for m in args.opt_modes.split(",") if m]
     poly = [r for r in results if r["guest"].startswith("poly_")]
+    if modes:
+        print("\nBounds modes of the opt tier: in-process CPU time of run(); opt = the default "
+              "(guard regions, exact); ratios against native -O2 generic x86-64-v2\n")
+        print("| guest | native | opt | " + " | ".join(f"opt {m}" for m in modes) +
+              " | opt/native | " + " | ".join(f"{m}/native" for m in modes) + " |")
+        print("|---|" + "---:|" * (3 + 2 * len(modes)))
+        for res in results:
+            cells = [fmt_s(get(res, k, "run_cpu")) for k in
+                     ["native", "opt-in"] + [f"opt-in:{m}" for m in modes]]
+            rs = [fmt_r(ratio(res, k, "native", "run_cpu")) for k in
+                  ["opt-in"] + [f"opt-in:{m}" for m in modes]]
+            print(f"| {res['guest']} | " + " | ".join(cells + rs) + " |")
+        for name, rs in ((f"geomean of {len(poly)} poly_*", poly),
+                         ("geomean of mixed, vm, compress, hashtab",
+                          [r for r in results if r["guest"] in ("mixed", "vm", "compress",
+                                                                 "hashtab")])):
+            if rs:
+                print(f"| {name} | | | " + " | " * len(modes) + " | ".join(
+                    fmt_r(geomean([ratio(r, k, "native", "run_cpu") for r in rs]))
+                    for k in ["opt-in"] + [f"opt-in:{m}" for m in modes]) + " |")
     print("\nSummary (in-process CPU-time ratios)\n")
     print("| figure | opt/native | opt/native-host | aot/native | aot/native-host | node/native |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -182,6 +182,13 @@ struct Config {
   //  kDefault: kGuardRegion on the opt tier, kExplicit on the interpreter.
   enum class BoundsChecks : uint8_t { kDefault, kGuardRegion, kExplicit };
   BoundsChecks bounds_checks = BoundsChecks::kDefault;
+  // Opt tier with kGuardRegion only, an opt-in deviation from the interpreter (off: the opt
+  // tier traps exactly where the interpreter does, with the same memory after the trap).
+  // On, LLVM may delete a linear-memory load whose value is unused (so an out-of-bounds one
+  // may not trap) and reorder or vectorize accesses (so the memory left at a trap may
+  // differ); in exchange loops over memory can vectorize. No access leaves the memory's
+  // reservation either way. docs/architecture.md, "Memory bounds".
+  bool opt_relaxed_traps = false;
   // Whether memories of this configuration get the guard-region reservation.
   bool UsesGuardRegion() const {
     return bounds_checks == BoundsChecks::kGuardRegion ||

@@ -62,7 +62,10 @@ const char* NanModeName(uint8_t m) {
   return m == 0 ? "off" : m == 1 ? "all" : m == 2 ? "arithmetic" : "unknown";
 }
 const char* BoundsName(uint8_t m) {
-  return m == 0 ? "explicit" : m == 1 ? "guard-pages" : "unknown";
+  return m == 0   ? "explicit"
+         : m == 1 ? "guard-pages"
+         : m == 2 ? "guard-pages, relaxed traps"
+                  : "unknown";
 }
 
 // The first field in which `got` (the artifact's) differs from `want` (this engine's).

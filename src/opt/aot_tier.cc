@@ -10,6 +10,7 @@ Options CodeOptionsFor(const Config& config) {
   Options o;
   o.bounds = config.UsesGuardRegion() ? BoundsMode::kGuardPages : BoundsMode::kExplicit;
   o.canonicalize_nans = config.canonicalize_nans;
+  o.relaxed_traps = config.opt_relaxed_traps;
   o.consume_fuel = config.consume_fuel;
   o.epoch_interruption = config.epoch_interruption;
   return o;

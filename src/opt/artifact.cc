@@ -14,7 +14,8 @@ namespace {
 
 // Bumped by hand when the vmctx layout scheme or the calling convention changes in a way the
 // builtins list does not show.
-constexpr std::string_view kAbiScheme = "nw-opt-abi-1 vmctx:vm_offsets.h ";
+// abi-2: guard-region code became exact (volatile memory accesses); abi-1 artifacts were not.
+constexpr std::string_view kAbiScheme = "nw-opt-abi-2 vmctx:vm_offsets.h ";
 constexpr std::string_view kBuiltinsText =
 #define NW_BUILTIN(Name, Ret, Params, sig) #Name ":" sig ";"
 #include "runtime/builtins.def"
@@ -41,7 +42,10 @@ uint64_t CodeAbiHash() {
 }
 
 aot::CodeConfig CodeConfigOf(const Options& o) {
-  return {static_cast<uint8_t>(o.bounds), o.consume_fuel, o.epoch_interruption,
+  // Bounds byte: 0 explicit, 1 guard pages (exact), 2 guard pages with relaxed traps.
+  uint8_t bounds = o.bounds == BoundsMode::kGuardPages && o.relaxed_traps
+                       ? 2 : static_cast<uint8_t>(o.bounds);
+  return {bounds, o.consume_fuel, o.epoch_interruption,
           static_cast<uint8_t>(o.canonicalize_nans)};
 }
 

@@ -26,7 +26,11 @@ enum class BoundsMode : uint8_t {
   kExplicit,
   // The memory is a 4 GiB reservation followed by kGuardRegionBytes of PROT_NONE
   // (runtime/vm_offsets.h): accesses whose static offset fits the guard need no check (the
-  // opt tier's signal handler turns the fault into a trap).
+  // opt tier's signal handler turns the fault into a trap). The access itself is then the
+  // check, so every linear-memory load and store is emitted volatile: LLVM neither deletes
+  // one (an unused load must still trap), nor reorders them (the stores before a trapping
+  // access are in memory after the trap), nor vectorizes them. Options::relaxed_traps lifts
+  // that.
   kGuardPages,
 };
 
@@ -38,6 +42,12 @@ struct Options {
   bool consume_fuel = false;  // fuel charges at the interpreter's points and amounts (fuel.h)
   // Checks of the epoch deadline at function entries and loop heads (the interpreter's points).
   bool epoch_interruption = false;
+  // kGuardPages only (an opt-in deviation, Config::opt_relaxed_traps): linear-memory accesses
+  // are ordinary loads and stores, which LLVM may delete when unused, reorder across each
+  // other and vectorize. An out-of-bounds load whose value is unused may then not trap, and
+  // the memory left at a trap may differ from the interpreter's; no access leaves the
+  // reservation (the sandbox holds either way). No effect with kExplicit, which is exact.
+  bool relaxed_traps = false;
   // Parallel compilation: functions are compiled in chunks of about `chunk_bytes` of code
   // (0 = kChunkBytes), each an LLVM module of its own, on `threads` threads (0 = one per
   // hardware thread). The object is the same for any thread count; it depends on chunk_bytes

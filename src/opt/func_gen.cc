@@ -209,9 +209,12 @@ class FuncGen {
     b_.CreateBr(bb);
     reachable_ = false;
   }
-  // A dropped value's linear-memory loads must still happen (and trap when out of bounds):
+  // Relaxed guard-region mode (Options::relaxed_traps) only; the exact modes need nothing here.
+  // A dropped value's linear-memory loads should still happen (and trap when out of bounds):
   // with guard regions the load is the check, and LLVM deletes loads whose value is unused.
-  // Marks the loads among the dropped value's operands (a few levels) volatile.
+  // Marks the loads among the dropped value's operands (a few levels) volatile: a heuristic
+  // (a value stored to an unread local, x*0, select(c, x, x) or a dead store still lose
+  // theirs), which is why the exact mode makes every access volatile instead.
   void KeepLoads(Value* v, int depth = 0) {
     auto* inst = llvm::dyn_cast<llvm::Instruction>(v);
     if (!inst || depth > 6 || llvm::isa<PHINode>(inst)) return;
@@ -627,7 +630,7 @@ class FuncGen {
     uint32_t size = static_cast<uint32_t>(mem_t->getPrimitiveSizeInBits() / 8);
     Value* p = Address(Pop(), in.value, size);
     llvm::LoadInst* l = b_.CreateAlignedLoad(mem_t, p, llvm::Align(1));
-    l->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_mem);
+    TagMemAccess(m_, l);
     Value* v = l;
     if (mem_t != result_t) v = sign ? b_.CreateSExt(v, result_t) : b_.CreateZExt(v, result_t);
     Push(v);
@@ -638,7 +641,7 @@ class FuncGen {
     Value* p = Address(Pop(), in.value, size);
     if (v->getType() != mem_t) v = b_.CreateTrunc(v, mem_t);
     llvm::StoreInst* s = b_.CreateAlignedStore(v, p, llvm::Align(1));
-    s->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_mem);
+    TagMemAccess(m_, s);
   }
 
   // Memory 0's definition (its pointer is fixed for the instance's life; the base never
@@ -936,7 +939,8 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
     case O::kCall: return Call(in.index);
     case O::kCallIndirect: return CallIndirect(in);
     case O::kDrop:
-      if (m_.options.bounds == BoundsMode::kGuardPages) KeepLoads(stack_.back());
+      if (m_.options.bounds == BoundsMode::kGuardPages && m_.options.relaxed_traps)
+        KeepLoads(stack_.back());
       Pop();
       return;
     case O::kSelect: case O::kSelectT: {

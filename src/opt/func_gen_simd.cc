@@ -138,14 +138,14 @@ class SimdGen {
     auto bytes = static_cast<uint32_t>(t->getPrimitiveSizeInBits() / 8);
     Value* p = cx_.address(addr, offset, bytes);
     llvm::LoadInst* l = b_.CreateAlignedLoad(t, p, llvm::Align(1));
-    l->setMetadata(llvm::LLVMContext::MD_tbaa, cx_.m.tbaa_mem);
+    TagMemAccess(cx_.m, l);
     return l;
   }
   void StoreMem(Value* v, Value* addr, uint64_t offset) {
     auto bytes = static_cast<uint32_t>(v->getType()->getPrimitiveSizeInBits() / 8);
     Value* p = cx_.address(addr, offset, bytes);
     llvm::StoreInst* s = b_.CreateAlignedStore(v, p, llvm::Align(1));
-    s->setMetadata(llvm::LLVMContext::MD_tbaa, cx_.m.tbaa_mem);
+    TagMemAccess(cx_.m, s);
   }
   void LoadExtend(const Instr& in, Type* lane, VectorType* to, bool is_signed) {
     Value* v = LoadMem(Vec(lane, Lanes(to)), Pop(), in.value);

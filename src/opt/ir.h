@@ -56,6 +56,15 @@ bool TypeSupported(ValType t);
 // chunk compiles it, else a declaration (external, hidden) made on first use.
 llvm::Function* FuncDecl(ModuleIr& m, uint32_t func_index);
 
+// Tags a linear-memory load or store (TBAA) and makes it volatile in the exact guard-region
+// mode (BoundsMode::kGuardPages): the one place every wasm memory access goes through.
+inline void TagMemAccess(const ModuleIr& m, llvm::Instruction* access) {
+  access->setMetadata(llvm::LLVMContext::MD_tbaa, m.tbaa_mem);
+  const bool keep = m.options.bounds == BoundsMode::kGuardPages && !m.options.relaxed_traps;
+  if (auto* l = llvm::dyn_cast<llvm::LoadInst>(access)) l->setVolatile(keep);
+  if (auto* s = llvm::dyn_cast<llvm::StoreInst>(access)) s->setVolatile(keep);
+}
+
 // Decodes, validates and emits the body of defined function `defined_index` into its
 // llvm::Function (declared in m.funcs). On an unsupported instruction or a validation error,
 // returns the error; the function's IR is then unusable (the caller drops the module).

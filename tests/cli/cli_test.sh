@@ -99,6 +99,21 @@ out=$("$nw" run --canonical-nans --invoke nan "$tmp/nan.wat" 0 2>&1)
 [ "$out" = "2143289344" ]
 check "--canonical-nans gives the canonical NaN" $? "out=$out"
 
+# 9b. A load whose value is never used still traps out of bounds, on every tier by default
+# (the opt tier's guard regions included); the opt-in --opt-relaxed-traps is accepted (it
+# may or may not trap: the documented deviation), exit 0 or 134, never a crash.
+printf '(module (memory 1) (func (export "dead") (param i32) (result i32) (local i32)
+  (local.set 1 (i32.load (local.get 0))) (i32.const 7)))' > "$tmp/dead.wat"
+out=$("$nw" run --invoke dead "$tmp/dead.wat" 65536 2>&1); rc=$?
+[ $rc -eq 134 ] && [[ "$out" == *"out of bounds memory access"* ]]
+check "an unused out-of-bounds load traps" $? "rc=$rc out=$out"
+out=$("$nw" run --opt-relaxed-traps --invoke dead "$tmp/dead.wat" 65536 2>&1); rc=$?
+[ $rc -eq 0 ] || [ $rc -eq 134 ]
+check "--opt-relaxed-traps is accepted" $? "rc=$rc out=$out"
+out=$("$nw" run -W opt-relaxed-traps=n --invoke dead "$tmp/dead.wat" 100 2>&1)
+[ "$out" = "7" ]
+check "-W opt-relaxed-traps=n" $? "out=$out"
+
 
 # 10. --version and -V print the name and CMake's project version.
 want="nanowasm $(sed -n 's/^project(nanowasm VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")"

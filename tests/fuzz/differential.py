@@ -473,22 +473,9 @@ def has_rounding(path):
 def explain(args, case, path, tmp, nwc, peers, bad, matched):
     """Why a mismatch is not a nanowasm bug, or None (unexplained). Two documented causes:"""
     bad_peers = [p for p, _ in bad]
-    # 0. The opt tier's guard-region deviation (docs/architecture.md): LLVM deletes a load whose
-    #    value is never used, so its out-of-bounds access does not trap. Explained only when the
-    #    opt tier with explicit bounds checks matches the interpreter exactly (and V8, if V8
-    #    disagreed too): then nothing else differs.
-    if 'opt' in bad_peers:
-        ex = run_nanowasm(args.harness, 'opt', path, nans='all', explicit_bounds=True)[0]
-        exj = run_nanowasm(args.harness, 'opt', path, js_boundary=True, explicit_bounds=True)[0]
-        if (ex is not None and compare_tiers(peers['interp-nans-all'], ex)[0] == 'match' and
-                ('node-opt' not in bad_peers or
-                 (exj is not None and peers['node-opt'] is not None and
-                  compare(exj, peers['node-opt'])[0] == 'match'))):
-            bad_peers = [p for p in bad_peers if p not in ('opt', 'node-opt')]
-            if not bad_peers:
-                return ('opt tier, guard regions: a load whose value is unused was deleted, so '
-                        'its out-of-bounds access did not trap (known deviation, '
-                        'docs/architecture.md); with explicit bounds checks the tiers agree')
+    # (The opt tier's guard-region mode is exact since issue 14: an unused out-of-bounds load
+    # traps and the memory at a trap is the interpreter's, so a tier mismatch is never
+    # explained away; only the opt-in -W opt-relaxed-traps mode deviates, and it is not run.)
     # 1. NaN bits that reached an integer, seen by V8 only (V8 propagates payloads and
     #    nanowasm's trace for it keeps the hardware's NaNs; Binaryen matched exactly). For the
     #    opt tier (--engine both): it matched the interpreter exactly with canonical NaNs, and

@@ -70,6 +70,7 @@ class MappedFile {
 nw::opt::Options OptionsOf(const CompileOptions& o) {
   nw::Config config = ArtifactEngineConfig({});
   if (o.canonical_nans) config.canonicalize_nans = nw::Config::NanCanonicalization::kAll;
+  config.opt_relaxed_traps = o.relaxed_traps;
   nw::opt::Options options = nw::opt::CodeOptionsFor(config);
   options.opt_level = o.opt_level;
   options.host_cpu = o.target == "native";
@@ -88,6 +89,7 @@ int Check(const CompileOptions& o) {
   if (!file) return Fail(file.error().message);
   nw::Config config = ArtifactEngineConfig({});
   if (o.canonical_nans) config.canonicalize_nans = nw::Config::NanCanonicalization::kAll;
+  config.opt_relaxed_traps = o.relaxed_traps;
   nw::Engine engine(config);
   auto load = [&] {
     auto t0 = std::chrono::steady_clock::now();

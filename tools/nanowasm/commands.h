@@ -36,6 +36,7 @@ struct CompileOptions {
   std::string target = "native";  // "native" (this host's CPU and features) or "x86-64"
   int opt_level = 2;
   bool canonical_nans = false;
+  bool relaxed_traps = false;  // run's -W opt-relaxed-traps
   bool check = false;
 };
 

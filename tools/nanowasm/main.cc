@@ -87,7 +87,7 @@ std::string Extra(const std::vector<std::string>& rest) {
 struct RunCli {
   RunArgs args;
   std::vector<std::string> wasm, wasi, fuel, timeout, max_memory, listen;
-  bool canonical_nans = false;
+  bool canonical_nans = false, opt_relaxed_traps = false;
   std::vector<std::string> tier;
 
   void Declare(CLI::App& run) {
@@ -136,6 +136,7 @@ struct RunCli {
     each(run.add_option("--max-memory", max_memory, "= -W max-memory-size=SIZE"), "SIZE")
         ->group(old);
     run.add_flag("--canonical-nans", canonical_nans, "= -W nan-canonicalization")->group(old);
+    run.add_flag("--opt-relaxed-traps", opt_relaxed_traps, "= -W opt-relaxed-traps")->group(exec);
     each(run.add_option("--tier", tier, "= -W tier=NAME: interp (default) or opt"), "NAME")->group(exec);
     each(run.add_option("--listen", listen, "= -S tcplisten=ADDR:PORT"), "ADDR:PORT")->group(old);
     run.add_option("--manifest", args.manifest,
@@ -155,6 +156,7 @@ struct RunCli {
     for (const auto& v : timeout) args.wasm.emplace_back("--timeout", v);
     for (const auto& v : max_memory) args.wasm.emplace_back("--max-memory", v);
     if (canonical_nans) args.wasm.emplace_back("--canonical-nans", "");
+    if (opt_relaxed_traps) args.wasm.emplace_back("--opt-relaxed-traps", "");
     for (const auto& v : tier) args.wasm.emplace_back("--tier", v);
     for (const auto& v : wasm) args.wasm.emplace_back("-W", v);
     for (const auto& v : listen) args.wasi.emplace_back("--listen", v);
@@ -261,6 +263,7 @@ int Main(std::vector<std::string> argv) {
   compile->add_option("-O", compile_opts.opt_level, "optimization level 0-3 (default 2)")
       ->check(CLI::Range(0, 3));
   compile->add_flag("--canonical-nans", compile_opts.canonical_nans, "= run's -W nan-canonicalization");
+  compile->add_flag("--opt-relaxed-traps", compile_opts.relaxed_traps, "= run's -W opt-relaxed-traps");
   compile->add_flag("--check", compile_opts.check, "verify and map an artifact, print its header");
 
   for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump, compile}) sub->allow_extras();

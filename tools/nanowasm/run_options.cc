@@ -133,6 +133,16 @@ const Key kWasmKeys[] = {
        o.engine.tier = *t;
        return "";
      }},
+    {"opt-relaxed-traps", "[=y|n]", "--opt-relaxed-traps",
+     "opt tier, guard regions: let LLVM delete unused memory loads and reorder or vectorize "
+     "accesses (faster loops; an out-of-bounds load may not trap and the memory at a trap may "
+     "differ from the interpreter's; the sandbox is unaffected)",
+     [](Value v, RunOptions& o) -> std::string {
+       auto b = ParseBool(v);
+       if (!b) return std::string(kBoolError);
+       o.engine.opt_relaxed_traps = *b;
+       return "";
+     }},
     {"nan-canonicalization", "[=y|n]", "--canonical-nans",
      "every float operation returns the canonical NaN where the spec allows any NaN "
      "(results independent of the host CPU)",
@@ -189,6 +199,7 @@ constexpr Alias kAliases[] = {
     {"--timeout", false, "timeout"},
     {"--max-memory", false, "max-memory-size"},
     {"--canonical-nans", false, "nan-canonicalization"},
+    {"--opt-relaxed-traps", false, "opt-relaxed-traps"},
     {"--tier", false, "tier"},
     {"--listen", true, "tcplisten"},
 };

@@ -221,6 +221,37 @@ TEST(OptArtifact, OtherBoundsModeIsRefused) {
   EXPECT_EQ(r.error().message, "artifact: the interp tier runs no AOT code");
 }
 
+// Relaxed guard-region code (Options::relaxed_traps) is not the exact mode's: an artifact of
+// one is refused by an engine of the other, both ways.
+TEST(OptArtifact, RelaxedTrapsAndExactGuardCodeAreNotInterchangeable) {
+  Options exact;
+  exact.bounds = BoundsMode::kGuardPages;
+  Options relaxed = exact;
+  relaxed.relaxed_traps = true;
+  OptStore exact_store(exact), relaxed_store(relaxed);
+  auto serialize = [&](OptStore& s) {
+    auto desc = ParseWat(kFib);
+    EXPECT_TRUE(desc);
+    auto m = Module::FromDesc(s.engine(), std::move(*desc));
+    EXPECT_TRUE(m);
+    auto art = (*m)->Serialize();
+    EXPECT_TRUE(art) << art.error().ToString();
+    return *art;
+  };
+  auto from_exact = serialize(exact_store);
+  auto from_relaxed = serialize(relaxed_store);
+  auto r = Module::Deserialize(relaxed_store.engine(), from_exact);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "artifact: compiled with bounds checks guard-pages, this engine "
+                               "uses guard-pages, relaxed traps");
+  r = Module::Deserialize(exact_store.engine(), from_relaxed);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "artifact: compiled with bounds checks guard-pages, relaxed "
+                               "traps, this engine uses guard-pages");
+  EXPECT_TRUE(Module::Deserialize(relaxed_store.engine(), from_relaxed));
+  EXPECT_TRUE(Module::Deserialize(exact_store.engine(), from_exact));
+}
+
 TEST(OptArtifact, RecordsTheCompilersTarget) {
   Options o;
   o.host_cpu = false;

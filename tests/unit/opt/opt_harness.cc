@@ -8,6 +8,7 @@ OptStore::OptStore(Config::ExecutionTier tier, const Options& options) {
   config.tier = tier;
   config.canonicalize_nans = options.canonicalize_nans;
   config.epoch_interruption = options.epoch_interruption;
+  config.opt_relaxed_traps = options.relaxed_traps;
   config.bounds_checks = options.bounds == BoundsMode::kGuardPages ? Config::BoundsChecks::kGuardRegion
                                                                    : Config::BoundsChecks::kExplicit;
   if (tier == Config::ExecutionTier::kOpt) {
