@@ -162,6 +162,12 @@ struct RunCli {
   }
 };
 
+int ResolveAndRun(const RunArgs& args) {
+  auto opts = ResolveRunArgs(args);
+  if (!opts) return UsageError("run", opts.error().message);
+  return opts->manifest.empty() ? Run(*opts) : RunTree(*opts);
+}
+
 int Main(std::vector<std::string> argv) {
   if (argv.empty()) {
     std::fputs(Usage("").c_str(), stderr);
@@ -175,6 +181,14 @@ int Main(std::vector<std::string> argv) {
                         argv[0] == "--version";
   if (!IsCommand(argv[0]) && !top_flag) argv.insert(argv.begin(), "run");
   const std::string command = top_flag ? "" : argv[0];
+  // `nanowasm [run] FILE ARGS...` with no option before FILE: CLI11 would pass FILE ARGS through
+  // untouched, and building its option tables was most of an AOT hello world's user-space
+  // startup (docs/performance.md, "AOT artifacts"). tests/cli/cli_test.sh holds both paths equal.
+  if (command == "run" && argv.size() > 1 && !argv[1].empty() && argv[1][0] != '-') {
+    RunArgs plain;
+    plain.rest.assign(argv.begin() + 1, argv.end());
+    return ResolveAndRun(plain);
+  }
   // run: everything after a `--` is FILE ARGS... (CLI11 2.1 mishandles `--` in a prefix command).
   std::vector<std::string> after_dashes;
   bool had_dashes = false;
@@ -294,9 +308,7 @@ int Main(std::vector<std::string> argv) {
     run_cli.args.rest = run->remaining();
     if (had_dashes && !run_cli.args.rest.empty()) run_cli.args.rest.emplace_back("--");
     run_cli.args.rest.insert(run_cli.args.rest.end(), after_dashes.begin(), after_dashes.end());
-    auto opts = ResolveRunArgs(run_cli.args);
-    if (!opts) return UsageError("run", opts.error().message);
-    return opts->manifest.empty() ? Run(*opts) : RunTree(*opts);
+    return ResolveAndRun(run_cli.args);
   }
   for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump, compile}) {
     if (*sub && !sub->remaining().empty()) return UsageError(command, Extra(sub->remaining()));
