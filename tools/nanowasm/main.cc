@@ -3,6 +3,23 @@
 // accepted) and land in the option structs of commands.h / run_options.h; each subcommand's
 // work lives in its own file. As with Wasmtime, `nanowasm FILE ARGS...` is `nanowasm run FILE
 // ARGS...`. A usage error is one line naming what is wrong, then the usage; exit status 2.
+//
+// CLI11 includes <iostream>, whose static std::ios_base::Init (libstdc++ 12: one per including
+// file; this is the only one in the CLI) builds the standard streams and the global locale in
+// every process, ~13 page faults and ~0.1 M instructions before main (docs/performance.md, "AOT
+// artifacts"). <iostream>'s declarations without that object; Main constructs the Init itself
+// before CLI11 runs, so CLI11 sees initialized streams on the path that uses it.
+#include <istream>
+#include <ostream>
+#if defined(__GLIBCXX__) && !defined(_GLIBCXX_IOSTREAM)
+#define _GLIBCXX_IOSTREAM 1
+namespace std {
+extern istream cin;
+extern ostream cout;
+extern ostream cerr;
+extern ostream clog;
+}  // namespace std
+#endif
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -201,6 +218,7 @@ int Main(std::vector<std::string> argv) {
     }
   }
 
+  static std::ios_base::Init streams;  // see the top of the file
   CLI::App app("nanowasm " NW_VERSION ": a secure-by-default WebAssembly runtime", "nanowasm");
   auto formatter = std::make_shared<Formatter>();
   formatter->column_width(34);

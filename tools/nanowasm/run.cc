@@ -116,7 +116,7 @@ int Run(const RunOptions& opts) {
   if (std::any_of(imports.begin(), imports.end(),
                   [](const nw::Import& i) { return i.module == "spectest"; }))
     nw::DefineSpectest(linker, store);
-  nw::DefineWasi(linker, store, ctx);
+  nw::DefineWasiImports(linker, store, ctx, **module);  // only what it imports: startup
   auto inst = linker.Instantiate(store, *module);
   if (!inst) {
     const auto& e = inst.error();
