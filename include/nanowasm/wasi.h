@@ -91,5 +91,10 @@ std::string WasiListenerAddress(const WasiCtx& ctx, size_t index);
 // The functions keep `ctx` alive; use one ctx per instance. proc_exit returns a Trap with
 // kind TrapKind::kExit and exit_code set.
 void DefineWasi(Linker& linker, Store& store, std::shared_ptr<WasiCtx> ctx);
+// The same, but only the functions `module` imports (by module and name): what instantiating
+// that one module needs, without a host function object for each of the ~90 others (a WASI
+// hello world's startup, docs/performance.md "AOT artifacts").
+void DefineWasiImports(Linker& linker, Store& store, std::shared_ptr<WasiCtx> ctx,
+                       const Module& module);
 
 }  // namespace nw

@@ -46,14 +46,51 @@ constexpr std::array<SigTypes, static_cast<size_t>(Opcode::kCount)> kSigs = {
 #undef NW_OPCODE
 };
 
-struct Table {
-  std::array<OpcodeInfo, static_cast<size_t>(Opcode::kCount)> info;
-  std::array<int16_t, 256> by_byte;
-  std::unordered_map<uint32_t, Opcode> prefixed;
-  std::unordered_map<std::string_view, Opcode> by_text;
+constexpr size_t kNumOpcodes = static_cast<size_t>(Opcode::kCount);
 
-  Table() {
-    by_byte.fill(-1);
+struct Encoding {
+  uint8_t prefix;
+  uint32_t code;
+};
+constexpr std::array<Encoding, kNumOpcodes> kEncodings = {{
+#define NW_OPCODE(Name, prefix, code, text, Imm, Sig) {prefix, code},
+#include "format/opcodes.def"
+#undef NW_OPCODE
+}};
+
+// Byte -> opcode index, -1 for none: one table for one-byte opcodes and one per prefix,
+// indexed by the sub-opcode. Computed at compile time and free of pointers, so that decoding
+// (an AOT artifact's constant expressions, say) builds nothing at run time and a PIE has nothing
+// to relocate here; the name tables below are built on first use.
+template <uint8_t kPrefix>
+constexpr size_t CodeSpace() {
+  size_t n = 0;
+  for (const Encoding& e : kEncodings)
+    if (e.prefix == kPrefix) n = std::max<size_t>(n, e.code + 1);
+  return n;
+}
+template <uint8_t kPrefix>
+constexpr auto MakeByCode() {
+  std::array<int16_t, CodeSpace<kPrefix>()> by_code{};
+  by_code.fill(-1);
+  for (size_t k = 0; k < kNumOpcodes; ++k)
+    if (kEncodings[k].prefix == kPrefix) by_code[kEncodings[k].code] = static_cast<int16_t>(k);
+  return by_code;
+}
+constexpr auto kByByte = MakeByCode<0>();
+constexpr auto kByFc = MakeByCode<0xFC>();
+constexpr auto kByFd = MakeByCode<0xFD>();
+static_assert(kByByte.size() <= 256);
+
+std::optional<Opcode> Lookup(std::span<const int16_t> by_code, uint32_t code) {
+  if (code >= by_code.size() || by_code[code] < 0) return std::nullopt;
+  return static_cast<Opcode>(by_code[code]);
+}
+
+struct InfoTable {
+  std::array<OpcodeInfo, kNumOpcodes> info;
+
+  InfoTable() {
     size_t i = 0;
 #define NW_OPCODE(Name, prefix_, code_, text_, Imm_, Sig)                                      \
   info[i] = OpcodeInfo{prefix_, code_, text_, Imm::Imm_, kSigs[i].fixed,                       \
@@ -62,43 +99,44 @@ struct Table {
   ++i;
 #include "format/opcodes.def"
 #undef NW_OPCODE
+  }
+};
+
+const InfoTable& GetInfoTable() {
+  static const InfoTable table;
+  return table;
+}
+
+struct TextTable {
+  std::unordered_map<std::string_view, Opcode> by_text;
+
+  TextTable() {
+    const auto& info = GetInfoTable().info;
     for (size_t k = 0; k < info.size(); ++k) {
       auto op = static_cast<Opcode>(k);
-      const auto& in = info[k];
-      if (in.prefix == 0) by_byte[in.code] = static_cast<int16_t>(k);
-      else prefixed.emplace((uint32_t{in.prefix} << 24) | in.code, op);
-      if (op != Opcode::kSelectT) by_text.emplace(in.text, op);
+      if (op != Opcode::kSelectT) by_text.emplace(info[k].text, op);
     }
   }
 };
 
-const Table& GetTable() {
-  static const Table table;
-  return table;
-}
-
 }  // namespace
 
-const OpcodeInfo& GetOpcodeInfo(Opcode op) { return GetTable().info[static_cast<size_t>(op)]; }
-
-std::optional<Opcode> OpcodeFromByte(uint8_t byte) {
-  int16_t k = GetTable().by_byte[byte];
-  if (k < 0) return std::nullopt;
-  return static_cast<Opcode>(k);
+const OpcodeInfo& GetOpcodeInfo(Opcode op) {
+  return GetInfoTable().info[static_cast<size_t>(op)];
 }
 
+std::optional<Opcode> OpcodeFromByte(uint8_t byte) { return Lookup(kByByte, byte); }
+
 std::optional<Opcode> OpcodeFromPrefixed(uint8_t prefix, uint32_t code) {
-  if (code > 0xFFFFFF) return std::nullopt;
-  const auto& m = GetTable().prefixed;
-  auto it = m.find((uint32_t{prefix} << 24) | code);
-  if (it == m.end()) return std::nullopt;
-  return it->second;
+  if (prefix == 0xFC) return Lookup(kByFc, code);
+  if (prefix == 0xFD) return Lookup(kByFd, code);
+  return std::nullopt;
 }
 
 std::optional<Opcode> OpcodeFromText(std::string_view text) {
-  const auto& m = GetTable().by_text;
-  auto it = m.find(text);
-  if (it == m.end()) return std::nullopt;
+  static const TextTable table;
+  auto it = table.by_text.find(text);
+  if (it == table.by_text.end()) return std::nullopt;
   return it->second;
 }
 

@@ -23,6 +23,7 @@
 #include <mutex>
 
 #include "base/inline_buffer.h"
+#include "base/stack.h"
 #include "opt/opt_tier.h"
 #include "runtime/vm.h"
 
@@ -231,16 +232,7 @@ void InstallFaultHandler() {
 constexpr uintptr_t kStackReserve = 256 * 1024;
 
 uintptr_t StackLimit() {
-  thread_local uintptr_t limit = [] {
-    pthread_attr_t attr;
-    void* addr = nullptr;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-      pthread_attr_getstack(&attr, &addr, &size);
-      pthread_attr_destroy(&attr);
-    }
-    return reinterpret_cast<uintptr_t>(addr) + kStackReserve;
-  }();
+  thread_local uintptr_t limit = ThreadStackEnd() + kStackReserve;  // base/stack.h
   return limit;
 }
 

@@ -1,8 +1,10 @@
 // Binds the WASI host functions to their import names and core-wasm signatures, once for
 // `wasi_snapshot_preview1` and once for `wasi_unstable` (same handlers; a flag selects the
 // older layouts where they differ; sock_accept exists only in preview1).
+#include <algorithm>
 #include <string_view>
 
+#include "format/module.h"
 #include "wasi/funcs.h"
 
 namespace nw {
@@ -73,13 +75,14 @@ FuncType Signature(std::string_view params, bool has_result) {
   return t;
 }
 
-}  // namespace
-
-void DefineWasi(Linker& linker, Store& store, std::shared_ptr<WasiCtx> ctx) {
+// Defines the functions `wanted(module, name)` selects.
+template <typename Wanted>
+void DefineSelected(Linker& linker, Store& store, const std::shared_ptr<WasiCtx>& ctx,
+                    const Wanted& wanted) {
   for (bool unstable : {false, true}) {
     std::string_view module = unstable ? "wasi_unstable" : "wasi_snapshot_preview1";
     for (const Entry& e : kFunctions) {
-      if (unstable && e.preview1_only) continue;
+      if ((unstable && e.preview1_only) || !wanted(module, e.name)) continue;
       Handler h = e.handler;
       HostCallback cb = [ctx, h, unstable](Caller& caller, std::span<const Val> args,
                                            std::span<Val> results) -> TrapResult<void> {
@@ -100,7 +103,8 @@ void DefineWasi(Linker& linker, Store& store, std::shared_ptr<WasiCtx> ctx) {
       t.message = "exit with code " + std::to_string(t.exit_code);
       return std::unexpected(std::move(t));
     };
-    linker.Define(module, "proc_exit", Func::CreateHost(store, Signature("i", false), exit_cb));
+    if (wanted(module, "proc_exit"))
+      linker.Define(module, "proc_exit", Func::CreateHost(store, Signature("i", false), exit_cb));
   }
   // The one nanowasm extension: outbound TCP to granted addresses (preview1 has none).
   HostCallback connect_cb = [ctx](Caller& caller, std::span<const Val> args,
@@ -112,8 +116,24 @@ void DefineWasi(Linker& linker, Store& store, std::shared_ptr<WasiCtx> ctx) {
     if (call.trap) return std::unexpected(std::move(*call.trap));
     return {};
   };
-  linker.Define("nanowasm_sock", "sock_connect",
-                Func::CreateHost(store, Signature("iii", true), connect_cb));
+  if (wanted("nanowasm_sock", "sock_connect"))
+    linker.Define("nanowasm_sock", "sock_connect",
+                  Func::CreateHost(store, Signature("iii", true), connect_cb));
+}
+
+}  // namespace
+
+void DefineWasi(Linker& linker, Store& store, std::shared_ptr<WasiCtx> ctx) {
+  DefineSelected(linker, store, ctx, [](std::string_view, std::string_view) { return true; });
+}
+
+void DefineWasiImports(Linker& linker, Store& store, std::shared_ptr<WasiCtx> ctx,
+                       const Module& module) {
+  const auto& imports = module.desc().imports;
+  DefineSelected(linker, store, ctx, [&](std::string_view m, std::string_view name) {
+    return std::any_of(imports.begin(), imports.end(),
+                       [&](const Import& i) { return i.module == m && i.name == name; });
+  });
 }
 
 }  // namespace nw

@@ -503,5 +503,48 @@ else
   check "run --tier opt --fuel: out of fuel as the interpreter" $? "rc=$rc out=$out interp=$out_interp"
 fi
 
+# `nanowasm [run] FILE ARGS...` with no option before FILE skips CLI11 (main.cc): the guest sees
+# the same argv as when CLI11 parses the command line, whatever the arguments look like, and
+# the spectest module (defined only for a module that imports from it) still links.
+cat > "$tmp/echo.wat" <<'WAT'
+(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory 1)
+  ;; prints argv with each NUL as '|'
+  (func (export "_start") (local $i i32) (local $n i32)
+    (drop (call $sizes (i32.const 0) (i32.const 4)))
+    (drop (call $get (i32.const 1024) (i32.const 4096)))
+    (local.set $n (i32.load (i32.const 4)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (if (i32.eqz (i32.load8_u (i32.add (i32.const 4096) (local.get $i))))
+        (then (i32.store8 (i32.add (i32.const 4096) (local.get $i)) (i32.const 124))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (i32.store (i32.const 16) (i32.const 4096))
+    (i32.store (i32.const 20) (local.get $n))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))))
+WAT
+for args in "a b" "--help -V" "-- x -- y" "-W fuel=1 --invoke" "run wast ''"; do
+  fast=$(cd "$tmp" && eval "\"$nw\" echo.wat $args" 2>&1)
+  fast_run=$(cd "$tmp" && eval "\"$nw\" run echo.wat $args" 2>&1)
+  parsed=$(cd "$tmp" && eval "\"$nw\" run -- echo.wat $args" 2>&1)
+  parsed_argv0=$(cd "$tmp" && eval "\"$nw\" run --argv0 echo.wat echo.wat $args" 2>&1)
+  expected="echo.wat|$(eval "printf '%s|' $args")"
+  [ "$fast" = "$expected" ] && [ "$fast_run" = "$expected" ] && [ "$parsed" = "$expected" ] &&
+    [ "$parsed_argv0" = "$expected" ]
+  check "run FILE $args: argv as parsed" $? "fast=$fast run=$fast_run parsed=$parsed expected=$expected"
+done
+out=$("$nw" "$tmp/missing.wasm" 2>&1); rc=$?
+out_parsed=$("$nw" run -- "$tmp/missing.wasm" 2>&1)
+[ $rc -eq 1 ] && [ "$out" = "$out_parsed" ] && [[ "$out" == *"missing.wasm: No such file"* ]]
+check "run FILE: a missing file as parsed" $? "rc=$rc out=$out parsed=$out_parsed"
+printf '(module (import "spectest" "print_i32" (func $p (param i32)))\n (func (export "_start") (call $p (i32.const 1))))' > "$tmp/spectest.wat"
+out=$("$nw" "$tmp/spectest.wat" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ -z "$out" ]
+check "run: a module importing spectest links" $? "rc=$rc out=$out"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

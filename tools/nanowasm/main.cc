@@ -3,6 +3,23 @@
 // accepted) and land in the option structs of commands.h / run_options.h; each subcommand's
 // work lives in its own file. As with Wasmtime, `nanowasm FILE ARGS...` is `nanowasm run FILE
 // ARGS...`. A usage error is one line naming what is wrong, then the usage; exit status 2.
+//
+// CLI11 includes <iostream>, whose static std::ios_base::Init (libstdc++ 12: one per including
+// file; this is the only one in the CLI) builds the standard streams and the global locale in
+// every process, ~13 page faults and ~0.1 M instructions before main (docs/performance.md, "AOT
+// artifacts"). <iostream>'s declarations without that object; Main constructs the Init itself
+// before CLI11 runs, so CLI11 sees initialized streams on the path that uses it.
+#include <istream>
+#include <ostream>
+#if defined(__GLIBCXX__) && !defined(_GLIBCXX_IOSTREAM)
+#define _GLIBCXX_IOSTREAM 1
+namespace std {
+extern istream cin;
+extern ostream cout;
+extern ostream cerr;
+extern ostream clog;
+}  // namespace std
+#endif
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -164,6 +181,12 @@ struct RunCli {
   }
 };
 
+int ResolveAndRun(const RunArgs& args) {
+  auto opts = ResolveRunArgs(args);
+  if (!opts) return UsageError("run", opts.error().message);
+  return opts->manifest.empty() ? Run(*opts) : RunTree(*opts);
+}
+
 int Main(std::vector<std::string> argv) {
   if (argv.empty()) {
     std::fputs(Usage("").c_str(), stderr);
@@ -177,6 +200,14 @@ int Main(std::vector<std::string> argv) {
                         argv[0] == "--version";
   if (!IsCommand(argv[0]) && !top_flag) argv.insert(argv.begin(), "run");
   const std::string command = top_flag ? "" : argv[0];
+  // `nanowasm [run] FILE ARGS...` with no option before FILE: CLI11 would pass FILE ARGS through
+  // untouched, and building its option tables was most of an AOT hello world's user-space
+  // startup (docs/performance.md, "AOT artifacts"). tests/cli/cli_test.sh holds both paths equal.
+  if (command == "run" && argv.size() > 1 && !argv[1].empty() && argv[1][0] != '-') {
+    RunArgs plain;
+    plain.rest.assign(argv.begin() + 1, argv.end());
+    return ResolveAndRun(plain);
+  }
   // run: everything after a `--` is FILE ARGS... (CLI11 2.1 mishandles `--` in a prefix command).
   std::vector<std::string> after_dashes;
   bool had_dashes = false;
@@ -189,6 +220,7 @@ int Main(std::vector<std::string> argv) {
     }
   }
 
+  static std::ios_base::Init streams;  // see the top of the file
   CLI::App app("nanowasm " NW_VERSION ": a secure-by-default WebAssembly runtime", "nanowasm");
   auto formatter = std::make_shared<Formatter>();
   formatter->column_width(34);
@@ -297,9 +329,7 @@ int Main(std::vector<std::string> argv) {
     run_cli.args.rest = run->remaining();
     if (had_dashes && !run_cli.args.rest.empty()) run_cli.args.rest.emplace_back("--");
     run_cli.args.rest.insert(run_cli.args.rest.end(), after_dashes.begin(), after_dashes.end());
-    auto opts = ResolveRunArgs(run_cli.args);
-    if (!opts) return UsageError("run", opts.error().message);
-    return opts->manifest.empty() ? Run(*opts) : RunTree(*opts);
+    return ResolveAndRun(run_cli.args);
   }
   for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump, compile}) {
     if (*sub && !sub->remaining().empty()) return UsageError(command, Extra(sub->remaining()));

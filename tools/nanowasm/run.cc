@@ -74,12 +74,13 @@ int Run(const RunOptions& opts) {
     nofile.rlim_cur = nofile.rlim_max;
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
-  if (IsComponentFile(opts.path)) return RunComponent(opts);  // run_component.cc
   const std::string& path = opts.path;
+  const bool artifact = IsArtifactFile(path);  // AOT (aot.cc): mapped, never compiled
+  // (An artifact's 8-byte magic is read first: IsComponentFile reads the whole file.)
+  if (!artifact && IsComponentFile(path)) return RunComponent(opts);  // run_component.cc
   const std::string& invoke = opts.invoke;
   const std::vector<std::string>& args = opts.args;
   nw::WasiConfig config = opts.wasi;
-  const bool artifact = IsArtifactFile(path);  // AOT (aot.cc): mapped, never compiled
   nw::Engine engine(artifact ? ArtifactEngineConfig(opts.engine) : opts.engine);
   nw::Result<std::shared_ptr<const nw::Module>> module = nw::MakeError("");
   if (artifact) {
@@ -109,8 +110,13 @@ int Run(const RunOptions& opts) {
   std::optional<Watchdog> watchdog;
   ApplyRunLimits(opts, engine, store, watchdog);
   nw::Linker linker;
-  nw::DefineSpectest(linker, store);
-  nw::DefineWasi(linker, store, ctx);
+  // The `spectest` module (a memory, a table, globals, print functions) only for a module that
+  // imports from it: its memory is a reservation of its own (docs/performance.md, "AOT artifacts").
+  const auto& imports = (*module)->desc().imports;
+  if (std::any_of(imports.begin(), imports.end(),
+                  [](const nw::Import& i) { return i.module == "spectest"; }))
+    nw::DefineSpectest(linker, store);
+  nw::DefineWasiImports(linker, store, ctx, **module);  // only what it imports: startup
   auto inst = linker.Instantiate(store, *module);
   if (!inst) {
     const auto& e = inst.error();

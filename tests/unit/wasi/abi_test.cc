@@ -130,6 +130,63 @@ TEST(WasiAbi, NoMemoryIsFaultAndExitIsATrap) {
   EXPECT_EQ(r.error().exit_code, 7);
 }
 
+// DefineWasiImports (what `nanowasm run` uses) defines exactly what the module imports, from
+// all three modules, bound as DefineWasi binds them; links fail the same way as with DefineWasi.
+TEST(WasiAbi, DefineWasiImportsDefinesWhatTheModuleImports) {
+  const char* wat = R"((module
+    (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+    (import "wasi_unstable" "proc_raise" (func $raise (param i32) (result i32)))
+    (import "wasi_unstable" "proc_exit" (func $exit (param i32)))
+    (import "nanowasm_sock" "sock_connect" (func $connect (param i32 i32 i32) (result i32)))
+    (func (export "yield") (result i32) (call $yield))
+    (func (export "raise") (result i32) (call $raise (i32.const 6)))
+    (func (export "connect") (result i32) (call $connect (i32.const 0) (i32.const 0) (i32.const 0)))
+    (func (export "exit") (call $exit (i32.const 9))))
+  )";
+  nw::Engine engine{WithTestTier()};
+  nw::Store store{engine};
+  auto module = [&](const char* text) {
+    auto desc = nw::ParseWat(text);
+    EXPECT_TRUE(desc) << desc.error().message;
+    auto m = nw::Module::FromDesc(engine, std::move(*desc));
+    EXPECT_TRUE(m) << m.error().message;
+    return *m;
+  };
+  auto m = module(wat);
+  auto ctx = *nw::CreateWasiCtx({});
+  nw::Linker linker;
+  nw::DefineWasiImports(linker, store, ctx, *m);
+  auto inst = linker.Instantiate(store, m);
+  ASSERT_TRUE(inst) << inst.error().message;
+  auto call = [&](const char* name) { return (*inst)->GetFunc(name)->Call(store, {}); };
+  EXPECT_EQ((*call("yield"))[0].i32(), 0);
+  EXPECT_EQ((*call("raise"))[0].i32(), 52);  // nosys
+  EXPECT_EQ((*call("connect"))[0].i32(), 21);  // fault: there is no memory
+  auto r = call("exit");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, nw::TrapKind::kExit);
+  EXPECT_EQ(r.error().exit_code, 9);
+
+  // Nothing else is defined: another WASI import does not resolve in this linker.
+  auto other = module(R"((module (import "wasi_snapshot_preview1" "fd_write"
+                            (func (param i32 i32 i32 i32) (result i32)))))");
+  auto unresolved = linker.Instantiate(store, other);
+  ASSERT_FALSE(unresolved);
+  // A wrong signature or an unknown name fails as it does with every function defined.
+  for (const char* bad : {R"((module (import "wasi_unstable" "fd_write" (func (param i32)))))",
+                          R"((module (import "wasi_unstable" "sock_accept" (func))))",
+                          R"((module (import "wasi_snapshot_preview1" "nope" (func))))"}) {
+    auto bad_module = module(bad);
+    nw::Linker all, some;
+    nw::DefineWasi(all, store, ctx);
+    nw::DefineWasiImports(some, store, ctx, *bad_module);
+    auto a = all.Instantiate(store, bad_module), s = some.Instantiate(store, bad_module);
+    ASSERT_FALSE(a);
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().message, a.error().message) << bad;
+  }
+}
+
 TEST(WasiAbi, EachCtxIsItsOwnCapabilityTable) {
   TempDir a, b;
   WriteFile(a / "only_in_a", "a");
