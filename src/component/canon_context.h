@@ -28,7 +28,12 @@ struct Side {
   // The other side of a copy: a realloc here may move any memory, so both are refreshed.
   Side* peer = nullptr;
 
-  void Refresh() { mem = (opts && opts->memory) ? opts->memory(opts->ctx) : MemoryView{}; }
+  void Refresh() {
+    if (opts && opts->memory_base) [[likely]]
+      mem = {*opts->memory_base, *opts->memory_length};
+    else
+      mem = (opts && opts->memory) ? opts->memory(opts->ctx) : MemoryView{};
+  }
   // cx.reallocate: may_leave is false while realloc runs.
   Result<uint32_t> Realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size);
   Result<uint32_t> Allocate(uint32_t align, uint32_t size) { return Realloc(0, 0, align, size); }

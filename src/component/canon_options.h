@@ -27,6 +27,11 @@ struct CanonOptions {
   void* ctx = nullptr;  // passed to every callback
   // The `memory` option; null when absent.
   MemoryView (*memory)(void* ctx) = nullptr;
+  // Optional, with `memory`: where the runtime keeps that memory's current base and length
+  // (updated on every grow), read directly instead of calling `memory` (which a fused adapter
+  // would otherwise call six times per call).
+  uint8_t* const* memory_base = nullptr;
+  const uint64_t* memory_length = nullptr;
   // The `realloc` option: realloc(old_ptr, old_size, align, new_size) -> new_ptr; an error is a
   // trap of the core function. Null when absent.
   Result<uint32_t> (*realloc)(void* ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,

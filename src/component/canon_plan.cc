@@ -599,14 +599,6 @@ uint32_t SeqEnd(const Plan& p) { return static_cast<uint32_t>(p.seqs[0].size());
 
 }  // namespace
 
-Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_realloc) {
-  if (ptr % vp.align)
-    return Trap(from_realloc ? "realloc returned a misaligned pointer" : "misaligned pointer to the values");
-  if (!s.InBounds(ptr, vp.size))
-    return Trap(from_realloc ? "realloc returned an out-of-bounds range" : "values out of bounds");
-  return Ok();
-}
-
 ValuesPlan CompileValues(const TypeTable& types, std::span<const TypeId> ts, size_t max_flat) {
   ValuesPlan vp;
   vp.types.assign(ts.begin(), ts.end());

@@ -110,7 +110,14 @@ Result<uint32_t> PlanCopyValues(const ValuesPlan& vp, Side& src, Side& dst,
 
 // A tuple of values in memory at `ptr` must be aligned and in bounds (traps worded for a
 // pointer from realloc or from the guest).
-Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_realloc);
+// Inline: every component-to-component call with a return area checks it twice.
+inline Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_realloc) {
+  if (ptr % vp.align) [[unlikely]]
+    return Trap(from_realloc ? "realloc returned a misaligned pointer" : "misaligned pointer to the values");
+  if (!s.InBounds(ptr, vp.size)) [[unlikely]]
+    return Trap(from_realloc ? "realloc returned an out-of-bounds range" : "values out of bounds");
+  return Ok();
+}
 
 // Handle transfer of own/borrow values (lift from src's table, lower into dst's), with the
 // traps of definitions.py; shared by the plans and the fused adapters (fused_adapter.h).

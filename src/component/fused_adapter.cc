@@ -412,6 +412,7 @@ std::unique_ptr<FusedAdapter> FusedAdapter::Compile(const FunctionPlan& fp,
   ad->callee_ = &callee;
   ad->callee_opts_ = &callee_opts;
   ad->core_ = core;
+  ad->entering_ = callee.EnteringSet(&caller);
   FusedCompiler params(*ad, fp.params.copy, caller_opts.string_encoding, callee_opts.string_encoding);
   ad->params_ = params.Seq(0, fp.params.in_memory);
   FusedCompiler results(*ad, fp.results.copy, callee_opts.string_encoding, caller_opts.string_encoding);
@@ -429,15 +430,21 @@ size_t FusedAdapter::step_count() const {
 
 // The order of CallAdapter (canon_call.cc) and definitions.py: reentrance checks, the
 // arguments, the core call, task.return_'s borrow check, the results, post-return, leaving.
+// flat_args and flat_results may overlap (RunFusedCall passes the caller's slot words for
+// both): every argument is read before the first result is written.
 Status FusedAdapter::Call(std::span<const uint64_t> flat_args, std::span<uint64_t> flat_results) const {
   const FunctionPlan& fp = *fp_;
   ComponentInstanceState& caller = *caller_;
   ComponentInstanceState& callee = *callee_;
-  if (!caller.may_leave()) return Trap("cannot leave the component instance");
-  if (flat_args.size() != fp.lower_sig.params.size()) return MakeError("wrong number of core arguments");
+  if (!caller.may_leave()) [[unlikely]] return Trap("cannot leave the component instance");
+  if (flat_args.size() != fp.lower_sig.params.size()) [[unlikely]]
+    return MakeError("wrong number of core arguments");
+  const uint32_t out_param = fp.results.in_memory ? static_cast<uint32_t>(flat_args.back()) : 0;
   Subtask subtask(&caller);
-  if (!callee.MayEnterFrom(&caller)) return Trap("cannot enter the component instance (reentrance)");
-  callee.EnterFrom(&caller);
+  // may_enter_from / enter_from over the entering set computed at link time.
+  for (ComponentInstanceState* i : entering_)
+    if (!i->may_enter()) [[unlikely]] return Trap("cannot enter the component instance (reentrance)");
+  for (ComponentInstanceState* i : entering_) i->set_may_enter(false);
   Task task(&callee);
   Side from{caller_opts_, &caller, nullptr, &subtask, {}, nullptr};
   Side to{callee_opts_, &callee, &task, nullptr, {}, nullptr};
@@ -471,18 +478,18 @@ Status FusedAdapter::Call(std::span<const uint64_t> flat_args, std::span<uint64_
   NW_TRY(task.Return());
   if (fp.results.in_memory) {
     uint32_t sptr = static_cast<uint32_t>(results[0]);
-    uint32_t dptr = static_cast<uint32_t>(flat_args.back());
     NW_TRY(CheckTuple(fp.results, to, sptr, false));
-    NW_TRY(CheckTuple(fp.results, from, dptr, false));
-    CopyState c{&to, &from, nullptr, nullptr, sptr, dptr, &cases_};
+    NW_TRY(CheckTuple(fp.results, from, out_param, false));
+    CopyState c{&to, &from, nullptr, nullptr, sptr, out_param, &cases_};
     NW_TRY(Run(*results_, c));
   } else {
-    if (flat_results.size() < fp.results.flat_count) return MakeError("flat value buffer too small");
+    if (flat_results.size() < fp.results.flat_count) [[unlikely]]
+      return MakeError("flat value buffer too small");
     CopyState c{&to, &from, results.data(), flat_results.data(), 0, 0, &cases_};
     NW_TRY(Run(*results_, c));
   }
   NW_TRY(PostReturn(callee, *callee_opts_, results));
-  callee.LeaveTo(&caller);
+  for (ComponentInstanceState* i : entering_) i->set_may_enter(true);
   subtask.DeliverResolve();
   return Ok();
 }

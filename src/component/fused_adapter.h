@@ -38,7 +38,8 @@ class FusedAdapter {
   ~FusedAdapter();
 
   // The call: flat_args follow fp.lower_sig.params; flat_results has room for
-  // fp.lower_sig.results. Errors are CallAdapter's (traps start "trap: ").
+  // fp.lower_sig.results and may overlap flat_args. Errors are CallAdapter's (traps start
+  // "trap: ").
   Status Call(std::span<const uint64_t> flat_args, std::span<uint64_t> flat_results) const;
 
   // Counts of the compiled code, for tests: steps in all programs.
@@ -52,6 +53,7 @@ class FusedAdapter {
   ComponentInstanceState* callee_ = nullptr;
   const CanonOptions* callee_opts_ = nullptr;
   CoreFunc core_;
+  std::vector<ComponentInstanceState*> entering_;  // callee.EnteringSet(caller)
   const FusedProgram* params_ = nullptr;
   const FusedProgram* results_ = nullptr;
   std::vector<std::unique_ptr<FusedProgram>> programs_;  // owns params_, results_ and nested ones

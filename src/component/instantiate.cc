@@ -8,6 +8,7 @@
 #include "component/async_runtime.h"
 #include "component/fused_adapter.h"
 #include "component/validate.h"
+#include "runtime/vm.h"
 
 namespace nw::component {
 
@@ -98,13 +99,22 @@ MemoryView MemoryOf(void* ctx) {
   return {d.data(), d.size()};
 }
 
+// Func::CallUnchecked without its two layers: a wasm function straight through its tier's entry
+// (the realloc and the callee of every component-to-component call go through here).
+inline TrapResult<void> CallCoreWords(Store& store, Func* f, std::span<const uint64_t> args,
+                                      std::span<uint64_t> results) {
+  FuncObj* o = AsObj(f);
+  if (o->f.code != nullptr) [[likely]] return o->f.array_call(store, o, args, results);
+  return InvokeFunc(store, o, args, results);
+}
+
 Result<uint32_t> ReallocOf(void* ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
                            uint32_t new_size) {
   auto* o = static_cast<RtOptions*>(ctx);
   std::array<uint64_t, 4> a{old_ptr, old_size, align, new_size};
   std::array<uint64_t, 1> r{};
-  auto res = o->realloc->CallUnchecked(*o->store, a, r);
-  if (!res) return std::unexpected(TrapError(res.error()));
+  auto res = CallCoreWords(*o->store, o->realloc, a, r);
+  if (!res) [[unlikely]] return std::unexpected(TrapError(res.error()));
   return static_cast<uint32_t>(r[0]);
 }
 
@@ -122,8 +132,8 @@ struct CoreCtx {
 
 Status CallCore(void* ctx, std::span<const uint64_t> args, std::span<uint64_t> results) {
   auto* c = static_cast<CoreCtx*>(ctx);
-  auto res = c->func->CallUnchecked(*c->store, args, results);
-  if (!res) return std::unexpected(TrapError(res.error()));
+  auto res = CallCoreWords(*c->store, c->func, args, results);
+  if (!res) [[unlikely]] return std::unexpected(TrapError(res.error()));
   return Ok();
 }
 
@@ -164,11 +174,10 @@ TrapResult<void> RunFusedCall(void* ctx, Caller&, uint64_t* words) {
     t.message = "cannot enter component instance";
     return std::unexpected(t);
   }
-  std::array<uint64_t, kMaxCoreParams> in;
-  std::copy(words, words + fc->nparams, in.data());
-  Status st = fc->adapter->Call(std::span<const uint64_t>(in.data(), fc->nparams),
+  // The adapter reads every argument before it writes a result: no copy of the words.
+  Status st = fc->adapter->Call(std::span<const uint64_t>(words, fc->nparams),
                                 std::span<uint64_t>(words, fc->nresults));
-  if (!st) return std::unexpected(ToCoreTrap(st.error()));
+  if (!st) [[unlikely]] return std::unexpected(ToCoreTrap(st.error()));
   return {};
 }
 
@@ -515,6 +524,8 @@ Result<RtOptions*> Instantiator::Options(Scope& s, const std::vector<CanonOpt>& 
       case CanonOpt::Kind::kMemory:
         o->memory = std::get<Memory*>(s.core[2].at(opt.index));
         o->opts.memory = MemoryOf;
+        o->opts.memory_base = &AsObj(o->memory)->def_.base;
+        o->opts.memory_length = &AsObj(o->memory)->def_.length;
         break;
       case CanonOpt::Kind::kRealloc:
         o->realloc = std::get<Func*>(s.core[0].at(opt.index));

@@ -91,7 +91,15 @@ Status Task::Return() {
   return Ok();
 }
 
-void Subtask::DeliverResolve() {
+std::vector<ComponentInstanceState*> ComponentInstanceState::EnteringSet(
+    const ComponentInstanceState* caller) {
+  std::vector<ComponentInstanceState*> out;
+  for (ComponentInstanceState* i = this; i; i = i->parent_)
+    if (!i->InCallerChain(caller)) out.push_back(i);
+  return out;
+}
+
+void Subtask::EndLends() {
   for (uint32_t i : lenders_) {
     auto h = inst_->handles().Get(i);
     if (h) --(*h)->num_lends;  // a lent handle cannot be removed, so it is still there

@@ -86,6 +86,11 @@ class ComponentInstanceState {
   bool MayEnterFrom(const ComponentInstanceState* caller) const;
   void EnterFrom(const ComponentInstanceState* caller);
   void LeaveTo(const ComponentInstanceState* caller);
+  // The instances EnterFrom(caller) and LeaveTo(caller) flip (this one and those of its
+  // ancestors outside the caller's chain): fixed, as parents never change, so a call path
+  // compiled once (fused_adapter.h) keeps the list and flips may_enter itself.
+  std::vector<ComponentInstanceState*> EnteringSet(const ComponentInstanceState* caller);
+  void set_may_enter(bool v) { may_enter_ = v; }
 
   ComponentInstanceState* parent() const { return parent_; }
   HandleTable& handles() { return handles_; }
@@ -136,9 +141,12 @@ class Subtask {
     lenders_.push_back(handle_index);
   }
   // deliver_resolve: the lends end.
-  void DeliverResolve();
+  void DeliverResolve() {
+    if (!lenders_.empty()) EndLends();
+  }
 
  private:
+  void EndLends();
   ComponentInstanceState* inst_;
   std::vector<uint32_t> lenders_;
 };

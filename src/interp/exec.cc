@@ -55,12 +55,11 @@ void SwitchInstance(ExecCtx* ctx, InstanceObj* inst) {
 }
 
 bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
-  const FuncType& type = *f->f.type;
   // A host function may call back into wasm: new entries start above this frame's values.
   uint64_t* saved_sp = ctx->sp;
   CallFrame* saved_cf = ctx->cf;
   InstanceObj* saved_inst = ctx->inst;
-  ctx->sp = args + std::max(SlotCount(type.params), SlotCount(type.results));
+  ctx->sp = args + f->f.host_slots;
   TrapResult<void> r = CallHostFunc(*ctx->store, saved_inst, f, args);
   ctx->sp = saved_sp;
   ctx->cf = saved_cf;
@@ -74,20 +73,70 @@ bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
   return true;
 }
 
+namespace {
+
+[[gnu::cold, gnu::noinline]] TrapResult<void> StackExhausted(FuncObj* f) {
+  Trap t{TrapKind::kStackExhausted, std::string(TrapKindMessage(TrapKind::kStackExhausted)),
+         {MakeFrame(f)}, 0};
+  return std::unexpected(std::move(t));
+}
+
+// The trap of an activation that did not finish: the host function's trap, or the trap of the
+// instruction, with the activation's wasm frames.
+[[gnu::cold, gnu::noinline]] Trap ActivationTrap(ExecCtx* ctx, CallFrame* entry) {
+  Trap t;
+  if (ctx->host_trapped) {
+    t = std::move(ctx->host_trap);
+    ctx->host_trapped = false;
+  } else {
+    t.kind = ctx->trap_kind;
+    t.message = std::string(TrapKindMessage(t.kind));
+    if (t.kind == TrapKind::kUninitializedElement)
+      t.message += " " + std::to_string(ctx->trap_index);
+  }
+  // Wasm frames of this activation, innermost first, appended below any frames the trap
+  // already carries (from a nested activation inside a host call).
+  // The innermost frame trapped at ctx->trap_ip; each caller is just after its call
+  // (the callee frame's ret_ip), so ret_ip - 1 lies inside the call instruction.
+  // (A failing host call traps at its call instruction, which is what trap_ip then holds.)
+  // Frames are reached by index (the call-frame stack is an array), so only the frames the
+  // bounded backtrace keeps are made, whatever the depth.
+  CallFrame* const innermost = ctx->cf;
+  const uint8_t* const trap_ip = ctx->trap_ip;
+  AppendOuterFrames(t, static_cast<size_t>(innermost - entry) + 1, [&](size_t i) {
+    CallFrame* cf = innermost - i;
+    const uint8_t* ip = trap_ip;
+    if (i != 0) ip = (cf + 1)->ret_ip != nullptr ? (cf + 1)->ret_ip - 1 : nullptr;
+    return MakeFrame(cf->func, reinterpret_cast<uintptr_t>(ip));
+  });
+  return t;
+}
+
+}  // namespace
+
+// Entered from the host, and again from host functions wasm called (a component's adapter
+// calls realloc and the callee core function this way on every crossing): the frame set-up of
+// NW_ENTER (handlers.cc) with the trap path out of line.
 TrapResult<void> Invoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
                         std::span<uint64_t> results) {
   ExecCtx* ctx = ExecCtxOf(store);
   const CompiledFunc* c = CodeOf(f);
   uint64_t* fp = ctx->sp;
   if (fp == nullptr || ctx->cf + 1 >= ctx->cf_limit ||
-      fp + std::max<size_t>(c->frame_slots, results.size()) > ctx->stack_end) {
-    Trap t{TrapKind::kStackExhausted, std::string(TrapKindMessage(TrapKind::kStackExhausted)),
-           {MakeFrame(f)}, 0};
-    return std::unexpected(std::move(t));
+      fp + std::max<size_t>(c->frame_slots, results.size()) > ctx->stack_end) [[unlikely]]
+    return StackExhausted(f);
+#pragma clang loop vectorize(disable) unroll(disable)
+  for (size_t i = 0; i < args.size(); ++i) fp[i] = args[i];
+  {
+    uint64_t* dst = fp + c->num_params;
+    static constexpr uint64_t kZero2[2] = {0, 0};
+#pragma clang loop vectorize(disable) unroll(disable)
+    for (uint32_t i = 0, n = c->zero_pairs; i < n; ++i) std::memcpy(dst + 2 * i, kZero2, 16);
+    dst += c->zero_slots;
+    const uint64_t* src = c->init.data();
+#pragma clang loop vectorize(disable) unroll(disable)
+    for (uint32_t i = 0, n = c->init_pairs; i < n; ++i) std::memcpy(dst + 2 * i, src + 2 * i, 16);
   }
-  std::copy(args.begin(), args.end(), fp);
-  std::fill_n(fp + c->num_params, 2 * size_t{c->zero_pairs}, 0);
-  std::copy(c->init.begin(), c->init.end(), fp + c->num_params + c->zero_slots);
 
   CallFrame* entry = ctx->cf + 1;
   entry->ret_ip = nullptr;
@@ -96,48 +145,28 @@ TrapResult<void> Invoke(Store& store, FuncObj* f, std::span<const uint64_t> args
   CallFrame* saved_cf = ctx->cf;
   InstanceObj* saved_inst = ctx->inst;
   ctx->cf = entry;
-  SwitchInstance(ctx, f->f.instance);
+  // The cached instance state depends only on the instance (its function, table and memory
+  // definitions never move), so a nested call into the running instance keeps it.
+  if (f->f.instance != saved_inst) SwitchInstance(ctx, f->f.instance);
   ctx->host_trapped = false;
 
   const uint8_t* ip = reinterpret_cast<const uint8_t*>(c->code.data());
   Handler h = *reinterpret_cast<const Handler*>(ip);
   uint64_t exit = h(ip, fp, ctx->mem0_def->base, ctx->mem0_def->length, ctx);
 
-  TrapResult<void> out;
-  if (exit == kExitDone) {
-    std::copy(fp, fp + results.size(), results.begin());
-  } else {
-    Trap t;
-    if (ctx->host_trapped) {
-      t = std::move(ctx->host_trap);
-      ctx->host_trapped = false;
-    } else {
-      t.kind = ctx->trap_kind;
-      t.message = std::string(TrapKindMessage(t.kind));
-      if (t.kind == TrapKind::kUninitializedElement)
-        t.message += " " + std::to_string(ctx->trap_index);
-    }
-    // Wasm frames of this activation, innermost first, appended below any frames the trap
-    // already carries (from a nested activation inside a host call).
-    // The innermost frame trapped at ctx->trap_ip; each caller is just after its call
-    // (the callee frame's ret_ip), so ret_ip - 1 lies inside the call instruction.
-    // (A failing host call traps at its call instruction, which is what trap_ip then holds.)
-    // Frames are reached by index (the call-frame stack is an array), so only the frames the
-    // bounded backtrace keeps are made, whatever the depth.
-    CallFrame* const innermost = ctx->cf;
-    const uint8_t* const trap_ip = ctx->trap_ip;
-    AppendOuterFrames(t, static_cast<size_t>(innermost - entry) + 1, [&](size_t i) {
-      CallFrame* cf = innermost - i;
-      const uint8_t* ip = trap_ip;
-      if (i != 0) ip = (cf + 1)->ret_ip != nullptr ? (cf + 1)->ret_ip - 1 : nullptr;
-      return MakeFrame(cf->func, reinterpret_cast<uintptr_t>(ip));
-    });
-    out = std::unexpected(std::move(t));
+  if (exit != kExitDone) [[unlikely]] {
+    Trap t = ActivationTrap(ctx, entry);
+    ctx->cf = saved_cf;
+    if (saved_inst != nullptr) SwitchInstance(ctx, saved_inst);
+    else ctx->inst = nullptr;
+    return std::unexpected(std::move(t));
   }
+#pragma clang loop vectorize(disable) unroll(disable)
+  for (size_t i = 0; i < results.size(); ++i) results[i] = fp[i];
   ctx->cf = saved_cf;
-  if (saved_inst != nullptr) SwitchInstance(ctx, saved_inst);
-  else ctx->inst = nullptr;
-  return out;
+  if (saved_inst == nullptr) ctx->inst = nullptr;
+  else if (ctx->inst != saved_inst) SwitchInstance(ctx, saved_inst);
+  return {};
 }
 
 }  // namespace nw::interp

@@ -131,6 +131,8 @@ Func* Func::CreateHost(Store& store, FuncType type, HostCallback callback) {
   f->f.host_type = std::make_unique<const FuncType>(std::move(type));
   f->f.type = f->f.host_type.get();
   f->f.host = std::move(callback);
+  f->f.host_slots = static_cast<uint32_t>(
+      std::max(SlotCount(f->f.type->params), SlotCount(f->f.type->results)));
   return f;
 }
 
@@ -140,6 +142,8 @@ Func* Func::CreateHostRaw(Store& store, FuncType type, RawHostCallback callback,
   f->f.host_type = std::make_unique<const FuncType>(std::move(type));
   f->f.type = f->f.host_type.get();
   f->f.raw_host = callback;
+  f->f.host_slots = static_cast<uint32_t>(
+      std::max(SlotCount(f->f.type->params), SlotCount(f->f.type->results)));
   f->f.raw_ctx = ctx;
   return f;
 }

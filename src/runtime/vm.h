@@ -75,6 +75,9 @@ struct Func::Impl {
   RawHostCallback raw_host = nullptr;  // instead of host when set (Func::CreateHostRaw)
   void* raw_ctx = nullptr;
   uint32_t func_index = 0;
+  // Host functions: max(slots of the params, slots of the results), the words a call from
+  // wasm reserves for them (set by CreateHost / CreateHostRaw).
+  uint32_t host_slots = 0;
 };
 
 class FuncObj final : public Func {

@@ -139,7 +139,11 @@ const char* kStorePtrLen = "(i32.store (i32.const 16) (local.get 0)) (i32.store 
 TEST(FusedAdapterTest, StringsInEveryEncodingPair) {
   Case c{"string", "i32 i32", kStorePtrLen};
   std::vector<std::string> strings = {"", "hello", "h\xc3\xa9llo w\xc3\xb6rld \xc3\xbf", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
-                                      "emoji \xf0\x9f\x98\x80 and more", std::string(700, 'a') + "\xc3\xa9"};
+                                      "emoji \xf0\x9f\x98\x80 and more", std::string(700, 'a') + "\xc3\xa9",
+                                      // 1 KiB and more: the 256-byte ASCII steps of the UTF-8 check,
+                                      // with the first non-ASCII byte in a late step or the tail.
+                                      std::string(1024, 'b'), std::string(600, 'c') + "\xe6\x97\xa5" + std::string(500, 'd'),
+                                      std::string(1030, 'e') + "\xf0\x9f\x98\x80"};
   for (const char* from : kEncodings) {
     for (const char* to : kEncodings) {
       Pair fused(c, from, to, true), generic(c, from, to, false);
@@ -214,6 +218,8 @@ TEST(FusedAdapterTest, BadArgumentsTrapAsTheGenericPath) {
       {{"string", "i32 i32", kStorePtrLen, "(i32.const 262140) (i32.const 8)"}, "utf8", "utf8", "string out of bounds"},
       {{"string", "i32 i32", kStorePtrLen, "(i32.const 512) (i32.const 3)"}, "utf8", "utf8", "invalid UTF-8"},
       {{"string", "i32 i32", kStorePtrLen, "(i32.const 512) (i32.const 3)"}, "utf8", "utf16", "invalid UTF-8"},
+      // 600 bytes: zeros (valid), then "ok\xff\xfe" at 512, inside the third 256-byte step.
+      {{"string", "i32 i32", kStorePtrLen, "(i32.const 0) (i32.const 600)"}, "utf8", "utf8", "invalid UTF-8"},
       {{"string", "i32 i32", kStorePtrLen, "(i32.const 0) (i32.const 0x10000000)"}, "utf8", "utf8", "longer than"},
       {{"string", "i32 i32", kStorePtrLen, "(i32.const 513) (i32.const 1)"}, "utf16", "utf8", "misaligned"},
       {{"string", "i32 i32", kStorePtrLen, "(i32.const 262142) (i32.const 2)"}, "utf16", "utf8", "out of bounds"},
@@ -239,6 +245,36 @@ TEST(FusedAdapterTest, BadArgumentsTrapAsTheGenericPath) {
     EXPECT_NE(x.error().message.find(b.expect), std::string::npos) << x.error().message;
     // The trapped callee is never entered again, in both.
     EXPECT_EQ(Describe(fused.Call("bad", {})), Describe(generic.Call("bad", {})));
+  }
+}
+
+// A trap inside the callee's core function (or its realloc) ends the call with the core trap's
+// message in both, and the trapped callee is not entered again.
+TEST(FusedAdapterTest, TrapsInsideTheCalleeAsTheGenericPath) {
+  const char* kTrapAlloc = R"(
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.div_u (i32.const 1) (i32.const 0))))";
+  struct T {
+    Case c;
+    const char* alloc;
+    const char* expect;
+  };
+  std::vector<T> ts = {
+      {{"string", "i32 i32", "(unreachable)"}, kAlloc, "unreachable"},
+      {{"string", "i32 i32", kStorePtrLen}, kTrapAlloc, "divide by zero"},
+  };
+  for (const T& t : ts) {
+    Pair fused(t.c, "utf8", "utf8", true, t.alloc), generic(t.c, "utf8", "utf8", false, t.alloc);
+    ASSERT_TRUE(fused.ok() && generic.ok());
+    auto x = fused.Call("run", {Str(std::string(300, 'x'))});
+    auto y = generic.Call("run", {Str(std::string(300, 'x'))});
+    ASSERT_FALSE(x);
+    ASSERT_FALSE(y);
+    EXPECT_EQ(x.error().message, y.error().message);
+    EXPECT_NE(x.error().message.find(t.expect), std::string::npos) << x.error().message;
+    auto again = fused.Call("run", {Str("a")});
+    ASSERT_FALSE(again);
+    EXPECT_EQ(Describe(again), Describe(generic.Call("run", {Str("a")})));
+    EXPECT_NE(again.error().message.find("cannot enter"), std::string::npos) << again.error().message;
   }
 }
 

@@ -25,6 +25,31 @@ CV Lifted(std::vector<uint8_t> bytes, StringForm form) {
   return CV::StringUnchecked(std::string(bytes.begin(), bytes.end()), form);
 }
 
+// ValidUtf8 decides long strings in 256-byte ASCII steps before its byte-wise loop: wherever
+// the first non-ASCII byte falls (any step, a step boundary, the tail), the answer is the same
+// as for a short string holding the same sequence.
+TEST(Strings, ValidUtf8OfLongStringsAtEveryPosition) {
+  for (size_t n : {size_t{255}, size_t{256}, size_t{1024}, size_t{1100}}) {
+    std::vector<uint8_t> s(n, 'a');
+    EXPECT_TRUE(ValidUtf8(s.data(), n)) << n;
+    for (size_t at = 0; at < n; ++at) {
+      s.assign(n, 'a');
+      s[at] = 0x80;  // a lone continuation byte
+      ASSERT_FALSE(ValidUtf8(s.data(), n)) << n << " " << at;
+      s[at] = 0xff;
+      ASSERT_FALSE(ValidUtf8(s.data(), n)) << n << " " << at;
+      s[at] = 0xc3;  // a two-byte sequence, cut at the end
+      ASSERT_EQ(ValidUtf8(s.data(), n), false) << n << " " << at;
+      if (at + 1 < n) {
+        s[at + 1] = 0xa9;
+        ASSERT_TRUE(ValidUtf8(s.data(), n)) << n << " " << at;
+        s[at + 1] = 0x41;  // not a continuation byte
+        ASSERT_FALSE(ValidUtf8(s.data(), n)) << n << " " << at;
+      }
+    }
+  }
+}
+
 TEST(Strings, Utf8ToUtf8IsOneAllocation) {
   auto o = LowerString(*CV::String("hello"), StringEncoding::kUtf8);
   EXPECT_EQ(o.calls, (std::vector<ReallocCall>{{0, 0, 1, 5}}));
