@@ -834,8 +834,13 @@ class Parser {
         d.kind = CoreModuleDecl::Kind::kAlias;
         d.offset = at;
         NW_SET(d.outer_count, OuterCount());
-        NW_SET(d.outer_index,
-                      ResolveIn(scopes_[scopes_.size() - d.outer_count], Sort::kCoreType));
+        // A count naming no enclosing scope keeps its numeric index (the validator rejects it).
+        if (d.outer_count == 0 || d.outer_count > scopes_.size()) {
+          NW_SET(d.outer_index, U32());
+        } else {
+          NW_SET(d.outer_index,
+                 ResolveIn(scopes_[scopes_.size() - d.outer_count], Sort::kCoreType));
+        }
         NW_TRY(ExpectLParenKw("type"));
         if (auto id = OptId()) type_ids.emplace(*id, local_types);
         NW_TRY(Expect(TokenKind::kRParen));
@@ -877,8 +882,24 @@ class Parser {
     } else if (IsKw("module")) {
       ++pos_;
       NW_TRY(ModuleTypeDecls(t));
+    } else if (IsKw("sub")) {
+      // `(sub final? supertype* (func ...))`: the one Wasm 3.0 form the binary reader keeps.
+      ++pos_;
+      t.sub = true;
+      t.final = IsKw("final");
+      if (t.final) ++pos_;
+      while (Peek().kind == TokenKind::kNumber || Peek().kind == TokenKind::kId) {
+        NW_TRY_ASSIGN(uint32_t super, Resolve(Sort::kCoreType));
+        t.supertypes.push_back(super);
+      }
+      if (!IsLParenKw("func"))
+        return MakeError(At(), "core struct and array types (WebAssembly 3.0) are not supported");
+      pos_ += 2;
+      NW_SET(t.func, CoreFuncBody());
+      NW_TRY(Expect(TokenKind::kRParen));
+      NW_TRY(Expect(TokenKind::kRParen));
     } else {
-      return MakeError(At(), "core rec groups, sub, struct and array types (WebAssembly 3.0) "
+      return MakeError(At(), "core rec groups, struct and array types (WebAssembly 3.0) "
                              "are not supported");
     }
     NW_TRY(Expect(TokenKind::kRParen));
@@ -1346,6 +1367,9 @@ class Parser {
         {"thread.yield-then-resume", CanonKind::kThreadYieldThenResume},
         {"thread.suspend-then-promote", CanonKind::kThreadSuspendThenPromote},
         {"thread.yield-then-promote", CanonKind::kThreadYieldThenPromote},
+        {"thread.spawn-ref", CanonKind::kThreadSpawnRef},
+        {"thread.spawn-indirect", CanonKind::kThreadSpawnIndirect},
+        {"thread.available-parallelism", CanonKind::kThreadAvailableParallelism},
     };
     bool found = false;
     for (auto [n, k] : kNames) {
@@ -1417,6 +1441,12 @@ class Parser {
         NW_SET(c.type, Ref(Sort::kCoreType));
         NW_SET(c.index, Ref(Sort::kCoreTable));
         break;
+      case CanonKind::kThreadSpawnRef: case CanonKind::kThreadSpawnIndirect:
+        flag("shared");
+        NW_SET(c.type, Ref(Sort::kCoreType));
+        if (c.kind == CanonKind::kThreadSpawnIndirect) NW_SET(c.index, Ref(Sort::kCoreTable));
+        break;
+      case CanonKind::kThreadAvailableParallelism: flag("shared"); break;
       default:
         break;
     }
