@@ -5,9 +5,8 @@
 //    binary forms: decode -> encode gives the very bytes, and print -> parse -> encode too;
 //  - an AST with every canon kind, every defvaltype and every extern kind (the suite does not
 //    use them all), through the same round trip;
-//  - the real jco/componentize-js components of tests/component-real when they are built:
-//    encode(decode(bytes)) == bytes, and print -> parse -> encode gives the same bytes up to
-//    custom sections and names (the name sections are compared apart: see below);
+//  (the real jco/componentize-js components are round tripped by tests/component-real's
+//  print_roundtrip.cc: they take seconds each);
 //  - truncated binaries: decode fails with an offset or the result prints, never a crash.
 #include <gtest/gtest.h>
 
@@ -24,12 +23,14 @@
 #include "component/encode.h"
 #include "component/text/component_printer.h"
 #include "component/text/component_wat.h"
+#include "component_normalize.h"
 #include "wast_script.h"
 
 namespace nw::component {
 namespace {
 
 using testing::Script;
+using testing::Strip;
 
 const std::string kSuiteDir = testing::ComponentSuiteDir();
 
@@ -45,44 +46,6 @@ Result<std::vector<uint8_t>> Reprint(const Component& c, std::string* text_out =
   auto back = ParseComponentText(*text);
   if (!back) return MakeError("parse of the printed text: " + back.error().ToString());
   return EncodeComponent(*back);
-}
-
-// `c` without its custom sections and empty vector sections (which have no text form), with
-// extern names in their 0x00 spelling,
-// recursively; `core_names`: also without the custom sections and names of its core modules
-// (names come back from $ids only where they are valid and unique identifiers).
-Component Strip(Component c, bool core_names) {
-  std::vector<Section> kept;
-  for (const Section& s : c.sections)
-    if (s.kind != SectionKind::kCustom && (s.count > 0 || s.kind == SectionKind::kCoreModule ||
-                                           s.kind == SectionKind::kComponent))
-      kept.push_back(s);
-  c.sections = std::move(kept);
-  c.names.reset();
-  if (core_names) {
-    for (CoreModule& m : c.core_modules) {
-      m.module.customs.clear();
-      m.module.names = {};
-    }
-  }
-  // A 0x01 prefix, or 0x02 with no attributes, means what 0x00 means (Binary.md): the text has
-  // one spelling for the three.
-  auto norm = [](ExternName& n) {
-    if (n.prefix == 0x01 || (n.prefix == 0x02 && n.attributes.empty())) n.prefix = 0x00;
-  };
-  auto norm_decls = [&](std::vector<Decl>& decls, auto& self) -> void {
-    for (Decl& d : decls) {
-      norm(d.name);
-      for (TypeDef& t : d.type) self(t.decls, self);
-    }
-  };
-  for (Import& im : c.imports) norm(im.name);
-  for (Export& ex : c.exports) norm(ex.name);
-  for (Instance& in : c.instances)
-    for (InlineExport& e : in.exports) norm(e.name);
-  for (TypeDef& t : c.types) norm_decls(t.decls, norm_decls);
-  for (Component& n : c.components) n = Strip(std::move(n), core_names);
-  return c;
 }
 
 // The component forms of one script: top-level definitions and those of assert_* commands,
@@ -526,39 +489,6 @@ TEST(ComponentPrint, ValuesFailAndCustomSectionsAreComments) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().offset, 22u);
   EXPECT_NE(bad.error().message.find("component values"), std::string::npos);
-}
-
-// Real components (tests/component-real, built when npm ci and node are there).
-TEST(ComponentPrint, RealComponentsRoundTrip) {
-  std::filesystem::path dir = NW_COMPONENT_REAL_DIR;
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const char* name : {"values", "values_js", "wasi_cat", "provider", "consumer_js", "composed"})
-    if (std::filesystem::exists(dir / (std::string(name) + ".wasm"), ec))
-      files.push_back(dir / (std::string(name) + ".wasm"));
-  if (files.empty())
-    GTEST_SKIP() << "*** no real components in " << dir.string()
-                 << " (build the component_real tests: npm ci in tests/component-real): skipped ***";
-  for (const auto& path : files) {
-    std::ifstream in(path, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto c = DecodeComponent(Bytes(bytes));
-    ASSERT_TRUE(c) << path << ": " << c.error().ToString();
-    std::vector<uint8_t> again = EncodeComponent(*c);
-    EXPECT_TRUE(again == std::vector<uint8_t>(bytes.begin(), bytes.end()))
-        << path << ": encode(decode(bytes)) differs from the bytes";
-    std::string text;
-    auto printed = PrintComponentText(*c);
-    ASSERT_TRUE(printed) << path << ": " << printed.error().ToString();
-    auto back = ParseComponentText(*printed);
-    ASSERT_TRUE(back) << path << ": the printed text does not parse: " << back.error().ToString();
-    std::vector<uint8_t> want = EncodeComponent(Strip(*c, true));
-    std::vector<uint8_t> got = EncodeComponent(Strip(*back, true));
-    EXPECT_TRUE(want == got) << path << ": print -> parse -> encode differs (" << want.size()
-                             << " vs " << got.size() << " bytes)";
-    std::printf("%s: %zu bytes, %zu bytes of text, round trips%s\n", path.filename().c_str(),
-                bytes.size(), printed->size(), want == got ? "" : " NOT");
-  }
 }
 
 // Truncated component binaries (every prefix of some suite components): decoding fails with an
