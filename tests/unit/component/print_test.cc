@@ -491,9 +491,9 @@ TEST(ComponentPrint, ValuesFailAndCustomSectionsAreComments) {
   EXPECT_NE(bad.error().message.find("component values"), std::string::npos);
 }
 
-// Truncated component binaries (every prefix of some suite components): decoding fails with an
-// offset inside the input, and whatever decodes prints.
-TEST(ComponentPrint, TruncatedBinariesFailWithAnOffset) {
+// Truncated and corrupted component binaries (of EveryForm): decoding fails with an offset inside
+// the input, and whatever decodes prints (and its text parses or fails with a message).
+TEST(ComponentPrint, TruncatedAndCorruptedBinaries) {
   std::vector<uint8_t> whole = EncodeComponent(EveryForm());
   size_t failed = 0;
   for (size_t n = 0; n < whole.size(); ++n) {
@@ -508,6 +508,24 @@ TEST(ComponentPrint, TruncatedBinariesFailWithAnOffset) {
     EXPECT_TRUE(PrintComponentText(*c)) << n;
   }
   EXPECT_GT(failed, whole.size() / 2);
+  // Corrupted bytes: whatever still decodes prints, and the text parses or fails with a message.
+  size_t printed = 0;
+  for (size_t n = 8; n < whole.size(); n += 3) {  // every third byte: ~1 s under ASan
+    for (uint8_t b : {0x00, 0xff}) {
+      std::vector<uint8_t> bad = whole;
+      bad[n] = b;
+      auto c = DecodeComponent(bad);
+      if (!c) {
+        EXPECT_LE(c.error().offset, bad.size()) << n;
+        continue;
+      }
+      auto text = PrintComponentText(*c);
+      if (!text) continue;
+      ++printed;
+      (void)ParseComponentText(*text);
+    }
+  }
+  EXPECT_GT(printed, 0u);
 }
 
 }  // namespace
