@@ -2,6 +2,8 @@
 // binary_reader.cc production by production.
 #include "component/encode.h"
 
+#include <algorithm>
+
 #include "base/writer.h"
 #include "format/encode.h"
 
@@ -28,6 +30,18 @@ class Encoder {
       w_.ULeb(body.bytes().size());
       w_.Raw(body.bytes());
       i = j;
+    }
+    // Names the AST holds without their section (a parsed text's $ids) get one at the end.
+    bool has_name_section = std::any_of(c.customs.begin(), c.customs.end(), [](const auto& cs) {
+      return cs.name == "component-name";
+    });
+    if (c.names && !has_name_section) {
+      Writer body;
+      body.Name("component-name");
+      Encoder(body).NameSection(*c.names);
+      w_.U8(static_cast<uint8_t>(SectionKind::kCustom));
+      w_.ULeb(body.bytes().size());
+      w_.Raw(body.bytes());
     }
   }
 
@@ -99,6 +113,43 @@ class Encoder {
           w_.Raw(v.bytes);
         });
         return;
+    }
+  }
+
+  // The "component-name" payload: subsection 0 (the component's name), then one subsection 1
+  // per sort, sorts in Sort order and entries by index (so the bytes do not depend on the order
+  // the names were collected in).
+  void NameSection(const ComponentNames& names) {
+    if (names.component) {
+      Writer sub;
+      sub.Name(*names.component);
+      w_.U8(0x00);
+      w_.ULeb(sub.bytes().size());
+      w_.Raw(sub.bytes());
+    }
+    // (std::sort on (key, position) pairs: a stable order without std::stable_sort, whose
+    // libstdc++ 12 implementation trips -Wdeprecated-declarations in C++23.)
+    std::vector<std::pair<Sort, size_t>> maps;
+    for (size_t i = 0; i < names.sorts.size(); ++i) maps.emplace_back(names.sorts[i].sort, i);
+    std::sort(maps.begin(), maps.end());
+    for (const auto& [sort, pos] : maps) {
+      const NameMap* m = &names.sorts[pos];
+      std::vector<std::pair<uint32_t, size_t>> order;
+      for (size_t i = 0; i < m->names.size(); ++i) order.emplace_back(m->names[i].first, i);
+      std::sort(order.begin(), order.end());
+      std::vector<std::pair<uint32_t, std::string>> entries;
+      for (const auto& [idx, i] : order) entries.push_back(m->names[i]);
+      Writer sub;
+      Encoder e(sub);
+      e.SortE(m->sort);
+      sub.ULeb(entries.size());
+      for (const auto& [idx, name] : entries) {
+        sub.ULeb(idx);
+        sub.Name(name);
+      }
+      w_.U8(0x01);
+      w_.ULeb(sub.bytes().size());
+      w_.Raw(sub.bytes());
     }
   }
 

@@ -7,7 +7,8 @@
 // definitions were split into sections; a decoded binary whose sections were already so merged
 // and whose LEB128s are minimal encodes back to its own bytes. Embedded core modules are written
 // with EncodeModule (format/encode.h); custom sections (including "component-name") are written
-// back verbatim where they stood. Nothing is validated here.
+// back verbatim where they stood; names the AST holds without a "component-name" section (the $ids
+// of a parsed text) are written in one at the end, as wasm-tools does. Nothing is validated here.
 #pragma once
 
 #include <cstdint>

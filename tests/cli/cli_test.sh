@@ -435,8 +435,9 @@ out=$("$nw" validate "$tmp/comp.wat" 2>&1); rc=$?
 [ $rc -eq 0 ] && [ -z "$out" ]
 check "validate: component text" $? "rc=$rc out=$out"
 out=$("$nw" print "$tmp/comp.wat" 2>&1); rc=$?
-[ $rc -eq 0 ] && [[ "$out" == "(component"*'(canon lift (core func 0) (func (;0;) (type 1)))'* ]] &&
-  [[ "$out" == *'(export (;1;) "answer" (func 0)))' ]]
+[ $rc -eq 0 ] && [[ "$out" == "(component"*'(core instance $i (instantiate $M))'* ]] &&
+  [[ "$out" == *'(canon lift (core func 0) (func $f (type 1)))'* ]] &&
+  [[ "$out" == *'(export (;1;) "answer" (func $f)))' ]]
 check "print: component text" $? "rc=$rc out=$out"
 # parse -> print -> parse of a component gives the same binary; print of a truncated one fails
 # in one line with the offset.

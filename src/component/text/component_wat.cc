@@ -13,6 +13,7 @@
 #include "format/binary_reader.h"
 #include "format/decode.h"
 #include "text/lexer.h"
+#include "text/printer.h"
 #include "text/wat.h"
 #include "validate/validate.h"
 
@@ -161,7 +162,22 @@ class Parser {
     uint32_t idx = sc.count[static_cast<size_t>(s)]++;
     if (id && !sc.ids[static_cast<size_t>(s)].emplace(*id, idx).second)
       return MakeError(at, "duplicate identifier " + *id + " for " + SortName(s));
+    if (id && !sc.is_type) AddName(*sc.comp, s, idx, *id);
     return idx;
+  }
+  // A component's $ids go to its name section (as wasm-tools writes them), so that printing the
+  // encoded binary shows them again. Only plain identifiers (not `$"..."`) are kept.
+  static void AddName(Component& c, Sort s, uint32_t idx, std::string_view id) {
+    std::string_view name = id.substr(1);
+    if (!IsValidWatId(name)) return;
+    if (!c.names) c.names.emplace();
+    for (NameMap& m : c.names->sorts) {
+      if (m.sort == s) {
+        m.names.emplace_back(idx, std::string(name));
+        return;
+      }
+    }
+    c.names->sorts.push_back({s, {{idx, std::string(name)}}});
   }
   Result<uint32_t> ResolveIn(Scope& sc, Sort s) {
     const Token& t = Peek();
@@ -908,6 +924,10 @@ class Parser {
 
   // --- component fields -----------------------------------------------------------------------
   Status ComponentFields(Component& c, std::optional<std::string> id) {
+    if (id && IsValidWatId(std::string_view(*id).substr(1))) {
+      if (!c.names) c.names.emplace();
+      c.names->component = id->substr(1);
+    }
     Scope sc;
     sc.comp = &c;
     sc.id = std::move(id);

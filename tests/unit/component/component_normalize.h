@@ -11,18 +11,23 @@
 
 namespace nw::component::testing {
 
-// `c` without its custom sections and empty vector sections (which have no text form), with
-// extern names in their 0x00 spelling, recursively; `core_names`: also without the custom sections, names and data count sections of
-// its core modules (names come back from $ids only where they are valid and unique identifiers).
+// `c` without its custom sections other than "component-name" and its empty vector sections
+// (which have no text form), with extern names in their 0x00 spelling, recursively;
+// `core_names`: also without its component-name section and names, and without the custom
+// sections, names and data count sections of its core modules (names come back from $ids only
+// where they are valid and unique identifiers).
 inline Component Strip(Component c, bool core_names) {
   std::vector<Section> kept;
-  for (const Section& s : c.sections)
-    if (s.kind != SectionKind::kCustom && (s.count > 0 || s.kind == SectionKind::kCoreModule ||
-                                           s.kind == SectionKind::kComponent))
+  for (const Section& s : c.sections) {
+    bool names = s.kind == SectionKind::kCustom && c.customs[s.first].name == "component-name";
+    if (s.kind == SectionKind::kCustom ? names && !core_names
+                                       : s.count > 0 || s.kind == SectionKind::kCoreModule ||
+                                             s.kind == SectionKind::kComponent)
       kept.push_back(s);
+  }
   c.sections = std::move(kept);
-  c.names.reset();
   if (core_names) {
+    c.names.reset();
     for (CoreModule& m : c.core_modules) {
       m.module.customs.clear();
       m.module.names = {};
