@@ -1,4 +1,4 @@
-// Names of the AST's enumerations, for messages and the structural dump.
+// Names of the AST's enumerations, for messages and the text printer.
 #include "component/ast.h"
 
 namespace nw::component {

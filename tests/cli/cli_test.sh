@@ -450,8 +450,18 @@ out=$("$nw" validate "$tmp/comp.wat" 2>&1); rc=$?
 [ $rc -eq 0 ] && [ -z "$out" ]
 check "validate: component text" $? "rc=$rc out=$out"
 out=$("$nw" print "$tmp/comp.wat" 2>&1); rc=$?
-[ $rc -eq 0 ] && [[ "$out" == "(component"*'(export "answer" (func 0))'* ]]
+[ $rc -eq 0 ] && [[ "$out" == "(component"*'(core instance $i (instantiate $M))'* ]] &&
+  [[ "$out" == *'(canon lift (core func 0) (func $f (type 1)))'* ]] &&
+  [[ "$out" == *'(export (;1;) "answer" (func $f)))' ]]
 check "print: component text" $? "rc=$rc out=$out"
+# parse -> print -> parse of a component gives the same binary; print of a truncated one fails
+# in one line with the offset.
+"$nw" parse "$tmp/comp.wat" -o "$tmp/comp.wasm" && "$nw" print "$tmp/comp.wasm" > "$tmp/comp2.wat" &&
+  "$nw" parse "$tmp/comp2.wat" -o "$tmp/comp2.wasm" && cmp -s "$tmp/comp.wasm" "$tmp/comp2.wasm"
+check "component parse/print round trip" $? "binaries differ"
+out=$("$nw" print "$tmp/comptrunc.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"comptrunc.wasm:0xc: unexpected end-of-file" ]]
+check "print: malformed component" $? "rc=$rc out=$out"
 out=$("$nw" wit "$tmp/comp.wat" 2>&1); rc=$?
 [ $rc -eq 0 ] && [[ "$out" == *$'  import host: interface {\n    log: func(msg: string);\n  }\n\n  export answer: func() -> u32;\n}'* ]]
 check "wit: component text" $? "rc=$rc out=$out"
@@ -459,6 +469,11 @@ printf '(component\n  (export "x" (func 3)))' > "$tmp/compinv.wat"
 out=$("$nw" validate "$tmp/compinv.wat" 2>&1); rc=$?
 [ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == *"compinv.wat (text):0x"*"out of bounds"* ]]
 check "validate: invalid component text" $? "rc=$rc out=$out"
+out=$("$nw" parse "$tmp/compinv.wat" -o "$tmp/compinv.wasm" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == *"compinv.wat (text):0x"*"out of bounds"* ]] && [ ! -e "$tmp/compinv.wasm" ] &&
+  "$nw" parse --no-validate "$tmp/compinv.wat" -o "$tmp/compinv.wasm" && "$nw" print "$tmp/compinv.wasm" |
+  grep -q '(export (;0;) "x" (func 3))'
+check "parse: invalid component text refused, written with --no-validate" $? "rc=$rc out=$out"
 printf '(component\n  (bogus))' > "$tmp/compsyn.wat"
 out=$("$nw" wit "$tmp/compsyn.wat" 2>&1); rc=$?
 [ $rc -eq 1 ] && [[ "$out" == *"compsyn.wat:2:4: "* ]]

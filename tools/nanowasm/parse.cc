@@ -1,9 +1,10 @@
-// `nanowasm parse FILE.wat -o FILE.wasm`: text to binary (validated).
+// `nanowasm parse FILE.wat -o FILE.wasm`: text to binary (validated), a module or a component.
 #include <cstdio>
 #include <string>
 
 #include "format/encode.h"
 #include "tools/nanowasm/commands.h"
+#include "tools/nanowasm/component_text_cmd.h"
 #include "tools/nanowasm/util.h"
 #include "validate/validate.h"
 
@@ -12,6 +13,7 @@ namespace nwcli {
 int Parse(const ParseOptions& opts) {
   const std::string& in = opts.in;
   const std::string& out = opts.out;
+  if (auto rc = ParseComponent(opts)) return *rc;
   auto m = LoadModule(in);
   if (!m) {
     std::fprintf(stderr, "%s\n", m.error().message.c_str());

@@ -1,28 +1,23 @@
-// `nanowasm print FILE`: a module as text, or a component as a structural dump, on stdout.
+// `nanowasm print FILE`: a module or a component as text, on stdout.
 #include <cstdio>
 #include <string>
 
 #include "tools/nanowasm/component_load.h"
-#include "component/dump.h"
 #include "text/printer.h"
 #include "tools/nanowasm/commands.h"
+#include "tools/nanowasm/component_text_cmd.h"
 #include "tools/nanowasm/util.h"
 
 namespace nwcli {
 
 int Print(const std::string& path) {
-  // A component (binary or text) is shown as a structural dump (component/dump.h), not yet as
-  // text the parser reads back.
+  // A component (binary or text) is printed in the component text format.
   auto comp = LoadComponent(path);
   if (!comp) {
     std::fprintf(stderr, "%s\n", comp.error().message.c_str());
     return 1;
   }
-  if (*comp) {
-    std::string text = nw::component::DumpComponent((*comp)->component);
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return 0;
-  }
+  if (*comp) return PrintComponent(**comp, path);
   auto m = LoadModule(path);
   if (!m) {
     std::fprintf(stderr, "%s\n", m.error().message.c_str());

@@ -13,6 +13,7 @@
 #include "format/binary_reader.h"
 #include "format/decode.h"
 #include "text/lexer.h"
+#include "text/printer.h"
 #include "text/wat.h"
 #include "validate/validate.h"
 
@@ -161,7 +162,22 @@ class Parser {
     uint32_t idx = sc.count[static_cast<size_t>(s)]++;
     if (id && !sc.ids[static_cast<size_t>(s)].emplace(*id, idx).second)
       return MakeError(at, "duplicate identifier " + *id + " for " + SortName(s));
+    if (id && !sc.is_type) AddName(*sc.comp, s, idx, *id);
     return idx;
+  }
+  // A component's $ids go to its name section (as wasm-tools writes them), so that printing the
+  // encoded binary shows them again. Only plain identifiers (not `$"..."`) are kept.
+  static void AddName(Component& c, Sort s, uint32_t idx, std::string_view id) {
+    std::string_view name = id.substr(1);
+    if (!IsValidWatId(name)) return;
+    if (!c.names) c.names.emplace();
+    for (NameMap& m : c.names->sorts) {
+      if (m.sort == s) {
+        m.names.emplace_back(idx, std::string(name));
+        return;
+      }
+    }
+    c.names->sorts.push_back({s, {{idx, std::string(name)}}});
   }
   Result<uint32_t> ResolveIn(Scope& sc, Sort s) {
     const Token& t = Peek();
@@ -834,8 +850,13 @@ class Parser {
         d.kind = CoreModuleDecl::Kind::kAlias;
         d.offset = at;
         NW_SET(d.outer_count, OuterCount());
-        NW_SET(d.outer_index,
-                      ResolveIn(scopes_[scopes_.size() - d.outer_count], Sort::kCoreType));
+        // A count naming no enclosing scope keeps its numeric index (the validator rejects it).
+        if (d.outer_count == 0 || d.outer_count > scopes_.size()) {
+          NW_SET(d.outer_index, U32());
+        } else {
+          NW_SET(d.outer_index,
+                 ResolveIn(scopes_[scopes_.size() - d.outer_count], Sort::kCoreType));
+        }
         NW_TRY(ExpectLParenKw("type"));
         if (auto id = OptId()) type_ids.emplace(*id, local_types);
         NW_TRY(Expect(TokenKind::kRParen));
@@ -877,8 +898,24 @@ class Parser {
     } else if (IsKw("module")) {
       ++pos_;
       NW_TRY(ModuleTypeDecls(t));
+    } else if (IsKw("sub")) {
+      // `(sub final? supertype* (func ...))`: the one Wasm 3.0 form the binary reader keeps.
+      ++pos_;
+      t.sub = true;
+      t.final = IsKw("final");
+      if (t.final) ++pos_;
+      while (Peek().kind == TokenKind::kNumber || Peek().kind == TokenKind::kId) {
+        NW_TRY_ASSIGN(uint32_t super, Resolve(Sort::kCoreType));
+        t.supertypes.push_back(super);
+      }
+      if (!IsLParenKw("func"))
+        return MakeError(At(), "core struct and array types (WebAssembly 3.0) are not supported");
+      pos_ += 2;
+      NW_SET(t.func, CoreFuncBody());
+      NW_TRY(Expect(TokenKind::kRParen));
+      NW_TRY(Expect(TokenKind::kRParen));
     } else {
-      return MakeError(At(), "core rec groups, sub, struct and array types (WebAssembly 3.0) "
+      return MakeError(At(), "core rec groups, struct and array types (WebAssembly 3.0) "
                              "are not supported");
     }
     NW_TRY(Expect(TokenKind::kRParen));
@@ -887,6 +924,10 @@ class Parser {
 
   // --- component fields -----------------------------------------------------------------------
   Status ComponentFields(Component& c, std::optional<std::string> id) {
+    if (id && IsValidWatId(std::string_view(*id).substr(1))) {
+      if (!c.names) c.names.emplace();
+      c.names->component = id->substr(1);
+    }
     Scope sc;
     sc.comp = &c;
     sc.id = std::move(id);
@@ -1346,6 +1387,9 @@ class Parser {
         {"thread.yield-then-resume", CanonKind::kThreadYieldThenResume},
         {"thread.suspend-then-promote", CanonKind::kThreadSuspendThenPromote},
         {"thread.yield-then-promote", CanonKind::kThreadYieldThenPromote},
+        {"thread.spawn-ref", CanonKind::kThreadSpawnRef},
+        {"thread.spawn-indirect", CanonKind::kThreadSpawnIndirect},
+        {"thread.available-parallelism", CanonKind::kThreadAvailableParallelism},
     };
     bool found = false;
     for (auto [n, k] : kNames) {
@@ -1417,6 +1461,12 @@ class Parser {
         NW_SET(c.type, Ref(Sort::kCoreType));
         NW_SET(c.index, Ref(Sort::kCoreTable));
         break;
+      case CanonKind::kThreadSpawnRef: case CanonKind::kThreadSpawnIndirect:
+        flag("shared");
+        NW_SET(c.type, Ref(Sort::kCoreType));
+        if (c.kind == CanonKind::kThreadSpawnIndirect) NW_SET(c.index, Ref(Sort::kCoreTable));
+        break;
+      case CanonKind::kThreadAvailableParallelism: flag("shared"); break;
       default:
         break;
     }

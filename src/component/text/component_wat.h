@@ -2,10 +2,11 @@
 // component/ast.h, so that text components are validated by the same ValidateComponent as
 // binary ones. Embedded `(core module ...)` fields are parsed by the core WAT parser (ParseWat).
 //
-// Partial: it covers the forms the component-model reference suite uses (274 of its 285
-// component definitions parse and validate; see docs/component.md), not every abbreviation of
-// Explainer.md. It does not encode back to binary, and `(start ...)` and `(value ...)` fields
-// are refused with a message. Errors carry byte offsets into the text (see nw::LineColAt).
+// Partial: it covers the forms the component-model reference suite uses (see docs/component.md)
+// and everything the component printer (component_printer.h) writes, not every abbreviation of
+// Explainer.md; `(start ...)` and `(value ...)` fields are refused with a message. The $ids it
+// reads become the AST's names (EncodeComponent, component/encode.h, writes them in a
+// component-name section). Errors carry byte offsets into the text (see nw::LineColAt).
 #pragma once
 
 #include <string_view>

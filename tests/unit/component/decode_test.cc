@@ -9,6 +9,8 @@
 
 #include "component/binary_reader.h"
 #include "component/dump.h"
+#include "component/encode.h"
+#include "component/text/component_printer.h"
 #include "component/validate.h"
 
 namespace nw::component {
@@ -350,20 +352,23 @@ TEST(ComponentValidate, Rules) {
 namespace nw::component {
 namespace {
 
-TEST(ComponentDump, OneLinePerDefinition) {
+// The decoded sections print as component text (the printer's own tests are print_test.cc).
+TEST(ComponentDecode, PrintsAsText) {
   Enc e = Preamble();
   e.Section(7, Enc().U8(2).Raw({0x40, 0x00, 0x01, 0x00}).U8(0x72).U8(1).Str("a").U8(0x73));
   e.Section(10, Enc().U8(1).U8(0).Str("f").Raw({0x01, 0x00}));
   e.Section(11, Enc().U8(1).U8(0).Str("g").Raw({0x01, 0x00, 0x00}));
-  auto text = DumpComponentBinary(e.bytes);
+  auto c = DecodeComponent(e.bytes);
+  ASSERT_TRUE(c) << c.error().ToString();
+  auto text = PrintComponentText(*c);
   ASSERT_TRUE(text) << text.error().ToString();
   EXPECT_EQ(*text,
             "(component\n"
-            "  (type (func))\n"
-            "  (type (record (field \"a\" string)))\n"
-            "  (import \"f\" (func (type 0)))\n"
-            "  (export \"g\" (func 0))\n"
-            ")\n");
+            "  (type (;0;) (func))\n"
+            "  (type (;1;) (record (field \"a\" string)))\n"
+            "  (import \"f\" (func (;0;) (type 0)))\n"
+            "  (export (;1;) \"g\" (func 0)))\n");
+  EXPECT_EQ(EncodeComponent(*c), e.bytes);
   EXPECT_TRUE(ValidateComponentBinary(e.bytes));
 }
 
