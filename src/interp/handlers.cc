@@ -12,7 +12,17 @@
 
 namespace nw::interp {
 
+namespace {
+NW_HANDLER_CC uint64_t HUnwind(HARGS);
+}  // namespace
+
 [[gnu::cold, gnu::noinline]] NW_HANDLER_CC uint64_t HTrap(HARGS) {
+  // A host function passed on the uncaught exception of a wasm entry it made: it is thrown
+  // on from the call (exception handling); nothing else reaches here with kException.
+  if (ctx->trap_kind == TrapKind::kException && ctx->pending_exn != nullptr) [[unlikely]] {
+    ctx->host_trapped = false;
+    [[clang::musttail]] return HUnwind(HPASS);
+  }
   (void)fp, (void)mem, (void)msz;
   ctx->trap_ip = ip;
   return kExitTrap;
@@ -366,6 +376,38 @@ NW_BUILTIN_HANDLER(ElemDrop, 1, ElemDrop(ctx, Op(ip, 0)))
 NW_HANDLER_CC uint64_t H_RefFunc(HARGS) {
   St<uint64_t>(fp, Op(ip, 0), reinterpret_cast<uint64_t>(ctx->funcs[Op(ip, 1)]));
   NW_DISPATCH(InstrBytes(2));
+}
+
+// ---- exception handling ---------------------------------------------------------------------
+// Nothing here runs unless something throws: try_table emits no code on its normal path, and
+// the unwinder reads the per-function catch tables (CompiledFunc::catches).
+
+// Unwinds ctx->pending_exn from the instruction at ip: to a landing pad, or out of the entry
+// as a kException trap (the trap's backtrace shows the throw).
+[[gnu::cold, gnu::noinline]] NW_HANDLER_CC uint64_t HUnwind(HARGS) {
+  if (FindHandler(ctx, ip, fp)) {
+    NW_RELOAD_MEM();
+    NW_DISPATCH(0);
+  }
+  ctx->trap_kind = TrapKind::kException;
+  ctx->trap_ip = ip;
+  return kExitTrap;
+}
+
+NW_HANDLER_CC uint64_t H_Throw(HARGS) {
+  ExnObj* exn = NewException(ctx, Op(ip, 0), fp + Op(ip, 1) / 8, Op(ip, 2), fp);
+  if (exn == nullptr) [[unlikely]]
+    NW_TRAP(TrapKind::kResourceLimit);
+  ctx->pending_exn = exn;
+  [[clang::musttail]] return HUnwind(HPASS);
+}
+
+NW_HANDLER_CC uint64_t H_ThrowRef(HARGS) {
+  auto* exn = reinterpret_cast<ExnObj*>(Ld<uint64_t>(fp, Op(ip, 0)));
+  if (exn == nullptr) [[unlikely]]
+    NW_TRAP(TrapKind::kNullReference);
+  ctx->pending_exn = exn;
+  [[clang::musttail]] return HUnwind(HPASS);
 }
 
 NW_HANDLER_CC uint64_t H_RefIsNull(HARGS) {

@@ -36,6 +36,7 @@ std::string_view TrapKindMessage(TrapKind k) {
     case TrapKind::kHostError: return "host error";
     case TrapKind::kExit: return "exit";
     case TrapKind::kResourceLimit: return "resource limit exceeded";
+    case TrapKind::kException: return "uncaught exception";
   }
   return "unknown trap";
 }

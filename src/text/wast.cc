@@ -121,6 +121,9 @@ class WastParser {
         NW_TRY_ASSIGN(cmd.action, ParseAction());
       }
       NW_TRY_ASSIGN(cmd.message, String());
+    } else if (kw == "assert_exception") {
+      cmd.kind = WastCommand::Kind::kAssertException;
+      NW_TRY_ASSIGN(cmd.action, ParseAction());
     } else if (kw == "assert_malformed" || kw == "assert_invalid" ||
                kw == "assert_unlinkable" || kw == "assert_uninstantiable") {
       cmd.kind = kw == "assert_malformed"    ? WastCommand::Kind::kAssertMalformed

@@ -310,6 +310,16 @@ class ScriptRunner {
     Pass();
   }
 
+  // Exception handling: the action ends in an exception that leaves wasm (not a trap).
+  void AssertException(const WastCommand& cmd) {
+    auto r = DoAction(cmd.action, cmd.line);
+    if (!r) return;
+    if (*r) return Fail(cmd.line, "expected an exception, got " + DescribeVals(**r));
+    if (r->error().kind != nw::TrapKind::kException)
+      return Fail(cmd.line, "expected an exception, got trap \"" + r->error().message + "\"");
+    Pass();
+  }
+
   void AssertModuleFails(const WastCommand& cmd) {
     Compiled c = Compile(cmd.module);
     const bool want_malformed = cmd.kind == CK::kAssertMalformed;
@@ -379,6 +389,7 @@ class ScriptRunner {
         if (cmd.has_module) return AssertModuleFails(cmd);
         return AssertTrapAction(cmd, false);
       case CK::kAssertExhaustion: return AssertTrapAction(cmd, true);
+      case CK::kAssertException: return AssertException(cmd);
       case CK::kAssertMalformed:
       case CK::kAssertInvalid:
       case CK::kAssertUnlinkable:
@@ -414,6 +425,7 @@ int Wast(const WastOptions& opts) {
   }
   config.tier = *tier;
   config.features.multi_memory = opts.multi_memory;
+  config.features.exceptions = opts.exceptions;
   const std::vector<std::string>& files = opts.files;
   const bool strict = opts.strict_messages, verbose = opts.verbose;
   Counts total;
