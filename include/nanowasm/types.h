@@ -20,11 +20,15 @@ struct Features {
   // imports/exports, throw, throw_ref, try_table and the exnref type. The interpreter runs it;
   // the opt tier refuses such modules.
   bool exceptions = false;
+  // Tail calls (WebAssembly 3.0): return_call and return_call_indirect, run by the interpreter
+  // in constant stack space (the caller's frame is replaced); the opt tier refuses them.
+  bool tail_call = false;
   // Every proposal nanowasm implements (the component model's core modules use these).
   static constexpr Features All() {
     Features f;
     f.multi_memory = true;
     f.exceptions = true;
+    f.tail_call = true;
     return f;
   }
   friend bool operator==(const Features&, const Features&) = default;

@@ -123,6 +123,10 @@ Status ReadImmediates(Reader& r, Opcode op, RawImm& imm, Features features) {
       !features.exceptions) [[unlikely]]
     return MakeError(r.offset() - 1,
                      IllegalOpcode(static_cast<uint32_t>(GetOpcodeInfo(op).code), 0, false));
+  if ((op == Opcode::kReturnCall || op == Opcode::kReturnCallIndirect) && !features.tail_call)
+      [[unlikely]]
+    return MakeError(r.offset() - 1,
+                     IllegalOpcode(static_cast<uint32_t>(GetOpcodeInfo(op).code), 0, false));
   switch (GetOpcodeInfo(op).imm) {
     case Imm::None:
       return Ok();

@@ -687,6 +687,26 @@ class Translator {
       case Opcode::kTryTable:
         TryTable(in);
         return;
+      case Opcode::kReturnCall:
+      case Opcode::kReturnCallIndirect: {
+        // The arguments are materialized at their canonical slots; the handler moves them to
+        // the frame's start and replaces this activation by the callee's.
+        const bool indirect = in.op == Opcode::kReturnCallIndirect;
+        const FuncType& ft = indirect ? m_.types[in.index] : m_.FuncSig(in.index);
+        uint32_t index_slot = 0;
+        if (indirect) index_slot = Pop();
+        const uint32_t p = static_cast<uint32_t>(ft.params.size());
+        MaterializeTop(p);
+        const uint32_t base = Canon(Height() - p);
+        const auto slots = static_cast<uint32_t>(SlotCount(ft.params));
+        if (indirect) {
+          EmitRaw(Iop::kReturnCallIndirect,
+                  {type_ids_[in.index], in.index2, Off(index_slot), Off(base), slots}, 0b01100);
+        } else {
+          EmitRaw(Iop::kReturnCall, {in.index, Off(base), slots}, 0b010);
+        }
+        return;
+      }
       case Opcode::kThrow: {
         const FuncType& ft = m_.types[m_.TagTypeIndex(in.index)];
         const uint32_t n = static_cast<uint32_t>(ft.params.size());

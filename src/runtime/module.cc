@@ -70,6 +70,7 @@ Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, Mod
     // (the component loader decodes its core modules with every feature on).
     desc.features.multi_memory |= engine.config().features.multi_memory;
     desc.features.exceptions |= engine.config().features.exceptions;
+    desc.features.tail_call |= engine.config().features.tail_call;
     // Bodies are validated by the tier, which decodes each one once for both purposes.
     NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
     auto impl = std::make_unique<Impl>();

@@ -447,6 +447,27 @@ class BodyDecoder final : public DecoderView {
         Push(ft->results);
         return Ok();
       }
+      case Opcode::kReturnCall:
+      case Opcode::kReturnCallIndirect: {
+        // Tail calls: the callee's results are the function's.
+        const bool indirect = op == Opcode::kReturnCallIndirect;
+        const FuncType* ft;
+        if (indirect) {
+          NW_TRY_ASSIGN(ValType elem, CheckTable(at, imm_.index2));
+          NW_TRY_ASSIGN(ft, CheckType(at, imm_.index));
+          if (elem != ValType::kFuncRef) [[unlikely]]
+            return Mismatch(at);
+          NW_TRY(CheckOne(at, ValType::kI32));
+        } else {
+          NW_TRY_ASSIGN(ft, CheckFunc(at, imm_.index));
+        }
+        if (!std::ranges::equal(ft->results, results_)) [[unlikely]]
+          return Mismatch(at);
+        NW_TRY(CheckTop(at, ft->params, indirect ? 1 : 0));
+        Emit();
+        SetUnreachable();
+        return Ok();
+      }
       case Opcode::kDrop: {
         StackType t;
         if (!Peek(0, t)) [[unlikely]]

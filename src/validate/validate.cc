@@ -274,7 +274,7 @@ Status ValidateConstExpr(const ModuleContext& ctx,
 }
 
 bool UsesExceptionHandling(const ModuleDesc& m) {
-  if (!m.features.exceptions) return false;
+  if (!m.features.exceptions && !m.features.tail_call) return false;
   if (m.NumTags() != 0) return true;
   auto exn = [](ValType t) { return t == ValType::kExnRef; };
   for (const FuncType& t : m.types)
@@ -296,6 +296,7 @@ bool UsesExceptionHandling(const ModuleDesc& m) {
       auto op = ReadOpcode(r);
       if (!op || !ReadImmediates(r, *op, imm, m.features)) break;  // invalid: not our concern
       if (*op == Opcode::kThrow || *op == Opcode::kThrowRef || *op == Opcode::kTryTable ||
+          *op == Opcode::kReturnCall || *op == Opcode::kReturnCallIndirect ||
           (*op == Opcode::kRefNull && exn(imm.type)) ||
           (*op == Opcode::kSelectT && std::ranges::any_of(imm.types, exn)))
         return true;

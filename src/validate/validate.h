@@ -19,9 +19,9 @@ enum class BodyValidation : uint8_t { kAll, kSkip };
 [[nodiscard]] Status ValidateModule(const ModuleDesc& m,
                                     BodyValidation bodies = BodyValidation::kAll);
 
-// Whether a module uses exception handling (Features::exceptions): tags, tag imports/exports,
-// the exnref type, or throw/throw_ref/try_table in a body. Always false when the module's
-// features leave the proposal off. For tiers that do not implement it, to refuse such a module
+// Whether a module uses exception handling (Features::exceptions: tags, tag imports/exports,
+// the exnref type, throw/throw_ref/try_table) or tail calls (return_call*). Always false when
+// the module's features leave both proposals off. For tiers that do not implement it, to refuse such a module
 // in one line. Walks every body's instructions: linear in the code size.
 bool UsesExceptionHandling(const ModuleDesc& m);
 

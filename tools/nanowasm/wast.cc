@@ -361,14 +361,16 @@ class ScriptRunner {
   }
 
   void RunCommand(const WastCommand& cmd) {
-    const bool is_assertion = cmd.kind != CK::kModule && cmd.kind != CK::kRegister &&
-                              cmd.kind != CK::kAction;
-    if (is_assertion) {
+    // Assertions and module definitions may be skipped (a module in a proposal's syntax that
+    // is not implemented); a skipped module leaves no current module behind.
+    const bool skippable = cmd.kind != CK::kAction;
+    if (skippable) {
       auto it = skips_.find(BaseName(path_) + ":" + std::to_string(cmd.line));
       if (it != skips_.end()) {
         it->second.used = true;
         ++counts_.skipped;
         std::printf("%s:%zu: SKIP: %s\n", path_.c_str(), cmd.line, it->second.reason.c_str());
+        if (cmd.kind == CK::kModule) current_ = nullptr;
         return;
       }
     }
@@ -426,6 +428,7 @@ int Wast(const WastOptions& opts) {
   config.tier = *tier;
   config.features.multi_memory = opts.multi_memory;
   config.features.exceptions = opts.exceptions;
+  config.features.tail_call = opts.tail_call;
   const std::vector<std::string>& files = opts.files;
   const bool strict = opts.strict_messages, verbose = opts.verbose;
   Counts total;
