@@ -41,7 +41,8 @@ constexpr std::string_view kBasic = R"((module
       (loop $l
         (br_if $done (i32.eqz (local.get $n)))
         (block $h (result i32)
-          (try_table (catch $e $h) (throw $e (local.get $n))))
+          (try_table (catch $e $h) (throw $e (local.get $n)))
+          (unreachable))
         (local.set $s (i32.add (local.get $s)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $l)))
