@@ -45,6 +45,8 @@ void CollectExceptions(Store::Impl& s, std::span<const uint64_t> roots, const Ex
     e->marked = true;
     work.push_back(e);
   };
+  for (const auto& e : s.exceptions)
+    if (e->pinned) mark(reinterpret_cast<uint64_t>(e.get()));
   for (uint64_t w : roots) mark(w);
   mark(reinterpret_cast<uint64_t>(pending));
   for (const auto& g : s.globals)

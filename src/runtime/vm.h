@@ -143,7 +143,14 @@ struct ExnObj {
   TagObj* tag = nullptr;
   std::vector<uint64_t> payload;  // the tag's parameters as slot words (v128: two)
   bool marked = false;
+  // Handed to the host (a result, a host function's argument, Global/Table::Get): never
+  // reclaimed, since the runtime cannot see what the host keeps.
+  bool pinned = false;
 };
+// Pins the exception of exnref slot word `w` (see ExnObj::pinned); nothing for other types.
+inline void PinIfExn(ValType t, uint64_t w) {
+  if (t == ValType::kExnRef && w != 0) reinterpret_cast<ExnObj*>(w)->pinned = true;
+}
 
 struct InstanceObj final : public Instance {
   std::shared_ptr<const Module> module;
