@@ -30,6 +30,7 @@ class Func;
 class Memory;
 class Table;
 class Global;
+class Tag;
 
 // ---- values ---------------------------------------------------------------------------------
 
@@ -94,6 +95,8 @@ enum class TrapKind : uint8_t {
   kHostError,             // a host function failed; message says why
   kExit,                  // the guest asked to exit (WASI proc_exit); code in exit_code
   kResourceLimit,         // "resource limit exceeded" (StoreLimits::trap_on_grow_failure)
+  kException,             // "uncaught exception": a wasm exception (Features::exceptions)
+                          // left wasm through the entry the host called
 };
 std::string_view TrapKindMessage(TrapKind k);  // the spec's text for assert_trap
 
@@ -244,6 +247,7 @@ struct ExternType {
   TableType table;
   MemoryType memory;
   GlobalType global;
+  FuncType tag;  // exception handling: the tag's parameters (no results)
 };
 struct ImportDesc {
   std::string module, name;
@@ -290,7 +294,7 @@ class Module {
 
 // ---- store objects --------------------------------------------------------------------------
 
-using Extern = std::variant<Func*, Table*, Memory*, Global*>;
+using Extern = std::variant<Func*, Table*, Memory*, Global*, Tag*>;
 
 // The caller's view given to host functions: the calling instance's exports (memory first of
 // all) and its store.
@@ -372,6 +376,18 @@ class Global {
  protected:
   Global() = default;
   ~Global() = default;
+  friend class Store;
+};
+
+// An exception tag (Features::exceptions): identity for catching; two instances of one module
+// define distinct tags. Tags are made by instantiation (and Tag::Create for hosts).
+class Tag {
+ public:
+  static Tag* Create(Store& store, FuncType type);  // type: the parameters (no results)
+  const FuncType& type() const;
+ protected:
+  Tag() = default;
+  ~Tag() = default;
   friend class Store;
 };
 

@@ -16,10 +16,19 @@ struct Features {
   // Multi-memory (WebAssembly 3.0): several memories per module, memory indices in memargs
   // (flag bit 6), in memory.size/grow/fill/copy/init and in data segments.
   bool multi_memory = false;
+  // Exception handling (WebAssembly 3.0, not the legacy proposal): the tag section, tag
+  // imports/exports, throw, throw_ref, try_table and the exnref type. The interpreter runs it;
+  // the opt tier refuses such modules.
+  bool exceptions = false;
+  // Tail calls (WebAssembly 3.0): return_call and return_call_indirect, run by the interpreter
+  // in constant stack space (the caller's frame is replaced); the opt tier refuses them.
+  bool tail_call = false;
   // Every proposal nanowasm implements (the component model's core modules use these).
   static constexpr Features All() {
     Features f;
     f.multi_memory = true;
+    f.exceptions = true;
+    f.tail_call = true;
     return f;
   }
   friend bool operator==(const Features&, const Features&) = default;
@@ -34,13 +43,16 @@ enum class ValType : uint8_t {
   kV128 = 0x7b,
   kFuncRef = 0x70,
   kExternRef = 0x6f,
+  kExnRef = 0x69,  // exception handling (Features::exceptions): a store-owned exception
 };
 
-inline bool IsRefType(ValType t) { return t == ValType::kFuncRef || t == ValType::kExternRef; }
+inline bool IsRefType(ValType t) {
+  return t == ValType::kFuncRef || t == ValType::kExternRef || t == ValType::kExnRef;
+}
 inline bool IsNumType(ValType t) { return !IsRefType(t) && t != ValType::kV128; }
 std::string_view ValTypeName(ValType t);  // "i32", "funcref", ...
-// True if `b` is a valid value-type byte.
-bool IsValTypeByte(uint8_t b);
+// True if `b` is a valid value-type byte (exnref only with Features::exceptions).
+bool IsValTypeByte(uint8_t b, Features features = {});
 
 struct FuncType {
   std::vector<ValType> params;
@@ -71,7 +83,8 @@ struct GlobalType {
   friend bool operator==(const GlobalType&, const GlobalType&) = default;
 };
 
-enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 3 };
+// kTag: exception handling (Features::exceptions).
+enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 3, kTag = 4 };
 std::string_view ExternKindName(ExternKind k);  // "func", "table", ...
 
 inline constexpr uint64_t kPageSize = 65536;

@@ -21,6 +21,7 @@ wasm_externtype_t* ImportType(const nw::ModuleDesc& d, const nw::Import& im) {
     case nw::ExternKind::kTable: return NewTableTypeFrom(im.table);
     case nw::ExternKind::kMemory: return NewMemoryTypeFrom(im.memory);
     case nw::ExternKind::kGlobal: return NewGlobalTypeFrom(im.global);
+    case nw::ExternKind::kTag: return nullptr;  // wasm.h has no tag types
   }
   return nullptr;
 }
@@ -31,6 +32,7 @@ wasm_externtype_t* ExportType(const nw::ModuleDesc& d, const nw::Export& ex) {
     case nw::ExternKind::kTable: return NewTableTypeFrom(d.GetTableType(ex.index));
     case nw::ExternKind::kMemory: return NewMemoryTypeFrom(d.GetMemoryType(ex.index));
     case nw::ExternKind::kGlobal: return NewGlobalTypeFrom(d.GetGlobalType(ex.index));
+    case nw::ExternKind::kTag: return nullptr;  // wasm.h has no tag types
   }
   return nullptr;
 }
@@ -135,7 +137,11 @@ void wasm_instance_exports(const wasm_instance_t* inst, wasm_extern_vec_t* out) 
   wasm_extern_vec_new_uninitialized(out, d.exports.size());
   for (size_t i = 0; i < d.exports.size(); ++i) {
     std::optional<nw::Extern> e = inst->instance->GetExport(d.exports[i].name);
-    if (!e) continue;
+    // wasm.h has no tag externs (exception handling is off in C API engines by default).
+    if (!e || std::holds_alternative<nw::Tag*>(*e)) {
+      out->data[i] = nullptr;
+      continue;
+    }
     wasm_extern_t tmp(inst->store, *e);
     out->data[i] = static_cast<wasm_extern_t*>(tmp.Clone());
   }

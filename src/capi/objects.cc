@@ -170,6 +170,7 @@ bool CValToWord(wasm_store_t* store, const wasm_val_t& v, ValType t, uint64_t* o
     }
     case ValType::kExternRef: *out = RefToExternWord(store, v.of.ref); return true;
     case ValType::kV128: break;
+    case ValType::kExnRef: break;  // no C form
   }
   return false;
 }
@@ -192,6 +193,7 @@ wasm_val_t WordToCVal(wasm_store_t* store, ValType t, const uint64_t* in) {
       break;
     case ValType::kExternRef: v.of.ref = ExternWordToRef(store, in[0]); break;
     case ValType::kV128: break;  // no C form; the value reads as 0
+    case ValType::kExnRef: break;  // no C form; reads as a null reference
   }
   return v;
 }

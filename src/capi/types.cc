@@ -199,6 +199,7 @@ wasm_valkind_t KindOf(ValType t) {
     case ValType::kExternRef: return WASM_ANYREF;
     case ValType::kFuncRef: return WASM_FUNCREF;
     case ValType::kV128: return kV128Kind;
+    case ValType::kExnRef: return WASM_ANYREF;  // wasm.h has no exnref; no C form of its values
   }
   return WASM_I32;
 }

@@ -95,6 +95,10 @@ std::string ImportType(const ModuleDesc& m, const Import& imp) {
       std::string t(ValTypeName(imp.global.type));
       return "global " + (imp.global.mut ? "(mut " + t + ")" : t);
     }
+    case ExternKind::kTag: {
+      if (imp.tag_type >= m.types.size()) return "tag";
+      return "tag" + TypeList("param", m.types[imp.tag_type].params);
+    }
   }
   return "?";
 }

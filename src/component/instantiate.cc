@@ -31,7 +31,7 @@ struct CompDef {
 struct Scope {
   Scope* outer = nullptr;
   ComponentInstanceState* state = nullptr;
-  std::vector<Extern> core[4];  // func, table, memory, global
+  std::vector<Extern> core[5];  // func, table, memory, global, tag
   std::vector<CoreInst*> core_instances;
   std::vector<std::shared_ptr<const Module>> core_modules;
   std::vector<RtType> types;
@@ -77,6 +77,7 @@ int CoreSlot(Sort s) {
     case Sort::kCoreTable: return 1;
     case Sort::kCoreMemory: return 2;
     case Sort::kCoreGlobal: return 3;
+    case Sort::kCoreTag: return 4;
     default: return -1;
   }
 }

@@ -312,6 +312,7 @@ class Validator {
       case ExternKind::kTable: return Sort::kCoreTable;
       case ExternKind::kMemory: return Sort::kCoreMemory;
       case ExternKind::kGlobal: return Sort::kCoreGlobal;
+      case ExternKind::kTag: return Sort::kCoreTag;
     }
     return Sort::kCoreFunc;
   }
@@ -354,6 +355,8 @@ class Validator {
         if (!actual.limits_known) return Ok();
         if (!LimitsMatch(im.memory.limits, actual.memory.limits))
           return Mismatch("mismatch in memory limits");
+        return Ok();
+      case ExternKind::kTag:
         return Ok();
     }
     return Ok();

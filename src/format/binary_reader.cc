@@ -26,32 +26,20 @@ constexpr uint32_t kMaxReserve = 4096;
 // element and code); 0 for custom.
 constexpr uint8_t SectionRank(uint8_t id) {
   switch (static_cast<SectionId>(id)) {
-    case SectionId::kCustom:
-      return 0;
-    case SectionId::kType:
-      return 1;
-    case SectionId::kImport:
-      return 2;
-    case SectionId::kFunction:
-      return 3;
-    case SectionId::kTable:
-      return 4;
-    case SectionId::kMemory:
-      return 5;
-    case SectionId::kGlobal:
-      return 6;
-    case SectionId::kExport:
-      return 7;
-    case SectionId::kStart:
-      return 8;
-    case SectionId::kElem:
-      return 9;
-    case SectionId::kDataCount:
-      return 10;
-    case SectionId::kCode:
-      return 11;
-    case SectionId::kData:
-      return 12;
+    case SectionId::kCustom: return 0;
+    case SectionId::kType: return 1;
+    case SectionId::kImport: return 2;
+    case SectionId::kFunction: return 3;
+    case SectionId::kTable: return 4;
+    case SectionId::kMemory: return 5;
+    case SectionId::kTag: return 6;
+    case SectionId::kGlobal: return 7;
+    case SectionId::kExport: return 8;
+    case SectionId::kStart: return 9;
+    case SectionId::kElem: return 10;
+    case SectionId::kDataCount: return 11;
+    case SectionId::kCode: return 12;
+    case SectionId::kData: return 13;
   }
   return 0;
 }
@@ -72,6 +60,8 @@ constexpr uint32_t SectionCountLimit(SectionId id) {
       return kMaxMemories;
     case SectionId::kGlobal:
       return kMaxGlobals;
+    case SectionId::kTag:
+      return kMaxTags;
     case SectionId::kExport:
       return kMaxExports;
     case SectionId::kElem:
@@ -98,6 +88,8 @@ constexpr std::string_view SectionCountNoun(SectionId id) {
       return "memories";
     case SectionId::kGlobal:
       return "globals";
+    case SectionId::kTag:
+      return "tags";
     case SectionId::kExport:
       return "exports";
     case SectionId::kElem:
@@ -186,7 +178,8 @@ class ModuleReader {
   Status ReadSection() {
     size_t section_offset = r_.offset();
     NW_TRY_ASSIGN(uint8_t id, r_.U8());
-    if (id > kMaxSectionId)
+    if (id > kMaxSectionId ||
+        (id == static_cast<uint8_t>(SectionId::kTag) && !features_.exceptions))
       return MakeError(section_offset, "malformed section id");
     if (id != 0) {
       if (SectionRank(id) <= last_rank_) {
@@ -230,6 +223,8 @@ class ModuleReader {
         return ReadVec(id, &ModuleReader::ReadMemory);
       case SectionId::kGlobal:
         return ReadVec(id, &ModuleReader::ReadGlobal);
+      case SectionId::kTag:
+        return ReadVec(id, &ModuleReader::ReadTag);
       case SectionId::kExport:
         return ReadVec(id, &ModuleReader::ReadExport);
       case SectionId::kStart: {
@@ -278,7 +273,7 @@ class ModuleReader {
   Result<ValType> ReadValType() {
     size_t at = r_.offset();
     NW_TRY_ASSIGN(uint8_t b, TypeByte());
-    if (!IsValTypeByte(b))
+    if (!IsValTypeByte(b, features_))
       return MakeError(at, "malformed value type");
     return static_cast<ValType>(b);
   }
@@ -287,7 +282,8 @@ class ModuleReader {
     size_t at = r_.offset();
     NW_TRY_ASSIGN(uint8_t b, TypeByte());
     if (b != static_cast<uint8_t>(ValType::kFuncRef) &&
-        b != static_cast<uint8_t>(ValType::kExternRef)) {
+        b != static_cast<uint8_t>(ValType::kExternRef) &&
+        !(b == static_cast<uint8_t>(ValType::kExnRef) && features_.exceptions)) {
       return MakeError(at, "malformed reference type");
     }
     return static_cast<ValType>(b);
@@ -356,7 +352,8 @@ class ModuleReader {
         needs_data_count_at_ = at;
       }
       NW_TRY(ReadImmediates(r_, *op, imm_, features_));
-      if (*op == Opcode::kBlock || *op == Opcode::kLoop || *op == Opcode::kIf) {
+      if (*op == Opcode::kBlock || *op == Opcode::kLoop || *op == Opcode::kIf ||
+          *op == Opcode::kTryTable) {
         ++depth;
       } else if (*op == Opcode::kEnd) {
         if (depth == 0)
@@ -412,6 +409,12 @@ class ModuleReader {
         NW_TRY_ASSIGN(im.global, ReadGlobalType());
         break;
       }
+      case 4: {
+        if (!features_.exceptions)
+          return MakeError(at, "malformed import kind");
+        NW_TRY_ASSIGN(im.tag_type, ReadTagType());
+        break;
+      }
       default:
         return MakeError(at, "malformed import kind");
     }
@@ -444,13 +447,27 @@ class ModuleReader {
     return d_.OnGlobal(index, std::move(g));
   }
 
+  // A tag type: attribute 0 (exception), then the type index.
+  Result<uint32_t> ReadTagType() {
+    size_t at = r_.offset();
+    NW_TRY_ASSIGN(uint8_t attribute, r_.U8());
+    if (attribute != 0)
+      return MakeError(at, "malformed tag attribute");
+    return r_.U32();
+  }
+
+  Status ReadTag(uint32_t index) {
+    NW_TRY_ASSIGN(uint32_t type_index, ReadTagType());
+    return d_.OnTag(index, type_index);
+  }
+
   Status ReadExport(uint32_t index) {
     Export e;
     e.offset = r_.offset();
     NW_TRY_ASSIGN(e.name, c_.Name());
     size_t at = r_.offset();
     NW_TRY_ASSIGN(uint8_t kind, r_.U8());
-    if (kind > 3)
+    if (kind > 4 || (kind == 4 && !features_.exceptions))
       return MakeError(at, "malformed export kind");
     e.kind = static_cast<ExternKind>(kind);
     NW_TRY_ASSIGN(e.index, r_.U32());
@@ -533,7 +550,7 @@ class ModuleReader {
         return MakeError(at, "too many locals");
       size_t type_at = r_.offset();
       NW_TRY_ASSIGN(int64_t t, r_.SLeb(7));
-      if (!IsValTypeByte(t & 0x7f))
+      if (!IsValTypeByte(t & 0x7f, features_))
         return MakeError(type_at, "malformed value type");
       d.type = static_cast<ValType>(t & 0x7f);
       locals_.push_back(d);

@@ -42,8 +42,9 @@ enum class SectionId : uint8_t {
   kCode = 10,
   kData = 11,
   kDataCount = 12,
+  kTag = 13,  // exception handling (Features::exceptions), between memory and global
 };
-inline constexpr uint8_t kMaxSectionId = 12;
+inline constexpr uint8_t kMaxSectionId = 13;
 
 
 inline constexpr uint32_t kWasmMagic = 0x6d736100;  // "\0asm" little-endian
@@ -100,6 +101,7 @@ class BinaryDelegate {
     return Ok();
   }
   virtual Status OnGlobal(uint32_t /*index*/, GlobalDecl&&) { return Ok(); }
+  virtual Status OnTag(uint32_t /*index*/, uint32_t /*type_index*/) { return Ok(); }
   virtual Status OnExport(uint32_t /*index*/, Export&&) { return Ok(); }
   virtual Status OnStart(uint32_t /*func_index*/, size_t /*offset*/) { return Ok(); }
   virtual Status OnElem(uint32_t /*index*/, ElemSegment&&) { return Ok(); }

@@ -82,6 +82,10 @@ class ModuleBuilder final : public BinaryDelegate {
     m_.globals.push_back(std::move(g));
     return Ok();
   }
+  Status OnTag(uint32_t, uint32_t type_index) override {
+    m_.tags.push_back(type_index);
+    return Ok();
+  }
   Status OnExport(uint32_t, Export&& e) override {
     m_.exports.push_back(std::move(e));
     return Ok();

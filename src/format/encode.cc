@@ -8,7 +8,7 @@
 namespace nw {
 namespace {
 
-constexpr uint8_t kSectionOrder[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 10, 11};
+constexpr uint8_t kSectionOrder[] = {1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11};
 
 void WriteLimits(Writer& w, const Limits& l) {
   w.U8(l.max ? 1 : 0);
@@ -137,6 +137,10 @@ bool WriteSectionPayload(Writer& w, const ModuleDesc& m, uint8_t id) {
           case ExternKind::kGlobal:
             WriteGlobalType(w, im.global);
             break;
+          case ExternKind::kTag:
+            w.U8(0);
+            w.ULeb(im.tag_type);
+            break;
         }
       }
       return true;
@@ -168,6 +172,15 @@ bool WriteSectionPayload(Writer& w, const ModuleDesc& m, uint8_t id) {
       for (const auto& g : m.globals) {
         WriteGlobalType(w, g.type);
         w.Raw(g.init.bytes);
+      }
+      return true;
+    case SectionId::kTag:
+      if (m.tags.empty() && !present)
+        return false;
+      w.ULeb(m.tags.size());
+      for (uint32_t t : m.tags) {
+        w.U8(0);
+        w.ULeb(t);
       }
       return true;
     case SectionId::kExport:
@@ -290,7 +303,7 @@ std::vector<uint8_t> EncodeModule(const ModuleDesc& m) {
   }
   bool has_name_section = false;
   for (const auto& c : m.customs) {
-    if (c.after > kMaxSectionId)
+    if (c.after > 12 && c.after != static_cast<uint8_t>(SectionId::kTag))
       WriteCustom(out, c.name, c.bytes);
     has_name_section |= c.name == "name";
   }

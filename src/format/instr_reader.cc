@@ -25,10 +25,10 @@ Status ZeroByte(Reader& r) {
   return Ok();
 }
 
-Result<ValType> ReadValType(Reader& r) {
+Result<ValType> ReadValType(Reader& r, Features features) {
   size_t at = r.offset();
   NW_TRY_ASSIGN(uint8_t b, r.U8());
-  if (!IsValTypeByte(b)) [[unlikely]]
+  if (!IsValTypeByte(b, features)) [[unlikely]]
     return MakeError(at, "malformed value type");
   return static_cast<ValType>(b);
 }
@@ -42,7 +42,7 @@ Result<uint32_t> ReadLength(Reader& r) {
   return n;
 }
 
-Status ReadBlockType(Reader& r, RawBlockType& bt) {
+Status ReadBlockType(Reader& r, RawBlockType& bt, Features features) {
   size_t at = r.offset();
   if (r.at_end()) [[unlikely]]
     return MakeError(at, "unexpected end");
@@ -52,7 +52,7 @@ Status ReadBlockType(Reader& r, RawBlockType& bt) {
     bt.kind = RawBlockType::Kind::kEmpty;
     return Ok();
   }
-  if (IsValTypeByte(b)) {
+  if (IsValTypeByte(b, features)) {
     (void)r.U8();
     bt.kind = RawBlockType::Kind::kValue;
     bt.type = static_cast<ValType>(b);
@@ -119,11 +119,42 @@ Status ReadMemIndex(Reader& r, uint32_t& out, Features features) {
 }
 
 Status ReadImmediates(Reader& r, Opcode op, RawImm& imm, Features features) {
+  if ((op == Opcode::kThrow || op == Opcode::kThrowRef || op == Opcode::kTryTable) &&
+      !features.exceptions) [[unlikely]]
+    return MakeError(r.offset() - 1,
+                     IllegalOpcode(static_cast<uint32_t>(GetOpcodeInfo(op).code), 0, false));
+  if ((op == Opcode::kReturnCall || op == Opcode::kReturnCallIndirect) && !features.tail_call)
+      [[unlikely]]
+    return MakeError(r.offset() - 1,
+                     IllegalOpcode(static_cast<uint32_t>(GetOpcodeInfo(op).code), 0, false));
   switch (GetOpcodeInfo(op).imm) {
     case Imm::None:
       return Ok();
     case Imm::Block:
-      return ReadBlockType(r, imm.block);
+      return ReadBlockType(r, imm.block, features);
+    case Imm::Tag: {
+      NW_TRY_ASSIGN(imm.index, r.U32());
+      return Ok();
+    }
+    case Imm::TryTable: {
+      NW_TRY(ReadBlockType(r, imm.block, features));
+      NW_TRY_ASSIGN(uint32_t n, ReadLength(r));
+      imm.catches.clear();
+      for (uint32_t i = 0; i < n; ++i) {
+        size_t at = r.offset();
+        NW_TRY_ASSIGN(uint8_t kind, r.U8());
+        if (kind > 3) [[unlikely]]
+          return MakeError(at, "malformed catch clause");
+        CatchClause c;
+        c.kind = static_cast<CatchClause::Kind>(kind);
+        if (c.HasTag()) {
+          NW_TRY_ASSIGN(c.tag, r.U32());
+        }
+        NW_TRY_ASSIGN(c.label, r.U32());
+        imm.catches.push_back(c);
+      }
+      return Ok();
+    }
     case Imm::Label:
     case Imm::Func:
     case Imm::Local:
@@ -198,7 +229,7 @@ Status ReadImmediates(Reader& r, Opcode op, RawImm& imm, Features features) {
       NW_TRY_ASSIGN(uint32_t n, ReadLength(r));
       imm.types.clear();
       for (uint32_t i = 0; i < n; ++i) {
-        NW_TRY_ASSIGN(ValType t, ReadValType(r));
+        NW_TRY_ASSIGN(ValType t, ReadValType(r, features));
         imm.types.push_back(t);
       }
       if (n > 0)
@@ -209,7 +240,8 @@ Status ReadImmediates(Reader& r, Opcode op, RawImm& imm, Features features) {
       size_t at = r.offset();
       NW_TRY_ASSIGN(uint8_t b, r.U8());
       if (b != static_cast<uint8_t>(ValType::kFuncRef) &&
-          b != static_cast<uint8_t>(ValType::kExternRef)) [[unlikely]]
+          b != static_cast<uint8_t>(ValType::kExternRef) &&
+          !(b == static_cast<uint8_t>(ValType::kExnRef) && features.exceptions)) [[unlikely]]
         return MakeError(at, "malformed reference type");
       imm.type = static_cast<ValType>(b);
       return Ok();

@@ -25,6 +25,17 @@ struct RawBlockType {
   uint32_t index = 0;            // kIndex
 };
 
+// One catch clause of try_table: catch / catch_ref name a tag, the _all forms catch anything;
+// the _ref forms also deliver the exception as an exnref.
+struct CatchClause {
+  enum Kind : uint8_t { kCatch = 0, kCatchRef = 1, kCatchAll = 2, kCatchAllRef = 3 };
+  Kind kind = kCatch;
+  uint32_t tag = 0;    // kCatch / kCatchRef
+  uint32_t label = 0;  // label depth, relative to the try_table's enclosing block
+  bool HasTag() const { return kind == kCatch || kind == kCatchRef; }
+  bool IsRef() const { return kind == kCatchRef || kind == kCatchAllRef; }
+};
+
 // Decoded immediates. Only the fields used by the opcode's Imm kind are meaningful; the field
 // meanings match nw::Instr (validate/body_decoder.h). Reuse one RawImm across calls: the
 // vectors keep their capacity, so reading stays allocation-free once warmed up.
@@ -32,7 +43,7 @@ struct RawImm {
   // Label depth, function/type/local/global/table/elem/data index, or lane. For
   // call_indirect the type index; table.copy the destination table; table.init the elem
   // segment; memory.init the data segment.
-  uint32_t index = 0;
+  uint32_t index = 0;  // also: throw's tag
   // call_indirect: table; table.copy: source table; table.init: table.
   uint32_t index2 = 0;
   // i32/i64 constants (sign-extended, as bits), f32/f64 bit patterns, memarg offset.
@@ -43,6 +54,7 @@ struct RawImm {
   uint32_t memory = 0;
   RawBlockType block;
   std::vector<uint32_t> targets;     // br_table: all targets, default last
+  std::vector<CatchClause> catches;  // try_table
   std::vector<ValType> types;        // select t: the type vector as encoded
   ValType type = ValType::kFuncRef;  // ref.null
   uint8_t bytes[16] = {};            // v128.const / i8x16.shuffle

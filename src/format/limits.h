@@ -24,6 +24,7 @@ inline constexpr uint32_t kMaxFunctions = 1000000;  // defined functions (functi
 inline constexpr uint32_t kMaxTables = 100000;
 inline constexpr uint32_t kMaxMemories = 100000;
 inline constexpr uint32_t kMaxGlobals = 1000000;
+inline constexpr uint32_t kMaxTags = 1000000;
 inline constexpr uint32_t kMaxExports = 100000;
 inline constexpr uint32_t kMaxElemSegments = 100000;
 inline constexpr uint32_t kMaxDataSegments = 100000;

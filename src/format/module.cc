@@ -4,12 +4,14 @@ namespace nw {
 
 void ModuleDesc::CountImports() {
   num_imported_funcs = num_imported_tables = num_imported_memories = num_imported_globals = 0;
+  num_imported_tags = 0;
   for (const auto& im : imports) {
     switch (im.kind) {
       case ExternKind::kFunc: ++num_imported_funcs; break;
       case ExternKind::kTable: ++num_imported_tables; break;
       case ExternKind::kMemory: ++num_imported_memories; break;
       case ExternKind::kGlobal: ++num_imported_globals; break;
+      case ExternKind::kTag: ++num_imported_tags; break;
     }
   }
 }
@@ -42,6 +44,11 @@ MemoryType ModuleDesc::GetMemoryType(uint32_t i) const {
 GlobalType ModuleDesc::GetGlobalType(uint32_t i) const {
   if (i < num_imported_globals) return NthImport(*this, ExternKind::kGlobal, i).global;
   return globals[i - num_imported_globals].type;
+}
+
+uint32_t ModuleDesc::TagTypeIndex(uint32_t i) const {
+  if (i < num_imported_tags) return NthImport(*this, ExternKind::kTag, i).tag_type;
+  return tags[i - num_imported_tags];
 }
 
 std::string ModuleDesc::FuncName(uint32_t i) const {

@@ -31,6 +31,7 @@ struct Import {
   TableType table;         // kind == kTable
   MemoryType memory;       // kind == kMemory
   GlobalType global;       // kind == kGlobal
+  uint32_t tag_type = 0;   // kind == kTag: type index (a function type without results)
   size_t offset = kNoOffset;  // byte offset of the entry in the binary (for errors)
 };
 
@@ -109,6 +110,8 @@ struct ModuleDesc {
   std::vector<TableType> tables;
   std::vector<MemoryType> memories;
   std::vector<GlobalDecl> globals;
+  // Defined tags (exception handling): the type index of each, imports not included.
+  std::vector<uint32_t> tags;
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;
@@ -133,6 +136,7 @@ struct ModuleDesc {
   uint32_t num_imported_tables = 0;
   uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
+  uint32_t num_imported_tags = 0;
   void CountImports();
 
   uint32_t NumFuncs() const { return num_imported_funcs + static_cast<uint32_t>(functions.size()); }
@@ -141,6 +145,9 @@ struct ModuleDesc {
     return num_imported_memories + static_cast<uint32_t>(memories.size());
   }
   uint32_t NumGlobals() const { return num_imported_globals + static_cast<uint32_t>(globals.size()); }
+  uint32_t NumTags() const { return num_imported_tags + static_cast<uint32_t>(tags.size()); }
+  // The type index of tag `tag_index` (imports first; callers must have checked the index).
+  uint32_t TagTypeIndex(uint32_t tag_index) const;
 
   // Types across the whole index space (callers must have checked the index).
   uint32_t FuncTypeIndex(uint32_t func_index) const;

@@ -48,6 +48,8 @@ enum class Imm : uint8_t {
   Lane,       // laneidx byte
   MemArgLane, // memarg laneidx
   Shuffle,    // 16 lane bytes
+  Tag,        // tagidx (exception handling)
+  TryTable,   // blocktype vec(catch) (exception handling)
 };
 
 struct OpcodeInfo {

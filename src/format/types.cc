@@ -11,13 +11,15 @@ std::string_view ValTypeName(ValType t) {
     case ValType::kV128: return "v128";
     case ValType::kFuncRef: return "funcref";
     case ValType::kExternRef: return "externref";
+    case ValType::kExnRef: return "exnref";
   }
   return "<invalid type>";
 }
 
-bool IsValTypeByte(uint8_t b) {
+bool IsValTypeByte(uint8_t b, Features features) {
   switch (b) {
     case 0x7f: case 0x7e: case 0x7d: case 0x7c: case 0x7b: case 0x70: case 0x6f: return true;
+    case 0x69: return features.exceptions;
     default: return false;
   }
 }
@@ -28,6 +30,7 @@ std::string_view ExternKindName(ExternKind k) {
     case ExternKind::kTable: return "table";
     case ExternKind::kMemory: return "memory";
     case ExternKind::kGlobal: return "global";
+    case ExternKind::kTag: return "tag";
   }
   return "<invalid kind>";
 }

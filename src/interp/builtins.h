@@ -43,4 +43,14 @@ TrapCode TableInit(ExecCtx* ctx, uint32_t seg, uint32_t table, uint32_t d, uint3
                    uint32_t n);
 TrapCode ElemDrop(ExecCtx* ctx, uint32_t seg);
 
+// Exception handling (unwind.cc). NewException: an exception of the running instance's tag
+// `tag` with `slots` payload words from `payload` (fp: the running frame, the top of the live
+// value stack); null when out of memory. FindHandler: from the throw at `ip` in the frame
+// `fp`, the innermost matching catch clause of ctx->pending_exn along the call-frame stack
+// of this entry; on success the exception is delivered, ctx->cf and the instance are set and
+// ip/fp point at the landing pad; false (nothing changed) when it leaves the entry.
+ExnObj* NewException(ExecCtx* ctx, uint32_t tag, const uint64_t* payload, uint32_t slots,
+                     const uint64_t* fp);
+bool FindHandler(ExecCtx* ctx, const uint8_t*& ip, uint64_t*& fp);
+
 }  // namespace nw::interp

@@ -60,6 +60,7 @@ bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
   CallFrame* saved_cf = ctx->cf;
   InstanceObj* saved_inst = ctx->inst;
   ctx->sp = args + f->f.host_slots;
+  ctx->pending_exn = nullptr;  // only an exception of an entry this host call makes passes on
   TrapResult<void> r = CallHostFunc(*ctx->store, saved_inst, f, args);
   ctx->sp = saved_sp;
   ctx->cf = saved_cf;

@@ -12,7 +12,17 @@
 
 namespace nw::interp {
 
+namespace {
+NW_HANDLER_CC uint64_t HUnwind(HARGS);
+}  // namespace
+
 [[gnu::cold, gnu::noinline]] NW_HANDLER_CC uint64_t HTrap(HARGS) {
+  // A host function passed on the uncaught exception of a wasm entry it made: it is thrown
+  // on from the call (exception handling); nothing else reaches here with kException.
+  if (ctx->trap_kind == TrapKind::kException && ctx->pending_exn != nullptr) [[unlikely]] {
+    ctx->host_trapped = false;
+    [[clang::musttail]] return HUnwind(HPASS);
+  }
   (void)fp, (void)mem, (void)msz;
   ctx->trap_ip = ip;
   return kExitTrap;
@@ -366,6 +376,91 @@ NW_BUILTIN_HANDLER(ElemDrop, 1, ElemDrop(ctx, Op(ip, 0)))
 NW_HANDLER_CC uint64_t H_RefFunc(HARGS) {
   St<uint64_t>(fp, Op(ip, 0), reinterpret_cast<uint64_t>(ctx->funcs[Op(ip, 1)]));
   NW_DISPATCH(InstrBytes(2));
+}
+
+// ---- tail calls -----------------------------------------------------------------------------
+// The arguments move to the frame's start and the callee runs in this activation (its
+// CallFrame keeps the caller's return address and frame): constant stack space. A host callee
+// is called and then this function returns its results.
+#define NW_TAIL_ENTER(fn, args, nslots)                                                \
+  do {                                                                                 \
+    std::memmove(fp, (args), size_t{nslots} * 8);                                      \
+    const CompiledFunc* c = CodeOf(fn);                                                \
+    if (c == nullptr) [[unlikely]] {                                                   \
+      if (!CallHost(ctx, (fn), fp)) [[unlikely]] {                                     \
+        [[clang::musttail]] return HTrap(HPASS);                                       \
+      }                                                                                \
+      ReturnCommon(ip, fp, mem, msz, ctx);                                             \
+      if (ip == nullptr) [[unlikely]] return kExitDone;                                \
+      NW_DISPATCH(0);                                                                  \
+    }                                                                                  \
+    if (fp + c->frame_slots > ctx->stack_end) [[unlikely]]                             \
+      NW_TRAP(TrapKind::kStackExhausted);                                              \
+    ctx->cf->func = (fn);                                                              \
+    {                                                                                  \
+      uint64_t* dst = fp + c->num_params;                                              \
+      std::fill_n(dst, 2 * size_t{c->zero_pairs}, 0);                                  \
+      std::copy(c->init.begin(), c->init.end(), dst + c->zero_slots);                  \
+    }                                                                                  \
+    if ((fn)->f.instance != ctx->inst) [[unlikely]] {                                  \
+      SwitchInstance(ctx, (fn)->f.instance);                                           \
+      NW_RELOAD_MEM();                                                                 \
+    }                                                                                  \
+    ip = reinterpret_cast<const uint8_t*>(c->code.data());                             \
+    NW_DISPATCH(0);                                                                    \
+  } while (0)
+
+NW_HANDLER_CC uint64_t H_ReturnCall(HARGS) {
+  FuncObj* fn = ctx->funcs[Op(ip, 0)];
+  NW_TAIL_ENTER(fn, fp + Op(ip, 1) / 8, Op(ip, 2));
+}
+
+NW_HANDLER_CC uint64_t H_ReturnCallIndirect(HARGS) {
+  TableObj* t = ctx->tables[Op(ip, 1)];
+  uint32_t i = Ld<uint32_t>(fp, Op(ip, 2));
+  if (i >= t->elems_.size()) [[unlikely]]
+    NW_TRAP(TrapKind::kUndefinedElement);
+  FuncObj* fn = reinterpret_cast<FuncObj*>(t->elems_[i]);
+  if (fn == nullptr) [[unlikely]] {
+    ctx->trap_index = i;
+    NW_TRAP(TrapKind::kUninitializedElement);
+  }
+  if (fn->f.type_id != Op(ip, 0)) [[unlikely]]
+    NW_TRAP(TrapKind::kIndirectCallTypeMismatch);
+  NW_TAIL_ENTER(fn, fp + Op(ip, 3) / 8, Op(ip, 4));
+}
+#undef NW_TAIL_ENTER
+
+// ---- exception handling ---------------------------------------------------------------------
+// Nothing here runs unless something throws: try_table emits no code on its normal path, and
+// the unwinder reads the per-function catch tables (CompiledFunc::catches).
+
+// Unwinds ctx->pending_exn from the instruction at ip: to a landing pad, or out of the entry
+// as a kException trap (the trap's backtrace shows the throw).
+[[gnu::cold, gnu::noinline]] NW_HANDLER_CC uint64_t HUnwind(HARGS) {
+  if (FindHandler(ctx, ip, fp)) {
+    NW_RELOAD_MEM();
+    NW_DISPATCH(0);
+  }
+  ctx->trap_kind = TrapKind::kException;
+  ctx->trap_ip = ip;
+  return kExitTrap;
+}
+
+NW_HANDLER_CC uint64_t H_Throw(HARGS) {
+  ExnObj* exn = NewException(ctx, Op(ip, 0), fp + Op(ip, 1) / 8, Op(ip, 2), fp);
+  if (exn == nullptr) [[unlikely]]
+    NW_TRAP(TrapKind::kResourceLimit);
+  ctx->pending_exn = exn;
+  [[clang::musttail]] return HUnwind(HPASS);
+}
+
+NW_HANDLER_CC uint64_t H_ThrowRef(HARGS) {
+  auto* exn = reinterpret_cast<ExnObj*>(Ld<uint64_t>(fp, Op(ip, 0)));
+  if (exn == nullptr) [[unlikely]]
+    NW_TRAP(TrapKind::kNullReference);
+  ctx->pending_exn = exn;
+  [[clang::musttail]] return HUnwind(HPASS);
 }
 
 NW_HANDLER_CC uint64_t H_RefIsNull(HARGS) {

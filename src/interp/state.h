@@ -15,6 +15,18 @@
 
 namespace nw::interp {
 
+// One catch clause of a try_table (exception handling), for the unwinder: a throw at a code
+// position in [begin, end) whose exception matches lands at `pad` with the tag's payload (and
+// the exnref for the _ref forms) written to frame slots from byte offset `slot` on. A
+// function's entries are ordered innermost try_table first, clauses in their order.
+struct CatchEntry {
+  uint32_t begin = 0, end = 0;  // byte positions in CompiledFunc::code
+  uint32_t pad = 0;             // byte position of the landing pad
+  uint32_t slot = 0;            // byte offset in the frame
+  uint32_t tag = 0;             // the module's tag index (kCatch / kCatchRef)
+  uint8_t kind = 0;             // CatchClause::Kind
+};
+
 // The interpreter's code for one defined function (filled by translate.cc).
 struct CompiledFunc {
   std::vector<uint64_t> code;  // handler words + operands; the entry is code.data()
@@ -32,6 +44,7 @@ struct CompiledFunc {
   std::vector<uint64_t> init;
   uint32_t init_pairs = 0;  // init.size() / 2
   uint32_t func_index = 0;  // in the module's function index space
+  std::vector<CatchEntry> catches;  // read only when an exception unwinds through this function
   // Where each stretch of code came from: (byte position in `code`, byte offset of the wasm
   // instruction in the module), ascending; for backtraces only.
   std::vector<std::pair<uint32_t, uint32_t>> offsets;
@@ -74,6 +87,10 @@ struct ExecCtx : StoreContext {
   const uint8_t* trap_ip = nullptr;  // the instruction that trapped
   bool host_trapped = false;
   Trap host_trap;                 // set when a host function failed
+  // The exception being thrown (exception handling); after an uncaught one left an entry
+  // (trap kind kException), the exception that did, so that a wasm caller of the host
+  // function that entered wasm can catch it when the host passes the trap on.
+  ExnObj* pending_exn = nullptr;
   // Storage.
   std::unique_ptr<CallFrame[]> frames;
   uint64_t* stack_base = nullptr;

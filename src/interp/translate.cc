@@ -192,6 +192,11 @@ class Translator {
     // locals costs 6,250 units, not 1.
     if (fuel_ && entry_fuel_op_ != kNone)
       *OperandPtr(entry_fuel_op_, 0) += (out_.zero_slots + used_consts) / 8;
+    // Catch slots are stack slots too: they move down with the stack area (see Relocate).
+    if (const uint32_t unused = kMaxConstSlots - used_consts; unused != 0) {
+      for (CatchEntry& e : out_.catches)
+        if (e.slot >= Off(stack_base_)) e.slot -= Off(unused);
+    }
     Relocate(used_consts);
     uint64_t frame = uint64_t{max_slot_} + 1;
     if (frame > kMaxFrameSlots) error_ = "function frame too large";
@@ -226,6 +231,10 @@ class Translator {
     std::vector<size_t> instr_starts;  // instruction start for each fixup
     size_t else_fixup = kNone;         // if: operand of the branch to else
     size_t else_instr = kNone;
+    // try_table: its clauses (begin/end filled at its end) and where its body starts.
+    bool is_try = false;
+    size_t try_begin = 0;
+    std::vector<CatchEntry> catches;
   };
   static constexpr size_t kNone = static_cast<size_t>(-1);
 
@@ -478,12 +487,52 @@ class Translator {
   }
   bool IsFunctionLabel(uint32_t depth) const { return depth + 1 == ctrl_.size(); }
 
+  // try_table: a block whose clauses become landing pads placed before its body (jumped over on
+  // entry). The unwinder writes the payload (and exnref) to the canonical slots at the
+  // try_table's height; each pad is then a branch carrying those values to the clause's label.
+  void TryTable(const Instr& in) {
+    MaterializeAll();
+    const uint32_t params = static_cast<uint32_t>(in.block.params.size());
+    const uint32_t h = Height() - params;
+    Ctrl c(LabelKind::kBlock, h, in.block.params, in.block.results, false);
+    c.base = Canon(h);
+    c.is_try = true;
+    const size_t skip = EmitRaw(Iop::kBr, {0}, 0);
+    const std::vector<Entry> saved = stack_;  // all canonical (MaterializeAll)
+    for (const CatchClause& k : in.catches) {
+      CatchEntry e;
+      e.pad = static_cast<uint32_t>(Pos());
+      e.slot = Off(c.base);
+      e.tag = k.tag;
+      e.kind = static_cast<uint8_t>(k.kind);
+      std::span<const ValType> types;
+      if (k.HasTag()) types = m_.types[m_.TagTypeIndex(k.tag)].params;
+      ResetStack(h, types);
+      if (k.IsRef()) PushResult();
+      if (IsFunctionLabel(k.label)) {
+        PrepareReturn();
+        EmitReturn();
+      } else {
+        MaterializeForBulkMoves(Arity(Label(k.label)));
+        EmitMoves(Label(k.label));
+        EmitJump(k.label);
+      }
+      c.catches.push_back(e);
+    }
+    stack_ = saved;
+    Barrier();
+    Patch(skip, skip + 8, Pos());
+    c.try_begin = Pos();
+    ctrl_.push_back(std::move(c));
+  }
+
   // ---- instructions ---------------------------------------------------------------------------
   void OnDeadInstr(const Instr& in, const DecoderView& st) {
     switch (in.op) {
       case Opcode::kBlock:
       case Opcode::kLoop:
       case Opcode::kIf:
+      case Opcode::kTryTable:
         ctrl_.emplace_back(LabelKind::kBlock, 0, std::span<const ValType>{},
                            std::span<const ValType>{}, true);
         return;
@@ -546,6 +595,13 @@ class Translator {
       return;
     }
     size_t here = Pos();
+    if (c.is_try) {
+      for (CatchEntry& e : c.catches) {
+        e.begin = static_cast<uint32_t>(c.try_begin);
+        e.end = static_cast<uint32_t>(here);
+        out_.catches.push_back(e);
+      }
+    }
     for (size_t i = 0; i < c.fixups.size(); ++i) Patch(c.instr_starts[i], c.fixups[i], here);
     if (c.else_fixup != kNone) Patch(c.else_instr, c.else_fixup, here);
     std::span<const ValType> results = c.result_types;
@@ -628,6 +684,41 @@ class Translator {
         ctrl_.push_back(std::move(c));
         return;
       }
+      case Opcode::kTryTable:
+        TryTable(in);
+        return;
+      case Opcode::kReturnCall:
+      case Opcode::kReturnCallIndirect: {
+        // The arguments are materialized at their canonical slots; the handler moves them to
+        // the frame's start and replaces this activation by the callee's.
+        const bool indirect = in.op == Opcode::kReturnCallIndirect;
+        const FuncType& ft = indirect ? m_.types[in.index] : m_.FuncSig(in.index);
+        uint32_t index_slot = 0;
+        if (indirect) index_slot = Pop();
+        const uint32_t p = static_cast<uint32_t>(ft.params.size());
+        MaterializeTop(p);
+        const uint32_t base = Canon(Height() - p);
+        const auto slots = static_cast<uint32_t>(SlotCount(ft.params));
+        if (indirect) {
+          EmitRaw(Iop::kReturnCallIndirect,
+                  {type_ids_[in.index], in.index2, Off(index_slot), Off(base), slots}, 0b01100);
+        } else {
+          EmitRaw(Iop::kReturnCall, {in.index, Off(base), slots}, 0b010);
+        }
+        return;
+      }
+      case Opcode::kThrow: {
+        const FuncType& ft = m_.types[m_.TagTypeIndex(in.index)];
+        const uint32_t n = static_cast<uint32_t>(ft.params.size());
+        MaterializeTop(n);
+        EmitRaw(Iop::kThrow,
+                {in.index, Off(Canon(Height() - n)), static_cast<uint32_t>(SlotCount(ft.params))},
+                0b010);
+        return;
+      }
+      case Opcode::kThrowRef:
+        Emit(Iop::kThrowRef, {Top()});
+        return;
       case Opcode::kElse: {
         Ctrl& c = ctrl_.back();
         MaterializeTop(c.results);

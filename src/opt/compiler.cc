@@ -34,6 +34,7 @@
 #include "opt/ir.h"
 #include "opt/loader.h"
 #include "opt/object_merge.h"
+#include "validate/validate.h"
 #include "validate/body_decoder_impl.h"
 
 namespace nw::opt {
@@ -426,6 +427,8 @@ llvm::Function* FuncDecl(ModuleIr& m, uint32_t func_index) {
 
 Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& options) {
   if (desc.NumMemories() > 1) return MakeError("opt tier: unsupported: more than one memory");
+  if (UsesExceptionHandling(desc))
+    return MakeError("opt tier: unsupported: exception handling or tail calls (the interpreter runs them)");
   NW_TRY_ASSIGN(Target t, MakeTarget(options));
   CompiledObject out;
   Clock::time_point start = Clock::now();

@@ -71,6 +71,10 @@ bool ImportMatches(const Import& im, const Module::Impl& m, const Extern& item) 
       auto* const* g = std::get_if<Global*>(&item);
       return g && AsObj(*g)->type_ == im.global;
     }
+    case ExternKind::kTag: {
+      auto* const* t = std::get_if<Tag*>(&item);
+      return t && AsObj(*t)->type_id_ == m.type_ids[im.tag_type];
+    }
   }
   return false;
 }
@@ -87,7 +91,7 @@ Result<uint64_t> EvalConstExpr(const ConstExpr& expr, const InstanceObj& inst,
   for (;;) {
     size_t at = r.offset();
     NW_TRY_ASSIGN(Opcode op, ReadOpcode(r));
-    NW_TRY(ReadImmediates(r, op, imm));
+    NW_TRY(ReadImmediates(r, op, imm, inst.module->desc().features));
     uint64_t v = 0, v_hi = 0;
     switch (op) {
       case Opcode::kEnd:
@@ -168,6 +172,8 @@ std::expected<void, InstantiationError> AllocateDefinitions(Store& store, Instan
     if (!v) return ResourceError(v.error());
     inst.globals.push_back(NewGlobalObj(store, g.type, *v, hi));
   }
+  // Tags are generative: each instantiation defines new ones.
+  for (uint32_t type_index : d.tags) inst.tags.push_back(NewTagObj(store, d.types[type_index]));
   if (!inst.memories.empty()) inst.mem0 = inst.memories[0];
   return {};
 }
@@ -204,6 +210,7 @@ void CollectExports(InstanceObj& inst) {
       case ExternKind::kTable: item = static_cast<Table*>(inst.tables[e.index]); break;
       case ExternKind::kMemory: item = static_cast<Memory*>(inst.memories[e.index]); break;
       case ExternKind::kGlobal: item = static_cast<Global*>(inst.globals[e.index]); break;
+      case ExternKind::kTag: item = static_cast<Tag*>(inst.tags[e.index]); break;
     }
     inst.exports.emplace(e.name, item);
   }
@@ -328,6 +335,7 @@ std::expected<Instance*, InstantiationError> Linker::InstantiateImpl(
     if (auto* f = std::get_if<Func*>(&e)) inst->funcs.push_back(AsObj(*f));
     else if (auto* t = std::get_if<Table*>(&e)) inst->tables.push_back(AsObj(*t));
     else if (auto* mem = std::get_if<Memory*>(&e)) inst->memories.push_back(AsObj(*mem));
+    else if (auto* tag = std::get_if<Tag*>(&e)) inst->tags.push_back(AsObj(*tag));
     else inst->globals.push_back(AsObj(std::get<Global*>(e)));
   }
 

@@ -69,6 +69,8 @@ Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, Mod
     // A proposal is accepted if the engine enables it or whoever decoded the description did
     // (the component loader decodes its core modules with every feature on).
     desc.features.multi_memory |= engine.config().features.multi_memory;
+    desc.features.exceptions |= engine.config().features.exceptions;
+    desc.features.tail_call |= engine.config().features.tail_call;
     // Bodies are validated by the tier, which decodes each one once for both purposes.
     NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
     auto impl = std::make_unique<Impl>();
@@ -138,6 +140,7 @@ std::vector<ImportDesc> Module::Imports() const {
     t.table = im.table;
     t.memory = im.memory;
     t.global = im.global;
+    if (im.kind == ExternKind::kTag && im.tag_type < d.types.size()) t.tag = d.types[im.tag_type];
     out.push_back({im.module, im.name, im.kind, std::move(t)});
   }
   return out;
@@ -154,6 +157,7 @@ std::vector<ExportDesc> Module::Exports() const {
       case ExternKind::kTable: t.table = d.GetTableType(e.index); break;
       case ExternKind::kMemory: t.memory = d.GetMemoryType(e.index); break;
       case ExternKind::kGlobal: t.global = d.GetGlobalType(e.index); break;
+      case ExternKind::kTag: t.tag = d.types[d.TagTypeIndex(e.index)]; break;
     }
     out.push_back({e.name, e.kind, std::move(t)});
   }

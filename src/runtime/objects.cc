@@ -36,6 +36,7 @@ std::string_view TrapKindMessage(TrapKind k) {
     case TrapKind::kHostError: return "host error";
     case TrapKind::kExit: return "exit";
     case TrapKind::kResourceLimit: return "resource limit exceeded";
+    case TrapKind::kException: return "uncaught exception";
   }
   return "unknown trap";
 }
@@ -180,6 +181,7 @@ TrapResult<std::vector<Val>> Func::Call(Store& store, std::span<const Val> args)
   results.reserve(type.results.size());
   slot = 0;
   for (ValType t : type.results) {
+    PinIfExn(t, result_words[slot]);
     results.push_back(SlotsToVal(t, result_words + slot));
     slot += SlotWidth(t);
   }
@@ -230,6 +232,7 @@ TrapResult<void> CallHostFunc(Store& store, Instance* caller_instance, FuncObj* 
   Val* results = vals.data() + np;
   size_t slot = 0;
   for (size_t i = 0; i < np; ++i) {
+    PinIfExn(type.params[i], words[slot]);
     params[i] = SlotsToVal(type.params[i], words + slot);
     slot += SlotWidth(type.params[i]);
   }
@@ -401,6 +404,7 @@ uint32_t Table::size() const {
 std::optional<Val> Table::Get(uint32_t index) const {
   const auto* t = static_cast<const TableObj*>(this);
   if (index >= t->elems_.size()) return std::nullopt;
+  PinIfExn(t->elem_type_, t->elems_[index]);
   return WordToVal(t->elem_type_, t->elems_[index]);
 }
 
@@ -448,6 +452,7 @@ GlobalType Global::type() const { return static_cast<const GlobalObj*>(this)->ty
 Val Global::Get() const {
   const auto* g = static_cast<const GlobalObj*>(this);
   const uint64_t w[2] = {g->def_.lo, g->def_.hi};
+  PinIfExn(g->type_.type, w[0]);
   return SlotsToVal(g->type_.type, w);
 }
 

@@ -132,10 +132,34 @@ class GlobalObj final : public Global {
   VMGlobalDefinition def_;  // the value (slot representation); v128: lo, hi
 };
 
+// A tag (exception handling): its identity is the object; the type id lets imports match.
+class TagObj final : public Tag {
+ public:
+  FuncType type_;
+  uint32_t type_id_ = 0;
+};
+
+// An exception (exception handling): what `throw` made, referenced by exnref slot words (the
+// ExnObj*, 0 = null). Owned by the store; unreachable ones are reclaimed by
+// CollectExceptions, so a guest that throws in a loop does not grow the store.
+struct ExnObj {
+  TagObj* tag = nullptr;
+  std::vector<uint64_t> payload;  // the tag's parameters as slot words (v128: two)
+  bool marked = false;
+  // Handed to the host (a result, a host function's argument, Global/Table::Get): never
+  // reclaimed, since the runtime cannot see what the host keeps.
+  bool pinned = false;
+};
+// Pins the exception of exnref slot word `w` (see ExnObj::pinned); nothing for other types.
+inline void PinIfExn(ValType t, uint64_t w) {
+  if (t == ValType::kExnRef && w != 0) reinterpret_cast<ExnObj*>(w)->pinned = true;
+}
+
 struct InstanceObj final : public Instance {
   std::shared_ptr<const Module> module;
   Store* store = nullptr;
   std::vector<FuncObj*> funcs;
+  std::vector<TagObj*> tags;  // imports first
   std::vector<TableObj*> tables;
   std::vector<MemoryObj*> memories;
   std::vector<GlobalObj*> globals;
@@ -183,6 +207,9 @@ struct Store::Impl {
   std::vector<std::unique_ptr<TableObj>> tables;
   std::vector<std::unique_ptr<GlobalObj>> globals;
   std::vector<std::unique_ptr<InstanceObj>> instances;
+  std::vector<std::unique_ptr<TagObj>> tags;
+  std::vector<std::unique_ptr<ExnObj>> exceptions;  // see CollectExceptions
+  size_t exn_collect_at = 1024;  // collect when this many exceptions exist
   MemoryObj empty_memory;  // mem0 of instances without memory: size 0, every access traps
   StoreLimits limits;
   StoreContext* ctx = nullptr;  // from the engine's tier; never null; the current one
@@ -201,6 +228,7 @@ inline FuncObj* AsObj(Func* f) { return static_cast<FuncObj*>(f); }
 inline MemoryObj* AsObj(Memory* m) { return static_cast<MemoryObj*>(m); }
 inline TableObj* AsObj(Table* t) { return static_cast<TableObj*>(t); }
 inline GlobalObj* AsObj(Global* g) { return static_cast<GlobalObj*>(g); }
+inline TagObj* AsObj(Tag* t) { return static_cast<TagObj*>(t); }
 
 // Val <-> slot word.
 inline uint64_t ValToWord(const Val& v) {
@@ -242,6 +270,13 @@ inline Val SlotsToVal(ValType t, const uint64_t* in) {
 }
 
 FuncObj* NewFuncObj(Store& store);
+TagObj* NewTagObj(Store& store, const FuncType& type);
+// A new exception of `tag` with `payload`. When the store holds many, the unreachable ones are
+// reclaimed first: reachable are those whose pointer appears in `roots` (the tier's live
+// value-stack words, scanned conservatively), in an exnref global or table of the store, in
+// `pending` or in the payload of a reachable one. Null when memory runs out.
+ExnObj* NewExnObj(Store& store, TagObj* tag, std::span<const uint64_t> payload,
+                  std::span<const uint64_t> roots, const ExnObj* pending = nullptr);
 InstanceObj* NewInstanceObj(Store& store);
 // Store-owned objects of a given type; nullptr when the type cannot be represented (v128
 // globals, a table or memory larger than the limits below, address space exhausted).

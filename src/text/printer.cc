@@ -63,6 +63,7 @@ class Printer {
     NW_TRY(PrintFunctions());
     PrintTables();
     PrintMemories();
+    PrintTags();
     NW_TRY(PrintGlobals());
     PrintExports();
     if (m_.start)
@@ -151,11 +152,11 @@ class Printer {
   }
 
   Status PrintImports() {
-    uint32_t counts[4] = {};
+    uint32_t counts[5] = {};
     for (const Import& im : m_.imports) {
       std::string& s = Field();
       s += "(import " + QuoteWatString(im.module) + " " + QuoteWatString(im.name) + " (";
-      uint32_t index = counts[static_cast<uint8_t>(im.kind) & 3]++;
+      uint32_t index = counts[std::min<uint8_t>(static_cast<uint8_t>(im.kind), 4)]++;
       switch (im.kind) {
         case ExternKind::kFunc: {
           IdTable locals = LocalIds(index, NumParams(im.func_type));
@@ -170,6 +171,9 @@ class Printer {
           break;
         case ExternKind::kGlobal:
           s += "global" + Comment(index) + " " + GlobalTypeText(im.global);
+          break;
+        case ExternKind::kTag:
+          s += "tag" + Comment(index) + TypeUse(im.tag_type, nullptr);
           break;
         default:
           return MakeError("cannot print import of unknown kind");
@@ -248,7 +252,8 @@ class Printer {
       for (uint32_t k = 0; k < std::min(line_depth, kMaxIndentDepth) + 2; ++k)
         out_ += kIndentUnit;
       AppendInstr(out_, op, imm, &locals);
-      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf)
+      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf ||
+          op == Opcode::kTryTable)
         ++depth;
     }
   }
@@ -269,10 +274,23 @@ class Printer {
           s += " " + std::to_string(imm.memory) + " " + std::to_string(imm.index2);
         break;
       case Imm::Block:
+      case Imm::TryTable:
         if (imm.block.kind == RawBlockType::Kind::kValue)
           s += " (result " + std::string(ValTypeName(imm.block.type)) + ")";
         else if (imm.block.kind == RawBlockType::Kind::kIndex)
           s += " (type " + std::to_string(imm.block.index) + ")";
+        if (info.imm == Imm::TryTable) {
+          static constexpr std::string_view kCatchNames[] = {"catch", "catch_ref", "catch_all",
+                                                             "catch_all_ref"};
+          for (const CatchClause& c : imm.catches) {
+            s += " (" + std::string(kCatchNames[c.kind]);
+            if (c.HasTag()) s += " " + std::to_string(c.tag);
+            s += " " + std::to_string(c.label) + ")";
+          }
+        }
+        break;
+      case Imm::Tag:
+        s += " " + std::to_string(imm.index);
         break;
       case Imm::Label:
       case Imm::Global:
@@ -327,7 +345,9 @@ class Printer {
         s += ")";
         break;
       case Imm::RefNull:
-        s += imm.type == ValType::kExternRef ? " extern" : " func";
+        s += imm.type == ValType::kExternRef ? " extern"
+             : imm.type == ValType::kExnRef  ? " exn"
+                                             : " func";
         break;
       case Imm::TableInit:  // binary: elem then table; text: table then elem
         s += " " + std::to_string(imm.index2) + " " + std::to_string(imm.index);
@@ -371,7 +391,7 @@ class Printer {
       if (r.at_end())
         return MakeError(r.offset(), "unexpected end of constant expression");
       NW_TRY_ASSIGN(Opcode op, ReadOpcode(r));
-      NW_TRY(ReadImmediates(r, op, imm));
+      NW_TRY(ReadImmediates(r, op, imm, m_.features));
       if (op == Opcode::kEnd) {
         if (!r.at_end())
           return MakeError(r.offset(), "operators remaining after end of constant expression");
@@ -406,6 +426,12 @@ class Printer {
       uint32_t index = m_.num_imported_memories + static_cast<uint32_t>(i);
       Field() += "(memory" + Comment(index) + " " + Limits(m_.memories[i].limits) + ")";
     }
+  }
+
+  void PrintTags() {
+    for (size_t i = 0; i < m_.tags.size(); ++i)
+      Field() += "(tag" + Comment(m_.num_imported_tags + static_cast<uint32_t>(i)) +
+                 TypeUse(m_.tags[i], nullptr) + ")";
   }
 
   Status PrintGlobals() {

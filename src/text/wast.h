@@ -67,7 +67,8 @@ struct WastCommand {
     kAssertMalformed,     // module, message
     kAssertInvalid,       // module, message
     kAssertUnlinkable,    // module, message
-    kAssertUninstantiable // module, message (trap during instantiation)
+    kAssertUninstantiable, // module, message (trap during instantiation)
+    kAssertException      // action: a wasm exception escapes it (exception handling)
   } kind = Kind::kModule;
   size_t line = 0;
   WastModule module;        // kModule, kAssertMalformed/Invalid/Unlinkable/Uninstantiable,

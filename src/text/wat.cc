@@ -10,10 +10,10 @@
 namespace nw {
 namespace {
 
-constexpr std::string_view kSpaceNames[] = {"function", "table",        "memory",      "global",
-                                            "type",     "elem segment", "data segment"};
+constexpr std::string_view kSpaceNames[] = {"function", "table",        "memory",       "global",
+                                            "type",     "elem segment", "data segment", "tag"};
 constexpr std::string_view kDupNames[] = {"func", "table", "memory", "global",
-                                          "type", "elem",  "data"};
+                                          "type", "elem",  "data",   "tag"};
 
 // i32.const 0; end — the offset of inline table elems and memory data.
 ConstExpr ZeroOffset() { return ConstExpr{{0x41, 0x00, 0x0B}, 0}; }
@@ -154,6 +154,7 @@ Result<ValType> WatParser::ParseValType() {
     else if (s == "v128") v = ValType::kV128;
     else if (s == "funcref") v = ValType::kFuncRef;
     else if (s == "externref") v = ValType::kExternRef;
+    else if (s == "exnref") v = ValType::kExnRef;
     else return Unexpected(t);
     ++pos_;
     return v;
@@ -287,6 +288,7 @@ Status WatParser::ScanField() {
     else if (k == "table") *out = kTables;
     else if (k == "memory") *out = kMems;
     else if (k == "global") *out = kGlobals;
+    else if (k == "tag") *out = kTags;
     else return false;
     return true;
   };
@@ -373,6 +375,7 @@ Status WatParser::ParseField() {
   if (kw == "export") return ParseExportField();
   if (kw == "start") return ParseStartField();
   if (kw == "elem") return ParseElemField();
+  if (kw == "tag") return ParseTagField();
   return ParseDataField();
 }
 
@@ -440,6 +443,11 @@ Status WatParser::ParseImportField() {
     ++globals_seen_;
     NW_TRY_ASSIGN(imp.global, ParseGlobalType());
     imp.kind = ExternKind::kGlobal;
+  } else if (k == "tag") {
+    ++tags_seen_;
+    NW_TRY_ASSIGN(TypeUse tu, ParseTypeUse(false));
+    NW_TRY_ASSIGN(imp.tag_type, ResolveTypeUse(tu));
+    imp.kind = ExternKind::kTag;
   } else {
     return Unexpected(kt);
   }
@@ -655,6 +663,26 @@ Status WatParser::ParseGlobalField() {
   return Expect(TokenKind::kRParen);
 }
 
+// (tag $id? (export "n")* (import "m" "n")? typeuse): exception handling.
+Status WatParser::ParseTagField() {
+  pos_ += 2;
+  OptionalId();
+  uint32_t index = tags_seen_++;
+  NW_TRY(ParseInlineExports(ExternKind::kTag, index));
+  Import imp;
+  NW_TRY_ASSIGN(bool is_import, ParseInlineImport(&imp));
+  NW_TRY_ASSIGN(TypeUse tu, ParseTypeUse(false));
+  NW_TRY_ASSIGN(uint32_t type_index, ResolveTypeUse(tu));
+  if (is_import) {
+    imp.kind = ExternKind::kTag;
+    imp.tag_type = type_index;
+    m_.imports.push_back(std::move(imp));
+  } else {
+    m_.tags.push_back(type_index);
+  }
+  return Expect(TokenKind::kRParen);
+}
+
 Status WatParser::ParseExportField() {
   pos_ += 2;
   Export e;
@@ -675,6 +703,9 @@ Status WatParser::ParseExportField() {
   } else if (k == "global") {
     e.kind = ExternKind::kGlobal;
     sp = kGlobals;
+  } else if (k == "tag") {
+    e.kind = ExternKind::kTag;
+    sp = kTags;
   } else {
     return Unexpected(kt);
   }

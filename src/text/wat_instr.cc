@@ -18,7 +18,9 @@ void EmitOp(Writer& w, const OpcodeInfo& info) {
   }
 }
 
-bool IsBlockKeyword(std::string_view kw) { return kw == "block" || kw == "loop" || kw == "if"; }
+bool IsBlockKeyword(std::string_view kw) {
+  return kw == "block" || kw == "loop" || kw == "if" || kw == "try_table";
+}
 
 }  // namespace
 
@@ -43,6 +45,35 @@ Status WatParser::ParseBlockType(Writer& w) {
     return Ok();
   }
   w.SLeb(idx);
+  return Ok();
+}
+
+// try_table's clauses after its block type: (catch x l) (catch_ref x l) (catch_all l)
+// (catch_all_ref l), labels resolved outside the try_table's own label.
+Status WatParser::ParseCatchClauses(Writer& w, const FuncCtx& c) {
+  Writer clauses;
+  uint32_t n = 0;
+  while (Peek().kind == TokenKind::kLParen && Peek(1).kind == TokenKind::kKeyword) {
+    std::string_view k = Text(Peek(1));
+    uint8_t kind;
+    if (k == "catch") kind = 0;
+    else if (k == "catch_ref") kind = 1;
+    else if (k == "catch_all") kind = 2;
+    else if (k == "catch_all_ref") kind = 3;
+    else break;
+    pos_ += 2;
+    clauses.U8(kind);
+    if (kind < 2) {
+      NW_TRY_ASSIGN(uint32_t tag, ParseIndex(kTags));
+      clauses.ULeb(tag);
+    }
+    NW_TRY_ASSIGN(uint32_t label, ParseLabelIndex(c));
+    clauses.ULeb(label);
+    NW_TRY(Expect(TokenKind::kRParen));
+    ++n;
+  }
+  w.ULeb(n);
+  w.Raw(clauses.bytes());
   return Ok();
 }
 
@@ -124,10 +155,11 @@ Status WatParser::ParseInstrSeq(Writer& w, FuncCtx& c, bool single_folded) {
       if (kwt.kind != TokenKind::kKeyword) return Unexpected(kwt);
       std::string_view kw = Text(kwt);
       pos_ += 2;
-      if (kw == "block" || kw == "loop") {
+      if (kw == "block" || kw == "loop" || kw == "try_table") {
         auto label = OptionalId();
-        w.U8(kw == "block" ? 0x02 : 0x03);
+        w.U8(kw == "block" ? 0x02 : kw == "loop" ? 0x03 : 0x1F);
         NW_TRY(ParseBlockType(w));
+        if (kw == "try_table") NW_TRY(ParseCatchClauses(w, c));
         c.labels.push_back(label.value_or(std::string_view()));
         stack.push_back(Open{K::kBlock, 0, {}});
       } else if (kw == "if") {
@@ -170,8 +202,9 @@ Status WatParser::ParseInstrSeq(Writer& w, FuncCtx& c, bool single_folded) {
     if (IsBlockKeyword(kw)) {
       ++pos_;
       auto label = OptionalId();
-      w.U8(kw == "block" ? 0x02 : kw == "loop" ? 0x03 : 0x04);
+      w.U8(kw == "block" ? 0x02 : kw == "loop" ? 0x03 : kw == "if" ? 0x04 : 0x1F);
       NW_TRY(ParseBlockType(w));
+      if (kw == "try_table") NW_TRY(ParseCatchClauses(w, c));
       c.labels.push_back(label.value_or(std::string_view()));
       stack.push_back(Open{kw == "if" ? K::kPlainIf : K::kPlain, 0, {}});
       continue;
@@ -321,6 +354,14 @@ Status WatParser::ParseOpAndImmediates(Writer& w, FuncCtx& c, const Token& kwt) 
       w.ULeb(idx);
       return Ok();
     }
+    case Imm::Tag: {
+      NW_TRY_ASSIGN(uint32_t idx, ParseIndex(kTags));
+      EmitOp(w, info);
+      w.ULeb(idx);
+      return Ok();
+    }
+    case Imm::TryTable:
+      return Fail(kwt, "unknown operator " + std::string(kw));
     case Imm::Local: {
       NW_TRY_ASSIGN(uint32_t idx, ParseLocalIndex(c));
       EmitOp(w, info);
@@ -385,6 +426,7 @@ Status WatParser::ParseOpAndImmediates(Writer& w, FuncCtx& c, const Token& kwt) 
       uint8_t type;
       if (PeekKeyword("func")) type = static_cast<uint8_t>(ValType::kFuncRef);
       else if (PeekKeyword("extern")) type = static_cast<uint8_t>(ValType::kExternRef);
+      else if (PeekKeyword("exn")) type = static_cast<uint8_t>(ValType::kExnRef);
       else return Unexpected(t);
       ++pos_;
       EmitOp(w, info);

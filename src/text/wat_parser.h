@@ -44,7 +44,9 @@ class WatParser {
   Result<ModuleDesc> Run(std::optional<std::string_view> module_id);
 
  private:
-  enum Space : uint8_t { kFuncs, kTables, kMems, kGlobals, kTypes, kElems, kDatas, kNumSpaces };
+  enum Space : uint8_t {
+    kFuncs, kTables, kMems, kGlobals, kTypes, kElems, kDatas, kTags, kNumSpaces
+  };
   struct IndexSpace {
     std::unordered_map<std::string_view, uint32_t> ids;
     uint32_t count = 0;
@@ -113,6 +115,7 @@ class WatParser {
   Status ParseStartField();
   Status ParseElemField();
   Status ParseDataField();
+  Status ParseTagField();
   Status ParseInlineExports(ExternKind kind, uint32_t index);
   Result<bool> ParseInlineImport(Import* imp);
   Result<ValType> ParseValType();
@@ -133,6 +136,7 @@ class WatParser {
   Status ParseInstrSeq(Writer& w, FuncCtx& c, bool single_folded);
   Status ParseOpAndImmediates(Writer& w, FuncCtx& c, const Token& kw_tok);
   Status ParseBlockType(Writer& w);
+  Status ParseCatchClauses(Writer& w, const FuncCtx& c);  // try_table's (catch ...)*
   Status ParseEndLabel(const FuncCtx& c);
   Status ParseV128Literal(uint8_t out[16]);
   Status ParseMemArg(Writer& w, Opcode op, bool lane_follows);
@@ -143,7 +147,7 @@ class WatParser {
   ModuleDesc m_;
   std::array<IndexSpace, kNumSpaces> spaces_;
   // Pass 2 counters of what has been built so far.
-  uint32_t funcs_seen_ = 0, tables_seen_ = 0, mems_seen_ = 0, globals_seen_ = 0;
+  uint32_t funcs_seen_ = 0, tables_seen_ = 0, mems_seen_ = 0, globals_seen_ = 0, tags_seen_ = 0;
   int first_def_kind_ = -1;  // Space of the first non-imported definition (pass 1)
   bool uses_data_count_ = false;
   std::unordered_map<std::string, uint32_t> type_lookup_;

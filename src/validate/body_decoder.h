@@ -40,6 +40,7 @@
 #include "base/result.h"
 #include "format/limits.h"
 #include "format/module.h"
+#include "format/instr_reader.h"
 #include "format/opcode.h"
 
 namespace nw {
@@ -47,7 +48,7 @@ namespace nw {
 // Operand types in the validator: ValType plus kBottom (the unknown type of dead code).
 enum class StackType : uint8_t {
   kI32 = 0x7f, kI64 = 0x7e, kF32 = 0x7d, kF64 = 0x7c, kV128 = 0x7b,
-  kFuncRef = 0x70, kExternRef = 0x6f, kBottom = 0x00,
+  kFuncRef = 0x70, kExternRef = 0x6f, kExnRef = 0x69, kBottom = 0x00,
 };
 
 // Block signature after resolving a blocktype immediate (empty, one value type, or type index).
@@ -60,13 +61,14 @@ struct BlockSig {
 struct Instr {
   Opcode op = Opcode::kNop;
   size_t offset = 0;       // absolute offset of the opcode (prefix byte for prefixed ops)
-  uint32_t index = 0;      // label depth, func/type/local/global/table/elem/data index, lane
+  uint32_t index = 0;      // label depth, func/type/local/global/table/elem/data/tag index, lane
   uint32_t index2 = 0;     // call_indirect: table; table.copy: src table; table.init: table
   uint64_t value = 0;      // i32/i64 const (sign-extended, as bits), f32/f64 bits, memarg offset
   uint32_t align = 0;      // memarg alignment exponent
   uint32_t memory = 0;     // memory of a memarg / memory.*; memory.copy: dst (src: index2)
   BlockSig block;          // block/loop/if
   std::span<const uint32_t> targets;  // br_table: all targets, default last
+  std::span<const CatchClause> catches;  // try_table (its block type is `block`)
   ValType type = ValType::kI32;       // select t (single type) / ref.null
   uint8_t bytes[16] = {};             // v128.const / i8x16.shuffle
 };
@@ -108,6 +110,7 @@ struct ModuleContext {
   std::vector<uint32_t> func_types;      // type index per function (imports first)
   std::vector<GlobalType> global_types;  // imports first
   std::vector<TableType> table_types;
+  std::vector<uint32_t> tag_types;       // type index per tag (imports first)
   uint32_t num_memories = 0;
   std::vector<bool> declared_funcs;      // functions that may be used by ref.func in bodies
   static ModuleContext Build(const ModuleDesc& m);

@@ -41,7 +41,7 @@ struct Control {
 // Storage for one-value block types, so BlockSig spans always point at static memory.
 inline constexpr ValType kSingleTypes[] = {ValType::kI32,      ValType::kI64,  ValType::kF32,
                                            ValType::kF64,      ValType::kV128, ValType::kFuncRef,
-                                           ValType::kExternRef};
+                                           ValType::kExternRef, ValType::kExnRef};
 inline std::span<const ValType> SingleType(ValType t) {
   for (const ValType& s : kSingleTypes)
     if (s == t)
@@ -256,6 +256,12 @@ class BodyDecoder final : public DecoderView {
     return CheckType(at, ctx_.func_types[index]);
   }
 
+  Result<const FuncType*> CheckTag(size_t at, uint32_t index) const {
+    if (index >= ctx_.tag_types.size()) [[unlikely]]
+      return body_decoder_detail::Unknown(at, "tag", index);
+    return CheckType(at, ctx_.tag_types[index]);
+  }
+
   Result<BlockSig> ResolveBlockType(size_t at) const {
     switch (imm_.block.kind) {
       case RawBlockType::Kind::kEmpty:
@@ -316,6 +322,48 @@ class BodyDecoder final : public DecoderView {
                                                : LabelKind::kIf;
         ctrl_.push_back(Control{kind, false, static_cast<uint32_t>(stack_.size()), sig});
         Push(sig.params);
+        return Ok();
+      }
+      case Opcode::kTryTable: {
+        NW_TRY_ASSIGN(BlockSig sig, ResolveBlockType(at));
+        NW_TRY(CheckTop(at, sig.params));
+        if (ctrl_.size() >= kMaxBlockDepth) [[unlikely]]
+          return MakeError(at, "block nesting too deep");
+        // Catch labels are relative to the enclosing block (the try_table's own label is not
+        // pushed yet); each label's branch types must be exactly what the clause delivers.
+        for (const CatchClause& c : imm_.catches) {
+          NW_TRY_ASSIGN(uint32_t d, CheckLabel(at, c.label));
+          std::span<const ValType> tag_params;
+          if (c.HasTag()) {
+            NW_TRY_ASSIGN(const FuncType* ft, CheckTag(at, c.tag));
+            tag_params = ft->params;
+          }
+          auto label_types = BranchTypes(LabelAt(d));
+          const size_t n = tag_params.size() + (c.IsRef() ? 1 : 0);
+          if (label_types.size() != n ||
+              !std::ranges::equal(tag_params, label_types.first(tag_params.size())) ||
+              (c.IsRef() && label_types.back() != ValType::kExnRef)) [[unlikely]]
+            return Mismatch(at);
+        }
+        in_.block = sig;
+        in_.catches = imm_.catches;
+        Emit();
+        Pop(sig.params.size());
+        ctrl_.push_back(Control{LabelKind::kBlock, false, static_cast<uint32_t>(stack_.size()), sig});
+        Push(sig.params);
+        return Ok();
+      }
+      case Opcode::kThrow: {
+        NW_TRY_ASSIGN(const FuncType* ft, CheckTag(at, imm_.index));
+        NW_TRY(CheckTop(at, ft->params));
+        Emit();
+        SetUnreachable();
+        return Ok();
+      }
+      case Opcode::kThrowRef: {
+        NW_TRY(CheckOne(at, ValType::kExnRef));
+        Emit();
+        SetUnreachable();
         return Ok();
       }
       case Opcode::kElse: {
@@ -397,6 +445,27 @@ class BodyDecoder final : public DecoderView {
         Emit();
         Pop(1 + ft->params.size());
         Push(ft->results);
+        return Ok();
+      }
+      case Opcode::kReturnCall:
+      case Opcode::kReturnCallIndirect: {
+        // Tail calls: the callee's results are the function's.
+        const bool indirect = op == Opcode::kReturnCallIndirect;
+        const FuncType* ft;
+        if (indirect) {
+          NW_TRY_ASSIGN(ValType elem, CheckTable(at, imm_.index2));
+          NW_TRY_ASSIGN(ft, CheckType(at, imm_.index));
+          if (elem != ValType::kFuncRef) [[unlikely]]
+            return Mismatch(at);
+          NW_TRY(CheckOne(at, ValType::kI32));
+        } else {
+          NW_TRY_ASSIGN(ft, CheckFunc(at, imm_.index));
+        }
+        if (!std::ranges::equal(ft->results, results_)) [[unlikely]]
+          return Mismatch(at);
+        NW_TRY(CheckTop(at, ft->params, indirect ? 1 : 0));
+        Emit();
+        SetUnreachable();
         return Ok();
       }
       case Opcode::kDrop: {

@@ -8,12 +8,12 @@ namespace nw {
 namespace {
 
 // Marks every ref.func in a constant expression (malformed bytes are left to the validator).
-void MarkRefFuncs(const ConstExpr& e, std::vector<bool>& declared) {
+void MarkRefFuncs(const ConstExpr& e, std::vector<bool>& declared, Features features) {
   Reader r(e.bytes, e.offset);
   RawImm imm;
   while (!r.at_end()) {
     auto op = ReadOpcode(r);
-    if (!op || !ReadImmediates(r, *op, imm))
+    if (!op || !ReadImmediates(r, *op, imm, features))
       return;
     if (*op == Opcode::kRefFunc && imm.index < declared.size())
       declared[imm.index] = true;
@@ -42,6 +42,9 @@ ModuleContext ModuleContext::Build(const ModuleDesc& m) {
       case ExternKind::kGlobal:
         c.global_types.push_back(im.global);
         break;
+      case ExternKind::kTag:
+        c.tag_types.push_back(im.tag_type);
+        break;
     }
   }
   for (const Function& f : m.functions)
@@ -51,6 +54,7 @@ ModuleContext ModuleContext::Build(const ModuleDesc& m) {
   c.num_memories += static_cast<uint32_t>(m.memories.size());
   for (const GlobalDecl& g : m.globals)
     c.global_types.push_back(g.type);
+  c.tag_types.insert(c.tag_types.end(), m.tags.begin(), m.tags.end());
 
   // 2.0: ref.func in a body may name only functions referenced outside bodies (C.refs).
   c.declared_funcs.assign(c.func_types.size(), false);
@@ -64,10 +68,10 @@ ModuleContext ModuleContext::Build(const ModuleDesc& m) {
         c.declared_funcs[f] = true;
     }
     for (const ConstExpr& e : s.exprs)
-      MarkRefFuncs(e, c.declared_funcs);
+      MarkRefFuncs(e, c.declared_funcs, m.features);
   }
   for (const GlobalDecl& g : m.globals)
-    MarkRefFuncs(g.init, c.declared_funcs);
+    MarkRefFuncs(g.init, c.declared_funcs, m.features);
   return c;
 }
 

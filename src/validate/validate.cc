@@ -63,6 +63,8 @@ class ModuleValidator {
       NW_TRY(CheckMemoryType(m_.memories[i], OffsetAt(m_.memory_offsets, i)));
     if (ctx_.num_memories > 1 && !m_.features.multi_memory) [[unlikely]]
       return MakeError(SecondMemoryOffset(), "multiple memories");
+    for (uint32_t t : m_.tags)
+      NW_TRY(CheckTagType(t, kNoOffset));
     for (const GlobalDecl& g : m_.globals)
       NW_TRY(ValidateConstExpr(ctx_, g.init, g.type.type, imported_globals_));
     for (const ElemSegment& s : m_.elems)
@@ -93,8 +95,20 @@ class ModuleValidator {
           break;
         case ExternKind::kGlobal:
           break;
+        case ExternKind::kTag:
+          NW_TRY(CheckTagType(im.tag_type, im.offset));
+          break;
       }
     }
+    return Ok();
+  }
+
+  // A tag's type is a function type without results (exception handling).
+  Status CheckTagType(uint32_t type_index, size_t offset) const {
+    if (type_index >= m_.types.size()) [[unlikely]]
+      return Unknown(offset, "type", type_index);
+    if (!m_.types[type_index].results.empty()) [[unlikely]]
+      return MakeError(offset, "non-empty tag result type");
     return Ok();
   }
 
@@ -181,6 +195,10 @@ class ModuleValidator {
           if (e.index >= ctx_.global_types.size()) [[unlikely]]
             return Unknown(e.offset, "global", e.index);
           break;
+        case ExternKind::kTag:
+          if (e.index >= ctx_.tag_types.size()) [[unlikely]]
+            return Unknown(e.offset, "tag", e.index);
+          break;
       }
       if (!names.insert(e.name).second) [[unlikely]]
         return MakeError(e.offset, "duplicate export name");
@@ -215,7 +233,7 @@ Status ValidateConstExpr(const ModuleContext& ctx,
     if (r.at_end()) [[unlikely]]
       return MakeError(at, "unexpected end");
     NW_TRY_ASSIGN(Opcode op, ReadOpcode(r));
-    NW_TRY(ReadImmediates(r, op, imm));
+    NW_TRY(ReadImmediates(r, op, imm, ctx.module->features));
     switch (op) {
       case Opcode::kEnd:
         if (height != 1 || stack[0] != expected) [[unlikely]]
@@ -253,6 +271,38 @@ Status ValidateConstExpr(const ModuleContext& ctx,
       }
     }
   }
+}
+
+bool UsesExceptionHandling(const ModuleDesc& m) {
+  if (!m.features.exceptions && !m.features.tail_call) return false;
+  if (m.NumTags() != 0) return true;
+  auto exn = [](ValType t) { return t == ValType::kExnRef; };
+  for (const FuncType& t : m.types)
+    if (std::ranges::any_of(t.params, exn) || std::ranges::any_of(t.results, exn)) return true;
+  for (const Import& im : m.imports)
+    if ((im.kind == ExternKind::kTable && exn(im.table.elem)) ||
+        (im.kind == ExternKind::kGlobal && exn(im.global.type)))
+      return true;
+  for (const TableType& t : m.tables)
+    if (exn(t.elem)) return true;
+  for (const GlobalDecl& g : m.globals)
+    if (exn(g.type.type)) return true;
+  RawImm imm;
+  for (const Function& f : m.functions) {
+    for (const LocalDecl& l : f.locals)
+      if (exn(l.type)) return true;
+    Reader r(f.body, f.body_offset);
+    while (!r.at_end()) {
+      auto op = ReadOpcode(r);
+      if (!op || !ReadImmediates(r, *op, imm, m.features)) break;  // invalid: not our concern
+      if (*op == Opcode::kThrow || *op == Opcode::kThrowRef || *op == Opcode::kTryTable ||
+          *op == Opcode::kReturnCall || *op == Opcode::kReturnCallIndirect ||
+          (*op == Opcode::kRefNull && exn(imm.type)) ||
+          (*op == Opcode::kSelectT && std::ranges::any_of(imm.types, exn)))
+        return true;
+    }
+  }
+  return false;
 }
 
 Status ValidateModule(const ModuleDesc& m, BodyValidation bodies) {

@@ -19,6 +19,12 @@ enum class BodyValidation : uint8_t { kAll, kSkip };
 [[nodiscard]] Status ValidateModule(const ModuleDesc& m,
                                     BodyValidation bodies = BodyValidation::kAll);
 
+// Whether a module uses exception handling (Features::exceptions: tags, tag imports/exports,
+// the exnref type, throw/throw_ref/try_table) or tail calls (return_call*). Always false when
+// the module's features leave both proposals off. For tiers that do not implement it, to refuse such a module
+// in one line. Walks every body's instructions: linear in the code size.
+bool UsesExceptionHandling(const ModuleDesc& m);
+
 // A constant expression of 2.0: t.const, ref.null, ref.func and global.get of an immutable
 // global among the first `num_visible_globals` (2.0 lets initializers see imported globals
 // only), producing exactly one value of type `expected`.

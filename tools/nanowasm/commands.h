@@ -15,6 +15,8 @@ struct WastOptions {
   std::vector<std::string> files;
   std::vector<std::string> skips;  // files of "name.wast:LINE reason" lines
   bool multi_memory = false;       // Config::features.multi_memory (the 3.0 multi-memory suite)
+  bool tail_call = false;          // Config::features.tail_call (return_call*)
+  bool exceptions = false;         // Config::features.exceptions (the 3.0 exceptions suite)
   bool strict_messages = false;
   bool verbose = false;
   std::string tier = "interp";  // --tier

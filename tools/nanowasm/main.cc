@@ -247,6 +247,8 @@ int Main(std::vector<std::string> argv) {
                  "compare malformed/invalid messages with the spec's texts too");
   wast->add_flag("-v,--verbose", wast_opts.verbose, "note every message that differs");
   wast->add_flag("--multi-memory", wast_opts.multi_memory, "enable multi-memory (Wasm 3.0)");
+  wast->add_flag("--exceptions", wast_opts.exceptions, "enable exception handling (Wasm 3.0)");
+  wast->add_flag("--tail-call", wast_opts.tail_call, "enable tail calls (Wasm 3.0)");
   wast->add_option("--tier", wast_opts.tier, "the execution tier: interp (default) or opt")
       ->type_name("NAME")->allow_extra_args(false);
 

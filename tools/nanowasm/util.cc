@@ -81,6 +81,7 @@ std::string FormatVal(const nw::Val& v) {
     case nw::ValType::kExternRef:
       // As in WAST scripts: host word 0 is null, `ref.extern N` is word N + 1.
       return v.bits ? "ref.extern " + std::to_string(v.bits - 1) : "ref.null extern";
+    case nw::ValType::kExnRef: return v.bits ? "ref.exn" : "ref.null exn";
   }
   return "?";
 }
@@ -154,6 +155,9 @@ nw::Result<nw::Val> ParseValArg(std::string_view text, nw::ValType t) {
       }
       return nw::MakeError("not an externref (\"ref.null extern\" or \"ref.extern N\")");
     }
+    case nw::ValType::kExnRef:
+      if (text == "ref.null" || text == "ref.null exn") return nw::Val::Make(t, 0);
+      return nw::MakeError("only \"ref.null exn\" can be written for an exnref");
   }
   return nw::MakeError("unsupported parameter type");
 }

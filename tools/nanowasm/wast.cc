@@ -310,6 +310,16 @@ class ScriptRunner {
     Pass();
   }
 
+  // Exception handling: the action ends in an exception that leaves wasm (not a trap).
+  void AssertException(const WastCommand& cmd) {
+    auto r = DoAction(cmd.action, cmd.line);
+    if (!r) return;
+    if (*r) return Fail(cmd.line, "expected an exception, got " + DescribeVals(**r));
+    if (r->error().kind != nw::TrapKind::kException)
+      return Fail(cmd.line, "expected an exception, got trap \"" + r->error().message + "\"");
+    Pass();
+  }
+
   void AssertModuleFails(const WastCommand& cmd) {
     Compiled c = Compile(cmd.module);
     const bool want_malformed = cmd.kind == CK::kAssertMalformed;
@@ -351,14 +361,16 @@ class ScriptRunner {
   }
 
   void RunCommand(const WastCommand& cmd) {
-    const bool is_assertion = cmd.kind != CK::kModule && cmd.kind != CK::kRegister &&
-                              cmd.kind != CK::kAction;
-    if (is_assertion) {
+    // Assertions and module definitions may be skipped (a module in a proposal's syntax that
+    // is not implemented); a skipped module leaves no current module behind.
+    const bool skippable = cmd.kind != CK::kAction;
+    if (skippable) {
       auto it = skips_.find(BaseName(path_) + ":" + std::to_string(cmd.line));
       if (it != skips_.end()) {
         it->second.used = true;
         ++counts_.skipped;
         std::printf("%s:%zu: SKIP: %s\n", path_.c_str(), cmd.line, it->second.reason.c_str());
+        if (cmd.kind == CK::kModule) current_ = nullptr;
         return;
       }
     }
@@ -379,6 +391,7 @@ class ScriptRunner {
         if (cmd.has_module) return AssertModuleFails(cmd);
         return AssertTrapAction(cmd, false);
       case CK::kAssertExhaustion: return AssertTrapAction(cmd, true);
+      case CK::kAssertException: return AssertException(cmd);
       case CK::kAssertMalformed:
       case CK::kAssertInvalid:
       case CK::kAssertUnlinkable:
@@ -414,6 +427,8 @@ int Wast(const WastOptions& opts) {
   }
   config.tier = *tier;
   config.features.multi_memory = opts.multi_memory;
+  config.features.exceptions = opts.exceptions;
+  config.features.tail_call = opts.tail_call;
   const std::vector<std::string>& files = opts.files;
   const bool strict = opts.strict_messages, verbose = opts.verbose;
   Counts total;
