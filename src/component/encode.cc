@@ -261,6 +261,10 @@ class Encoder {
         CoreVal(t.global.type);
         w_.U8(t.global.mut ? 0x01 : 0x00);
         return;
+      case ExternKind::kTag:  // the reader marks tags with is_tag (above); written the same way
+        w_.U8(0x00);
+        w_.ULeb(t.type_index);
+        return;
     }
   }
   void CoreType(const CoreTypeDef& t) {

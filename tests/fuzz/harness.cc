@@ -50,6 +50,7 @@ std::string TypeName(nw::ValType t) {
     case nw::ValType::kV128: return "v128";
     case nw::ValType::kFuncRef: return "funcref";
     case nw::ValType::kExternRef: return "externref";
+    case nw::ValType::kExnRef: return "exnref";
   }
   return "?";
 }
@@ -78,6 +79,7 @@ std::string FormatVal(const nw::Val& v) {
     }
     case nw::ValType::kFuncRef:
     case nw::ValType::kExternRef:
+    case nw::ValType::kExnRef:
       return v.IsNullRef() ? "ref:null" : "ref:nonnull";
   }
   return "?";

@@ -56,6 +56,11 @@ void StubImports(const Module& m, Store& store, Linker& linker, HostFor&& host_f
           linker.Define(im.module, im.name, g);
         break;
       }
+      case ExternKind::kTag: {
+        if (Tag* t = Tag::Create(store, desc.types[im.tag_type]))
+          linker.Define(im.module, im.name, t);
+        break;
+      }
     }
   }
 }

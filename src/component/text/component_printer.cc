@@ -333,6 +333,7 @@ class Printer {
       case ExternKind::kGlobal:
         return t.global.mut ? "(global (mut " + CoreValText(t.global.type) + "))"
                             : "(global " + CoreValText(t.global.type) + ")";
+      case ExternKind::kTag: return "(tag (type " + std::to_string(t.type_index) + "))";
     }
     return "";
   }
