@@ -84,4 +84,16 @@ const char* CanonKindName(CanonKind k) {
   return "?";
 }
 
+Sort SortOfExternKind(ExternKindC k) {
+  switch (k) {
+    case ExternKindC::kModule: return Sort::kCoreModule;
+    case ExternKindC::kFunc: return Sort::kFunc;
+    case ExternKindC::kValue: return Sort::kValue;
+    case ExternKindC::kType: return Sort::kType;
+    case ExternKindC::kComponent: return Sort::kComponent;
+    case ExternKindC::kInstance: return Sort::kInstance;
+  }
+  return Sort::kFunc;
+}
+
 }  // namespace nw::component

@@ -168,6 +168,7 @@ struct ExternName {
 };
 
 enum class ExternKindC : uint8_t { kModule, kFunc, kValue, kType, kComponent, kInstance };
+Sort SortOfExternKind(ExternKindC k);  // the index space an import/export of kind k adds to
 
 struct ExternTypeC {
   ExternKindC kind = ExternKindC::kFunc;

@@ -1487,21 +1487,10 @@ class Validator {
   }
 
   // --- imports and exports --------------------------------------------------------------------
-  static Sort SortOfExtern(ExternKindC k) {
-    switch (k) {
-      case ExternKindC::kModule: return Sort::kCoreModule;
-      case ExternKindC::kFunc: return Sort::kFunc;
-      case ExternKindC::kValue: return Sort::kValue;
-      case ExternKindC::kType: return Sort::kType;
-      case ExternKindC::kComponent: return Sort::kComponent;
-      case ExternKindC::kInstance: return Sort::kInstance;
-    }
-    return Sort::kFunc;
-  }
 
   // Resolves an externtype to the entity it introduces.
   Result<Entity> ExternEntity(const ExternTypeC& t, size_t at) {
-    Sort s = SortOfExtern(t.kind);
+    Sort s = SortOfExternKind(t.kind);
     auto want = [&](TypeDef::Kind k, const char* what) -> Result<uint32_t> {
       NW_TRY_ASSIGN(Entity e, Get(Sort::kType, t.index, at));
       if (types_[e.id].kind != k)

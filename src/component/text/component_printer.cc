@@ -43,18 +43,6 @@ std::string SortText(Sort s, bool core_context = false) {
   return name;
 }
 
-Sort SortOfExternKind(ExternKindC k) {
-  switch (k) {
-    case ExternKindC::kModule: return Sort::kCoreModule;
-    case ExternKindC::kFunc: return Sort::kFunc;
-    case ExternKindC::kValue: return Sort::kValue;
-    case ExternKindC::kType: return Sort::kType;
-    case ExternKindC::kComponent: return Sort::kComponent;
-    case ExternKindC::kInstance: return Sort::kInstance;
-  }
-  return Sort::kFunc;
-}
-
 // The index spaces of one scope (a component, or a component/instance type): counts, for the
 // `(;N;)` labels, and the $ids of a component's name section.
 struct Scope {

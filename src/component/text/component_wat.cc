@@ -587,17 +587,6 @@ class Parser {
     return Expect(TokenKind::kRParen);
   }
 
-  static Sort SortOfExternKind(ExternKindC k) {
-    switch (k) {
-      case ExternKindC::kModule: return Sort::kCoreModule;
-      case ExternKindC::kFunc: return Sort::kFunc;
-      case ExternKindC::kValue: return Sort::kValue;
-      case ExternKindC::kType: return Sort::kType;
-      case ExternKindC::kComponent: return Sort::kComponent;
-      case ExternKindC::kInstance: return Sort::kInstance;
-    }
-    return Sort::kFunc;
-  }
 
   // `"name" (implements "...")? ...` or `(interface "ns:pkg/i")`.
   Result<ExternName> NameWithAttributes() {
