@@ -73,9 +73,9 @@ wait "$srv"; rc=$?; srv=""
 check "tcp echo" $? "port=$port reply=$reply rc=$rc err=$(cat echo_err.txt) out=$(cat echo_out.txt)"
 
 # 8. --timeout stops a guest blocked in the host: an hour-long sleep (poll_oneoff) and a read of
-# a stdin that never gets data (a FIFO held open here) end with the interrupted trap within ~1 s.
-# The bound is over what a run of the same guest that exits at once takes (start-up: on the opt
-# tier that includes compiling the guest, seconds on a loaded machine).
+# a stdin that never gets data (a FIFO held open here) end with the interrupted trap: within 3 s
+# over twice what a run of the same guest that exits at once takes (start-up: on the opt tier
+# that includes compiling the guest, whose time varies by seconds on a loaded machine).
 mkfifo never && exec 4<>never
 t0=$(date +%s%N)
 "$nw" run "$guests/args_env.wasm" > /dev/null 2>&1
@@ -84,7 +84,7 @@ for mode in sleep read; do
   t0=$(date +%s%N)
   "$nw" run --timeout 200ms "$guests/args_env.wasm" $mode < never > /dev/null 2> timeout_err.txt; rc=$?
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  [ $rc -ne 0 ] && grep -q "interrupted" timeout_err.txt && [ $ms -lt $((base + 1500)) ] &&
+  [ $rc -ne 0 ] && grep -q "interrupted" timeout_err.txt && [ $ms -lt $((2 * base + 3000)) ] &&
     [ $ms -ge 190 ]
   check "--timeout 200ms wakes $mode" $? "rc=$rc ${ms} ms (start-up ${base} ms) err=$(cat timeout_err.txt)"
 done
