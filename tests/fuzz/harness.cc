@@ -41,19 +41,7 @@
 
 namespace {
 
-std::string TypeName(nw::ValType t) {
-  switch (t) {
-    case nw::ValType::kI32: return "i32";
-    case nw::ValType::kI64: return "i64";
-    case nw::ValType::kF32: return "f32";
-    case nw::ValType::kF64: return "f64";
-    case nw::ValType::kV128: return "v128";
-    case nw::ValType::kFuncRef: return "funcref";
-    case nw::ValType::kExternRef: return "externref";
-    case nw::ValType::kExnRef: return "exnref";
-  }
-  return "?";
-}
+std::string TypeName(nw::ValType t) { return std::string(nw::ValTypeName(t)); }
 
 std::string FormatVal(const nw::Val& v) {
   char buf[64];

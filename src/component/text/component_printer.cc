@@ -22,18 +22,7 @@ std::string CommentSafe(std::string s) {
   return s;
 }
 
-std::string CoreValText(nw::ValType v) {
-  switch (v) {
-    case nw::ValType::kI32: return "i32";
-    case nw::ValType::kI64: return "i64";
-    case nw::ValType::kF32: return "f32";
-    case nw::ValType::kF64: return "f64";
-    case nw::ValType::kV128: return "v128";
-    case nw::ValType::kFuncRef: return "funcref";
-    case nw::ValType::kExternRef: return "externref";
-    default: return "i32";  // the component binary reader admits no other core type
-  }
-}
+std::string CoreValText(nw::ValType v) { return std::string(nw::ValTypeName(v)); }
 
 // The keyword of a sort: `func`, `core func`, ...; in a core context (core instance exports) the
 // core sorts drop their `core`.
