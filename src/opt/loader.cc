@@ -4,10 +4,14 @@
 
 #include <elf.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <vector>
 
 namespace nw::opt {
@@ -20,6 +24,23 @@ size_t AlignUp(size_t v, size_t a) { return a <= 1 ? v : (v + a - 1) / a * a; }
 template <class T>
 bool Fits(std::span<const uint8_t> elf, uint64_t offset, uint64_t count = 1) {
   return offset <= elf.size() && count <= (elf.size() - offset) / sizeof(T);
+}
+
+// Developer aid: NANOWASM_PERF_MAP=1 appends every loaded function symbol (nw_fN: wasm
+// function index N; nw_aN: its array-call trampoline) to /tmp/perf-PID.map, the file `perf
+// report` reads to name JIT code (docs/performance.md, "Where the integer gap is"). Off
+// unless set; an unwritable file is ignored (profiling only, never a failure).
+void WritePerfMap(const std::unordered_map<std::string, uintptr_t>& symbols,
+                  const LoadedCode& code) {
+  if (!std::getenv("NANOWASM_PERF_MAP")) return;
+  const std::string path = "/tmp/perf-" + std::to_string(getpid()) + ".map";
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (!f) return;
+  for (const auto& [name, addr] : symbols)
+    std::fprintf(f, "%jx %jx %s\n", static_cast<uintmax_t>(addr),
+                 static_cast<uintmax_t>(code.SizeAt(reinterpret_cast<const void*>(addr))),
+                 name.c_str());
+  std::fclose(f);
 }
 
 }  // namespace
@@ -190,6 +211,7 @@ Result<std::unique_ptr<LoadedCode>> LoadedCode::Load(std::span<const uint8_t> el
   size_t ro_begin = AlignUp(group_end[0], kPage), ro_end = AlignUp(group_end[1], kPage);
   if (ro_end > ro_begin && mprotect(base + ro_begin, ro_end - ro_begin, PROT_READ) != 0)
     return MakeError("opt loader: cannot protect constants");
+  WritePerfMap(code->symbols_, *code);
   return code;
 }
 
