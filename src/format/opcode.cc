@@ -60,7 +60,7 @@ constexpr std::array<Encoding, kNumOpcodes> kEncodings = {{
 // Byte -> opcode index, -1 for none: one table for one-byte opcodes and one per prefix,
 // indexed by the sub-opcode. Computed at compile time and free of pointers, so that decoding
 // (an AOT artifact's constant expressions, say) builds nothing at run time and a PIE has nothing
-// to relocate here; the name tables below are built on first use.
+// to relocate here; only the mnemonic lookup (OpcodeFromText) is built, on first use.
 template <uint8_t kPrefix>
 constexpr size_t CodeSpace() {
   size_t n = 0;
