@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Regenerates tools/nanowasm/startup_order.txt: the functions a runtime-only nanowasm executes
-# when it starts a WASI hello world, which lld places together at the start of .text
+# Regenerates tools/nanowasm/startup_order.txt: the functions (and data) a runtime-only nanowasm
+# touches when it starts a WASI hello world, which lld places together at the start of .text
 # (tools/nanowasm/CMakeLists.txt, docs/performance.md "AOT artifacts"). Not a build step: the
 # list is checked in, and a stale list only costs start-up page faults, never a build.
 #
 # usage: tools/nanowasm/update_startup_order.sh COMPILER RUNTIME_ONLY
 #   COMPILER      a nanowasm with the LLVM tier (build/release/tools/nanowasm/nanowasm)
 #   RUNTIME_ONLY  the static runtime-only CLI (build/release/tools/nanowasm/nanowasm_rt)
-# Needs valgrind (callgrind, lackey), nm and perl. Order in the list: what `run app.nwc` (AOT) executes,
-# then what `run app.wasm` (interpreter) adds.
+# Needs valgrind (callgrind, lackey), nm and perl. Order in the list: what `run app.nwc` (AOT)
+# executes, then what `run app.wasm` (interpreter) adds, then data objects.
 set -euo pipefail
 if [[ $# -ne 2 ]]; then
-  sed -n '6,9p' "$0" >&2
+  sed -n '7,11p' "$0" >&2
   exit 2
 fi
 compiler=$1 rt=$2
