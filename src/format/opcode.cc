@@ -11,9 +11,8 @@ namespace nw {
 namespace {
 
 struct SigTypes {
-  std::array<ValType, 4> params{};
-  std::array<ValType, 2> results{};
-  uint8_t nparams = 0, nresults = 0;
+  OpcodeTypes<4> params;
+  OpcodeTypes<2> results;
   bool fixed = false;
 };
 
@@ -34,8 +33,8 @@ constexpr SigTypes ParseSig(std::string_view s) {
   bool in_results = false;
   for (char c : s) {
     if (c == '_') { in_results = true; continue; }
-    if (in_results) t.results[t.nresults++] = LetterType(c);
-    else t.params[t.nparams++] = LetterType(c);
+    if (in_results) t.results.types[t.results.count++] = LetterType(c);
+    else t.params.types[t.params.count++] = LetterType(c);
   }
   return t;
 }
@@ -61,7 +60,7 @@ constexpr std::array<Encoding, kNumOpcodes> kEncodings = {{
 // Byte -> opcode index, -1 for none: one table for one-byte opcodes and one per prefix,
 // indexed by the sub-opcode. Computed at compile time and free of pointers, so that decoding
 // (an AOT artifact's constant expressions, say) builds nothing at run time and a PIE has nothing
-// to relocate here; the name tables below are built on first use.
+// to relocate here; only the mnemonic lookup (OpcodeFromText) is built, on first use.
 template <uint8_t kPrefix>
 constexpr size_t CodeSpace() {
   size_t n = 0;
@@ -87,42 +86,66 @@ std::optional<Opcode> Lookup(std::span<const int16_t> by_code, uint32_t code) {
   return static_cast<Opcode>(by_code[code]);
 }
 
-struct InfoTable {
-  std::array<OpcodeInfo, kNumOpcodes> info;
-
-  InfoTable() {
-    size_t i = 0;
-#define NW_OPCODE(Name, prefix_, code_, text_, Imm_, Sig)                                      \
-  info[i] = OpcodeInfo{prefix_, code_, text_, Imm::Imm_, kSigs[i].fixed,                       \
-                       std::span<const ValType>(kSigs[i].params.data(), kSigs[i].nparams),     \
-                       std::span<const ValType>(kSigs[i].results.data(), kSigs[i].nresults)}; \
-  ++i;
+// Every mnemonic in one character array, and the table of opcode facts pointing into it by
+// offset: both are built by the compiler (kTexts itself is used only at compile time), so
+// GetOpcodeInfo on a decoder's first instruction touches read-only data and builds nothing.
+constexpr std::string_view kTexts[] = {
+#define NW_OPCODE(Name, prefix, code, text, Imm, Sig) text,
 #include "format/opcodes.def"
 #undef NW_OPCODE
-  }
 };
+constexpr Imm kImms[] = {
+#define NW_OPCODE(Name, prefix, code, text, Imm_, Sig) Imm::Imm_,
+#include "format/opcodes.def"
+#undef NW_OPCODE
+};
+static_assert(std::size(kTexts) == kNumOpcodes && std::size(kImms) == kNumOpcodes);
 
-const InfoTable& GetInfoTable() {
-  static const InfoTable table;
-  return table;
-}
+constexpr size_t kTextBytes = [] {
+  size_t n = 0;
+  for (std::string_view t : kTexts) n += t.size();
+  return n;
+}();
+static_assert(kTextBytes <= UINT16_MAX, "OpcodeInfo::text_offset is 16 bits");
+
+constexpr std::array<char, kTextBytes> kTextChars = [] {
+  std::array<char, kTextBytes> chars{};
+  size_t at = 0;
+  for (std::string_view t : kTexts)
+    for (char c : t) chars[at++] = c;
+  return chars;
+}();
+
+constexpr std::array<OpcodeInfo, kNumOpcodes> kInfo = [] {
+  std::array<OpcodeInfo, kNumOpcodes> info{};
+  size_t offset = 0;
+  for (size_t k = 0; k < kNumOpcodes; ++k) {
+    info[k] = OpcodeInfo{kEncodings[k].prefix, kEncodings[k].code, kImms[k], kSigs[k].fixed,
+                         kSigs[k].params, kSigs[k].results, static_cast<uint16_t>(offset),
+                         static_cast<uint8_t>(kTexts[k].size())};
+    offset += kTexts[k].size();
+  }
+  return info;
+}();
 
 struct TextTable {
   std::unordered_map<std::string_view, Opcode> by_text;
 
   TextTable() {
-    const auto& info = GetInfoTable().info;
-    for (size_t k = 0; k < info.size(); ++k) {
+    for (size_t k = 0; k < kNumOpcodes; ++k) {
       auto op = static_cast<Opcode>(k);
-      if (op != Opcode::kSelectT) by_text.emplace(info[k].text, op);
+      if (op != Opcode::kSelectT) by_text.emplace(OpcodeName(op), op);
     }
   }
 };
 
 }  // namespace
 
-const OpcodeInfo& GetOpcodeInfo(Opcode op) {
-  return GetInfoTable().info[static_cast<size_t>(op)];
+const OpcodeInfo& GetOpcodeInfo(Opcode op) { return kInfo[static_cast<size_t>(op)]; }
+
+std::string_view OpcodeName(Opcode op) {
+  const OpcodeInfo& info = kInfo[static_cast<size_t>(op)];
+  return {kTextChars.data() + info.text_offset, info.text_size};
 }
 
 std::optional<Opcode> OpcodeFromByte(uint8_t byte) { return Lookup(kByByte, byte); }

@@ -52,18 +52,35 @@ enum class Imm : uint8_t {
   TryTable,   // blocktype vec(catch) (exception handling)
 };
 
+// The operand or result types of a fixed-signature opcode, held in the table entry itself: the
+// opcode table has no pointers, so it is compile-time data that a PIE does not relocate and a
+// start-up does not build (docs/performance.md, "AOT artifacts").
+template <size_t kCapacity>
+struct OpcodeTypes {
+  std::array<ValType, kCapacity> types{};
+  uint8_t count = 0;
+
+  constexpr size_t size() const { return count; }
+  constexpr bool empty() const { return count == 0; }
+  constexpr ValType operator[](size_t i) const { return types[i]; }
+  constexpr const ValType* begin() const { return types.data(); }
+  constexpr const ValType* end() const { return types.data() + count; }
+  constexpr operator std::span<const ValType>() const { return {types.data(), count}; }
+};
+
 struct OpcodeInfo {
   uint8_t prefix;  // 0, 0xFC or 0xFD
   uint32_t code;
-  std::string_view text;
   Imm imm;
   bool fixed_sig;  // params/results below are meaningful
-  std::span<const ValType> params;
-  std::span<const ValType> results;
+  OpcodeTypes<4> params;
+  OpcodeTypes<2> results;
+  uint16_t text_offset;  // the mnemonic, as OpcodeName returns it
+  uint8_t text_size;
 };
 
 const OpcodeInfo& GetOpcodeInfo(Opcode op);
-inline std::string_view OpcodeName(Opcode op) { return GetOpcodeInfo(op).text; }
+std::string_view OpcodeName(Opcode op);
 // One-byte opcodes (not prefixes).
 std::optional<Opcode> OpcodeFromByte(uint8_t byte);
 // Prefixed opcodes: prefix 0xFC or 0xFD with the LEB-decoded sub-opcode.

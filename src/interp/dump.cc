@@ -19,7 +19,7 @@ std::string DumpCompiledFunc(const CompiledFunc& f) {
     auto op = static_cast<Opcode>(kFirstSimdOpcode + i);
     const OpcodeInfo& info = GetOpcodeInfo(op);
     names[reinterpret_cast<uint64_t>(kSimdHandlers[i])] = {
-        std::string(info.text),
+        std::string(OpcodeName(op)),
         static_cast<int>(SimdOperandCount(info.imm, static_cast<uint32_t>(info.params.size()),
                                                   !info.results.empty()))};
   }

@@ -261,7 +261,7 @@ class Printer {
   // Mnemonic and immediates of one instruction.
   void AppendInstr(std::string& s, Opcode op, const RawImm& imm, const IdTable* locals) const {
     const OpcodeInfo& info = GetOpcodeInfo(op);
-    s += info.text;
+    s += OpcodeName(op);
     switch (info.imm) {
       case Imm::None:
         break;
