@@ -15,6 +15,7 @@
 #include "opt/loop_version.h"
 
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -29,6 +30,7 @@
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/Transforms/Utils/BasicBlockUtils.h>
 #include <llvm/Transforms/Utils/Cloning.h>
+#include <llvm/Transforms/Utils/LoopSimplify.h>
 #include <llvm/Transforms/Utils/LoopUtils.h>
 #include <llvm/Transforms/Utils/ScalarEvolutionExpander.h>
 
@@ -62,6 +64,36 @@ std::optional<int64_t> ConstOf(const SCEV* s) {
   auto* c = llvm::dyn_cast<llvm::SCEVConstant>(s);
   if (!c || c->getAPInt().getSignificantBits() > 63) return std::nullopt;
   return c->getAPInt().getSExtValue();
+}
+
+// The constant part of e, recursively through the starts of outer loops' recurrences:
+// {C + S,+,X}<outer> is C + {S,+,X}<outer>. Sets a.t to the rest (null for none) and a.c to C,
+// so that accesses at t + 8 and t + 16 (a row's even and odd elements) share t.
+void SplitConstant(const SCEV* e, llvm::ScalarEvolution& se, Affine& a) {
+  std::function<const SCEV*(const SCEV*, int64_t&)> split = [&](const SCEV* x, int64_t& c) -> const SCEV* {
+    if (auto v = ConstOf(x)) {
+      c = *v;
+      return nullptr;
+    }
+    if (auto* add = llvm::dyn_cast<llvm::SCEVAddExpr>(x)) {
+      if (auto v = ConstOf(add->getOperand(0)); v && std::abs(*v) < (int64_t{1} << 40)) {
+        c = *v;
+        llvm::SmallVector<const SCEV*, 4> rest(add->operands().begin() + 1, add->operands().end());
+        return se.getAddExpr(rest);
+      }
+    }
+    if (auto* ar = llvm::dyn_cast<llvm::SCEVAddRecExpr>(x); ar && ar->isAffine()) {
+      const SCEV* start = split(ar->getStart(), c);
+      if (c != 0)
+        return se.getAddRecExpr(start ? start : se.getZero(x->getType()), ar->getStepRecurrence(se),
+                                ar->getLoop(), llvm::SCEV::FlagAnyWrap);
+    }
+    c = 0;
+    return x;
+  };
+  int64_t c = 0;
+  a.t = split(e, c);
+  a.c = c;
 }
 
 // Decomposes a 64-bit offset from the memory base.
@@ -102,24 +134,11 @@ std::optional<Affine> Decompose(const SCEV* off, const llvm::Loop& loop, llvm::S
       z && z->getOperand()->getType()->isIntegerTy(32)) {
     a.wraps32 = true;
     if (!affine(z->getOperand(), start)) return std::nullopt;
-    // t + c: the constant apart, so that accesses at t + 8 and t + 16 share t.
-    if (auto c = ConstOf(start)) {
-      a.c = *c;
-      return a;
-    }
-    if (auto* add = llvm::dyn_cast<llvm::SCEVAddExpr>(start)) {
-      if (auto c = ConstOf(add->getOperand(0))) {
-        llvm::SmallVector<const SCEV*, 4> rest(add->operands().begin() + 1, add->operands().end());
-        a.c = *c;
-        a.t = se.getAddExpr(rest);
-        return a;
-      }
-    }
-    a.t = start;
+    SplitConstant(start, se, a);
     return a;
   }
   if (!term->getType()->isIntegerTy(64) || !affine(term, start)) return std::nullopt;
-  a.t = start;
+  SplitConstant(start, se, a);
   return a;
 }
 
@@ -135,7 +154,14 @@ bool AllowedCall(const llvm::CallBase& call) {
 llvm::Value* MemDefOf(const SCEV* base) {
   auto* u = llvm::dyn_cast<llvm::SCEVUnknown>(base);
   if (!u) return nullptr;
-  auto* l = llvm::dyn_cast<llvm::LoadInst>(u->getValue());
+  llvm::Value* v = u->getValue();
+  // Through LCSSA phis (an earlier versioned loop's exit), whose incoming values are one value.
+  while (auto* phi = llvm::dyn_cast<llvm::PHINode>(v)) {
+    llvm::Value* same = phi->hasConstantValue();
+    if (!same) return nullptr;
+    v = same;
+  }
+  auto* l = llvm::dyn_cast<llvm::LoadInst>(v);
   if (!l || !l->getType()->isPointerTy() || l->isVolatile()) return nullptr;
   return l->getPointerOperand();
 }
@@ -159,7 +185,19 @@ class Versioner {
       : f_(f), dt_(dt), li_(li), se_(se), tbaa_mem_(tbaa_mem) {}
 
   bool Run(llvm::Loop& loop) {
-    if (!Analyze(loop)) return false;
+    // LoopVectorize puts loops in this form itself; at this point they may not be yet.
+    bool changed = llvm::simplifyLoop(&loop, &dt_, &li_, &se_, nullptr, nullptr, false);
+    if (changed) se_.forgetLoop(&loop);
+    if (!Analyze(loop)) {
+      if (std::getenv("NW_LV_DEBUG")) llvm::errs() << "lv: no " << loop.getHeader()->getName() << " " << why_ << "\n";
+      return changed;
+    }
+    if (std::getenv("NW_LV_DEBUG"))
+      for (const Access& a : accesses_) {
+        llvm::errs() << "lv: " << loop.getHeader()->getName() << " t=";
+        if (a.w.t) a.w.t->print(llvm::errs());
+        llvm::errs() << " c=" << a.w.c << " k=" << a.w.k << " step=" << a.w.step << " z=" << a.w.wraps32 << "\n";
+      }
     Transform(loop);
     return true;
   }
@@ -167,9 +205,11 @@ class Versioner {
  private:
   bool Analyze(llvm::Loop& loop);
   bool AddAccess(llvm::Instruction& inst, llvm::Value* ptr, uint64_t size);
+  bool CanHoist(llvm::Value* v, llvm::Instruction* at, int depth = 0);
+  llvm::Value* Hoist(llvm::Value* v, llvm::Instruction* at);
   void AddLengthCompare(llvm::ICmpInst& cmp);
   llvm::Value* Guard(llvm::IRBuilder<>& b, llvm::SCEVExpander& exp, llvm::Value* len,
-                     std::vector<llvm::Value*>& starts);
+                     std::vector<llvm::Value*>& t64s);
   void Transform(llvm::Loop& loop);
 
   llvm::Function& f_;
@@ -184,17 +224,50 @@ class Versioner {
   const SCEV* btc_ = nullptr;
   std::vector<Access> accesses_;
   std::vector<llvm::ICmpInst*> compares_;
+  const char* why_ = "";
 };
+
+// The memory base and definition are vmctx loads (the vmctx is always dereferenceable, the
+// base !invariant.load); with explicit checks LICM leaves them in the loop (after a check
+// they are not guaranteed to execute). The guard loads them again before the loop.
+bool Versioner::CanHoist(llvm::Value* v, llvm::Instruction* at, int depth) {
+  auto* inst = llvm::dyn_cast<llvm::Instruction>(v);
+  if (!inst || dt_.dominates(inst, at)) return true;
+  if (depth > 4) return false;
+  if (auto* l = llvm::dyn_cast<llvm::LoadInst>(inst)) {
+    if (l->isVolatile() || l->isAtomic() || !l->getMetadata(llvm::LLVMContext::MD_invariant_load))
+      return false;
+    return CanHoist(l->getPointerOperand(), at, depth + 1);
+  }
+  if (auto* gep = llvm::dyn_cast<llvm::GetElementPtrInst>(inst))
+    return gep->hasAllConstantIndices() && CanHoist(gep->getPointerOperand(), at, depth + 1);
+  return false;
+}
+llvm::Value* Versioner::Hoist(llvm::Value* v, llvm::Instruction* at) {
+  auto* inst = llvm::dyn_cast<llvm::Instruction>(v);
+  if (!inst || dt_.dominates(inst, at)) return v;
+  llvm::Instruction* copy = inst->clone();
+  // Operand 0 is the pointer of a load and of a GEP; a GEP's indices are constants.
+  copy->setOperand(0, Hoist(inst->getOperand(0), at));
+  copy->insertBefore(at);
+  return copy;
+}
 
 bool Versioner::AddAccess(llvm::Instruction& inst, llvm::Value* ptr, uint64_t size) {
   const SCEV* p = se_.getSCEV(ptr);
   const SCEV* base = se_.getPointerBase(p);
   llvm::Value* memdef = MemDefOf(base);
-  if (!memdef || (memdef_ && memdef != memdef_)) return false;
+  if (!memdef || (memdef_ && memdef != memdef_)) {
+    if (std::getenv("NW_LV_DEBUG")) { llvm::errs() << "lv: base "; base->print(llvm::errs()); llvm::errs() << " memdef " << memdef << " " << memdef_ << "\n"; }
+    return why_ = "memdef", false;
+  }
   memdef_ = memdef;
   base_ = llvm::cast<llvm::SCEVUnknown>(base)->getValue();
   std::optional<Affine> w = Decompose(se_.removePointerBase(p), *loop_, se_);
-  if (!w) return false;
+  if (!w) {
+    if (std::getenv("NW_LV_DEBUG")) { llvm::errs() << "lv: cannot decompose "; se_.removePointerBase(p)->print(llvm::errs()); llvm::errs() << "\n"; }
+    return why_ = "decompose", false;
+  }
   accesses_.push_back({&inst, *w, size});
   return true;
 }
@@ -227,16 +300,16 @@ bool Versioner::Analyze(llvm::Loop& loop) {
   memdef_ = base_ = nullptr;
   accesses_.clear();
   compares_.clear();
-  if (!loop.isInnermost() || !loop.isLoopSimplifyForm()) return false;
+  if (!loop.isInnermost() || !loop.isLoopSimplifyForm()) return why_ = "shape", false;
   const llvm::DataLayout& dl = f_.getDataLayout();
   std::vector<llvm::ICmpInst*> cmps;
   for (llvm::BasicBlock* bb : loop.blocks()) {
     for (llvm::Instruction& inst : *bb) {
       if (auto* call = llvm::dyn_cast<llvm::CallBase>(&inst)) {
-        if (!AllowedCall(*call)) return false;
+        if (!AllowedCall(*call)) return why_ = "call", false;
       } else if (auto* l = llvm::dyn_cast<llvm::LoadInst>(&inst)) {
         if (l->getMetadata(llvm::LLVMContext::MD_tbaa) != tbaa_mem_) {
-          if (l->isVolatile()) return false;
+          if (l->isVolatile()) return why_ = "volatile-other", false;
           continue;
         }
         if (l->isAtomic() ||
@@ -244,7 +317,7 @@ bool Versioner::Analyze(llvm::Loop& loop) {
           return false;
       } else if (auto* s = llvm::dyn_cast<llvm::StoreInst>(&inst)) {
         if (s->getMetadata(llvm::LLVMContext::MD_tbaa) != tbaa_mem_) {
-          if (s->isVolatile()) return false;
+          if (s->isVolatile()) return why_ = "volatile-other-store", false;
           continue;
         }
         if (s->isAtomic() ||
@@ -252,34 +325,31 @@ bool Versioner::Analyze(llvm::Loop& loop) {
                        dl.getTypeStoreSize(s->getValueOperand()->getType())))
           return false;
       } else if (inst.mayReadOrWriteMemory() && !llvm::isa<llvm::FenceInst>(inst)) {
-        return false;  // atomics, memory intrinsics: not worth the risk
+        return why_ = "memop", false;  // atomics, memory intrinsics: not worth the risk
       } else if (auto* cmp = llvm::dyn_cast<llvm::ICmpInst>(&inst)) {
         cmps.push_back(cmp);
       }
     }
   }
-  if (accesses_.empty()) return false;
+  if (accesses_.empty()) return why_ = "none", false;
   for (llvm::ICmpInst* cmp : cmps) AddLengthCompare(*cmp);
   btc_ = se_.getSymbolicMaxBackedgeTakenCount(&loop);
   if (llvm::isa<llvm::SCEVCouldNotCompute>(btc_) || btc_->getType()->getIntegerBitWidth() > 64)
-    return false;
+    return why_ = "btc", false;
   // Everything the guard computes must be computable before the loop.
   llvm::Instruction* at = loop.getLoopPreheader()->getTerminator();
-  if (auto* def = llvm::dyn_cast<llvm::Instruction>(memdef_); def && !dt_.dominates(def, at))
-    return false;
-  if (auto* def = llvm::dyn_cast<llvm::Instruction>(base_); def && !dt_.dominates(def, at))
-    return false;
+  if (!CanHoist(memdef_, at) || !CanHoist(base_, at)) return why_ = "base-dom", false;
   llvm::SCEVExpander exp(se_, f_.getDataLayout(), "nw.lv");
-  if (!exp.isSafeToExpandAt(btc_, at)) return false;
+  if (!exp.isSafeToExpandAt(btc_, at)) return why_ = "btc-expand", false;
   for (const Access& a : accesses_)
-    if (a.w.t && !exp.isSafeToExpandAt(a.w.t, at)) return false;
+    if (a.w.t && !exp.isSafeToExpandAt(a.w.t, at)) return why_ = "t-expand", false;
   return true;
 }
 
-// The guard's condition (true: the fast copy may run); fills `starts` with each access's W(0)
-// as i64 (for the fast copy's addresses).
+// The guard's condition (true: the fast copy may run); fills `t64s` with each access's zext(t)
+// (null for none), for the fast copy's addresses.
 llvm::Value* Versioner::Guard(llvm::IRBuilder<>& b, llvm::SCEVExpander& exp, llvm::Value* len,
-                              std::vector<llvm::Value*>& starts) {
+                              std::vector<llvm::Value*>& t64s) {
   llvm::Type* i64 = b.getInt64Ty();
   llvm::Type* i128 = b.getIntNTy(128);
   llvm::Instruction* at = &*b.GetInsertPoint();
@@ -307,15 +377,21 @@ llvm::Value* Versioner::Guard(llvm::IRBuilder<>& b, llvm::SCEVExpander& exp, llv
     ok = b.CreateAnd(ok, b.CreateICmpSGE(b.CreateAdd(lo, c128(w.k)), c128(0)));
     llvm::Value* end = b.CreateAdd(hi, c128(w.k + static_cast<int64_t>(a.size)));
     ok = b.CreateAnd(ok, b.CreateICmpSLE(end, len128));
-    // The fast copy's W(0) as i64: zext(t) + (c + k), so that accesses sharing t differ by a
-    // constant for scalar evolution.
-    llvm::Value* s = llvm::ConstantInt::getSigned(i64, w.c + w.k);
-    starts.push_back(t64 ? b.CreateAdd(t64, s) : s);
+    t64s.push_back(t64);
   }
   return ok;
 }
 
 void Versioner::Transform(llvm::Loop& loop) {
+  // The base and memory definition loaded before the loop replace the loop's own loads
+  // everywhere (same values), so that no LCSSA phi merges two copies of them after the loop.
+  for (llvm::Value** v : {&memdef_, &base_}) {
+    llvm::Value* hoisted = Hoist(*v, loop.getLoopPreheader()->getTerminator());
+    if (hoisted != *v) {
+      (*v)->replaceAllUsesWith(hoisted);
+      *v = hoisted;
+    }
+  }
   llvm::formLCSSA(loop, dt_, &li_, &se_);
   llvm::BasicBlock* guard = loop.getLoopPreheader();
   llvm::BasicBlock* ph = llvm::SplitBlock(guard, guard->getTerminator(), &dt_, &li_, nullptr,
@@ -325,8 +401,8 @@ void Versioner::Transform(llvm::Loop& loop) {
   llvm::Value* len_ptr = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), memdef_,
                                                       offsetof(VMMemoryDefinition, length));
   llvm::LoadInst* len = b.CreateAlignedLoad(b.getInt64Ty(), len_ptr, llvm::Align(8));
-  std::vector<llvm::Value*> starts;
-  llvm::Value* ok = Guard(b, exp, len, starts);
+  std::vector<llvm::Value*> t64s;
+  llvm::Value* ok = Guard(b, exp, len, t64s);
   exp.clear();
 
   llvm::SmallVector<llvm::BasicBlock*, 4> exits;
@@ -353,25 +429,62 @@ void Versioner::Transform(llvm::Loop& loop) {
     }
   }
 
-  // The fast copy: one 64-bit induction variable i * step per distinct step.
+  // The fast copy: one pointer induction variable per distinct address, stepped by an inbounds
+  // GEP, which scalar evolution knows cannot wrap (so the loop vectorizer's dependence analysis
+  // gets strides and constant distances, e.g. between a row's even and odd elements). Accesses
+  // sharing the variable part t of their address are based on one pointer `base + zext(t)`
+  // passed through an empty asm: LLVM then sees one underlying object per t, and analyses
+  // accesses to the same one statically (constant distances) and checks the others at run
+  // time, as for C arrays; with the memory base as the one object, a single unknown distance
+  // (two rows of one matrix) forces run-time checks between all pairs, and those between the
+  // even and odd elements of a row always fail.
   llvm::BasicBlock* header = fast->getHeader();
   llvm::BasicBlock* latch = fast->getLoopLatch();
-  std::vector<std::pair<int64_t, llvm::Value*>> ivs;
-  auto iv_for = [&](int64_t step) -> llvm::Value* {
-    for (auto& [s, v] : ivs)
-      if (s == step) return v;
-    llvm::IRBuilder<> hb(header, header->getFirstInsertionPt());
-    llvm::PHINode* phi = hb.CreatePHI(hb.getInt64Ty(), 2, "nw.iv");
-    llvm::IRBuilder<> lb(latch->getTerminator());
-    llvm::Value* next = lb.CreateAdd(phi, lb.getInt64(static_cast<uint64_t>(step)), "nw.iv.next",
-                                     /*HasNUW=*/step > 0, /*HasNSW=*/true);
-    phi->addIncoming(lb.getInt64(0), fast_ph);
-    phi->addIncoming(next, latch);
-    ivs.emplace_back(step, phi);
-    return phi;
+  llvm::IRBuilder<> pb(fast_ph->getTerminator());
+  struct Object {
+    const SCEV* t;
+    bool wraps32;
+    llvm::Value* ptr;
   };
-  llvm::Value* fast_base = base_;
-  if (auto it = vmap.find(base_); it != vmap.end()) fast_base = static_cast<llvm::Value*>(it->second);
+  std::vector<Object> objects;
+  auto object_for = [&](const Access& a, llvm::Value* t64) -> llvm::Value* {
+    for (const Object& o : objects)
+      if (o.t == a.w.t && o.wraps32 == a.w.wraps32) return o.ptr;
+    // Plain GEPs: base + zext(t) alone need not be inside the memory.
+    llvm::Value* p = t64 ? pb.CreateGEP(pb.getInt8Ty(), base_, t64) : base_;
+    auto* fty = llvm::FunctionType::get(pb.getPtrTy(), {pb.getPtrTy()}, false);
+    llvm::Value* o = pb.CreateCall(llvm::InlineAsm::get(fty, "", "=r,0", false), {p}, "nw.obj");
+    objects.push_back({a.w.t, a.w.wraps32, o});
+    return o;
+  };
+  struct Key {
+    const SCEV* t;
+    bool wraps32;
+    int64_t start, step;
+    llvm::Value* ptr;
+  };
+  std::vector<Key> ptrs;
+  auto ptr_for = [&](const Access& a, llvm::Value* t64) -> llvm::Value* {
+    const int64_t at = a.w.c + a.w.k;
+    for (const Key& k : ptrs)
+      if (k.t == a.w.t && k.wraps32 == a.w.wraps32 && k.start == at && k.step == a.w.step)
+        return k.ptr;
+    llvm::Value* first = pb.CreateGEP(pb.getInt8Ty(), object_for(a, t64),
+                                      pb.getInt64(static_cast<uint64_t>(at)), "nw.p0");
+    llvm::Value* ptr = first;
+    if (a.w.step != 0) {
+      llvm::IRBuilder<> hb(header, header->getFirstInsertionPt());
+      llvm::PHINode* phi = hb.CreatePHI(pb.getPtrTy(), 2, "nw.p");
+      llvm::IRBuilder<> lb(latch->getTerminator());
+      llvm::Value* next = lb.CreateInBoundsGEP(
+          lb.getInt8Ty(), phi, lb.getInt64(static_cast<uint64_t>(a.w.step)), "nw.p.next");
+      phi->addIncoming(first, fast_ph);
+      phi->addIncoming(next, latch);
+      ptr = phi;
+    }
+    ptrs.push_back({a.w.t, a.w.wraps32, at, a.w.step, ptr});
+    return ptr;
+  };
   for (size_t i = 0; i < accesses_.size(); ++i) {
     const Access& a = accesses_[i];
     auto* inst = llvm::cast<llvm::Instruction>(vmap[a.inst]);
@@ -379,10 +492,7 @@ void Versioner::Transform(llvm::Loop& loop) {
       cmp->replaceAllUsesWith(llvm::ConstantInt::getBool(cmp->getType(), a.folded_value));
       continue;
     }
-    llvm::IRBuilder<> ib(inst);
-    llvm::Value* idx = starts[i];
-    if (a.w.step != 0) idx = ib.CreateAdd(idx, iv_for(a.w.step), "", false, true);
-    llvm::Value* ptr = ib.CreateInBoundsGEP(ib.getInt8Ty(), fast_base, idx);
+    llvm::Value* ptr = ptr_for(a, t64s[i]);
     if (auto* l = llvm::dyn_cast<llvm::LoadInst>(inst)) {
       l->setOperand(l->getPointerOperandIndex(), ptr);
       l->setVolatile(false);
