@@ -203,10 +203,11 @@ bool ParsePipeline(llvm::PassBuilder& pb, llvm::ModulePassManager& mpm, const ch
   return true;
 }
 
-// `tbaa_mem`: linear memory's TBAA tag, for exact loop versioning (loop_version.h), which runs
+// `tbaa_mem`: linear memory's TBAA tag, for exact loop versioning (Options::loop_versioning) (loop_version.h), which runs
 // just before the loop vectorizer (loops rotated, induction variables simplified), followed by
 // LICM so that the fast copies' now ordinary accesses to invariant addresses are promoted.
-void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level, const llvm::MDNode* tbaa_mem) {
+void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level, bool loop_versioning,
+              const llvm::MDNode* tbaa_mem) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
@@ -215,7 +216,7 @@ void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level, const llvm:
   pto.LoopVectorization = level >= 2;
   pto.SLPVectorization = level >= 2;
   llvm::PassBuilder pb(&tm, pto);
-  if (level >= 2 && LoopVersioningEnabled()) {
+  if (level >= 2 && loop_versioning && LoopVersioningEnabled()) {
     pb.registerVectorizerStartEPCallback(
         [tbaa_mem](llvm::FunctionPassManager& fpm, llvm::OptimizationLevel) {
           fpm.addPass(LoopVersionPass(tbaa_mem));
@@ -402,7 +403,7 @@ Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mc
   if (!dump.empty()) DumpIr(mod, dump + ".pre.ll");
 
   start = Clock::now();
-  Optimize(mod, *t.tm, options.opt_level, m.tbaa_mem);
+  Optimize(mod, *t.tm, options.opt_level, options.loop_versioning, m.tbaa_mem);
   out.stats.opt_seconds = Since(start);
   const Positions positions = NumberPositions(mod);
   if (!dump.empty()) DumpIr(mod, dump + ".ll");

@@ -48,6 +48,10 @@ struct Options {
   // the memory left at a trap may differ from the interpreter's; no access leaves the
   // reservation (the sandbox holds either way). No effect with kExplicit, which is exact.
   bool relaxed_traps = false;
+  // Exact loop versioning at O2 and above (loop_version.h): innermost loops over linear memory
+  // get a fast copy, run when a guard proves none of its accesses can trap. Exact either way;
+  // off only to measure it (or with NANOWASM_OPT_LOOP_VERSION=0 in the environment).
+  bool loop_versioning = true;
   // Parallel compilation: functions are compiled in chunks of about `chunk_bytes` of code
   // (0 = kChunkBytes), each an LLVM module of its own, on `threads` threads (0 = one per
   // hardware thread). The object is the same for any thread count; it depends on chunk_bytes

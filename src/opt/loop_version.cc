@@ -166,12 +166,43 @@ llvm::Value* MemDefOf(const SCEV* base) {
   return l->getPointerOperand();
 }
 
-// Whether `v` loads the memory length: `load i64, (gep i8 %memdef, 8)`.
-bool IsLengthLoad(llvm::Value* v, llvm::Value* memdef) {
+// Whether a and b are the same memory definition pointer: one value, or invariant loads of one
+// vmctx slot (GVN does not always merge them).
+bool SameMemDef(const llvm::Value* a, const llvm::Value* b, int depth = 0) {
+  if (a == b) return true;
+  auto* la = llvm::dyn_cast<llvm::LoadInst>(a);
+  auto* lb = llvm::dyn_cast<llvm::LoadInst>(b);
+  if (!la || !lb || depth > 2 || !la->getMetadata(llvm::LLVMContext::MD_invariant_load) ||
+      !lb->getMetadata(llvm::LLVMContext::MD_invariant_load) || la->getType() != lb->getType())
+    return false;
+  auto* ga = llvm::dyn_cast<llvm::GEPOperator>(la->getPointerOperand());
+  auto* gb = llvm::dyn_cast<llvm::GEPOperator>(lb->getPointerOperand());
+  if (ga && gb) {
+    if (!ga->hasAllConstantIndices() || !gb->hasAllConstantIndices() ||
+        ga->getNumOperands() != gb->getNumOperands() ||
+        ga->getSourceElementType() != gb->getSourceElementType())
+      return false;
+    for (unsigned i = 1; i < ga->getNumOperands(); ++i)
+      if (ga->getOperand(i) != gb->getOperand(i)) return false;
+    return SameMemDef(ga->getPointerOperand(), gb->getPointerOperand(), depth + 1);
+  }
+  return !ga && !gb && SameMemDef(la->getPointerOperand(), lb->getPointerOperand(), depth + 1);
+}
+
+// Whether `v` is the memory length: `load i64, (gep i8 %memdef, 8)`, or a phi of such loads
+// (LLVM merged the per-access loads func_gen emits; with no store to the length between them
+// and the loop, every one is the length when the loop runs).
+bool IsLengthLoad(llvm::Value* v, llvm::Value* memdef, int depth = 0) {
+  if (auto* phi = llvm::dyn_cast<llvm::PHINode>(v)) {
+    if (depth > 3) return false;
+    for (llvm::Value* in : phi->incoming_values())
+      if (in != phi && !IsLengthLoad(in, memdef, depth + 1)) return false;
+    return true;
+  }
   auto* l = llvm::dyn_cast<llvm::LoadInst>(v);
-  if (!l || l->isVolatile() || !l->getType()->isIntegerTy(64)) return false;
+  if (!l || l->isVolatile() || l->isAtomic() || !l->getType()->isIntegerTy(64)) return false;
   auto* gep = llvm::dyn_cast<llvm::GEPOperator>(l->getPointerOperand());
-  if (!gep || gep->getPointerOperand() != memdef || gep->getNumIndices() != 1 ||
+  if (!gep || !SameMemDef(gep->getPointerOperand(), memdef) || gep->getNumIndices() != 1 ||
       !gep->getSourceElementType()->isIntegerTy(8))
     return false;
   auto* c = llvm::dyn_cast<llvm::ConstantInt>(gep->idx_begin()->get());
@@ -257,12 +288,14 @@ bool Versioner::AddAccess(llvm::Instruction& inst, llvm::Value* ptr, uint64_t si
   const SCEV* p = se_.getSCEV(ptr);
   const SCEV* base = se_.getPointerBase(p);
   llvm::Value* memdef = MemDefOf(base);
-  if (!memdef || (memdef_ && memdef != memdef_)) {
+  if (!memdef || (memdef_ && !SameMemDef(memdef, memdef_))) {
     if (std::getenv("NW_LV_DEBUG")) { llvm::errs() << "lv: base "; base->print(llvm::errs()); llvm::errs() << " memdef " << memdef << " " << memdef_ << "\n"; }
     return why_ = "memdef", false;
   }
-  memdef_ = memdef;
-  base_ = llvm::cast<llvm::SCEVUnknown>(base)->getValue();
+  if (!memdef_) {
+    memdef_ = memdef;
+    base_ = llvm::cast<llvm::SCEVUnknown>(base)->getValue();
+  }
   std::optional<Affine> w = Decompose(se_.removePointerBase(p), *loop_, se_);
   if (!w) {
     if (std::getenv("NW_LV_DEBUG")) { llvm::errs() << "lv: cannot decompose "; se_.removePointerBase(p)->print(llvm::errs()); llvm::errs() << "\n"; }
