@@ -29,8 +29,8 @@ enum class BoundsMode : uint8_t {
   // opt tier's signal handler turns the fault into a trap). The access itself is then the
   // check, so every linear-memory load and store is emitted volatile: LLVM neither deletes
   // one (an unused load must still trap), nor reorders them (the stores before a trapping
-  // access are in memory after the trap), nor vectorizes them. Options::relaxed_traps lifts
-  // that.
+  // access are in memory after the trap), nor vectorizes them, except in the fast copies of
+  // loops that Options::loop_versioning proves trap-free. Options::relaxed_traps lifts that.
   kGuardPages,
 };
 

@@ -14,6 +14,7 @@
 // no calls (a call could grow memory) other than intrinsics without memory effects.
 #include "opt/loop_version.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <optional>
@@ -62,7 +63,8 @@ struct Access {
 
 std::optional<int64_t> ConstOf(const SCEV* s) {
   auto* c = llvm::dyn_cast<llvm::SCEVConstant>(s);
-  if (!c || c->getAPInt().getSignificantBits() > 63) return std::nullopt;
+  if (!c || c->getAPInt().getSignificantBits() > 63)
+    return std::nullopt;
   return c->getAPInt().getSExtValue();
 }
 
@@ -70,7 +72,8 @@ std::optional<int64_t> ConstOf(const SCEV* s) {
 // {C + S,+,X}<outer> is C + {S,+,X}<outer>. Sets a.t to the rest (null for none) and a.c to C,
 // so that accesses at t + 8 and t + 16 (a row's even and odd elements) share t.
 void SplitConstant(const SCEV* e, llvm::ScalarEvolution& se, Affine& a) {
-  std::function<const SCEV*(const SCEV*, int64_t&)> split = [&](const SCEV* x, int64_t& c) -> const SCEV* {
+  std::function<const SCEV*(const SCEV*, int64_t&)> split = [&](const SCEV* x,
+                                                                int64_t& c) -> const SCEV* {
     if (auto v = ConstOf(x)) {
       c = *v;
       return nullptr;
@@ -97,7 +100,9 @@ void SplitConstant(const SCEV* e, llvm::ScalarEvolution& se, Affine& a) {
 }
 
 // Decomposes a 64-bit offset from the memory base.
-std::optional<Affine> Decompose(const SCEV* off, const llvm::Loop& loop, llvm::ScalarEvolution& se) {
+std::optional<Affine> Decompose(const SCEV* off,
+                                const llvm::Loop& loop,
+                                llvm::ScalarEvolution& se) {
   Affine a;
   const SCEV* term = nullptr;
   auto add_op = [&](const SCEV* op) {
@@ -105,23 +110,28 @@ std::optional<Affine> Decompose(const SCEV* off, const llvm::Loop& loop, llvm::S
       a.k += *c;
       return std::abs(a.k) < (int64_t{1} << 40);
     }
-    if (term) return false;
+    if (term)
+      return false;
     term = op;
     return true;
   };
   if (auto* add = llvm::dyn_cast<llvm::SCEVAddExpr>(off)) {
     for (const SCEV* op : add->operands())
-      if (!add_op(op)) return std::nullopt;
+      if (!add_op(op))
+        return std::nullopt;
   } else if (!add_op(off)) {
     return std::nullopt;
   }
-  if (!term) return a;
+  if (!term)
+    return a;
   // Start and step of an expression affine in this loop (or invariant in it).
   auto affine = [&](const SCEV* e, const SCEV*& start) -> bool {
     if (auto* ar = llvm::dyn_cast<llvm::SCEVAddRecExpr>(e)) {
-      if (ar->getLoop() != &loop || !ar->isAffine()) return false;
+      if (ar->getLoop() != &loop || !ar->isAffine())
+        return false;
       auto step = ConstOf(ar->getStepRecurrence(se));
-      if (!step || std::abs(*step) > (int64_t{1} << 40)) return false;
+      if (!step || std::abs(*step) > (int64_t{1} << 40))
+        return false;
       a.step = *step;
       start = ar->getStart();
       return se.isLoopInvariant(start, &loop);
@@ -133,11 +143,13 @@ std::optional<Affine> Decompose(const SCEV* off, const llvm::Loop& loop, llvm::S
   if (auto* z = llvm::dyn_cast<llvm::SCEVZeroExtendExpr>(term);
       z && z->getOperand()->getType()->isIntegerTy(32)) {
     a.wraps32 = true;
-    if (!affine(z->getOperand(), start)) return std::nullopt;
+    if (!affine(z->getOperand(), start))
+      return std::nullopt;
     SplitConstant(start, se, a);
     return a;
   }
-  if (!term->getType()->isIntegerTy(64) || !affine(term, start)) return std::nullopt;
+  if (!term->getType()->isIntegerTy(64) || !affine(term, start))
+    return std::nullopt;
   SplitConstant(start, se, a);
   return a;
 }
@@ -153,23 +165,27 @@ bool AllowedCall(const llvm::CallBase& call) {
 // The memory definition pointer of an access's base: `load ptr, ptr %memdef` (base at offset 0).
 llvm::Value* MemDefOf(const SCEV* base) {
   auto* u = llvm::dyn_cast<llvm::SCEVUnknown>(base);
-  if (!u) return nullptr;
+  if (!u)
+    return nullptr;
   llvm::Value* v = u->getValue();
   // Through LCSSA phis (an earlier versioned loop's exit), whose incoming values are one value.
   while (auto* phi = llvm::dyn_cast<llvm::PHINode>(v)) {
     llvm::Value* same = phi->hasConstantValue();
-    if (!same) return nullptr;
+    if (!same)
+      return nullptr;
     v = same;
   }
   auto* l = llvm::dyn_cast<llvm::LoadInst>(v);
-  if (!l || !l->getType()->isPointerTy() || l->isVolatile()) return nullptr;
+  if (!l || !l->getType()->isPointerTy() || l->isVolatile())
+    return nullptr;
   return l->getPointerOperand();
 }
 
 // Whether a and b are the same memory definition pointer: one value, or invariant loads of one
 // vmctx slot (GVN does not always merge them).
 bool SameMemDef(const llvm::Value* a, const llvm::Value* b, int depth = 0) {
-  if (a == b) return true;
+  if (a == b)
+    return true;
   auto* la = llvm::dyn_cast<llvm::LoadInst>(a);
   auto* lb = llvm::dyn_cast<llvm::LoadInst>(b);
   if (!la || !lb || depth > 2 || !la->getMetadata(llvm::LLVMContext::MD_invariant_load) ||
@@ -183,7 +199,8 @@ bool SameMemDef(const llvm::Value* a, const llvm::Value* b, int depth = 0) {
         ga->getSourceElementType() != gb->getSourceElementType())
       return false;
     for (unsigned i = 1; i < ga->getNumOperands(); ++i)
-      if (ga->getOperand(i) != gb->getOperand(i)) return false;
+      if (ga->getOperand(i) != gb->getOperand(i))
+        return false;
     return SameMemDef(ga->getPointerOperand(), gb->getPointerOperand(), depth + 1);
   }
   return !ga && !gb && SameMemDef(la->getPointerOperand(), lb->getPointerOperand(), depth + 1);
@@ -194,13 +211,16 @@ bool SameMemDef(const llvm::Value* a, const llvm::Value* b, int depth = 0) {
 // and the loop, every one is the length when the loop runs).
 bool IsLengthLoad(llvm::Value* v, llvm::Value* memdef, int depth = 0) {
   if (auto* phi = llvm::dyn_cast<llvm::PHINode>(v)) {
-    if (depth > 3) return false;
+    if (depth > 3)
+      return false;
     for (llvm::Value* in : phi->incoming_values())
-      if (in != phi && !IsLengthLoad(in, memdef, depth + 1)) return false;
+      if (in != phi && !IsLengthLoad(in, memdef, depth + 1))
+        return false;
     return true;
   }
   auto* l = llvm::dyn_cast<llvm::LoadInst>(v);
-  if (!l || l->isVolatile() || l->isAtomic() || !l->getType()->isIntegerTy(64)) return false;
+  if (!l || l->isVolatile() || l->isAtomic() || !l->getType()->isIntegerTy(64))
+    return false;
   auto* gep = llvm::dyn_cast<llvm::GEPOperator>(l->getPointerOperand());
   if (!gep || !SameMemDef(gep->getPointerOperand(), memdef) || gep->getNumIndices() != 1 ||
       !gep->getSourceElementType()->isIntegerTy(8))
@@ -209,26 +229,44 @@ bool IsLengthLoad(llvm::Value* v, llvm::Value* memdef, int depth = 0) {
   return c && c->getZExtValue() == offsetof(VMMemoryDefinition, length);
 }
 
+// NANOWASM_OPT_LOOP_VERSION=verbose: each innermost loop's outcome on stderr (experiments).
+bool Verbose() {
+  const char* env = std::getenv("NANOWASM_OPT_LOOP_VERSION");
+  return env && std::string_view(env) == "verbose";
+}
+
 class Versioner {
  public:
-  Versioner(llvm::Function& f, llvm::DominatorTree& dt, llvm::LoopInfo& li,
-            llvm::ScalarEvolution& se, const llvm::MDNode* tbaa_mem)
+  Versioner(llvm::Function& f,
+            llvm::DominatorTree& dt,
+            llvm::LoopInfo& li,
+            llvm::ScalarEvolution& se,
+            const llvm::MDNode* tbaa_mem)
       : f_(f), dt_(dt), li_(li), se_(se), tbaa_mem_(tbaa_mem) {}
 
   bool Run(llvm::Loop& loop) {
     // LoopVectorize puts loops in this form itself; at this point they may not be yet.
     bool changed = llvm::simplifyLoop(&loop, &dt_, &li_, &se_, nullptr, nullptr, false);
-    if (changed) se_.forgetLoop(&loop);
+    if (changed)
+      se_.forgetLoop(&loop);
     if (!Analyze(loop)) {
-      if (std::getenv("NW_LV_DEBUG")) llvm::errs() << "lv: no " << loop.getHeader()->getName() << " " << why_ << "\n";
+      if (Verbose() && why_[0])
+        llvm::errs() << "loop_version: " << f_.getName() << " " << loop.getHeader()->getName()
+                     << ": not versioned (" << why_ << ")\n";
       return changed;
     }
-    if (std::getenv("NW_LV_DEBUG"))
+    if (Verbose()) {
+      llvm::errs() << "loop_version: " << f_.getName() << " " << loop.getHeader()->getName()
+                   << ": versioned, " << accesses_.size() - compares_.size() << " accesses, "
+                   << compares_.size() << " bounds checks folded\n";
       for (const Access& a : accesses_) {
-        llvm::errs() << "lv: " << loop.getHeader()->getName() << " t=";
-        if (a.w.t) a.w.t->print(llvm::errs());
-        llvm::errs() << " c=" << a.w.c << " k=" << a.w.k << " step=" << a.w.step << " z=" << a.w.wraps32 << "\n";
+        llvm::errs() << "  t=";
+        if (a.w.t)
+          a.w.t->print(llvm::errs());
+        llvm::errs() << " c=" << a.w.c << " k=" << a.w.k << " step=" << a.w.step
+                     << (a.w.wraps32 ? " (i32)" : "") << " size=" << a.size << "\n";
       }
+    }
     Transform(loop);
     return true;
   }
@@ -239,7 +277,9 @@ class Versioner {
   bool CanHoist(llvm::Value* v, llvm::Instruction* at, int depth = 0);
   llvm::Value* Hoist(llvm::Value* v, llvm::Instruction* at);
   void AddLengthCompare(llvm::ICmpInst& cmp);
-  llvm::Value* Guard(llvm::IRBuilder<>& b, llvm::SCEVExpander& exp, llvm::Value* len,
+  llvm::Value* Guard(llvm::IRBuilder<>& b,
+                     llvm::SCEVExpander& exp,
+                     llvm::Value* len,
                      std::vector<llvm::Value*>& t64s);
   void Transform(llvm::Loop& loop);
 
@@ -255,7 +295,11 @@ class Versioner {
   const SCEV* btc_ = nullptr;
   std::vector<Access> accesses_;
   std::vector<llvm::ICmpInst*> compares_;
-  const char* why_ = "";
+  const char* why_ = "";  // why the last loop analysed is not versioned (verbose mode)
+  bool Reject(const char* why) {
+    why_ = why;
+    return false;
+  }
 };
 
 // The memory base and definition are vmctx loads (the vmctx is always dereferenceable, the
@@ -263,8 +307,10 @@ class Versioner {
 // they are not guaranteed to execute). The guard loads them again before the loop.
 bool Versioner::CanHoist(llvm::Value* v, llvm::Instruction* at, int depth) {
   auto* inst = llvm::dyn_cast<llvm::Instruction>(v);
-  if (!inst || dt_.dominates(inst, at)) return true;
-  if (depth > 4) return false;
+  if (!inst || dt_.dominates(inst, at))
+    return true;
+  if (depth > 4)
+    return false;
   if (auto* l = llvm::dyn_cast<llvm::LoadInst>(inst)) {
     if (l->isVolatile() || l->isAtomic() || !l->getMetadata(llvm::LLVMContext::MD_invariant_load))
       return false;
@@ -276,7 +322,8 @@ bool Versioner::CanHoist(llvm::Value* v, llvm::Instruction* at, int depth) {
 }
 llvm::Value* Versioner::Hoist(llvm::Value* v, llvm::Instruction* at) {
   auto* inst = llvm::dyn_cast<llvm::Instruction>(v);
-  if (!inst || dt_.dominates(inst, at)) return v;
+  if (!inst || dt_.dominates(inst, at))
+    return v;
   llvm::Instruction* copy = inst->clone();
   // Operand 0 is the pointer of a load and of a GEP; a GEP's indices are constants.
   copy->setOperand(0, Hoist(inst->getOperand(0), at));
@@ -289,8 +336,7 @@ bool Versioner::AddAccess(llvm::Instruction& inst, llvm::Value* ptr, uint64_t si
   const SCEV* base = se_.getPointerBase(p);
   llvm::Value* memdef = MemDefOf(base);
   if (!memdef || (memdef_ && !SameMemDef(memdef, memdef_))) {
-    if (std::getenv("NW_LV_DEBUG")) { llvm::errs() << "lv: base "; base->print(llvm::errs()); llvm::errs() << " memdef " << memdef << " " << memdef_ << "\n"; }
-    return why_ = "memdef", false;
+    return Reject("an access not based on memory 0's base");
   }
   if (!memdef_) {
     memdef_ = memdef;
@@ -298,8 +344,7 @@ bool Versioner::AddAccess(llvm::Instruction& inst, llvm::Value* ptr, uint64_t si
   }
   std::optional<Affine> w = Decompose(se_.removePointerBase(p), *loop_, se_);
   if (!w) {
-    if (std::getenv("NW_LV_DEBUG")) { llvm::errs() << "lv: cannot decompose "; se_.removePointerBase(p)->print(llvm::errs()); llvm::errs() << "\n"; }
-    return why_ = "decompose", false;
+    return Reject("an address not affine in the loop");
   }
   accesses_.push_back({&inst, *w, size});
   return true;
@@ -313,7 +358,8 @@ void Versioner::AddLengthCompare(llvm::ICmpInst& cmp) {
   auto pred = cmp.getPredicate();
   llvm::Value* a = cmp.getOperand(0);
   llvm::Value* b = cmp.getOperand(1);
-  if (IsLengthLoad(b, memdef_) && (pred == llvm::ICmpInst::ICMP_UGT || pred == llvm::ICmpInst::ICMP_ULE)) {
+  if (IsLengthLoad(b, memdef_) &&
+      (pred == llvm::ICmpInst::ICMP_UGT || pred == llvm::ICmpInst::ICMP_ULE)) {
     end = a;
     value = pred == llvm::ICmpInst::ICMP_ULE;
   } else if (IsLengthLoad(a, memdef_) &&
@@ -321,28 +367,34 @@ void Versioner::AddLengthCompare(llvm::ICmpInst& cmp) {
     end = b;
     value = pred == llvm::ICmpInst::ICMP_UGE;
   }
-  if (!end || !end->getType()->isIntegerTy(64)) return;
+  if (!end || !end->getType()->isIntegerTy(64))
+    return;
   std::optional<Affine> w = Decompose(se_.getSCEV(end), *loop_, se_);
-  if (!w) return;
+  if (!w)
+    return;
   accesses_.push_back({&cmp, *w, 0, value});
   compares_.push_back(&cmp);
 }
 
 bool Versioner::Analyze(llvm::Loop& loop) {
   loop_ = &loop;
+  why_ = "";
   memdef_ = base_ = nullptr;
   accesses_.clear();
   compares_.clear();
-  if (!loop.isInnermost() || !loop.isLoopSimplifyForm()) return why_ = "shape", false;
+  if (!loop.isInnermost() || !loop.isLoopSimplifyForm())
+    return false;
   const llvm::DataLayout& dl = f_.getDataLayout();
   std::vector<llvm::ICmpInst*> cmps;
   for (llvm::BasicBlock* bb : loop.blocks()) {
     for (llvm::Instruction& inst : *bb) {
       if (auto* call = llvm::dyn_cast<llvm::CallBase>(&inst)) {
-        if (!AllowedCall(*call)) return why_ = "call", false;
+        if (!AllowedCall(*call))
+          return Reject("a call");
       } else if (auto* l = llvm::dyn_cast<llvm::LoadInst>(&inst)) {
         if (l->getMetadata(llvm::LLVMContext::MD_tbaa) != tbaa_mem_) {
-          if (l->isVolatile()) return why_ = "volatile-other", false;
+          if (l->isVolatile())
+            return Reject("a volatile load");
           continue;
         }
         if (l->isAtomic() ||
@@ -350,38 +402,45 @@ bool Versioner::Analyze(llvm::Loop& loop) {
           return false;
       } else if (auto* s = llvm::dyn_cast<llvm::StoreInst>(&inst)) {
         if (s->getMetadata(llvm::LLVMContext::MD_tbaa) != tbaa_mem_) {
-          if (s->isVolatile()) return why_ = "volatile-other-store", false;
+          if (s->isVolatile())
+            return Reject("a volatile store");
           continue;
         }
-        if (s->isAtomic() ||
-            !AddAccess(inst, s->getPointerOperand(),
-                       dl.getTypeStoreSize(s->getValueOperand()->getType())))
+        if (s->isAtomic() || !AddAccess(inst, s->getPointerOperand(),
+                                        dl.getTypeStoreSize(s->getValueOperand()->getType())))
           return false;
       } else if (inst.mayReadOrWriteMemory() && !llvm::isa<llvm::FenceInst>(inst)) {
-        return why_ = "memop", false;  // atomics, memory intrinsics: not worth the risk
+        return Reject("an atomic access or a memory intrinsic");
       } else if (auto* cmp = llvm::dyn_cast<llvm::ICmpInst>(&inst)) {
         cmps.push_back(cmp);
       }
     }
   }
-  if (accesses_.empty()) return why_ = "none", false;
-  for (llvm::ICmpInst* cmp : cmps) AddLengthCompare(*cmp);
+  if (accesses_.empty())
+    return false;
+  for (llvm::ICmpInst* cmp : cmps)
+    AddLengthCompare(*cmp);
   btc_ = se_.getSymbolicMaxBackedgeTakenCount(&loop);
   if (llvm::isa<llvm::SCEVCouldNotCompute>(btc_) || btc_->getType()->getIntegerBitWidth() > 64)
-    return why_ = "btc", false;
+    return Reject("no computable trip count");
   // Everything the guard computes must be computable before the loop.
   llvm::Instruction* at = loop.getLoopPreheader()->getTerminator();
-  if (!CanHoist(memdef_, at) || !CanHoist(base_, at)) return why_ = "base-dom", false;
+  if (!CanHoist(memdef_, at) || !CanHoist(base_, at))
+    return Reject("memory base not available before the loop");
   llvm::SCEVExpander exp(se_, f_.getDataLayout(), "nw.lv");
-  if (!exp.isSafeToExpandAt(btc_, at)) return why_ = "btc-expand", false;
+  if (!exp.isSafeToExpandAt(btc_, at))
+    return Reject("trip count not computable before the loop");
   for (const Access& a : accesses_)
-    if (a.w.t && !exp.isSafeToExpandAt(a.w.t, at)) return why_ = "t-expand", false;
+    if (a.w.t && !exp.isSafeToExpandAt(a.w.t, at))
+      return Reject("an address not computable before the loop");
   return true;
 }
 
 // The guard's condition (true: the fast copy may run); fills `t64s` with each access's zext(t)
 // (null for none), for the fast copy's addresses.
-llvm::Value* Versioner::Guard(llvm::IRBuilder<>& b, llvm::SCEVExpander& exp, llvm::Value* len,
+llvm::Value* Versioner::Guard(llvm::IRBuilder<>& b,
+                              llvm::SCEVExpander& exp,
+                              llvm::Value* len,
                               std::vector<llvm::Value*>& t64s) {
   llvm::Type* i64 = b.getInt64Ty();
   llvm::Type* i128 = b.getIntNTy(128);
@@ -390,27 +449,53 @@ llvm::Value* Versioner::Guard(llvm::IRBuilder<>& b, llvm::SCEVExpander& exp, llv
   llvm::Value* len128 = b.CreateZExt(len, i128);
   llvm::Value* ok = b.getTrue();
   auto c128 = [&](int64_t v) { return llvm::ConstantInt::getSigned(i128, v); };
+  // zext(t) per distinct t, then one range per (t, step): accesses at t + c + i * step differ
+  // only in c, so the extremes of c (and of c + k, c + k + size) bound them all.
+  struct Group {
+    const SCEV* t;
+    bool wraps32;
+    int64_t step;
+    llvm::Value* t64;
+    int64_t c_min, c_max, ck_min, end_max;
+  };
+  std::vector<Group> groups;
   for (const Access& a : accesses_) {
     const Affine& w = a.w;
     llvm::Value* t64 = nullptr;
-    if (w.t) {
+    for (const Group& g : groups)
+      if (g.t == w.t && g.wraps32 == w.wraps32)
+        t64 = g.t64;
+    if (w.t && !t64) {
       llvm::Value* t = exp.expandCodeFor(w.t, w.t->getType(), at);
       t64 = w.wraps32 ? b.CreateZExt(t, i64) : t;
     }
-    // V(0) = zext(t) + c, V(n) = V(0) + n * step, exactly.
-    llvm::Value* v0 = c128(w.c);
-    if (t64) v0 = b.CreateAdd(b.CreateZExt(t64, i128), v0);
-    llvm::Value* vn = b.CreateAdd(v0, b.CreateMul(n, c128(w.step)));
-    llvm::Value* lo = w.step >= 0 ? v0 : vn;
-    llvm::Value* hi = w.step >= 0 ? vn : v0;
-    if (w.wraps32) {
-      ok = b.CreateAnd(ok, b.CreateICmpSGE(lo, c128(0)));
-      ok = b.CreateAnd(ok, b.CreateICmpSLE(hi, c128(0xFFFFFFFFll)));
-    }
-    ok = b.CreateAnd(ok, b.CreateICmpSGE(b.CreateAdd(lo, c128(w.k)), c128(0)));
-    llvm::Value* end = b.CreateAdd(hi, c128(w.k + static_cast<int64_t>(a.size)));
-    ok = b.CreateAnd(ok, b.CreateICmpSLE(end, len128));
     t64s.push_back(t64);
+    const int64_t ck = w.c + w.k, end = ck + static_cast<int64_t>(a.size);
+    Group* group = nullptr;
+    for (Group& g : groups)
+      if (g.t == w.t && g.wraps32 == w.wraps32 && g.step == w.step)
+        group = &g;
+    if (!group) {
+      groups.push_back({w.t, w.wraps32, w.step, t64, w.c, w.c, ck, end});
+      continue;
+    }
+    group->c_min = std::min(group->c_min, w.c);
+    group->c_max = std::max(group->c_max, w.c);
+    group->ck_min = std::min(group->ck_min, ck);
+    group->end_max = std::max(group->end_max, end);
+  }
+  for (const Group& g : groups) {
+    // V(i) - c = zext(t) + i * step, exactly, at i = 0 and i = n: its low and high ends.
+    llvm::Value* v0 = g.t64 ? b.CreateZExt(g.t64, i128) : c128(0);
+    llvm::Value* vn = b.CreateAdd(v0, b.CreateMul(n, c128(g.step)));
+    llvm::Value* lo = g.step >= 0 ? v0 : vn;
+    llvm::Value* hi = g.step >= 0 ? vn : v0;
+    if (g.wraps32) {
+      ok = b.CreateAnd(ok, b.CreateICmpSGE(b.CreateAdd(lo, c128(g.c_min)), c128(0)));
+      ok = b.CreateAnd(ok, b.CreateICmpSLE(b.CreateAdd(hi, c128(g.c_max)), c128(0xFFFFFFFFll)));
+    }
+    ok = b.CreateAnd(ok, b.CreateICmpSGE(b.CreateAdd(lo, c128(g.ck_min)), c128(0)));
+    ok = b.CreateAnd(ok, b.CreateICmpSLE(b.CreateAdd(hi, c128(g.end_max)), len128));
   }
   return ok;
 }
@@ -431,8 +516,8 @@ void Versioner::Transform(llvm::Loop& loop) {
                                           loop.getHeader()->getName() + ".nw.ph");
   llvm::IRBuilder<> b(guard->getTerminator());
   llvm::SCEVExpander exp(se_, f_.getDataLayout(), "nw.lv");
-  llvm::Value* len_ptr = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), memdef_,
-                                                      offsetof(VMMemoryDefinition, length));
+  llvm::Value* len_ptr =
+      b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), memdef_, offsetof(VMMemoryDefinition, length));
   llvm::LoadInst* len = b.CreateAlignedLoad(b.getInt64Ty(), len_ptr, llvm::Align(8));
   std::vector<llvm::Value*> t64s;
   llvm::Value* ok = Guard(b, exp, len, t64s);
@@ -442,7 +527,8 @@ void Versioner::Transform(llvm::Loop& loop) {
   loop.getUniqueExitBlocks(exits);
   llvm::ValueToValueMapTy vmap;
   llvm::SmallVector<llvm::BasicBlock*, 16> blocks;
-  llvm::Loop* fast = llvm::cloneLoopWithPreheader(ph, guard, &loop, vmap, ".nw.fast", &li_, &dt_, blocks);
+  llvm::Loop* fast =
+      llvm::cloneLoopWithPreheader(ph, guard, &loop, vmap, ".nw.fast", &li_, &dt_, blocks);
   llvm::remapInstructionsInBlocks(blocks, vmap);
   llvm::BasicBlock* fast_ph = fast->getLoopPreheader();
   guard->getTerminator()->eraseFromParent();
@@ -454,10 +540,12 @@ void Versioner::Transform(llvm::Loop& loop) {
       unsigned count = phi.getNumIncomingValues();
       for (unsigned k = 0; k < count; ++k) {
         llvm::BasicBlock* from = phi.getIncomingBlock(k);
-        if (!loop.contains(from)) continue;
+        if (!loop.contains(from))
+          continue;
         llvm::Value* v = phi.getIncomingValue(k);
         auto it = vmap.find(v);
-        phi.addIncoming(it != vmap.end() ? static_cast<llvm::Value*>(it->second) : v, llvm::cast<llvm::BasicBlock>(vmap[from]));
+        phi.addIncoming(it != vmap.end() ? static_cast<llvm::Value*>(it->second) : v,
+                        llvm::cast<llvm::BasicBlock>(vmap[from]));
       }
     }
   }
@@ -482,7 +570,8 @@ void Versioner::Transform(llvm::Loop& loop) {
   std::vector<Object> objects;
   auto object_for = [&](const Access& a, llvm::Value* t64) -> llvm::Value* {
     for (const Object& o : objects)
-      if (o.t == a.w.t && o.wraps32 == a.w.wraps32) return o.ptr;
+      if (o.t == a.w.t && o.wraps32 == a.w.wraps32)
+        return o.ptr;
     // Plain GEPs: base + zext(t) alone need not be inside the memory.
     llvm::Value* p = t64 ? pb.CreateGEP(pb.getInt8Ty(), base_, t64) : base_;
     auto* fty = llvm::FunctionType::get(pb.getPtrTy(), {pb.getPtrTy()}, false);
@@ -539,7 +628,8 @@ void Versioner::Transform(llvm::Loop& loop) {
   llvm::formDedicatedExitBlocks(fast, &dt_, &li_, nullptr, true);
   se_.forgetLoop(&loop);
   for (llvm::BasicBlock* exit : exits)
-    for (llvm::PHINode& phi : exit->phis()) se_.forgetValue(&phi);
+    for (llvm::PHINode& phi : exit->phis())
+      se_.forgetValue(&phi);
 }
 
 }  // namespace
@@ -549,17 +639,21 @@ bool LoopVersioningEnabled() {
   return !env || std::string_view(env) != "0";
 }
 
-llvm::PreservedAnalyses LoopVersionPass::run(llvm::Function& f, llvm::FunctionAnalysisManager& fam) {
+llvm::PreservedAnalyses LoopVersionPass::run(llvm::Function& f,
+                                             llvm::FunctionAnalysisManager& fam) {
   auto& li = fam.getResult<llvm::LoopAnalysis>(f);
   auto& dt = fam.getResult<llvm::DominatorTreeAnalysis>(f);
   auto& se = fam.getResult<llvm::ScalarEvolutionAnalysis>(f);
   std::vector<llvm::Loop*> innermost;
   for (llvm::Loop* l : li.getLoopsInPreorder())
-    if (l->isInnermost()) innermost.push_back(l);
+    if (l->isInnermost())
+      innermost.push_back(l);
   Versioner v(f, dt, li, se, tbaa_mem_);
   bool changed = false;
-  for (llvm::Loop* l : innermost) changed |= v.Run(*l);
-  if (!changed) return llvm::PreservedAnalyses::all();
+  for (llvm::Loop* l : innermost)
+    changed |= v.Run(*l);
+  if (!changed)
+    return llvm::PreservedAnalyses::all();
   return llvm::PreservedAnalyses::none();
 }
 
