@@ -6,12 +6,15 @@
 //     value equals zext of the wrapped i32 one), and
 //   - [W, W + size) lies within the memory's current length for both ends (W is monotone).
 // Then no access of the loop can trap, whatever path an iteration takes, and the fast copy,
-// whose accesses are non-volatile at `base + start + i * step` (64-bit induction variables,
-// which scalar evolution sees as affine with constant distances), and whose comparisons of an
+// whose accesses are non-volatile at `base + start + i * step` (pointer induction variables
+// with inbounds steps, which scalar evolution sees as non-wrapping recurrences with constant
+// distances between accesses that share their variable part), and whose comparisons of an
 // access end against the length are folded, computes exactly what the original would: same
 // values, same memory, same traps (a trap of another kind leaves the loop as before, with
 // every earlier store done: LLVM keeps stores before the opaque trap call). The loop must have
-// no calls (a call could grow memory) other than intrinsics without memory effects.
+// no calls (a call could grow memory) other than intrinsics without memory effects and
+// side-effect-free inline asm. Not here: deciding what to vectorize (LLVM's loop vectorizer,
+// which runs next).
 #include "opt/loop_version.h"
 
 #include <algorithm>
