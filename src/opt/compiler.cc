@@ -22,6 +22,7 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Transforms/Scalar/LICM.h>
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
@@ -33,6 +34,7 @@
 #include "opt/code_map_builder.h"
 #include "opt/ir.h"
 #include "opt/loader.h"
+#include "opt/loop_version.h"
 #include "opt/object_merge.h"
 #include "validate/validate.h"
 #include "validate/body_decoder_impl.h"
@@ -201,7 +203,11 @@ bool ParsePipeline(llvm::PassBuilder& pb, llvm::ModulePassManager& mpm, const ch
   return true;
 }
 
-void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level) {
+// `tbaa_mem`: linear memory's TBAA tag, for exact loop versioning (Options::loop_versioning) (loop_version.h), which runs
+// just before the loop vectorizer (loops rotated, induction variables simplified), followed by
+// LICM so that the fast copies' now ordinary accesses to invariant addresses are promoted.
+void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level, bool loop_versioning,
+              const llvm::MDNode* tbaa_mem) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
@@ -210,6 +216,14 @@ void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level) {
   pto.LoopVectorization = level >= 2;
   pto.SLPVectorization = level >= 2;
   llvm::PassBuilder pb(&tm, pto);
+  if (level >= 2 && loop_versioning && LoopVersioningEnabled()) {
+    pb.registerVectorizerStartEPCallback(
+        [tbaa_mem](llvm::FunctionPassManager& fpm, llvm::OptimizationLevel) {
+          fpm.addPass(LoopVersionPass(tbaa_mem));
+          fpm.addPass(llvm::createFunctionToLoopPassAdaptor(
+              llvm::LICMPass(llvm::LICMOptions()), /*UseMemorySSA=*/true));
+        });
+  }
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
@@ -389,7 +403,7 @@ Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mc
   if (!dump.empty()) DumpIr(mod, dump + ".pre.ll");
 
   start = Clock::now();
-  Optimize(mod, *t.tm, options.opt_level);
+  Optimize(mod, *t.tm, options.opt_level, options.loop_versioning, m.tbaa_mem);
   out.stats.opt_seconds = Since(start);
   const Positions positions = NumberPositions(mod);
   if (!dump.empty()) DumpIr(mod, dump + ".ll");

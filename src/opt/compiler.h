@@ -29,8 +29,8 @@ enum class BoundsMode : uint8_t {
   // opt tier's signal handler turns the fault into a trap). The access itself is then the
   // check, so every linear-memory load and store is emitted volatile: LLVM neither deletes
   // one (an unused load must still trap), nor reorders them (the stores before a trapping
-  // access are in memory after the trap), nor vectorizes them. Options::relaxed_traps lifts
-  // that.
+  // access are in memory after the trap), nor vectorizes them, except in the fast copies of
+  // loops that Options::loop_versioning proves trap-free. Options::relaxed_traps lifts that.
   kGuardPages,
 };
 
@@ -48,6 +48,10 @@ struct Options {
   // the memory left at a trap may differ from the interpreter's; no access leaves the
   // reservation (the sandbox holds either way). No effect with kExplicit, which is exact.
   bool relaxed_traps = false;
+  // Exact loop versioning at O2 and above (loop_version.h): innermost loops over linear memory
+  // get a fast copy, run when a guard proves none of its accesses can trap. Exact either way;
+  // off only to measure it (or with NANOWASM_OPT_LOOP_VERSION=0 in the environment).
+  bool loop_versioning = true;
   // Parallel compilation: functions are compiled in chunks of about `chunk_bytes` of code
   // (0 = kChunkBytes), each an LLVM module of its own, on `threads` threads (0 = one per
   // hardware thread). The object is the same for any thread count; it depends on chunk_bytes
