@@ -998,7 +998,7 @@ class Parser {
     if (IsLParenKw("canon")) return CanonField();
     if (IsLParenKw("import")) return ImportField();
     if (IsLParenKw("export")) return ExportField();
-    if (IsLParenKw("start")) return MakeError(at, "component `start` is not supported by the text parser yet");
+    if (IsLParenKw("start")) return StartField();
     if (IsLParenKw("value")) return MakeError(at, "component values are not supported by the text parser yet");
     ++pos_;
     return Unexpected();
@@ -1526,6 +1526,33 @@ class Parser {
     Sort s = ex.item.sort;
     Emit(S().comp->exports, SectionKind::kExport, std::move(ex), at);
     return Drop(Bind(s, id, at));
+  }
+
+  // `(start f (value v)* (result (value $id?))*)` (Explainer.md "Start definitions"): each result
+  // defines a new value.
+  Status StartField() {
+    size_t at = At();
+    pos_ += 2;
+    Start st;
+    st.offset = at;
+    NW_SET(st.func, Ref(Sort::kFunc));
+    while (IsLParenKw("value")) {
+      NW_TRY_ASSIGN(uint32_t v, Ref(Sort::kValue));
+      st.args.push_back(v);
+    }
+    std::vector<std::optional<std::string>> result_ids;
+    while (IsLParenKw("result")) {
+      pos_ += 2;
+      NW_TRY(ExpectLParenKw("value"));
+      result_ids.push_back(OptId());
+      NW_TRY(Expect(TokenKind::kRParen));
+      NW_TRY(Expect(TokenKind::kRParen));
+    }
+    NW_TRY(Expect(TokenKind::kRParen));
+    st.results = static_cast<uint32_t>(result_ids.size());
+    Emit(S().comp->starts, SectionKind::kStart, std::move(st), at);
+    for (const auto& id : result_ids) NW_TRY(Bind(Sort::kValue, id, at));
+    return Ok();
   }
 
   std::string_view src_;
