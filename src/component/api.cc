@@ -493,7 +493,7 @@ CallResult<void> ComponentResource::Drop(OwnHandle h) const {
   // The destructor runs in its defining instance, which must be enterable (not trapped, not
   // on the stack).
   if (rt->impl && !rt->impl->may_enter())
-    return std::unexpected(Classify(component::Trap("cannot enter the component instance").error()));
+    return std::unexpected(Classify(component::Trap(component::kTrapCannotEnter).error()));
   component::ThreadCoreTrap() = {};
   g_host_failed = false;
   Status st = rt->dtor(rt->dtor_ctx, h.rep);

@@ -450,7 +450,7 @@ Result<OnCancel> LiftCall(AsyncStore& as, const RtFunc& f, OnStart on_start, OnR
     MarkAsyncInstance(as.cs(), st);
     in = st->async_state;
   }
-  if (!st->MayEnterFrom(caller)) return Trap("cannot enter component instance");
+  if (!st->MayEnterFrom(caller)) return Trap(kTrapCannotEnter);
   st->EnterFrom(caller);
   auto task = std::make_shared<ATask>(&f, in);
   task->on_start = std::move(on_start);
@@ -862,7 +862,7 @@ Status AsyncLowerCall(ComponentStore& cs, const LowerInfo& li, std::span<const u
                       std::span<uint64_t> results) {
   AsyncStore& as = AsyncOf(cs);
   ComponentInstanceState* caller = li.caller;
-  if (!caller->may_leave()) return Trap("cannot leave component instance");
+  if (!caller->may_leave()) return Trap(kTrapCannotLeave);
   const RtFunc& f = *li.callee;
   auto subtask = std::make_shared<ASubtask>(caller);
   auto cx = std::make_shared<Side>(Side{&li.opts->opts, caller, nullptr, &subtask->lends, {}, nullptr});
@@ -1048,7 +1048,7 @@ Result<uint32_t> CopyBuiltin(const CopyInfo& ci, uint32_t i, uint32_t ptr, uint3
   NW_TRY_ASSIGN(AThread * thread, Current());
   (void)thread;
   ComponentInstanceState* inst = ci.inst;
-  if (!inst->may_leave()) return Trap("cannot leave component instance");
+  if (!inst->may_leave()) return Trap(kTrapCannotLeave);
   NW_TRY_ASSIGN(CopyEnd * e, GetElem<CopyEnd>(inst, i, {ci.kind}, ci.future ? "future end of this direction" : "stream end of this direction"));
   if (e->shared->type != ci.type) return Trap("stream or future of another type");
   if (e->state != CopyState::kIdle) {
@@ -1057,7 +1057,7 @@ Result<uint32_t> CopyBuiltin(const CopyInfo& ci, uint32_t i, uint32_t ptr, uint3
                                            : "cannot write to future after previous write succeeded or readable end dropped")
                             : (ci.readable ? "cannot read from stream after being notified that the writable end dropped"
                                            : "cannot write to stream after being notified that the readable end dropped"));
-    return Trap("stream or future end is already copying");
+    return Trap("cannot have concurrent operations active on a future/stream");
   }
   bool async = ci.opts->async;
   if (e->wset && !async) return Trap("waitable cannot be used synchronously while added to a waitable set");
@@ -1122,7 +1122,7 @@ Result<uint32_t> CancelCopy(const CopyInfo& ci, bool async, uint32_t i) {
   NW_TRY_ASSIGN(AThread * thread, Current());
   (void)thread;
   ComponentInstanceState* inst = ci.inst;
-  if (!inst->may_leave()) return Trap("cannot leave component instance");
+  if (!inst->may_leave()) return Trap(kTrapCannotLeave);
   NW_TRY_ASSIGN(CopyEnd * e, GetElem<CopyEnd>(inst, i, {ci.kind}, "stream or future end of this direction"));
   if (e->shared->type != ci.type) return Trap("stream or future of another type");
   if (e->state != CopyState::kCopying || e->has_sync_waiter) return Trap("no copy in progress to cancel");
@@ -1149,12 +1149,15 @@ Result<uint32_t> CancelCopy(const CopyInfo& ci, bool async, uint32_t i) {
 
 Status DropEnd(const CopyInfo& ci, uint32_t i) {
   ComponentInstanceState* inst = ci.inst;
-  if (!inst->may_leave()) return Trap("cannot leave component instance");
+  if (!inst->may_leave()) return Trap(kTrapCannotLeave);
   NW_TRY_ASSIGN(CopyEnd * e, GetElem<CopyEnd>(inst, i, {ci.kind}, "stream or future end of this direction"));
   if (e->shared->type != ci.type) return Trap("stream or future of another type");
   if (ci.future && !ci.readable && e->state != CopyState::kDone)
     return Trap("cannot drop future write end without first writing a value");
-  if (e->copying()) return Trap(ci.future ? "cannot drop busy future" : "cannot drop busy stream");
+  // The suite's wording: a busy readable end is "removed", a busy writable end "dropped".
+  if (e->copying())
+    return Trap(ci.readable ? (ci.future ? "cannot remove busy future" : "cannot remove busy stream")
+                            : (ci.future ? "cannot drop busy future" : "cannot drop busy stream"));
   NW_TRY_ASSIGN(std::shared_ptr<AsyncElem> removed, inst->handles().RemoveAsync(i));
   SharedDrop(*e->shared);
   e->Join(nullptr);
@@ -1212,7 +1215,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       return MakeHost(cs, params, {}, [plan, desc, o, inst, &types](auto a, auto) -> Status {
         NW_TRY_ASSIGN(AThread * t, Current());
         ATask& task = *t->task;
-        if (!task.inst->state->may_leave()) return Trap("cannot leave component instance");
+        if (!task.inst->state->may_leave()) return Trap(kTrapCannotLeave);
         if (!task.opts_async()) return Trap("task.return of a task lifted without async");
         std::string want;
         for (TypeId r : task.func->type.results) want += types.Describe(r) + ";";
@@ -1232,14 +1235,14 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       return MakeHost(cs, {}, {}, [](auto, auto) -> Status {
         NW_TRY_ASSIGN(AThread * t, Current());
         ATask& task = *t->task;
-        if (!task.inst->state->may_leave()) return Trap("cannot leave component instance");
+        if (!task.inst->state->may_leave()) return Trap(kTrapCannotLeave);
         if (!task.opts_async()) return Trap("task.cancel of a task lifted without async");
         return TaskReturn(task, std::nullopt);
       });
     case CanonKind::kThreadYield:
       return MakeHost(cs, {}, {I}, [flag](auto, auto r) -> Status {
         NW_TRY_ASSIGN(AThread * t, Current());
-        if (!t->task->inst->state->may_leave()) return Trap("cannot leave component instance");
+        if (!t->task->inst->state->may_leave()) return Trap(kTrapCannotLeave);
         NW_TRY_ASSIGN(bool cancelled, WaitUntil(t, []() { return true; }, flag, true));
         r[0] = cancelled;
         return Ok();
@@ -1247,14 +1250,14 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
     case CanonKind::kThreadIndex:
       return MakeHost(cs, {}, {I}, [](auto, auto r) -> Status {
         NW_TRY_ASSIGN(AThread * t, Current());
-        if (!t->task->inst->state->may_leave()) return Trap("cannot leave component instance");
+        if (!t->task->inst->state->may_leave()) return Trap(kTrapCannotLeave);
         r[0] = t->index;
         return Ok();
       });
     case CanonKind::kThreadSuspend:
       return MakeHost(cs, {}, {I}, [flag](auto, auto r) -> Status {
         NW_TRY_ASSIGN(AThread * t, Current());
-        if (!t->task->inst->state->may_leave()) return Trap("cannot leave component instance");
+        if (!t->task->inst->state->may_leave()) return Trap(kTrapCannotLeave);
         NW_TRY_ASSIGN(bool cancelled, Suspend(t, flag));
         r[0] = cancelled;
         return Ok();
@@ -1275,7 +1278,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       CanonKind k = c.kind;
       return MakeHost(cs, {I}, {I}, [ain, flag, k](auto a, auto r) -> Status {
         NW_TRY_ASSIGN(AThread * t, Current());
-        if (!t->task->inst->state->may_leave()) return Trap("cannot leave component instance");
+        if (!t->task->inst->state->may_leave()) return Trap(kTrapCannotLeave);
         uint32_t i = static_cast<uint32_t>(a[0]);
         if (i == 0 || i >= ain->threads.size() || !ain->threads[i]) return Trap("unknown thread index");
         AThread* o = ain->threads[i];
@@ -1303,7 +1306,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       return MakeHost(cs, {I, I}, {I}, [ain, table](auto a, auto r) -> Status {
         NW_TRY_ASSIGN(AThread * t, Current());
         std::shared_ptr<ATask> task = t->task;
-        if (!task->inst->state->may_leave()) return Trap("cannot leave component instance");
+        if (!task->inst->state->may_leave()) return Trap(kTrapCannotLeave);
         auto v = table->Get(static_cast<uint32_t>(a[0]));
         if (!v) return Trap("out of bounds table access");
         if (!v->func) return Trap("uninitialized element");
@@ -1331,7 +1334,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
     }
     case CanonKind::kWaitableSetNew:
       return MakeHost(cs, {}, {I}, [inst](auto, auto r) -> Status {
-        if (!inst->may_leave()) return Trap("cannot leave component instance");
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         NW_TRY_ASSIGN(r[0], inst->handles().AddAsync(std::make_shared<WaitableSet>()));
         return Ok();
       });
@@ -1341,7 +1344,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       Memory* mem = spec.memory;
       return MakeHost(cs, {I, I}, {I}, [inst, poll, flag, mem](auto a, auto r) -> Status {
         NW_TRY_ASSIGN(AThread * t, Current());
-        if (!inst->may_leave()) return Trap("cannot leave component instance");
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         NW_TRY_ASSIGN(WaitableSet * ws, GetElem<WaitableSet>(inst, static_cast<uint32_t>(a[0]),
                                                              {AsyncElem::Kind::kWaitableSet}, "waitable set"));
         Event e;
@@ -1358,7 +1361,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
     }
     case CanonKind::kWaitableSetDrop:
       return MakeHost(cs, {I}, {}, [inst](auto a, auto) -> Status {
-        if (!inst->may_leave()) return Trap("cannot leave component instance");
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         uint32_t i = static_cast<uint32_t>(a[0]);
         NW_TRY_ASSIGN(WaitableSet * ws, GetElem<WaitableSet>(inst, i, {AsyncElem::Kind::kWaitableSet}, "waitable set"));
         if (!ws->elems.empty() || ws->num_waiting > 0) return Trap("cannot drop waitable set with waiters");
@@ -1367,9 +1370,9 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       });
     case CanonKind::kWaitableJoin:
       return MakeHost(cs, {I, I}, {}, [inst](auto a, auto) -> Status {
-        if (!inst->may_leave()) return Trap("cannot leave component instance");
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         NW_TRY_ASSIGN(Waitable * w, GetElem<Waitable>(inst, static_cast<uint32_t>(a[0]), kWaitableKinds, "waitable"));
-        if (w->has_sync_waiter) return Trap("waitable has a synchronous waiter");
+        if (w->has_sync_waiter) return Trap("waitable cannot be used synchronously while added to a waitable set");
         uint32_t si = static_cast<uint32_t>(a[1]);
         if (si == 0) {
           w->Join(nullptr);
@@ -1381,7 +1384,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       });
     case CanonKind::kSubtaskDrop:
       return MakeHost(cs, {I}, {}, [inst](auto a, auto) -> Status {
-        if (!inst->may_leave()) return Trap("cannot leave component instance");
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         uint32_t i = static_cast<uint32_t>(a[0]);
         NW_TRY_ASSIGN(ASubtask * s, GetElem<ASubtask>(inst, i, {AsyncElem::Kind::kSubtask}, "subtask"));
         if (!s->delivered) return Trap("cannot drop a subtask which has not yet resolved");
@@ -1393,7 +1396,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       return MakeHost(cs, {I}, {I}, [inst, flag](auto a, auto r) -> Status {
         NW_TRY_ASSIGN(AThread * t, Current());
         (void)t;
-        if (!inst->may_leave()) return Trap("cannot leave component instance");
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         uint32_t i = static_cast<uint32_t>(a[0]);
         NW_TRY_ASSIGN(ASubtask * s, GetElem<ASubtask>(inst, i, {AsyncElem::Kind::kSubtask}, "subtask"));
         if (s->delivered) return Trap("subtask already resolved");
@@ -1422,7 +1425,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       std::string type = cs.types().Describe(spec.type);
       bool numeric = NumericOrNone(cs.types(), at);
       return MakeHost(cs, {}, {VT::kI64}, [inst, future, type, numeric](auto, auto r) -> Status {
-        if (!inst->may_leave()) return Trap("cannot leave component instance");
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         auto sh = std::make_shared<Shared>();
         sh->future = future;
         sh->type = type;
@@ -1485,7 +1488,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
     }
     case CanonKind::kErrorContextNew:
       return MakeHost(cs, {I, I}, {I}, [inst](auto, auto r) -> Status {
-        if (!inst->may_leave()) return Trap("cannot leave component instance");
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         // The deterministic profile: the debug message is the empty string.
         NW_TRY_ASSIGN(r[0], inst->handles().AddAsync(std::make_shared<ErrorContext>()));
         return Ok();
@@ -1493,7 +1496,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
     case CanonKind::kErrorContextDebugMessage: {
       RtOptions* o = spec.opts;
       return MakeHost(cs, {I, I}, {}, [inst, o](auto a, auto) -> Status {
-        if (!inst->may_leave()) return Trap("cannot leave component instance");
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         NW_TRY_ASSIGN(ErrorContext * ec, GetElem<ErrorContext>(inst, static_cast<uint32_t>(a[0]),
                                                               {AsyncElem::Kind::kErrorContext}, "error-context"));
         Side cx{&o->opts, inst, nullptr, nullptr, {}, nullptr};
@@ -1509,7 +1512,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
     }
     case CanonKind::kErrorContextDrop:
       return MakeHost(cs, {I}, {}, [inst](auto a, auto) -> Status {
-        if (!inst->may_leave()) return Trap("cannot leave component instance");
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         uint32_t i = static_cast<uint32_t>(a[0]);
         NW_TRY(GetElem<ErrorContext>(inst, i, {AsyncElem::Kind::kErrorContext}, "error-context"));
         NW_TRY_ASSIGN(std::shared_ptr<AsyncElem> removed, inst->handles().RemoveAsync(i));

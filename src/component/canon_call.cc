@@ -26,7 +26,7 @@ Result<std::vector<ComponentValue>> CallLifted(const FunctionPlan& fp, Component
   // so it does not leave the instance unenterable as a trap would.
   if (args.size() != fp.params.types.size()) return MakeError("wrong number of arguments");
   for (size_t i = 0; i < args.size(); ++i) NW_TRY(CheckValue(*fp.types, fp.params.types[i], args[i]));
-  if (!callee.MayEnterFrom(caller)) return Trap("cannot enter the component instance (reentrance)");
+  if (!callee.MayEnterFrom(caller)) return Trap(kTrapCannotEnter);
   callee.EnterFrom(caller);
   Task task(&callee);
   Side side{&callee_opts, &callee, &task, nullptr, {}, nullptr};
@@ -49,7 +49,7 @@ Status CallLowered(const FunctionPlan& fp, ComponentInstanceState& caller,
                    const CanonOptions& caller_opts, HostFunc host,
                    std::span<const uint64_t> flat_args, std::span<uint64_t> flat_results) {
   if (!fp.types || !host.call) return MakeError("call through an uncompiled plan or a null function");
-  if (!caller.may_leave()) return Trap("cannot leave the component instance");
+  if (!caller.may_leave()) return Trap(kTrapCannotLeave);
   if (flat_args.size() != fp.lower_sig.params.size()) return MakeError("wrong number of core arguments");
   Subtask subtask(&caller);
   Side side{&caller_opts, &caller, nullptr, &subtask, {}, nullptr};
@@ -73,10 +73,10 @@ Status CallAdapter(const FunctionPlan& fp, ComponentInstanceState& caller,
                    const CanonOptions& callee_opts, CoreFunc core,
                    std::span<const uint64_t> flat_args, std::span<uint64_t> flat_results) {
   if (!fp.types || !core.call) return MakeError("call through an uncompiled plan or a null function");
-  if (!caller.may_leave()) return Trap("cannot leave the component instance");
+  if (!caller.may_leave()) return Trap(kTrapCannotLeave);
   if (flat_args.size() != fp.lower_sig.params.size()) return MakeError("wrong number of core arguments");
   Subtask subtask(&caller);
-  if (!callee.MayEnterFrom(&caller)) return Trap("cannot enter the component instance (reentrance)");
+  if (!callee.MayEnterFrom(&caller)) return Trap(kTrapCannotEnter);
   callee.EnterFrom(&caller);
   Task task(&callee);
   Side from{&caller_opts, &caller, nullptr, &subtask, {}, nullptr};

@@ -76,6 +76,9 @@ StringSrc HostStringSrc(const ComponentValue& v);
 
 // Unicode helpers (also used by ComponentValue).
 bool ValidUtf8(const uint8_t* p, size_t n);
+// The trap of a string that is not valid UTF-8 (its wording tells a sequence cut off by the end
+// of the string from an ill-formed one); call only when ValidUtf8 failed.
+[[gnu::cold]] std::unexpected<Error> InvalidUtf8Trap(const uint8_t* p, size_t n);
 bool ValidUtf16(const uint8_t* p, size_t code_units);
 // Appends the string as UTF-8.
 void AppendUtf8(const StringSrc& src, std::string& out);

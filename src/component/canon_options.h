@@ -40,6 +40,22 @@ struct CanonOptions {
   Status (*post_return)(void* ctx, std::span<const uint64_t> flat_results) = nullptr;
 };
 
+// The wording of the ABI's traps. definitions.py raises a bare Trap; the component model's
+// reference tests expect these texts (the suite's wording, as its `assert_trap`s check them by
+// prefix), so every site of one check uses one constant.
+inline constexpr std::string_view kTrapInvalidChar = "invalid `char` bit pattern";
+inline constexpr std::string_view kTrapInvalidDiscriminant = "invalid variant discriminant";
+inline constexpr std::string_view kTrapUnalignedPointer = "unaligned pointer";
+inline constexpr std::string_view kTrapStringOutOfBounds = "string pointer/length out of bounds of memory";
+inline constexpr std::string_view kTrapValuesOutOfBounds = "values pointer out of bounds of memory";
+inline constexpr std::string_view kTrapListOutOfBounds = "list pointer/length out of bounds of memory";
+inline constexpr std::string_view kTrapReallocUnaligned = "realloc return: result not aligned";
+inline constexpr std::string_view kTrapReallocOutOfBounds = "realloc return: beyond end of memory";
+inline constexpr std::string_view kTrapInvalidUtf16 = "invalid utf-16";
+inline constexpr std::string_view kTrapCannotLeave = "cannot leave component instance";
+inline constexpr std::string_view kTrapCannotEnter = "cannot enter component instance";
+inline constexpr std::string_view kTrapLentOut = "cannot remove owned resource while borrowed";
+
 // Every trap of the ABI is an Error whose message starts with "trap: ".
 [[nodiscard, gnu::cold]] std::unexpected<Error> Trap(std::string_view what);
 bool IsTrap(const Error& e);

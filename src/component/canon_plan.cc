@@ -12,8 +12,8 @@ namespace nw::component {
 Result<uint32_t> LiftOwn(Side& s, uint32_t i, const ResourceType* rt) {
   if (!s.inst) return MakeError("a resource handle needs a component instance");
   NW_TRY_ASSIGN(ResourceHandle * h, s.inst->handles().Get(i));
-  if (h->rt != rt) return Trap("handle of another resource type");
-  if (h->num_lends != 0) return Trap("own handle is lent out");
+  if (h->rt != rt) return WrongResourceTypeTrap(i, rt, h->rt);
+  if (h->num_lends != 0) return Trap(kTrapLentOut);
   if (!h->own) return Trap("borrow handle passed as own");
   NW_TRY_ASSIGN(ResourceHandle r, s.inst->handles().Remove(i));
   return r.rep;
@@ -22,7 +22,7 @@ Result<uint32_t> LiftOwn(Side& s, uint32_t i, const ResourceType* rt) {
 Result<uint32_t> LiftBorrow(Side& s, uint32_t i, const ResourceType* rt) {
   if (!s.inst) return MakeError("a resource handle needs a component instance");
   NW_TRY_ASSIGN(ResourceHandle * h, s.inst->handles().Get(i));
-  if (h->rt != rt) return Trap("handle of another resource type");
+  if (h->rt != rt) return WrongResourceTypeTrap(i, rt, h->rt);
   if (s.subtask) s.subtask->AddLender(i, *h);
   return h->rep;
 }
@@ -235,7 +235,7 @@ struct MemReader {
   void SetElem(uint32_t i, uint32_t stride) { base = base0 + i * stride; }
   Result<uint32_t> Case(const PlanOp& op) const {
     uint64_t c = Int(op);
-    if (c >= op.n) return Trap("variant case index out of range");
+    if (c >= op.n) return Trap(kTrapInvalidDiscriminant);
     return static_cast<uint32_t>(c);
   }
   uint32_t Handle(const PlanOp& op) const { return U32At(op.loc); }
@@ -257,7 +257,7 @@ struct FlatReader {
   void SetElem(uint32_t, uint32_t) {}
   Result<uint32_t> Case(const PlanOp& op) const {
     uint64_t c = slots[op.loc] & 0xffffffffu;
-    if (c >= op.n) return Trap("variant case index out of range");
+    if (c >= op.n) return Trap(kTrapInvalidDiscriminant);
     return static_cast<uint32_t>(c);
   }
   uint32_t Handle(const PlanOp& op) const { return static_cast<uint32_t>(slots[op.loc]); }
@@ -399,8 +399,8 @@ struct Exec {
         }
         case TypeKind::kChar: {
           uint64_t c = r.Int(op) & 0xffffffffu;
-          if (c >= 0x110000) return Trap("char out of range");
-          if (c >= 0xD800 && c <= 0xDFFF) return Trap("char is a surrogate");
+          if (c >= 0x110000) return Trap(kTrapInvalidChar);
+          if (c >= 0xD800 && c <= 0xDFFF) return Trap(kTrapInvalidChar);
           w.Int(op, c);
           break;
         }
@@ -508,8 +508,8 @@ struct Exec {
       uint64_t bytes = src_bytes.size();
       if (bytes > UINT32_MAX) return MakeError("host list too long");
       NW_TRY_ASSIGN(uint32_t ptr, dst->Allocate(l.elem_align, static_cast<uint32_t>(bytes)));
-      if (ptr % l.elem_align) return Trap("realloc returned a misaligned pointer");
-      if (!dst->InBounds(ptr, bytes)) return Trap("realloc returned an out-of-bounds range");
+      if (ptr % l.elem_align) return Trap(kTrapReallocUnaligned);
+      if (!dst->InBounds(ptr, bytes)) return Trap(kTrapReallocOutOfBounds);
       if (bytes) std::memcpy(dst->mem.data + ptr, src_bytes.data(), bytes);
       w.PutPtrLen(op, ptr, static_cast<uint32_t>(bytes / l.elem_size));
       return Ok();
@@ -531,8 +531,8 @@ struct Exec {
         auto [ptr, len] = r.PtrLen(op);
         uint64_t bytes = uint64_t{len} * l.elem_size;
         if (bytes > kMaxListByteLength) return Trap("list longer than 2^28-1 bytes");
-        if (ptr % l.elem_align) return Trap("misaligned list pointer");
-        if (!src->InBounds(ptr, bytes)) return Trap("list out of bounds");
+        if (ptr % l.elem_align) return Trap(kTrapUnalignedPointer);
+        if (!src->InBounds(ptr, bytes)) return Trap(kTrapListOutOfBounds);
         count = len;
         return MemReader{src, ptr, ptr};
       } else {
@@ -547,8 +547,8 @@ struct Exec {
       uint64_t bytes = uint64_t{count} * l.elem_size;
       if (bytes > UINT32_MAX) return MakeError("host list too long");
       NW_TRY_ASSIGN(uint32_t ptr, dst->Allocate(l.elem_align, static_cast<uint32_t>(bytes)));
-      if (ptr % l.elem_align) return Trap("realloc returned a misaligned pointer");
-      if (!dst->InBounds(ptr, bytes)) return Trap("realloc returned an out-of-bounds range");
+      if (ptr % l.elem_align) return Trap(kTrapReallocUnaligned);
+      if (!dst->InBounds(ptr, bytes)) return Trap(kTrapReallocOutOfBounds);
       MemWriter ew{dst, ptr, ptr};
       bool copied = false;
       if constexpr (R::kMachine) {

@@ -113,9 +113,9 @@ Result<uint32_t> PlanCopyValues(const ValuesPlan& vp, Side& src, Side& dst,
 // Inline: every component-to-component call with a return area checks it twice.
 inline Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_realloc) {
   if (ptr % vp.align) [[unlikely]]
-    return Trap(from_realloc ? "realloc returned a misaligned pointer" : "misaligned pointer to the values");
+    return Trap(from_realloc ? kTrapReallocUnaligned : kTrapUnalignedPointer);
   if (!s.InBounds(ptr, vp.size)) [[unlikely]]
-    return Trap(from_realloc ? "realloc returned an out-of-bounds range" : "values out of bounds");
+    return Trap(from_realloc ? kTrapReallocOutOfBounds : kTrapValuesOutOfBounds);
   return Ok();
 }
 

@@ -28,8 +28,8 @@ uint64_t LoadInt(const Side& cx, uint32_t ptr, uint32_t n) {
 void StoreInt(Side& cx, uint64_t v, uint32_t ptr, uint32_t n) { std::memcpy(cx.mem.data + ptr, &v, n); }
 
 Result<uint64_t> ConvertI32ToChar(uint64_t i) {
-  if (i >= 0x110000) return Trap("char out of range");
-  if (i >= 0xD800 && i <= 0xDFFF) return Trap("char is a surrogate");
+  if (i >= 0x110000) return Trap(kTrapInvalidChar);
+  if (i >= 0xD800 && i <= 0xDFFF) return Trap(kTrapInvalidChar);
   return i;
 }
 
@@ -43,8 +43,8 @@ Result<ComponentValue> LoadListFromRange(const TypeTable& types, Side& cx, uint3
   const AbiType& e = types.Get(elem);
   uint64_t bytes = uint64_t{length} * e.size;
   if (bytes > kMaxListByteLength) return Trap("list longer than 2^28-1 bytes");
-  if (ptr % e.align) return Trap("misaligned list pointer");
-  if (!cx.InBounds(ptr, bytes)) return Trap("list out of bounds");
+  if (ptr % e.align) return Trap(kTrapUnalignedPointer);
+  if (!cx.InBounds(ptr, bytes)) return Trap(kTrapListOutOfBounds);
   std::vector<ComponentValue> a;
   a.reserve(length);
   for (uint32_t i = 0; i < length; ++i) {
@@ -61,8 +61,8 @@ Result<std::pair<uint32_t, uint32_t>> StoreListIntoRange(const TypeTable& types,
   uint64_t bytes = uint64_t{v.list_size()} * e.size;
   if (bytes > UINT32_MAX) return MakeError("host list too long");
   NW_TRY_ASSIGN(uint32_t ptr, cx.Allocate(e.align, static_cast<uint32_t>(bytes)));
-  if (ptr % e.align) return Trap("realloc returned a misaligned pointer");
-  if (!cx.InBounds(ptr, bytes)) return Trap("realloc returned an out-of-bounds range");
+  if (ptr % e.align) return Trap(kTrapReallocUnaligned);
+  if (!cx.InBounds(ptr, bytes)) return Trap(kTrapReallocOutOfBounds);
   for (size_t i = 0; i < v.list_size(); ++i)
     NW_TRY(Store(types, cx, v.list_elem(i), elem, static_cast<uint32_t>(ptr + i * e.size)));
   return std::pair<uint32_t, uint32_t>{ptr, static_cast<uint32_t>(v.list_size())};
@@ -71,8 +71,8 @@ Result<std::pair<uint32_t, uint32_t>> StoreListIntoRange(const TypeTable& types,
 Result<uint32_t> LiftOwn(Side& cx, uint32_t i, const ResourceType* rt) {
   if (!cx.inst) return MakeError("a resource handle needs a component instance");
   NW_TRY_ASSIGN(ResourceHandle * h, cx.inst->handles().Get(i));
-  if (h->rt != rt) return Trap("handle of another resource type");
-  if (h->num_lends != 0) return Trap("own handle is lent out");
+  if (h->rt != rt) return WrongResourceTypeTrap(i, rt, h->rt);
+  if (h->num_lends != 0) return Trap(kTrapLentOut);
   if (!h->own) return Trap("borrow handle passed as own");
   NW_TRY_ASSIGN(ResourceHandle r, cx.inst->handles().Remove(i));
   return r.rep;
@@ -81,7 +81,7 @@ Result<uint32_t> LiftOwn(Side& cx, uint32_t i, const ResourceType* rt) {
 Result<uint32_t> LiftBorrow(Side& cx, uint32_t i, const ResourceType* rt) {
   if (!cx.inst) return MakeError("a resource handle needs a component instance");
   NW_TRY_ASSIGN(ResourceHandle * h, cx.inst->handles().Get(i));
-  if (h->rt != rt) return Trap("handle of another resource type");
+  if (h->rt != rt) return WrongResourceTypeTrap(i, rt, h->rt);
   if (cx.subtask) cx.subtask->AddLender(i, *h);
   return h->rep;
 }
@@ -110,7 +110,7 @@ Result<ComponentValue> LiftFlat(const TypeTable& types, Side& cx, FlatIter& vi, 
 
 Result<ComponentValue> LiftFlatVariant(const TypeTable& types, Side& cx, FlatIter& vi, const AbiType& t) {
   uint64_t case_index = vi.Next();
-  if (case_index >= t.cases.size()) return Trap("variant case index out of range");
+  if (case_index >= t.cases.size()) return Trap(kTrapInvalidDiscriminant);
   const Case& c = t.cases[case_index];
   size_t payload_slots = t.flat.size() - 1;
   if (!c.type) {
@@ -328,7 +328,7 @@ Result<ComponentValue> Load(const TypeTable& types, Side& cx, uint32_t ptr, Type
     }
     case TypeKind::kVariant: {
       uint64_t case_index = LoadInt(cx, ptr, t.disc_size);
-      if (case_index >= t.cases.size()) return Trap("variant case index out of range");
+      if (case_index >= t.cases.size()) return Trap(kTrapInvalidDiscriminant);
       const Case& c = t.cases[case_index];
       if (!c.type) return ComponentValue::Variant(static_cast<uint32_t>(case_index));
       NW_TRY_ASSIGN(ComponentValue v, Load(types, cx, ptr + t.payload_offset, *c.type));
@@ -396,8 +396,8 @@ Result<std::vector<ComponentValue>> LiftFlatValues(const TypeTable& types, Side&
   if (types.FlattenTypes(ts).size() > max_flat) {
     uint32_t ptr = static_cast<uint32_t>(flat.empty() ? 0 : flat[0]);
     auto [align, size] = types.TupleLayout(ts);
-    if (ptr % align) return Trap("misaligned pointer to the values");
-    if (!cx.InBounds(ptr, size)) return Trap("values out of bounds");
+    if (ptr % align) return Trap(kTrapUnalignedPointer);
+    if (!cx.InBounds(ptr, size)) return Trap(kTrapValuesOutOfBounds);
     for (TypeId t : ts) {
       const AbiType& at = types.Get(t);
       ptr = AlignTo(ptr, at.align);
@@ -430,8 +430,8 @@ Result<std::vector<uint64_t>> LowerFlatValues(const TypeTable& types, Side& cx, 
       NW_TRY_ASSIGN(ptr, cx.Allocate(align, size));
       flat.push_back(ptr);
     }
-    if (ptr % align) return Trap(out_param ? "misaligned result pointer" : "realloc returned a misaligned pointer");
-    if (!cx.InBounds(ptr, size)) return Trap(out_param ? "result pointer out of bounds" : "realloc returned an out-of-bounds range");
+    if (ptr % align) return Trap(out_param ? kTrapUnalignedPointer : kTrapReallocUnaligned);
+    if (!cx.InBounds(ptr, size)) return Trap(out_param ? kTrapValuesOutOfBounds : kTrapReallocOutOfBounds);
     for (size_t i = 0; i < ts.size(); ++i) {
       const AbiType& at = types.Get(ts[i]);
       ptr = AlignTo(ptr, at.align);

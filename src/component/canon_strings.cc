@@ -2,6 +2,7 @@
 // of definitions.py's store_string_into_range for every (source, destination) encoding pair.
 // The realloc calls are observable by the guest, so each function follows the spec's order of
 // allocate / reallocate / checks exactly; the byte copying in between is done in bulk.
+#include <algorithm>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -208,8 +209,8 @@ void EncodeUtf16(const uint8_t* p, const uint8_t* end, StringForm form, uint8_t*
 bool Aligned(uint32_t ptr, uint32_t align) { return (ptr & (align - 1)) == 0; }
 
 Status CheckRange(const Side& s, uint32_t ptr, uint64_t len, uint32_t align) {
-  if (!Aligned(ptr, align)) return Trap("realloc returned a misaligned pointer");
-  if (!s.InBounds(ptr, len)) return Trap("realloc returned an out-of-bounds range");
+  if (!Aligned(ptr, align)) return Trap(kTrapReallocUnaligned);
+  if (!s.InBounds(ptr, len)) return Trap(kTrapReallocOutOfBounds);
   return Ok();
 }
 
@@ -231,7 +232,7 @@ Result<PtrLen> StoreCopy(Side& s, const StringSrc& src, uint32_t unit_size, uint
 Result<PtrLen> StoreToUtf8(Side& s, const StringSrc& src, uint32_t worst) {
   uint32_t units = src.code_units;
   NW_TRY_ASSIGN(uint32_t ptr, s.Allocate(1, units));
-  if (!s.InBounds(ptr, units)) return Trap("realloc returned an out-of-bounds range");
+  if (!s.InBounds(ptr, units)) return Trap(kTrapReallocOutOfBounds);
   const uint8_t* p = src.data();
   const uint8_t* end = p + src.byte_length();
   for (uint32_t i = 0; p < end; ++i) {
@@ -244,12 +245,12 @@ Result<PtrLen> StoreToUtf8(Side& s, const StringSrc& src, uint32_t worst) {
     uint64_t rest = Utf8Bytes(at, end, src.form);
     uint32_t total = static_cast<uint32_t>(i + rest);
     NW_TRY_ASSIGN(ptr, s.Realloc(ptr, units, 1, worst));
-    if (!s.InBounds(ptr, worst)) return Trap("realloc returned an out-of-bounds range");
+    if (!s.InBounds(ptr, worst)) return Trap(kTrapReallocOutOfBounds);
     at = src.data() + (at - (end - src.byte_length()));  // the source may have moved
     EncodeUtf8(at, src.data() + src.byte_length(), src.form, s.mem.data + ptr + i);
     if (worst > total) {
       NW_TRY_ASSIGN(ptr, s.Realloc(ptr, worst, 1, total));
-      if (!s.InBounds(ptr, total)) return Trap("realloc returned an out-of-bounds range");
+      if (!s.InBounds(ptr, total)) return Trap(kTrapReallocOutOfBounds);
     }
     return PtrLen{ptr, total};
   }
@@ -331,7 +332,7 @@ Result<PtrLen> StoreProbablyUtf16(Side& s, const StringSrc& src) {
     if (m[2 * i + 1] != 0) return PtrLen{ptr, units | kUtf16Tag};
   for (uint32_t i = 0; i < units; ++i) m[i] = m[2 * i];
   NW_TRY_ASSIGN(ptr, s.Realloc(ptr, bytes, 1, units));
-  if (!s.InBounds(ptr, units)) return Trap("realloc returned an out-of-bounds range");
+  if (!s.InBounds(ptr, units)) return Trap(kTrapReallocOutOfBounds);
   return PtrLen{ptr, units};
 }
 
@@ -348,12 +349,13 @@ Result<uint32_t> Side::Realloc(uint32_t old_ptr, uint32_t old_size, uint32_t ali
   return r;
 }
 
-bool ValidUtf8(const uint8_t* p, size_t n) {
-#if defined(__x86_64__)
-  // The common case on the call path: all ASCII, decided in 256-byte steps.
-  if (n >= 128 && HasAvx2() && AsciiPrefixAvx2(p, n) == n) return true;
-#endif
-  const uint8_t* end = p + n;
+namespace {
+
+enum class Utf8Status : uint8_t { kOk, kInvalid, kIncomplete };
+
+// Well-formed sequences of Unicode Table 3-7 (no overlongs, surrogates or > U+10FFFF).
+// kIncomplete: the bytes end inside a sequence that was well-formed so far.
+Utf8Status CheckUtf8(const uint8_t* p, const uint8_t* end) {
   while (p < end) {
     p += AsciiPrefix(p, end - p);
     if (p == end) break;
@@ -362,7 +364,6 @@ bool ValidUtf8(const uint8_t* p, size_t n) {
       ++p;
       continue;
     }
-    // Well-formed sequences of Unicode Table 3-7 (no overlongs, surrogates or > U+10FFFF).
     size_t len;
     uint8_t lo = 0x80, hi = 0xBF;
     if (c >= 0xC2 && c <= 0xDF) len = 2;
@@ -375,15 +376,31 @@ bool ValidUtf8(const uint8_t* p, size_t n) {
       if (c == 0xF0) lo = 0x90;
       if (c == 0xF4) hi = 0x8F;
     } else {
-      return false;
+      return Utf8Status::kInvalid;
     }
-    if (static_cast<size_t>(end - p) < len) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (size_t i = 2; i < len; ++i)
-      if ((p[i] & 0xC0) != 0x80) return false;
+    size_t have = std::min(len, static_cast<size_t>(end - p));
+    if (have > 1 && (p[1] < lo || p[1] > hi)) return Utf8Status::kInvalid;
+    for (size_t i = 2; i < have; ++i)
+      if ((p[i] & 0xC0) != 0x80) return Utf8Status::kInvalid;
+    if (have < len) return Utf8Status::kIncomplete;
     p += len;
   }
-  return true;
+  return Utf8Status::kOk;
+}
+
+}  // namespace
+
+bool ValidUtf8(const uint8_t* p, size_t n) {
+#if defined(__x86_64__)
+  // The common case on the call path: all ASCII, decided in 256-byte steps.
+  if (n >= 128 && HasAvx2() && AsciiPrefixAvx2(p, n) == n) return true;
+#endif
+  return CheckUtf8(p, p + n) == Utf8Status::kOk;
+}
+
+std::unexpected<Error> InvalidUtf8Trap(const uint8_t* p, size_t n) {
+  return Trap(CheckUtf8(p, p + n) == Utf8Status::kIncomplete ? "incomplete utf-8 byte sequence"
+                                                              : "invalid utf-8 byte sequence");
 }
 
 bool ValidUtf16(const uint8_t* p, size_t units) {
@@ -443,13 +460,13 @@ Result<StringSrc> LoadStringFromRange(const Side& side, uint32_t ptr, uint32_t t
       break;
   }
   if (byte_length > kMaxStringByteLength) return Trap("string longer than 2^28-1 bytes");
-  if (!Aligned(ptr, align)) return Trap("misaligned string pointer");
-  if (!side.InBounds(ptr, byte_length)) return Trap("string out of bounds");
+  if (!Aligned(ptr, align)) return Trap(kTrapUnalignedPointer);
+  if (!side.InBounds(ptr, byte_length)) return Trap(kTrapStringOutOfBounds);
   const uint8_t* p = side.mem.data + ptr;
   bool two = s.form == StringForm::kUtf16 || s.form == StringForm::kCompactUtf16;
   s.code_units = static_cast<uint32_t>(two ? byte_length / 2 : byte_length);
-  if (s.form == StringForm::kUtf8 && !ValidUtf8(p, byte_length)) return Trap("invalid UTF-8 string");
-  if (two && !ValidUtf16(p, s.code_units)) return Trap("invalid UTF-16 string");
+  if (s.form == StringForm::kUtf8 && !ValidUtf8(p, byte_length)) return InvalidUtf8Trap(p, byte_length);
+  if (two && !ValidUtf16(p, s.code_units)) return Trap(kTrapInvalidUtf16);
   s.owner = &side;
   s.offset = ptr;
   return s;

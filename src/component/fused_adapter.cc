@@ -133,8 +133,8 @@ inline Result<uint64_t> Convert(uint64_t v) {
     return v;
   } else if constexpr (K == TypeKind::kChar) {
     uint64_t ch = v & 0xffffffffu;
-    if (ch >= 0x110000) return Trap("char out of range");
-    if (ch >= 0xD800 && ch <= 0xDFFF) return Trap("char is a surrogate");
+    if (ch >= 0x110000) return Trap(kTrapInvalidChar);
+    if (ch >= 0xD800 && ch <= 0xDFFF) return Trap(kTrapInvalidChar);
     return ch;
   } else {
     return v;  // s64, u64
@@ -181,10 +181,10 @@ template <bool kMem>
 Status StringUtf8(const FusedStep& st, CopyState& c) {
   auto [ptr, len] = ReadPtrLen<kMem>(st, c);
   if (len > kMaxStringByteLength) return Trap("string longer than 2^28-1 bytes");
-  if (!c.src->InBounds(ptr, len)) return Trap("string out of bounds");
-  if (!ValidUtf8(c.src->mem.data + ptr, len)) return Trap("invalid UTF-8 string");
+  if (!c.src->InBounds(ptr, len)) return Trap(kTrapStringOutOfBounds);
+  if (!ValidUtf8(c.src->mem.data + ptr, len)) return InvalidUtf8Trap(c.src->mem.data + ptr, len);
   NW_TRY_ASSIGN(uint32_t dptr, c.dst->Allocate(1, len));
-  if (!c.dst->InBounds(dptr, len)) return Trap("realloc returned an out-of-bounds range");
+  if (!c.dst->InBounds(dptr, len)) return Trap(kTrapReallocOutOfBounds);
   std::memcpy(c.dst->mem.data + dptr, c.src->mem.data + ptr, len);
   WritePtrLen<kMem>(st, c, dptr, len);
   return Ok();
@@ -209,11 +209,11 @@ Status List(const FusedStep& st, CopyState& c) {
   auto [ptr, len] = ReadPtrLen<kMem>(st, c);
   uint64_t bytes = uint64_t{len} * st.elem_size;
   if (bytes > kMaxListByteLength) return Trap("list longer than 2^28-1 bytes");
-  if (ptr % st.elem_align) return Trap("misaligned list pointer");
-  if (!c.src->InBounds(ptr, bytes)) return Trap("list out of bounds");
+  if (ptr % st.elem_align) return Trap(kTrapUnalignedPointer);
+  if (!c.src->InBounds(ptr, bytes)) return Trap(kTrapListOutOfBounds);
   NW_TRY_ASSIGN(uint32_t dptr, c.dst->Allocate(st.elem_align, static_cast<uint32_t>(bytes)));
-  if (dptr % st.elem_align) return Trap("realloc returned a misaligned pointer");
-  if (!c.dst->InBounds(dptr, bytes)) return Trap("realloc returned an out-of-bounds range");
+  if (dptr % st.elem_align) return Trap(kTrapReallocUnaligned);
+  if (!c.dst->InBounds(dptr, bytes)) return Trap(kTrapReallocOutOfBounds);
   if constexpr (kPlain) {
     std::memmove(c.dst->mem.data + dptr, c.src->mem.data + ptr, bytes);
   } else {
@@ -246,7 +246,7 @@ Status Variant(const FusedStep& st, CopyState& c) {
   uint64_t d;
   if constexpr (kMem) d = LoadN(*c.src, c.sbase + st.loc, st.width);
   else d = c.in[st.loc] & 0xffffffffu;
-  if (d >= st.n) return Trap("variant case index out of range");
+  if (d >= st.n) return Trap(kTrapInvalidDiscriminant);
   if constexpr (kMem) {
     StoreN(*c.dst, c.dbase + st.loc, d, st.width);
   } else {
@@ -436,14 +436,14 @@ Status FusedAdapter::Call(std::span<const uint64_t> flat_args, std::span<uint64_
   const FunctionPlan& fp = *fp_;
   ComponentInstanceState& caller = *caller_;
   ComponentInstanceState& callee = *callee_;
-  if (!caller.may_leave()) [[unlikely]] return Trap("cannot leave the component instance");
+  if (!caller.may_leave()) [[unlikely]] return Trap(kTrapCannotLeave);
   if (flat_args.size() != fp.lower_sig.params.size()) [[unlikely]]
     return MakeError("wrong number of core arguments");
   const uint32_t out_param = fp.results.in_memory ? static_cast<uint32_t>(flat_args.back()) : 0;
   Subtask subtask(&caller);
   // may_enter_from / enter_from over the entering set computed at link time.
   for (ComponentInstanceState* i : entering_)
-    if (!i->may_enter()) [[unlikely]] return Trap("cannot enter the component instance (reentrance)");
+    if (!i->may_enter()) [[unlikely]] return Trap(kTrapCannotEnter);
   for (ComponentInstanceState* i : entering_) i->set_may_enter(false);
   Task task(&callee);
   Side from{caller_opts_, &caller, nullptr, &subtask, {}, nullptr};

@@ -21,8 +21,8 @@ Result<uint32_t> HandleTable::Add(const ResourceHandle& h) {
 }
 
 Result<ResourceHandle*> HandleTable::Get(uint32_t i) {
-  if (i >= slots_.size()) return Trap("handle index out of range");
-  if (!slots_[i].live) return Trap("handle index names no handle");
+  if (i >= slots_.size() || !slots_[i].live) [[unlikely]]
+    return Trap("unknown handle index " + std::to_string(i));
   return &slots_[i].handle;
 }
 
@@ -107,18 +107,28 @@ void Subtask::EndLends() {
   lenders_.clear();
 }
 
+std::unexpected<Error> WrongResourceTypeTrap(uint32_t i, const ResourceType* want,
+                                             const ResourceType* got) {
+  auto defined = [](const ResourceType* rt) {
+    return rt->impl ? "guest-defined resource" : "host-defined resource";
+  };
+  std::string found = got ? std::string("a different ") + defined(got) : "a stream, future or waitable";
+  return Trap("handle index " + std::to_string(i) + " used with the wrong type, expected " +
+              defined(want) + " but found " + found);
+}
+
 Result<uint32_t> ResourceNew(ComponentInstanceState& inst, const ResourceType& rt, uint32_t rep) {
-  if (!inst.may_leave()) return Trap("resource.new while the instance may not leave");
+  if (!inst.may_leave()) return Trap(kTrapCannotLeave);
   return inst.handles().Add(ResourceHandle{&rt, rep, /*own=*/true, nullptr, 0});
 }
 
 Status ResourceDrop(ComponentInstanceState& inst, const ResourceType& rt, uint32_t i) {
-  if (!inst.may_leave()) return Trap("resource.drop while the instance may not leave");
+  if (!inst.may_leave()) return Trap(kTrapCannotLeave);
   NW_TRY_ASSIGN(ResourceHandle * hp, inst.handles().Get(i));
   // The spec removes first and then checks; a failed check traps either way, but keeping a
   // lent handle in place keeps the lender's bookkeeping consistent for the host.
-  if (hp->rt != &rt) return Trap("resource.drop of a handle of another resource type");
-  if (hp->num_lends != 0) return Trap("resource.drop of a handle that is lent out");
+  if (hp->rt != &rt) return WrongResourceTypeTrap(i, &rt, hp->rt);
+  if (hp->num_lends != 0) return Trap(kTrapLentOut);
   NW_TRY_ASSIGN(ResourceHandle h, inst.handles().Remove(i));
   if (!h.own) {
     if (!h.borrow_scope) return Trap("borrow handle outlives the call that lent it");
@@ -127,7 +137,7 @@ Status ResourceDrop(ComponentInstanceState& inst, const ResourceType& rt, uint32
   }
   // The destructor is a call from inst into rt.impl: the same reentrance check as any call.
   ComponentInstanceState* impl = rt.impl;
-  if (impl && !impl->MayEnterFrom(&inst)) return Trap("cannot enter the resource's instance");
+  if (impl && !impl->MayEnterFrom(&inst)) return Trap(kTrapCannotEnter);
   if (impl) impl->EnterFrom(&inst);
   Status s = rt.dtor ? rt.dtor(rt.dtor_ctx, h.rep) : Ok();
   if (impl) impl->LeaveTo(&inst);
@@ -136,7 +146,7 @@ Status ResourceDrop(ComponentInstanceState& inst, const ResourceType& rt, uint32
 
 Result<uint32_t> ResourceRep(ComponentInstanceState& inst, const ResourceType& rt, uint32_t i) {
   NW_TRY_ASSIGN(ResourceHandle * h, inst.handles().Get(i));
-  if (h->rt != &rt) return Trap("resource.rep of a handle of another resource type");
+  if (h->rt != &rt) return WrongResourceTypeTrap(i, &rt, h->rt);
   return h->rep;
 }
 

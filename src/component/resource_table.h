@@ -41,6 +41,11 @@ struct ResourceHandle {
   uint32_t num_lends = 0;
 };
 
+// The trap of a handle of another type than the operation's: "handle index I used with the wrong
+// type, expected ... but found ..." (the suite's wording; got is null for an async element).
+[[gnu::cold]] std::unexpected<Error> WrongResourceTypeTrap(uint32_t i, const ResourceType* want,
+                                                           const ResourceType* got);
+
 // The table of handles of one component instance (definitions.py's Table): index 0 is never
 // used, freed indices are reused last-freed-first, at most 2^28-1 entries.
 class HandleTable {

@@ -147,10 +147,13 @@ class Printer {
         out_ += ")";
         return Ok();
       }
-      case SectionKind::kValue:
-        return MakeError(c.values[i].offset,
-                         "component values have no text form in nanowasm yet: the component "
-                         "cannot be printed");
+      case SectionKind::kValue: {
+        // Explainer.md's (binary ...) form: the value's own bytes, exact for every type.
+        const Value& v = c.values[i];
+        Line() += "(value" + S().Next(Sort::kValue) + " " + Val(v.type) + " (binary " +
+                  QuoteWatString(std::span<const uint8_t>(v.bytes)) + "))";
+        return Ok();
+      }
     }
     return Ok();
   }

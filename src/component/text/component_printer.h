@@ -11,10 +11,10 @@
 // names of the core module itself and custom sections of the core module follow its rules.
 //
 // Not printed: custom sections other than "component-name" (each is a `;;` comment line), the
-// 0x01 discriminator of an extern name (printed as a plain name, encoded back as 0x00), and
-// component values (🪙): a component with a value section fails with a message at its offset,
-// since neither this printer nor the parser has their text form. `(start ...)` is printed in
-// Explainer.md's form, which ParseComponentText does not read yet.
+// 0x01 discriminator of an extern name (printed as a plain name, encoded back as 0x00).
+// Component values (🪙) are printed in Explainer.md's `(value <valtype> (binary "..."))` form
+// (their bytes as the binary has them, exact for every type) and `(start ...)` in its form;
+// ParseComponentText reads both.
 #pragma once
 
 #include <string>
@@ -25,7 +25,7 @@
 namespace nw::component {
 
 // Fails only where a core module's body cannot be printed (the core printer's error, with the
-// offset made absolute) or for a value section; errors carry byte offsets of the binary.
+// offset made absolute); errors carry byte offsets of the binary.
 [[nodiscard]] Result<std::string> PrintComponentText(const Component& c);
 
 }  // namespace nw::component

@@ -998,8 +998,8 @@ class Parser {
     if (IsLParenKw("canon")) return CanonField();
     if (IsLParenKw("import")) return ImportField();
     if (IsLParenKw("export")) return ExportField();
-    if (IsLParenKw("start")) return MakeError(at, "component `start` is not supported by the text parser yet");
-    if (IsLParenKw("value")) return MakeError(at, "component values are not supported by the text parser yet");
+    if (IsLParenKw("start")) return StartField();
+    if (IsLParenKw("value")) return ValueField();
     ++pos_;
     return Unexpected();
   }
@@ -1526,6 +1526,56 @@ class Parser {
     Sort s = ex.item.sort;
     Emit(S().comp->exports, SectionKind::kExport, std::move(ex), at);
     return Drop(Bind(s, id, at));
+  }
+
+  // `(start f (value v)* (result (value $id?))*)` (Explainer.md "Start definitions"): each result
+  // defines a new value.
+  Status StartField() {
+    size_t at = At();
+    pos_ += 2;
+    Start st;
+    st.offset = at;
+    NW_SET(st.func, Ref(Sort::kFunc));
+    while (IsLParenKw("value")) {
+      NW_TRY_ASSIGN(uint32_t v, Ref(Sort::kValue));
+      st.args.push_back(v);
+    }
+    std::vector<std::optional<std::string>> result_ids;
+    while (IsLParenKw("result")) {
+      pos_ += 2;
+      NW_TRY(ExpectLParenKw("value"));
+      result_ids.push_back(OptId());
+      NW_TRY(Expect(TokenKind::kRParen));
+      NW_TRY(Expect(TokenKind::kRParen));
+    }
+    NW_TRY(Expect(TokenKind::kRParen));
+    st.results = static_cast<uint32_t>(result_ids.size());
+    Emit(S().comp->starts, SectionKind::kStart, std::move(st), at);
+    for (const auto& id : result_ids) NW_TRY(Bind(Sort::kValue, id, at));
+    return Ok();
+  }
+
+  // 🪙 `(value $id? <valtype> (binary "..."*))` (Explainer.md "Value definitions"): the bytes
+  // are the value's binary encoding, kept as the decoder keeps them. The literal forms (`true`,
+  // numbers, strings, `(record ...)`, ...) are not read yet.
+  Status ValueField() {
+    size_t at = At();
+    pos_ += 2;
+    std::optional<std::string> id = OptId();
+    Value v;
+    v.offset = at;
+    NW_SET(v.type, ValTypeP());
+    if (!IsLParenKw("binary"))
+      return MakeError(At(), "component values: only the (binary \"...\") form is read by the "
+                             "text parser yet");
+    pos_ += 2;
+    std::string bytes;
+    while (Peek().kind == TokenKind::kString) bytes += DecodeString(Text(toks_[pos_++]));
+    NW_TRY(Expect(TokenKind::kRParen));
+    NW_TRY(Expect(TokenKind::kRParen));
+    v.bytes.assign(bytes.begin(), bytes.end());
+    Emit(S().comp->values, SectionKind::kValue, std::move(v), at);
+    return Drop(Bind(Sort::kValue, id, at));
   }
 
   std::string_view src_;

@@ -62,6 +62,33 @@ TEST(Resources, NewRepDrop) {
   EXPECT_TRUE(ResourceRep(inst, rt, 1).has_value());  // rep has no such check
 }
 
+// The traps are worded as the component model's reference tests expect (their assert_trap text
+// begins the message): the handle index in "unknown handle index N", which kind of resource was
+// expected and found, and the lent-out and may-leave rules.
+TEST(Resources, TrapWording) {
+  ComponentInstanceState inst;
+  ResourceType guest{&inst, nullptr, nullptr};
+  ResourceType other{&inst, nullptr, nullptr};
+  ResourceType host{nullptr, nullptr, nullptr};
+  uint32_t h = *ResourceNew(inst, guest, 7);
+  EXPECT_EQ(ResourceRep(inst, guest, 5).error().message, "trap: unknown handle index 5");
+  EXPECT_EQ(ResourceRep(inst, guest, 0).error().message, "trap: unknown handle index 0");
+  EXPECT_EQ(ResourceDrop(inst, other, h).error().message,
+            "trap: handle index 1 used with the wrong type, expected guest-defined resource but "
+            "found a different guest-defined resource");
+  EXPECT_EQ(ResourceRep(inst, host, h).error().message,
+            "trap: handle index 1 used with the wrong type, expected host-defined resource but "
+            "found a different guest-defined resource");
+  (*inst.handles().Get(h))->num_lends = 1;
+  EXPECT_EQ(ResourceDrop(inst, guest, h).error().message,
+            "trap: cannot remove owned resource while borrowed");
+  (*inst.handles().Get(h))->num_lends = 0;
+  ASSERT_TRUE(ResourceDrop(inst, guest, h).has_value());
+  EXPECT_EQ(ResourceRep(inst, guest, h).error().message, "trap: unknown handle index 1");
+  inst.set_may_leave(false);
+  EXPECT_EQ(ResourceNew(inst, guest, 1).error().message, "trap: cannot leave component instance");
+}
+
 TEST(Resources, HandleOfOneInstanceIsRefusedByAnother) {
   ComponentInstanceState a, b;
   ResourceType rt{&a, nullptr, nullptr};

@@ -317,6 +317,32 @@ TEST(Strings, LongStringsAtEveryPosition) {
       }
     }
   }
+  // The UTF-8 trap tells a sequence cut off by the end of the string ("incomplete utf-8 byte
+  // sequence") from an ill-formed one (the reference tests' wording).
+  struct Utf8Case {
+    std::string bytes;
+    const char* message;
+  };
+  const Utf8Case utf8_cases[] = {
+      {"\xC3", "trap: incomplete utf-8 byte sequence"},
+      {"ab\xE2\x82", "trap: incomplete utf-8 byte sequence"},
+      {"\xF0\x9F\x98", "trap: incomplete utf-8 byte sequence"},
+      {"\xFF", "trap: invalid utf-8 byte sequence"},
+      {"\xC3(", "trap: invalid utf-8 byte sequence"},
+      {"\xE0\x80", "trap: invalid utf-8 byte sequence"},  // overlong even before its end
+      {"\xED\xA0", "trap: invalid utf-8 byte sequence"},  // a surrogate even before its end
+      {"\xC3x\xC3", "trap: invalid utf-8 byte sequence"},  // the first bad sequence decides
+  };
+  for (const Utf8Case& c : utf8_cases) {
+    FakeGuest g;
+    g.Put(0x100, c.bytes.data(), c.bytes.size());
+    ComponentInstanceState inst;
+    Side s = g.MakeSide(&inst);
+    uint64_t flat[2] = {0x100, c.bytes.size()};
+    auto r = PlanLiftValues(vp, s, flat);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().message, c.message);
+  }
   // An invalid byte anywhere in a long UTF-8 string traps; a lone surrogate anywhere in UTF-16.
   for (size_t pos = 0; pos < 200; ++pos) {
     FakeGuest g;
