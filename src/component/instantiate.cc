@@ -165,7 +165,31 @@ struct FusedCall {
   std::unique_ptr<FusedAdapter> adapter;
   bool related = false;
   uint32_t nparams = 0, nresults = 0;
+  // The stepped form (StepFusedCall): the functions its steps call.
+  FuncObj* realloc = nullptr;  // the callee's realloc option (null when absent)
+  FuncObj* core = nullptr;     // the callee core function
 };
+
+// A fused adapter as a stepped host function (runtime/vm.h): the callee's realloc and core
+// function run as frames of the caller's tier (docs/component.md, "Fused adapters").
+TrapResult<FuncObj*> StepFusedCall(void* ctx, uint64_t* words, uint64_t* call) {
+  auto* fc = static_cast<FusedCall*>(ctx);
+  if (fc->related) [[unlikely]] {
+    nw::Trap t;
+    t.kind = TrapKind::kHostError;
+    t.message = "cannot enter component instance";
+    return std::unexpected(t);
+  }
+  uint64_t* state = words + std::max(fc->nparams, fc->nresults);
+  Result<FusedAdapter::StepCall> r = fc->adapter->Step(words, state, call);
+  if (!r) [[unlikely]] return std::unexpected(ToCoreTrap(r.error()));
+  switch (*r) {
+    case FusedAdapter::StepCall::kRealloc: return fc->realloc;
+    case FusedAdapter::StepCall::kCore: return fc->core;
+    case FusedAdapter::StepCall::kDone: break;
+  }
+  return nullptr;
+}
 
 TrapResult<void> RunFusedCall(void* ctx, Caller&, uint64_t* words) {
   auto* fc = static_cast<FusedCall*>(ctx);
@@ -610,7 +634,16 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
           fc->nparams = static_cast<uint32_t>(ct.params.size());
           fc->nresults = static_cast<uint32_t>(ct.results.size());
           fc->adapter = std::move(ad);
-          s.core[0].push_back(Func::CreateHostRaw(cs_.store(), ct, RunFusedCall, fc));
+          if (fc->adapter->steppable() && cs_.stepped_adapters()) {
+            fc->realloc = target->opts->realloc ? AsObj(target->opts->realloc) : nullptr;
+            fc->core = AsObj(target->core);
+            // The call area holds realloc's four arguments or the core arguments / result.
+            s.core[0].push_back(CreateSteppedHost(cs_.store(), ct, StepFusedCall, fc,
+                                                  FusedAdapter::kStepStateSlots,
+                                                  kMaxCoreParams));
+          } else {
+            s.core[0].push_back(Func::CreateHostRaw(cs_.store(), ct, RunFusedCall, fc));
+          }
           cs_.count_fused_adapter();
           return Ok();
         }
