@@ -420,6 +420,7 @@ std::unique_ptr<FusedAdapter> FusedAdapter::Compile(const FunctionPlan& fp,
   FusedCompiler results(*ad, fp.results.copy, callee_opts.string_encoding, caller_opts.string_encoding);
   ad->results_ = results.Seq(0, fp.results.in_memory);
   if (!ad->params_ || !ad->results_) return nullptr;
+  ad->nparam_steps_ = static_cast<uint32_t>(ad->params_->steps.size());
   return ad;
 }
 
@@ -524,15 +525,16 @@ Result<FusedAdapter::StepCall> FusedAdapter::Step(uint64_t* words, uint64_t* sta
   const FunctionPlan& fp = *fp_;
   ComponentInstanceState& caller = *caller_;
   ComponentInstanceState& callee = *callee_;
-  Subtask subtask(&caller);
-  Task task(&callee);
-  Side from{caller_opts_, &caller, nullptr, &subtask, {}, nullptr};
-  Side to{callee_opts_, &callee, &task, nullptr, {}, nullptr};
+  // No borrow in the type (steppable()): no Task or Subtask bookkeeping (task.return_'s check
+  // and deliver_resolve have nothing to do).
+  Side from{caller_opts_, &caller, nullptr, nullptr, {}, nullptr};
+  Side to{callee_opts_, &callee, nullptr, nullptr, {}, nullptr};
   from.Refresh();
   to.Refresh();
   from.peer = &to;
   to.peer = &from;
-  const size_t nsteps = params_->steps.size();
+  const FusedStep* const steps = params_->steps.data();
+  const uint32_t nsteps = nparam_steps_;
 
   switch (st.stage) {
     case 0: {
@@ -553,7 +555,7 @@ Result<FusedAdapter::StepCall> FusedAdapter::Step(uint64_t* words, uint64_t* sta
         NW_TRY(Run(*params_, c));
         st.args[0] = dptr;
         st.nargs = 1;
-        st.next = static_cast<uint32_t>(nsteps);
+        st.next = nsteps;
       } else {
         st.nargs = fp.params.flat_count;
       }
@@ -562,7 +564,7 @@ Result<FusedAdapter::StepCall> FusedAdapter::Step(uint64_t* words, uint64_t* sta
     case 1: {
       // The realloc of params step `next` returned (Side::Realloc, then the step's rest).
       callee.set_may_leave(true);
-      const FusedStep& s = params_->steps[st.next];
+      const FusedStep& s = steps[st.next];
       const uint32_t dptr = static_cast<uint32_t>(call[0]);
       uint64_t bytes = st.len;
       if (s.fn == &List<false, true>) {
@@ -577,13 +579,13 @@ Result<FusedAdapter::StepCall> FusedAdapter::Step(uint64_t* words, uint64_t* sta
       break;
     }
     default:
-      return StepResults(words, st, call, from, to, task, subtask);
+      return StepResults(words, st, call, from, to);
   }
 
   // The flat arguments from st.next on; a split step stops to have its realloc called.
   CopyState c{&from, &to, words, st.args, 0, 0, &cases_};
   for (; st.next < nsteps; ++st.next) {
-    const FusedStep& s = params_->steps[st.next];
+    const FusedStep& s = steps[st.next];
     if (IsSplitStep(s)) {
       auto [ptr, len] = ReadPtrLen<false>(s, c);
       uint32_t align = 1;
@@ -620,13 +622,11 @@ Result<FusedAdapter::StepCall> FusedAdapter::Step(uint64_t* words, uint64_t* sta
 // The core function returned: Call's part after it.
 Result<FusedAdapter::StepCall> FusedAdapter::StepResults(uint64_t* words, const StepState& st,
                                                          const uint64_t* call, Side& from,
-                                                         Side& to, Task& task,
-                                                         Subtask& subtask) const {
+                                                         Side& to) const {
   const FunctionPlan& fp = *fp_;
   std::array<uint64_t, 1> callee_results{};
   std::span<uint64_t> results(callee_results.data(), fp.lift_sig.results.size());
   if (!results.empty()) results[0] = call[0];
-  NW_TRY(task.Return());
   if (fp.results.in_memory) {
     uint32_t sptr = static_cast<uint32_t>(results[0]);
     NW_TRY(CheckTuple(fp.results, to, sptr, false));
@@ -637,9 +637,8 @@ Result<FusedAdapter::StepCall> FusedAdapter::StepResults(uint64_t* words, const 
     CopyState c{&to, &from, results.data(), words, 0, 0, &cases_};
     NW_TRY(Run(*results_, c));
   }
-  NW_TRY(PostReturn(*callee_, *callee_opts_, results));
+  if (callee_opts_->post_return) NW_TRY(PostReturn(*callee_, *callee_opts_, results));
   for (ComponentInstanceState* i : entering_) i->set_may_enter(true);
-  subtask.DeliverResolve();
   return StepCall::kDone;
 }
 

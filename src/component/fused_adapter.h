@@ -65,7 +65,7 @@ class FusedAdapter {
  private:
   FusedAdapter() = default;
   Result<StepCall> StepResults(uint64_t* words, const StepState& st, const uint64_t* call,
-                               Side& from, Side& to, Task& task, Subtask& subtask) const;
+                               Side& from, Side& to) const;
   const FunctionPlan* fp_ = nullptr;
   ComponentInstanceState* caller_ = nullptr;
   const CanonOptions* caller_opts_ = nullptr;
@@ -78,6 +78,7 @@ class FusedAdapter {
   std::vector<std::unique_ptr<FusedProgram>> programs_;  // owns params_, results_ and nested ones
   std::vector<const FusedProgram*> cases_;              // variant case programs (null: no payload)
   bool has_borrow_ = false;
+  uint32_t nparam_steps_ = 0;  // params_->steps.size()
   friend class FusedCompiler;
 };
 

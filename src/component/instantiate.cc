@@ -165,30 +165,22 @@ struct FusedCall {
   std::unique_ptr<FusedAdapter> adapter;
   bool related = false;
   uint32_t nparams = 0, nresults = 0;
-  // The stepped form (StepFusedCall): the functions its steps call.
-  FuncObj* realloc = nullptr;  // the callee's realloc option (null when absent)
-  FuncObj* core = nullptr;     // the callee core function
+  // The stepped form (StepFusedCall): what to call for each FusedAdapter::StepCall (none,
+  // the callee's realloc option, the callee core function) and where the state words start.
+  std::array<FuncObj*, 3> targets{};
+  uint32_t state_at = 0;
 };
 
 // A fused adapter as a stepped host function (runtime/vm.h): the callee's realloc and core
 // function run as frames of the caller's tier (docs/component.md, "Fused adapters").
-TrapResult<FuncObj*> StepFusedCall(void* ctx, uint64_t* words, uint64_t* call) {
+FuncObj* StepFusedCall(void* ctx, uint64_t* words, uint64_t* call, nw::Trap& trap) {
   auto* fc = static_cast<FusedCall*>(ctx);
-  if (fc->related) [[unlikely]] {
-    nw::Trap t;
-    t.kind = TrapKind::kHostError;
-    t.message = "cannot enter component instance";
-    return std::unexpected(t);
+  Result<FusedAdapter::StepCall> r = fc->adapter->Step(words, words + fc->state_at, call);
+  if (!r) [[unlikely]] {
+    trap = ToCoreTrap(r.error());
+    return kStepTrapped;
   }
-  uint64_t* state = words + std::max(fc->nparams, fc->nresults);
-  Result<FusedAdapter::StepCall> r = fc->adapter->Step(words, state, call);
-  if (!r) [[unlikely]] return std::unexpected(ToCoreTrap(r.error()));
-  switch (*r) {
-    case FusedAdapter::StepCall::kRealloc: return fc->realloc;
-    case FusedAdapter::StepCall::kCore: return fc->core;
-    case FusedAdapter::StepCall::kDone: break;
-  }
-  return nullptr;
+  return fc->targets[static_cast<size_t>(*r)];
 }
 
 TrapResult<void> RunFusedCall(void* ctx, Caller&, uint64_t* words) {
@@ -634,9 +626,11 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
           fc->nparams = static_cast<uint32_t>(ct.params.size());
           fc->nresults = static_cast<uint32_t>(ct.results.size());
           fc->adapter = std::move(ad);
-          if (fc->adapter->steppable() && cs_.stepped_adapters()) {
-            fc->realloc = target->opts->realloc ? AsObj(target->opts->realloc) : nullptr;
-            fc->core = AsObj(target->core);
+          // (A related pair traps on every call: RunFusedCall's check.)
+          if (fc->adapter->steppable() && !fc->related && cs_.stepped_adapters()) {
+            if (target->opts->realloc) fc->targets[1] = AsObj(target->opts->realloc);
+            fc->targets[2] = AsObj(target->core);
+            fc->state_at = std::max(fc->nparams, fc->nresults);
             // The call area holds realloc's four arguments or the core arguments / result.
             s.core[0].push_back(CreateSteppedHost(cs_.store(), ct, StepFusedCall, fc,
                                                   FusedAdapter::kStepStateSlots,

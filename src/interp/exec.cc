@@ -84,34 +84,39 @@ bool StepHost(ExecCtx* ctx, uint64_t* rec, FuncObj** next) {
   InstanceObj* saved_inst = ctx->inst;
   ctx->sp = call + f->f.step_call_slots;
   ctx->pending_exn = nullptr;
-  TrapResult<void> failed;
+  bool ok = true;
   for (;;) {
-    TrapResult<FuncObj*> r;
+    FuncObj* g;
     try {
-      r = f->f.stepped(f->f.raw_ctx, words, call);
+      g = f->f.stepped(f->f.raw_ctx, words, call, ctx->host_trap);
     } catch (const std::bad_alloc&) {
-      r = std::unexpected(MakeHostTrap("host function ran out of memory"));
+      ctx->host_trap = MakeHostTrap("host function ran out of memory");
+      g = kStepTrapped;
     } catch (...) {
-      r = std::unexpected(MakeHostTrap("host function threw an exception"));
+      ctx->host_trap = MakeHostTrap("host function threw an exception");
+      g = kStepTrapped;
     }
-    if (!r) [[unlikely]] {
-      failed = std::unexpected(std::move(r.error()));
+    if (g == kStepTrapped) [[unlikely]] {
+      ok = false;
       break;
     }
-    FuncObj* g = *r;
     if (g == nullptr || CodeOf(g) != nullptr) [[likely]] {
       *next = g;
       break;
     }
-    failed = CallHostFunc(*ctx->store, saved_inst, g, call);
-    if (!failed) [[unlikely]] break;
+    // A host function: called here, as CallHost would.
+    TrapResult<void> r = CallHostFunc(*ctx->store, saved_inst, g, call);
+    if (!r) [[unlikely]] {
+      ctx->host_trap = std::move(r.error());
+      ok = false;
+      break;
+    }
   }
   ctx->sp = saved_sp;
   ctx->cf = saved_cf;
   if (saved_inst != nullptr && ctx->inst != saved_inst) SwitchInstance(ctx, saved_inst);
-  if (!failed) [[unlikely]] {
+  if (!ok) [[unlikely]] {
     ctx->host_trapped = true;
-    ctx->host_trap = std::move(failed.error());
     ctx->trap_kind = ctx->host_trap.kind;
     return false;
   }

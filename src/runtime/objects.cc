@@ -232,16 +232,16 @@ TrapResult<void> RunSteppedHost(Store& store, FuncObj* f, uint64_t* words) {
   if (f->f.step_state_slots != 0) w[f->f.host_slots] = 0;
   uint64_t* call = w + f->f.host_slots + f->f.step_state_slots + kStepRecordSlots;
   for (;;) {
-    TrapResult<FuncObj*> r;
+    FuncObj* g;
+    Trap trap;
     try {
-      r = f->f.stepped(f->f.raw_ctx, w, call);
+      g = f->f.stepped(f->f.raw_ctx, w, call, trap);
     } catch (const std::bad_alloc&) {
       return std::unexpected(MakeHostTrap("host function ran out of memory"));
     } catch (...) {
       return std::unexpected(MakeHostTrap("host function threw an exception"));
     }
-    if (!r) return std::unexpected(std::move(r.error()));
-    FuncObj* g = *r;
+    if (g == kStepTrapped) [[unlikely]] return std::unexpected(std::move(trap));
     if (g == nullptr) break;
     const FuncType& gt = *g->f.type;
     NW_TRY(InvokeFunc(store, g, std::span<const uint64_t>(call, SlotCount(gt.params)),

@@ -53,15 +53,16 @@ uint32_t InternFuncType(const FuncType& type);
 // called (arguments written to `call`) or null when it is done (results written to `words`).
 // The next step finds that call's results at `call` and the state it left at
 // words[host_slots..host_slots + step_state_slots), whose first word is zero at the first
-// step (the others are undefined until a step writes them). A trap of a step is the host function's
-// trap; a trap (or uncaught exception) in a function it called unwinds through it like
+// step (the others are undefined until a step writes them). A step that traps fills `trap` and
+// returns kStepTrapped: that is the host function's trap. A trap (or uncaught exception) in a function it called unwinds through it like
 // through any wasm frame — the remaining steps never run, so a step keeps nothing that must
 // be released outside the words. Words layout (StepWords): [params/results: host_slots]
 // [state: step_state_slots] [tier record: kStepRecordSlots] [call area: step_call_slots].
 // Tiers that do not run steps as frames call such a function through CallHostFunc, which
 // drives the steps with InvokeFunc. Generic: the component model's fused adapters use it for
 // realloc and the callee core function, but nothing here knows about components.
-using SteppedHostCallback = TrapResult<FuncObj*> (*)(void* ctx, uint64_t* words, uint64_t* call);
+using SteppedHostCallback = FuncObj* (*)(void* ctx, uint64_t* words, uint64_t* call, Trap& trap);
+inline FuncObj* const kStepTrapped = reinterpret_cast<FuncObj*>(uintptr_t{1});
 inline constexpr uint32_t kStepRecordSlots = 3;  // the tier's: the function, caller fp, return ip
 
 struct Module::Impl {
