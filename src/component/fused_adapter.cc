@@ -7,7 +7,6 @@
 
 #include <array>
 #include <cstring>
-#include <type_traits>
 
 #include "component/canon_call.h"
 
@@ -369,7 +368,6 @@ class FusedCompiler {
           st.rt = plan_.resources[op.a];
           break;
         case TypeKind::kBorrow:
-          ad_.has_borrow_ = true;
           st.fn = mem ? &Handle<true, false> : &Handle<false, false>;
           st.rt = plan_.resources[op.a];
           break;
@@ -420,7 +418,6 @@ std::unique_ptr<FusedAdapter> FusedAdapter::Compile(const FunctionPlan& fp,
   FusedCompiler results(*ad, fp.results.copy, callee_opts.string_encoding, caller_opts.string_encoding);
   ad->results_ = results.Seq(0, fp.results.in_memory);
   if (!ad->params_ || !ad->results_) return nullptr;
-  ad->nparam_steps_ = static_cast<uint32_t>(ad->params_->steps.size());
   return ad;
 }
 
@@ -495,151 +492,6 @@ Status FusedAdapter::Call(std::span<const uint64_t> flat_args, std::span<uint64_
   for (ComponentInstanceState* i : entering_) i->set_may_enter(true);
   subtask.DeliverResolve();
   return Ok();
-}
-
-// ---- the call as steps ----------------------------------------------------------------------
-
-// What Step keeps between steps (in the stepped host function's state words).
-struct StepState {
-  uint32_t stage;      // 0: start; 1: a realloc returned; 2: the core function returned
-  uint32_t next;       // the params program's step to run next
-  uint32_t sptr, len;  // the argument whose realloc is running: source pointer and length
-  uint32_t nargs;      // core arguments
-  uint32_t out_param;  // the caller's return area (results in memory)
-  uint64_t args[kMaxCoreParams];
-};
-static_assert(sizeof(StepState) <= 8 * FusedAdapter::kStepStateSlots);
-static_assert(std::is_trivially_copyable_v<StepState>);
-
-namespace {
-
-// The steps whose realloc runs as a frame: their checks before the realloc and after it are
-// those of StringUtf8<false> and List<false, true>, and Side::Realloc's around it.
-bool IsSplitStep(const FusedStep& s) { return s.fn == &StringUtf8<false> || s.fn == &List<false, true>; }
-
-}  // namespace
-
-Result<FusedAdapter::StepCall> FusedAdapter::Step(uint64_t* words, uint64_t* state,
-                                                  uint64_t* call) const {
-  StepState& st = *reinterpret_cast<StepState*>(state);
-  const FunctionPlan& fp = *fp_;
-  ComponentInstanceState& caller = *caller_;
-  ComponentInstanceState& callee = *callee_;
-  // No borrow in the type (steppable()): no Task or Subtask bookkeeping (task.return_'s check
-  // and deliver_resolve have nothing to do).
-  Side from{caller_opts_, &caller, nullptr, nullptr, {}, nullptr};
-  Side to{callee_opts_, &callee, nullptr, nullptr, {}, nullptr};
-  from.Refresh();
-  to.Refresh();
-  from.peer = &to;
-  to.peer = &from;
-  const FusedStep* const steps = params_->steps.data();
-  const uint32_t nsteps = nparam_steps_;
-
-  switch (st.stage) {
-    case 0: {
-      if (!caller.may_leave()) [[unlikely]] return Trap("cannot leave the component instance");
-      st.out_param = fp.results.in_memory
-                         ? static_cast<uint32_t>(words[fp.lower_sig.params.size() - 1]) : 0;
-      for (ComponentInstanceState* i : entering_)
-        if (!i->may_enter()) [[unlikely]] return Trap("cannot enter the component instance (reentrance)");
-      for (ComponentInstanceState* i : entering_) i->set_may_enter(false);
-      st.next = 0;
-      if (fp.params.in_memory) {
-        // The argument tuple: every realloc within a step (as Call).
-        uint32_t sptr = static_cast<uint32_t>(words[0]);
-        NW_TRY(CheckTuple(fp.params, from, sptr, false));
-        NW_TRY_ASSIGN(uint32_t dptr, to.Allocate(fp.params.align, fp.params.size));
-        NW_TRY(CheckTuple(fp.params, to, dptr, true));
-        CopyState c{&from, &to, nullptr, nullptr, sptr, dptr, &cases_};
-        NW_TRY(Run(*params_, c));
-        st.args[0] = dptr;
-        st.nargs = 1;
-        st.next = nsteps;
-      } else {
-        st.nargs = fp.params.flat_count;
-      }
-      break;
-    }
-    case 1: {
-      // The realloc of params step `next` returned (Side::Realloc, then the step's rest).
-      callee.set_may_leave(true);
-      const FusedStep& s = steps[st.next];
-      const uint32_t dptr = static_cast<uint32_t>(call[0]);
-      uint64_t bytes = st.len;
-      if (s.fn == &List<false, true>) {
-        bytes = uint64_t{st.len} * s.elem_size;
-        if (dptr % s.elem_align) return Trap("realloc returned a misaligned pointer");
-      }
-      if (!to.InBounds(dptr, bytes)) return Trap("realloc returned an out-of-bounds range");
-      std::memmove(to.mem.data + dptr, from.mem.data + st.sptr, bytes);
-      st.args[s.loc] = dptr;
-      st.args[s.loc + 1] = st.len;
-      ++st.next;
-      break;
-    }
-    default:
-      return StepResults(words, st, call, from, to);
-  }
-
-  // The flat arguments from st.next on; a split step stops to have its realloc called.
-  CopyState c{&from, &to, words, st.args, 0, 0, &cases_};
-  for (; st.next < nsteps; ++st.next) {
-    const FusedStep& s = steps[st.next];
-    if (IsSplitStep(s)) {
-      auto [ptr, len] = ReadPtrLen<false>(s, c);
-      uint32_t align = 1;
-      uint64_t bytes = len;
-      if (s.fn == &StringUtf8<false>) {
-        if (len > kMaxStringByteLength) return Trap("string longer than 2^28-1 bytes");
-        if (!from.InBounds(ptr, len)) return Trap("string out of bounds");
-        if (!ValidUtf8(from.mem.data + ptr, len)) return Trap("invalid UTF-8 string");
-      } else {
-        bytes = uint64_t{len} * s.elem_size;
-        align = s.elem_align;
-        if (bytes > kMaxListByteLength) return Trap("list longer than 2^28-1 bytes");
-        if (ptr % s.elem_align) return Trap("misaligned list pointer");
-        if (!from.InBounds(ptr, bytes)) return Trap("list out of bounds");
-      }
-      if (!to.opts->realloc) return Trap("a value needs memory but there is no realloc option");
-      callee.set_may_leave(false);
-      st.sptr = ptr;
-      st.len = len;
-      st.stage = 1;
-      call[0] = 0;
-      call[1] = 0;
-      call[2] = align;
-      call[3] = bytes;
-      return StepCall::kRealloc;
-    }
-    NW_TRY(s.fn(s, c));
-  }
-  std::memcpy(call, st.args, st.nargs * sizeof(uint64_t));
-  st.stage = 2;
-  return StepCall::kCore;
-}
-
-// The core function returned: Call's part after it.
-Result<FusedAdapter::StepCall> FusedAdapter::StepResults(uint64_t* words, const StepState& st,
-                                                         const uint64_t* call, Side& from,
-                                                         Side& to) const {
-  const FunctionPlan& fp = *fp_;
-  std::array<uint64_t, 1> callee_results{};
-  std::span<uint64_t> results(callee_results.data(), fp.lift_sig.results.size());
-  if (!results.empty()) results[0] = call[0];
-  if (fp.results.in_memory) {
-    uint32_t sptr = static_cast<uint32_t>(results[0]);
-    NW_TRY(CheckTuple(fp.results, to, sptr, false));
-    NW_TRY(CheckTuple(fp.results, from, st.out_param, false));
-    CopyState c{&to, &from, nullptr, nullptr, sptr, st.out_param, &cases_};
-    NW_TRY(Run(*results_, c));
-  } else {
-    CopyState c{&to, &from, results.data(), words, 0, 0, &cases_};
-    NW_TRY(Run(*results_, c));
-  }
-  if (callee_opts_->post_return) NW_TRY(PostReturn(*callee_, *callee_opts_, results));
-  for (ComponentInstanceState* i : entering_) i->set_may_enter(true);
-  return StepCall::kDone;
 }
 
 }  // namespace nw::component

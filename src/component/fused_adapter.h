@@ -27,7 +27,6 @@
 namespace nw::component {
 
 struct FusedProgram;
-struct StepState;
 
 class FusedAdapter {
  public:
@@ -43,29 +42,11 @@ class FusedAdapter {
   // "trap: ").
   Status Call(std::span<const uint64_t> flat_args, std::span<uint64_t> flat_results) const;
 
-  // The same call as steps (a stepped host function of the runtime, runtime/vm.h), so that the
-  // callee's realloc of each top-level flat string or plain list argument and the callee core
-  // function run as wasm frames of the caller's tier instead of host entries: each step returns
-  // what to call next (its arguments written to `call`: realloc(0, 0, align, size) or the core
-  // arguments) and the next step reads its results there. `words`: the lower's flat arguments,
-  // then its flat results; `state`: kStepStateSlots words kept between steps. Every other
-  // realloc, and post-return, are called within a step as by Call. Same results, memory
-  // written and traps as Call; a trap inside a called function ends the call there (as
-  // Call's early return does). Only for adapters with steppable() true: with no borrow handle
-  // in the type, no step leaves bookkeeping (a Task's borrows, a Subtask's lends) that a trap
-  // inside a frame would have to release.
-  enum class StepCall : uint8_t { kDone, kRealloc, kCore };
-  static constexpr uint32_t kStepStateSlots = 20;
-  bool steppable() const { return !has_borrow_; }
-  Result<StepCall> Step(uint64_t* words, uint64_t* state, uint64_t* call) const;
-
   // Counts of the compiled code, for tests: steps in all programs.
   size_t step_count() const;
 
  private:
   FusedAdapter() = default;
-  Result<StepCall> StepResults(uint64_t* words, const StepState& st, const uint64_t* call,
-                               Side& from, Side& to) const;
   const FunctionPlan* fp_ = nullptr;
   ComponentInstanceState* caller_ = nullptr;
   const CanonOptions* caller_opts_ = nullptr;
@@ -77,8 +58,6 @@ class FusedAdapter {
   const FusedProgram* results_ = nullptr;
   std::vector<std::unique_ptr<FusedProgram>> programs_;  // owns params_, results_ and nested ones
   std::vector<const FusedProgram*> cases_;              // variant case programs (null: no payload)
-  bool has_borrow_ = false;
-  uint32_t nparam_steps_ = 0;  // params_->steps.size()
   friend class FusedCompiler;
 };
 

@@ -165,23 +165,7 @@ struct FusedCall {
   std::unique_ptr<FusedAdapter> adapter;
   bool related = false;
   uint32_t nparams = 0, nresults = 0;
-  // The stepped form (StepFusedCall): what to call for each FusedAdapter::StepCall (none,
-  // the callee's realloc option, the callee core function) and where the state words start.
-  std::array<FuncObj*, 3> targets{};
-  uint32_t state_at = 0;
 };
-
-// A fused adapter as a stepped host function (runtime/vm.h): the callee's realloc and core
-// function run as frames of the caller's tier (docs/component.md, "Fused adapters").
-FuncObj* StepFusedCall(void* ctx, uint64_t* words, uint64_t* call, nw::Trap& trap) {
-  auto* fc = static_cast<FusedCall*>(ctx);
-  Result<FusedAdapter::StepCall> r = fc->adapter->Step(words, words + fc->state_at, call);
-  if (!r) [[unlikely]] {
-    trap = ToCoreTrap(r.error());
-    return kStepTrapped;
-  }
-  return fc->targets[static_cast<size_t>(*r)];
-}
 
 TrapResult<void> RunFusedCall(void* ctx, Caller&, uint64_t* words) {
   auto* fc = static_cast<FusedCall*>(ctx);
@@ -626,18 +610,7 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
           fc->nparams = static_cast<uint32_t>(ct.params.size());
           fc->nresults = static_cast<uint32_t>(ct.results.size());
           fc->adapter = std::move(ad);
-          // (A related pair traps on every call: RunFusedCall's check.)
-          if (fc->adapter->steppable() && !fc->related && cs_.stepped_adapters()) {
-            if (target->opts->realloc) fc->targets[1] = AsObj(target->opts->realloc);
-            fc->targets[2] = AsObj(target->core);
-            fc->state_at = std::max(fc->nparams, fc->nresults);
-            // The call area holds realloc's four arguments or the core arguments / result.
-            s.core[0].push_back(CreateSteppedHost(cs_.store(), ct, StepFusedCall, fc,
-                                                  FusedAdapter::kStepStateSlots,
-                                                  kMaxCoreParams));
-          } else {
-            s.core[0].push_back(Func::CreateHostRaw(cs_.store(), ct, RunFusedCall, fc));
-          }
+          s.core[0].push_back(Func::CreateHostRaw(cs_.store(), ct, RunFusedCall, fc));
           cs_.count_fused_adapter();
           return Ok();
         }

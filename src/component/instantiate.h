@@ -157,11 +157,6 @@ class ComponentStore {
   bool fused_adapters() const { return fused_adapters_; }
   void set_fused_adapters(bool on) { fused_adapters_ = on; }
   size_t fused_adapters_linked() const { return fused_linked_; }
-  // Whether a fused adapter whose type lends no borrow runs as a stepped host function (its
-  // callee's realloc and core function as frames of the calling tier; the default) or as a raw
-  // host function entering them from the host (for tests that compare the two).
-  bool stepped_adapters() const { return stepped_adapters_; }
-  void set_stepped_adapters(bool on) { stepped_adapters_ = on; }
   void count_fused_adapter() { ++fused_linked_; }
   void set_async_store(AsyncStore* a) { async_ = a; }
   // The most live async threads (each a host thread) this store allows; one more traps
@@ -184,7 +179,6 @@ class ComponentStore {
   size_t max_async_threads_ = kDefaultMaxAsyncThreads;
   uint64_t max_host_value_bytes_ = kMaxHostValueBytes;
   bool fused_adapters_ = true;
-  bool stepped_adapters_ = true;
   size_t fused_linked_ = 0;
 };
 

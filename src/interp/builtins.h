@@ -15,22 +15,6 @@ void SwitchInstance(ExecCtx* ctx, InstanceObj* inst);
 // records the trap in ctx (trap_kind, host_trap) and returns false.
 bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args);
 
-// Stepped host functions (runtime/vm.h) as frames: `rec` is the function's record in its words
-// (rec[0] the FuncObj, rec[1] the caller's fp, rec[2] the return ip), the call area follows it.
-// Runs steps until one asks for a wasm function (returned in *next, to be entered with its
-// frame at rec + kStepRecordSlots, returning to StepResumeIp()) or the function is done
-// (*next null); host functions a step asks for are called here. On a trap records it in ctx as
-// CallHost does and returns false.
-bool StepHost(ExecCtx* ctx, uint64_t* rec, FuncObj** next);
-// The code a frame entered by a stepped host function returns to (its one instruction resumes
-// the steps; its frame pointer is the record).
-const uint8_t* StepResumeIp();
-// Where the caller of the stepped host function whose resume frame is `rec` called it: a
-// position inside its call instruction (for backtraces and the unwinder).
-inline const uint8_t* StepCallerIp(const uint64_t* rec) {
-  return reinterpret_cast<const uint8_t*>(rec[2]) - 1;
-}
-
 // Bulk operations cost fuel by size: one unit per kBulkBytesPerFuel bytes written (a table
 // element counts 8 bytes), charged before anything is written, on top of the instruction's
 // own unit. With epoch interruption they work in chunks of kBulkChunkBytes and check the

@@ -74,55 +74,6 @@ bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
   return true;
 }
 
-bool StepHost(ExecCtx* ctx, uint64_t* rec, FuncObj** next) {
-  FuncObj* f = reinterpret_cast<FuncObj*>(rec[0]);
-  uint64_t* words = rec - f->f.step_state_slots - f->f.host_slots;
-  uint64_t* call = rec + kStepRecordSlots;
-  // Entries a step makes (synchronous calls of its own) start above the call area.
-  uint64_t* saved_sp = ctx->sp;
-  CallFrame* saved_cf = ctx->cf;
-  InstanceObj* saved_inst = ctx->inst;
-  ctx->sp = call + f->f.step_call_slots;
-  ctx->pending_exn = nullptr;
-  bool ok = true;
-  for (;;) {
-    FuncObj* g;
-    try {
-      g = f->f.stepped(f->f.raw_ctx, words, call, ctx->host_trap);
-    } catch (const std::bad_alloc&) {
-      ctx->host_trap = MakeHostTrap("host function ran out of memory");
-      g = kStepTrapped;
-    } catch (...) {
-      ctx->host_trap = MakeHostTrap("host function threw an exception");
-      g = kStepTrapped;
-    }
-    if (g == kStepTrapped) [[unlikely]] {
-      ok = false;
-      break;
-    }
-    if (g == nullptr || CodeOf(g) != nullptr) [[likely]] {
-      *next = g;
-      break;
-    }
-    // A host function: called here, as CallHost would.
-    TrapResult<void> r = CallHostFunc(*ctx->store, saved_inst, g, call);
-    if (!r) [[unlikely]] {
-      ctx->host_trap = std::move(r.error());
-      ok = false;
-      break;
-    }
-  }
-  ctx->sp = saved_sp;
-  ctx->cf = saved_cf;
-  if (saved_inst != nullptr && ctx->inst != saved_inst) SwitchInstance(ctx, saved_inst);
-  if (!ok) [[unlikely]] {
-    ctx->host_trapped = true;
-    ctx->trap_kind = ctx->host_trap.kind;
-    return false;
-  }
-  return true;
-}
-
 namespace {
 
 [[gnu::cold, gnu::noinline]] TrapResult<void> StackExhausted(FuncObj* f) {
@@ -156,11 +107,7 @@ namespace {
   AppendOuterFrames(t, static_cast<size_t>(innermost - entry) + 1, [&](size_t i) {
     CallFrame* cf = innermost - i;
     const uint8_t* ip = trap_ip;
-    if (i != 0) {
-      const CallFrame* callee = cf + 1;
-      if (callee->ret_ip == StepResumeIp()) ip = StepCallerIp(callee->fp);
-      else ip = callee->ret_ip != nullptr ? callee->ret_ip - 1 : nullptr;
-    }
+    if (i != 0) ip = (cf + 1)->ret_ip != nullptr ? (cf + 1)->ret_ip - 1 : nullptr;
     return MakeFrame(cf->func, reinterpret_cast<uintptr_t>(ip));
   });
   return t;

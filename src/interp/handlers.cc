@@ -14,7 +14,6 @@ namespace nw::interp {
 
 namespace {
 NW_HANDLER_CC uint64_t HUnwind(HARGS);
-NW_HANDLER_CC uint64_t HStep(HARGS);
 }  // namespace
 
 [[gnu::cold, gnu::noinline]] NW_HANDLER_CC uint64_t HTrap(HARGS) {
@@ -49,17 +48,6 @@ namespace {
   do {                                                                                 \
     const CompiledFunc* c = CodeOf(fn);                                                \
     if (c == nullptr) [[unlikely]] {                                                   \
-      if ((fn)->f.stepped != nullptr) [[unlikely]] {                                   \
-        uint64_t* rec = (nfp) + (fn)->f.host_slots + (fn)->f.step_state_slots;         \
-        if (rec + kStepRecordSlots + (fn)->f.step_call_slots > ctx->stack_end)         \
-          [[unlikely]] NW_TRAP(TrapKind::kStackExhausted);                             \
-        if ((fn)->f.step_state_slots != 0) (nfp)[(fn)->f.host_slots] = 0;              \
-        rec[0] = reinterpret_cast<uint64_t>(fn);                                       \
-        rec[1] = reinterpret_cast<uint64_t>(fp);                                       \
-        rec[2] = reinterpret_cast<uint64_t>(next);                                     \
-        fp = rec;                                                                      \
-        [[clang::musttail]] return HStep(HPASS);                                       \
-      }                                                                                \
       if (!CallHost(ctx, (fn), (nfp))) [[unlikely]] {                                  \
         [[clang::musttail]] return HTrap(HPASS);                                       \
       }                                                                                \
@@ -443,33 +431,6 @@ NW_HANDLER_CC uint64_t H_ReturnCallIndirect(HARGS) {
 }
 #undef NW_TAIL_ENTER
 
-// ---- stepped host functions ----------------------------------------------------------------
-
-// A stepped host function (runtime/vm.h), entered from NW_ENTER and resumed when a function it
-// called returns (the one instruction at StepResumeIp()): fp is its record. Runs its steps,
-// then enters the wasm function one asks for (returning here) or returns to its caller.
-NW_HANDLER_CC uint64_t HStep(HARGS) {
-  uint64_t* rec = fp;
-  FuncObj* g;
-  if (!StepHost(ctx, rec, &g)) [[unlikely]] {
-    // The trap of the host function: at its call instruction, in its caller's frame.
-    fp = reinterpret_cast<uint64_t*>(rec[1]);
-    ip = StepCallerIp(rec);
-    [[clang::musttail]] return HTrap(HPASS);
-  }
-  if (g == nullptr) {
-    fp = reinterpret_cast<uint64_t*>(rec[1]);
-    ip = reinterpret_cast<const uint8_t*>(rec[2]);
-    NW_RELOAD_MEM();
-    NW_DISPATCH(0);
-  }
-  ip = StepCallerIp(rec);  // where a stack-exhaustion trap of the entry is reported
-  uint64_t* call = rec + kStepRecordSlots;
-  NW_ENTER(g, call, StepResumeIp());
-}
-
-const Handler kStepResumeCode[1] = {&HStep};
-
 // ---- exception handling ---------------------------------------------------------------------
 // Nothing here runs unless something throws: try_table emits no code on its normal path, and
 // the unwinder reads the per-function catch tables (CompiledFunc::catches).
@@ -485,12 +446,6 @@ const Handler kStepResumeCode[1] = {&HStep};
   ctx->trap_ip = ip;
   return kExitTrap;
 }
-
-}  // namespace
-
-const uint8_t* StepResumeIp() { return reinterpret_cast<const uint8_t*>(kStepResumeCode); }
-
-namespace {
 
 NW_HANDLER_CC uint64_t H_Throw(HARGS) {
   ExnObj* exn = NewException(ctx, Op(ip, 0), fp + Op(ip, 1) / 8, Op(ip, 2), fp);

@@ -47,9 +47,6 @@ bool FindHandler(ExecCtx* ctx, const uint8_t*& ip, uint64_t*& fp) {
     }
     // Not caught in this function: on to its caller, unless it is the entry from the host.
     if (cf->ret_ip == nullptr) return false;
-    // Nor does it pass a stepped host function that called this frame: had that function
-    // entered wasm from the host, the exception would have left that entry as a trap.
-    if (cf->ret_ip == StepResumeIp()) return false;
     at = cf->ret_ip - 1;  // inside the call instruction
     frame = cf->fp;
     --cf;

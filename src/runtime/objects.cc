@@ -149,15 +149,6 @@ Func* Func::CreateHostRaw(Store& store, FuncType type, RawHostCallback callback,
   return f;
 }
 
-FuncObj* CreateSteppedHost(Store& store, FuncType type, SteppedHostCallback step, void* ctx,
-                           uint32_t state_slots, uint32_t call_slots) {
-  FuncObj* f = AsObj(Func::CreateHostRaw(store, std::move(type), nullptr, ctx));
-  f->f.stepped = step;
-  f->f.step_state_slots = state_slots;
-  f->f.step_call_slots = call_slots;
-  return f;
-}
-
 const FuncType& Func::type() const { return *static_cast<const FuncObj*>(this)->f.type; }
 
 Func::Impl& Func::impl() { return static_cast<FuncObj*>(this)->f; }
@@ -221,41 +212,8 @@ TrapResult<void> InvokeFunc(Store& store, FuncObj* f, std::span<const uint64_t> 
   return {};
 }
 
-namespace {
-
-// A stepped host function called from the host or from a tier that does not run its steps as
-// frames: each call a step asks for goes through InvokeFunc.
-TrapResult<void> RunSteppedHost(Store& store, FuncObj* f, uint64_t* words) {
-  InlineBuffer<uint64_t, 64> buf(StepWords(f));
-  uint64_t* w = buf.data();
-  std::copy(words, words + f->f.host_slots, w);
-  if (f->f.step_state_slots != 0) w[f->f.host_slots] = 0;
-  uint64_t* call = w + f->f.host_slots + f->f.step_state_slots + kStepRecordSlots;
-  for (;;) {
-    FuncObj* g;
-    Trap trap;
-    try {
-      g = f->f.stepped(f->f.raw_ctx, w, call, trap);
-    } catch (const std::bad_alloc&) {
-      return std::unexpected(MakeHostTrap("host function ran out of memory"));
-    } catch (...) {
-      return std::unexpected(MakeHostTrap("host function threw an exception"));
-    }
-    if (g == kStepTrapped) [[unlikely]] return std::unexpected(std::move(trap));
-    if (g == nullptr) break;
-    const FuncType& gt = *g->f.type;
-    NW_TRY(InvokeFunc(store, g, std::span<const uint64_t>(call, SlotCount(gt.params)),
-                      std::span<uint64_t>(call, SlotCount(gt.results))));
-  }
-  std::copy(w, w + f->f.host_slots, words);
-  return {};
-}
-
-}  // namespace
-
 TrapResult<void> CallHostFunc(Store& store, Instance* caller_instance, FuncObj* f,
                               uint64_t* words) {
-  if (f->f.stepped != nullptr) [[unlikely]] return RunSteppedHost(store, f, words);
   if (f->f.raw_host != nullptr) {
     Caller caller(store, caller_instance);
     // As below: no exception unwinds through a tier's frames.

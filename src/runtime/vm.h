@@ -47,24 +47,6 @@ inline constexpr uint64_t kMaxTableElems = 10'000'000;
 // call_indirect's signature check is one integer compare, across modules and stores.
 uint32_t InternFuncType(const FuncType& type);
 
-// A stepped host function: a host function that calls wasm functions as frames of the tier
-// that called it (instead of entering the tier again from the host, as a host function calling
-// Func::Call does). It runs as a sequence of steps; each step returns the function it wants
-// called (arguments written to `call`) or null when it is done (results written to `words`).
-// The next step finds that call's results at `call` and the state it left at
-// words[host_slots..host_slots + step_state_slots), whose first word is zero at the first
-// step (the others are undefined until a step writes them). A step that traps fills `trap` and
-// returns kStepTrapped: that is the host function's trap. A trap (or uncaught exception) in a function it called unwinds through it like
-// through any wasm frame — the remaining steps never run, so a step keeps nothing that must
-// be released outside the words. Words layout (StepWords): [params/results: host_slots]
-// [state: step_state_slots] [tier record: kStepRecordSlots] [call area: step_call_slots].
-// Tiers that do not run steps as frames call such a function through CallHostFunc, which
-// drives the steps with InvokeFunc. Generic: the component model's fused adapters use it for
-// realloc and the callee core function, but nothing here knows about components.
-using SteppedHostCallback = FuncObj* (*)(void* ctx, uint64_t* words, uint64_t* call, Trap& trap);
-inline FuncObj* const kStepTrapped = reinterpret_cast<FuncObj*>(uintptr_t{1});
-inline constexpr uint32_t kStepRecordSlots = 3;  // the tier's: the function, caller fp, return ip
-
 struct Module::Impl {
   ModuleDesc desc;
   std::vector<uint32_t> type_ids;      // canonical id per type index
@@ -91,11 +73,7 @@ struct Func::Impl {
   ArrayCall array_call = nullptr;
   HostCallback host;
   RawHostCallback raw_host = nullptr;  // instead of host when set (Func::CreateHostRaw)
-  void* raw_ctx = nullptr;             // also the context of `stepped`
-  // A stepped host function (CreateSteppedHost) instead of host / raw_host when set.
-  SteppedHostCallback stepped = nullptr;
-  uint32_t step_state_slots = 0;  // words of state after the host_slots
-  uint32_t step_call_slots = 0;   // words of the call area (arguments/results of a call)
+  void* raw_ctx = nullptr;
   uint32_t func_index = 0;
   // Host functions: max(slots of the params, slots of the results), the words a call from
   // wasm reserves for them (set by CreateHost / CreateHostRaw).
@@ -292,14 +270,6 @@ inline Val SlotsToVal(ValType t, const uint64_t* in) {
 }
 
 FuncObj* NewFuncObj(Store& store);
-// A stepped host function (see SteppedHostCallback) of `type`. call_slots: room for the
-// arguments and results (slot words) of any function a step calls.
-FuncObj* CreateSteppedHost(Store& store, FuncType type, SteppedHostCallback step, void* ctx,
-                           uint32_t state_slots, uint32_t call_slots);
-// The words a call of stepped host function f needs (params/results, state, record, call area).
-inline uint32_t StepWords(const FuncObj* f) {
-  return f->f.host_slots + f->f.step_state_slots + kStepRecordSlots + f->f.step_call_slots;
-}
 TagObj* NewTagObj(Store& store, const FuncType& type);
 // A new exception of `tag` with `payload`. When the store holds many, the unreachable ones are
 // reclaimed first: reachable are those whose pointer appears in `roots` (the tier's live
