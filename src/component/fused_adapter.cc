@@ -488,7 +488,7 @@ Status FusedAdapter::Call(std::span<const uint64_t> flat_args, std::span<uint64_
     CopyState c{&to, &from, results.data(), flat_results.data(), 0, 0, &cases_};
     NW_TRY(Run(*results_, c));
   }
-  NW_TRY(PostReturn(callee, *callee_opts_, results));
+  if (callee_opts_->post_return) NW_TRY(PostReturn(callee, *callee_opts_, results));
   for (ComponentInstanceState* i : entering_) i->set_may_enter(true);
   subtask.DeliverResolve();
   return Ok();

@@ -80,16 +80,13 @@ void ComponentInstanceState::LeaveTo(const ComponentInstanceState* caller) {
     if (!i->InCallerChain(caller)) i->may_enter_ = true;
 }
 
-Task::~Task() {
+void Task::OrphanBorrows() {
   // Only a call that trapped ends with borrows outstanding; its handles must not keep a
   // pointer to this task (dropping them later traps instead).
-  if (num_borrows_ != 0) inst_->handles().OrphanBorrows(this);
+  inst_->handles().OrphanBorrows(this);
 }
 
-Status Task::Return() {
-  if (num_borrows_ > 0) return Trap("borrow handle outlives the call that lent it");
-  return Ok();
-}
+Status Task::BorrowOutlivesCall() { return Trap("borrow handle outlives the call that lent it"); }
 
 std::vector<ComponentInstanceState*> ComponentInstanceState::EnteringSet(
     const ComponentInstanceState* caller) {

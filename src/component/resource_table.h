@@ -120,7 +120,11 @@ class ComponentInstanceState {
 class Task {
  public:
   explicit Task(ComponentInstanceState* inst) : inst_(inst) {}
-  ~Task();
+  // Inline: every component-to-component call makes a Task; only one that trapped with
+  // borrows outstanding has anything to release.
+  ~Task() {
+    if (num_borrows_ != 0) [[unlikely]] OrphanBorrows();
+  }
   Task(const Task&) = delete;
   Task& operator=(const Task&) = delete;
 
@@ -129,9 +133,14 @@ class Task {
   void AddBorrow() { ++num_borrows_; }
   void DropBorrow() { --num_borrows_; }
   // task.return_: traps while a borrow lowered into this call is still held.
-  Status Return();
+  Status Return() {
+    if (num_borrows_ > 0) [[unlikely]] return BorrowOutlivesCall();
+    return Ok();
+  }
 
  private:
+  void OrphanBorrows();
+  static Status BorrowOutlivesCall();
   ComponentInstanceState* inst_;
   uint32_t num_borrows_ = 0;
 };

@@ -165,8 +165,10 @@ TrapResult<void> Invoke(Store& store, FuncObj* f, std::span<const uint64_t> args
 #pragma clang loop vectorize(disable) unroll(disable)
   for (size_t i = 0; i < results.size(); ++i) results[i] = fp[i];
   ctx->cf = saved_cf;
+  // A nested entry (from a host function wasm called) leaves the callee's instance cached:
+  // CallHost switches back when the host function returns, so a host function making several
+  // entries into one instance (a component adapter's realloc and callee) switches once.
   if (saved_inst == nullptr) ctx->inst = nullptr;
-  else if (ctx->inst != saved_inst) SwitchInstance(ctx, saved_inst);
   return {};
 }
 

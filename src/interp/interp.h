@@ -39,6 +39,8 @@ std::string DumpCompiledFunc(const CompiledFunc& f);
 //  - MemoryObj::def_.base never moves (grow only extends the accessible part of the reservation),
 //    so handlers may cache it across calls that cannot grow memory;
 //  - InstanceObj::funcs/globals/tables/memories cover the whole index space (imports first).
+// A nested call (made by a host function wasm called) returns with the callee's instance still
+// cached in the ExecCtx; CallHost restores the caller's when the host function returns.
 TrapResult<void> Invoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
                         std::span<uint64_t> results);
 

@@ -35,6 +35,33 @@ struct Host {
   }
 };
 
+// task.return_ traps while a borrow lent to the task is held; a task that ends with one still
+// held (a trapped call) orphans it, so dropping it later traps instead of touching the task.
+TEST(Resources, TaskBorrowScope) {
+  ComponentInstanceState inst;
+  ResourceType rt{&inst, nullptr, nullptr};
+  uint32_t held = 0;
+  {
+    Task task(&inst);
+    EXPECT_TRUE(task.Return().has_value());
+    auto h = inst.handles().Add(ResourceHandle{&rt, 7, /*own=*/false, &task, 0});
+    ASSERT_TRUE(h.has_value());
+    held = *h;
+    task.AddBorrow();
+    Status r = task.Return();
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("borrow handle outlives the call"), std::string::npos);
+    auto h2 = inst.handles().Add(ResourceHandle{&rt, 8, /*own=*/false, &task, 0});
+    ASSERT_TRUE(h2.has_value());
+    task.AddBorrow();
+    ASSERT_TRUE(ResourceDrop(inst, rt, *h2).has_value());  // dropped within the call
+    EXPECT_EQ(task.num_borrows(), 1u);
+  }
+  Status d = ResourceDrop(inst, rt, held);
+  ASSERT_FALSE(d.has_value());
+  EXPECT_NE(d.error().message.find("borrow handle outlives the call"), std::string::npos);
+}
+
 TEST(Resources, NewRepDrop) {
   ComponentInstanceState inst;
   Dtor d;

@@ -95,6 +95,54 @@ TEST_F(CallTest, ReentrantHostCalls) {
   EXPECT_EQ(leaf_calls, 3);
 }
 
+// A host function wasm called makes entries into another instance (its own memory, global and
+// table), one of which traps; when it returns, the caller runs on its own memory, global and
+// table again (a nested entry leaves the other instance cached; the host call restores).
+TEST_F(CallTest, NestedEntriesIntoAnotherInstanceRestoreTheCaller) {
+  Instance* other = Instantiate(R"((module
+      (memory 1) (global $g (mut i32) (i32.const 7))
+      (table 1 funcref) (elem (i32.const 0) $seven)
+      (func $seven (result i32) (i32.const 7))
+      (func (export "poke") (param i32) (result i32)
+        (i32.store (i32.const 0) (local.get 0))
+        (global.set $g (local.get 0))
+        (i32.add (i32.load (i32.const 0)) (call_indirect (result i32) (i32.const 0))))
+      (func (export "boom") unreachable)))");
+  ASSERT_NE(other, nullptr);
+  Func* poke = other->GetFunc("poke");
+  Func* boom = other->GetFunc("boom");
+  linker_.Define("host", "h",
+                 Func::CreateHost(store_, FuncType{{ValType::kI32}, {ValType::kI32}},
+                                  [&](Caller& caller, std::span<const Val> args,
+                                      std::span<Val> results) -> TrapResult<void> {
+                                    auto a = poke->Call(caller.store(), std::vector<Val>{args[0]});
+                                    if (!a) return std::unexpected(a.error());
+                                    auto t = boom->Call(caller.store(), {});
+                                    if (t) return std::unexpected(MakeHostTrap("boom returned"));
+                                    auto b = poke->Call(caller.store(), std::vector<Val>{args[0]});
+                                    if (!b) return std::unexpected(b.error());
+                                    results[0] = Val::I32((*a)[0].i32() + (*b)[0].i32());
+                                    return {};
+                                  }));
+  Instance* inst = Instantiate(R"((module
+      (import "host" "h" (func $h (param i32) (result i32)))
+      (memory 1) (global $g (mut i32) (i32.const 1000))
+      (table 1 funcref) (elem (i32.const 0) $hundred)
+      (func $hundred (result i32) (i32.const 100))
+      (func (export "run") (param i32) (result i32)
+        (i32.store (i32.const 0) (i32.const 5))
+        (i32.add (call $h (local.get 0))
+          (i32.add (i32.add (i32.load (i32.const 0)) (global.get $g))
+                   (call_indirect (result i32) (i32.const 0)))))))");
+  ASSERT_NE(inst, nullptr);
+  for (int i = 0; i < 3; ++i) {
+    auto r = inst->GetFunc("run")->Call(store_, std::vector<Val>{Val::I32(40)});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    // h: 2 * (40 + 7); then the caller's own memory (5), global (1000) and table (100).
+    EXPECT_EQ((*r)[0].i32(), 2 * 47 + 5 + 1000 + 100);
+  }
+}
+
 TEST_F(CallTest, HostTrapPropagates) {
   linker_.Define("host", "fail",
                  Func::CreateHost(store_, FuncType{},
