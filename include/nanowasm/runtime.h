@@ -194,7 +194,7 @@ struct Config {
   bool opt_relaxed_traps = false;
   // Opt tier, modules compiled in-process (not AOT artifacts, which are always fully
   // optimized): tiered compilation. kOn: every function is first compiled by a cheap tier
-  // (LLVM without optimization, ~10x faster to compile, code ~2-5x slower), the module runs
+  // (LLVM O0: ~7x less compile CPU, code 1.3-4x slower), the module runs
   // at once, and the whole module is recompiled at O2 on background threads and swapped in
   // when ready (calls already running finish in the first tier). kOff: O2 before anything
   // runs. kAuto: kOn for modules with at least kOptTieringMinCodeBytes of function bodies
