@@ -405,10 +405,10 @@ void RouteCallsThroughEntries(ModuleIr& m, const Chunk& chunk) {
   for (uint32_t i = chunk.first; i < chunk.end; ++i) EntryPointer(m, m.desc.num_imported_funcs + i, true);
 }
 
-// fastcc nw_sN(args...) { musttail call *nw_eN(args...) }: the code function objects hold for
+// fastcc nw_sN(args...) { [musttail] call *nw_eN(args...) }: the code function objects hold for
 // a first-tier function the host or a table can reach, so that calls through function
 // references (call_indirect, imports of other instances) reach the second tier too. A tail
-// jump: it leaves no frame behind for backtraces.
+// jump where x86 can guarantee one.
 void EmitEntryStub(ModuleIr& m, uint32_t index) {
   llvm::FunctionType* ft = m.type_sigs[m.desc.FuncTypeIndex(index)];
   auto* fn = llvm::Function::Create(ft, llvm::GlobalValue::ExternalLinkage,
@@ -423,7 +423,14 @@ void EmitEntryStub(ModuleIr& m, uint32_t index) {
   for (llvm::Argument& a : fn->args()) args.push_back(&a);
   llvm::CallInst* call = b.CreateCall(ft, LoadEntry(m, b, index), args);
   call->setCallingConv(llvm::CallingConv::Fast);
-  call->setTailCallKind(llvm::CallInst::TCK_MustTail);
+  // x86 cannot guarantee the tail jump when arguments go on the stack or several results are
+  // returned through memory: those stubs call (their frame has no nw_fN symbol, so backtraces
+  // skip it, as they skip trampolines).
+  const FuncType& sig = m.desc.FuncSig(index);
+  if (sig.params.size() <= 4 && sig.results.size() <= 1)
+    call->setTailCallKind(llvm::CallInst::TCK_MustTail);
+  else
+    fn->addFnAttr("disable-tail-calls", "true");
   if (ft->getReturnType()->isVoidTy())
     b.CreateRetVoid();
   else
