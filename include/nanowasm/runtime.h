@@ -192,6 +192,17 @@ struct Config {
   // differ); in exchange loops over memory can vectorize. No access leaves the memory's
   // reservation either way. docs/architecture.md, "Memory bounds".
   bool opt_relaxed_traps = false;
+  // Opt tier, modules compiled in-process (not AOT artifacts, which are always fully
+  // optimized): tiered compilation. kOn: every function is first compiled by a cheap tier
+  // (LLVM O0: ~7x less compile CPU, code 1.3-4x slower), the module runs
+  // at once, and the whole module is recompiled at O2 on background threads and swapped in
+  // when ready (calls already running finish in the first tier). kOff: O2 before anything
+  // runs. kAuto: kOn for modules with at least kOptTieringMinCodeBytes of function bodies
+  // (where an O2 compile takes seconds), kOff below. docs/architecture.md, "Tiered
+  // compilation"; the measurements are in docs/performance.md.
+  enum class OptTiering : uint8_t { kAuto, kOn, kOff };
+  OptTiering opt_tiering = OptTiering::kAuto;
+  static constexpr size_t kOptTieringMinCodeBytes = 256 * 1024;
   // Whether memories of this configuration get the guard-region reservation.
   bool UsesGuardRegion() const {
     return bounds_checks == BoundsChecks::kGuardRegion ||

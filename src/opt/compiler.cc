@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
@@ -131,6 +132,8 @@ Result<Target> MakeTarget(const Options& o) {
   // Functions marked optnone (too large to optimize in bounded time, func_gen.cc) get fast
   // instruction selection, which is linear.
   t.tm->setO0WantsFastISel(true);
+  // The light first tier: fast instruction selection under the O1 code generator.
+  if (o.first_tier && o.opt_level == 1) t.tm->setFastISel(true);
   return t;
 }
 
@@ -206,8 +209,9 @@ bool ParsePipeline(llvm::PassBuilder& pb, llvm::ModulePassManager& mpm, const ch
 // `tbaa_mem`: linear memory's TBAA tag, for exact loop versioning (Options::loop_versioning) (loop_version.h), which runs
 // just before the loop vectorizer (loops rotated, induction variables simplified), followed by
 // LICM so that the fast copies' now ordinary accesses to invariant addresses are promoted.
+// `light`: the light first tier (Baseline::kLight).
 void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level, bool loop_versioning,
-              const llvm::MDNode* tbaa_mem) {
+              const llvm::MDNode* tbaa_mem, bool light = false) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
@@ -231,7 +235,11 @@ void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level, bool loop_v
   pb.crossRegisterProxies(lam, fam, cgam, mam);
   llvm::ModulePassManager mpm;
   const char* text = level == 0 ? nullptr : std::getenv("NANOWASM_OPT_PASSES");
-  if (level == 0) {
+  if (light) {
+    // The light first tier (Baseline::kLight): locals into SSA, local redundancy, CFG cleanup.
+    if (!ParsePipeline(pb, mpm, "function(sroa<modify-cfg>,early-cse,simplifycfg)"))
+      mpm = pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0);
+  } else if (level == 0) {
     mpm = pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0);
   } else if (text && ParsePipeline(pb, mpm, text)) {
     // the experiment's pipeline
@@ -252,6 +260,14 @@ void DumpIr(const llvm::Module& mod, const std::string& path) {
 }  // namespace
 
 bool CompilerAvailable() { return true; }
+
+Baseline BaselineKind() {
+  static const Baseline kind = [] {
+    const char* env = std::getenv("NANOWASM_OPT_BASELINE");
+    return env && std::string_view(env) == "light" ? Baseline::kLight : Baseline::kO0;
+  }();
+  return kind;
+}
 
 namespace {
 
@@ -339,10 +355,93 @@ std::vector<Chunk> Partition(const ModuleDesc& desc, size_t chunk_bytes, std::sp
   return chunks;
 }
 
+// ---- tiering (Options::first_tier) ----------------------------------------------------------
+
+// The patchable entry pointer nw_eN of function index `index`: defined here (initially the
+// function itself) when this chunk compiles it, else declared. External and hidden: other
+// chunks' calls load it, and the runtime finds it by name to swap in the second tier.
+llvm::GlobalVariable* EntryPointer(ModuleIr& m, uint32_t index, bool define) {
+  const std::string name = kEntrySymbolPrefix + std::to_string(index);
+  llvm::Type* ptr = llvm::PointerType::get(m.ctx, 0);
+  auto* g = m.mod.getNamedGlobal(name);
+  if (!g)
+    g = new llvm::GlobalVariable(m.mod, ptr, false, llvm::GlobalValue::ExternalLinkage, nullptr, name);
+  g->setVisibility(llvm::GlobalValue::HiddenVisibility);
+  g->setDSOLocal(true);
+  g->setAlignment(llvm::Align(8));
+  if (define && !g->hasInitializer()) g->setInitializer(m.funcs[index]);
+  return g;
+}
+
+// The value of nw_eN: an aligned 8-byte atomic load (the swap stores it with release order
+// from another thread; x86 needs no fence for either side).
+llvm::Value* LoadEntry(ModuleIr& m, llvm::IRBuilder<>& b, uint32_t index) {
+  llvm::LoadInst* l = b.CreateAlignedLoad(b.getPtrTy(), EntryPointer(m, index, false), llvm::Align(8));
+  l->setAtomic(llvm::AtomicOrdering::Monotonic);
+  return l;
+}
+
+// First tier: every direct call to a defined function of the module goes through its entry
+// pointer instead (one load), so that once the second tier is swapped in, a first-tier frame
+// that stays on the stack (a main loop) calls second-tier code.
+void RouteCallsThroughEntries(ModuleIr& m, const Chunk& chunk) {
+  std::unordered_map<const llvm::Function*, uint32_t> index_of;
+  for (uint32_t i = m.desc.num_imported_funcs; i < m.funcs.size(); ++i)
+    if (m.funcs[i]) index_of.emplace(m.funcs[i], i);
+  llvm::IRBuilder<> b(m.ctx);
+  for (uint32_t i = chunk.first; i < chunk.end; ++i) {
+    llvm::Function* fn = m.funcs[m.desc.num_imported_funcs + i];
+    for (llvm::BasicBlock& bb : *fn) {
+      for (llvm::Instruction& inst : bb) {
+        auto* call = llvm::dyn_cast<llvm::CallInst>(&inst);
+        if (!call) continue;
+        auto it = index_of.find(call->getCalledFunction());
+        if (it == index_of.end()) continue;
+        b.SetInsertPoint(call);
+        call->setCalledOperand(LoadEntry(m, b, it->second));
+      }
+    }
+  }
+  for (uint32_t i = chunk.first; i < chunk.end; ++i) EntryPointer(m, m.desc.num_imported_funcs + i, true);
+}
+
+// fastcc nw_sN(args...) { [musttail] call *nw_eN(args...) }: the code function objects hold for
+// a first-tier function the host or a table can reach, so that calls through function
+// references (call_indirect, imports of other instances) reach the second tier too. A tail
+// jump where x86 can guarantee one.
+void EmitEntryStub(ModuleIr& m, uint32_t index) {
+  llvm::FunctionType* ft = m.type_sigs[m.desc.FuncTypeIndex(index)];
+  auto* fn = llvm::Function::Create(ft, llvm::GlobalValue::ExternalLinkage,
+                                    kStubSymbolPrefix + std::to_string(index), m.mod);
+  fn->setCallingConv(llvm::CallingConv::Fast);
+  fn->setVisibility(llvm::GlobalValue::HiddenVisibility);
+  fn->setDSOLocal(true);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  fn->addFnAttr("frame-pointer", "all");
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(m.ctx, "entry", fn));
+  std::vector<llvm::Value*> args;
+  for (llvm::Argument& a : fn->args()) args.push_back(&a);
+  llvm::CallInst* call = b.CreateCall(ft, LoadEntry(m, b, index), args);
+  call->setCallingConv(llvm::CallingConv::Fast);
+  // x86 cannot guarantee the tail jump when arguments go on the stack or several results are
+  // returned through memory: those stubs call (their frame has no nw_fN symbol, so backtraces
+  // skip it, as they skip trampolines).
+  const FuncType& sig = m.desc.FuncSig(index);
+  if (sig.params.size() <= 4 && sig.results.size() <= 1)
+    call->setTailCallKind(llvm::CallInst::TCK_MustTail);
+  else
+    fn->addFnAttr("disable-tail-calls", "true");
+  if (ft->getReturnType()->isVoidTy())
+    b.CreateRetVoid();
+  else
+    b.CreateRet(call);
+}
+
 Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mctx,
                                  const Options& module_options, const Chunk& chunk,
                                  const std::vector<bool>& external, const std::string& dump) {
   Options options = module_options;
+  if (options.first_tier) options.opt_level = BaselineKind() == Baseline::kLight ? 1 : 0;
   if (chunk.minimal) options.opt_level = 0;
   NW_TRY_ASSIGN(Target t, MakeTarget(options));
   ChunkOutput out;
@@ -392,9 +491,13 @@ Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mc
                     desc.num_imported_funcs + chunk.end);
   DecodeScratch scratch;
   for (uint32_t i = chunk.first; i < chunk.end; ++i) NW_TRY(GenerateFunction(m, i, scratch));
+  if (options.first_tier) RouteCallsThroughEntries(m, chunk);
   std::vector<bool> escaping = Escaping(desc, mctx);
-  for (uint32_t i = chunk.first; i < chunk.end; ++i)
-    if (escaping[desc.num_imported_funcs + i]) EmitTrampoline(m, desc.num_imported_funcs + i, t);
+  for (uint32_t i = chunk.first; i < chunk.end; ++i) {
+    if (!escaping[desc.num_imported_funcs + i]) continue;
+    EmitTrampoline(m, desc.num_imported_funcs + i, t);
+    if (options.first_tier) EmitEntryStub(m, desc.num_imported_funcs + i);
+  }
   std::string verify;
   llvm::raw_string_ostream vs(verify);
   if (llvm::verifyModule(mod, &vs))
@@ -403,7 +506,8 @@ Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mc
   if (!dump.empty()) DumpIr(mod, dump + ".pre.ll");
 
   start = Clock::now();
-  Optimize(mod, *t.tm, options.opt_level, options.loop_versioning, m.tbaa_mem);
+  Optimize(mod, *t.tm, options.opt_level, options.loop_versioning, m.tbaa_mem,
+           options.first_tier && options.opt_level == 1);
   out.stats.opt_seconds = Since(start);
   const Positions positions = NumberPositions(mod);
   if (!dump.empty()) DumpIr(mod, dump + ".ll");
@@ -455,6 +559,7 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   std::vector<Chunk> chunks =
       Partition(desc, options.chunk_bytes ? options.chunk_bytes : kChunkBytes, scans);
   std::vector<bool> external = Escaping(desc, mctx);
+  if (options.keep_func_symbols) external.assign(external.size(), true);
   {
     std::vector<bool> cross = CrossChunkCallees(desc, chunks, scans);
     for (size_t i = 0; i < external.size(); ++i) external[i] = external[i] || cross[i];
@@ -474,6 +579,11 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t c; (c = next.fetch_add(1)) < chunks.size();) {
+      if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+        results[c] = MakeError("opt tier: cancelled");
+        next.store(chunks.size());
+        break;
+      }
       results[c] = CompileChunk(desc, mctx, options, chunks[c], external, dump_name(c));
       if (!*results[c]) next.store(chunks.size());  // stop taking new chunks
     }

@@ -9,6 +9,7 @@
 // Only built when LLVM 19 is found and NANOWASM_ENABLE_LLVM is ON.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -58,7 +59,26 @@ struct Options {
   // (no inlining across chunks).
   unsigned threads = 0;
   size_t chunk_bytes = 0;
+  // Tiering (tier_up.h). `first_tier`: the object is the cheap first tier of a module that a
+  // background compile replaces: every function is compiled with `baseline` (below) instead
+  // of opt_level, and gets a patchable entry: a writable pointer nw_eN (initially nw_fN)
+  // through which every direct call to it goes, and a stub nw_sN (jump through nw_eN) that
+  // the function objects point at. Replacing nw_eN reaches every caller at once.
+  bool first_tier = false;
+  // The second tier of a tiered module: every defined function keeps a symbol nw_fN (none is
+  // internal, so none is deleted after inlining) for the first tier's nw_eN to point at.
+  bool keep_func_symbols = false;
+  // Set by another thread to stop a compile early: no new chunk is started and the compile
+  // fails with "opt tier: cancelled". Null: never.
+  const std::atomic<bool>* cancel = nullptr;
 };
+// How a first tier is compiled (Options::first_tier). kO0: no passes, fast instruction
+// selection and fast register allocation. kLight: SROA/mem2reg, EarlyCSE and SimplifyCFG,
+// then fast instruction selection with the O1 code generator (greedy register allocation).
+enum class Baseline : uint8_t { kO0, kLight };
+// NANOWASM_OPT_BASELINE=o0|light overrides (measurements); default kO0 (docs/performance.md,
+// "Tiered compilation").
+Baseline BaselineKind();
 inline constexpr size_t kChunkBytes = 64 * 1024;
 // LLVM's optimizing passes and code generation are superlinear on very large functions and on
 // deep nesting (a 256 KB straight-line body took ~550 s of O2 code generation; 20,000 nested

@@ -146,6 +146,12 @@ Result<std::unique_ptr<LoadedCode>> LoadedCode::Load(std::span<const uint8_t> el
   for (const Elf64_Sym& s : syms) {
     std::string_view name = name_of(strtab, s.st_name);
     uintptr_t a;
+    // A first tier's entry pointers (kEntrySymbolPrefix) are data: named, not code ranges.
+    if (ELF64_ST_TYPE(s.st_info) == STT_OBJECT && name.starts_with(kEntrySymbolPrefix) &&
+        sym_addr(s, a)) {
+      code->symbols_.emplace(std::string(name), a);
+      continue;
+    }
     if (ELF64_ST_TYPE(s.st_info) != STT_FUNC || !name.starts_with("nw_") || !sym_addr(s, a))
       continue;
     code->symbols_.emplace(std::string(name), a);

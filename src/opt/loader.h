@@ -24,6 +24,10 @@ namespace nw::opt {
 // `void(uint8_t* vmctx, uint64_t* args_results)` of function index N.
 inline constexpr const char* kFuncSymbolPrefix = "nw_f";
 inline constexpr const char* kArraySymbolPrefix = "nw_a";
+// A tiered module's first tier (compiler.h, Options::first_tier): the writable entry pointer
+// of function index N (a data symbol) and the stub that jumps through it.
+inline constexpr const char* kEntrySymbolPrefix = "nw_e";
+inline constexpr const char* kStubSymbolPrefix = "nw_s";
 
 class LoadedCode {
  public:

@@ -29,6 +29,37 @@ Result<std::unique_ptr<const CompiledCode>> MakeOptCode(const ModuleDesc& desc,
                                                         std::unique_ptr<LoadedCode> code,
                                                         CodeOffsetMaps maps = {});
 
+// Tiered compilation (Config::opt_tiering, docs/architecture.md "Tiered compilation"): a module
+// whose code starts as a cheap first tier (compiler.h, Options::first_tier) and is replaced by
+// a second tier compiled in the background. The runtime sees one CompiledCode.
+//
+// The background compile of a tiered module, owned by its code: destroying it cancels the
+// compile (no new chunk starts) and joins its thread.
+class TierUpJob {
+ public:
+  virtual ~TierUpJob() = default;
+  // Waits until the second tier is compiled and promoted (or the compile failed: its error).
+  virtual Status Finish() = 0;
+};
+class TieredOptCode : public CompiledCode {
+ public:
+  // Swaps in `code` (the same module compiled with Options::keep_func_symbols) for every
+  // caller: thread-safe while the first tier runs on other threads. At most once.
+  virtual Status Promote(const ModuleDesc& desc, std::unique_ptr<LoadedCode> code,
+                         CodeOffsetMaps maps) const = 0;
+  virtual bool promoted() const = 0;
+  // The job that will call Promote (set once, right after construction).
+  virtual void SetJob(std::unique_ptr<TierUpJob> job) const = 0;
+  // The job's Finish (tests, benchmarks: force the swap now).
+  virtual Status FinishTierUp() const = 0;
+};
+// Whether OptTier compiles `desc` tiered under `config` (Config::opt_tiering).
+bool TieringFor(const Config& config, const ModuleDesc& desc);
+// The CompiledCode of `desc` over its first tier `first`.
+Result<std::unique_ptr<const TieredOptCode>> MakeTieredOptCode(const ModuleDesc& desc,
+                                                                std::unique_ptr<LoadedCode> first,
+                                                                CodeOffsetMaps maps = {});
+
 // The opt tier's per-store context (Tier::NewStoreContext / DeleteStoreContext). Installs the
 // process's SIGSEGV/SIGBUS handler on first use when `config` uses guard regions.
 StoreContext* NewOptStoreContext(Store& store, const Config& config);
@@ -39,7 +70,9 @@ const Tier& OptTier();
 // An opt tier whose compiler starts from `base` (O-level, target CPU, threads, chunk size; the
 // Config still sets bounds, NaN and epoch modes): for tests and benchmarks. Outlives its engines.
 struct Options;
-std::unique_ptr<Tier> MakeOptTier(const Options& base);
+// `manual_tier_up`: a tiered module's second tier is compiled only when FinishTierUp is called
+// (tests: run before and after the swap).
+std::unique_ptr<Tier> MakeOptTier(const Options& base, bool manual_tier_up = false);
 // How many times OptTier has run the compiler in this process (tests: loading an artifact
 // compiles nothing).
 uint64_t CompileCount();

@@ -68,16 +68,22 @@ TrapResult<void> OptInvoke(Store& store, FuncObj* f, std::span<const uint64_t> a
 
 class OptCode final : public CompiledCode {
  public:
-  OptCode(const ModuleDesc& desc, std::unique_ptr<LoadedCode> code, CodeOffsetMaps maps)
-      : code_(std::move(code)), maps_(std::move(maps)), num_imported_(desc.num_imported_funcs) {
+  // `identity`: the CompiledCode the module holds (this one, or the TieredOptCode of which
+  // this is a tier): what backtraces compare with an instance's module.
+  OptCode(const ModuleDesc& desc, std::unique_ptr<LoadedCode> code, CodeOffsetMaps maps,
+          const CompiledCode* identity = nullptr)
+      : code_(std::move(code)), maps_(std::move(maps)), num_imported_(desc.num_imported_funcs),
+        identity_(identity ? identity : this) {
     const uint32_t n = static_cast<uint32_t>(desc.functions.size());
     entries_.resize(n);
     arrays_.resize(n);
+    stubs_.resize(n);
     for (uint32_t i = 0; i < n; ++i) {
       const uint32_t index = desc.num_imported_funcs + i;
       entries_[i] = code_->Symbol(kFuncSymbolPrefix + std::to_string(index));
       arrays_[i] = reinterpret_cast<ArrayFn>(
           const_cast<void*>(code_->Symbol(kArraySymbolPrefix + std::to_string(index))));
+      stubs_[i] = code_->Symbol(kStubSymbolPrefix + std::to_string(index));  // first tiers
     }
     std::lock_guard<std::mutex> lock(g_slots_mu);
     for (size_t i = 0; i < kMaxCodeSlots; ++i) {
@@ -101,7 +107,8 @@ class OptCode final : public CompiledCode {
   bool registered() const { return slot_ != nullptr; }
 
   FuncEntry Entry(uint32_t defined_index) const override {
-    const void* code = entries_[defined_index];
+    // A first tier's function objects hold the stub, which follows the entry pointer.
+    const void* code = stubs_[defined_index] ? stubs_[defined_index] : entries_[defined_index];
     return {&OptInvoke, code != nullptr ? code : &kUnreachableEntry};
   }
   // From the code -> wasm offset maps (code_map.h): the offset in the function itself (for
@@ -125,15 +132,20 @@ class OptCode final : public CompiledCode {
   }
 
   ArrayFn array(uint32_t defined_index) const { return arrays_[defined_index]; }
+  const void* entry(uint32_t defined_index) const { return entries_[defined_index]; }
   uint32_t num_imported() const { return num_imported_; }
   const LoadedCode& loaded() const { return *code_; }
+  const CompiledCode* identity() const { return identity_; }
+  bool Contains(uintptr_t pc) const { return pc >= code_->code_begin() && pc < code_->code_end(); }
 
  private:
   std::unique_ptr<LoadedCode> code_;
   CodeOffsetMaps maps_;
   uint32_t num_imported_ = 0;
+  const CompiledCode* identity_;
   std::vector<const void*> entries_;
   std::vector<ArrayFn> arrays_;
+  std::vector<const void*> stubs_;
   CodeSlot* slot_ = nullptr;
 };
 
@@ -236,8 +248,9 @@ uintptr_t StackLimit() {
   return limit;
 }
 
-// The store's function object that runs function `func_index` (a module index) of `code`.
-FuncObj* FindFunc(Store& store, const OptCode* code, uint32_t func_index) {
+// The store's function object that runs function `func_index` (a module index) of the module
+// whose code is `code` (a module's CompiledCode: OptCode::identity).
+FuncObj* FindFunc(Store& store, const CompiledCode* code, uint32_t func_index) {
   for (const auto& inst : store.impl().instances) {
     if (inst->module->impl().code.get() != code) continue;
     if (func_index < inst->funcs.size()) return inst->funcs[func_index];
@@ -248,7 +261,8 @@ FuncObj* FindFunc(Store& store, const OptCode* code, uint32_t func_index) {
 // One frame of a backtrace before it is made: a wasm function of a compiled module (or none:
 // code the maps do not know), at a wasm offset (0: unknown).
 struct LogicalFrame {
-  const OptCode* code = nullptr;
+  const CompiledCode* code = nullptr;  // the module's (OptCode::identity)
+  uint32_t num_imported = 0;
   uint32_t func_index = 0;  // module function index
   uint32_t offset = 0;
   bool known = false;
@@ -263,12 +277,14 @@ void Expand(uintptr_t pc, std::vector<LogicalFrame>& out) {
     return;
   }
   code->Frames(static_cast<uint32_t>(index) - code->num_imported(), code->num_imported(), pc,
-               [&](uint32_t func, uint32_t offset) { out.push_back({code, func, offset, true}); });
+               [&](uint32_t func, uint32_t offset) {
+                 out.push_back({code->identity(), code->num_imported(), func, offset, true});
+               });
 }
 
 Frame MakeLogicalFrame(Store& store, const LogicalFrame& lf) {
   FuncObj* f = nullptr;
-  if (lf.known && lf.func_index >= lf.code->num_imported()) f = FindFunc(store, lf.code, lf.func_index);
+  if (lf.known && lf.func_index >= lf.num_imported) f = FindFunc(store, lf.code, lf.func_index);
   if (f == nullptr) {
     Frame fr;
     fr.func_name = "<compiled>";
@@ -312,13 +328,15 @@ Trap TrapOf(Store& store, StoreContext& ctx, const Activation& a) {
   for (size_t i = 0; i < head_pcs; ++i) Expand(a.trace.At(i), head);
   for (size_t i = tail_from; i < n; ++i) Expand(a.trace.At(i), tail);
   if (func != nullptr) {
-    const OptCode* code = static_cast<const OptCode*>(func->f.instance->module->impl().code.get());
+    const Module::Impl& m = func->f.instance->module->impl();
+    const CompiledCode* code = m.code.get();
     const bool stack = t.kind == TrapKind::kStackExhausted;
     if (!head.empty() && head[0].known && head[0].code == code && head[0].func_index == func->f.func_index) {
       head[0].offset = offset;
       if (stack && head.size() > 1) head.erase(head.begin());
     } else if (!stack || head.empty()) {
-      head.insert(head.begin(), LogicalFrame{code, func->f.func_index, offset, true});
+      head.insert(head.begin(), LogicalFrame{code, m.desc.num_imported_funcs, func->f.func_index,
+                                             offset, true});
     }
   }
   const size_t total = head.size() + (tail_from - head_pcs) + tail.size();
@@ -330,12 +348,10 @@ Trap TrapOf(Store& store, StoreContext& ctx, const Activation& a) {
   return t;
 }
 
-TrapResult<void> OptInvoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
-                           std::span<uint64_t> results) {
+// Runs `fn`, the array-call trampoline of `f`, as an activation.
+TrapResult<void> InvokeArray(Store& store, FuncObj* f, ArrayFn fn, std::span<const uint64_t> args,
+                             std::span<uint64_t> results) {
   StoreContext* ctx = store.impl().ctx;
-  const Module::Impl& m = f->f.instance->module->impl();
-  const auto* code = static_cast<const OptCode*>(m.code.get());
-  const ArrayFn fn = code->array(f->f.func_index - m.desc.num_imported_funcs);
   if (fn == nullptr)
     return std::unexpected(MakeHostTrap("opt tier: function has no host entry"));
   InlineBuffer<uint64_t, 32> words(std::max<size_t>(std::max(args.size(), results.size()), 1));
@@ -355,6 +371,102 @@ TrapResult<void> OptInvoke(Store& store, FuncObj* f, std::span<const uint64_t> a
   return std::unexpected(TrapOf(store, *ctx, act));
 }
 
+TrapResult<void> OptInvoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                           std::span<uint64_t> results) {
+  const Module::Impl& m = f->f.instance->module->impl();
+  const auto* code = static_cast<const OptCode*>(m.code.get());
+  return InvokeArray(store, f, code->array(f->f.func_index - m.desc.num_imported_funcs), args,
+                     results);
+}
+
+// ---- tiered modules (opt_tier.h, TieredOptCode) ------------------------------------------------
+
+TrapResult<void> TieredInvoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                              std::span<uint64_t> results);
+
+// A module's code in two tiers. The first is compiled with Options::first_tier: its direct
+// calls load the entry pointer nw_eN, and its function objects hold the stubs nw_sN that jump
+// through it. Promote stores the second tier's nw_fN into every nw_eN (a release store of an
+// aligned pointer; compiled code loads it with an atomic 8-byte load, and the new code was
+// made executable by mprotect, whose TLB shootdown serialises the other cores, before its
+// address is published), then publishes the second tier for host calls (TieredInvoke) and
+// for instances created later (Entry). A first-tier frame already running keeps running
+// first-tier code until it returns (no on-stack replacement); what it calls is second tier.
+// The first tier is never unmapped before this object dies (with its module, after every
+// instance): a frame may still be in it, and stubs held by function objects jump through it.
+class TieredCode final : public TieredOptCode {
+ public:
+  TieredCode(const ModuleDesc& desc, std::unique_ptr<LoadedCode> first, CodeOffsetMaps maps)
+      : first_(desc, std::move(first), std::move(maps), this), num_imported_(desc.num_imported_funcs),
+        num_defined_(static_cast<uint32_t>(desc.functions.size())) {
+    current_.store(&first_, std::memory_order_release);
+  }
+  ~TieredCode() override {
+    // The background compile first: it may still call Promote.
+    job_.reset();
+  }
+  bool registered() const { return first_.registered(); }
+
+  FuncEntry Entry(uint32_t defined_index) const override {
+    FuncEntry e = current()->Entry(defined_index);
+    e.array_call = &TieredInvoke;
+    return e;
+  }
+  std::optional<size_t> WasmOffsetAt(uint32_t defined_index, uintptr_t pc) const override {
+    const OptCode* second = second_.load(std::memory_order_acquire);
+    if (second && second->Contains(pc)) return second->WasmOffsetAt(defined_index, pc);
+    return first_.WasmOffsetAt(defined_index, pc);
+  }
+
+  Status Promote(const ModuleDesc& desc, std::unique_ptr<LoadedCode> code,
+                 CodeOffsetMaps maps) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (second_.load(std::memory_order_relaxed) != nullptr)
+      return MakeError("opt tier: the module was already promoted");
+    auto second = std::make_unique<OptCode>(desc, std::move(code), std::move(maps), this);
+    if (!second->registered()) return MakeError("opt tier: too many compiled modules in the process");
+    for (uint32_t i = 0; i < num_defined_; ++i) {
+      const void* target = second->entry(i);
+      void* slot = const_cast<void*>(
+          first_.loaded().Symbol(kEntrySymbolPrefix + std::to_string(num_imported_ + i)));
+      // No slot: nothing calls the function directly. No target: the second tier has no
+      // such function (never with Options::keep_func_symbols); the first tier's stays.
+      if (slot == nullptr || target == nullptr) continue;
+      std::atomic_ref<const void*>(*static_cast<const void**>(slot))
+          .store(target, std::memory_order_release);
+    }
+    const OptCode* raw = second.get();
+    second_owner_ = std::move(second);
+    second_.store(raw, std::memory_order_release);
+    current_.store(raw, std::memory_order_release);
+    return {};
+  }
+  bool promoted() const override { return second_.load(std::memory_order_acquire) != nullptr; }
+  void SetJob(std::unique_ptr<TierUpJob> job) const override { job_ = std::move(job); }
+  Status FinishTierUp() const override {
+    return job_ ? job_->Finish() : MakeError("opt tier: no tier-up job");
+  }
+
+  const OptCode* current() const { return current_.load(std::memory_order_acquire); }
+  uint32_t num_imported() const { return num_imported_; }
+
+ private:
+  OptCode first_;
+  uint32_t num_imported_, num_defined_;
+  mutable std::mutex mu_;  // Promote
+  mutable std::atomic<const OptCode*> current_{nullptr};
+  mutable std::atomic<const OptCode*> second_{nullptr};
+  mutable std::unique_ptr<const OptCode> second_owner_;
+  mutable std::unique_ptr<TierUpJob> job_;
+};
+
+TrapResult<void> TieredInvoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                              std::span<uint64_t> results) {
+  const auto* code = static_cast<const TieredCode*>(f->f.instance->module->impl().code.get());
+  return InvokeArray(store, f, code->current()->array(f->f.func_index - code->num_imported()),
+                     args, results);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<const CompiledCode>> MakeOptCode(const ModuleDesc& desc,
@@ -363,6 +475,14 @@ Result<std::unique_ptr<const CompiledCode>> MakeOptCode(const ModuleDesc& desc,
   auto out = std::make_unique<const OptCode>(desc, std::move(code), std::move(maps));
   if (!out->registered()) return MakeError("opt tier: too many compiled modules in the process");
   return std::unique_ptr<const CompiledCode>(std::move(out));
+}
+
+Result<std::unique_ptr<const TieredOptCode>> MakeTieredOptCode(const ModuleDesc& desc,
+                                                                std::unique_ptr<LoadedCode> first,
+                                                                CodeOffsetMaps maps) {
+  auto out = std::make_unique<const TieredCode>(desc, std::move(first), std::move(maps));
+  if (!out->registered()) return MakeError("opt tier: too many compiled modules in the process");
+  return std::unique_ptr<const TieredOptCode>(std::move(out));
 }
 
 StoreContext* NewOptStoreContext(Store& store, const Config& config) {

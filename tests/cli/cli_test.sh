@@ -113,6 +113,19 @@ check "--opt-relaxed-traps is accepted" $? "rc=$rc out=$out"
 out=$("$nw" run -W opt-relaxed-traps=n --invoke dead "$tmp/dead.wat" 100 2>&1)
 [ "$out" = "7" ]
 check "-W opt-relaxed-traps=n" $? "out=$out"
+# 9c. --opt-tiering (read on every tier; the opt tier runs a first tier, then O2): the same
+# result and the same trap whatever the choice; anything but on/off/auto is a usage error.
+for w in on off auto; do
+  out=$("$nw" run --opt-tiering "$w" --invoke dead "$tmp/dead.wat" 100 2>&1)
+  [ "$out" = "7" ]
+  check "--opt-tiering $w" $? "out=$out"
+done
+out=$("$nw" run -W opt-tiering=on --invoke dead "$tmp/dead.wat" 65536 2>&1); rc=$?
+[ $rc -eq 134 ] && [[ "$out" == *"out of bounds memory access"* ]] && [[ "$out" == *"#0 dead"* ]]
+check "-W opt-tiering=on: a first-tier trap and its backtrace" $? "rc=$rc out=$out"
+out=$("$nw" run --opt-tiering sometimes --invoke dead "$tmp/dead.wat" 1 2>&1); rc=$?
+[ $rc -eq 2 ] && [[ "$out" == *"expected on, off or auto"* ]]
+check "--opt-tiering sometimes is refused" $? "rc=$rc out=$out"
 
 
 # 10. --version and -V print the name and CMake's project version.

@@ -105,7 +105,7 @@ struct RunCli {
   RunArgs args;
   std::vector<std::string> wasm, wasi, fuel, timeout, max_memory, listen;
   bool canonical_nans = false, opt_relaxed_traps = false;
-  std::vector<std::string> tier;
+  std::vector<std::string> tier, opt_tiering;
 
   void Declare(CLI::App& run) {
     run.prefix_command();  // FILE ends the options: what follows is the guest's
@@ -155,6 +155,7 @@ struct RunCli {
     run.add_flag("--canonical-nans", canonical_nans, "= -W nan-canonicalization")->group(old);
     run.add_flag("--opt-relaxed-traps", opt_relaxed_traps, "= -W opt-relaxed-traps")->group(exec);
     each(run.add_option("--tier", tier, "= -W tier=NAME: interp (default) or opt"), "NAME")->group(exec);
+    each(run.add_option("--opt-tiering", opt_tiering, "= -W opt-tiering=on|off|auto"), "WHEN")->group(exec);
     each(run.add_option("--listen", listen, "= -S tcplisten=ADDR:PORT"), "ADDR:PORT")->group(old);
     run.add_option("--manifest", args.manifest,
                    "run a capability tree (docs/security.md); the options grant the root")
@@ -175,6 +176,7 @@ struct RunCli {
     if (canonical_nans) args.wasm.emplace_back("--canonical-nans", "");
     if (opt_relaxed_traps) args.wasm.emplace_back("--opt-relaxed-traps", "");
     for (const auto& v : tier) args.wasm.emplace_back("--tier", v);
+    for (const auto& v : opt_tiering) args.wasm.emplace_back("--opt-tiering", v);
     for (const auto& v : wasm) args.wasm.emplace_back("-W", v);
     for (const auto& v : listen) args.wasi.emplace_back("--listen", v);
     for (const auto& v : wasi) args.wasi.emplace_back("-S", v);

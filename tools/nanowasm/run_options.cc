@@ -143,6 +143,18 @@ const Key kWasmKeys[] = {
        o.engine.opt_relaxed_traps = *b;
        return "";
      }},
+    {"opt-tiering", "=on|off|auto", "--opt-tiering WHEN",
+     "opt tier: run a cheap first tier at once and swap in O2 code compiled in the background "
+     "(on), compile O2 before running (off), or on for modules with at least 256 KiB of code "
+     "(auto, the default)",
+     [](Value v, RunOptions& o) -> std::string {
+       const std::string_view w = v ? *v : "";
+       if (w == "on") o.engine.opt_tiering = nw::Config::OptTiering::kOn;
+       else if (w == "off") o.engine.opt_tiering = nw::Config::OptTiering::kOff;
+       else if (w == "auto") o.engine.opt_tiering = nw::Config::OptTiering::kAuto;
+       else return "expected on, off or auto";
+       return "";
+     }},
     {"nan-canonicalization", "[=y|n]", "--canonical-nans",
      "every float operation returns the canonical NaN where the spec allows any NaN "
      "(results independent of the host CPU)",
@@ -201,6 +213,7 @@ constexpr Alias kAliases[] = {
     {"--canonical-nans", false, "nan-canonicalization"},
     {"--opt-relaxed-traps", false, "opt-relaxed-traps"},
     {"--tier", false, "tier"},
+    {"--opt-tiering", false, "opt-tiering"},
     {"--listen", true, "tcplisten"},
 };
 
