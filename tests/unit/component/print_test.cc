@@ -49,6 +49,19 @@ Result<std::vector<uint8_t>> Reprint(const Component& c, std::string* text_out =
   return EncodeComponent(*back);
 }
 
+// A parsed component validates, and its encoding (B1) decodes, prints, parses and encodes again
+// to the same bytes; the printed text is returned through `printed` for further checks.
+void ExpectValidAndRoundTrips(const Component& c, std::string* printed) {
+  auto st = ValidateComponent(c);
+  EXPECT_TRUE(st) << st.error().ToString();
+  std::vector<uint8_t> b1 = EncodeComponent(c);
+  auto decoded = DecodeComponent(b1);
+  ASSERT_TRUE(decoded) << decoded.error().ToString();
+  auto b2 = Reprint(*decoded, printed);
+  ASSERT_TRUE(b2) << b2.error().ToString() << "\n" << *printed;
+  EXPECT_EQ(b1, *b2) << *printed;
+}
+
 // The component forms of one script: top-level definitions and those of assert_* commands,
 // as (kind, text or bytes).
 struct Form {
@@ -536,15 +549,9 @@ TEST(ComponentPrint, StartParsesAndRoundTrips) {
     auto c = ParseComponentText(text);
     ASSERT_TRUE(c) << c.error().ToString() << "\n" << text;
     ASSERT_EQ(c->starts.size(), 1u) << text;
-    auto st = ValidateComponent(*c);
-    EXPECT_TRUE(st) << st.error().ToString() << "\n" << text;
-    std::vector<uint8_t> b1 = EncodeComponent(*c);
-    auto decoded = DecodeComponent(b1);
-    ASSERT_TRUE(decoded) << decoded.error().ToString();
     std::string printed;
-    auto b2 = Reprint(*decoded, &printed);
-    ASSERT_TRUE(b2) << b2.error().ToString() << "\n" << printed;
-    EXPECT_EQ(b1, *b2) << printed;
+    SCOPED_TRACE(text);
+    ASSERT_NO_FATAL_FAILURE(ExpectValidAndRoundTrips(*c, &printed));
     EXPECT_NE(printed.find("(start "), std::string::npos) << printed;
   }
   auto c = ParseComponentText(
@@ -608,15 +615,8 @@ TEST(ComponentPrint, ValuesRoundTripInTheBinaryForm) {
   ASSERT_TRUE(u) << u.error().ToString();
   ASSERT_EQ(u->values.size(), 2u);
   EXPECT_EQ(u->values[1].bytes, std::vector<uint8_t>{1});
-  auto st = ValidateComponent(*u);
-  EXPECT_TRUE(st) << st.error().ToString();
-  std::vector<uint8_t> b1 = EncodeComponent(*u);
-  auto decoded = DecodeComponent(b1);
-  ASSERT_TRUE(decoded) << decoded.error().ToString();
   std::string printed;
-  auto b2 = Reprint(*decoded, &printed);
-  ASSERT_TRUE(b2) << b2.error().ToString() << "\n" << printed;
-  EXPECT_EQ(b1, *b2) << printed;
+  ASSERT_NO_FATAL_FAILURE(ExpectValidAndRoundTrips(*u, &printed));
   EXPECT_NE(printed.find("(value $v u32 (binary \"\\07\"))"), std::string::npos) << printed;
   for (const char* bad : {"(component (value u32 7))", "(component (value $v bool true))",
                           "(component (value u32 (binary 7)))", "(component (value (binary \"\")))"}) {
