@@ -495,14 +495,18 @@ Result<OnCancel> LiftCall(AsyncStore& as, const RtFunc& f, OnStart on_start, OnR
     Status s = LiftBody(tp);
     if (!s && !box->error) box->error = s.error();
   }));
-  if (!f.type_async) ++in->sync_calls;
+  // A non-async-typed call's "cannot block before returning" scope (CheckMayBlock), left on
+  // every path out.
   struct SyncScope {
     AsyncInstance* in;
     bool on;
+    SyncScope(AsyncInstance* i, bool o) : in(i), on(o) {
+      if (on) ++in->sync_calls;
+    }
     ~SyncScope() {
       if (on) --in->sync_calls;
     }
-  } scope{in, !f.type_async};
+  } scope(in, !f.type_async);
   ResumeThread(thread);
   if (box->error) return std::unexpected(*box->error);
   if (!f.type_async) {
