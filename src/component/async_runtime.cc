@@ -20,6 +20,7 @@ namespace {
 
 constexpr uint32_t kMaxBufferLength = (1u << 28) - 1;
 constexpr uint32_t kBlocked = 0xffffffffu;
+constexpr const char* kTrapCannotBlock = "cannot block a synchronous task before returning";
 
 enum EventCode : uint32_t {
   kEventNone = 0, kEventSubtask = 1, kEventStreamRead = 2, kEventStreamWrite = 3,
@@ -55,6 +56,10 @@ struct AsyncInstance {
   int backpressure = 0;
   int num_waiting_to_enter = 0;
   AThread* exclusive = nullptr;
+  // Calls of non-async-typed functions into this instance that have not returned yet: while one
+  // is in progress, every thread of the instance runs inside its "cannot block before returning"
+  // scope (only the call's own resume loop runs the instance's threads then).
+  int sync_calls = 0;
   std::vector<AThread*> threads{nullptr};  // index 0 unused
   std::vector<uint32_t> free_threads;
 };
@@ -441,6 +446,34 @@ Status LiftBody(const std::shared_ptr<ATask>& tp) {
   return ExitImplicitThread(task);
 }
 
+// A thread of `in`, other than `self`, that is ready and may run while a non-async-typed call
+// is in progress: never the exclusive thread, nor the implicit thread of an async-typed task that
+// needs exclusive use of the stack (the suite's during-sync-call-no-exclusive-resume).
+AThread* PickStackThread(AsyncInstance& in, AThread* self) {
+  for (AThread* t : in.threads)
+    if (t && t != self && t != in.exclusive && t->ready() &&
+        !(t == t->task->implicit_thread && t->task->ft_async() && t->task->needs_exclusive()))
+      return t;
+  return nullptr;
+}
+
+// The check before a potentially blocking operation (a sync lower of an async-typed callee, the
+// sync forms of waitable-set.wait, thread.suspend, subtask.cancel and the stream/future copies
+// and cancels), made before it looks at its operands, as the reference suite (after wasmtime)
+// expects. Code outside any task (a core start function: implicitly a sync `func()`) may never
+// block. A thread inside a non-async-typed call's scope may block only when another thread of
+// its instance is ready to run and may use the stack (test/async/during-sync-call-may-block-if-
+// other-ready-threads.wast); otherwise the call could not return, and it traps now rather than
+// after the operation (definitions.py traps later, at the end of canon_lift, when nothing is
+// ready: same trap, but a forged handle or a trapping callee would be reported instead).
+Status CheckMayBlock(AThread* t) {
+  if (!t) return Trap(kTrapCannotBlock);
+  AsyncInstance& in = *t->task->inst;
+  if (in.sync_calls == 0) return Ok();
+  if (PickStackThread(in, t)) return Ok();
+  return Trap(kTrapCannotBlock);
+}
+
 // canon_lift through Store.lift's func_inst: returns on_cancel.
 Result<OnCancel> LiftCall(AsyncStore& as, const RtFunc& f, OnStart on_start, OnResolve on_resolve,
                           ComponentInstanceState* caller, std::shared_ptr<TrapBox> box) {
@@ -462,21 +495,24 @@ Result<OnCancel> LiftCall(AsyncStore& as, const RtFunc& f, OnStart on_start, OnR
     Status s = LiftBody(tp);
     if (!s && !box->error) box->error = s.error();
   }));
+  // A non-async-typed call's "cannot block before returning" scope (CheckMayBlock), left on
+  // every path out.
+  struct SyncScope {
+    AsyncInstance* in;
+    bool on;
+    SyncScope(AsyncInstance* i, bool o) : in(i), on(o) {
+      if (on) ++in->sync_calls;
+    }
+    ~SyncScope() {
+      if (on) --in->sync_calls;
+    }
+  } scope(in, !f.type_async);
   ResumeThread(thread);
   if (box->error) return std::unexpected(*box->error);
   if (!f.type_async) {
     while (task->state != TaskState::kResolved) {
-      AThread* pick = nullptr;
-      // While a non-async-typed call is in progress only threads that may use the stack run:
-      // never the implicit thread of an async-typed task that needs exclusive use of it (the
-      // suite's during-sync-call-no-exclusive-resume).
-      for (AThread* t : in->threads)
-        if (t && t != in->exclusive && t->ready() &&
-            !(t == t->task->implicit_thread && t->task->ft_async() && t->task->needs_exclusive())) {
-          pick = t;
-          break;
-        }
-      if (!pick) return Trap("cannot block a synchronous task before returning");
+      AThread* pick = PickStackThread(*in, nullptr);
+      if (!pick) return Trap(kTrapCannotBlock);
       ResumeThread(pick);
       if (box->error) return std::unexpected(*box->error);
     }
@@ -864,6 +900,8 @@ Status AsyncLowerCall(ComponentStore& cs, const LowerInfo& li, std::span<const u
   ComponentInstanceState* caller = li.caller;
   if (!caller->may_leave()) return Trap(kTrapCannotLeave);
   const RtFunc& f = *li.callee;
+  // An async-typed callee may block, and a sync lower then blocks its caller.
+  if (!li.async && f.type_async) NW_TRY(CheckMayBlock(tl_current));
   auto subtask = std::make_shared<ASubtask>(caller);
   auto cx = std::make_shared<Side>(Side{&li.opts->opts, caller, nullptr, &subtask->lends, {}, nullptr});
   std::vector<uint64_t> flat(args.begin(), args.end());
@@ -1045,10 +1083,11 @@ struct CopyInfo {
 };
 
 Result<uint32_t> CopyBuiltin(const CopyInfo& ci, uint32_t i, uint32_t ptr, uint32_t n) {
-  NW_TRY_ASSIGN(AThread * thread, Current());
-  (void)thread;
   ComponentInstanceState* inst = ci.inst;
   if (!inst->may_leave()) return Trap(kTrapCannotLeave);
+  if (!ci.opts->async) NW_TRY(CheckMayBlock(tl_current));
+  NW_TRY_ASSIGN(AThread * thread, Current());
+  (void)thread;
   NW_TRY_ASSIGN(CopyEnd * e, GetElem<CopyEnd>(inst, i, {ci.kind}, ci.future ? "future end of this direction" : "stream end of this direction"));
   if (e->shared->type != ci.type) return Trap("stream or future of another type");
   if (e->state != CopyState::kIdle) {
@@ -1119,10 +1158,11 @@ Result<uint32_t> CopyBuiltin(const CopyInfo& ci, uint32_t i, uint32_t ptr, uint3
 }
 
 Result<uint32_t> CancelCopy(const CopyInfo& ci, bool async, uint32_t i) {
-  NW_TRY_ASSIGN(AThread * thread, Current());
-  (void)thread;
   ComponentInstanceState* inst = ci.inst;
   if (!inst->may_leave()) return Trap(kTrapCannotLeave);
+  if (!async) NW_TRY(CheckMayBlock(tl_current));
+  NW_TRY_ASSIGN(AThread * thread, Current());
+  (void)thread;
   NW_TRY_ASSIGN(CopyEnd * e, GetElem<CopyEnd>(inst, i, {ci.kind}, "stream or future end of this direction"));
   if (e->shared->type != ci.type) return Trap("stream or future of another type");
   if (e->state != CopyState::kCopying || e->has_sync_waiter) return Trap("no copy in progress to cancel");
@@ -1255,9 +1295,10 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
         return Ok();
       });
     case CanonKind::kThreadSuspend:
-      return MakeHost(cs, {}, {I}, [flag](auto, auto r) -> Status {
+      return MakeHost(cs, {}, {I}, [inst, flag](auto, auto r) -> Status {
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
+        NW_TRY(CheckMayBlock(tl_current));
         NW_TRY_ASSIGN(AThread * t, Current());
-        if (!t->task->inst->state->may_leave()) return Trap(kTrapCannotLeave);
         NW_TRY_ASSIGN(bool cancelled, Suspend(t, flag));
         r[0] = cancelled;
         return Ok();
@@ -1343,8 +1384,9 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       bool poll = c.kind == CanonKind::kWaitableSetPoll;
       Memory* mem = spec.memory;
       return MakeHost(cs, {I, I}, {I}, [inst, poll, flag, mem](auto a, auto r) -> Status {
-        NW_TRY_ASSIGN(AThread * t, Current());
         if (!inst->may_leave()) return Trap(kTrapCannotLeave);
+        if (!poll) NW_TRY(CheckMayBlock(tl_current));
+        NW_TRY_ASSIGN(AThread * t, Current());
         NW_TRY_ASSIGN(WaitableSet * ws, GetElem<WaitableSet>(inst, static_cast<uint32_t>(a[0]),
                                                              {AsyncElem::Kind::kWaitableSet}, "waitable set"));
         Event e;
@@ -1394,9 +1436,10 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
       });
     case CanonKind::kSubtaskCancel:
       return MakeHost(cs, {I}, {I}, [inst, flag](auto a, auto r) -> Status {
+        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
+        if (!flag) NW_TRY(CheckMayBlock(tl_current));
         NW_TRY_ASSIGN(AThread * t, Current());
         (void)t;
-        if (!inst->may_leave()) return Trap(kTrapCannotLeave);
         uint32_t i = static_cast<uint32_t>(a[0]);
         NW_TRY_ASSIGN(ASubtask * s, GetElem<ASubtask>(inst, i, {AsyncElem::Kind::kSubtask}, "subtask"));
         if (s->delivered) return Trap("subtask already resolved");

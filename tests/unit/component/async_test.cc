@@ -1,7 +1,8 @@
 // The async canonical ABI at run time (component/async_runtime.h): a stackful task keeps its
 // context slots across a yield, a partial stream copy within one component, a callback task
 // waiting on nothing is a deadlock trap, a hostile component cannot create unbounded threads,
-// and a component store destroyed while tasks are suspended ends their host threads.
+// a component store destroyed while tasks are suspended ends their host threads, and the
+// "cannot block a synchronous task before returning" rule (sync callers, built-ins, start functions).
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -164,6 +165,150 @@ TEST_F(AsyncTest, ThreadsAreBoundedAndEndWithTheStore) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("too many threads"), std::string::npos) << r.error().message;
   cs.reset();  // every parked thread is unwound and joined here; a hang would time the test out
+}
+
+
+// A component $C exporting `f`: async-typed, lifted sync, returns 43 at once; then a sibling
+// component $D importing it, whose body is `d_body`, instantiated with it (a parent may not call
+// into its own child: the caller is a sibling, as in the suite).
+std::string WithEagerAsyncCallee(const std::string& d_body, const std::string& exports) {
+  return R"((component
+    (component $C
+      (core module $CM (func (export "f") (result i32) (i32.const 43)))
+      (core instance $cm (instantiate $CM))
+      (func (export "f") async (result u32) (canon lift (core func $cm "f"))))
+    (component $D
+      (import "c" (instance $c (export "f" (func async (result u32)))))
+      )" + d_body + R"()
+    (instance $c (instantiate $C))
+    (instance $d (instantiate $D (with "c" (instance $c))))
+    )" + exports + ")";
+}
+
+// A non-async-typed task may not block before it returns, so a sync lower of an async-typed
+// callee traps at the call, before the callee runs, when nothing else of the instance could run
+// meanwhile; with another thread of the instance ready, the same call goes ahead (and here
+// completes at once).
+TEST_F(AsyncTest, SyncTaskSyncCallingAsyncFunctionNeedsAnotherReadyThread) {
+  std::string text = WithEagerAsyncCallee(R"(
+    (core module $T (table (export "t") 1 funcref))
+    (core instance $t (instantiate $T))
+    (core module $M
+      (import "" "t" (table 1 funcref))
+      (import "" "f" (func $f (result i32)))
+      (import "" "new" (func $new (param i32 i32) (result i32)))
+      (import "" "resume-later" (func $later (param i32)))
+      (func $noop (param i32))
+      (elem (i32.const 0) func $noop)
+      (func (export "alone") (result i32) (call $f))
+      (func (export "armed") (result i32)
+        (call $later (call $new (i32.const 0) (i32.const 0)))
+        (call $f)))
+    (core type $start (func (param i32)))
+    (alias core export $t "t" (core table $tab))
+    (core func $new (canon thread.new-indirect $start (core table $tab)))
+    (canon thread.resume-later (core func $later))
+    (canon lower (func $c "f") (core func $f))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "t" (table $tab)) (export "f" (func $f))
+      (export "new" (func $new)) (export "resume-later" (func $later))))))
+    (func (export "alone") (result u32) (canon lift (core func $m "alone")))
+    (func (export "armed") (result u32) (canon lift (core func $m "armed"))))",
+    R"((func (export "alone") (alias export $d "alone"))
+    (func (export "armed") (alias export $d "armed")))");
+  {
+    ComponentStore cs(store_);
+    RtInstance* i = Make(cs, text);
+    ASSERT_NE(i, nullptr);
+    auto r = Call(cs, i, "alone");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("cannot block a synchronous task before returning"), std::string::npos)
+        << r.error().message;
+  }
+  {
+    ComponentStore cs(store_);
+    RtInstance* i = Make(cs, text);
+    ASSERT_NE(i, nullptr);
+    auto r = Call(cs, i, "armed");
+    ASSERT_TRUE(r) << r.error().ToString();
+    ASSERT_EQ(r->size(), 1u);
+    EXPECT_EQ((*r)[0].as_u64(), 43u);
+  }
+}
+
+// The sync forms of the blocking built-ins check that the task may block before they look at
+// their operands: a forged stream handle from a non-async-typed task is "cannot block", the same
+// call from an async-typed task reaches the handle lookup and traps on the handle.
+TEST_F(AsyncTest, SyncBuiltinChecksMayBlockBeforeTheHandle) {
+  const char* text = R"((component
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (type $ST (stream u8))
+    (core module $M
+      (import "" "read" (func $read (param i32 i32 i32) (result i32)))
+      (import "" "cancel" (func $cancel (param i32) (result i32)))
+      (func (export "read") (drop (call $read (i32.const 0xdead) (i32.const 0) (i32.const 1))))
+      (func (export "cancel") (drop (call $cancel (i32.const 0xdead)))))
+    (canon stream.read $ST (memory (core memory $mem "mem")) (core func $read))
+    (canon subtask.cancel (core func $cancel))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "read" (func $read)) (export "cancel" (func $cancel))))))
+    (func (export "sync-read") (canon lift (core func $m "read")))
+    (func (export "sync-cancel") (canon lift (core func $m "cancel")))
+    (func (export "async-read") async (canon lift (core func $m "read") async))
+  ))";
+  for (const char* name : {"sync-read", "sync-cancel"}) {
+    ComponentStore cs(store_);
+    RtInstance* i = Make(cs, text);
+    ASSERT_NE(i, nullptr);
+    auto r = Call(cs, i, name);
+    ASSERT_FALSE(r) << name;
+    EXPECT_NE(r.error().message.find("cannot block a synchronous task before returning"), std::string::npos)
+        << name << ": " << r.error().message;
+  }
+  ComponentStore cs(store_);
+  RtInstance* i = Make(cs, text);
+  ASSERT_NE(i, nullptr);
+  auto r = Call(cs, i, "async-read");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message.find("cannot block"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("handle"), std::string::npos) << r.error().message;
+}
+
+// A core start function runs as an implicit sync `func()` outside any task: it may not block,
+// neither in a blocking built-in nor by a sync call of an async-typed function (which is not
+// even entered).
+TEST_F(AsyncTest, StartFunctionMayNotBlock) {
+  const std::string wait = R"((component
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (core module $M
+      (import "" "new" (func $new (result i32)))
+      (import "" "wait" (func $wait (param i32 i32) (result i32)))
+      (func $start (drop (call $wait (call $new) (i32.const 0))))
+      (start $start))
+    (canon waitable-set.new (core func $new))
+    (canon waitable-set.wait (memory (core memory $mem "mem")) (core func $wait))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "new" (func $new)) (export "wait" (func $wait))))))
+  ))";
+  const std::string call = WithEagerAsyncCallee(R"(
+    (core module $M
+      (import "" "f" (func $f (result i32)))
+      (func $start (drop (call $f)))
+      (start $start))
+    (canon lower (func $c "f") (core func $f))
+    (core instance $m (instantiate $M (with "" (instance (export "f" (func $f)))))))", "");
+  for (const std::string& text : {wait, call}) {
+    ComponentStore cs(store_);
+    auto c = ParseComponentText(text);
+    ASSERT_TRUE(c) << c.error().ToString();
+    asts_.push_back(std::move(*c));
+    auto inst = cs.Instantiate(asts_.back());
+    ASSERT_FALSE(inst);
+    EXPECT_NE(inst.error().message.find("cannot block a synchronous task before returning"), std::string::npos)
+        << inst.error().message;
+  }
 }
 
 }  // namespace
