@@ -964,6 +964,10 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
       Value* v = Pop();
       llvm::StoreInst* s = b_.CreateAlignedStore(v, GlobalPtr(in.index), llvm::Align(4));
       s->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_global);
+      // In the exact guard-region mode a memory access traps by faulting, and LLVM moves
+      // ordinary stores past volatile loads (LICM keeps a global in a register through a loop
+      // and stores it at the exit): the global would miss the updates made before the trap.
+      s->setVolatile(m_.options.bounds == BoundsMode::kGuardPages && !m_.options.relaxed_traps);
       return;
     }
     case O::kI32Load: return Load(in, I32(), I32(), false);

@@ -18,6 +18,7 @@
 #include "opt/loop_version.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <functional>
 #include <optional>
@@ -44,6 +45,9 @@ namespace nw::opt {
 namespace {
 
 using llvm::SCEV;
+
+std::atomic<uint64_t> g_versioned{0};
+std::atomic<uint64_t> g_rejected{0};
 
 // One access (or one comparison of an access end with the length), as
 // W(i) = V(i) + k with V(i) = start + i * step, where start is zext(t) + c (wasm's i32 address
@@ -253,6 +257,8 @@ class Versioner {
     if (changed)
       se_.forgetLoop(&loop);
     if (!Analyze(loop)) {
+      if (why_[0])
+        g_rejected.fetch_add(1, std::memory_order_relaxed);
       if (Verbose() && why_[0])
         llvm::errs() << "loop_version: " << f_.getName() << " " << loop.getHeader()->getName()
                      << ": not versioned (" << why_ << ")\n";
@@ -271,6 +277,7 @@ class Versioner {
       }
     }
     Transform(loop);
+    g_versioned.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
 
@@ -640,6 +647,10 @@ void Versioner::Transform(llvm::Loop& loop) {
 bool LoopVersioningEnabled() {
   const char* env = std::getenv("NANOWASM_OPT_LOOP_VERSION");
   return !env || std::string_view(env) != "0";
+}
+
+LoopVersionCounts LoopVersionCountsSoFar() {
+  return {g_versioned.load(std::memory_order_relaxed), g_rejected.load(std::memory_order_relaxed)};
 }
 
 llvm::PreservedAnalyses LoopVersionPass::run(llvm::Function& f,
