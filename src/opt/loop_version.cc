@@ -305,6 +305,7 @@ class Versioner {
   const SCEV* btc_ = nullptr;
   std::vector<Access> accesses_;
   std::vector<llvm::ICmpInst*> compares_;
+  std::vector<llvm::StoreInst*> state_stores_;  // volatile stores of globals and fuel
   const char* why_ = "";  // why the last loop analysed is not versioned (verbose mode)
   bool Reject(const char* why) {
     why_ = why;
@@ -392,6 +393,7 @@ bool Versioner::Analyze(llvm::Loop& loop) {
   memdef_ = base_ = nullptr;
   accesses_.clear();
   compares_.clear();
+  state_stores_.clear();
   if (!loop.isInnermost() || !loop.isLoopSimplifyForm())
     return false;
   const llvm::DataLayout& dl = f_.getDataLayout();
@@ -412,8 +414,11 @@ bool Versioner::Analyze(llvm::Loop& loop) {
           return false;
       } else if (auto* s = llvm::dyn_cast<llvm::StoreInst>(&inst)) {
         if (s->getMetadata(llvm::LLVMContext::MD_tbaa) != tbaa_mem_) {
+          // A global.set or fuel charge, volatile in the exact guard-region mode so that it
+          // stays before a faulting access (func_gen.cc, OrderedStateStores); ordinary again
+          // in the fast copy, where no access faults.
           if (s->isVolatile())
-            return Reject("a volatile store");
+            state_stores_.push_back(s);
           continue;
         }
         if (s->isAtomic() || !AddAccess(inst, s->getPointerOperand(),
@@ -633,6 +638,8 @@ void Versioner::Transform(llvm::Loop& loop) {
       s->setVolatile(false);
     }
   }
+  for (llvm::StoreInst* s : state_stores_)
+    llvm::cast<llvm::StoreInst>(vmap[s])->setVolatile(false);
   dt_.recalculate(f_);
   llvm::formDedicatedExitBlocks(&loop, &dt_, &li_, nullptr, true);
   llvm::formDedicatedExitBlocks(fast, &dt_, &li_, nullptr, true);

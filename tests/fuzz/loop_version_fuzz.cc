@@ -7,12 +7,13 @@
 // byte, and the globals must be the interpreter's. Counts how often the pass versioned a loop
 // (LoopVersionCountsSoFar), so a generator drifting away from what the pass accepts shows.
 //   nw_loop_version_fuzz [--seeds A-B] [--seconds N] [--min-fire PERCENT] [--save DIR]
-//                        [--print SEED] [--quiet] [--replay FILE]
+//                        [--print SEED] [--quiet] [--replay FILE] [--fuel]
 // Exits 1 on any difference (the case is written to DIR/loopfuzz-SEED.wat, with its calls),
 // or when fewer than PERCENT % of the modules had a loop versioned in either bounds mode.
 // `--seconds N`: from the first seed on until N seconds of CPU time have passed (campaigns).
 // `--replay FILE`: runs a saved (or hand-reduced) reproducer instead of generated cases.
-// Not here: other tiers' options (fuel, epochs, relaxed traps), multiple memories.
+// `--fuel`: all three engines consume fuel, and the fuel left after each call is compared too.
+// Not here: epoch interruption, the relaxed-traps mode, multiple memories.
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -45,9 +46,14 @@ struct Tier {
   std::unique_ptr<nw::Engine> engine;
 };
 
+// --fuel: every engine consumes fuel; each call starts with kFuel and what is left is compared.
+bool g_fuel = false;
+constexpr uint64_t kFuel = uint64_t{1} << 40;
+
 std::unique_ptr<nw::Engine> MakeEngine(nw::Config::ExecutionTier tier,
                                        nw::Config::BoundsChecks bounds) {
   nw::Config config;
+  config.consume_fuel = g_fuel;
   config.tier = tier;
   config.bounds_checks = bounds;
   config.opt_tiering = nw::Config::OptTiering::kOff;
@@ -74,13 +80,16 @@ struct Outcome {
   std::vector<uint64_t> results;
   std::vector<uint8_t> memory;
   uint64_t g = 0, gs = 0;
+  uint64_t fuel = 0;  // left after the call (--fuel)
 };
 
 Outcome Call(Side& s, const std::string& func, const std::vector<uint32_t>& args) {
   Outcome out;
   std::vector<nw::Val> vals;
   for (uint32_t a : args) vals.push_back(nw::Val::Make(nw::ValType::kI32, a));
+  if (g_fuel) s.store.SetFuel(kFuel);
   auto r = s.instance->GetFunc(func)->Call(s.store, vals);
+  if (g_fuel) out.fuel = *s.store.GetFuel();
   if (r) {
     for (const nw::Val& v : *r) out.results.push_back(v.bits);
   } else {
@@ -122,6 +131,8 @@ std::string Difference(const Outcome& want, const Outcome& got) {
       return buf;
     }
   }
+  if (want.fuel != got.fuel)
+    return "fuel left interp " + std::to_string(want.fuel) + " / opt " + std::to_string(got.fuel);
   if (want.g != got.g || want.gs != got.gs)
     return "globals interp g=" + std::to_string(want.g) + " gs=" + std::to_string(want.gs) +
            " / opt g=" + std::to_string(got.g) + " gs=" + std::to_string(got.gs);
@@ -217,7 +228,7 @@ bool RunSeed(uint64_t seed, Tier (&tiers)[3], Totals& t, const char* save_dir) {
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
                "usage: nw_loop_version_fuzz [--seeds A-B] [--seconds N] [--min-fire PERCENT]\n"
-               "                            [--save DIR] [--print SEED] [--quiet] [--replay FILE]\n");
+               "                            [--save DIR] [--print SEED] [--quiet] [--replay FILE] [--fuel]\n");
   std::exit(2);
 }
 
@@ -253,6 +264,8 @@ int main(int argc, char** argv) {
       return 0;
     } else if (a == "--replay") {
       replay = value();
+    } else if (a == "--fuel") {
+      g_fuel = true;
     } else if (a == "--quiet") {
       quiet = true;
     } else {
