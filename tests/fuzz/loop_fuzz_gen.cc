@@ -89,8 +89,10 @@ class FuncGen {
                     "    (local $i0 i32) (local $i1 i32) (local $i2 i32)\n"
                     "    (local $c0 i32) (local $c1 i32) (local $c2 i32)\n"
                     "    (local $x i32) (local $s i64) (local $v v128)\n"
-                    "    (local.set $s (i64.extend_i32_u (local.get $q)))\n"
-                    "    (block $exit\n";
+                    "    (local.set $s (i64.extend_i32_u (local.get $q)))\n";
+    // memory.grow before the nest: the guards must read the length after it.
+    if (r_.Chance(8)) s += "    (drop (memory.grow (i32.and (local.get $n) (i32.const 1))))\n";
+    s += "    (block $exit\n";
     s += Nest(0);
     s += "    )\n    (local.get $s))\n";
     return s;

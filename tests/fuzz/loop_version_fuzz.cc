@@ -6,16 +6,18 @@
 // explicit checks); after every call the result or trap kind, the memory's size and every
 // byte, and the globals must be the interpreter's. Counts how often the pass versioned a loop
 // (LoopVersionCountsSoFar), so a generator drifting away from what the pass accepts shows.
-//   nw_loop_version_fuzz [--seeds A-B] [--seconds N] [--min-fire PERCENT] [--save DIR]
+//   nw_loop_version_fuzz [--seeds A-B] [--seconds N] [--wall N] [--min-fire PERCENT] [--save DIR]
 //                        [--print SEED] [--quiet] [--replay FILE] [--fuel]
 // Exits 1 on any difference (the case is written to DIR/loopfuzz-SEED.wat, with its calls),
 // or when fewer than PERCENT % of the modules had a loop versioned in either bounds mode.
-// `--seconds N`: from the first seed on until N seconds of CPU time have passed (campaigns).
+// `--seconds N` / `--wall N`: from the first seed on until N seconds of CPU / wall time have
+// passed (campaigns); progress with running totals every 250 seeds on stderr.
 // `--replay FILE`: runs a saved (or hand-reduced) reproducer instead of generated cases.
 // `--fuel`: all three engines consume fuel, and the fuel left after each call is compared too.
 // Not here: epoch interruption, the relaxed-traps mode, multiple memories.
 #include <sys/resource.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -227,7 +229,7 @@ bool RunSeed(uint64_t seed, Tier (&tiers)[3], Totals& t, const char* save_dir) {
 
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
-               "usage: nw_loop_version_fuzz [--seeds A-B] [--seconds N] [--min-fire PERCENT]\n"
+               "usage: nw_loop_version_fuzz [--seeds A-B] [--seconds N] [--wall N] [--min-fire PERCENT]\n"
                "                            [--save DIR] [--print SEED] [--quiet] [--replay FILE] [--fuel]\n");
   std::exit(2);
 }
@@ -236,7 +238,7 @@ bool RunSeed(uint64_t seed, Tier (&tiers)[3], Totals& t, const char* save_dir) {
 
 int main(int argc, char** argv) {
   uint64_t first = 0, last = 299;
-  double seconds = 0, min_fire = 0;
+  double seconds = 0, wall = 0, min_fire = 0;
   const char* save_dir = nullptr;
   bool quiet = false;
   const char* replay = nullptr;
@@ -254,6 +256,8 @@ int main(int argc, char** argv) {
       last = std::strtoull(end + 1, nullptr, 10);
     } else if (a == "--seconds") {
       seconds = std::atof(value());
+    } else if (a == "--wall") {
+      wall = std::atof(value());
     } else if (a == "--min-fire") {
       min_fire = std::atof(value());
     } else if (a == "--save") {
@@ -276,7 +280,8 @@ int main(int argc, char** argv) {
     // Still runs: to tell whether a difference comes from the pass or from the rest of the tier.
     std::fprintf(stderr, "NANOWASM_OPT_LOOP_VERSION=0: loop versioning is off\n");
   }
-  if (seconds > 0) last = UINT64_MAX;
+  if (seconds > 0 || wall > 0) last = UINT64_MAX;
+  const auto wall0 = std::chrono::steady_clock::now();
   Tier tiers[3] = {
       {"interp", MakeEngine(nw::Config::ExecutionTier::kInterp, nw::Config::BoundsChecks::kDefault)},
       {"opt/guard", MakeEngine(nw::Config::ExecutionTier::kOpt, nw::Config::BoundsChecks::kGuardRegion)},
@@ -304,10 +309,18 @@ int main(int argc, char** argv) {
     RunSeed(seed, tiers, t, save_dir);
     ++t.seeds;
     if (seconds > 0 && CpuSeconds() - cpu0 >= seconds) break;
-    if (!quiet && t.seeds % 1000 == 0)
-      std::fprintf(stderr, "... %llu seeds, %llu differences, %.0f CPU s\n",
-                   static_cast<unsigned long long>(t.seeds),
-                   static_cast<unsigned long long>(t.differences), CpuSeconds() - cpu0);
+    if (wall > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count() >= wall)
+      break;
+    if (!quiet && t.seeds % 250 == 0)
+      std::fprintf(stderr, "... seeds %llu-%llu: %llu calls, %llu differences, fired %llu/%llu, "
+                   "loops versioned %llu rejected %llu, %.0f CPU s\n",
+                   static_cast<unsigned long long>(first), static_cast<unsigned long long>(seed),
+                   static_cast<unsigned long long>(t.calls),
+                   static_cast<unsigned long long>(t.differences),
+                   static_cast<unsigned long long>(t.fired[0]),
+                   static_cast<unsigned long long>(t.fired[1]),
+                   static_cast<unsigned long long>(t.versioned),
+                   static_cast<unsigned long long>(t.rejected), CpuSeconds() - cpu0);
   }
   const double fire_g = t.modules ? 100.0 * static_cast<double>(t.fired[0]) / t.modules : 0;
   const double fire_e = t.modules ? 100.0 * static_cast<double>(t.fired[1]) / t.modules : 0;
