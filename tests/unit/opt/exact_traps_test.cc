@@ -380,7 +380,7 @@ TEST(OptExactTraps, VersionedLoopsSeeMemoryGrow) {
   }
 }
 
-// Found by the loop versioning fuzzer (tests/fuzz/loop_version_fuzz.cc, seed 106): with guard
+// Found by the loop versioning fuzzer (tests/fuzz/loop_version_fuzz.cc): with guard
 // regions, a global.set in a loop before a faulting load was kept in a register by LICM and
 // stored only at the loop's exit, so after the trap the global missed every update (0, not
 // the interpreter's count). Globals must hold what the iterations before the trap stored, in

@@ -242,7 +242,7 @@ TEST(OptFuel, CanonicalNansOnBothTiers) {
   EXPECT_NE(r.results[0] & 0xffffffffu, 0x7fc00000u);
 }
 
-// Found by the loop versioning fuzzer (tests/fuzz/loop_version_fuzz.cc --fuel, seed 48): with
+// Found by the loop versioning fuzzer (tests/fuzz/loop_version_fuzz.cc --fuel): with
 // guard regions a linear-memory access traps by faulting, and once loop versioning had run
 // (with LICM after it), the original loop's fuel charges were kept in a register and stored at
 // the loop's exits only, so a faulting load left the fuel of the loop's start: more than the
