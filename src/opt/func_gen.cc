@@ -239,6 +239,15 @@ class FuncGen {
     TrapIf(b_.CreateICmpUGE(now, deadline), TrapKind::kInterrupted);
   }
 
+  // Whether stores of state the host sees after a trap (globals, fuel) are volatile: in the
+  // exact guard-region mode, where a linear-memory access traps by faulting, and LLVM moves
+  // ordinary stores past volatile loads (LICM keeps such a value in a register through a loop
+  // and stores it at the exit), so without this a trap would lose the updates made before it.
+  // Loop versioning makes them ordinary again in the fast copies, where nothing faults.
+  bool OrderedStateStores() const {
+    return m_.options.bounds == BoundsMode::kGuardPages && !m_.options.relaxed_traps;
+  }
+
   // Fuel (Options::consume_fuel; opt/fuel.h says where and how much, the interpreter's
   // charges): a region's charge is emitted at its start with a placeholder amount, patched
   // when the region ends. Fuel may go negative: the trap comes when it does, after the store.
@@ -251,8 +260,9 @@ class FuncGen {
     fuel->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_vmctx);
     fuel_sub_ = llvm::BinaryOperator::CreateSub(fuel, b_.getInt64(0));
     b_.Insert(fuel_sub_);
-    b_.CreateAlignedStore(fuel_sub_, at, llvm::Align(8))
-        ->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_vmctx);
+    llvm::StoreInst* store = b_.CreateAlignedStore(fuel_sub_, at, llvm::Align(8));
+    store->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_vmctx);
+    store->setVolatile(OrderedStateStores());  // as global.set's: kept before a faulting access
     const size_t offset = std::exchange(offset_, fuel_.RegionOffset());
     TrapIf(b_.CreateICmpSLT(fuel_sub_, b_.getInt64(0)), TrapKind::kOutOfFuel);
     offset_ = offset;
@@ -964,6 +974,7 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
       Value* v = Pop();
       llvm::StoreInst* s = b_.CreateAlignedStore(v, GlobalPtr(in.index), llvm::Align(4));
       s->setMetadata(llvm::LLVMContext::MD_tbaa, m_.tbaa_global);
+      s->setVolatile(OrderedStateStores());
       return;
     }
     case O::kI32Load: return Load(in, I32(), I32(), false);

@@ -18,6 +18,7 @@
 #include "opt/loop_version.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <functional>
 #include <optional>
@@ -44,6 +45,9 @@ namespace nw::opt {
 namespace {
 
 using llvm::SCEV;
+
+std::atomic<uint64_t> g_versioned{0};
+std::atomic<uint64_t> g_rejected{0};
 
 // One access (or one comparison of an access end with the length), as
 // W(i) = V(i) + k with V(i) = start + i * step, where start is zext(t) + c (wasm's i32 address
@@ -253,6 +257,8 @@ class Versioner {
     if (changed)
       se_.forgetLoop(&loop);
     if (!Analyze(loop)) {
+      if (why_[0])
+        g_rejected.fetch_add(1, std::memory_order_relaxed);
       if (Verbose() && why_[0])
         llvm::errs() << "loop_version: " << f_.getName() << " " << loop.getHeader()->getName()
                      << ": not versioned (" << why_ << ")\n";
@@ -271,6 +277,7 @@ class Versioner {
       }
     }
     Transform(loop);
+    g_versioned.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
 
@@ -298,6 +305,7 @@ class Versioner {
   const SCEV* btc_ = nullptr;
   std::vector<Access> accesses_;
   std::vector<llvm::ICmpInst*> compares_;
+  std::vector<llvm::StoreInst*> state_stores_;  // volatile stores of globals and fuel
   const char* why_ = "";  // why the last loop analysed is not versioned (verbose mode)
   bool Reject(const char* why) {
     why_ = why;
@@ -385,6 +393,7 @@ bool Versioner::Analyze(llvm::Loop& loop) {
   memdef_ = base_ = nullptr;
   accesses_.clear();
   compares_.clear();
+  state_stores_.clear();
   if (!loop.isInnermost() || !loop.isLoopSimplifyForm())
     return false;
   const llvm::DataLayout& dl = f_.getDataLayout();
@@ -405,8 +414,11 @@ bool Versioner::Analyze(llvm::Loop& loop) {
           return false;
       } else if (auto* s = llvm::dyn_cast<llvm::StoreInst>(&inst)) {
         if (s->getMetadata(llvm::LLVMContext::MD_tbaa) != tbaa_mem_) {
+          // A global.set or fuel charge, volatile in the exact guard-region mode so that it
+          // stays before a faulting access (func_gen.cc, OrderedStateStores); ordinary again
+          // in the fast copy, where no access faults.
           if (s->isVolatile())
-            return Reject("a volatile store");
+            state_stores_.push_back(s);
           continue;
         }
         if (s->isAtomic() || !AddAccess(inst, s->getPointerOperand(),
@@ -626,6 +638,8 @@ void Versioner::Transform(llvm::Loop& loop) {
       s->setVolatile(false);
     }
   }
+  for (llvm::StoreInst* s : state_stores_)
+    llvm::cast<llvm::StoreInst>(vmap[s])->setVolatile(false);
   dt_.recalculate(f_);
   llvm::formDedicatedExitBlocks(&loop, &dt_, &li_, nullptr, true);
   llvm::formDedicatedExitBlocks(fast, &dt_, &li_, nullptr, true);
@@ -640,6 +654,10 @@ void Versioner::Transform(llvm::Loop& loop) {
 bool LoopVersioningEnabled() {
   const char* env = std::getenv("NANOWASM_OPT_LOOP_VERSION");
   return !env || std::string_view(env) != "0";
+}
+
+LoopVersionCounts LoopVersionCountsSoFar() {
+  return {g_versioned.load(std::memory_order_relaxed), g_rejected.load(std::memory_order_relaxed)};
 }
 
 llvm::PreservedAnalyses LoopVersionPass::run(llvm::Function& f,

@@ -10,6 +10,8 @@
 // loops with calls (memory.grow could change the length), or more than one memory.
 #pragma once
 
+#include <cstdint>
+
 #include <llvm/IR/PassManager.h>
 
 namespace llvm {
@@ -31,5 +33,14 @@ class LoopVersionPass : public llvm::PassInfoMixin<LoopVersionPass> {
 // Whether the pass runs (default yes); NANOWASM_OPT_LOOP_VERSION=0 turns it off, for measuring
 // the difference (experiments only: the code is exact either way).
 bool LoopVersioningEnabled();
+
+// Innermost loops the pass has analysed in this process, by outcome (tests and the loop
+// versioning fuzzer: how often the pass fires). Loops without linear-memory accesses count
+// as neither.
+struct LoopVersionCounts {
+  uint64_t versioned = 0;
+  uint64_t rejected = 0;
+};
+LoopVersionCounts LoopVersionCountsSoFar();
 
 }  // namespace nw::opt

@@ -380,5 +380,58 @@ TEST(OptExactTraps, VersionedLoopsSeeMemoryGrow) {
   }
 }
 
+// Found by the loop versioning fuzzer (tests/fuzz/loop_version_fuzz.cc): with guard
+// regions, a global.set in a loop before a faulting load was kept in a register by LICM and
+// stored only at the loop's exit, so after the trap the global missed every update (0, not
+// the interpreter's count). Globals must hold what the iterations before the trap stored, in
+// both bounds modes; and a global stored, then overwritten after a trapping load, keeps the
+// first value (no dead-store elimination across the load).
+TEST(OptExactTraps, GlobalsStoredBeforeATrapAreKept) {
+  constexpr std::string_view kWat = R"(
+    (module
+      (memory (export "mem") 1)
+      (global $g (export "g") (mut i32) (i32.const 0))
+      (global $h (export "h") (mut i64) (i64.const 0))
+      (func (export "count") (param $p i32) (result i32) (local $i i32)
+        (loop $l
+          (global.set $g (i32.add (global.get $g) (i32.const 1)))
+          (drop (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100))))
+        (global.get $g))
+      (func (export "overwrite") (param $p i32) (result i32)
+        (global.set $h (i64.const 7))
+        (global.set $h (i64.load (local.get $p)))
+        (i32.const 1)))
+  )";
+  for (BoundsMode bounds : {BoundsMode::kGuardPages, BoundsMode::kExplicit}) {
+    Options o;
+    o.bounds = bounds;
+    uint64_t g[2] = {}, h[2] = {};
+    TrapKind kinds[2] = {};
+    for (int k = 0; k < 2; ++k) {
+      OptStore store(k == 0 ? Config::ExecutionTier::kInterp : Config::ExecutionTier::kOpt, o);
+      auto desc = ParseWat(kWat);
+      ASSERT_TRUE(desc) << desc.error().ToString();
+      auto m = Module::FromDesc(store.engine(), *desc);
+      ASSERT_TRUE(m) << m.error().ToString();
+      auto inst = store.Instantiate(*m);
+      ASSERT_TRUE(inst) << inst.error();
+      // Out of bounds from the 11th iteration on; then a load past the end.
+      auto r = store.CallExport(**inst, "count", std::vector<uint64_t>{kPage - 40});
+      ASSERT_FALSE(r);
+      kinds[k] = r.error().kind;
+      EXPECT_FALSE(store.CallExport(**inst, "overwrite", std::vector<uint64_t>{kPage}));
+      g[k] = (*inst)->inst->GetGlobal("g")->Get().bits;
+      h[k] = (*inst)->inst->GetGlobal("h")->Get().bits;
+    }
+    SCOPED_TRACE(bounds == BoundsMode::kGuardPages ? "guard regions" : "explicit bounds");
+    EXPECT_EQ(kinds[1], kinds[0]);
+    EXPECT_EQ(g[0], 11u);
+    EXPECT_EQ(g[1], g[0]);
+    EXPECT_EQ(h[0], 7u);
+    EXPECT_EQ(h[1], h[0]);
+  }
+}
+
 }  // namespace
 }  // namespace nw::opt::test

@@ -242,5 +242,31 @@ TEST(OptFuel, CanonicalNansOnBothTiers) {
   EXPECT_NE(r.results[0] & 0xffffffffu, 0x7fc00000u);
 }
 
+// Found by the loop versioning fuzzer (tests/fuzz/loop_version_fuzz.cc --fuel): with
+// guard regions a linear-memory access traps by faulting, and once loop versioning had run
+// (with LICM after it), the original loop's fuel charges were kept in a register and stored at
+// the loop's exits only, so a faulting load left the fuel of the loop's start: more than the
+// interpreter's. The charge is now stored before the access (func_gen.cc, OrderedStateStores).
+TEST(OptFuel, ChargesBeforeAFaultingLoadAreKept) {
+  constexpr std::string_view kWat = R"(
+    (module
+      (memory (export "mem") 1)
+      (func (export "sum") (param $p i32) (result i32) (local $i i32) (local $s i32)
+        (loop $l
+          (local.set $s (i32.add (local.get $s)
+            (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100))))
+        (local.get $s)))
+  )";
+  Tiers tiers(kWat);
+  for (uint32_t p : {65536u - 40, 65536u - 2, 65536u + 4, 1000u}) {
+    SCOPED_TRACE(p);
+    const std::vector<Val> args = {Val::Make(ValType::kI32, p)};
+    const Outcome want = tiers.Run(0, "sum", 1u << 20, args);
+    const Outcome got = tiers.Run(1, "sum", 1u << 20, args);
+    EXPECT_EQ(got.Describe(), want.Describe());
+  }
+}
+
 }  // namespace
 }  // namespace nw::opt
