@@ -20,6 +20,12 @@ and, in-process (the run() call alone, after compilation/loading and instantiati
                                                     modes, `explicit` bounds checks or
                                                     `relaxed` guard regions; one more table)
   the native runners and Node time run() themselves (native_main.c, run_node.mjs).
+With --baseline DIR (another build directory, e.g. of main, built with the same targets), two
+more runners time the opt tier of that build on the same .wasm files in the same rounds:
+  opt-base     DIR/tools/nanowasm/nanowasm run --tier opt ...   (whole process: compile + run)
+  opt-in:base  DIR/bench/opt_bench time opt FILE N
+and one more table compares the two builds (run() time and compile CPU time, before/after).
+--skip leaves runners out (e.g. --skip node,aot,aot-in,native-host for a quicker A/B run).
 
 Every figure is the minimum over the rounds, as wall time and as CPU time: the machine is
 shared, and CPU time (getrusage of the child for whole processes; CLOCK_PROCESS_CPUTIME_ID or
@@ -173,6 +179,12 @@ def main():
                     help="comma-separated: also time run() on the opt tier in these bounds "
                          "modes (explicit, relaxed), in the same rounds; prints a table of "
                          "the modes side by side")
+    ap.add_argument("--baseline", type=Path,
+                    help="another build directory whose opt tier runs in the same rounds "
+                         "(before/after comparisons)")
+    ap.add_argument("--skip", default="",
+                    help="comma-separated runners to leave out (native-host, opt, aot, aot-in, "
+                         "node); native and opt-in always run")
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
@@ -220,6 +232,15 @@ def main():
         if node:
             runners.append(Runner("node", [node, str(REPO / "bench" / "run_node.mjs"), str(wasm),
                                            str(n)], parse_node))
+        if args.baseline:
+            base = args.baseline.resolve()
+            runners += [
+                Runner("opt-base", [str(base / "tools" / "nanowasm" / "nanowasm"), "run", "--tier",
+                                    "opt", str(wasm), "--invoke", "run", str(n)], parse_cli),
+                Runner("opt-in:base", [str(base / "bench" / "opt_bench"), "time", "opt", str(wasm),
+                                       str(n)], parse_opt_bench)]
+        skip = set(s for s in args.skip.split(",") if s) - {"native", "opt-in"}
+        runners = [r for r in runners if r.name not in skip]
         if not args.no_interp:
             runners.append(Runner("interp", [str(cli), "run", str(wasm), "--invoke", "run",
                                              str(n)], parse_cli))
@@ -296,6 +317,30 @@ def print_tables(results, started, finished, ls, le, args):
               f"| {w('aot')} | {fmt_s(res['compile_cpu'])} |")
     modes = [m for m in args.opt_modes.split(",") if m]
     poly = [r for r in results if r["guest"].startswith("poly_")]
+    integer = [r for r in results if r["guest"] in ("mixed", "vm", "compress", "hashtab")]
+    if args.baseline:
+        print(f"\nBaseline {args.baseline} (before) against this build (after): in-process CPU "
+              "time of run(), ratios against native -O2 generic x86-64-v2; whole-process CPU "
+              "time of `run --tier opt` (compile + run)\n")
+        print("| guest | native | before | after | before/native | after/native | after/before "
+              "| process before | process after |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for res in results:
+            print(f"| {res['guest']} | {fmt_s(get(res, 'native', 'run_cpu'))} "
+                  f"| {fmt_s(get(res, 'opt-in:base', 'run_cpu'))} "
+                  f"| {fmt_s(get(res, 'opt-in', 'run_cpu'))} "
+                  f"| {fmt_r(ratio(res, 'opt-in:base', 'native', 'run_cpu'))} "
+                  f"| {fmt_r(ratio(res, 'opt-in', 'native', 'run_cpu'))} "
+                  f"| {fmt_r(ratio(res, 'opt-in', 'opt-in:base', 'run_cpu'))} "
+                  f"| {fmt_s(get(res, 'opt-base', 'cpu'))} | {fmt_s(get(res, 'opt', 'cpu'))} |")
+        for name, rs in ((f"geomean of {len(poly)} poly_*", poly),
+                         (f"geomean of {len(integer)} integer (mixed, vm, compress, hashtab)",
+                          integer),
+                         (f"geomean of all {len(results)}", results)):
+            if rs:
+                g = lambda a, b, k="run_cpu": fmt_r(geomean([ratio(r, a, b, k) for r in rs]))
+                print(f"| {name} | | | | {g('opt-in:base', 'native')} | {g('opt-in', 'native')} "
+                      f"| {g('opt-in', 'opt-in:base')} | | {g('opt', 'opt-base', 'cpu')} |")
     if modes:
         print("\nBounds modes of the opt tier: in-process CPU time of run(); opt = the default "
               "(guard regions, exact); ratios against native -O2 generic x86-64-v2\n")
@@ -325,7 +370,6 @@ def print_tables(results, started, finished, ls, le, args):
     cm = [r for r in results if r["guest"] == COREMARK_CLASS]
     if cm:
         rows.append((f"CoreMark-class ({COREMARK_CLASS})", cm))
-    integer = [r for r in results if r["guest"] in ("mixed", "vm", "compress", "hashtab")]
     if integer:
         rows.append((f"integer programs, geomean of {len(integer)} (mixed, vm, compress, hashtab)",
                      integer))

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/PassTimingInfo.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
@@ -219,7 +220,16 @@ void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level, bool loop_v
   llvm::PipelineTuningOptions pto;
   pto.LoopVectorization = level >= 2;
   pto.SLPVectorization = level >= 2;
-  llvm::PassBuilder pb(&tm, pto);
+  // Developer aid: NANOWASM_OPT_LLVM_ARGS=-time-passes prints each chunk's optimization-pass
+  // times (new pass manager), then the code generator's (legacy pass manager) per chunk;
+  // meaningful with one compile thread (opt_bench compile FILE 2 1).
+  std::optional<llvm::TimePassesHandler> timing;
+  llvm::PassInstrumentationCallbacks pic;
+  if (llvm::TimePassesIsEnabled) {
+    timing.emplace(true);
+    timing->registerCallbacks(pic);
+  }
+  llvm::PassBuilder pb(&tm, pto, std::nullopt, timing ? &pic : nullptr);
   if (level >= 2 && loop_versioning && LoopVersioningEnabled()) {
     pb.registerVectorizerStartEPCallback(
         [tbaa_mem](llvm::FunctionPassManager& fpm, llvm::OptimizationLevel) {
@@ -519,6 +529,7 @@ Result<ChunkOutput> CompileChunk(const ModuleDesc& desc, const ModuleContext& mc
   if (t.tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile))
     return MakeError("opt tier: the target cannot emit object files");
   pm.run(mod);
+  if (llvm::TimePassesIsEnabled) llvm::reportAndResetTimings();  // the code generator's passes
   NW_TRY_ASSIGN(out.maps, ReadMaps(buffer, positions, kFuncSymbolPrefix));
   out.stats.codegen_seconds = Since(start);
   out.elf.assign(buffer.begin(), buffer.end());

@@ -13,8 +13,10 @@
 // values, same memory, same traps (a trap of another kind leaves the loop as before, with
 // every earlier store done: LLVM keeps stores before the opaque trap call). The loop must have
 // no calls (a call could grow memory) other than intrinsics without memory effects and
-// side-effect-free inline asm. Not here: deciding what to vectorize (LLVM's loop vectorizer,
-// which runs next).
+// side-effect-free inline asm. Loops counted down (or up) to zero in steps of 2^k, as C
+// compilers emit after unrolling, have no trip count scalar evolution can compute; the guard
+// then also requires the counter's start to be a multiple of 2^k (SteppedCount). Not here:
+// deciding what to vectorize (LLVM's loop vectorizer, which runs next).
 #include "opt/loop_version.h"
 
 #include <algorithm>
@@ -33,6 +35,7 @@
 #include <llvm/IR/Instructions.h>
 #include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/MDBuilder.h>
+#include <llvm/IR/PatternMatch.h>
 #include <llvm/Transforms/Utils/BasicBlockUtils.h>
 #include <llvm/Transforms/Utils/Cloning.h>
 #include <llvm/Transforms/Utils/LoopSimplify.h>
@@ -86,11 +89,25 @@ void SplitConstant(const SCEV* e, llvm::ScalarEvolution& se, Affine& a) {
       return nullptr;
     }
     if (auto* add = llvm::dyn_cast<llvm::SCEVAddExpr>(x)) {
-      if (auto v = ConstOf(add->getOperand(0)); v && std::abs(*v) < (int64_t{1} << 40)) {
-        c = *v;
-        llvm::SmallVector<const SCEV*, 4> rest(add->operands().begin() + 1, add->operands().end());
-        return se.getAddExpr(rest);
+      // Each operand's constant part: a constant, or an outer recurrence's start (t + 8 and t
+      // + 16 can be `8 * j + {1032,+,7200}<outer>`, the constant inside).
+      int64_t total = 0;
+      llvm::SmallVector<const SCEV*, 4> rest;
+      for (const SCEV* op : add->operands()) {
+        int64_t oc = 0;
+        const SCEV* r = split(op, oc);
+        if (oc != 0 && std::abs(total + oc) < (int64_t{1} << 40)) {
+          total += oc;
+          if (r)
+            rest.push_back(r);
+        } else {
+          rest.push_back(op);
+        }
       }
+      c = total;
+      if (total == 0)
+        return x;
+      return rest.empty() ? nullptr : se.getAddExpr(rest);
     }
     if (auto* ar = llvm::dyn_cast<llvm::SCEVAddRecExpr>(x); ar && ar->isAffine()) {
       const SCEV* start = split(ar->getStart(), c);
@@ -287,6 +304,7 @@ class Versioner {
   bool CanHoist(llvm::Value* v, llvm::Instruction* at, int depth = 0);
   llvm::Value* Hoist(llvm::Value* v, llvm::Instruction* at);
   void AddLengthCompare(llvm::ICmpInst& cmp);
+  const SCEV* SteppedCount(llvm::Loop& loop);
   llvm::Value* Guard(llvm::IRBuilder<>& b,
                      llvm::SCEVExpander& exp,
                      llvm::Value* len,
@@ -303,6 +321,12 @@ class Versioner {
   llvm::Value* memdef_ = nullptr;
   llvm::Value* base_ = nullptr;
   const SCEV* btc_ = nullptr;
+  llvm::Value* btc_value_ = nullptr;  // btc_ expanded in the guard block
+  // A count-down exit whose trip count needs a divisibility condition (SteppedCount): the
+  // latch's comparison, and the counter's start, whose low `stepped_mask_` bits must be zero.
+  llvm::ICmpInst* stepped_cmp_ = nullptr;
+  const SCEV* stepped_start_ = nullptr;
+  uint64_t stepped_mask_ = 0;
   std::vector<Access> accesses_;
   std::vector<llvm::ICmpInst*> compares_;
   std::vector<llvm::StoreInst*> state_stores_;  // volatile stores of globals and fuel
@@ -436,6 +460,9 @@ bool Versioner::Analyze(llvm::Loop& loop) {
   for (llvm::ICmpInst* cmp : cmps)
     AddLengthCompare(*cmp);
   btc_ = se_.getSymbolicMaxBackedgeTakenCount(&loop);
+  stepped_cmp_ = nullptr;
+  if (llvm::isa<llvm::SCEVCouldNotCompute>(btc_))
+    btc_ = SteppedCount(loop);
   if (llvm::isa<llvm::SCEVCouldNotCompute>(btc_) || btc_->getType()->getIntegerBitWidth() > 64)
     return Reject("no computable trip count");
   // Everything the guard computes must be computable before the loop.
@@ -451,6 +478,50 @@ bool Versioner::Analyze(llvm::Loop& loop) {
   return true;
 }
 
+// A loop exiting at its latch when a counter X = {start, +, ±2^k}, k >= 1, reaches zero: what
+// C compilers emit for a loop they unrolled by 2^k (the remaining count, stepped down by 2^k
+// after a peeled iteration; poly_covariance's hot loop). Scalar evolution gives it no trip
+// count, as X could step over zero and wrap. When start is a multiple of 2^k it cannot: X is
+// zero first after exactly |start| / 2^k backedges (start / 2^k counting down, -start / 2^k up,
+// in X's width), which is then the exact count of this exit (other exits can only end the loop
+// sooner, so it bounds the loop). The guard adds "start is a multiple of 2^k", and the fast
+// copy exits on a canonical counter reaching that count instead (same iteration), which the
+// loop vectorizer can analyse. Returns the count, or CouldNotCompute.
+const SCEV* Versioner::SteppedCount(llvm::Loop& loop) {
+  const SCEV* none = se_.getCouldNotCompute();
+  auto* br = llvm::dyn_cast<llvm::BranchInst>(loop.getLoopLatch()->getTerminator());
+  if (!br || !br->isConditional())
+    return none;
+  auto* cmp = llvm::dyn_cast<llvm::ICmpInst>(br->getCondition());
+  if (!cmp || !cmp->isEquality() || !cmp->getOperand(0)->getType()->isIntegerTy())
+    return none;
+  llvm::Value* x = cmp->getOperand(0);
+  if (llvm::PatternMatch::match(x, llvm::PatternMatch::m_Zero()))
+    x = cmp->getOperand(1);
+  else if (!llvm::PatternMatch::match(cmp->getOperand(1), llvm::PatternMatch::m_Zero()))
+    return none;
+  // The successor taken when X == 0 must leave the loop, the other stay in it.
+  const unsigned on_zero = cmp->getPredicate() == llvm::ICmpInst::ICMP_EQ ? 0 : 1;
+  if (loop.contains(br->getSuccessor(on_zero)) || !loop.contains(br->getSuccessor(1 - on_zero)))
+    return none;
+  auto* ar = llvm::dyn_cast<llvm::SCEVAddRecExpr>(se_.getSCEV(x));
+  if (!ar || ar->getLoop() != &loop || !ar->isAffine() ||
+      !se_.isLoopInvariant(ar->getStart(), &loop))
+    return none;
+  auto* step = llvm::dyn_cast<llvm::SCEVConstant>(ar->getStepRecurrence(se_));
+  if (!step)
+    return none;
+  llvm::APInt magnitude = step->getAPInt().abs();
+  if (!magnitude.isPowerOf2() || magnitude.isOne() || magnitude.getActiveBits() > 63)
+    return none;
+  const SCEV* start = ar->getStart();
+  const SCEV* distance = step->getAPInt().isNegative() ? start : se_.getNegativeSCEV(start);
+  stepped_cmp_ = cmp;
+  stepped_start_ = start;
+  stepped_mask_ = magnitude.getZExtValue() - 1;
+  return se_.getUDivExpr(distance, se_.getConstant(magnitude));
+}
+
 // The guard's condition (true: the fast copy may run); fills `t64s` with each access's zext(t)
 // (null for none), for the fast copy's addresses.
 llvm::Value* Versioner::Guard(llvm::IRBuilder<>& b,
@@ -460,9 +531,15 @@ llvm::Value* Versioner::Guard(llvm::IRBuilder<>& b,
   llvm::Type* i64 = b.getInt64Ty();
   llvm::Type* i128 = b.getIntNTy(128);
   llvm::Instruction* at = &*b.GetInsertPoint();
-  llvm::Value* n = b.CreateZExt(exp.expandCodeFor(btc_, btc_->getType(), at), i128);
+  btc_value_ = exp.expandCodeFor(btc_, btc_->getType(), at);
+  llvm::Value* n = b.CreateZExt(btc_value_, i128);
   llvm::Value* len128 = b.CreateZExt(len, i128);
   llvm::Value* ok = b.getTrue();
+  if (stepped_cmp_) {
+    llvm::Value* start = exp.expandCodeFor(stepped_start_, stepped_start_->getType(), at);
+    llvm::Value* low = b.CreateAnd(start, llvm::ConstantInt::get(start->getType(), stepped_mask_));
+    ok = b.CreateAnd(ok, b.CreateICmpEQ(low, llvm::ConstantInt::get(start->getType(), 0)));
+  }
   auto c128 = [&](int64_t v) { return llvm::ConstantInt::getSigned(i128, v); };
   // zext(t) per distinct t, then one range per (t, step): accesses at t + c + i * step differ
   // only in c, so the extremes of c (and of c + k, c + k + size) bound them all.
@@ -622,6 +699,21 @@ void Versioner::Transform(llvm::Loop& loop) {
     ptrs.push_back({a.w.t, a.w.wraps32, at, a.w.step, ptr});
     return ptr;
   };
+  if (stepped_cmp_) {
+    // Iteration i's X is zero exactly when i equals the count (SteppedCount, the guard).
+    llvm::IRBuilder<> hb(header, header->getFirstInsertionPt());
+    llvm::PHINode* iv = hb.CreatePHI(btc_value_->getType(), 2, "nw.i");
+    llvm::IRBuilder<> lb(latch->getTerminator());
+    // nuw: i + 1 <= count + 1 <= 2^(w-1). Not nsw: the last iteration's i + 1 (unused) can
+    // be 2^(w-1).
+    llvm::Value* next = lb.CreateAdd(iv, llvm::ConstantInt::get(iv->getType(), 1), "nw.i.next",
+                                     /*HasNUW=*/true);
+    iv->addIncoming(llvm::ConstantInt::get(iv->getType(), 0), fast_ph);
+    iv->addIncoming(next, latch);
+    auto* cmp = llvm::cast<llvm::ICmpInst>(vmap[stepped_cmp_]);
+    cmp->setOperand(0, iv);
+    cmp->setOperand(1, btc_value_);
+  }
   for (size_t i = 0; i < accesses_.size(); ++i) {
     const Access& a = accesses_[i];
     auto* inst = llvm::cast<llvm::Instruction>(vmap[a.inst]);

@@ -329,6 +329,52 @@ constexpr std::string_view kLoopModule = R"(
         (i32.add (i32.const 1) (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 300))))
     (i32.const 4))
+  ;; Pairs counted down to zero, the shape C compilers emit for a loop unrolled by 2
+  ;; (poly_covariance's hot loop): per row r = 0..3 (base 1024 + 512 r) from a column s that is
+  ;; not affine in r, a[2m] += 1.5 * b[2m] and the odd element, with a count c = ((p >> 4) & 31)
+  ;; + 2r (+ 1 in rows 2 and 3 when p has bit 9) stepped down by 2. An odd c steps over zero:
+  ;; the loop runs on until an access traps.
+  (func (export "pairs_down") (param $p i32) (result i32) (local $r i32) (local $a i32) (local $c i32)
+    (loop $rows
+      (local.set $a (i32.add (i32.add (local.get $p) (i32.mul (local.get $r) (i32.const 512)))
+        (i32.shl (i32.and (i32.xor (local.get $r) (local.get $p)) (i32.const 3)) (i32.const 3))))
+      (local.set $c (i32.add (i32.and (i32.shr_u (local.get $p) (i32.const 4)) (i32.const 31))
+        (i32.add (i32.mul (local.get $r) (i32.const 2))
+          (i32.and (i32.and (i32.shr_u (local.get $p) (i32.const 9)) (i32.shr_u (local.get $r) (i32.const 1)))
+                   (i32.const 1)))))
+      (if (local.get $c) (then
+        (loop $l
+          (f64.store (i32.add (local.get $a) (i32.const 1024))
+            (f64.add (f64.load (i32.add (local.get $a) (i32.const 1024)))
+                     (f64.mul (f64.const 1.5) (f64.load (i32.add (local.get $a) (i32.const 8192))))))
+          (f64.store (i32.add (local.get $a) (i32.const 1032))
+            (f64.add (f64.load (i32.add (local.get $a) (i32.const 1032)))
+                     (f64.mul (f64.const 1.5) (f64.load (i32.add (local.get $a) (i32.const 8200))))))
+          (local.set $a (i32.add (local.get $a) (i32.const 16)))
+          (br_if $l (local.tee $c (i32.add (local.get $c) (i32.const -2)))))))
+      (br_if $rows (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
+    (local.get $c))
+  ;; The same counted up to zero by 4 from -c, c = ((p >> 3) & 63) + 4r (+ 2 in rows 2 and 3
+  ;; when p has bit 10): a c that is not a multiple of 4 steps over zero.
+  (func (export "pairs_up") (param $p i32) (result i32) (local $r i32) (local $a i32) (local $c i32)
+    (loop $rows
+      (local.set $a (i32.add (i32.add (local.get $p) (i32.mul (local.get $r) (i32.const 512)))
+        (i32.shl (i32.and (i32.xor (local.get $r) (local.get $p)) (i32.const 3)) (i32.const 3))))
+      (local.set $c (i32.sub (i32.const 0) (i32.add (i32.and (i32.shr_u (local.get $p) (i32.const 3)) (i32.const 63))
+          (i32.add (i32.mul (local.get $r) (i32.const 4))
+            (i32.and (i32.shr_u (local.get $p) (i32.const 9)) (i32.and (local.get $r) (i32.const 2)))))))
+      (if (local.get $c) (then
+        (loop $l
+          (i64.store (i32.add (local.get $a) (i32.const 2048))
+            (i64.add (i64.load (i32.add (local.get $a) (i32.const 2048)))
+                     (i64.load (i32.add (local.get $a) (i32.const 4096)))))
+          (i64.store (i32.add (local.get $a) (i32.const 2056))
+            (i64.sub (i64.load (i32.add (local.get $a) (i32.const 2056)))
+                     (i64.load (i32.add (local.get $a) (i32.const 4104)))))
+          (local.set $a (i32.add (local.get $a) (i32.const 16)))
+          (br_if $l (local.tee $c (i32.add (local.get $c) (i32.const 4)))))))
+      (br_if $rows (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
+    (local.get $c))
   ;; SIMD accesses in a loop, with an unaligned start.
   (func (export "simd_add") (param $p i32) (result i32) (local $i i32)
     (loop $l
@@ -340,8 +386,9 @@ constexpr std::string_view kLoopModule = R"(
 )
 )";
 
-constexpr const char* kLoopFunctions[] = {"scale", "up_to_zero", "down",     "even_odd",
-                                          "stride", "div_trap",  "carried",  "simd_add"};
+constexpr const char* kLoopFunctions[] = {"scale",      "up_to_zero", "down",     "even_odd",
+                                          "pairs_down", "pairs_up",   "stride",   "div_trap",
+                                          "carried",    "simd_add"};
 constexpr uint32_t kLoopAddresses[] = {
     0,           4,           100,         1000,        1024,        1025,
     4096,        8192 + 3,    kPage - 4096, kPage - 1600, kPage - 804, kPage - 800,
@@ -371,7 +418,7 @@ TEST(OptExactTraps, VersionedLoopsSeeMemoryGrow) {
     ASSERT_TRUE(interp.ok() && opt.ok());
     const uint32_t p = kPage - 804;
     for (int round = 0; round < 3; ++round) {
-      for (const char* name : {"scale", "stride", "even_odd", "down"}) {
+      for (const char* name : {"scale", "stride", "even_odd", "down", "pairs_down", "pairs_up"}) {
         SCOPED_TRACE(std::string(name) + " round " + std::to_string(round));
         ExpectSame(opt.Run(name, p + round * kPage, false), interp.Run(name, p + round * kPage, false));
       }
