@@ -36,6 +36,7 @@ std::string SortText(Sort s, bool core_context = false) {
 // The index spaces of one scope (a component, or a component/instance type): counts, for the
 // `(;N;)` labels, and the $ids of a component's name section.
 struct Scope {
+  LiteralTypes literal_types;  // a component's types, for value literals
   uint32_t count[kNumSorts] = {};
   std::map<uint32_t, std::string> ids[kNumSorts];
 
@@ -156,7 +157,8 @@ class Printer {
         // every type.
         const Value& v = c.values[i];
         Line() += "(value" + S().Next(Sort::kValue) + " " + Val(v.type) + " ";
-        std::optional<std::string> lit = PrintValueLiteral(v.bytes, v.type, LiteralTypeSpace(c, section_));
+        S().literal_types.Update(c, section_);
+        std::optional<std::string> lit = PrintValueLiteral(v.bytes, v.type, c, S().literal_types);
         out_ += lit ? *lit : "(binary " + QuoteWatString(std::span<const uint8_t>(v.bytes)) + ")";
         out_ += ")";
         return Ok();

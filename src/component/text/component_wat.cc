@@ -38,6 +38,7 @@ struct Scope {
   std::optional<std::string> id;      // for `(alias outer $id ...)`
   std::unordered_map<std::string, uint32_t> ids[kNumSorts];
   uint32_t count[kNumSorts] = {};
+  LiteralTypes literal_types;  // !is_type: the component's types, for value literals
 };
 
 std::optional<PrimType> PrimFromKeyword(std::string_view k) {
@@ -1575,8 +1576,8 @@ class Parser {
       v.bytes.assign(bytes.begin(), bytes.end());
     } else {
       NW_TRY_ASSIGN(LitNode lit, Literal(0));
-      std::vector<const TypeDef*> space = LiteralTypeSpace(*S().comp, S().comp->sections.size());
-      NW_SET(v.bytes, EncodeValueLiteral(lit, v.type, space));
+      S().literal_types.Update(*S().comp, S().comp->sections.size());
+      NW_SET(v.bytes, EncodeValueLiteral(lit, v.type, *S().comp, S().literal_types));
     }
     NW_TRY(Expect(TokenKind::kRParen));
     Emit(S().comp->values, SectionKind::kValue, std::move(v), at);

@@ -23,11 +23,11 @@ struct Shape {
   const DefValType* d = nullptr;
 };
 
-std::optional<Shape> Resolve(const ValType& t, const std::vector<const TypeDef*>& space) {
+std::optional<Shape> Resolve(const ValType& t, const Component& c, const LiteralTypes& types) {
   if (!t.is_index) return Shape{true, t.prim, nullptr};
-  if (t.index >= space.size() || !space[t.index] || space[t.index]->kind != TypeDef::Kind::kDefVal)
-    return std::nullopt;
-  const DefValType& d = space[t.index]->val;
+  const TypeDef* td = types.At(c, t.index);
+  if (!td || td->kind != TypeDef::Kind::kDefVal) return std::nullopt;
+  const DefValType& d = td->val;
   if (d.kind == DefValKind::kPrim) return Shape{true, d.prim, nullptr};
   return Shape{false, PrimType::kBool, &d};
 }
@@ -96,11 +96,11 @@ std::string_view DefValKindName(DefValKind k) {
 
 class Encoder {
  public:
-  explicit Encoder(const std::vector<const TypeDef*>& space) : space_(space) {}
+  Encoder(const Component& c, const LiteralTypes& types) : c_(c), types_(types) {}
 
   Status Val(const LitNode& n, const ValType& t, std::vector<uint8_t>& out, int depth) {
     if (depth > kMaxDepth) return MakeError(n.offset, "value literal nested too deeply");
-    std::optional<Shape> s = Resolve(t, space_);
+    std::optional<Shape> s = Resolve(t, c_, types_);
     if (!s)
       return MakeError(n.offset, "value literal: type " + std::to_string(t.index) +
                                      " is not a value type defined in this component (use the "
@@ -280,7 +280,8 @@ class Encoder {
     return MakeError(n.offset, "bad primitive type");
   }
 
-  const std::vector<const TypeDef*>& space_;
+  const Component& c_;
+  const LiteralTypes& types_;
 };
 
 // ---- bytes -> literal -----------------------------------------------------------------------
@@ -295,11 +296,12 @@ class Encoder {
 
 class Decoder {
  public:
-  Decoder(const std::vector<uint8_t>& b, const std::vector<const TypeDef*>& space) : b_(b), space_(space) {}
+  Decoder(const std::vector<uint8_t>& b, const Component& c, const LiteralTypes& types)
+      : b_(b), c_(c), types_(types) {}
 
   std::optional<LitNode> Val(const ValType& t, int depth) {
     if (depth > kMaxDepth) return std::nullopt;
-    std::optional<Shape> s = Resolve(t, space_);
+    std::optional<Shape> s = Resolve(t, c_, types_);
     if (!s) return std::nullopt;
     if (s->prim) return Prim(s->p);
     const DefValType& d = *s->d;
@@ -486,7 +488,8 @@ class Decoder {
 #undef NW_PUSH
 
   const std::vector<uint8_t>& b_;
-  const std::vector<const TypeDef*>& space_;
+  const Component& c_;
+  const LiteralTypes& types_;
   size_t p_ = 0;
 };
 
@@ -519,47 +522,53 @@ void LitText(const LitNode& n, std::string& out) {
 
 }  // namespace
 
-std::vector<const TypeDef*> LiteralTypeSpace(const Component& c, size_t sections) {
-  std::vector<const TypeDef*> space;
-  auto at = [&](uint32_t i) { return i < space.size() ? space[i] : nullptr; };
-  for (size_t si = 0; si < sections && si < c.sections.size(); ++si) {
-    const Section& s = c.sections[si];
-    for (uint32_t k = s.first; k < s.first + s.count; ++k) {
+void LiteralTypes::Update(const Component& c, size_t sections) {
+  auto at = [&](uint32_t i) { return i < space_.size() ? space_[i] : kNone; };
+  for (; section_ < sections && section_ < c.sections.size(); ++section_, item_ = 0) {
+    const Section& s = c.sections[section_];
+    for (; item_ < s.count; ++item_) {
+      uint32_t k = s.first + item_;
       switch (s.kind) {
-        case SectionKind::kType: space.push_back(&c.types[k]); break;
+        case SectionKind::kType: space_.push_back(k); break;
         case SectionKind::kAlias:
-          if (c.aliases[k].sort == Sort::kType) space.push_back(nullptr);  // not followed
+          if (c.aliases[k].sort == Sort::kType) space_.push_back(kNone);  // not followed
           break;
         case SectionKind::kImport: {
           const ExternTypeC& t = c.imports[k].type;
-          if (t.kind == ExternKindC::kType) space.push_back(t.bound_eq ? at(t.index) : nullptr);
+          if (t.kind == ExternKindC::kType) space_.push_back(t.bound_eq ? at(t.index) : kNone);
           break;
         }
         case SectionKind::kExport:
-          if (c.exports[k].item.sort == Sort::kType) space.push_back(at(c.exports[k].item.index));
+          if (c.exports[k].item.sort == Sort::kType) space_.push_back(at(c.exports[k].item.index));
           break;
         default: break;
       }
     }
+    // The last section may still grow (the parser appends to it): stay on it.
+    if (section_ + 1 == sections && sections == c.sections.size()) return;
   }
-  return space;
+}
+
+const TypeDef* LiteralTypes::At(const Component& c, uint32_t i) const {
+  if (i >= space_.size() || space_[i] == kNone || space_[i] >= c.types.size()) return nullptr;
+  return &c.types[space_[i]];
 }
 
 Result<std::vector<uint8_t>> EncodeValueLiteral(const LitNode& lit, const ValType& t,
-                                                const std::vector<const TypeDef*>& space) {
+                                                const Component& c, const LiteralTypes& types) {
   std::vector<uint8_t> out;
-  Encoder e(space);
+  Encoder e(c, types);
   NW_TRY(e.Val(lit, t, out, 0));
   return out;
 }
 
 std::optional<std::string> PrintValueLiteral(const std::vector<uint8_t>& bytes, const ValType& t,
-                                             const std::vector<const TypeDef*>& space) {
-  Decoder d(bytes, space);
+                                             const Component& c, const LiteralTypes& types) {
+  Decoder d(bytes, c, types);
   std::optional<LitNode> lit = d.Val(t, 0);
   if (!lit || !d.AtEnd()) return std::nullopt;
   // Only a literal that reads back to these very bytes (minimal LEB128s, canonical NaNs, ...).
-  auto again = EncodeValueLiteral(*lit, t, space);
+  auto again = EncodeValueLiteral(*lit, t, c, types);
   if (!again || *again != bytes) return std::nullopt;
   std::string out;
   LitText(*lit, out);

@@ -36,19 +36,34 @@ struct LitNode {
   std::vector<LitNode> elems;  // kForm
 };
 
-// The component's type index space as far as literals need it: for each type index defined by
-// the first `sections` sections of `c`, the local definition it denotes, or null.
-std::vector<const TypeDef*> LiteralTypeSpace(const Component& c, size_t sections);
+// A component's type index space as far as literals need it: for each type index, the local
+// definition (an index into Component::types) it denotes, or none. Built incrementally, so a
+// parser or printer walking a component pays once per definition, not once per value; it holds
+// indices, not pointers, because the parser's Component grows while it is read.
+class LiteralTypes {
+ public:
+  // Takes in the definitions of the first `sections` sections of `c` not yet seen (`c` may
+  // have grown since the last call, its last section included).
+  void Update(const Component& c, size_t sections);
+  // The local type definition of type index `i` in `c`, or null.
+  const TypeDef* At(const Component& c, uint32_t i) const;
 
-// The binary encoding (Binary.md val(t)) of `lit` as a value of type `t`; errors carry the
-// offset of the offending part of the literal.
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<uint32_t> space_;
+  size_t section_ = 0;  // the next section to read ...
+  uint32_t item_ = 0;   // ... from this item of it on
+};
+
+// The binary encoding (Binary.md val(t)) of `lit` as a value of type `t` in `c`; errors carry
+// the offset of the offending part of the literal.
 Result<std::vector<uint8_t>> EncodeValueLiteral(const LitNode& lit, const ValType& t,
-                                                const std::vector<const TypeDef*>& space);
+                                                const Component& c, const LiteralTypes& types);
 
 // The literal text of a value's bytes, when its type has a literal form and the bytes are
 // exactly what EncodeValueLiteral gives for that literal (so printing then parsing gives the
 // same bytes); nullopt otherwise (the caller prints the binary form).
 std::optional<std::string> PrintValueLiteral(const std::vector<uint8_t>& bytes, const ValType& t,
-                                             const std::vector<const TypeDef*>& space);
+                                             const Component& c, const LiteralTypes& types);
 
 }  // namespace nw::component
