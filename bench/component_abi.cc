@@ -4,6 +4,8 @@
 // through memory). The core functions are stand-ins (no interpreter), so this is the ABI's
 // own share of a component-to-component call. Results: docs/performance.md.
 //
+// Also a list<f64> of 1 M elements lifted into and lowered from a host value.
+//
 //   build/release/bench/bench_component_abi [--benchmark_filter=REGEX]
 #include <benchmark/benchmark.h>
 
@@ -21,11 +23,11 @@ namespace {
 
 // A linear memory with a bump realloc that the benchmark loop resets each iteration.
 struct Guest {
-  std::vector<uint8_t> mem = std::vector<uint8_t>(1 << 16, 0);
+  std::vector<uint8_t> mem;
   uint32_t next = 0x4000;
   CanonOptions opts;
 
-  explicit Guest(StringEncoding enc = StringEncoding::kUtf8) {
+  explicit Guest(StringEncoding enc = StringEncoding::kUtf8, size_t mem_bytes = 1 << 16) : mem(mem_bytes, 0) {
     opts.string_encoding = enc;
     opts.ctx = this;
     opts.memory = [](void* c) {
@@ -178,6 +180,65 @@ void BM_HostLiftLowerReference(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * 1024);
 }
 BENCHMARK(BM_HostLiftLowerReference);
+
+// One list<f64> of 1 M elements (8 MB) crossing the host boundary: lifted from a guest's
+// memory into a host value (what a host function's argument or an export's result costs),
+// and that value lowered into another guest's memory (a host argument or result going in).
+// With packed lists of f64 each is one copy plus a pass for NaNs; before, one host value
+// per element.
+struct F64ListSetup {
+  static constexpr uint32_t kCount = 1 << 20;
+  TypeTable types;
+  FunctionPlan fp;
+  Guest src{StringEncoding::kUtf8, 20 << 20}, dst{StringEncoding::kUtf8, 20 << 20};
+  ComponentInstanceState src_inst, dst_inst;
+  uint64_t args[2] = {0x10000, kCount};
+
+  F64ListSetup() {
+    auto l = types.List(types.Primitive(TypeKind::kF64));
+    if (!l) Die("type");
+    auto p = FunctionPlan::Compile(types, FuncType{{*l}, {}});
+    if (!p) Die("compile");
+    fp = std::move(*p);
+    for (uint32_t i = 0; i < kCount; ++i) {
+      double d = i * 0.25 - 1000.0;
+      std::memcpy(src.mem.data() + 0x10000 + 8 * i, &d, 8);
+    }
+  }
+  Result<std::vector<ComponentValue>> Lift() {
+    Side from{&src.opts, &src_inst, nullptr, nullptr, {}, nullptr};
+    from.Refresh();
+    return PlanLiftValues(fp.params, from, args);
+  }
+};
+
+void BM_HostLiftF64List1M(benchmark::State& state) {
+  F64ListSetup s;
+  for (auto _ : state) {
+    auto vs = s.Lift();
+    if (!vs) Die("lift");
+    benchmark::DoNotOptimize(vs->data());
+  }
+  state.SetBytesProcessed(state.iterations() * 8 * F64ListSetup::kCount);
+}
+BENCHMARK(BM_HostLiftF64List1M)->Unit(benchmark::kMillisecond);
+
+void BM_HostLowerF64List1M(benchmark::State& state) {
+  F64ListSetup s;
+  auto vs = s.Lift();
+  if (!vs) Die("lift");
+  uint64_t out[2];
+  for (auto _ : state) {
+    s.dst.next = 0x4000;
+    Side to{&s.dst.opts, &s.dst_inst, nullptr, nullptr, {}, nullptr};
+    to.Refresh();
+    if (!PlanLowerValues(s.fp.params, s.types, to, *vs, out)) Die("lower");
+    benchmark::DoNotOptimize(out);
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * 8 * F64ListSetup::kCount);
+}
+BENCHMARK(BM_HostLowerF64List1M)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace nw::component

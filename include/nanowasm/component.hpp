@@ -19,8 +19,8 @@
 // component model says.
 //
 // C++ mapping of the typed sugar: bool, int8_t..uint64_t, float, double, char32_t (char),
-// std::string (string), std::vector<T> (list; std::vector<uint8_t> crosses as bytes, one copy
-// each way), std::optional<T> (option), std::tuple<...>
+// std::string (string), std::vector<T> (list; a vector of bool, integers, float, double or
+// char32_t crosses packed, one copy each way), std::optional<T> (option), std::tuple<...>
 // (tuple), std::expected<T, E> (result; T or E may be void), std::variant<...> (variant; a
 // std::monostate case has no payload), C++ enums (enum, by case index), ComponentFlags (flags),
 // OwnHandle / BorrowHandle (own / borrow of a resource), and structs declared with
@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <expected>
 #include <functional>
 #include <memory>
@@ -76,14 +77,31 @@ class ComponentVal {
   static ComponentVal List(std::vector<ComponentVal> elems) {
     return Aggregate(ComponentValKind::kList, std::move(elems));
   }
-  // A list<u8> given as its bytes (kind kList, is_bytes()): it is lowered with one copy, where
-  // a List of U8 values costs a value per byte. Equal to the List of the same U8 values.
-  static ComponentVal Bytes(std::string bytes) {
+  // A list of scalars given packed (kind kList, is_packed()): the elements of kind `elem`
+  // (bool, s8..u64, f32, f64, char) as their little-endian bytes, PackedWidth(elem) each, as
+  // in linear memory. It is lowered with one copy, where a List costs a value per element,
+  // and equals the List of the same values. Bools must be 0/1 and chars Unicode scalar values
+  // (checked when the value is passed: kError); NaNs are lowered canonical, as single floats are.
+  static ComponentVal Packed(ComponentValKind elem, std::string bytes) {
     ComponentVal v;
     v.kind_ = ComponentValKind::kList;
-    v.bytes_ = true;
+    v.packed_ = true;
+    v.elem_ = elem;
     v.str_ = std::move(bytes);
     return v;
+  }
+  // A packed list<u8> (is_bytes()).
+  static ComponentVal Bytes(std::string bytes) { return Packed(ComponentValKind::kU8, std::move(bytes)); }
+  // Bytes per element of a packed list of `elem`; 0 for kinds never packed.
+  static constexpr size_t PackedWidth(ComponentValKind elem) {
+    switch (elem) {
+      case ComponentValKind::kBool: case ComponentValKind::kS8: case ComponentValKind::kU8: return 1;
+      case ComponentValKind::kS16: case ComponentValKind::kU16: return 2;
+      case ComponentValKind::kS32: case ComponentValKind::kU32: case ComponentValKind::kF32:
+      case ComponentValKind::kChar: return 4;
+      case ComponentValKind::kS64: case ComponentValKind::kU64: case ComponentValKind::kF64: return 8;
+      default: return 0;
+    }
   }
   static ComponentVal Record(std::vector<ComponentVal> fields) {
     return Aggregate(ComponentValKind::kRecord, std::move(fields));
@@ -121,12 +139,21 @@ class ComponentVal {
   uint32_t rep() const { return static_cast<uint32_t>(bits_); }  // own/borrow
   const std::vector<ComponentVal>& elems() const { return elems_; }  // list/record/tuple
   uint64_t bits() const { return bits_; }
-  // A list<u8> in bytes form (Bytes): its bytes are as_bytes() and elems() is empty. Results
-  // come in this form only where asked for (ComponentFunc::Call with ByteLists::kBytes, typed
-  // sugar); elsewhere a list<u8> is a List of U8 values, as before.
-  bool is_bytes() const { return bytes_; }
+  // A packed list (Packed, Bytes): its bytes are packed_bytes() and elems() is empty. Results
+  // come in this form only where asked for (ComponentFunc::Call with ByteLists::kBytes for
+  // list<u8>, ByteLists::kPacked for every list of scalars; typed sugar); elsewhere a list is
+  // a List of values, as before.
+  bool is_packed() const { return packed_; }
+  ComponentValKind packed_elem() const { return elem_; }  // packed lists only
+  const std::string& packed_bytes() const { return str_; }
+  bool is_bytes() const { return packed_ && elem_ == ComponentValKind::kU8; }
   const std::string& as_bytes() const { return str_; }
-  size_t list_size() const { return bytes_ ? str_.size() : elems_.size(); }  // either form
+  size_t list_size() const {  // either form
+    if (!packed_) return elems_.size();
+    return PackedWidth(elem_) ? str_.size() / PackedWidth(elem_) : 0;
+  }
+  // Element i of a list in either form (a copy).
+  ComponentVal list_elem(size_t i) const;
 
   // Structural; a list in bytes form equals the List of the same U8 values.
   bool operator==(const ComponentVal& o) const;
@@ -156,7 +183,8 @@ class ComponentVal {
   }
 
   ComponentValKind kind_ = ComponentValKind::kBool;
-  bool bytes_ = false;  // a list<u8> held in str_
+  bool packed_ = false;  // a list of scalars held in str_
+  ComponentValKind elem_ = ComponentValKind::kU8;  // packed lists: the element kind
   uint64_t bits_ = 0;
   std::string str_;
   std::vector<ComponentVal> elems_;
@@ -236,8 +264,9 @@ class ComponentFunc {
   CallResult<std::vector<ComponentVal>> Call(std::initializer_list<ComponentVal> args) const {
     return Call(std::span<const ComponentVal>(args.begin(), args.size()));
   }
-  // As Call; with kBytes, list<u8> results (at any depth) come as ComponentVal::Bytes.
-  enum class ByteLists : uint8_t { kElements, kBytes };
+  // As Call; with kBytes, list<u8> results (at any depth) come as ComponentVal::Bytes; with
+  // kPacked, every list of bool, integers, floats or char comes packed (ComponentVal::Packed).
+  enum class ByteLists : uint8_t { kElements, kBytes, kPacked };
   CallResult<std::vector<ComponentVal>> Call(std::span<const ComponentVal> args, ByteLists form) const;
   size_t param_count() const;
   size_t result_count() const;
@@ -468,25 +497,29 @@ struct CType<ComponentFlags> {
   }
 };
 
-// list<u8> as bytes both ways (a List of U8 values is accepted too).
-template <>
-struct CType<std::vector<uint8_t>> {
-  static void Shape(std::string& s) { s += "list<u8>"; }
-  static ComponentVal To(const std::vector<uint8_t>& v) {
-    return ComponentVal::Bytes(std::string(v.begin(), v.end()));
-  }
-  static std::optional<std::vector<uint8_t>> From(const ComponentVal& v) {
-    if (v.kind() != ComponentValKind::kList) return std::nullopt;
-    if (v.is_bytes()) return std::vector<uint8_t>(v.as_bytes().begin(), v.as_bytes().end());
-    std::vector<uint8_t> out;
-    out.reserve(v.elems().size());
-    for (const ComponentVal& e : v.elems()) {
-      if (e.kind() != ComponentValKind::kU8) return std::nullopt;
-      out.push_back(static_cast<uint8_t>(e.bits()));
-    }
-    return out;
-  }
-};
+// The element kind of a C++ scalar that a vector of it crosses packed (kBool for none; see
+// kPackedScalar).
+template <class T>
+constexpr ComponentValKind PackedKindOf() {
+  if constexpr (std::is_same_v<T, bool>) return ComponentValKind::kBool;
+  else if constexpr (std::is_same_v<T, int8_t>) return ComponentValKind::kS8;
+  else if constexpr (std::is_same_v<T, uint8_t>) return ComponentValKind::kU8;
+  else if constexpr (std::is_same_v<T, int16_t>) return ComponentValKind::kS16;
+  else if constexpr (std::is_same_v<T, uint16_t>) return ComponentValKind::kU16;
+  else if constexpr (std::is_same_v<T, int32_t>) return ComponentValKind::kS32;
+  else if constexpr (std::is_same_v<T, uint32_t>) return ComponentValKind::kU32;
+  else if constexpr (std::is_same_v<T, int64_t>) return ComponentValKind::kS64;
+  else if constexpr (std::is_same_v<T, uint64_t>) return ComponentValKind::kU64;
+  else if constexpr (std::is_same_v<T, float>) return ComponentValKind::kF32;
+  else if constexpr (std::is_same_v<T, double>) return ComponentValKind::kF64;
+  else return ComponentValKind::kChar;
+}
+template <class T>
+inline constexpr bool kPackedScalar =
+    std::is_same_v<T, bool> || std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t> ||
+    std::is_same_v<T, int16_t> || std::is_same_v<T, uint16_t> || std::is_same_v<T, int32_t> ||
+    std::is_same_v<T, uint32_t> || std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t> ||
+    std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, char32_t>;
 
 template <class T>
 struct CType<std::vector<T>> {
@@ -495,14 +528,39 @@ struct CType<std::vector<T>> {
     CType<T>::Shape(s);
     s += ">";
   }
+  // Vectors of scalars cross packed: one copy of their bytes (std::vector<bool>, a bitset, a
+  // byte each).
   static ComponentVal To(const std::vector<T>& v) {
-    std::vector<ComponentVal> e;
-    e.reserve(v.size());
-    for (const T& x : v) e.push_back(CType<T>::To(x));
-    return ComponentVal::List(std::move(e));
+    if constexpr (kPackedScalar<T>) {
+      std::string b(v.size() * sizeof(T), '\0');
+      if constexpr (std::is_same_v<T, bool>) {
+        for (size_t i = 0; i < v.size(); ++i) b[i] = v[i] ? 1 : 0;
+      } else if (!v.empty()) {
+        std::memcpy(b.data(), v.data(), b.size());
+      }
+      return ComponentVal::Packed(PackedKindOf<T>(), std::move(b));
+    } else {
+      std::vector<ComponentVal> e;
+      e.reserve(v.size());
+      for (const T& x : v) e.push_back(CType<T>::To(x));
+      return ComponentVal::List(std::move(e));
+    }
   }
   static std::optional<std::vector<T>> From(const ComponentVal& v) {
     if (v.kind() != ComponentValKind::kList) return std::nullopt;
+    if constexpr (kPackedScalar<T>) {
+      if (v.is_packed()) {
+        if (v.packed_elem() != PackedKindOf<T>()) return std::nullopt;
+        const std::string& b = v.packed_bytes();
+        std::vector<T> out(b.size() / sizeof(T));
+        if constexpr (std::is_same_v<T, bool>) {
+          for (size_t i = 0; i < out.size(); ++i) out[i] = b[i] != 0;
+        } else if (!out.empty()) {
+          std::memcpy(out.data(), b.data(), out.size() * sizeof(T));
+        }
+        return out;
+      }
+    }
     std::vector<T> out;
     out.reserve(v.elems().size());
     for (const ComponentVal& e : v.elems()) {
@@ -801,7 +859,7 @@ class TypedComponentFunc<R(Args...)> {
   CallResult<R> Call(const Args&... args) const {
     ComponentVal in[sizeof...(Args) > 0 ? sizeof...(Args) : 1] = {
         typed_detail::CType<std::remove_cvref_t<Args>>::To(args)...};
-    auto r = f_.Call(std::span<const ComponentVal>(in, sizeof...(Args)), ComponentFunc::ByteLists::kBytes);
+    auto r = f_.Call(std::span<const ComponentVal>(in, sizeof...(Args)), ComponentFunc::ByteLists::kPacked);
     if (!r) return std::unexpected(std::move(r.error()));
     if constexpr (std::is_void_v<R>) {
       return {};

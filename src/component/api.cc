@@ -77,8 +77,8 @@ std::string ComponentVal::ToString() const {
     case ComponentValKind::kF64: s += " " + std::to_string(as_f64()); break;
     case ComponentValKind::kString: s += " \"" + str_ + "\""; break;
     case ComponentValKind::kList: case ComponentValKind::kRecord: case ComponentValKind::kTuple:
-      if (bytes_) {
-        for (unsigned char c : str_) s += " (u8 " + std::to_string(c) + ")";
+      if (packed_) {
+        for (size_t i = 0; i < list_size(); ++i) s += " " + list_elem(i).ToString();
         break;
       }
       for (const auto& e : elems_) s += " " + e.ToString();
@@ -95,16 +95,28 @@ std::string ComponentVal::ToString() const {
 
 bool ComponentVal::operator==(const ComponentVal& o) const {
   if (kind_ != o.kind_) return false;
-  if (bytes_ || o.bytes_) {
-    if (bytes_ && o.bytes_) return str_ == o.str_;
-    const ComponentVal& b = bytes_ ? *this : o;
-    const ComponentVal& l = bytes_ ? o : *this;
-    if (l.elems_.size() != b.str_.size()) return false;
-    for (size_t i = 0; i < b.str_.size(); ++i)
-      if (!(l.elems_[i] == U8(static_cast<uint8_t>(b.str_[i])))) return false;
+  if (packed_ || o.packed_) {  // by elements, whichever form each list is in
+    if (packed_ && o.packed_ && elem_ == o.elem_) return str_ == o.str_;
+    if (list_size() != o.list_size()) return false;
+    for (size_t i = 0; i < list_size(); ++i)
+      if (!(list_elem(i) == o.list_elem(i))) return false;
     return true;
   }
   return bits_ == o.bits_ && str_ == o.str_ && elems_ == o.elems_;
+}
+
+ComponentVal ComponentVal::list_elem(size_t i) const {
+  if (!packed_) return elems_[i];
+  size_t w = PackedWidth(elem_);
+  uint64_t v = 0;
+  std::memcpy(&v, str_.data() + i * w, w);  // little-endian, as linear memory
+  switch (elem_) {
+    case ComponentValKind::kS8: return S8(static_cast<int8_t>(v));
+    case ComponentValKind::kS16: return S16(static_cast<int16_t>(v));
+    case ComponentValKind::kS32: return S32(static_cast<int32_t>(v));
+    case ComponentValKind::kBool: return Bool(v != 0);
+    default: return Scalar(elem_, v);
+  }
 }
 
 namespace {
@@ -162,14 +174,20 @@ Result<ComponentValue> ToAbi(const TypeTable& types, TypeId id, const ComponentV
   if (v.kind() != want)
     return MakeError("expected a " + std::string(ComponentValKindName(want)) + " (" +
                      types.Describe(id) + "), got " + v.ToString());
-  if (v.is_bytes()) {
-    if (t.kind != TypeKind::kList || types.Get(t.elem).kind != TypeKind::kU8)
-      return MakeError("bytes given for " + types.Describe(id) + ", which is not a list<u8>");
-    if (!t.fixed_length) return ComponentValue::Bytes(v.as_bytes());
-    if (v.as_bytes().size() != *t.fixed_length)
-      return MakeError("expected " + std::to_string(*t.fixed_length) + " bytes (" +
-                       types.Describe(id) + "), got " + std::to_string(v.as_bytes().size()));
-    return ComponentValue::Bytes(v.as_bytes()).Unpacked();  // fixed-length lists are unrolled
+  if (v.is_packed()) {
+    // Scalar kinds bool..char share their order in both enums.
+    auto elem = static_cast<TypeKind>(v.packed_elem());
+    std::string_view name = ComponentValKindName(v.packed_elem());
+    if (ComponentVal::PackedWidth(v.packed_elem()) == 0)
+      return MakeError("a packed list of " + std::string(name) + " (only bool, integers, floats and char pack)");
+    if (t.kind != TypeKind::kList || types.Get(t.elem).kind != elem)
+      return MakeError("packed list<" + std::string(name) + "> given for " + types.Describe(id));
+    NW_TRY_ASSIGN(ComponentValue p, ComponentValue::Packed(elem, v.packed_bytes()));
+    if (!t.fixed_length) return p;
+    if (p.list_size() != *t.fixed_length)
+      return MakeError("expected " + std::to_string(*t.fixed_length) + " elements (" +
+                       types.Describe(id) + "), got " + std::to_string(p.list_size()));
+    return p.Unpacked();  // fixed-length lists are unrolled
   }
   switch (t.kind) {
     case TypeKind::kChar: return ComponentValue::Char(v.as_char());
@@ -209,27 +227,32 @@ Result<ComponentValue> ToAbi(const TypeTable& types, TypeId id, const ComponentV
   }
 }
 
-// ABI -> public value; with `bytes`, a list<u8> lifted as bytes stays bytes (ComponentVal::Bytes).
-ComponentVal FromAbi(const TypeTable& types, TypeId id, const ComponentValue& v, bool bytes = false) {
+// ABI -> public value; a list lifted packed stays packed where `form` asks for it (kBytes:
+// list<u8> only, kPacked: every list of scalars).
+ComponentVal FromAbi(const TypeTable& types, TypeId id, const ComponentValue& v,
+                     ComponentFunc::ByteLists form = ComponentFunc::ByteLists::kElements) {
+  using ByteLists = ComponentFunc::ByteLists;
   const AbiType& t = types.Get(id);
   ComponentValKind k = PublicKind(t);
   switch (t.kind) {
     case TypeKind::kString: return ComponentVal::String(v.ToUtf8());
     case TypeKind::kList: {
-      if (bytes && v.packed() && v.packed_elem() == TypeKind::kU8) return ComponentVal::Bytes(v.packed_bytes());
+      if (v.packed() && (form == ByteLists::kPacked ||
+                         (form == ByteLists::kBytes && v.packed_elem() == TypeKind::kU8)))
+        return ComponentVal::Packed(static_cast<ComponentValKind>(v.packed_elem()), v.packed_bytes());
       std::vector<ComponentVal> es;
       es.reserve(v.list_size());
       if (v.packed()) {
         for (size_t i = 0; i < v.list_size(); ++i) es.push_back(FromAbi(types, t.elem, v.list_elem(i)));
       } else {
-        for (const auto& e : v.elems()) es.push_back(FromAbi(types, t.elem, e, bytes));
+        for (const auto& e : v.elems()) es.push_back(FromAbi(types, t.elem, e, form));
       }
       return ComponentVal::List(std::move(es));
     }
     case TypeKind::kRecord: {
       std::vector<ComponentVal> es;
       for (size_t i = 0; i < t.fields.size() && i < v.elems().size(); ++i)
-        es.push_back(FromAbi(types, t.fields[i].type, v.elems()[i], bytes));
+        es.push_back(FromAbi(types, t.fields[i].type, v.elems()[i], form));
       return k == ComponentValKind::kTuple ? ComponentVal::Tuple(std::move(es))
                                            : ComponentVal::Record(std::move(es));
     }
@@ -237,7 +260,7 @@ ComponentVal FromAbi(const TypeTable& types, TypeId id, const ComponentValue& v,
       uint32_t ci = v.case_index();
       std::optional<ComponentVal> p;
       if (ci < t.cases.size() && t.cases[ci].type && v.payload())
-        p = FromAbi(types, *t.cases[ci].type, *v.payload(), bytes);
+        p = FromAbi(types, *t.cases[ci].type, *v.payload(), form);
       switch (k) {
         case ComponentValKind::kEnum: return ComponentVal::Enum(ci);
         case ComponentValKind::kOption: return ci == 0 ? ComponentVal::None() : ComponentVal::Some(std::move(*p));
@@ -385,7 +408,8 @@ struct HostCtx {
   const TypeTable* types;
   component::FuncType type;
   std::string path;
-  bool bytes = false;  // a typed host function: list<u8> arguments as ComponentVal::Bytes
+  // A typed host function gets lists of scalars packed (its CTypes read both forms).
+  ComponentFunc::ByteLists form = ComponentFunc::ByteLists::kElements;
 };
 
 struct ResourceCtx {
@@ -435,7 +459,7 @@ CallResult<std::vector<ComponentVal>> ComponentFunc::Call(std::span<const Compon
   if (!r) return std::unexpected(Classify(r.error()));
   std::vector<ComponentVal> out;
   for (size_t i = 0; i < r->size() && i < f.type.results.size(); ++i)
-    out.push_back(FromAbi(types, f.type.results[i], (*r)[i], form == ByteLists::kBytes));
+    out.push_back(FromAbi(types, f.type.results[i], (*r)[i], form));
   return out;
 }
 
@@ -553,7 +577,7 @@ Result<std::vector<ComponentValue>> HostThunk(void* ctx, std::span<const Compone
   std::vector<ComponentVal> in;
   in.reserve(args.size());
   for (size_t i = 0; i < args.size() && i < h->type.params.size(); ++i)
-    in.push_back(FromAbi(*h->types, h->type.params[i], args[i], h->bytes));
+    in.push_back(FromAbi(*h->types, h->type.params[i], args[i], h->form));
   auto r = h->fn(in, h->type.results.size());
   if (!r) {
     g_host_failed = true;
@@ -602,7 +626,8 @@ class Resolver final : public component::ImportResolver {
                          "imported type " + FuncTypeText(types, type));
     }
     auto& ctx = cs_.impl().hosts.emplace_back(
-        HostCtx{it->second.fn, &types, type, path, it->second.shapes.has_value()});
+        HostCtx{it->second.fn, &types, type, path,
+                it->second.shapes ? ComponentFunc::ByteLists::kPacked : ComponentFunc::ByteLists::kElements});
     return cs.HostFunction(type, component::HostFunc{&ctx, HostThunk});
   }
 

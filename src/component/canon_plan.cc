@@ -110,7 +110,7 @@ class Compiler {
         op.a = static_cast<uint32_t>(plan_.lists.size());
         bool packed = !t.fixed_length && ComponentValue::PackedWidth(e.kind) != 0;
         plan_.lists.push_back({sub, e.size, e.align, IsPlain(types_, t.elem),
-                               packed ? e.kind : TypeKind::kBool});
+                               packed ? e.kind : kNotPacked});
         if (t.fixed_length) {
           op.code = kOpFixedList;
           op.n = *t.fixed_length;
@@ -207,6 +207,61 @@ inline uint64_t FlatMask(TypeKind k) {
 inline uint64_t SignExtend(uint64_t v, unsigned bits) {
   unsigned s = 64 - bits;
   return static_cast<uint64_t>(static_cast<int64_t>(v << s) >> s);
+}
+
+// ---- packed lists ---------------------------------------------------------------------------
+// One pass over the copied bytes of a packed list (none for integers), element for element
+// what the scalar ops of Run do: lift_flat/load canonicalise NaNs (canonicalize_nan32/64),
+// turn any nonzero bool byte into true and trap on a char that is a surrogate or past
+// U+10FFFF (convert_i32_to_char); lowering stores canonical NaNs (the deterministic profile of
+// maybe_scramble_nan) and bools as 0/1.
+
+void CanonicalizeNans32(uint8_t* p, uint64_t n) {
+  for (uint64_t i = 0; i + 4 <= n; i += 4) {
+    uint32_t b;
+    std::memcpy(&b, p + i, 4);
+    if ((b & 0x7f800000) == 0x7f800000 && (b & 0x007fffff)) std::memcpy(p + i, &kCanonicalNan32, 4);
+  }
+}
+
+void CanonicalizeNans64(uint8_t* p, uint64_t n) {
+  for (uint64_t i = 0; i + 8 <= n; i += 8) {
+    uint64_t b;
+    std::memcpy(&b, p + i, 8);
+    if ((b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (b & 0x000fffffffffffffull))
+      std::memcpy(p + i, &kCanonicalNan64, 8);
+  }
+}
+
+bool AllChars(const uint8_t* p, uint64_t n) {
+  for (uint64_t i = 0; i + 4 <= n; i += 4) {
+    uint32_t c;
+    std::memcpy(&c, p + i, 4);
+    if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) return false;
+  }
+  return true;
+}
+
+Status FixPackedLifted(TypeKind k, uint8_t* p, uint64_t n) {
+  switch (k) {
+    case TypeKind::kF32: CanonicalizeNans32(p, n); break;
+    case TypeKind::kF64: CanonicalizeNans64(p, n); break;
+    case TypeKind::kBool:
+      for (uint64_t i = 0; i < n; ++i) p[i] = p[i] != 0;
+      break;
+    case TypeKind::kChar:
+      if (!AllChars(p, n)) return Trap(kTrapInvalidChar);
+      break;
+    default: break;
+  }
+  return Ok();
+}
+
+// Bools and chars need nothing here: CheckValues, run before every lowering of host values,
+// refused a packed list whose bools are not 0/1 or whose chars are invalid.
+void FixPackedLowered(TypeKind k, uint8_t* p, uint64_t n) {
+  if (k == TypeKind::kF32) CanonicalizeNans32(p, n);
+  else if (k == TypeKind::kF64) CanonicalizeNans64(p, n);
 }
 
 // ---- readers --------------------------------------------------------------------------------
@@ -511,6 +566,8 @@ struct Exec {
       if (ptr % l.elem_align) return Trap(kTrapReallocUnaligned);
       if (!dst->InBounds(ptr, bytes)) return Trap(kTrapReallocOutOfBounds);
       if (bytes) std::memcpy(dst->mem.data + ptr, src_bytes.data(), bytes);
+      // NaNs lowered canonical, in place over the copy (as a single f32/f64 is).
+      FixPackedLowered(l.packed, dst->mem.data + ptr, bytes);
       w.PutPtrLen(op, ptr, static_cast<uint32_t>(bytes / l.elem_size));
       return Ok();
     } else {
@@ -567,11 +624,12 @@ struct Exec {
       w.PutPtrLen(op, ptr, count);
     } else {
       if constexpr (R::kMachine) {
-        if (l.packed != TypeKind::kBool) {  // integers: one copy of the range, as it is
+        if (l.packed != kNotPacked) {  // scalars: one copy of the range, then the ABI's rules
           uint64_t bytes = uint64_t{count} * l.elem_size;
           NW_TRY(ChargeHost(sizeof(ComponentValue) + bytes));
-          w.out->push_back(ComponentValue::PackedUnchecked(
-              l.packed, std::string(reinterpret_cast<const char*>(src->mem.data + er->base0), bytes)));
+          std::string b(reinterpret_cast<const char*>(src->mem.data + er->base0), bytes);
+          NW_TRY(FixPackedLifted(l.packed, reinterpret_cast<uint8_t*>(b.data()), bytes));
+          w.out->push_back(ComponentValue::PackedUnchecked(l.packed, std::move(b)));
           return Ok();
         }
       }

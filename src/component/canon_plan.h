@@ -45,14 +45,16 @@ inline constexpr uint64_t kMaxHostValueBytes = uint64_t{512} << 20;
 // Op codes beyond TypeKind's values.
 inline constexpr TypeKind kOpFixedList = static_cast<TypeKind>(100);  // memory-form loop
 inline constexpr TypeKind kOpGroup = static_cast<TypeKind>(101);      // record / unrolled list (host plans)
+// PlanList::packed of a list whose host values are one value per element.
+inline constexpr TypeKind kNotPacked = static_cast<TypeKind>(102);
 
 struct PlanList {
   uint32_t seq;         // the element's op sequence (memory form, base = element address)
   uint32_t elem_size;
   uint32_t elem_align;
   bool plain;           // element bytes copy verbatim (integers without padding)
-  TypeKind packed;      // an integer element kind: host values are packed lists
-                        // (ComponentValue::Packed); else kBool
+  TypeKind packed;      // a scalar element kind (bool, integers, floats, char): host values
+                        // are packed lists (ComponentValue::Packed); else kNotPacked
 };
 
 struct Plan {

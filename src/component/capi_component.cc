@@ -108,11 +108,11 @@ void ToC(const ComponentVal& v, nanowasm_cval_t* out) {
       break;
     }
     case ComponentValKind::kList: case ComponentValKind::kRecord: case ComponentValKind::kTuple: {
-      if (v.is_bytes()) {  // the C API has one list form: U8 elements
-        size_t n = v.as_bytes().size();
+      if (v.is_packed()) {  // the C API has one list form: one value per element
+        size_t n = v.list_size();
         out->of.elems.data = static_cast<nanowasm_cval_t*>(std::calloc(n ? n : 1, sizeof(nanowasm_cval_t)));
         out->of.elems.size = n;
-        for (size_t i = 0; i < n; ++i) ToC(ComponentVal::U8(static_cast<uint8_t>(v.as_bytes()[i])), &out->of.elems.data[i]);
+        for (size_t i = 0; i < n; ++i) ToC(v.list_elem(i), &out->of.elems.data[i]);
         break;
       }
       size_t n = v.elems().size();

@@ -19,6 +19,22 @@ const char* KindName(TypeKind k) {
 
 }  // namespace
 
+Status CheckPackedElems(TypeKind elem, const uint8_t* p, size_t n) {
+  if (elem == TypeKind::kBool) {
+    for (size_t i = 0; i < n; ++i)
+      if (p[i] > 1) return MakeError("packed list<bool> byte " + std::to_string(i) + " is not 0 or 1");
+  } else if (elem == TypeKind::kChar) {
+    for (size_t i = 0; i + 4 <= n; i += 4) {
+      uint32_t c;
+      std::memcpy(&c, p + i, 4);
+      if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF))
+        return MakeError("packed list<char> element " + std::to_string(i / 4) +
+                         " is not a Unicode scalar value");
+    }
+  }
+  return Ok();
+}
+
 Result<ComponentValue> ComponentValue::Char(uint32_t cp) {
   if (cp >= 0x110000 || (cp >= 0xD800 && cp <= 0xDFFF))
     return MakeError("char value is not a Unicode scalar value");
@@ -48,8 +64,9 @@ ComponentValue ComponentValue::List(std::vector<ComponentValue> elems) {
 
 Result<ComponentValue> ComponentValue::Packed(TypeKind elem, std::string bytes) {
   uint32_t w = PackedWidth(elem);
-  if (w == 0) return MakeError("a packed list holds integers only");
+  if (w == 0) return MakeError("a packed list holds bool, integers, floats or char only");
   if (bytes.size() % w != 0) return MakeError("packed list bytes are not a whole number of elements");
+  NW_TRY(CheckPackedElems(elem, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   return PackedUnchecked(elem, std::move(bytes));
 }
 
@@ -165,7 +182,8 @@ Status CheckValue(const TypeTable& types, TypeId type, const ComponentValue& v) 
                            " does not match type " + types.Describe(type));
         if (v.packed_bytes().size() % ComponentValue::PackedWidth(v.packed_elem()) != 0)
           return MakeError("host packed list bytes are not a whole number of elements");
-        return Ok();
+        return CheckPackedElems(v.packed_elem(), reinterpret_cast<const uint8_t*>(v.packed_bytes().data()),
+                                v.packed_bytes().size());
       }
       if (t.fixed_length && v.elems().size() != *t.fixed_length)
         return MakeError("host list has the wrong length for " + types.Describe(type));

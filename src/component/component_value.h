@@ -8,11 +8,15 @@
 // value lifted from one component and lowered into another is transcoded exactly as a direct
 // copy would be (definitions.py's String = (str, encoding, tagged_code_units)).
 //
-// A list of integers (list<u8>, list<s32>, ...) may be *packed*: its elements held as their
-// little-endian bytes, exactly as in linear memory, instead of one value each. Lifting gives
-// that form for every list of integers and lowering copies it with one memcpy, so bulk data
-// (WASI 0.2 streams and files) costs a copy, not a host value per byte. Code that reads lists
-// uses list_size()/list_elem(), which serve both forms; elems() is the unpacked form only.
+// A list of scalars (list<u8>, list<s32>, list<f64>, list<bool>, list<char>, ...) may be
+// *packed*: its elements held as their little-endian bytes, exactly as in linear memory,
+// instead of one value each. Lifting gives that form for every such list of variable length
+// and lowering copies it with one memcpy (plus, for floats, bool and char, one pass for the
+// ABI's rules: NaNs canonicalised, bools 0/1, chars checked), so bulk data (WASI 0.2 streams
+// and files, numeric arrays) costs a copy, not a host value per element. The bytes of a packed
+// list always hold valid elements: bools are 0 or 1 and chars Unicode scalar values (Packed()
+// checks; lifting traps or normalises first). Code that reads lists uses
+// list_size()/list_elem(), which serve both forms; elems() is the unpacked form only.
 // Not here: typed sugar for the C++ API.
 #pragma once
 
@@ -61,8 +65,10 @@ class ComponentValue {
   // Bytes already known valid in `form` (lifting validates them).
   static ComponentValue StringUnchecked(std::string bytes, StringForm form);
   static ComponentValue List(std::vector<ComponentValue> elems);
-  // A packed list of integers of kind `elem` (s8..u64): `bytes` holds the elements in memory
-  // order, little-endian, PackedWidth(elem) bytes each (an error otherwise).
+  // A packed list of scalars of kind `elem` (bool, s8..u64, f32, f64, char): `bytes` holds the
+  // elements in memory order, little-endian, PackedWidth(elem) bytes each; an error otherwise,
+  // or when a bool byte is not 0/1 or a char is not a Unicode scalar value. Float bits are
+  // kept as given (lowering canonicalises NaNs, as it does for a single f32/f64).
   static Result<ComponentValue> Packed(TypeKind elem, std::string bytes);
   // A packed list<u8>.
   static ComponentValue Bytes(std::string bytes) { return PackedUnchecked(TypeKind::kU8, std::move(bytes)); }
@@ -70,10 +76,10 @@ class ComponentValue {
   // Bytes per element of a packed list of `elem`; 0 when such a list is never packed.
   static constexpr uint32_t PackedWidth(TypeKind elem) {
     switch (elem) {
-      case TypeKind::kS8: case TypeKind::kU8: return 1;
+      case TypeKind::kBool: case TypeKind::kS8: case TypeKind::kU8: return 1;
       case TypeKind::kS16: case TypeKind::kU16: return 2;
-      case TypeKind::kS32: case TypeKind::kU32: return 4;
-      case TypeKind::kS64: case TypeKind::kU64: return 8;
+      case TypeKind::kS32: case TypeKind::kU32: case TypeKind::kF32: case TypeKind::kChar: return 4;
+      case TypeKind::kS64: case TypeKind::kU64: case TypeKind::kF64: return 8;
       default: return 0;
     }
   }
@@ -115,7 +121,7 @@ class ComponentValue {
   TypeKind packed_elem() const { return elem_kind_; }       // packed lists only
   const std::string& packed_bytes() const { return bytes_; }  // packed lists only
   size_t list_size() const { return packed_ ? bytes_.size() / PackedWidth(elem_kind_) : elems_.size(); }
-  // Element i (a copy; for a packed list the integer at i, sign-extended as its kind is).
+  // Element i (a copy; for a packed list the scalar at i, an integer sign-extended as its kind is).
   ComponentValue list_elem(size_t i) const;
   // A packed list as an unpacked one (a list already unpacked is returned as is).
   ComponentValue Unpacked() const;
@@ -152,5 +158,9 @@ class ComponentValue {
 // string validity, a packed list's element kind). Lowering a host value checks as it goes;
 // this is for callers that want the check up front. Errors are not traps: a badly shaped host value is the embedder's bug.
 Status CheckValue(const TypeTable& types, TypeId type, const ComponentValue& v);
+
+// The elements of a packed list's `n` bytes are valid host values of `elem`: bools 0/1, chars
+// Unicode scalar values (other kinds hold any bits). Errors, not traps (host misuse).
+Status CheckPackedElems(TypeKind elem, const uint8_t* p, size_t n);
 
 }  // namespace nw::component

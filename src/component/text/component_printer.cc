@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "component/text/value_literal.h"
 #include "text/printer.h"
 
 namespace nw::component {
@@ -35,6 +36,7 @@ std::string SortText(Sort s, bool core_context = false) {
 // The index spaces of one scope (a component, or a component/instance type): counts, for the
 // `(;N;)` labels, and the $ids of a component's name section.
 struct Scope {
+  LiteralTypes literal_types;  // a component's types, for value literals
   uint32_t count[kNumSorts] = {};
   std::map<uint32_t, std::string> ids[kNumSorts];
 
@@ -96,7 +98,9 @@ class Printer {
     scopes_.emplace_back();
     S().AssignNames(c.names);
     ++depth_;
-    for (const Section& s : c.sections) {
+    for (size_t si = 0; si < c.sections.size(); ++si) {
+      const Section& s = c.sections[si];
+      section_ = si;
       for (uint32_t k = 0; k < s.count; ++k) NW_TRY(Definition(c, s.kind, s.first + k));
     }
     --depth_;
@@ -148,10 +152,15 @@ class Printer {
         return Ok();
       }
       case SectionKind::kValue: {
-        // Explainer.md's (binary ...) form: the value's own bytes, exact for every type.
+        // Explainer.md's literal form where the type has one and the bytes are exactly what
+        // that literal encodes to; else the (binary ...) form, the value's own bytes, exact for
+        // every type.
         const Value& v = c.values[i];
-        Line() += "(value" + S().Next(Sort::kValue) + " " + Val(v.type) + " (binary " +
-                  QuoteWatString(std::span<const uint8_t>(v.bytes)) + "))";
+        Line() += "(value" + S().Next(Sort::kValue) + " " + Val(v.type) + " ";
+        S().literal_types.Update(c, section_);
+        std::optional<std::string> lit = PrintValueLiteral(v.bytes, v.type, c, S().literal_types);
+        out_ += lit ? *lit : "(binary " + QuoteWatString(std::span<const uint8_t>(v.bytes)) + ")";
+        out_ += ")";
         return Ok();
       }
     }
@@ -533,6 +542,7 @@ class Printer {
   }
 
   std::string out_;
+  size_t section_ = 0;  // the section being printed (value literals resolve types before it)
   size_t depth_ = 0;
   std::vector<Scope> scopes_;
 };

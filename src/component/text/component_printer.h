@@ -12,9 +12,11 @@
 //
 // Not printed: custom sections other than "component-name" (each is a `;;` comment line), the
 // 0x01 discriminator of an extern name (printed as a plain name, encoded back as 0x00).
-// Component values (🪙) are printed in Explainer.md's `(value <valtype> (binary "..."))` form
-// (their bytes as the binary has them, exact for every type) and `(start ...)` in its form;
-// ParseComponentText reads both.
+// Component values (🪙) are printed in Explainer.md's literal form (`(value u32 42)`,
+// `(value $t (record true 1))`, ...; value_literal.h) when their type has one and their bytes
+// are exactly that literal's encoding, else in the `(value <valtype> (binary "..."))` form
+// (their bytes as the binary has them, exact for every type); `(start ...)` in its form;
+// ParseComponentText reads all of them.
 #pragma once
 
 #include <string>

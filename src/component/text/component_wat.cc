@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "component/text/value_literal.h"
 #include "format/binary_reader.h"
 #include "format/decode.h"
 #include "text/lexer.h"
@@ -37,6 +38,7 @@ struct Scope {
   std::optional<std::string> id;      // for `(alias outer $id ...)`
   std::unordered_map<std::string, uint32_t> ids[kNumSorts];
   uint32_t count[kNumSorts] = {};
+  LiteralTypes literal_types;  // !is_type: the component's types, for value literals
 };
 
 std::optional<PrimType> PrimFromKeyword(std::string_view k) {
@@ -1555,9 +1557,10 @@ class Parser {
     return Ok();
   }
 
-  // 🪙 `(value $id? <valtype> (binary "..."*))` (Explainer.md "Value definitions"): the bytes
-  // are the value's binary encoding, kept as the decoder keeps them. The literal forms (`true`,
-  // numbers, strings, `(record ...)`, ...) are not read yet.
+  // 🪙 `(value $id? <valtype> <val>)` (Explainer.md "Value definitions"): `<val>` is either
+  // `(binary "..."*)`, the value's binary encoding kept as the decoder keeps it, or a literal
+  // (`true`, `42`, `'c'`, `"s"`, `(record ...)`, ...), encoded against the type as the
+  // component stands so far (value_literal.h).
   Status ValueField() {
     size_t at = At();
     pos_ += 2;
@@ -1565,17 +1568,119 @@ class Parser {
     Value v;
     v.offset = at;
     NW_SET(v.type, ValTypeP());
-    if (!IsLParenKw("binary"))
-      return MakeError(At(), "component values: only the (binary \"...\") form is read by the "
-                             "text parser yet");
-    pos_ += 2;
-    std::string bytes;
-    while (Peek().kind == TokenKind::kString) bytes += DecodeString(Text(toks_[pos_++]));
+    if (IsLParenKw("binary")) {
+      pos_ += 2;
+      std::string bytes;
+      while (Peek().kind == TokenKind::kString) bytes += DecodeString(Text(toks_[pos_++]));
+      NW_TRY(Expect(TokenKind::kRParen));
+      v.bytes.assign(bytes.begin(), bytes.end());
+    } else {
+      NW_TRY_ASSIGN(LitNode lit, Literal(0));
+      S().literal_types.Update(*S().comp, S().comp->sections.size());
+      NW_SET(v.bytes, EncodeValueLiteral(lit, v.type, *S().comp, S().literal_types));
+    }
     NW_TRY(Expect(TokenKind::kRParen));
-    NW_TRY(Expect(TokenKind::kRParen));
-    v.bytes.assign(bytes.begin(), bytes.end());
     Emit(S().comp->values, SectionKind::kValue, std::move(v), at);
     return Drop(Bind(Sort::kValue, id, at));
+  }
+
+  // One value literal as a tree: atoms, or `(keyword literal*)`.
+  Result<LitNode> Literal(int depth) {
+    if (depth > 500) return MakeError(At(), "value literal nested too deeply");
+    const Token& t = Peek();
+    LitNode n;
+    n.offset = t.offset;
+    switch (t.kind) {
+      case TokenKind::kKeyword: case TokenKind::kNumber:
+        n.text = std::string(Text(t));
+        ++pos_;
+        return n;
+      case TokenKind::kString:
+        n.kind = LitNode::Kind::kString;
+        n.text = DecodeString(Text(t));
+        ++pos_;
+        return n;
+      case TokenKind::kLParen:
+        if (Peek(1).kind != TokenKind::kKeyword) {
+          ++pos_;
+          return Unexpected();
+        }
+        n.kind = LitNode::Kind::kForm;
+        n.text = std::string(Text(Peek(1)));
+        pos_ += 2;
+        while (Peek().kind != TokenKind::kRParen) {
+          if (Peek().kind == TokenKind::kEof) return Unexpected();
+          NW_TRY_ASSIGN(LitNode e, Literal(depth + 1));
+          n.elems.push_back(std::move(e));
+        }
+        ++pos_;
+        return n;
+      default:
+        if (t.offset < src_.size() && src_[t.offset] == '\'') return CharLiteral();
+        return Unexpected();
+    }
+  }
+
+  // `'c'`: one character or escape (\t \n \r \" \' \\ \u{hex}, or \hh below 0x80) between
+  // single quotes. The lexer has no token for it (quotes are id characters and a quoted space or
+  // paren splits tokens), so it is read from the source and the tokens it spans are skipped.
+  Result<LitNode> CharLiteral() {
+    size_t start = Peek().offset, p = start + 1;
+    auto bad = [&](const char* why) { return MakeError(start, std::string("malformed character literal: ") + why); };
+    uint32_t cp = 0;
+    if (p >= src_.size()) return bad("unexpected end of input");
+    if (src_[p] == '\\') {
+      ++p;
+      if (p >= src_.size()) return bad("unexpected end of input");
+      char e = src_[p++];
+      if (e == 't') cp = '\t';
+      else if (e == 'n') cp = '\n';
+      else if (e == 'r') cp = '\r';
+      else if (e == '"' || e == '\'' || e == '\\') cp = static_cast<uint8_t>(e);
+      else if (e == 'u') {
+        if (p >= src_.size() || src_[p++] != '{') return bad("expected { after \\u");
+        size_t digits = 0;
+        while (p < src_.size() && src_[p] != '}') {
+          int h = HexValue(src_[p]);
+          if (h < 0 && src_[p] != '_') return bad("bad hex digit");
+          if (h >= 0) {
+            if (cp > 0x10FFFF) return bad("code point out of range");
+            cp = cp * 16 + static_cast<uint32_t>(h);
+            ++digits;
+          }
+          ++p;
+        }
+        if (p >= src_.size() || !digits) return bad("bad \\u{...} escape");
+        ++p;
+      } else if (HexValue(e) >= 0 && p < src_.size() && HexValue(src_[p]) >= 0) {
+        cp = static_cast<uint32_t>(HexValue(e) * 16 + HexValue(src_[p++]));
+        if (cp >= 0x80) return bad("a \\hh escape above 7f is a byte, not a character");
+      } else {
+        return bad("unknown escape");
+      }
+    } else {
+      uint8_t c0 = static_cast<uint8_t>(src_[p]);
+      size_t len = c0 < 0x80 ? 1 : (c0 >> 5) == 0x6 ? 2 : (c0 >> 4) == 0xE ? 3 : (c0 >> 3) == 0x1E ? 4 : 0;
+      if (!len || src_.size() - p < len || !IsValidUtf8(src_.substr(p, len))) return bad("malformed UTF-8 encoding");
+      if (c0 < 0x20 || c0 == 0x7f || c0 == '\'') return bad("character must be escaped");
+      cp = len == 1 ? c0 : (c0 & (0x7F >> len));
+      for (size_t i = 1; i < len; ++i) cp = (cp << 6) | (static_cast<uint8_t>(src_[p + i]) & 0x3F);
+      p += len;
+    }
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return bad("not a Unicode scalar value");
+    if (p >= src_.size() || src_[p] != '\'') return bad("expected a closing '");
+    ++p;
+    size_t last_end = p;
+    while (Peek().kind != TokenKind::kEof && Peek().offset < p) {
+      last_end = Peek().offset + Peek().length;
+      ++pos_;
+    }
+    if (last_end > p) return bad("characters after the closing ' (write \\u{22} for a double quote)");
+    LitNode n;
+    n.kind = LitNode::Kind::kChar;
+    n.code_point = cp;
+    n.offset = start;
+    return n;
   }
 
   std::string_view src_;

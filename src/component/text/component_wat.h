@@ -4,8 +4,9 @@
 //
 // Partial: it covers the forms the component-model reference suite uses (see docs/component.md)
 // and everything the component printer (component_printer.h) writes, not every abbreviation of
-// Explainer.md. `(start ...)` is read; `(value ...)` definitions only in their `(binary "...")`
-// form (the literal forms such as `true`, numbers or `(record ...)` are refused with a message).
+// Explainer.md. `(start ...)` is read; `(value ...)` definitions in their `(binary "...")` form
+// and in the literal forms (`true`, numbers, `'c'`, `(record ...)`, ...; value_literal.h) where
+// the value's type is a primitive or defined in the component itself.
 // The $ids it reads become the AST's names (EncodeComponent, component/encode.h, writes them in a
 // component-name section). Errors carry byte offsets into the text (see nw::LineColAt).
 #pragma once

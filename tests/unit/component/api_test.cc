@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "nanowasm/component.hpp"
 
@@ -52,6 +53,10 @@ const EchoCase kCases[] = {
     {"flags", "(flags \"a\" \"b\" \"c\")", "i32", true},
     {"own", "(own $r)", "i32", true},
     {"nested", "(list (option (tuple s8 (list string))))", "i32 i32", false},
+    {"lf32", "(list f32)", "i32 i32", false},
+    {"lf64", "(list f64)", "i32 i32", false},
+    {"lbool", "(list bool)", "i32 i32", false},
+    {"lchar", "(list char)", "i32 i32", false},
 };
 
 std::string Params(const std::string& flat, bool with_retptr) {
@@ -197,6 +202,10 @@ TEST_F(ComponentApiTest, EveryValueKindCrossesBothWays) {
       {"flags", V::Flags(0b101)},
       {"own", V::Own(42)},
       {"nested", V::List({V::None(), V::Some(V::Tuple({V::S8(-1), V::List({V::String("a"), V::String("")})}))})},
+      {"lf32", V::List({V::F32(1.5f), V::F32(-0.0f)})},
+      {"lf64", V::Packed(ComponentValKind::kF64, std::string("\0\0\0\0\0\0\xf0\x3f", 8))},  // 1.0
+      {"lbool", V::List({V::Bool(true), V::Bool(false)})},
+      {"lchar", V::List({V::Char(U'x'), V::Char(U'\U0010FFFF')})},
   };
   for (const auto& [name, v] : values) {
     auto f = inst->GetFunc("g-" + name);
@@ -309,6 +318,89 @@ TEST_F(ComponentApiTest, TypedCallsAndTypedHostFunctions) {
   auto s64 = TypedComponentFunc<int64_t(int64_t)>::Make(*i2->GetFunc("g-s64"));
   ASSERT_TRUE(s64);
   EXPECT_EQ(*s64->Call(-5), -5);
+}
+
+// Lists of f32, f64, bool and char cross packed (one copy each way): typed as std::vector of
+// float/double/bool/char32_t, dynamic as ComponentVal::Packed (results packed with kPacked),
+// with NaNs canonical on the way back and invalid bools/chars refused as misuse.
+TEST_F(ComponentApiTest, PackedScalarListsRoundTrip) {
+  linker_.DefineFunc("f-lf64", [](std::vector<double> v) {
+    std::reverse(v.begin(), v.end());
+    return v;
+  });
+  linker_.DefineFunc("f-lbool", [](std::vector<bool> v) {
+    v.flip();
+    return v;
+  });
+  linker_.DefineFunc("f-lchar", [](std::vector<char32_t> v) {
+    std::reverse(v.begin(), v.end());
+    return v;
+  });
+  bool host_saw_packed = false;
+  linker_.DefineFunc("f-lf32", [&](std::span<const ComponentVal> a) -> Result<std::vector<ComponentVal>> {
+    host_saw_packed = a[0].is_packed();  // a dynamic host function gets elements
+    return std::vector<ComponentVal>{a[0]};
+  });
+  auto inst = Instantiate();
+  ASSERT_TRUE(inst) << inst.error().message;
+
+  auto f64 = TypedComponentFunc<std::vector<double>(std::vector<double>)>::Make(*inst->GetFunc("g-lf64"));
+  ASSERT_TRUE(f64) << f64.error().message;
+  std::vector<double> big(1 << 16);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<double>(i) * 0.5 - 7.0;
+  auto rb = f64->Call(big);
+  ASSERT_TRUE(rb) << rb.error().message;
+  EXPECT_EQ(*rb, std::vector<double>(big.rbegin(), big.rend()));
+  // A NaN with a payload comes back as the canonical NaN.
+  double nan_payload;
+  uint64_t bits = 0x7ff0000000000042ull;
+  std::memcpy(&nan_payload, &bits, 8);
+  auto rn = f64->Call({nan_payload, 1.0});
+  ASSERT_TRUE(rn) << rn.error().message;
+  uint64_t got;
+  std::memcpy(&got, &rn->at(1), 8);
+  EXPECT_EQ(got, 0x7ff8000000000000ull);
+
+  auto bools = TypedComponentFunc<std::vector<bool>(std::vector<bool>)>::Make(*inst->GetFunc("g-lbool"));
+  ASSERT_TRUE(bools) << bools.error().message;
+  EXPECT_EQ(*bools->Call({true, false, false, true, true}), (std::vector<bool>{false, true, true, false, false}));
+  auto chars = TypedComponentFunc<std::vector<char32_t>(std::vector<char32_t>)>::Make(*inst->GetFunc("g-lchar"));
+  ASSERT_TRUE(chars) << chars.error().message;
+  EXPECT_EQ(*chars->Call({U'a', U'\U0001F600', U'\u00e9'}), (std::vector<char32_t>{U'\u00e9', U'\U0001F600', U'a'}));
+  auto f32 = TypedComponentFunc<std::vector<float>(std::vector<float>)>::Make(*inst->GetFunc("g-lf32"));
+  ASSERT_TRUE(f32) << f32.error().message;
+  EXPECT_EQ(*f32->Call({1.0f, -2.5f}), (std::vector<float>{1.0f, -2.5f}));
+  EXPECT_FALSE(host_saw_packed);
+
+  // Dynamic: a packed argument, results packed only when asked for.
+  std::string two_f32("\x00\x00\xc0\x3f\x00\x00\x20\xc0", 8);  // 1.5, -2.5
+  auto p = inst->GetFunc("g-lf32")->Call(std::vector<V>{V::Packed(ComponentValKind::kF32, two_f32)},
+                                         ComponentFunc::ByteLists::kPacked);
+  ASSERT_TRUE(p) << p.error().message;
+  ASSERT_TRUE((*p)[0].is_packed());
+  EXPECT_EQ((*p)[0].packed_elem(), ComponentValKind::kF32);
+  EXPECT_EQ((*p)[0].packed_bytes(), two_f32);
+  EXPECT_EQ((*p)[0].list_elem(1), V::F32(-2.5f));
+  auto e = inst->GetFunc("g-lf32")->Call({V::Packed(ComponentValKind::kF32, two_f32)});
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_FALSE((*e)[0].is_packed());
+  EXPECT_EQ((*e)[0], V::List({V::F32(1.5f), V::F32(-2.5f)}));
+  EXPECT_EQ((*e)[0].ToString(), (*p)[0].ToString());
+
+  // Misuse: nothing runs.
+  auto bad_bool = inst->GetFunc("g-lbool")->Call({V::Packed(ComponentValKind::kBool, "\x01\x02")});
+  ASSERT_FALSE(bad_bool);
+  EXPECT_EQ(bad_bool.error().kind, ComponentError::Kind::kError);
+  std::string surrogate("\x00\xd8\x00\x00", 4);
+  auto bad_char = inst->GetFunc("g-lchar")->Call({V::Packed(ComponentValKind::kChar, surrogate)});
+  ASSERT_FALSE(bad_char);
+  EXPECT_EQ(bad_char.error().kind, ComponentError::Kind::kError);
+  auto wrong_kind = inst->GetFunc("g-lf64")->Call({V::Packed(ComponentValKind::kF32, two_f32)});
+  ASSERT_FALSE(wrong_kind);
+  EXPECT_EQ(wrong_kind.error().kind, ComponentError::Kind::kError);
+  auto not_scalar = inst->GetFunc("g-lf64")->Call({V::Packed(ComponentValKind::kString, "12345678")});
+  ASSERT_FALSE(not_scalar);
+  EXPECT_EQ(not_scalar.error().kind, ComponentError::Kind::kError);
 }
 
 TEST_F(ComponentApiTest, TypedSignatureMismatchesAreRefused) {

@@ -591,14 +591,24 @@ TEST(ComponentPrint, CustomSectionsAreComments) {
 // value's own bytes, whatever its type) and parse back to the same binary; a value can be used
 // by a start function and exported. The literal forms are refused with an offset.
 TEST(ComponentPrint, ValuesRoundTripInTheBinaryForm) {
+  // Bytes that no literal reads back to (a string that is not UTF-8, an overlong LEB128, a
+  // non-canonical NaN, a bool byte 2) stay in the binary form; valid bytes print as literals.
   Component c;
-  c.sections.push_back({SectionKind::kValue, 0, 2, 20});
+  c.sections.push_back({SectionKind::kValue, 0, 6, 20});
   c.values.push_back({ValType{false, PrimType::kU32, 0}, {5}, 22});
   c.values.push_back({ValType{false, PrimType::kString, 0}, {2, 'h', 0xff}, 30});
+  c.values.push_back({ValType{false, PrimType::kU32, 0}, {0x85, 0x00}, 40});
+  c.values.push_back({ValType{false, PrimType::kF32, 0}, {1, 0, 0xc0, 0x7f}, 50});
+  c.values.push_back({ValType{false, PrimType::kBool, 0}, {2}, 60});
+  c.values.push_back({ValType{false, PrimType::kU32, 0}, {5, 0}, 70});  // a byte too many
   auto text = PrintComponentText(c);
   ASSERT_TRUE(text) << text.error().ToString();
-  EXPECT_EQ(*text, "(component\n  (value (;0;) u32 (binary \"\\05\"))\n"
-                   "  (value (;1;) string (binary \"\\02h\\ff\")))\n");
+  EXPECT_EQ(*text, "(component\n  (value (;0;) u32 5)\n"
+                   "  (value (;1;) string (binary \"\\02h\\ff\"))\n"
+                   "  (value (;2;) u32 (binary \"\\85\\00\"))\n"
+                   "  (value (;3;) f32 (binary \"\\01\\00\\c0\\7f\"))\n"
+                   "  (value (;4;) bool (binary \"\\02\"))\n"
+                   "  (value (;5;) u32 (binary \"\\05\\00\")))\n");
   auto back = ParseComponentText(*text);
   ASSERT_TRUE(back) << back.error().ToString();
   EXPECT_EQ(EncodeComponent(*back), EncodeComponent(c));
@@ -617,13 +627,156 @@ TEST(ComponentPrint, ValuesRoundTripInTheBinaryForm) {
   EXPECT_EQ(u->values[1].bytes, std::vector<uint8_t>{1});
   std::string printed;
   ASSERT_NO_FATAL_FAILURE(ExpectValidAndRoundTrips(*u, &printed));
-  EXPECT_NE(printed.find("(value $v u32 (binary \"\\07\"))"), std::string::npos) << printed;
-  for (const char* bad : {"(component (value u32 7))", "(component (value $v bool true))",
-                          "(component (value u32 (binary 7)))", "(component (value (binary \"\")))"}) {
+  EXPECT_NE(printed.find("(value $v u32 7)"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("(value $w $r (record 1))"), std::string::npos) << printed;
+  for (const char* bad : {"(component (value u32 (binary 7)))", "(component (value (binary \"\")))"}) {
     auto b = ParseComponentText(bad);
     ASSERT_FALSE(b) << bad;
     EXPECT_NE(b.error().offset, kNoOffset) << bad;
   }
+}
+
+// Explainer.md's value literal forms: each reads into Binary.md's val(t) bytes, prints back as
+// the same literal, and print -> parse -> encode gives the same bytes.
+TEST(ComponentPrint, ValueLiteralsReadPrintAndRoundTrip) {
+  const char* text = R"((component
+  (value $a bool true)
+  (value $b u8 1)
+  (value $c u16 300)
+  (value $d u32 4294967295)
+  (value $e u64 18446744073709551615)
+  (value $f s8 -128)
+  (value $g s16 -2)
+  (value $h s32 -2147483648)
+  (value $i s64 -9223372036854775808)
+  (value $j f32 9.1)
+  (value $k f64 -9.2e300)
+  (value $l char 'a')
+  (value $m string "hello")
+  (value $n (record (field "a" bool) (field "b" u8)) (record true 1))
+  (value $o (variant (case "a" bool) (case "b" u8) (case "c")) (variant "b" 1))
+  (value $o2 (variant (case "a" bool) (case "c")) (variant "c"))
+  (value $p (list (result (option u8))) (list error (ok (some 1)) (ok none) error (ok (some 2))))
+  (value $q (tuple u8 u16 u32) (tuple 1 2 3))
+  (type $abc (flags "a" "b" "c"))
+  (value $r $abc (flags "a" "c"))
+  (value $s (enum "a" "b" "c") (enum "b"))
+  (value $t bool (binary "\00"))
+  (value $u string (binary "\07example"))
+  (type $complex (tuple (record (field "a" (option string)) (field "b" (tuple (option u8) string)))
+                        (list char) $abc string))
+  (value $complex1 $complex (tuple (record none (tuple none "empty")) (list) (flags) ""))
+  (value $complex2 $complex (tuple (record (some "example") (tuple (some 42) "hello"))
+                                   (list 'a' 'b' 'c') (flags "b" "a") "hi"))
+  (value $nan f32 nan)
+  (value $nan64 f64 -nan)
+  (value $inf f64 -inf)
+  (value $z f64 -0)
+  (value $hex u32 0xff)
+  (value $ch1 char '\u{1F600}')
+  (value $ch2 char '\n')
+  (value $ch3 char 'é')
+  (value $ch4 char '\'')
+  (value $ch5 char '\u{20}')
+  (value $res1 (result) ok)
+  (value $res2 (result u8 (error string)) (error "no"))
+  (value $res3 (result (error u8)) ok)
+  (type $t-exported (record (field "x" s16)))
+  (export $t-alias "t" (type $t-exported))
+  (value $via-export $t-alias (record -5))
+))";
+  auto c = ParseComponentText(text);
+  ASSERT_TRUE(c) << c.error().ToString();
+  auto at = [&](size_t i) { return c->values.at(i).bytes; };
+  using B = std::vector<uint8_t>;
+  EXPECT_EQ(at(0), B{1});
+  EXPECT_EQ(at(2), (B{0xac, 0x02}));                      // u16 300: unsigned LEB128
+  EXPECT_EQ(at(3), (B{0xff, 0xff, 0xff, 0xff, 0x0f}));
+  EXPECT_EQ(at(5), B{0x80});                              // s8 -128: a byte
+  EXPECT_EQ(at(6), B{0x7e});                              // s16 -2: signed LEB128
+  EXPECT_EQ(at(9), (B{0x9a, 0x99, 0x11, 0x41}));          // f32 9.1
+  EXPECT_EQ(at(11), B{'a'});
+  EXPECT_EQ(at(12), (B{5, 'h', 'e', 'l', 'l', 'o'}));
+  EXPECT_EQ(at(13), (B{1, 1}));
+  EXPECT_EQ(at(14), (B{1, 1}));                           // case index 1, payload u8 1
+  EXPECT_EQ(at(15), B{1});
+  EXPECT_EQ(at(16), (B{5, 1, 0, 1, 1, 0, 0, 1, 0, 1, 2}));
+  EXPECT_EQ(at(18), B{0b101});
+  EXPECT_EQ(at(19), B{1});
+  EXPECT_EQ(at(24), (B{0x00, 0x00, 0xc0, 0x7f}));         // the canonical NaN
+  EXPECT_EQ(at(25), (B{0, 0, 0, 0, 0, 0, 0xf8, 0x7f}));   // -nan is the canonical NaN too
+  EXPECT_EQ(at(29), (B{0xf0, 0x9f, 0x98, 0x80}));         // U+1F600 as UTF-8
+  EXPECT_EQ(at(33), B{' '});
+  EXPECT_EQ(at(35), (B{1, 2, 'n', 'o'}));
+  EXPECT_EQ(at(37), B{0x7b});                             // s16 -5 in the exported type
+  std::string printed;
+  ASSERT_NO_FATAL_FAILURE(ExpectValidAndRoundTrips(*c, &printed));
+  EXPECT_NE(printed.find("(value $a bool true)"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("(list error (ok (some 1)) (ok none) error (ok (some 2)))"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("(list 'a' 'b' 'c') (flags \"a\" \"b\") \"hi\")"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("(value $t bool false)"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("(value $u string \"example\")"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("(value $nan64 f64 nan)"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("(value $inf f64 -inf)"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("'\\u{1f600}'"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("(value $ch4 char '\\u{27}')"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("(record -5)"), std::string::npos) << printed;
+  // The printed text parses back to the same bytes, value by value.
+  auto again = ParseComponentText(printed);
+  ASSERT_TRUE(again) << again.error().ToString() << "\n" << printed;
+  ASSERT_EQ(again->values.size(), c->values.size());
+  for (size_t i = 0; i < c->values.size(); ++i) EXPECT_EQ(again->values[i].bytes, c->values[i].bytes) << i;
+}
+
+// Malformed literals: `file:offset: message` at the offending part, nothing accepted.
+TEST(ComponentPrint, MalformedValueLiteralsHaveOffsets) {
+  struct Bad {
+    const char* text;
+    const char* at;       // the error's offset is where this substring starts
+    const char* message;  // a substring of the message
+  };
+  const Bad kBad[] = {
+      {"(component (value u8 256))", "256", "out of range for u8"},
+      {"(component (value u8 -1))", "-1", "out of range for u8"},
+      {"(component (value s8 128))", "128", "out of range for s8"},
+      {"(component (value s64 -9223372036854775809))", "-9223", "out of range for s64"},
+      {"(component (value u32 1.5))", "1.5", "malformed integer"},
+      {"(component (value bool 1))", "1", "expected true or false"},
+      {"(component (value f32 nan:0x1))", "nan:", "NaN payloads"},
+      {"(component (value f64 \"x\"))", "\"x\"", "expected a number"},
+      {"(component (value char 'ab'))", "'ab'", "malformed character literal"},
+      {"(component (value char '\\u{d800}'))", "'\\u", "not a Unicode scalar value"},
+      {"(component (value char \"a\"))", "\"a\"", "expected a character literal"},
+      {"(component (value string \"\\ff\"))", "\"\\ff\"", "malformed UTF-8"},
+      {"(component (value (record (field \"a\" u8) (field \"b\" u8)) (record 1)))", "(record 1)",
+       "has 1 values, expected 2"},
+      {"(component (value (variant (case \"a\" u8)) (variant \"z\" 1)))", "\"z\"", "unknown label \"z\""},
+      {"(component (value (variant (case \"a\" u8)) (variant \"a\")))", "(variant \"a\")", "needs a payload"},
+      {"(component (value (enum \"a\") (enum \"b\")))", "\"b\"", "unknown label"},
+      {"(component (value (flags \"a\") (flags a)))", "a))", "expected a quoted label"},
+      {"(component (value (option u8) (some)))", "(some)", "expected 1"},
+      {"(component (value (option u8) 1))", "1))", "none or (some v)"},
+      {"(component (value (result u8) ok))", "ok", "needs a payload"},
+      {"(component (value (result) (ok 1)))", "(ok 1)", "has no payload"},
+      {"(component (value (list u8) (tuple 1)))", "(tuple 1)", "expected (list ...)"},
+      {"(component (value (list u8 2) (list 1 2)))", "(list 1 2))", "fixed-length list"},
+      {"(component (type $r (resource (rep i32))) (value (own $r) 1))", "1))", "own values have no literal"},
+      {"(component (import \"t\" (type $t (sub resource))) (value u32 (list)))", "(list)", "expected an integer"},
+  };
+  for (const Bad& b : kBad) {
+    auto r = ParseComponentText(b.text);
+    ASSERT_FALSE(r) << b.text;
+    std::string_view t = b.text;
+    size_t want = t.find(b.at, t.find("(value") + 6);
+    EXPECT_EQ(r.error().offset, want) << b.text << ": " << r.error().ToString();
+    EXPECT_NE(r.error().message.find(b.message), std::string::npos) << b.text << ": " << r.error().ToString();
+  }
+  // A type known only through an alias has no literal here: the message says to use binary.
+  auto r = ParseComponentText(
+      "(component (import \"i\" (instance $i (type $x (record (field \"a\" u8)))"
+      " (export \"t\" (type (eq $x))))) (alias export $i \"t\" (type $t)) (value $v $t (record 1)))");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("(binary"), std::string::npos) << r.error().ToString();
 }
 
 // Truncated and corrupted component binaries (of EveryForm): decoding fails with an offset inside
