@@ -5,7 +5,9 @@
 // then EXIT) and one that waits once (from the host: YIELD, then EXIT from the callback; from a
 // component: the callee's async future.read blocks, the callback WAITs on its waitable set, the
 // caller writes the future and waits for the subtask). Each benchmark reports the host threads
-// the process created per call (pthread_create is interposed below and counted).
+// the process created per call (pthread_create is interposed below and counted) and the CPU
+// time of the whole process per call (every host thread's, unlike the CPU column, which is the
+// benchmark thread's only; on a loaded machine it is steadier than the wall time).
 // Results: docs/performance.md.
 //
 //   build/release/bench/bench_component_async [--benchmark_filter=REGEX]
@@ -16,6 +18,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 #include "nanowasm/component.hpp"
 #include "nanowasm/nanowasm.hpp"
@@ -206,8 +209,15 @@ struct Fixture {
   }
 };
 
-void Report(benchmark::State& state, uint64_t threads_before, uint64_t calls) {
+double ProcessCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+void Report(benchmark::State& state, uint64_t threads_before, double cpu_before, uint64_t calls) {
   state.SetItemsProcessed(static_cast<int64_t>(calls));
+  state.counters["process_cpu_ns_per_call"] = (ProcessCpuNs() - cpu_before) / static_cast<double>(calls);
   state.counters["host_threads_per_call"] =
       static_cast<double>(g_threads_created.load() - threads_before) / static_cast<double>(calls);
 }
@@ -218,11 +228,12 @@ void HostCall(benchmark::State& state, const char* name) {
   auto f = nw::TypedComponentFunc<uint32_t()>::Make(*fx.inst.GetFunc(name));
   if (!f) Die(f.error().message);
   uint64_t before = g_threads_created.load();
+  double cpu_before = ProcessCpuNs();
   for (auto _ : state) {
     auto r = f->Call();
     if (!r || *r != 7) Die(r ? "wrong result" : r.error().message);
   }
-  Report(state, before, state.iterations());
+  Report(state, before, cpu_before, state.iterations());
 }
 void BM_AsyncHostCallReturnAtOnce(benchmark::State& state) { HostCall(state, "ret"); }
 void BM_AsyncHostCallYieldOnce(benchmark::State& state) { HostCall(state, "yield1"); }
@@ -235,11 +246,12 @@ void ComponentCall(benchmark::State& state, const char* name) {
   auto run = nw::TypedComponentFunc<uint32_t(uint32_t)>::Make(*fx.inst.GetFunc(name));
   if (!run) Die(run.error().message);
   uint64_t before = g_threads_created.load();
+  double cpu_before = ProcessCpuNs();
   for (auto _ : state) {
     auto r = run->Call(kCallsPerRun);
     if (!r || *r != 7 * kCallsPerRun) Die(r ? "wrong result" : r.error().message);
   }
-  Report(state, before, state.iterations() * kCallsPerRun);
+  Report(state, before, cpu_before, state.iterations() * kCallsPerRun);
 }
 void BM_AsyncLowerReturnAtOnce(benchmark::State& state) { ComponentCall(state, "run-ret"); }
 void BM_AsyncLowerWaitOnFuture(benchmark::State& state) { ComponentCall(state, "run-wait"); }

@@ -280,6 +280,60 @@ TEST_F(AsyncCallbackTest, CallbackTaskLimitTraps) {
   cs.reset();  // the 100 suspended tasks end with the store (ASan checks nothing leaks)
 }
 
+// A chain of 60 components, each a callback task that async-calls the next one and returns its
+// result plus one: the steps nest on the calling host thread up to the nesting bound (48), and
+// the deeper ones continue on one fresh host thread (a guest cannot make the host recurse
+// without bound on one native stack).
+TEST_F(AsyncCallbackTest, DeepChainMovesToAFreshHostThreadPastTheNestingBound) {
+  constexpr int kLinks = 60;
+  std::string text = R"((component
+    (component $Leaf
+      (core module $M
+        (import "" "task.return" (func $ret (param i32)))
+        (func (export "f") (result i32) (call $ret (i32.const 1000)) (i32.const 0))
+        (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+      (canon task.return (result u32) (core func $ret))
+      (core instance $m (instantiate $M (with "" (instance (export "task.return" (func $ret))))))
+      (func (export "f") async (result u32)
+        (canon lift (core func $m "f") async (callback (core func $m "cb")))))
+    (component $Link
+      (import "next" (func $next async (result u32)))
+      (core module $Memory (memory (export "mem") 1))
+      (core instance $memory (instantiate $Memory))
+      (core module $M
+        (import "" "mem" (memory 1))
+        (import "" "task.return" (func $ret (param i32)))
+        (import "" "next" (func $next (param i32) (result i32)))
+        (func (export "f") (result i32)
+          (if (i32.ne (call $next (i32.const 0)) (i32.const 2)) (then unreachable))
+          (call $ret (i32.add (i32.load (i32.const 0)) (i32.const 1)))
+          (i32.const 0))
+        (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+      (canon task.return (result u32) (core func $ret))
+      (canon lower (func $next) async (memory (core memory $memory "mem")) (core func $next'))
+      (core instance $m (instantiate $M (with "" (instance
+        (export "mem" (memory $memory "mem"))
+        (export "task.return" (func $ret)) (export "next" (func $next'))))))
+      (func (export "f") async (result u32)
+        (canon lift (core func $m "f") async (callback (core func $m "cb")))))
+    (instance $i0 (instantiate $Leaf))
+    (alias export $i0 "f" (func $f0))
+)";
+  for (int k = 1; k <= kLinks; ++k) {
+    std::string prev = "$f" + std::to_string(k - 1), me = "$i" + std::to_string(k);
+    text += "    (instance " + me + " (instantiate $Link (with \"next\" (func " + prev + "))))\n";
+    text += "    (alias export " + me + " \"f\" (func $f" + std::to_string(k) + "))\n";
+  }
+  text += "    (export \"f\" (func $f" + std::to_string(kLinks) + ")))";
+  ComponentStore cs(store_);
+  RtInstance* i = Make(cs, text);
+  ASSERT_NE(i, nullptr);
+  auto r = Call(cs, i, "f");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ((*r)[0].as_u64(), 1000u + kLinks);
+  EXPECT_EQ(AsyncHostThreadsStarted(cs), 1u);
+}
+
 // An instance that can block inside a core frame (here: a thread.yield import) keeps a host
 // thread per callback task, as before.
 TEST_F(AsyncCallbackTest, InstanceThatMayBlockKeepsHostThreads) {
