@@ -1,7 +1,8 @@
 // The async canonical ABI at run time (see async_runtime.h and docs/component-async.md). The
 // structure follows definitions.py section by section: continuations (host threads with strict
-// hand-off), Thread, Task, Store.tick, canon_lift, canon_lower, waitables and waitable sets,
-// the shared stream/future state and the built-ins.
+// hand-off, or for callback-lifted tasks a state machine run on the resumer's host thread),
+// Thread, Task, Store.tick, canon_lift, canon_lower, waitables and waitable sets, the shared
+// stream/future state and the built-ins.
 #include "component/async_runtime.h"
 
 #include <array>
@@ -32,6 +33,7 @@ struct Event {
 
 struct AThread;
 struct ATask;
+struct CallbackLoop;
 
 // A continuation's hand-off record for one resume (definitions.py's Handler).
 struct Handler {
@@ -60,6 +62,10 @@ struct AsyncInstance {
   // is in progress, every thread of the instance runs inside its "cannot block before returning"
   // scope (only the call's own resume loop runs the instance's threads then).
   int sync_calls = 0;
+  // Whether a core frame of this instance may block (it has a built-in or lower that can
+  // suspend the calling thread: waitable-set.wait, thread.*, a sync copy or cancel, a sync lower
+  // of an async-typed callee). When not, its callback-lifted tasks run without a host thread.
+  bool frames_may_block = false;
   std::vector<AThread*> threads{nullptr};  // index 0 unused
   std::vector<uint32_t> free_threads;
 };
@@ -81,6 +87,13 @@ struct AThread {
   Handler* handler = nullptr;
   bool block_result = false;
   Store::ExecContext* exec = nullptr;
+  // A callback-lifted task run without a host thread: its whole continuation is this state
+  // machine (between callbacks no core frame is live), stepped on whichever host thread
+  // resumes it, on that thread's execution context.
+  struct LoopDeleter {
+    void operator()(CallbackLoop* l) const;  // after CallbackLoop is complete
+  };
+  std::unique_ptr<CallbackLoop, LoopDeleter> loop;
 
   bool running() const { return !has_cont; }
   bool waiting() const { return has_cont && static_cast<bool>(ready_func); }
@@ -101,6 +114,8 @@ class AsyncStore {
   int nesting_depth = 0;
   bool aborting = false;
   std::unordered_map<AThread*, std::unique_ptr<AThread>> threads;
+  size_t loop_threads = 0;          // threads with a CallbackLoop (no host thread)
+  uint64_t host_threads_started = 0;  // for the tests and the benchmark
   // Readable ends between lift and lower, by transfer id.
   std::unordered_map<uint32_t, std::shared_ptr<AsyncElem>> in_flight;
   uint32_t next_transfer = 1;
@@ -134,6 +149,7 @@ std::pair<bool, AThread*> RawResume(AThread* t, bool cancelled) {
   Store::ExecContext* prev = store.SwitchExecContext(t->exec);
   if (!t->host_started) {
     t->host_started = true;
+    ++t->as->host_threads_started;
     t->host = std::thread(ThreadBase, t);
   }
   t->wake.release();
@@ -145,6 +161,10 @@ std::pair<bool, AThread*> RawResume(AThread* t, bool cancelled) {
 // block(): the current thread hands control back to its resumer.
 Result<bool> RawBlock(AThread* switch_to) {
   AThread* t = tl_current;
+  // A callback task without a host thread has no stack to keep; its instance was judged unable
+  // to block inside a core frame (frames_may_block), so only a built-in reached another way
+  // (e.g. through a table filled later) gets here.
+  if (t->loop) return Trap("a callback task run without a host thread cannot block inside a core call");
   Handler* h = t->handler;
   h->cont_valid = true;
   h->block_arg = switch_to;
@@ -160,13 +180,14 @@ void ForgetThread(AThread* t);
 void FreeThread(AThread* t) {
   if (t->host.joinable()) t->host.join();
   ForgetThread(t);
-  t->as->store().DeleteExecContext(t->exec);
+  if (t->exec) t->as->store().DeleteExecContext(t->exec);
   t->exec = nullptr;
+  if (t->loop) --t->as->loop_threads;
   t->as->threads.erase(t);
 }
 
 Result<AThread*> NewThread(AsyncStore& as, std::shared_ptr<ATask> task, std::function<void()> body) {
-  if (as.threads.size() >= as.cs().max_async_threads()) return Trap("too many threads");
+  if (as.threads.size() - as.loop_threads >= as.cs().max_async_threads()) return Trap("too many threads");
   auto p = std::make_unique<AThread>();
   AThread* t = p.get();
   t->as = &as;
@@ -176,6 +197,23 @@ Result<AThread*> NewThread(AsyncStore& as, std::shared_ptr<ATask> task, std::fun
   as.threads.emplace(t, std::move(p));
   return t;
 }
+
+CallbackLoop* MakeCallbackLoop();
+
+Result<AThread*> NewLoopThread(AsyncStore& as, std::shared_ptr<ATask> task) {
+  if (as.loop_threads >= as.cs().max_callback_tasks())
+    return Trap("too many callback tasks (the component store's limit on live async tasks)");
+  auto p = std::make_unique<AThread>();
+  AThread* t = p.get();
+  t->as = &as;
+  t->task = std::move(task);
+  t->loop.reset(MakeCallbackLoop());
+  ++as.loop_threads;
+  as.threads.emplace(t, std::move(p));
+  return t;
+}
+
+std::pair<bool, AThread*> StepLoop(AThread* t, bool cancelled);
 
 void StartWaiting(AThread* t, std::function<bool()> ready) {
   t->ready_func = std::move(ready);
@@ -197,7 +235,7 @@ void ResumeThread(AThread* t, bool cancelled = false) {
   if (t->waiting()) StopWaiting(t);
   while (t != nullptr) {
     t->has_cont = false;
-    auto [cont, switch_to] = RawResume(t, cancelled);
+    auto [cont, switch_to] = t->loop ? StepLoop(t, cancelled) : RawResume(t, cancelled);
     t->has_cont = cont;
     if (!cont) FreeThread(t);
     t = switch_to;
@@ -384,6 +422,10 @@ Status CallCoreFunc(Store& store, Func* f, std::span<const uint64_t> args, std::
 }
 
 Result<Event> WaitForEventAnd(AThread* t, AsyncElem* e, std::function<bool()> ready, bool cancellable);
+// A waitable set (kind kWaitableSet) seen from the callback loop.
+bool SetHasEvent(AsyncElem* ws);
+Event SetTakeEvent(AsyncElem* ws);
+void SetAddWaiting(AsyncElem* ws, int delta);
 
 
 // canon_lift's thread body.
@@ -446,6 +488,197 @@ Status LiftBody(const std::shared_ptr<ATask>& tp) {
   return ExitImplicitThread(task);
 }
 
+// canon_lift's callback loop as a state machine (a callback task without a host thread; a
+// sync-lifted task runs the same way, its only wait being backpressure on entry). It makes
+// exactly the calls and waits LiftBody makes for a callback or sync lift, in the same order: where
+// LiftBody would block (backpressure on entry, YIELD, WAIT without a pending event), Step
+// registers the same wait and returns; the resume that LiftBody would see arrives as the next
+// Step with the same `cancelled` flag.
+struct CallbackLoop {
+  enum class Phase { kStart, kEnterWait, kYield, kWait };
+  Phase phase = Phase::kStart;
+  AsyncElem* ws = nullptr;  // kWait: the waitable set (num_waiting keeps it from being dropped)
+  std::array<uint64_t, 1> packed{};
+
+  // Ok(true): waiting (resume later); Ok(false): the thread ended.
+  Result<bool> Step(AThread* t, bool cancelled);
+
+ private:
+  Result<bool> AfterEnter(AThread* t, bool cancelled);
+  Result<bool> Begin(AThread* t);
+  Result<bool> Dispatch(AThread* t);
+  Result<bool> Deliver(AThread* t, Event event);
+};
+
+void AThread::LoopDeleter::operator()(CallbackLoop* l) const { delete l; }
+CallbackLoop* MakeCallbackLoop() { return new CallbackLoop; }
+
+Result<bool> CallbackLoop::Step(AThread* t, bool cancelled) {
+  ATask& task = *t->task;
+  AsyncInstance& in = *task.inst;
+  switch (phase) {
+    case Phase::kStart: {
+      // EnterImplicitThread, with WaitUntil's two early returns.
+      task.implicit_thread = t;
+      if (!task.ft_async()) return Begin(t);
+      auto has_backpressure = [&task, &in]() {
+        return in.backpressure > 0 || (task.needs_exclusive() && in.exclusive != nullptr);
+      };
+      if (!has_backpressure() && in.num_waiting_to_enter == 0) return Begin(t);
+      ++in.num_waiting_to_enter;
+      if (task.DeliverPendingCancel(true)) return AfterEnter(t, true);
+      if (!has_backpressure()) return AfterEnter(t, false);
+      t->cancellable = true;
+      StartWaiting(t, [has_backpressure]() { return !has_backpressure(); });
+      phase = Phase::kEnterWait;
+      return true;
+    }
+    case Phase::kEnterWait:
+      return AfterEnter(t, cancelled);
+    case Phase::kYield:
+      return Deliver(t, cancelled ? Event{kEventTaskCancelled, 0, 0} : Event{kEventNone, 0, 0});
+    case Phase::kWait: {
+      Event ev = cancelled ? Event{kEventTaskCancelled, 0, 0} : SetTakeEvent(ws);
+      SetAddWaiting(ws, -1);
+      ws = nullptr;
+      return Deliver(t, ev);
+    }
+  }
+  return Trap("callback task in an unknown state");
+}
+
+Result<bool> CallbackLoop::AfterEnter(AThread* t, bool cancelled) {
+  ATask& task = *t->task;
+  --task.inst->num_waiting_to_enter;
+  if (cancelled) {
+    task.state = TaskState::kCancelDelivered;
+    NW_TRY(TaskReturn(task, std::nullopt));
+    return false;
+  }
+  return Begin(t);
+}
+
+Result<bool> CallbackLoop::Begin(AThread* t) {
+  ATask& task = *t->task;
+  AsyncInstance& in = *task.inst;
+  if (task.ft_async() && task.needs_exclusive()) in.exclusive = t;
+  NW_TRY(RegisterThread(task, t));
+  const RtFunc& f = *task.func;
+  const RtOptions& o = *f.opts;
+  Side cx{&o.opts, in.state, &task.borrows, nullptr, {}, nullptr};
+  task.state = TaskState::kStarted;
+  NW_TRY_ASSIGN(std::vector<ComponentValue> args, task.on_start());
+  cx.Refresh();
+  std::array<uint64_t, kMaxFlatParams + 1> flat;
+  NW_TRY_ASSIGN(uint32_t nargs, PlanLowerValues(f.plan.params, *f.plan.types, cx, args, flat));
+  std::span<const uint64_t> a(flat.data(), nargs);
+  Store& store = in.store->store();
+  if (!o.async) {  // a sync lift: the core call, task.return of its results, post-return
+    std::array<uint64_t, 1> r{};
+    std::span<uint64_t> rs(r.data(), f.plan.lift_sig.results.size());
+    NW_TRY(CallCoreFunc(store, f.core, a, rs));
+    cx.Refresh();
+    NW_TRY_ASSIGN(std::vector<ComponentValue> result, PlanLiftValues(f.plan.results, cx, rs));
+    NW_TRY(TaskReturn(task, std::move(result)));
+    if (o.post_return) {
+      in.state->set_may_leave(false);
+      NW_TRY(CallCoreFunc(store, o.post_return, rs, {}));
+      in.state->set_may_leave(true);
+    }
+    NW_TRY(ExitImplicitThread(task));
+    return false;
+  }
+  NW_TRY(CallCoreFunc(store, f.core, a, packed));
+  return Dispatch(t);
+}
+
+// Interprets packed return codes until the task exits or must wait.
+Result<bool> CallbackLoop::Dispatch(AThread* t) {
+  ATask& task = *t->task;
+  AsyncInstance& in = *task.inst;
+  for (;;) {
+    uint32_t code = static_cast<uint32_t>(packed[0]) & 0xf;
+    uint32_t si = static_cast<uint32_t>(packed[0]) >> 4;
+    if (code > 2) return Trap("unsupported callback code");
+    if (code == 0) {  // EXIT
+      NW_TRY(ExitImplicitThread(task));
+      return false;
+    }
+    in.exclusive = nullptr;
+    Event event;
+    if (code == 1) {  // YIELD: always lets the other ready threads run first
+      if (!task.DeliverPendingCancel(true)) {
+        t->cancellable = true;
+        StartWaiting(t, [&in]() { return in.exclusive == nullptr; });
+        phase = Phase::kYield;
+        return true;
+      }
+      event = {kEventTaskCancelled, 0, 0};
+    } else {  // WAIT
+      NW_TRY_ASSIGN(AsyncElem * e, in.state->handles().GetAsync(si));
+      if (!e || e->kind != AsyncElem::Kind::kWaitableSet)
+        return Trap("callback WAIT on a handle that is not a waitable set");
+      SetAddWaiting(e, 1);
+      if (task.DeliverPendingCancel(true)) {
+        event = {kEventTaskCancelled, 0, 0};
+      } else if (in.exclusive == nullptr && SetHasEvent(e)) {
+        event = SetTakeEvent(e);
+      } else {
+        t->cancellable = true;
+        StartWaiting(t, [&in, e]() { return in.exclusive == nullptr && SetHasEvent(e); });
+        ws = e;
+        phase = Phase::kWait;
+        return true;
+      }
+      SetAddWaiting(e, -1);
+    }
+    in.exclusive = t;
+    std::array<uint64_t, 3> ev{event.code, event.p1, event.p2};
+    NW_TRY(CallCoreFunc(in.store->store(), task.func->opts->callback, ev, packed));
+  }
+}
+
+Result<bool> CallbackLoop::Deliver(AThread* t, Event event) {
+  AsyncInstance& in = *t->task->inst;
+  in.exclusive = t;
+  std::array<uint64_t, 3> ev{event.code, event.p1, event.p2};
+  NW_TRY(CallCoreFunc(in.store->store(), t->task->func->opts->callback, ev, packed));
+  return Dispatch(t);
+}
+
+// Native recursion of loop steps on one host thread (a step's core code may start or resume
+// another callback task, whose step runs nested): past this depth the step runs on a fresh host
+// thread (joined at once; strict hand-off as for any resume), so a guest's chain of nested
+// calls costs host threads bounded by the task limits, never the native stack.
+constexpr int kMaxLoopNesting = 48;
+thread_local int tl_loop_nesting = 0;
+
+Result<bool> RunStep(AThread* t, bool cancelled) {
+  AThread* saved = tl_current;
+  tl_current = t;
+  ++tl_loop_nesting;
+  Result<bool> r = t->loop->Step(t, cancelled);
+  --tl_loop_nesting;
+  tl_current = saved;
+  return r;
+}
+
+std::pair<bool, AThread*> StepLoop(AThread* t, bool cancelled) {
+  if (t->as->aborting) return {false, nullptr};
+  std::optional<Result<bool>> r;
+  if (tl_loop_nesting < kMaxLoopNesting) {
+    r.emplace(RunStep(t, cancelled));
+  } else {
+    ++t->as->host_threads_started;
+    std::thread([&r, t, cancelled]() { r.emplace(RunStep(t, cancelled)); }).join();
+  }
+  if (!*r) {
+    if (!t->as->box->error) t->as->box->error = r->error();
+    return {false, nullptr};
+  }
+  return {**r, nullptr};
+}
+
 // A thread of `in`, other than `self`, that is ready and may run while a non-async-typed call
 // is in progress: never the exclusive thread, nor the implicit thread of an async-typed task that
 // needs exclusive use of the stack (the suite's during-sync-call-no-exclusive-resume).
@@ -489,12 +722,17 @@ Result<OnCancel> LiftCall(AsyncStore& as, const RtFunc& f, OnStart on_start, OnR
   task->on_start = std::move(on_start);
   task->on_resolve = std::move(on_resolve);
   std::weak_ptr<ATask> weak = task;
-  NW_TRY_ASSIGN(AThread * thread, NewThread(as, task, [weak, box]() {
-    auto tp = weak.lock();
-    if (!tp) return;
-    Status s = LiftBody(tp);
-    if (!s && !box->error) box->error = s.error();
-  }));
+  AThread* thread = nullptr;
+  if ((!f.opts->async || f.opts->callback) && !in->frames_may_block && !st->frames_may_block) {
+    NW_TRY_ASSIGN(thread, NewLoopThread(as, task));
+  } else {
+    NW_TRY_ASSIGN(thread, NewThread(as, task, [weak, box]() {
+      auto tp = weak.lock();
+      if (!tp) return;
+      Status s = LiftBody(tp);
+      if (!s && !box->error) box->error = s.error();
+    }));
+  }
   // A non-async-typed call's "cannot block before returning" scope (CheckMayBlock), left on
   // every path out.
   struct SyncScope {
@@ -585,6 +823,10 @@ Status WaitForPendingEvent(Waitable& w) {
   if (!r) return std::unexpected(r.error());
   return Ok();
 }
+
+bool SetHasEvent(AsyncElem* ws) { return static_cast<WaitableSet*>(ws)->has_pending_event(); }
+Event SetTakeEvent(AsyncElem* ws) { return static_cast<WaitableSet*>(ws)->GetPendingEvent(); }
+void SetAddWaiting(AsyncElem* ws, int delta) { static_cast<WaitableSet*>(ws)->num_waiting += delta; }
 
 Result<Event> WaitForEventAnd(AThread* t, AsyncElem* e, std::function<bool()> ready, bool cancellable) {
   auto* ws = static_cast<WaitableSet*>(e);
@@ -867,6 +1109,8 @@ Result<LowerInfo*> PrepareLower(ComponentStore& cs, const RtFunc* callee, RtOpti
   li->opts = opts;
   li->caller = caller;
   li->async = async;
+  // A sync lower of an async-typed callee blocks its caller until the callee returns.
+  if (!async && callee->type_async) caller->frames_may_block = true;
   const FunctionPlan& fp = callee->plan;
   auto core = [](FlatType t) {
     switch (t) {
@@ -1206,6 +1450,37 @@ Status DropEnd(const CopyInfo& ci, uint32_t i) {
 
 }  // namespace
 
+namespace {
+
+// Whether the built-in can suspend the thread that calls it (with the caller's core frames live).
+bool BuiltinMayBlock(CanonKind k, bool flag, bool async_opts) {
+  switch (k) {
+    case CanonKind::kThreadYield: case CanonKind::kThreadSuspend:
+    case CanonKind::kThreadSuspendThenResume: case CanonKind::kThreadYieldThenResume:
+    case CanonKind::kThreadSuspendThenPromote: case CanonKind::kThreadYieldThenPromote:
+    case CanonKind::kThreadNewIndirect: case CanonKind::kWaitableSetWait:
+      return true;
+    case CanonKind::kSubtaskCancel: case CanonKind::kStreamCancelRead: case CanonKind::kStreamCancelWrite:
+    case CanonKind::kFutureCancelRead: case CanonKind::kFutureCancelWrite:
+      return !flag;
+    case CanonKind::kStreamRead: case CanonKind::kStreamWrite: case CanonKind::kFutureRead:
+    case CanonKind::kFutureWrite:
+      return !async_opts;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+uint64_t AsyncHostThreadsStarted(ComponentStore& cs) {
+  return cs.async_store() ? cs.async_store()->host_threads_started : 0;
+}
+
+size_t AsyncLiveCallbackTasks(ComponentStore& cs) {
+  return cs.async_store() ? cs.async_store()->loop_threads : 0;
+}
+
 Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
   const Canon& c = *spec.canon;
   ComponentInstanceState* inst = spec.inst;
@@ -1214,6 +1489,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
   using VT = nw::ValType;
   const VT I = VT::kI32;
   bool flag = c.flag;
+  if (BuiltinMayBlock(c.kind, flag, spec.opts && spec.opts->async)) ain->frames_may_block = true;
   switch (c.kind) {
     case CanonKind::kContextGet:
     case CanonKind::kContextSet: {

@@ -43,6 +43,11 @@ struct AsyncElem {
 AsyncStore& AsyncOf(ComponentStore& cs);
 void DestroyAsyncStore(AsyncStore* as);
 
+// Host threads the store's async runtime has started so far, and its live callback tasks that
+// run without one (for tests and benchmarks).
+uint64_t AsyncHostThreadsStarted(ComponentStore& cs);
+size_t AsyncLiveCallbackTasks(ComponentStore& cs);
+
 // Marks `inst` as running async code: its exports are called through tasks on threads.
 void MarkAsyncInstance(ComponentStore& cs, ComponentInstanceState* inst);
 

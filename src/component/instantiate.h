@@ -164,6 +164,11 @@ class ComponentStore {
   static constexpr size_t kDefaultMaxAsyncThreads = 256;
   size_t max_async_threads() const { return max_async_threads_; }
   void set_max_async_threads(size_t n) { max_async_threads_ = n; }
+  // The most live callback-lifted tasks run without a host thread (docs/component-async.md);
+  // one more traps "too many callback tasks". Each costs a few hundred bytes of host memory.
+  static constexpr size_t kDefaultMaxCallbackTasks = 65536;
+  size_t max_callback_tasks() const { return max_callback_tasks_; }
+  void set_max_callback_tasks(size_t n) { max_callback_tasks_ = n; }
   // The most host memory one call's values lifted for the host may take (the arguments of a
   // host function, the results of Call), in bytes (kMaxHostValueBytes, canon_plan.h); a call
   // past it traps. Read when a host function is defined and when Call runs.
@@ -177,6 +182,7 @@ class ComponentStore {
   std::map<const CoreModule*, std::shared_ptr<const Module>> modules_;
   AsyncStore* async_ = nullptr;  // async_runtime.h; ended first by the destructor
   size_t max_async_threads_ = kDefaultMaxAsyncThreads;
+  size_t max_callback_tasks_ = kDefaultMaxCallbackTasks;
   uint64_t max_host_value_bytes_ = kMaxHostValueBytes;
   bool fused_adapters_ = true;
   size_t fused_linked_ = 0;

@@ -105,6 +105,9 @@ class ComponentInstanceState {
   // Set once the instance defines an async option or built-in (async_runtime.h).
   AsyncInstance* async_state = nullptr;
   const AsyncValueOps* async_ops = nullptr;
+  // Set when a sync lower of an async-typed callee is made for this instance: its core frames
+  // may then block (async_runtime.cc runs its callback tasks on host threads).
+  bool frames_may_block = false;
 
  private:
   bool InCallerChain(const ComponentInstanceState* caller) const;
