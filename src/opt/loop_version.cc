@@ -642,9 +642,10 @@ void Versioner::Transform(llvm::Loop& loop) {
     }
   }
 
-  // The fast copy: one pointer induction variable per distinct address, stepped by an inbounds
-  // GEP, which scalar evolution knows cannot wrap (so the loop vectorizer's dependence analysis
-  // gets strides and constant distances, e.g. between a row's even and odd elements). Accesses
+  // The fast copy: one pointer induction variable per distinct load address and one per store
+  // (see ptr_for), stepped by an inbounds GEP, which scalar evolution knows cannot wrap (so
+  // the loop vectorizer's dependence analysis gets strides and constant distances, e.g.
+  // between a row's even and odd elements). Accesses
   // sharing the variable part t of their address are based on one pointer `base + zext(t)`
   // passed through an empty asm: LLVM then sees one underlying object per t, and analyses
   // accesses to the same one statically (constant distances) and checks the others at run
