@@ -19,6 +19,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include <llvm/IRPrinter/IRPrintingPasses.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/PassTimingInfo.h>
 #include <llvm/IR/Verifier.h>
@@ -236,6 +237,10 @@ void Optimize(llvm::Module& mod, llvm::TargetMachine& tm, int level, bool loop_v
           fpm.addPass(LoopVersionPass(tbaa_mem));
           fpm.addPass(llvm::createFunctionToLoopPassAdaptor(
               llvm::LICMPass(llvm::LICMOptions()), /*UseMemorySSA=*/true));
+          // Developer aid: NANOWASM_OPT_LOOP_VERSION=print writes each function as the loop
+          // vectorizer gets it (after versioning) to stderr, for opt-19 -passes=loop-vectorize.
+          if (LoopVersionPrintEnabled())
+            fpm.addPass(llvm::PrintFunctionPass(llvm::errs(), "; after nanowasm loop versioning"));
         });
   }
   pb.registerModuleAnalyses(mam);

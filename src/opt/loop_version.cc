@@ -642,9 +642,10 @@ void Versioner::Transform(llvm::Loop& loop) {
     }
   }
 
-  // The fast copy: one pointer induction variable per distinct address, stepped by an inbounds
-  // GEP, which scalar evolution knows cannot wrap (so the loop vectorizer's dependence analysis
-  // gets strides and constant distances, e.g. between a row's even and odd elements). Accesses
+  // The fast copy: one pointer induction variable per distinct load address and one per store
+  // (see ptr_for), stepped by an inbounds GEP, which scalar evolution knows cannot wrap (so
+  // the loop vectorizer's dependence analysis gets strides and constant distances, e.g.
+  // between a row's even and odd elements). Accesses
   // sharing the variable part t of their address are based on one pointer `base + zext(t)`
   // passed through an empty asm: LLVM then sees one underlying object per t, and analyses
   // accesses to the same one statically (constant distances) and checks the others at run
@@ -678,10 +679,18 @@ void Versioner::Transform(llvm::Loop& loop) {
     llvm::Value* ptr;
   };
   std::vector<Key> ptrs;
-  auto ptr_for = [&](const Access& a, llvm::Value* t64) -> llvm::Value* {
+  // A store gets a pointer of its own, shared with no other access. LoopAccessAnalysis (LLVM
+  // 19) keys accesses by (pointer value, is-write) and checks dependences only between
+  // different keys: two stores through one pointer value are taken as one access, and their
+  // overlap across iterations (an 8-byte store at p + 4i then a 4-byte one at p + 4(i + 1),
+  // or two 8-byte ones at stride 4) goes unseen, so the vectorizer could reorder them (issue
+  // 14, loop versioning fuzzer seed 12169). With one value per store every pair is analysed,
+  // with each access's own width; a load's key never equals a store's, and loads may share.
+  auto ptr_for = [&](const Access& a, llvm::Value* t64, bool own) -> llvm::Value* {
     const int64_t at = a.w.c + a.w.k;
     for (const Key& k : ptrs)
-      if (k.t == a.w.t && k.wraps32 == a.w.wraps32 && k.start == at && k.step == a.w.step)
+      if (!own && k.t == a.w.t && k.wraps32 == a.w.wraps32 && k.start == at &&
+          k.step == a.w.step)
         return k.ptr;
     llvm::Value* first = pb.CreateGEP(pb.getInt8Ty(), object_for(a, t64),
                                       pb.getInt64(static_cast<uint64_t>(at)), "nw.p0");
@@ -696,7 +705,8 @@ void Versioner::Transform(llvm::Loop& loop) {
       phi->addIncoming(next, latch);
       ptr = phi;
     }
-    ptrs.push_back({a.w.t, a.w.wraps32, at, a.w.step, ptr});
+    if (!own)
+      ptrs.push_back({a.w.t, a.w.wraps32, at, a.w.step, ptr});
     return ptr;
   };
   if (stepped_cmp_) {
@@ -721,7 +731,7 @@ void Versioner::Transform(llvm::Loop& loop) {
       cmp->replaceAllUsesWith(llvm::ConstantInt::getBool(cmp->getType(), a.folded_value));
       continue;
     }
-    llvm::Value* ptr = ptr_for(a, t64s[i]);
+    llvm::Value* ptr = ptr_for(a, t64s[i], llvm::isa<llvm::StoreInst>(inst));
     if (auto* l = llvm::dyn_cast<llvm::LoadInst>(inst)) {
       l->setOperand(l->getPointerOperandIndex(), ptr);
       l->setVolatile(false);
@@ -746,6 +756,11 @@ void Versioner::Transform(llvm::Loop& loop) {
 bool LoopVersioningEnabled() {
   const char* env = std::getenv("NANOWASM_OPT_LOOP_VERSION");
   return !env || std::string_view(env) != "0";
+}
+
+bool LoopVersionPrintEnabled() {
+  const char* env = std::getenv("NANOWASM_OPT_LOOP_VERSION");
+  return env && std::string_view(env) == "print";
 }
 
 LoopVersionCounts LoopVersionCountsSoFar() {

@@ -34,6 +34,10 @@ class LoopVersionPass : public llvm::PassInfoMixin<LoopVersionPass> {
 // the difference (experiments only: the code is exact either way).
 bool LoopVersioningEnabled();
 
+// NANOWASM_OPT_LOOP_VERSION=print: the pipeline prints each function after the pass (and
+// LICM), as the loop vectorizer gets it, to stderr (experiments; the pass also runs).
+bool LoopVersionPrintEnabled();
+
 // Innermost loops the pass has analysed in this process, by outcome (tests and the loop
 // versioning fuzzer: how often the pass fires). Loops without linear-memory accesses count
 // as neither.

@@ -427,6 +427,101 @@ TEST(OptExactTraps, VersionedLoopsSeeMemoryGrow) {
   }
 }
 
+// Accesses of different widths whose bytes overlap across iterations (loop versioning fuzzer
+// seed 12169): the fast copy presented two stores through one pointer value, which LLVM 19's
+// LoopAccessAnalysis takes as a single access, so the vectorizer did every 4-byte store
+// before the 8-byte ones and left the wrong bytes. Here: write-after-write at distance 1 with
+// different (and equal) widths, read-after-write at distance 1 with the load narrower and
+// wider than the store, i32/i64/v128 mixed, and a second base whose only overlap with the
+// v128 stores is the last one's upper bytes (run-time checks must cover each access's width).
+// The trip counts depend on $p, so that no guard folds at compile time.
+constexpr std::string_view kOverlapModule = R"(
+(module
+  (memory (export "mem") 1)
+  ;; The fuzzer's shape: 4 bytes at p + 4i + 8 always, 8 bytes there in odd iterations.
+  (func (export "waw_widths") (param $p i32) (result i32) (local $i i32) (local $n i32)
+    (local.set $n (i32.add (i32.const 40) (i32.and (local.get $p) (i32.const 15))))
+    (loop $l
+      (i64.store32 offset=8 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))
+        (i64.extend_i32_u (i32.add (local.get $i) (i32.const 7))))
+      (if (i32.and (local.get $i) (i32.const 1)) (then
+        (f64.store (i32.add (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))) (i32.const 8))
+          (f64.reinterpret_i64 (i64.extend_i32_u (i32.add (local.get $i) (i32.const 7)))))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $i))
+  ;; Two 8-byte stores at p + 4i (stride half their width), the second in odd iterations.
+  (func (export "waw_same_width") (param $p i32) (result i32) (local $i i32) (local $n i32)
+    (local.set $n (i32.add (i32.const 40) (i32.and (local.get $p) (i32.const 15))))
+    (loop $l
+      (i64.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))
+        (i64.mul (i64.extend_i32_u (local.get $i)) (i64.const 0x100000001)))
+      (if (i32.and (local.get $i) (i32.const 1)) (then
+        (i64.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))
+          (i64.mul (i64.extend_i32_u (i32.add (local.get $i) (i32.const 100))) (i64.const 0x300000003)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $i))
+  ;; Iteration i reads 4 bytes at p + 4i, the upper half of iteration i - 1's 8-byte store.
+  (func (export "raw_narrow_load") (param $p i32) (result i32) (local $i i32) (local $n i32)
+    (local.set $n (i32.add (i32.const 40) (i32.and (local.get $p) (i32.const 15))))
+    (loop $l
+      (i64.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))
+        (i64.mul (i64.const 0x100000001) (i64.extend_i32_u (i32.add (local.get $i)
+          (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $i))
+  ;; Iteration i reads 8 bytes at p + 4i, whose low half iteration i - 1 stored (4 bytes).
+  (func (export "raw_wide_load") (param $p i32) (result i32) (local $i i32) (local $n i32)
+    (local.set $n (i32.add (i32.const 40) (i32.and (local.get $p) (i32.const 15))))
+    (loop $l
+      (i32.store offset=4 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))
+        (i32.add (local.get $i) (i32.wrap_i64 (i64.rotl
+          (i64.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))) (i64.const 7)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $i))
+  ;; 16, 8 and 4 bytes at stride 8, overlapping the neighbours' bytes every which way.
+  (func (export "mixed") (param $p i32) (result i32) (local $i i32) (local $n i32) (local $a i32)
+    (local.set $n (i32.add (i32.const 40) (i32.and (local.get $p) (i32.const 15))))
+    (loop $l
+      (local.set $a (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))
+      (v128.store (local.get $a)
+        (i32x4.add (v128.load (local.get $a)) (i32x4.splat (local.get $i))))
+      (i64.store offset=12 (local.get $a)
+        (i64.add (i64.load offset=4 (local.get $a)) (i64.extend_i32_u (local.get $i))))
+      (if (i32.and (local.get $i) (i32.const 1)) (then
+        (i32.store offset=16 (local.get $a)
+          (i32.xor (i32.load offset=8 (local.get $a)) (local.get $i)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $i))
+  ;; v128 stores at p + 16i, then a 4-byte store of i at b = p + 16(n - 1) + 8 (not affine in
+  ;; p: another base), which only the last v128 store covers: b must end as n - 1.
+  (func (export "last_overlap") (param $p i32) (result i32) (local $i i32) (local $n i32) (local $b i32)
+    (local.set $n (i32.add (i32.const 40) (i32.and (local.get $p) (i32.const 15))))
+    (local.set $b (i32.add (local.get $p) (i32.add (i32.const 8)
+      (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 4)))))
+    (loop $l
+      (v128.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 4)))
+        (i32x4.splat (i32.add (local.get $i) (i32.const 1000))))
+      (i32.store (local.get $b) (local.get $i))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.load (local.get $b)))
+)
+)";
+
+constexpr const char* kOverlapFunctions[] = {"waw_widths", "waw_same_width", "raw_narrow_load",
+                                             "raw_wide_load", "mixed", "last_overlap"};
+
+TEST(OptExactTraps, OverlappingWidthsInVersionedLoopsWithGuardRegions) {
+  Options o;
+  o.bounds = BoundsMode::kGuardPages;
+  ExpectSameAsInterpreter(o, kOverlapModule, kOverlapFunctions, kLoopAddresses);
+}
+
+TEST(OptExactTraps, OverlappingWidthsInVersionedLoopsWithExplicitBounds) {
+  Options o;
+  o.bounds = BoundsMode::kExplicit;
+  ExpectSameAsInterpreter(o, kOverlapModule, kOverlapFunctions, kLoopAddresses);
+}
+
 // Found by the loop versioning fuzzer (tests/fuzz/loop_version_fuzz.cc): with guard
 // regions, a global.set in a loop before a faulting load was kept in a register by LICM and
 // stored only at the loop's exit, so after the trap the global missed every update (0, not
