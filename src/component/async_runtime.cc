@@ -428,6 +428,25 @@ Event SetTakeEvent(AsyncElem* ws);
 void SetAddWaiting(AsyncElem* ws, int delta);
 
 
+// A sync lift after its arguments are lowered: the core call, task.return of its results and
+// post-return (the thread body and the callback state machine both end a sync lift this way).
+Status SyncLiftCall(Store& store, const RtFunc& f, AsyncInstance& in, Side& cx, ATask& task,
+                    std::span<const uint64_t> a) {
+  const RtOptions& o = *f.opts;
+  std::array<uint64_t, 1> r{};
+  std::span<uint64_t> rs(r.data(), f.plan.lift_sig.results.size());
+  NW_TRY(CallCoreFunc(store, f.core, a, rs));
+  cx.Refresh();
+  NW_TRY_ASSIGN(std::vector<ComponentValue> result, PlanLiftValues(f.plan.results, cx, rs));
+  NW_TRY(TaskReturn(task, std::move(result)));
+  if (o.post_return) {
+    in.state->set_may_leave(false);
+    NW_TRY(CallCoreFunc(store, o.post_return, rs, {}));
+    in.state->set_may_leave(true);
+  }
+  return Ok();
+}
+
 // canon_lift's thread body.
 Status LiftBody(const std::shared_ptr<ATask>& tp) {
   ATask& task = *tp;
@@ -445,17 +464,7 @@ Status LiftBody(const std::shared_ptr<ATask>& tp) {
   NW_TRY_ASSIGN(uint32_t nargs, PlanLowerValues(f.plan.params, *f.plan.types, cx, args, flat));
   std::span<const uint64_t> a(flat.data(), nargs);
   if (!o.async) {
-    std::array<uint64_t, 1> r{};
-    std::span<uint64_t> rs(r.data(), f.plan.lift_sig.results.size());
-    NW_TRY(CallCoreFunc(store, f.core, a, rs));
-    cx.Refresh();
-    NW_TRY_ASSIGN(std::vector<ComponentValue> result, PlanLiftValues(f.plan.results, cx, rs));
-    NW_TRY(TaskReturn(task, std::move(result)));
-    if (o.post_return) {
-      in.state->set_may_leave(false);
-      NW_TRY(CallCoreFunc(store, o.post_return, rs, {}));
-      in.state->set_may_leave(true);
-    }
+    NW_TRY(SyncLiftCall(store, f, in, cx, task, a));
     return ExitImplicitThread(task);
   }
   if (!o.callback) {
@@ -574,17 +583,7 @@ Result<bool> CallbackLoop::Begin(AThread* t) {
   std::span<const uint64_t> a(flat.data(), nargs);
   Store& store = in.store->store();
   if (!o.async) {  // a sync lift: the core call, task.return of its results, post-return
-    std::array<uint64_t, 1> r{};
-    std::span<uint64_t> rs(r.data(), f.plan.lift_sig.results.size());
-    NW_TRY(CallCoreFunc(store, f.core, a, rs));
-    cx.Refresh();
-    NW_TRY_ASSIGN(std::vector<ComponentValue> result, PlanLiftValues(f.plan.results, cx, rs));
-    NW_TRY(TaskReturn(task, std::move(result)));
-    if (o.post_return) {
-      in.state->set_may_leave(false);
-      NW_TRY(CallCoreFunc(store, o.post_return, rs, {}));
-      in.state->set_may_leave(true);
-    }
+    NW_TRY(SyncLiftCall(store, f, in, cx, task, a));
     NW_TRY(ExitImplicitThread(task));
     return false;
   }
