@@ -304,12 +304,14 @@ class TypedFunc<R(Args...)> {
     ((typed_detail::WasmTypeOf<std::remove_cvref_t<Args>>::ToSlots(args, in + pos),
       pos += typed_detail::WasmTypeOf<std::remove_cvref_t<Args>>::kSlots),
      ...);
-    auto r = func_->CallUnchecked(store, std::span<const uint64_t>(in, Params::kSlots),
-                                  std::span<uint64_t>(out, Results::kSlots));
-    if (!r) return std::unexpected(std::move(r.error()));
     if constexpr (std::is_void_v<R>) {
-      return {};
+      // The entry's own result is the call's (no second TrapResult to fill and destroy).
+      return func_->CallUnchecked(store, std::span<const uint64_t>(in, Params::kSlots),
+                                  std::span<uint64_t>(out, Results::kSlots));
     } else {
+      auto r = func_->CallUnchecked(store, std::span<const uint64_t>(in, Params::kSlots),
+                                    std::span<uint64_t>(out, Results::kSlots));
+      if (!r) [[unlikely]] return std::unexpected(std::move(r.error()));
       return typed_detail::FromSlotsAs<R>(out, static_cast<ResTuple*>(nullptr));
     }
   }

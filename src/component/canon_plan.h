@@ -114,7 +114,7 @@ Result<uint32_t> PlanCopyValues(const ValuesPlan& vp, Side& src, Side& dst,
 // pointer from realloc or from the guest).
 // Inline: every component-to-component call with a return area checks it twice.
 inline Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_realloc) {
-  if (ptr % vp.align) [[unlikely]]
+  if (ptr & (vp.align - 1)) [[unlikely]]  // alignments are powers of two (1, 2, 4, 8)
     return Trap(from_realloc ? kTrapReallocUnaligned : kTrapUnalignedPointer);
   if (!s.InBounds(ptr, vp.size)) [[unlikely]]
     return Trap(from_realloc ? kTrapReallocOutOfBounds : kTrapValuesOutOfBounds);

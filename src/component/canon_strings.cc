@@ -340,10 +340,13 @@ Result<PtrLen> StoreProbablyUtf16(Side& s, const StringSrc& src) {
 
 Result<uint32_t> Side::Realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align,
                                uint32_t new_size) {
-  if (!opts || !opts->realloc) return Trap("a value needs memory but there is no realloc option");
-  if (inst) inst->set_may_leave(false);
-  Result<uint32_t> r = opts->realloc(opts->ctx, old_ptr, old_size, align, new_size);
-  if (inst) inst->set_may_leave(true);
+  const CanonOptions* o = opts;
+  if (!o || !o->realloc) [[unlikely]]
+    return Trap("a value needs memory but there is no realloc option");
+  ComponentInstanceState* i = inst;
+  if (i) i->set_may_leave(false);
+  Result<uint32_t> r = o->realloc(o->ctx, old_ptr, old_size, align, new_size);
+  if (i) i->set_may_leave(true);
   Refresh();
   if (peer) peer->Refresh();
   return r;

@@ -157,8 +157,28 @@ Status MemScalar(const FusedStep& st, CopyState& c) {
 }
 
 // Integers in memory copy verbatim; adjacent ones are merged into one block at compile time.
+// Blocks of 4 to 16 bytes (a record of a few integers) are copied inline as two possibly
+// overlapping words, both read before either is written (memmove's semantics), instead of a
+// library call.
 Status MemBlock(const FusedStep& st, CopyState& c) {
-  std::memmove(c.dst->mem.data + c.dbase + st.loc, c.src->mem.data + c.sbase + st.loc, st.n);
+  uint8_t* d = c.dst->mem.data + c.dbase + st.loc;
+  const uint8_t* s = c.src->mem.data + c.sbase + st.loc;
+  const uint32_t n = st.n;
+  if (n >= 8 && n <= 16) {
+    uint64_t a, b;
+    std::memcpy(&a, s, 8);
+    std::memcpy(&b, s + n - 8, 8);
+    std::memcpy(d, &a, 8);
+    std::memcpy(d + n - 8, &b, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t a, b;
+    std::memcpy(&a, s, 4);
+    std::memcpy(&b, s + n - 4, 4);
+    std::memcpy(d, &a, 4);
+    std::memcpy(d + n - 4, &b, 4);
+  } else {
+    std::memmove(d, s, n);
+  }
   return Ok();
 }
 

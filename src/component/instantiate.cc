@@ -53,7 +53,7 @@ CoreTrapRecord& ThreadCoreTrap() {
 
 namespace {
 
-Error TrapError(const nw::Trap& t) {
+[[gnu::cold, gnu::noinline]] Error TrapError(const nw::Trap& t) {
   CoreTrapRecord& rec = ThreadCoreTrap();
   if (!rec.set) {
     rec.set = true;
@@ -109,13 +109,18 @@ inline TrapResult<void> CallCoreWords(Store& store, Func* f, std::span<const uin
   return InvokeFunc(store, o, args, results);
 }
 
+// The failure of a core call as the ABI's error (out of line: the callers below stay small).
+[[gnu::cold, gnu::noinline]] std::unexpected<Error> CoreCallTrap(const TrapResult<void>& res) {
+  return std::unexpected(TrapError(res.error()));
+}
+
 Result<uint32_t> ReallocOf(void* ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
                            uint32_t new_size) {
   auto* o = static_cast<RtOptions*>(ctx);
   std::array<uint64_t, 4> a{old_ptr, old_size, align, new_size};
   std::array<uint64_t, 1> r{};
   auto res = CallCoreWords(*o->store, o->realloc, a, r);
-  if (!res) [[unlikely]] return std::unexpected(TrapError(res.error()));
+  if (!res) [[unlikely]] return CoreCallTrap(res);
   return static_cast<uint32_t>(r[0]);
 }
 
@@ -134,7 +139,7 @@ struct CoreCtx {
 Status CallCore(void* ctx, std::span<const uint64_t> args, std::span<uint64_t> results) {
   auto* c = static_cast<CoreCtx*>(ctx);
   auto res = CallCoreWords(*c->store, c->func, args, results);
-  if (!res) [[unlikely]] return std::unexpected(TrapError(res.error()));
+  if (!res) [[unlikely]] return CoreCallTrap(res);
   return Ok();
 }
 
@@ -167,18 +172,24 @@ struct FusedCall {
   uint32_t nparams = 0, nresults = 0;
 };
 
-TrapResult<void> RunFusedCall(void* ctx, Caller&, uint64_t* words) {
-  auto* fc = static_cast<FusedCall*>(ctx);
+[[gnu::cold, gnu::noinline]] TrapResult<void> FusedCallTrap(const FusedCall* fc,
+                                                            const Status& st) {
   if (fc->related) {
     nw::Trap t;
     t.kind = TrapKind::kHostError;
     t.message = "cannot enter component instance";
     return std::unexpected(t);
   }
+  return std::unexpected(ToCoreTrap(st.error()));
+}
+
+TrapResult<void> RunFusedCall(void* ctx, Caller&, uint64_t* words) {
+  auto* fc = static_cast<FusedCall*>(ctx);
+  if (fc->related) [[unlikely]] return FusedCallTrap(fc, Ok());
   // The adapter reads every argument before it writes a result: no copy of the words.
   Status st = fc->adapter->Call(std::span<const uint64_t>(words, fc->nparams),
                                 std::span<uint64_t>(words, fc->nresults));
-  if (!st) [[unlikely]] return std::unexpected(ToCoreTrap(st.error()));
+  if (!st) [[unlikely]] return FusedCallTrap(fc, st);
   return {};
 }
 

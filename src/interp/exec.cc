@@ -32,6 +32,9 @@ void InitExecCtx(ExecCtx& ctx, const Config& config) {
     ctx.stack_base = nullptr;
     ctx.stack_bytes = 0;
     ctx.sp = ctx.stack_end = nullptr;
+    // No value stack: every entry fails Invoke's call-depth check (stack exhausted), so the
+    // entry need not test the stack pointer for null.
+    ctx.cf_limit = ctx.cf + 1;
     return;
   }
   ctx.stack_base = static_cast<uint64_t*>(p);
@@ -61,7 +64,10 @@ bool CallHost(ExecCtx* ctx, FuncObj* f, uint64_t* args) {
   InstanceObj* saved_inst = ctx->inst;
   ctx->sp = args + f->f.host_slots;
   ctx->pending_exn = nullptr;  // only an exception of an entry this host call makes passes on
-  TrapResult<void> r = CallHostFunc(*ctx->store, saved_inst, f, args);
+  // A raw host function (a component's fused adapter) is called here directly.
+  TrapResult<void> r = f->f.raw_host != nullptr
+                           ? CallRawHostFunc(*ctx->store, saved_inst, f, args)
+                           : CallHostFunc(*ctx->store, saved_inst, f, args);
   ctx->sp = saved_sp;
   ctx->cf = saved_cf;
   if (saved_inst != nullptr && ctx->inst != saved_inst) SwitchInstance(ctx, saved_inst);
@@ -123,11 +129,19 @@ TrapResult<void> Invoke(Store& store, FuncObj* f, std::span<const uint64_t> args
   ExecCtx* ctx = ExecCtxOf(store);
   const CompiledFunc* c = CodeOf(f);
   uint64_t* fp = ctx->sp;
-  if (fp == nullptr || ctx->cf + 1 >= ctx->cf_limit ||
-      fp + std::max<size_t>(c->frame_slots, results.size()) > ctx->stack_end) [[unlikely]]
+  // The frame covers the results (the translator puts the result region below the locals'
+  // end, so frame_slots > num_results, which is results.size() by the ArrayCall contract); a
+  // context without a value stack has cf_limit == cf + 1 (InitExecCtx).
+  if (ctx->cf + 1 >= ctx->cf_limit || fp + c->frame_slots > ctx->stack_end) [[unlikely]]
     return StackExhausted(f);
+  {
+    // Two slots at a time, as the frame's constants below.
+    const uint64_t* a = args.data();
+    const size_t n = args.size();
 #pragma clang loop vectorize(disable) unroll(disable)
-  for (size_t i = 0; i < args.size(); ++i) fp[i] = args[i];
+    for (size_t i = 0; i + 1 < n; i += 2) std::memcpy(fp + i, a + i, 16);
+    if (n & 1) fp[n - 1] = a[n - 1];
+  }
   {
     uint64_t* dst = fp + c->num_params;
     static constexpr uint64_t kZero2[2] = {0, 0};

@@ -188,22 +188,16 @@ TrapResult<std::vector<Val>> Func::Call(Store& store, std::span<const Val> args)
   return results;
 }
 
-TrapResult<void> Func::CallUnchecked(Store& store, std::span<const uint64_t> args,
-                                     std::span<uint64_t> results) {
-  return InvokeFunc(store, static_cast<FuncObj*>(this), args, results);
-}
-
 namespace {
 // Host functions with at most this many params/results convert their values on the C++
 // stack; more goes through a heap vector (rare: wasm→host calls stay allocation-free).
 constexpr size_t kInlineVals = 16;
-}  // namespace
 
-TrapResult<void> InvokeFunc(Store& store, FuncObj* f, std::span<const uint64_t> args,
-                            std::span<uint64_t> results) {
-  if (f->f.code != nullptr) [[likely]]
-    return f->f.array_call(store, f, args, results);
-  // A host function called from the host: no tier and no wasm frame involved.
+// A host function called from the host: no tier and no wasm frame involved. Out of line, so
+// that the wasm path of InvokeFunc and CallUnchecked stays a check and a jump.
+[[gnu::noinline]] TrapResult<void> InvokeHostFromHost(Store& store, FuncObj* f,
+                                                      std::span<const uint64_t> args,
+                                                      std::span<uint64_t> results) {
   InlineBuffer<uint64_t, kInlineVals> buf(std::max(args.size(), results.size()));
   uint64_t* words = buf.data();
   std::copy(args.begin(), args.end(), words);
@@ -212,19 +206,37 @@ TrapResult<void> InvokeFunc(Store& store, FuncObj* f, std::span<const uint64_t> 
   return {};
 }
 
+}  // namespace
+
+TrapResult<void> InvokeFunc(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                            std::span<uint64_t> results) {
+  if (f->f.code != nullptr) [[likely]]
+    return f->f.array_call(store, f, args, results);
+  return InvokeHostFromHost(store, f, args, results);
+}
+
+TrapResult<void> Func::CallUnchecked(Store& store, std::span<const uint64_t> args,
+                                     std::span<uint64_t> results) {
+  FuncObj* f = static_cast<FuncObj*>(this);
+  if (f->f.code != nullptr) [[likely]]
+    return f->f.array_call(store, f, args, results);
+  return InvokeHostFromHost(store, f, args, results);
+}
+
+Trap HostExceptionTrap() noexcept {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    return MakeHostTrap("host function ran out of memory");
+  } catch (...) {
+    return MakeHostTrap("host function threw an exception");
+  }
+}
+
 TrapResult<void> CallHostFunc(Store& store, Instance* caller_instance, FuncObj* f,
                               uint64_t* words) {
-  if (f->f.raw_host != nullptr) {
-    Caller caller(store, caller_instance);
-    // As below: no exception unwinds through a tier's frames.
-    try {
-      return f->f.raw_host(f->f.raw_ctx, caller, words);
-    } catch (const std::bad_alloc&) {
-      return std::unexpected(MakeHostTrap("host function ran out of memory"));
-    } catch (...) {
-      return std::unexpected(MakeHostTrap("host function threw an exception"));
-    }
-  }
+  // As below: no exception unwinds through a tier's frames.
+  if (f->f.raw_host != nullptr) return CallRawHostFunc(store, caller_instance, f, words);
   const FuncType& type = *f->f.type;
   const size_t np = type.params.size(), nr = type.results.size();
   InlineBuffer<Val, 2 * kInlineVals> vals(np + nr);
@@ -238,17 +250,13 @@ TrapResult<void> CallHostFunc(Store& store, Instance* caller_instance, FuncObj* 
   }
   for (size_t i = 0; i < nr; ++i) results[i] = Val::Default(type.results[i]);
   Caller caller(store, caller_instance);
-  TrapResult<void> r;
   // No exception may unwind through a tier's frames (or out of Func::Call): a host function
   // that throws (std::bad_alloc from an allocation a guest asked for, or anything else) traps.
   try {
-    r = f->f.host(caller, std::span<const Val>(params, np), std::span<Val>(results, nr));
-  } catch (const std::bad_alloc&) {
-    r = std::unexpected(MakeHostTrap("host function ran out of memory"));
+    NW_TRY(f->f.host(caller, std::span<const Val>(params, np), std::span<Val>(results, nr)));
   } catch (...) {
-    r = std::unexpected(MakeHostTrap("host function threw an exception"));
+    return std::unexpected(HostExceptionTrap());
   }
-  NW_TRY(std::move(r));
   slot = 0;
   for (size_t i = 0; i < nr; ++i) {
     if (results[i].type != type.results[i])

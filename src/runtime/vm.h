@@ -308,6 +308,23 @@ TrapResult<void> InvokeFunc(Store& store, FuncObj* f, std::span<const uint64_t> 
 // max(params, results) slots). Converts to and from Val and checks the result types.
 TrapResult<void> CallHostFunc(Store& store, Instance* caller, FuncObj* f, uint64_t* words);
 
+// The trap of a host function that threw (std::bad_alloc or anything else); call only from a
+// catch block: no exception may unwind through a tier's frames.
+[[gnu::cold]] Trap HostExceptionTrap() noexcept;
+
+// CallHostFunc for a raw host function (f->f.raw_host set), inline for a tier's wasm→host
+// call: nothing converted, no further call layer.
+[[gnu::always_inline]] inline TrapResult<void> CallRawHostFunc(Store& store,
+                                                               Instance* caller_instance,
+                                                               FuncObj* f, uint64_t* words) {
+  Caller caller(store, caller_instance);
+  try {
+    return f->f.raw_host(f->f.raw_ctx, caller, words);
+  } catch (...) {
+    return std::unexpected(HostExceptionTrap());
+  }
+}
+
 // The bounds-checked copies of table.init / memory.init (and of active segments at
 // instantiation): false, with nothing written, when [s, s+n) is outside `src` or [d, d+n)
 // outside the destination.
