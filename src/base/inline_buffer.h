@@ -13,9 +13,23 @@
 
 namespace nw {
 
+// InlineBuffer(n, kNoInit): storage only; the caller constructs each element (placement new)
+// before using it. For trivially destructible T.
+struct InlineBufferNoInit {};
+inline constexpr InlineBufferNoInit kNoInit{};
+
 template <class T, size_t N>
 class InlineBuffer {
  public:
+  InlineBuffer(size_t n, InlineBufferNoInit) : n_(n) {
+    static_assert(std::is_trivially_destructible_v<T>);
+    if (n > N) {
+      heap_.resize(n);
+      data_ = heap_.data();
+    } else {
+      data_ = reinterpret_cast<T*>(inline_);
+    }
+  }
   explicit InlineBuffer(size_t n) : n_(n) {
     if (n > N) {
       heap_.resize(n);

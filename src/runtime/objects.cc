@@ -239,16 +239,18 @@ TrapResult<void> CallHostFunc(Store& store, Instance* caller_instance, FuncObj* 
   if (f->f.raw_host != nullptr) return CallRawHostFunc(store, caller_instance, f, words);
   const FuncType& type = *f->f.type;
   const size_t np = type.params.size(), nr = type.results.size();
-  InlineBuffer<Val, 2 * kInlineVals> vals(np + nr);
+  // Each Val is constructed once, from its slots or as its type's default.
+  InlineBuffer<Val, 2 * kInlineVals> vals(np + nr, kNoInit);
   Val* params = vals.data();
   Val* results = vals.data() + np;
   size_t slot = 0;
   for (size_t i = 0; i < np; ++i) {
     PinIfExn(type.params[i], words[slot]);
-    params[i] = SlotsToVal(type.params[i], words + slot);
+    ::new (static_cast<void*>(params + i)) Val(SlotsToVal(type.params[i], words + slot));
     slot += SlotWidth(type.params[i]);
   }
-  for (size_t i = 0; i < nr; ++i) results[i] = Val::Default(type.results[i]);
+  for (size_t i = 0; i < nr; ++i)
+    ::new (static_cast<void*>(results + i)) Val(Val::Default(type.results[i]));
   Caller caller(store, caller_instance);
   // No exception may unwind through a tier's frames (or out of Func::Call): a host function
   // that throws (std::bad_alloc from an allocation a guest asked for, or anything else) traps.

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Instructions per host/wasm crossing under callgrind (for docs/performance.md): the
+# component-to-component call and its core baseline (bench_component_call), and the embedding
+# API calls (bench_embed). Needs valgrind; takes a few minutes.
+#   scripts/crossing_instructions.sh BUILD_DIR      e.g. build/release
+#
+# Component call / core baseline: inclusive cost of TypedComponentFunc::Call (resp.
+# TypedFunc::Call) divided by its calls and by the 1,000 crossings each call makes.
+# Host -> wasm embedding calls: the benchmark function's own instructions (its loop, with the
+# inlined typed wrapper) plus the inclusive cost of the functions it calls at least once per
+# API call (so not the fixture's set-up), divided by the API calls. Wasm -> host: the
+# benchmark's inclusive cost / 100,000 calls per iteration (one iteration; its set-up adds
+# about 3 per call).
+set -euo pipefail
+build=${1:?build dir}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# calls FILE PATTERN: how many calls callgrind recorded into functions whose name contains PATTERN.
+calls() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().split('\n')
+names, total = {}, 0
+for l in lines:
+    m = re.match(r'c?fn=\((\d+)\) (.*)', l)
+    if m: names[m.group(1)] = m.group(2)
+for i, l in enumerate(lines):
+    m = re.match(r'cfn=\((\d+)\)', l)
+    if m and sys.argv[2] in names.get(m.group(1), ''):
+        for j in range(i + 1, min(i + 4, len(lines))):
+            if lines[j].startswith('calls='):
+                total += int(lines[j].split()[0][6:])
+                break
+print(total)
+PY
+}
+# inclusive FILE PATTERN: inclusive instructions of the first function matching PATTERN.
+inclusive() {
+  callgrind_annotate --inclusive=yes "$1" 2>/dev/null | grep -F "$2" | grep -v "'2" | head -1 |
+    awk '{gsub(",", "", $1); print $1}'
+}
+run() {  # BIN FILTER MIN_TIME OUT
+  valgrind --tool=callgrind --callgrind-out-file="$4" "$1" --benchmark_filter="$2" \
+    --benchmark_min_time="$3" >/dev/null 2>&1
+}
+
+cc=$build/bench/bench_component_call
+run "$cc" ComponentCall 0.01 "$tmp/c.out"
+run "$cc" CoreCall 0.01 "$tmp/k.out"
+ci=$(inclusive "$tmp/c.out" "TypedComponentFunc<unsigned int (unsigned int)>::Call(")
+cn=$(calls "$tmp/c.out" "TypedComponentFunc<unsigned int (unsigned int)>::Call(")
+ki=$(inclusive "$tmp/k.out" "TypedFunc<unsigned int (unsigned int)>::Call(")
+kn=$(calls "$tmp/k.out" "TypedFunc<unsigned int (unsigned int)>::Call(")
+echo "component call: $((ci / cn / 1000)) instructions per crossing"
+echo "core baseline:  $((ki / kn / 1000)) instructions per crossing"
+
+em=$build/bench/bench_embed
+# per_call FILE BENCH ENTRY: see above.
+per_call() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import re, sys
+path, bench, entry = sys.argv[1:4]
+lines = open(path).read().split('\n')
+names = {}
+for l in lines:
+    m = re.match(r'c?fn=\((\d+)\)(?: (.*))?', l)
+    if m and m.group(2): names[m.group(1)] = m.group(2)
+def name(tok):
+    m = re.match(r'\((\d+)\)(?: (.*))?', tok)
+    return names.get(m.group(1), '') if m else tok
+n = 0
+for i, l in enumerate(lines):
+    if l.startswith('cfn=') and entry in name(l[4:]):
+        for j in range(i + 1, min(i + 4, len(lines))):
+            if lines[j].startswith('calls='):
+                n += int(lines[j].split()[0][6:])
+                break
+cur, own, callees, pending, ncalls, expect = None, 0, [], None, 0, False
+for l in lines:
+    if l.startswith('fn='):
+        cur = name(l[3:])
+        continue
+    if cur is None or bench not in cur or "'" in cur:
+        continue
+    if l.startswith('cfn='):
+        pending = name(l[4:])
+    elif l.startswith('calls='):
+        ncalls, expect = int(l.split()[0][6:]), True
+    elif l and (l[0].isdigit() or l[0] in '+-*'):
+        c = int(l.split()[-1]) if len(l.split()) >= 2 else 0
+        if expect:
+            callees.append((ncalls, c))
+            expect = False
+        else:
+            own += c
+print(round((own + sum(c for k, c in callees if k >= n / 2)) / n, 1))
+PY
+}
+host_to_wasm() {  # BENCH ENTRY
+  run "$em" "^BM_$1(/|\$)" 0.03 "$tmp/e.out"
+  echo "$1: $(per_call "$tmp/e.out" "::BM_$1(" "$2") instructions per call"
+}
+wasm_to_host() {  # BENCH ENTRY
+  run "$em" "^BM_$1(/|\$)" 0.01 "$tmp/e1.out"
+  local i n
+  i=$(inclusive "$tmp/e1.out" "::BM_$1(")
+  n=$(calls "$tmp/e1.out" "$2")
+  echo "$1: $(python3 -c "print(round($i / $n / 100000, 1))") instructions per call"
+}
+host_to_wasm TypedFuncNop "Func::CallUnchecked("
+host_to_wasm TypedFuncAdd "Func::CallUnchecked("
+host_to_wasm FuncCallAdd "nw::Func::Call(nw::Store&, std::span<nw::Val const"
+host_to_wasm CApiCallNop "wasm_func_call"
+host_to_wasm CApiCallAdd "wasm_func_call"
+wasm_to_host WasmToHostTyped "Func::CallUnchecked("
+wasm_to_host WasmToHostRaw "Func::CallUnchecked("
+wasm_to_host CApiWasmToHost "wasm_func_call"
