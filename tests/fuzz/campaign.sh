@@ -44,7 +44,7 @@ mkdir -p "$out/logs" "$out/artifacts"
 group_cpu_seconds() {
   local total=0 f st rest
   for f in /proc/[0-9]*/stat; do
-    read -r st < "$f" 2> /dev/null || continue
+    read -r st 2> /dev/null < "$f" || continue  # (2> first: a process may be gone)
     rest=${st##*) }                    # fields from 3 on (the name may hold spaces)
     read -r -a st <<< "$rest"          # st[0] is field 3, so field N is st[N-3]
     [ "${st[2]}" = "$1" ] || continue  # field 5: process group
