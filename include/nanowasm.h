@@ -235,6 +235,19 @@ WASM_API_EXTERN void nanowasm_component_delete(nanowasm_component_t*);
 WASM_API_EXTERN nanowasm_component_store_t* nanowasm_component_store_new(wasm_store_t* store);
 WASM_API_EXTERN void nanowasm_component_store_delete(nanowasm_component_store_t*);
 
+/* Bounds on the host resources a component store's instances may take (nw::ComponentLimits in
+ * nanowasm/component.hpp says when each is read); set them before instantiating. Defaults:
+ * 256 async threads, 65536 callback tasks, 512 MiB of host values per call. */
+typedef struct nanowasm_component_limits_t {
+  size_t max_async_threads;     /* live async threads (host threads); one more traps */
+  size_t max_callback_tasks;    /* live callback-lifted tasks without a host thread */
+  uint64_t max_host_value_bytes; /* bytes of values one call lifts for the host */
+} nanowasm_component_limits_t;
+WASM_API_EXTERN void nanowasm_component_store_get_limits(const nanowasm_component_store_t*,
+                                                         nanowasm_component_limits_t* out);
+WASM_API_EXTERN void nanowasm_component_store_set_limits(nanowasm_component_store_t*,
+                                                         const nanowasm_component_limits_t*);
+
 /* A host function: args[0..nargs) follow the import's declared parameter types; it writes
  * results[0..nresults) (the declared result count, 0 or 1) and returns true, or returns false
  * and may set *error_message (malloc'd bytes nanowasm frees) to trap. `finalizer(env)` runs

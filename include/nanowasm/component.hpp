@@ -229,6 +229,22 @@ class ComponentModule {
   std::unique_ptr<Impl> impl_;
 };
 
+// Bounds on the host resources the component instances of one ComponentStore may take: a guest
+// cannot raise them, the embedder chooses them per store (per tenant). The core side (memory
+// pages, table elements, instances) is bounded by the Store's StoreLimits.
+struct ComponentLimits {
+  // Live async threads of the component async ABI (each runs on a host thread); one more traps
+  // "too many threads".
+  size_t max_async_threads = 256;
+  // Live callback-lifted async tasks run without a host thread (a few hundred bytes of host
+  // memory each); one more traps "too many callback tasks".
+  size_t max_callback_tasks = 65536;
+  // Host memory, in bytes, that one call's values lifted for the host may take (a host
+  // function's arguments, the results of ComponentFunc::Call); a call past it traps. Read when
+  // an instance's host functions are linked (Instantiate) and by every Call.
+  uint64_t max_host_value_bytes = uint64_t{512} << 20;
+};
+
 // Everything the component instances of one nw::Store create. `store` must outlive it; the
 // instances and functions it hands out live as long as it does.
 class ComponentStore {
@@ -238,6 +254,9 @@ class ComponentStore {
   ComponentStore(const ComponentStore&) = delete;
   ComponentStore& operator=(const ComponentStore&) = delete;
   Store& store();
+  // Set before instantiating (see ComponentLimits for when each bound is read).
+  void SetLimits(const ComponentLimits& limits);
+  ComponentLimits limits() const;
 
   struct Impl;
   Impl& impl() { return *impl_; }

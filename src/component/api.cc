@@ -430,6 +430,23 @@ ComponentStore::ComponentStore(Store& store) : impl_(std::make_unique<Impl>(stor
 ComponentStore::~ComponentStore() = default;
 Store& ComponentStore::store() { return impl_->store; }
 
+// The public defaults are the runtime's.
+static_assert(ComponentLimits{}.max_async_threads == component::ComponentStore::kDefaultMaxAsyncThreads);
+static_assert(ComponentLimits{}.max_callback_tasks == component::ComponentStore::kDefaultMaxCallbackTasks);
+static_assert(ComponentLimits{}.max_host_value_bytes == component::kMaxHostValueBytes);
+
+void ComponentStore::SetLimits(const ComponentLimits& limits) {
+  component::ComponentStore& cs = impl_->cs;
+  cs.set_max_async_threads(limits.max_async_threads);
+  cs.set_max_callback_tasks(limits.max_callback_tasks);
+  cs.set_max_host_value_bytes(limits.max_host_value_bytes);
+}
+
+ComponentLimits ComponentStore::limits() const {
+  const component::ComponentStore& cs = impl_->cs;
+  return ComponentLimits{cs.max_async_threads(), cs.max_callback_tasks(), cs.max_host_value_bytes()};
+}
+
 // ---- functions and instances --------------------------------------------------------------------
 
 static const RtFunc& FuncOf(const void* p) { return *static_cast<const RtFunc*>(p); }

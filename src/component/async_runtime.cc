@@ -269,6 +269,9 @@ struct ATask {
   Task borrows;  // the borrow scope (num_borrows)
   AThread* implicit_thread = nullptr;
   std::vector<AThread*> threads;
+  // Called by another component (an async call between components, not the host's): the
+  // task's lifts and lowers are an adapter's (Side::adapter).
+  bool from_component = false;
 
   ATask(const RtFunc* f, AsyncInstance* i) : func(f), inst(i), borrows(i->state) {}
   bool ft_async() const { return func->type_async; }
@@ -456,7 +459,7 @@ Status LiftBody(const std::shared_ptr<ATask>& tp) {
   if (!entered) return Ok();
   Store& store = in.store->store();
   const RtOptions& o = *f.opts;
-  Side cx{&o.opts, in.state, &task.borrows, nullptr, {}, nullptr};
+  Side cx{&o.opts, in.state, &task.borrows, nullptr, {}, nullptr, task.from_component};
   task.state = TaskState::kStarted;
   NW_TRY_ASSIGN(std::vector<ComponentValue> args, task.on_start());
   cx.Refresh();
@@ -574,7 +577,7 @@ Result<bool> CallbackLoop::Begin(AThread* t) {
   NW_TRY(RegisterThread(task, t));
   const RtFunc& f = *task.func;
   const RtOptions& o = *f.opts;
-  Side cx{&o.opts, in.state, &task.borrows, nullptr, {}, nullptr};
+  Side cx{&o.opts, in.state, &task.borrows, nullptr, {}, nullptr, task.from_component};
   task.state = TaskState::kStarted;
   NW_TRY_ASSIGN(std::vector<ComponentValue> args, task.on_start());
   cx.Refresh();
@@ -718,6 +721,7 @@ Result<OnCancel> LiftCall(AsyncStore& as, const RtFunc& f, OnStart on_start, OnR
   if (!st->MayEnterFrom(caller)) return Trap(kTrapCannotEnter);
   st->EnterFrom(caller);
   auto task = std::make_shared<ATask>(&f, in);
+  task->from_component = caller != nullptr;
   task->on_start = std::move(on_start);
   task->on_resolve = std::move(on_resolve);
   std::weak_ptr<ATask> weak = task;
@@ -1146,7 +1150,8 @@ Status AsyncLowerCall(ComponentStore& cs, const LowerInfo& li, std::span<const u
   // An async-typed callee may block, and a sync lower then blocks its caller.
   if (!li.async && f.type_async) NW_TRY(CheckMayBlock(tl_current));
   auto subtask = std::make_shared<ASubtask>(caller);
-  auto cx = std::make_shared<Side>(Side{&li.opts->opts, caller, nullptr, &subtask->lends, {}, nullptr});
+  // The callee is another component's lift (a host callee is refused at instantiation).
+  auto cx = std::make_shared<Side>(Side{&li.opts->opts, caller, nullptr, &subtask->lends, {}, nullptr, true});
   std::vector<uint64_t> flat(args.begin(), args.end());
   auto progress = std::make_shared<std::function<void()>>();
   const ValuesPlan& pplan = li.async ? li.async_params : f.plan.params;
@@ -1539,7 +1544,7 @@ Result<Func*> MakeAsyncBuiltin(ComponentStore& cs, const BuiltinSpec& spec) {
         // LiftOptions.equal; a task.return without a memory option names no memory to differ.
         if ((o->memory && to.memory != o->memory) || to.opts.string_encoding != o->opts.string_encoding)
           return Trap("task.return's options do not match the task's");
-        Side cx{&o->opts, task.inst->state, &task.borrows, nullptr, {}, nullptr};
+        Side cx{&o->opts, task.inst->state, &task.borrows, nullptr, {}, nullptr, task.from_component};
         cx.Refresh();
         NW_TRY_ASSIGN(std::vector<ComponentValue> result, PlanLiftValues(*plan, cx, a));
         (void)inst;

@@ -79,8 +79,8 @@ Status CallAdapter(const FunctionPlan& fp, ComponentInstanceState& caller,
   if (!callee.MayEnterFrom(&caller)) return Trap(kTrapCannotEnter);
   callee.EnterFrom(&caller);
   Task task(&callee);
-  Side from{&caller_opts, &caller, nullptr, &subtask, {}, nullptr};
-  Side to{&callee_opts, &callee, &task, nullptr, {}, nullptr};
+  Side from{&caller_opts, &caller, nullptr, &subtask, {}, nullptr, true};
+  Side to{&callee_opts, &callee, &task, nullptr, {}, nullptr, true};
   from.Refresh();
   to.Refresh();
   std::array<uint64_t, kMaxCoreParams> callee_args;

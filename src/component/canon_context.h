@@ -27,6 +27,30 @@ struct Side {
   MemoryView mem;
   // The other side of a copy: a realloc here may move any memory, so both are refreshed.
   Side* peer = nullptr;
+  // This side is one end of a call between two components (a canon lower of another instance's
+  // canon lift: the fused adapter, CallAdapter, an async call), not of a lift or lower for the
+  // host. The checks that the suite words apart by path (docs/conformance.md, "Trap messages")
+  // take the adapter's wording then; nothing else depends on it.
+  bool adapter = false;
+
+  // A pointer from realloc that is misaligned.
+  std::string_view ReallocUnalignedText() const {
+    return adapter ? kTrapUnalignedPointer : kTrapReallocUnaligned;
+  }
+  // A list (load_list_from_range) or a string (load_string_from_range) out of bounds.
+  std::string_view ListOutOfBoundsText() const {
+    return adapter ? kTrapAdapterListOutOfBounds : kTrapListOutOfBounds;
+  }
+  std::string_view StringOutOfBoundsText() const {
+    return adapter ? kTrapAdapterStringOutOfBounds : kTrapStringOutOfBounds;
+  }
+  // A range from realloc for a list's elements or a string's code units out of bounds.
+  std::string_view ListReallocOutOfBoundsText() const {
+    return adapter ? kTrapAdapterListOutOfBounds : kTrapReallocOutOfBounds;
+  }
+  std::string_view StringReallocOutOfBoundsText() const {
+    return adapter ? kTrapAdapterStringOutOfBounds : kTrapReallocOutOfBounds;
+  }
 
   void Refresh() {
     if (opts && opts->memory_base) [[likely]]

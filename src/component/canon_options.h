@@ -52,6 +52,12 @@ inline constexpr std::string_view kTrapListOutOfBounds = "list pointer/length ou
 inline constexpr std::string_view kTrapReallocUnaligned = "realloc return: result not aligned";
 inline constexpr std::string_view kTrapReallocOutOfBounds = "realloc return: beyond end of memory";
 inline constexpr std::string_view kTrapInvalidUtf16 = "invalid utf-16";
+// Bounds checks worded apart on the two paths: the suite expects wasmtime's wording of its
+// component-to-component adapter (compiled wasm) where a canon lower calls another instance's
+// canon lift, and its host-side wording (the texts above) where the host lifts or lowers. Side
+// (canon_context.h) picks the text by the path it is on.
+inline constexpr std::string_view kTrapAdapterStringOutOfBounds = "string content out-of-bounds";
+inline constexpr std::string_view kTrapAdapterListOutOfBounds = "list content out-of-bounds";
 inline constexpr std::string_view kTrapCannotLeave = "cannot leave component instance";
 inline constexpr std::string_view kTrapCannotEnter = "cannot enter component instance";
 inline constexpr std::string_view kTrapLentOut = "cannot remove owned resource while borrowed";

@@ -563,8 +563,8 @@ struct Exec {
       uint64_t bytes = src_bytes.size();
       if (bytes > UINT32_MAX) return MakeError("host list too long");
       NW_TRY_ASSIGN(uint32_t ptr, dst->Allocate(l.elem_align, static_cast<uint32_t>(bytes)));
-      if (ptr % l.elem_align) return Trap(kTrapReallocUnaligned);
-      if (!dst->InBounds(ptr, bytes)) return Trap(kTrapReallocOutOfBounds);
+      if (ptr % l.elem_align) return Trap(dst->ReallocUnalignedText());
+      if (!dst->InBounds(ptr, bytes)) return Trap(dst->ListReallocOutOfBoundsText());
       if (bytes) std::memcpy(dst->mem.data + ptr, src_bytes.data(), bytes);
       // NaNs lowered canonical, in place over the copy (as a single f32/f64 is).
       FixPackedLowered(l.packed, dst->mem.data + ptr, bytes);
@@ -589,7 +589,7 @@ struct Exec {
         uint64_t bytes = uint64_t{len} * l.elem_size;
         if (bytes > kMaxListByteLength) return Trap("list longer than 2^28-1 bytes");
         if (ptr % l.elem_align) return Trap(kTrapUnalignedPointer);
-        if (!src->InBounds(ptr, bytes)) return Trap(kTrapListOutOfBounds);
+        if (!src->InBounds(ptr, bytes)) return Trap(src->ListOutOfBoundsText());
         count = len;
         return MemReader{src, ptr, ptr};
       } else {
@@ -604,8 +604,8 @@ struct Exec {
       uint64_t bytes = uint64_t{count} * l.elem_size;
       if (bytes > UINT32_MAX) return MakeError("host list too long");
       NW_TRY_ASSIGN(uint32_t ptr, dst->Allocate(l.elem_align, static_cast<uint32_t>(bytes)));
-      if (ptr % l.elem_align) return Trap(kTrapReallocUnaligned);
-      if (!dst->InBounds(ptr, bytes)) return Trap(kTrapReallocOutOfBounds);
+      if (ptr % l.elem_align) return Trap(dst->ReallocUnalignedText());
+      if (!dst->InBounds(ptr, bytes)) return Trap(dst->ListReallocOutOfBoundsText());
       MemWriter ew{dst, ptr, ptr};
       bool copied = false;
       if constexpr (R::kMachine) {

@@ -111,11 +111,13 @@ Result<uint32_t> PlanCopyValues(const ValuesPlan& vp, Side& src, Side& dst,
                                 const uint32_t* dst_out_param);
 
 // A tuple of values in memory at `ptr` must be aligned and in bounds (traps worded for a
-// pointer from realloc or from the guest).
+// pointer from realloc or from the guest, and by path for a misaligned realloc result; the suite
+// has no adapter wording for a tuple out of bounds, where wasmtime's adapter traps on the core
+// memory access itself).
 // Inline: every component-to-component call with a return area checks it twice.
 inline Status CheckTuple(const ValuesPlan& vp, const Side& s, uint32_t ptr, bool from_realloc) {
   if (ptr & (vp.align - 1)) [[unlikely]]  // alignments are powers of two (1, 2, 4, 8)
-    return Trap(from_realloc ? kTrapReallocUnaligned : kTrapUnalignedPointer);
+    return Trap(from_realloc ? s.ReallocUnalignedText() : kTrapUnalignedPointer);
   if (!s.InBounds(ptr, vp.size)) [[unlikely]]
     return Trap(from_realloc ? kTrapReallocOutOfBounds : kTrapValuesOutOfBounds);
   return Ok();

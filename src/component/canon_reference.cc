@@ -44,7 +44,7 @@ Result<ComponentValue> LoadListFromRange(const TypeTable& types, Side& cx, uint3
   uint64_t bytes = uint64_t{length} * e.size;
   if (bytes > kMaxListByteLength) return Trap("list longer than 2^28-1 bytes");
   if (ptr % e.align) return Trap(kTrapUnalignedPointer);
-  if (!cx.InBounds(ptr, bytes)) return Trap(kTrapListOutOfBounds);
+  if (!cx.InBounds(ptr, bytes)) return Trap(cx.ListOutOfBoundsText());
   std::vector<ComponentValue> a;
   a.reserve(length);
   for (uint32_t i = 0; i < length; ++i) {
@@ -61,8 +61,8 @@ Result<std::pair<uint32_t, uint32_t>> StoreListIntoRange(const TypeTable& types,
   uint64_t bytes = uint64_t{v.list_size()} * e.size;
   if (bytes > UINT32_MAX) return MakeError("host list too long");
   NW_TRY_ASSIGN(uint32_t ptr, cx.Allocate(e.align, static_cast<uint32_t>(bytes)));
-  if (ptr % e.align) return Trap(kTrapReallocUnaligned);
-  if (!cx.InBounds(ptr, bytes)) return Trap(kTrapReallocOutOfBounds);
+  if (ptr % e.align) return Trap(cx.ReallocUnalignedText());
+  if (!cx.InBounds(ptr, bytes)) return Trap(cx.ListReallocOutOfBoundsText());
   for (size_t i = 0; i < v.list_size(); ++i)
     NW_TRY(Store(types, cx, v.list_elem(i), elem, static_cast<uint32_t>(ptr + i * e.size)));
   return std::pair<uint32_t, uint32_t>{ptr, static_cast<uint32_t>(v.list_size())};
@@ -430,7 +430,7 @@ Result<std::vector<uint64_t>> LowerFlatValues(const TypeTable& types, Side& cx, 
       NW_TRY_ASSIGN(ptr, cx.Allocate(align, size));
       flat.push_back(ptr);
     }
-    if (ptr % align) return Trap(out_param ? kTrapUnalignedPointer : kTrapReallocUnaligned);
+    if (ptr % align) return Trap(out_param ? kTrapUnalignedPointer : cx.ReallocUnalignedText());
     if (!cx.InBounds(ptr, size)) return Trap(out_param ? kTrapValuesOutOfBounds : kTrapReallocOutOfBounds);
     for (size_t i = 0; i < ts.size(); ++i) {
       const AbiType& at = types.Get(ts[i]);

@@ -209,8 +209,8 @@ void EncodeUtf16(const uint8_t* p, const uint8_t* end, StringForm form, uint8_t*
 bool Aligned(uint32_t ptr, uint32_t align) { return (ptr & (align - 1)) == 0; }
 
 Status CheckRange(const Side& s, uint32_t ptr, uint64_t len, uint32_t align) {
-  if (!Aligned(ptr, align)) return Trap(kTrapReallocUnaligned);
-  if (!s.InBounds(ptr, len)) return Trap(kTrapReallocOutOfBounds);
+  if (!Aligned(ptr, align)) return Trap(s.ReallocUnalignedText());
+  if (!s.InBounds(ptr, len)) return Trap(s.StringReallocOutOfBoundsText());
   return Ok();
 }
 
@@ -232,7 +232,7 @@ Result<PtrLen> StoreCopy(Side& s, const StringSrc& src, uint32_t unit_size, uint
 Result<PtrLen> StoreToUtf8(Side& s, const StringSrc& src, uint32_t worst) {
   uint32_t units = src.code_units;
   NW_TRY_ASSIGN(uint32_t ptr, s.Allocate(1, units));
-  if (!s.InBounds(ptr, units)) return Trap(kTrapReallocOutOfBounds);
+  if (!s.InBounds(ptr, units)) return Trap(s.StringReallocOutOfBoundsText());
   const uint8_t* p = src.data();
   const uint8_t* end = p + src.byte_length();
   for (uint32_t i = 0; p < end; ++i) {
@@ -245,12 +245,12 @@ Result<PtrLen> StoreToUtf8(Side& s, const StringSrc& src, uint32_t worst) {
     uint64_t rest = Utf8Bytes(at, end, src.form);
     uint32_t total = static_cast<uint32_t>(i + rest);
     NW_TRY_ASSIGN(ptr, s.Realloc(ptr, units, 1, worst));
-    if (!s.InBounds(ptr, worst)) return Trap(kTrapReallocOutOfBounds);
+    if (!s.InBounds(ptr, worst)) return Trap(s.StringReallocOutOfBoundsText());
     at = src.data() + (at - (end - src.byte_length()));  // the source may have moved
     EncodeUtf8(at, src.data() + src.byte_length(), src.form, s.mem.data + ptr + i);
     if (worst > total) {
       NW_TRY_ASSIGN(ptr, s.Realloc(ptr, worst, 1, total));
-      if (!s.InBounds(ptr, total)) return Trap(kTrapReallocOutOfBounds);
+      if (!s.InBounds(ptr, total)) return Trap(s.StringReallocOutOfBoundsText());
     }
     return PtrLen{ptr, total};
   }
@@ -332,7 +332,7 @@ Result<PtrLen> StoreProbablyUtf16(Side& s, const StringSrc& src) {
     if (m[2 * i + 1] != 0) return PtrLen{ptr, units | kUtf16Tag};
   for (uint32_t i = 0; i < units; ++i) m[i] = m[2 * i];
   NW_TRY_ASSIGN(ptr, s.Realloc(ptr, bytes, 1, units));
-  if (!s.InBounds(ptr, units)) return Trap(kTrapReallocOutOfBounds);
+  if (!s.InBounds(ptr, units)) return Trap(s.StringReallocOutOfBoundsText());
   return PtrLen{ptr, units};
 }
 
@@ -464,7 +464,7 @@ Result<StringSrc> LoadStringFromRange(const Side& side, uint32_t ptr, uint32_t t
   }
   if (byte_length > kMaxStringByteLength) return Trap("string longer than 2^28-1 bytes");
   if (!Aligned(ptr, align)) return Trap(kTrapUnalignedPointer);
-  if (!side.InBounds(ptr, byte_length)) return Trap(kTrapStringOutOfBounds);
+  if (!side.InBounds(ptr, byte_length)) return Trap(side.StringOutOfBoundsText());
   const uint8_t* p = side.mem.data + ptr;
   bool two = s.form == StringForm::kUtf16 || s.form == StringForm::kCompactUtf16;
   s.code_units = static_cast<uint32_t>(two ? byte_length / 2 : byte_length);

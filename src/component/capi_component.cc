@@ -195,6 +195,17 @@ nanowasm_component_store_t* nanowasm_component_store_new(wasm_store_t* store) {
 }
 void nanowasm_component_store_delete(nanowasm_component_store_t* s) { delete s; }
 
+void nanowasm_component_store_get_limits(const nanowasm_component_store_t* s,
+                                         nanowasm_component_limits_t* out) {
+  const nw::ComponentLimits l = s->cs.limits();
+  *out = nanowasm_component_limits_t{l.max_async_threads, l.max_callback_tasks, l.max_host_value_bytes};
+}
+
+void nanowasm_component_store_set_limits(nanowasm_component_store_t* s,
+                                         const nanowasm_component_limits_t* l) {
+  s->cs.SetLimits(nw::ComponentLimits{l->max_async_threads, l->max_callback_tasks, l->max_host_value_bytes});
+}
+
 nanowasm_component_linker_t* nanowasm_component_linker_new(void) { return new nanowasm_component_linker_t; }
 void nanowasm_component_linker_delete(nanowasm_component_linker_t* l) { delete l; }
 

@@ -201,10 +201,10 @@ template <bool kMem>
 Status StringUtf8(const FusedStep& st, CopyState& c) {
   auto [ptr, len] = ReadPtrLen<kMem>(st, c);
   if (len > kMaxStringByteLength) return Trap("string longer than 2^28-1 bytes");
-  if (!c.src->InBounds(ptr, len)) return Trap(kTrapStringOutOfBounds);
+  if (!c.src->InBounds(ptr, len)) return Trap(c.src->StringOutOfBoundsText());
   if (!ValidUtf8(c.src->mem.data + ptr, len)) return InvalidUtf8Trap(c.src->mem.data + ptr, len);
   NW_TRY_ASSIGN(uint32_t dptr, c.dst->Allocate(1, len));
-  if (!c.dst->InBounds(dptr, len)) return Trap(kTrapReallocOutOfBounds);
+  if (!c.dst->InBounds(dptr, len)) return Trap(c.dst->StringReallocOutOfBoundsText());
   std::memcpy(c.dst->mem.data + dptr, c.src->mem.data + ptr, len);
   WritePtrLen<kMem>(st, c, dptr, len);
   return Ok();
@@ -230,10 +230,10 @@ Status List(const FusedStep& st, CopyState& c) {
   uint64_t bytes = uint64_t{len} * st.elem_size;
   if (bytes > kMaxListByteLength) return Trap("list longer than 2^28-1 bytes");
   if (ptr % st.elem_align) return Trap(kTrapUnalignedPointer);
-  if (!c.src->InBounds(ptr, bytes)) return Trap(kTrapListOutOfBounds);
+  if (!c.src->InBounds(ptr, bytes)) return Trap(c.src->ListOutOfBoundsText());
   NW_TRY_ASSIGN(uint32_t dptr, c.dst->Allocate(st.elem_align, static_cast<uint32_t>(bytes)));
-  if (dptr % st.elem_align) return Trap(kTrapReallocUnaligned);
-  if (!c.dst->InBounds(dptr, bytes)) return Trap(kTrapReallocOutOfBounds);
+  if (dptr % st.elem_align) return Trap(c.dst->ReallocUnalignedText());
+  if (!c.dst->InBounds(dptr, bytes)) return Trap(c.dst->ListReallocOutOfBoundsText());
   if constexpr (kPlain) {
     std::memmove(c.dst->mem.data + dptr, c.src->mem.data + ptr, bytes);
   } else {
@@ -466,8 +466,8 @@ Status FusedAdapter::Call(std::span<const uint64_t> flat_args, std::span<uint64_
     if (!i->may_enter()) [[unlikely]] return Trap(kTrapCannotEnter);
   for (ComponentInstanceState* i : entering_) i->set_may_enter(false);
   Task task(&callee);
-  Side from{caller_opts_, &caller, nullptr, &subtask, {}, nullptr};
-  Side to{callee_opts_, &callee, &task, nullptr, {}, nullptr};
+  Side from{caller_opts_, &caller, nullptr, &subtask, {}, nullptr, true};
+  Side to{callee_opts_, &callee, &task, nullptr, {}, nullptr, true};
   from.Refresh();
   to.Refresh();
   from.peer = &to;

@@ -9,9 +9,12 @@
 # (default DIR: ~/nanowasm-fuzz, outside the repository), so a later campaign resumes where
 # this one stopped; crashes go to DIR/artifacts/, logs to DIR/logs/, one line per run to
 # DIR/campaigns.tsv (date, target, seconds, cpu seconds, execs, cov, ft, corpus, crashes).
-# --cpu-seconds C: also stop (SIGINT, libFuzzer still prints its final stats) once the fuzzer
-# has used C CPU seconds (user+system, its fork-mode children included), so a campaign on a
-# shared machine runs for a stated CPU time rather than wall time; N stays the wall-time cap.
+# --cpu-seconds C: also stop once the fuzzer has used C CPU seconds (user+system of its whole
+# process group: the running fork-mode child counts while it runs, reaped ones through the
+# parent), so a campaign on a shared machine runs for a stated CPU time rather than wall time;
+# N stays the wall-time cap. The stop is SIGINT to the group (libFuzzer prints its final
+# stats), then SIGTERM and SIGKILL if the group is still there 20 s and 30 s later (fork mode's
+# parent outlives an interrupted child).
 # --keep-going: libFuzzer's fork mode with one job (-fork=1 -ignore_crashes=1), so a known
 # crash does not end the campaign; every crash is still saved.
 # Needs the fuzz build: cmake --preset fuzz && cmake --build --preset fuzz
@@ -36,6 +39,25 @@ mkdir -p "$out/logs" "$out/artifacts"
 [ -f "$out/campaigns.tsv" ] ||
   printf 'date\ttarget\tseconds\tcpu_seconds\texecs\tcov\tft\tcorpus\tcrashes\n' > "$out/campaigns.tsv"
 
+# CPU seconds (user+system) of process group $1: every live member's own time (fields 14-15
+# of /proc/PID/stat, in clock ticks) plus the leader's reaped children (fields 16-17).
+group_cpu_seconds() {
+  local total=0 f st rest
+  for f in /proc/[0-9]*/stat; do
+    read -r st 2> /dev/null < "$f" || continue  # (2> first: a process may be gone)
+    rest=${st##*) }                    # fields from 3 on (the name may hold spaces)
+    read -r -a st <<< "$rest"          # st[0] is field 3, so field N is st[N-3]
+    [ "${st[2]}" = "$1" ] || continue  # field 5: process group
+    total=$(( total + st[11] + st[12] ))
+    [ "${f#/proc/}" = "$1/stat" ] && total=$(( total + st[13] + st[14] ))
+  done
+  echo $(( total / ticks ))
+}
+
+# The fuzzer runs in a group of its own, which a terminal's Ctrl-C does not reach: pass it on.
+pid=
+trap '[ -z "$pid" ] || kill -INT -- "-$pid" 2> /dev/null; exit 130' INT TERM
+
 for t in "${targets[@]}"; do
   case "$t" in
     decode|roundtrip) seeds=("$corpus_seeds/binary" "$corpus_seeds/generated"); max_len=65536 ;;
@@ -48,15 +70,20 @@ for t in "${targets[@]}"; do
   echo "== $t: $seconds s, log $log"
   TIMEFORMAT='%U %S'
   { time {
-      nice -n 19 "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 \
+      # Its own process group (setsid: not a group leader here, so no extra fork), so the
+      # stop reaches fork mode's children too.
+      setsid nice -n 19 "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 \
         -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 ${mode[@]+"${mode[@]}"} \
         -artifact_prefix="$out/artifacts/$t-" "$out/corpus/$t" "${seeds[@]}" > "$log" 2>&1 &
       pid=$!
       while [ "$cpu_limit" -gt 0 ] && kill -0 "$pid" 2> /dev/null; do
-        # /proc/PID/stat fields 14-17: utime stime cutime cstime, in clock ticks.
-        if read -r -a st < "/proc/$pid/stat" 2> /dev/null &&
-           [ $(( (st[13] + st[14] + st[15] + st[16]) / ticks )) -ge "$cpu_limit" ]; then
-          kill -INT "$pid" 2> /dev/null || true
+        if [ "$(group_cpu_seconds "$pid")" -ge "$cpu_limit" ]; then
+          echo "== $t: $cpu_limit CPU seconds used, stopping"
+          kill -INT -- "-$pid" 2> /dev/null || true
+          for sig in TERM KILL; do
+            for _ in $(seq 20); do kill -0 "$pid" 2> /dev/null || break 2; sleep 1; done
+            kill -"$sig" -- "-$pid" 2> /dev/null || true
+          done
           break
         fi
         sleep 5

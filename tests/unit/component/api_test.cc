@@ -455,6 +455,52 @@ TEST_F(ComponentApiTest, MisuseIsAnErrorAndRunsNothing) {
   EXPECT_EQ((*ok)[0], V::U32(5));
 }
 
+// The store's limits are the embedder's: read back as set, and the host-value bound holds on
+// both paths (a host function's argument, Call's result), in bytes of host memory: 100 bytes
+// pass a 64 KiB bound, 100 KiB do not.
+TEST_F(ComponentApiTest, StoreLimitsBoundHostValues) {
+  const ComponentLimits defaults = cs_.limits();
+  EXPECT_EQ(defaults.max_async_threads, 256u);
+  EXPECT_EQ(defaults.max_callback_tasks, 65536u);
+  EXPECT_EQ(defaults.max_host_value_bytes, uint64_t{512} << 20);
+  cs_.SetLimits(ComponentLimits{16, 100, 65536});
+  const ComponentLimits set = cs_.limits();
+  EXPECT_EQ(set.max_async_threads, 16u);
+  EXPECT_EQ(set.max_callback_tasks, 100u);
+  EXPECT_EQ(set.max_host_value_bytes, 65536u);
+
+  auto inst = Instantiate();
+  ASSERT_TRUE(inst) << inst.error().message;
+  auto f = inst->GetFunc("g-bytes");
+  ASSERT_TRUE(f);
+  auto small = f->Call({V::Bytes(std::string(100, 'x'))});
+  ASSERT_TRUE(small) << small.error().message;
+  EXPECT_EQ(received_["bytes"], V::Bytes(std::string(100, 'x')));
+  received_.clear();
+  // The guest passes the 100 KiB on to its host import f-bytes: lifting them for the host traps
+  // before the host function runs.
+  auto big = f->Call({V::Bytes(std::string(102400, 'y'))});
+  ASSERT_FALSE(big);
+  EXPECT_NE(big.error().message.find("exceed 65536 bytes of host memory"), std::string::npos)
+      << big.error().message;
+  EXPECT_TRUE(received_.empty()) << "the host function never ran";
+
+  // A fresh instance linked under the default bound passes 100 KiB through the host function;
+  // Call's result then traps once the bound is lowered.
+  ComponentStore cs2(store_);
+  auto inst2 = linker_.Instantiate(cs2, *module_);
+  ASSERT_TRUE(inst2) << inst2.error().message;
+  ComponentLimits lower = cs2.limits();
+  lower.max_host_value_bytes = 65536;
+  cs2.SetLimits(lower);
+  auto result = inst2->GetFunc("g-bytes")->Call({V::Bytes(std::string(102400, 'z'))});
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("exceed 65536 bytes of host memory"), std::string::npos)
+      << result.error().message;
+  EXPECT_EQ(received_["bytes"], V::Bytes(std::string(102400, 'z')))
+      << "the host function got the 100 KiB under the bound it was linked with";
+}
+
 TEST_F(ComponentApiTest, HostResultOfTheWrongTypeIsAHostTrap) {
   linker_.DefineFunc("f-u32", [](std::span<const ComponentVal>) -> Result<std::vector<ComponentVal>> {
     return std::vector<ComponentVal>{V::String("not a u32")};

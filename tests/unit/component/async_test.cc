@@ -2,7 +2,8 @@
 // context slots across a yield, a partial stream copy within one component, a callback task
 // waiting on nothing is a deadlock trap, a hostile component cannot create unbounded threads,
 // a component store destroyed while tasks are suspended ends their host threads, and the
-// "cannot block a synchronous task before returning" rule (sync callers, built-ins, start functions).
+// "cannot block a synchronous task before returning" rule (sync callers, built-ins, start functions),
+// and a lowering trap worded by path (between components or from the host).
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -308,6 +309,58 @@ TEST_F(AsyncTest, StartFunctionMayNotBlock) {
     ASSERT_FALSE(inst);
     EXPECT_NE(inst.error().message.find("cannot block a synchronous task before returning"), std::string::npos)
         << inst.error().message;
+  }
+}
+
+// The same check worded by path (docs/conformance.md, "Trap messages"): a callee whose realloc
+// answers with a pointer misaligned for a list<u32> traps "unaligned pointer" when the list
+// comes from another component through an async lower (a call between components, as
+// wasmtime's adapter words it), and "realloc return: result not aligned" when the host passes
+// the list (host-side lowering). Each call runs in a store of its own: a trap closes the callee.
+TEST_F(AsyncTest, ReallocTrapIsWordedByPath) {
+  const char* text = R"((component
+    (component $C
+      (core module $CM
+        (memory (export "mem") 1)
+        (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 2))
+        (func (export "f") (param i32 i32)))
+      (core instance $cm (instantiate $CM))
+      (func (export "f") async (param "a" (list u32))
+        (canon lift (core func $cm "f") (memory (core memory $cm "mem")) (realloc (core func $cm "realloc")))))
+    (component $D
+      (import "f" (func $f async (param "a" (list u32))))
+      (core module $Memory (memory (export "mem") 1))
+      (core instance $memory (instantiate $Memory))
+      (core func $f' (canon lower (func $f) async (memory (core memory $memory "mem"))))
+      (core module $DM
+        (import "" "f" (func $f' (param i32 i32) (result i32)))
+        (func (export "run") (drop (call $f' (i32.const 8) (i32.const 1)))))
+      (core instance $dm (instantiate $DM (with "" (instance (export "f" (func $f'))))))
+      (func (export "run") async (canon lift (core func $dm "run"))))
+    (instance $c (instantiate $C))
+    (instance $d (instantiate $D (with "f" (func $c "f"))))
+    (func (export "run") (alias export $d "run"))
+    (func (export "f") (alias export $c "f"))
+  ))";
+  {
+    ComponentStore cs(store_);
+    RtInstance* i = Make(cs, text);
+    ASSERT_NE(i, nullptr);
+    auto r = Call(cs, i, "run");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message.rfind("trap: unaligned pointer", 0), 0u) << r.error().message;
+  }
+  {
+    ComponentStore cs(store_);
+    RtInstance* i = Make(cs, text);
+    ASSERT_NE(i, nullptr);
+    const RtItem* f = i->Find("f");
+    ASSERT_TRUE(f && f->sort == Sort::kFunc);
+    std::vector<ComponentValue> args = {ComponentValue::List({ComponentValue::U32(7)})};
+    auto r = cs.Call(*f->func, args);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message.rfind("trap: realloc return: result not aligned", 0), 0u)
+        << r.error().message;
   }
 }
 

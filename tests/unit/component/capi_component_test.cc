@@ -100,6 +100,39 @@ TEST_F(CApi, HostFunctionAndCalls) {
   nanowasm_component_delete(caller);
 }
 
+// The store's limits through the C API: read back as set, and a host-value bound below the
+// 1 KiB string the caller passes to its host import traps before the host function runs.
+TEST_F(CApi, StoreLimitsBoundHostValues) {
+  nanowasm_component_limits_t lim{};
+  nanowasm_component_store_get_limits(cs, &lim);
+  EXPECT_EQ(lim.max_async_threads, 256u);
+  EXPECT_EQ(lim.max_callback_tasks, 65536u);
+  EXPECT_EQ(lim.max_host_value_bytes, uint64_t{512} << 20);
+  lim.max_host_value_bytes = 512;
+  nanowasm_component_store_set_limits(cs, &lim);
+  nanowasm_component_limits_t back{};
+  nanowasm_component_store_get_limits(cs, &back);
+  EXPECT_EQ(back.max_host_value_bytes, 512u);
+  EXPECT_EQ(back.max_callback_tasks, 65536u);
+
+  nanowasm_component_t* caller = Load(kCaller);
+  ASSERT_TRUE(caller);
+  nanowasm_component_linker_t* l = nanowasm_component_linker_new();
+  int calls = 0;
+  nanowasm_component_linker_define_func(l, "local:demo/api#process", Process, &calls, nullptr);
+  nanowasm_component_error_t err{};
+  nanowasm_component_instance_t* inst = nanowasm_component_instance_new(l, cs, caller, &err);
+  ASSERT_TRUE(inst) << Msg(err.message);
+  nanowasm_cval_t arg = U32(1), result{};
+  EXPECT_FALSE(nanowasm_component_instance_call(inst, "run", &arg, 1, &result, 1, nullptr, &err));
+  EXPECT_NE(Msg(err.message).find("of host memory"), std::string::npos) << Msg(err.message);
+  EXPECT_EQ(calls, 0);
+  nanowasm_component_error_delete(&err);
+  nanowasm_component_instance_delete(inst);
+  nanowasm_component_linker_delete(l);
+  nanowasm_component_delete(caller);
+}
+
 TEST_F(CApi, HostFailureIsAHostTrap) {
   nanowasm_component_t* caller = Load(kCaller);
   nanowasm_component_linker_t* l = nanowasm_component_linker_new();

@@ -381,10 +381,10 @@ TEST(TextWast, ValidationScripts) {
     total.inst_failed += t.inst_failed;
     total.inst_refused += t.inst_refused;
   }
-  // The assert_traps whose wording cannot match yet (docs/conformance.md lists the 8 with their
+  // The assert_traps whose wording cannot match yet (docs/conformance.md lists the 3 with their
   // reasons); only checked when every script ran.
   if (!only) {
-    EXPECT_LE(total.trap_wording, 8u) << "more assert_trap with another message than listed";
+    EXPECT_LE(total.trap_wording, 3u) << "more assert_trap with another message than listed";
   }
   std::printf("definitions instantiated: %zu, failed %zu, refused (async) %zu\n", total.inst_passed,
               total.inst_failed, total.inst_refused);
