@@ -38,6 +38,24 @@ struct CApi : ::testing::Test {
     wasm_byte_vec_delete(&err);
     return c;
   }
+  // The caller component of component_pair.inc with `cb` as its host import
+  // local:demo/api#process; the linker is gone once the instance exists (it keeps what it needs).
+  struct Caller {
+    nanowasm_component_t* component = nullptr;
+    nanowasm_component_instance_t* inst = nullptr;
+  };
+  Caller InstantiateCaller(nanowasm_component_func_callback_t cb, void* env) {
+    Caller c{Load(kCaller), nullptr};
+    if (!c.component) return c;
+    nanowasm_component_linker_t* l = nanowasm_component_linker_new();
+    nanowasm_component_linker_define_func(l, "local:demo/api#process", cb, env, nullptr);
+    nanowasm_component_error_t err{};
+    c.inst = nanowasm_component_instance_new(l, cs, c.component, &err);
+    EXPECT_TRUE(c.inst) << Msg(err.message);
+    nanowasm_component_error_delete(&err);
+    nanowasm_component_linker_delete(l);
+    return c;
+  }
 };
 
 // The host implements local:demo/api#process in C: it receives the 1 KiB string as a tree and
@@ -115,31 +133,24 @@ TEST_F(CApi, StoreLimitsBoundHostValues) {
   EXPECT_EQ(back.max_host_value_bytes, 512u);
   EXPECT_EQ(back.max_callback_tasks, 65536u);
 
-  nanowasm_component_t* caller = Load(kCaller);
-  ASSERT_TRUE(caller);
-  nanowasm_component_linker_t* l = nanowasm_component_linker_new();
   int calls = 0;
-  nanowasm_component_linker_define_func(l, "local:demo/api#process", Process, &calls, nullptr);
-  nanowasm_component_error_t err{};
-  nanowasm_component_instance_t* inst = nanowasm_component_instance_new(l, cs, caller, &err);
-  ASSERT_TRUE(inst) << Msg(err.message);
+  Caller c = InstantiateCaller(Process, &calls);
+  ASSERT_TRUE(c.inst);
   nanowasm_cval_t arg = U32(1), result{};
-  EXPECT_FALSE(nanowasm_component_instance_call(inst, "run", &arg, 1, &result, 1, nullptr, &err));
+  nanowasm_component_error_t err{};
+  EXPECT_FALSE(nanowasm_component_instance_call(c.inst, "run", &arg, 1, &result, 1, nullptr, &err));
   EXPECT_NE(Msg(err.message).find("of host memory"), std::string::npos) << Msg(err.message);
   EXPECT_EQ(calls, 0);
   nanowasm_component_error_delete(&err);
-  nanowasm_component_instance_delete(inst);
-  nanowasm_component_linker_delete(l);
-  nanowasm_component_delete(caller);
+  nanowasm_component_instance_delete(c.inst);
+  nanowasm_component_delete(c.component);
 }
 
 TEST_F(CApi, HostFailureIsAHostTrap) {
-  nanowasm_component_t* caller = Load(kCaller);
-  nanowasm_component_linker_t* l = nanowasm_component_linker_new();
-  nanowasm_component_linker_define_func(l, "local:demo/api#process", Fail, nullptr, nullptr);
+  Caller c = InstantiateCaller(Fail, nullptr);
+  ASSERT_TRUE(c.inst);
+  nanowasm_component_instance_t* inst = c.inst;
   nanowasm_component_error_t err{};
-  nanowasm_component_instance_t* inst = nanowasm_component_instance_new(l, cs, caller, &err);
-  ASSERT_TRUE(inst) << Msg(err.message);
   nanowasm_cval_t arg = U32(1), result{};
   EXPECT_FALSE(nanowasm_component_instance_call(inst, "run", &arg, 1, &result, 1, nullptr, &err));
   EXPECT_EQ(err.kind, NANOWASM_COMPONENT_HOST_TRAP);
@@ -150,8 +161,7 @@ TEST_F(CApi, HostFailureIsAHostTrap) {
   EXPECT_EQ(err.kind, NANOWASM_COMPONENT_ABI_TRAP);
   nanowasm_component_error_delete(&err);
   nanowasm_component_instance_delete(inst);
-  nanowasm_component_linker_delete(l);
-  nanowasm_component_delete(caller);
+  nanowasm_component_delete(c.component);
 }
 
 TEST_F(CApi, LinksTwoComponentsAndReturnsARecordTree) {
