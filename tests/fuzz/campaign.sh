@@ -13,7 +13,7 @@
 # process group: the running fork-mode child counts while it runs, reaped ones through the
 # parent), so a campaign on a shared machine runs for a stated CPU time rather than wall time;
 # N stays the wall-time cap. The stop is SIGINT to the group (libFuzzer prints its final
-# stats), then SIGTERM and SIGKILL if the group is still there 20 s and 30 s later (fork mode's
+# stats), then SIGTERM and SIGKILL if the group is still there 20 s and 40 s later (fork mode's
 # parent outlives an interrupted child).
 # --keep-going: libFuzzer's fork mode with one job (-fork=1 -ignore_crashes=1), so a known
 # crash does not end the campaign; every crash is still saved.
