@@ -395,16 +395,20 @@ constexpr uint32_t kLoopAddresses[] = {
     kPage - 16,  kPage - 4,   kPage,       kPage + 8,   0x80000000u, 0xFFFFF000u,
     0xFFFFFFF8u, 0xFFFFFFFFu};
 
-TEST(OptExactTraps, VersionedLoopsMatchTheInterpreterWithGuardRegions) {
+// A loop module's functions at every address of kLoopAddresses, in one bounds mode.
+template <typename Names>
+void ExpectLoopsSameAsInterpreter(BoundsMode bounds, std::string_view wat, const Names& names) {
   Options o;
-  o.bounds = BoundsMode::kGuardPages;
-  ExpectSameAsInterpreter(o, kLoopModule, kLoopFunctions, kLoopAddresses);
+  o.bounds = bounds;
+  ExpectSameAsInterpreter(o, wat, names, kLoopAddresses);
+}
+
+TEST(OptExactTraps, VersionedLoopsMatchTheInterpreterWithGuardRegions) {
+  ExpectLoopsSameAsInterpreter(BoundsMode::kGuardPages, kLoopModule, kLoopFunctions);
 }
 
 TEST(OptExactTraps, VersionedLoopsMatchTheInterpreterWithExplicitBounds) {
-  Options o;
-  o.bounds = BoundsMode::kExplicit;
-  ExpectSameAsInterpreter(o, kLoopModule, kLoopFunctions, kLoopAddresses);
+  ExpectLoopsSameAsInterpreter(BoundsMode::kExplicit, kLoopModule, kLoopFunctions);
 }
 
 // The guard reads the memory's current length: a loop that ran off the end runs in full after
@@ -511,15 +515,11 @@ constexpr const char* kOverlapFunctions[] = {"waw_widths", "waw_same_width", "ra
                                              "raw_wide_load", "mixed", "last_overlap"};
 
 TEST(OptExactTraps, OverlappingWidthsInVersionedLoopsWithGuardRegions) {
-  Options o;
-  o.bounds = BoundsMode::kGuardPages;
-  ExpectSameAsInterpreter(o, kOverlapModule, kOverlapFunctions, kLoopAddresses);
+  ExpectLoopsSameAsInterpreter(BoundsMode::kGuardPages, kOverlapModule, kOverlapFunctions);
 }
 
 TEST(OptExactTraps, OverlappingWidthsInVersionedLoopsWithExplicitBounds) {
-  Options o;
-  o.bounds = BoundsMode::kExplicit;
-  ExpectSameAsInterpreter(o, kOverlapModule, kOverlapFunctions, kLoopAddresses);
+  ExpectLoopsSameAsInterpreter(BoundsMode::kExplicit, kOverlapModule, kOverlapFunctions);
 }
 
 // Found by the loop versioning fuzzer (tests/fuzz/loop_version_fuzz.cc): with guard
