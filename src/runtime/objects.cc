@@ -206,21 +206,25 @@ constexpr size_t kInlineVals = 16;
   return {};
 }
 
-}  // namespace
-
-TrapResult<void> InvokeFunc(Store& store, FuncObj* f, std::span<const uint64_t> args,
-                            std::span<uint64_t> results) {
+// The tier's entry, or the host function itself; inlined into both callers below.
+[[gnu::always_inline]] inline TrapResult<void> Enter(Store& store, FuncObj* f,
+                                                     std::span<const uint64_t> args,
+                                                     std::span<uint64_t> results) {
   if (f->f.code != nullptr) [[likely]]
     return f->f.array_call(store, f, args, results);
   return InvokeHostFromHost(store, f, args, results);
 }
 
+}  // namespace
+
+TrapResult<void> InvokeFunc(Store& store, FuncObj* f, std::span<const uint64_t> args,
+                            std::span<uint64_t> results) {
+  return Enter(store, f, args, results);
+}
+
 TrapResult<void> Func::CallUnchecked(Store& store, std::span<const uint64_t> args,
                                      std::span<uint64_t> results) {
-  FuncObj* f = static_cast<FuncObj*>(this);
-  if (f->f.code != nullptr) [[likely]]
-    return f->f.array_call(store, f, args, results);
-  return InvokeHostFromHost(store, f, args, results);
+  return Enter(store, static_cast<FuncObj*>(this), args, results);
 }
 
 Trap HostExceptionTrap() noexcept {
