@@ -5,6 +5,8 @@
 // 1 KiB memory.copy. Both loops run inside wasm (run(N), one host call per N crossings), so
 // the numbers are per crossing. Also: instantiating the component pair (time and bytes).
 // The components are tests/unit/component/component_pair.inc. Results: docs/performance.md.
+// Each call benchmark runs on the interpreter (/interp) and, in builds with LLVM, on the opt
+// tier (/opt: the core modules compiled at O2 before the timing starts).
 //
 //   build/release/bench/bench_component_call [--benchmark_filter=REGEX]
 #include <benchmark/benchmark.h>
@@ -15,6 +17,9 @@
 
 #include "nanowasm/component.hpp"
 #include "nanowasm/nanowasm.hpp"
+#if NW_HAVE_OPT_TIER
+#include "opt/opt_tier.h"
+#endif
 
 namespace {
 
@@ -38,6 +43,22 @@ constexpr const char* kCoreCaller = R"((module
     (local.get $sum))))";
 
 constexpr uint32_t kCallsPerRun = 1000;
+
+// The benchmark argument: 0 the interpreter, 1 the opt tier (skipped when not built in).
+bool TierConfig(benchmark::State& state, nw::Config& config) {
+  if (state.range(0) == 0) return true;
+#if NW_HAVE_OPT_TIER
+  // A strong reference, so the static link brings the tier in (the engine's is weak).
+  [[maybe_unused]] static const nw::Tier& opt_tier = nw::opt::OptTier();
+#endif
+  if (!nw::Engine::TierBuiltIn(nw::Config::ExecutionTier::kOpt)) {
+    state.SkipWithError("the opt tier is not in this build");
+    return false;
+  }
+  config.tier = nw::Config::ExecutionTier::kOpt;
+  config.opt_tiering = nw::Config::OptTiering::kOff;  // O2 code from the start
+  return true;
+}
 
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "bench_component_call: %s\n", what.c_str());
@@ -67,7 +88,9 @@ struct Pair {
 
 void BM_ComponentCall1KiBString(benchmark::State& state) {
   Pair pair;
-  nw::Engine engine;
+  nw::Config config;
+  if (!TierConfig(state, config)) return;
+  nw::Engine engine(config);
   nw::Store store(engine);
   nw::ComponentStore cs(store);
   auto run = nw::TypedComponentFunc<uint32_t(uint32_t)>::Make(*pair.Instantiate(cs).GetFunc("run"));
@@ -78,10 +101,12 @@ void BM_ComponentCall1KiBString(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kCallsPerRun);
 }
-BENCHMARK(BM_ComponentCall1KiBString);
+BENCHMARK(BM_ComponentCall1KiBString)->ArgName("opt")->Arg(0)->Arg(1);
 
 void BM_CoreCallMemcpy1KiB(benchmark::State& state) {
-  nw::Engine engine;
+  nw::Config config;
+  if (!TierConfig(state, config)) return;
+  nw::Engine engine(config);
   nw::Store store(engine);
   auto callee_m = nw::ModuleFromWat(engine, kCoreCallee);
   auto caller_m = nw::ModuleFromWat(engine, kCoreCaller);
@@ -102,7 +127,7 @@ void BM_CoreCallMemcpy1KiB(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kCallsPerRun);
 }
-BENCHMARK(BM_CoreCallMemcpy1KiB);
+BENCHMARK(BM_CoreCallMemcpy1KiB)->ArgName("opt")->Arg(0)->Arg(1);
 
 // Instantiating the pair (two components, three core instances, one adapter) in a store
 // that already exists; the store is replaced every 256 iterations (outside the timing).
