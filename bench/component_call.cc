@@ -5,8 +5,10 @@
 // 1 KiB memory.copy. Both loops run inside wasm (run(N), one host call per N crossings), so
 // the numbers are per crossing. Also: instantiating the component pair (time and bytes).
 // The components are tests/unit/component/component_pair.inc. Results: docs/performance.md.
-// Each call benchmark runs on the interpreter (/interp) and, in builds with LLVM, on the opt
-// tier (/opt: the core modules compiled at O2 before the timing starts).
+// Each call benchmark runs on the interpreter (opt:0) and, in builds with LLVM, on the opt
+// tier (opt:1: the core modules compiled at O2 before the timing starts); the component call
+// with each form of the fused adapter (wasm:0 the host function, wasm:1 core wasm with host
+// leaves, component/wasm_adapter.h; the default picks wasm:1 on the opt tier only).
 //
 //   build/release/bench/bench_component_call [--benchmark_filter=REGEX]
 #include <benchmark/benchmark.h>
@@ -15,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "component/api_internal.h"
 #include "nanowasm/component.hpp"
 #include "nanowasm/nanowasm.hpp"
 #if NW_HAVE_OPT_TIER
@@ -93,6 +96,8 @@ void BM_ComponentCall1KiBString(benchmark::State& state) {
   nw::Engine engine(config);
   nw::Store store(engine);
   nw::ComponentStore cs(store);
+  using Form = nw::component::ComponentStore::AdapterForm;
+  nw::InternalStore(cs).set_adapter_form(state.range(1) ? Form::kWasm : Form::kHost);
   auto run = nw::TypedComponentFunc<uint32_t(uint32_t)>::Make(*pair.Instantiate(cs).GetFunc("run"));
   if (!run) Die(run.error().message);
   for (auto _ : state) {
@@ -101,7 +106,7 @@ void BM_ComponentCall1KiBString(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kCallsPerRun);
 }
-BENCHMARK(BM_ComponentCall1KiBString)->ArgName("opt")->Arg(0)->Arg(1);
+BENCHMARK(BM_ComponentCall1KiBString)->ArgNames({"opt", "wasm"})->ArgsProduct({{0, 1}, {0, 1}});
 
 void BM_CoreCallMemcpy1KiB(benchmark::State& state) {
   nw::Config config;

@@ -36,10 +36,21 @@ struct FusedStep {
   const FusedProgram* sub = nullptr;  // list element program
   uint32_t first_case = 0;            // variant: index into the adapter's case table
   const ResourceType* rt = nullptr;
+  // For the split form (FusedAdapter::Split): a step of the flat arguments that allocates
+  // nothing and lends nothing; the one allocation a split may have (a UTF-8 to UTF-8 string or
+  // a plain list); anything else (transcoding, element programs, borrows, allocations nested
+  // in a variant).
+  enum class Split : uint8_t { kPure, kUtf8String, kPlainList, kNo };
+  Split split = Split::kNo;
 };
 
 struct FusedProgram {
   std::vector<FusedStep> steps;
+  bool Pure() const {
+    for (const FusedStep& s : steps)
+      if (s.split != FusedStep::Split::kPure) return false;
+    return true;
+  }
 };
 
 namespace {
@@ -197,15 +208,27 @@ Status Flags(const FusedStep& st, CopyState& c) {
 
 // UTF-8 to UTF-8: load_string_from_range's checks, then store_string_copy (one realloc, one
 // copy) — LoadStringFromRange + StoreStringIntoRange for this pair, without their switches.
+// Its two halves around the allocation (also the split form's Enter and Params).
+[[gnu::always_inline]] inline Status Utf8Load(const Side& src, uint32_t ptr, uint32_t len) {
+  if (len > kMaxStringByteLength) return Trap("string longer than 2^28-1 bytes");
+  if (!src.InBounds(ptr, len)) return Trap(src.StringOutOfBoundsText());
+  if (!ValidUtf8(src.mem.data + ptr, len)) return InvalidUtf8Trap(src.mem.data + ptr, len);
+  return Ok();
+}
+[[gnu::always_inline]] inline Status Utf8Store(const Side& src, Side& dst, uint32_t ptr, uint32_t len,
+                                               uint32_t dptr) {
+  if (!dst.InBounds(dptr, len)) return Trap(dst.StringReallocOutOfBoundsText());
+  // memmove: a guest's realloc chooses dptr, so the ranges are not trusted to be apart.
+  std::memmove(dst.mem.data + dptr, src.mem.data + ptr, len);
+  return Ok();
+}
+
 template <bool kMem>
 Status StringUtf8(const FusedStep& st, CopyState& c) {
   auto [ptr, len] = ReadPtrLen<kMem>(st, c);
-  if (len > kMaxStringByteLength) return Trap("string longer than 2^28-1 bytes");
-  if (!c.src->InBounds(ptr, len)) return Trap(c.src->StringOutOfBoundsText());
-  if (!ValidUtf8(c.src->mem.data + ptr, len)) return InvalidUtf8Trap(c.src->mem.data + ptr, len);
+  NW_TRY(Utf8Load(*c.src, ptr, len));
   NW_TRY_ASSIGN(uint32_t dptr, c.dst->Allocate(1, len));
-  if (!c.dst->InBounds(dptr, len)) return Trap(c.dst->StringReallocOutOfBoundsText());
-  std::memcpy(c.dst->mem.data + dptr, c.src->mem.data + ptr, len);
+  NW_TRY(Utf8Store(*c.src, *c.dst, ptr, len, dptr));
   WritePtrLen<kMem>(st, c, dptr, len);
   return Ok();
 }
@@ -224,16 +247,27 @@ Status StringAny(const FusedStep& st, CopyState& c) {
 
 // load_list_from_range's checks and store_list_into_range's allocation and checks; then the
 // elements copied as one block (plain elements) or each by the element program.
-template <bool kMem, bool kPlain>
-Status List(const FusedStep& st, CopyState& c) {
-  auto [ptr, len] = ReadPtrLen<kMem>(st, c);
+// Its halves around the allocation (also the split form's Enter and Params): the source's
+// checks giving the bytes to allocate; the destination's checks.
+inline Result<uint32_t> ListLoad(const FusedStep& st, const Side& src, uint32_t ptr, uint32_t len) {
   uint64_t bytes = uint64_t{len} * st.elem_size;
   if (bytes > kMaxListByteLength) return Trap("list longer than 2^28-1 bytes");
   if (ptr % st.elem_align) return Trap(kTrapUnalignedPointer);
-  if (!c.src->InBounds(ptr, bytes)) return Trap(c.src->ListOutOfBoundsText());
-  NW_TRY_ASSIGN(uint32_t dptr, c.dst->Allocate(st.elem_align, static_cast<uint32_t>(bytes)));
-  if (dptr % st.elem_align) return Trap(c.dst->ReallocUnalignedText());
-  if (!c.dst->InBounds(dptr, bytes)) return Trap(c.dst->ListReallocOutOfBoundsText());
+  if (!src.InBounds(ptr, bytes)) return Trap(src.ListOutOfBoundsText());
+  return static_cast<uint32_t>(bytes);
+}
+inline Status ListPlace(const FusedStep& st, const Side& dst, uint32_t dptr, uint32_t bytes) {
+  if (dptr % st.elem_align) return Trap(dst.ReallocUnalignedText());
+  if (!dst.InBounds(dptr, bytes)) return Trap(dst.ListReallocOutOfBoundsText());
+  return Ok();
+}
+
+template <bool kMem, bool kPlain>
+Status List(const FusedStep& st, CopyState& c) {
+  auto [ptr, len] = ReadPtrLen<kMem>(st, c);
+  NW_TRY_ASSIGN(uint32_t bytes, ListLoad(st, *c.src, ptr, len));
+  NW_TRY_ASSIGN(uint32_t dptr, c.dst->Allocate(st.elem_align, bytes));
+  NW_TRY(ListPlace(st, *c.dst, dptr, bytes));
   if constexpr (kPlain) {
     std::memmove(c.dst->mem.data + dptr, c.src->mem.data + ptr, bytes);
   } else {
@@ -298,6 +332,16 @@ StepFn ScalarFn(bool mem) {
   return mem ? &MemScalar<K> : &FlatScalar<K>;
 }
 
+bool IsScalar(TypeKind k) {
+  switch (k) {
+    case TypeKind::kBool: case TypeKind::kS8: case TypeKind::kU8: case TypeKind::kS16:
+    case TypeKind::kU16: case TypeKind::kS32: case TypeKind::kU32: case TypeKind::kS64:
+    case TypeKind::kU64: case TypeKind::kF32: case TypeKind::kF64: case TypeKind::kChar:
+      return true;
+    default: return false;
+  }
+}
+
 bool IsInt(TypeKind k) {
   switch (k) {
     case TypeKind::kS8: case TypeKind::kU8: case TypeKind::kS16: case TypeKind::kU16:
@@ -336,6 +380,7 @@ class FusedCompiler {
         case TypeKind::kF64: st.fn = ScalarFn<TypeKind::kF64>(mem); break;
         case TypeKind::kChar: st.fn = ScalarFn<TypeKind::kChar>(mem); break;
         case TypeKind::kFlags:
+          st.split = FusedStep::Split::kPure;
           st.fn = mem ? &Flags<true> : &Flags<false>;
           st.n = op.n;
           st.width = op.width;
@@ -343,6 +388,7 @@ class FusedCompiler {
         case TypeKind::kString:
           st.fn = utf8_pair_ ? (mem ? &StringUtf8<true> : &StringUtf8<false>)
                              : (mem ? &StringAny<true> : &StringAny<false>);
+          if (utf8_pair_) st.split = FusedStep::Split::kUtf8String;
           break;
         case TypeKind::kList: {
           const PlanList& l = plan_.lists[op.a];
@@ -350,6 +396,7 @@ class FusedCompiler {
           st.elem_align = l.elem_align;
           if (l.plain) {
             st.fn = mem ? &List<true, true> : &List<false, true>;
+            st.split = FusedStep::Split::kPlainList;
           } else {
             st.sub = Seq(l.seq, true);
             if (!st.sub) return nullptr;
@@ -374,18 +421,21 @@ class FusedCompiler {
           st.b = op.b;
           st.first_case = static_cast<uint32_t>(ad_.cases_.size());
           ad_.cases_.resize(ad_.cases_.size() + op.n, nullptr);
+          st.split = FusedStep::Split::kPure;
           for (uint32_t i = 0; i < op.n; ++i) {
             uint32_t sub = plan_.cases[op.a + i];
             if (sub == Plan::kNoSeq) continue;
             const FusedProgram* p = Seq(sub, mem);
             if (!p) return nullptr;
             ad_.cases_[st.first_case + i] = p;
+            if (!p->Pure()) st.split = FusedStep::Split::kNo;
           }
           break;
         }
         case TypeKind::kOwn:
           st.fn = mem ? &Handle<true, true> : &Handle<false, true>;
           st.rt = plan_.resources[op.a];
+          st.split = FusedStep::Split::kPure;
           break;
         case TypeKind::kBorrow:
           st.fn = mem ? &Handle<true, false> : &Handle<false, false>;
@@ -394,6 +444,7 @@ class FusedCompiler {
         default:
           return nullptr;  // stream, future
       }
+      if (IsScalar(op.code)) st.split = FusedStep::Split::kPure;
       if (mem && IsInt(op.code)) {
         // Verbatim bytes; merged with the previous block when adjacent (no padding between:
         // padding bytes are not written, as by the plan executor).
@@ -438,7 +489,29 @@ std::unique_ptr<FusedAdapter> FusedAdapter::Compile(const FunctionPlan& fp,
   FusedCompiler results(*ad, fp.results.copy, callee_opts.string_encoding, caller_opts.string_encoding);
   ad->results_ = results.Seq(0, fp.results.in_memory);
   if (!ad->params_ || !ad->results_) return nullptr;
+  ad->split_ = ad->ComputeSplit();
   return ad;
+}
+
+std::optional<FusedAdapter::SplitForm> FusedAdapter::ComputeSplit() {
+  if (fp_->params.in_memory || callee_opts_->post_return) return std::nullopt;
+  SplitForm f;
+  split_step_ = params_->steps.size();
+  for (size_t i = 0; i < params_->steps.size(); ++i) {
+    const FusedStep& st = params_->steps[i];
+    switch (st.split) {
+      case FusedStep::Split::kPure: break;
+      case FusedStep::Split::kUtf8String:
+      case FusedStep::Split::kPlainList:
+        if (f.allocates || !callee_opts_->realloc) return std::nullopt;
+        f.allocates = true;
+        f.align = st.split == FusedStep::Split::kUtf8String ? 1 : st.elem_align;
+        split_step_ = i;
+        break;
+      case FusedStep::Split::kNo: return std::nullopt;
+    }
+  }
+  return f;
 }
 
 size_t FusedAdapter::step_count() const {
@@ -511,6 +584,106 @@ Status FusedAdapter::Call(std::span<const uint64_t> flat_args, std::span<uint64_
   if (callee_opts_->post_return) NW_TRY(PostReturn(callee, *callee_opts_, results));
   for (ComponentInstanceState* i : entering_) i->set_may_enter(true);
   subtask.DeliverResolve();
+  return Ok();
+}
+
+// ---- the split form -------------------------------------------------------------------------
+// Call's code cut in three (see the header); no Task or Subtask: Split admits no borrow, so
+// none is lent to the callee (task.return_'s check cannot fail) and none is lent by the caller.
+
+namespace {
+
+// A few slot words (at most kMaxCoreParams): a loop, not a library call.
+inline void CopyWords(uint64_t* dst, const uint64_t* src, size_t n) {
+  for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+
+struct SidePair {
+  Side from, to;
+  SidePair(const CanonOptions* caller_opts, ComponentInstanceState* caller,
+           const CanonOptions* callee_opts, ComponentInstanceState* callee)
+      : from{caller_opts, caller, nullptr, nullptr, {}, nullptr, true},
+        to{callee_opts, callee, nullptr, nullptr, {}, nullptr, true} {
+    from.Refresh();
+    to.Refresh();
+    from.peer = &to;
+    to.peer = &from;
+  }
+  SidePair(const SidePair&) = delete;
+  SidePair& operator=(const SidePair&) = delete;
+};
+
+}  // namespace
+
+Status FusedAdapter::Enter(const uint64_t* flat_args, uint32_t* bytes, uint64_t* callee_args) {
+  ComponentInstanceState& caller = *caller_;
+  if (!caller.may_leave()) [[unlikely]] return Trap(kTrapCannotLeave);
+  for (ComponentInstanceState* i : entering_)
+    if (!i->may_enter()) [[unlikely]] return Trap(kTrapCannotEnter);
+  for (ComponentInstanceState* i : entering_) i->set_may_enter(false);
+  SidePair sp(caller_opts_, caller_, callee_opts_, callee_);
+  const size_t nargs = fp_->lower_sig.params.size();
+  // The callee's arguments are built in split_out_: flat_args and callee_args may be one
+  // buffer, and a variant clears its payload slots before its case reads them.
+  CopyState c{&sp.from, &sp.to, flat_args, split_out_.data(), 0, 0, &cases_};
+  if (!split_->allocates) {
+    NW_TRY(Run(*params_, c));
+    CopyWords(callee_args, split_out_.data(), fp_->params.flat_count);
+    return Ok();
+  }
+  const std::vector<FusedStep>& steps = params_->steps;
+  for (size_t i = 0; i < split_step_; ++i) NW_TRY(steps[i].fn(steps[i], c));
+  const FusedStep& st = steps[split_step_];
+  auto [ptr, len] = ReadPtrLen<false>(st, c);
+  if (st.split == FusedStep::Split::kUtf8String) {
+    NW_TRY(Utf8Load(sp.from, ptr, len));
+    *bytes = len;
+  } else {
+    NW_TRY_ASSIGN(*bytes, ListLoad(st, sp.from, ptr, len));
+  }
+  CopyWords(split_args_.data(), flat_args, nargs);
+  // cx.reallocate: the callee may not leave while its realloc runs (Params sets it back).
+  callee_->set_may_leave(false);
+  return Ok();
+}
+
+Status FusedAdapter::Params(uint32_t dptr, uint64_t* callee_args) {
+  callee_->set_may_leave(true);
+  SidePair sp(caller_opts_, caller_, callee_opts_, callee_);
+  CopyState c{&sp.from, &sp.to, split_args_.data(), split_out_.data(), 0, 0, &cases_};
+  const std::vector<FusedStep>& steps = params_->steps;
+  const FusedStep& st = steps[split_step_];
+  auto [ptr, len] = ReadPtrLen<false>(st, c);
+  if (st.split == FusedStep::Split::kUtf8String) {
+    NW_TRY(Utf8Store(sp.from, sp.to, ptr, len, dptr));
+  } else {
+    const uint32_t bytes = len * st.elem_size;  // checked against 2^28-1 by Enter
+    NW_TRY(ListPlace(st, sp.to, dptr, bytes));
+    std::memmove(sp.to.mem.data + dptr, sp.from.mem.data + ptr, bytes);
+  }
+  WritePtrLen<false>(st, c, dptr, len);
+  for (size_t i = split_step_ + 1; i < steps.size(); ++i) NW_TRY(steps[i].fn(steps[i], c));
+  CopyWords(callee_args, split_out_.data(), fp_->params.flat_count);
+  return Ok();
+}
+
+Status FusedAdapter::Results(const uint64_t* core_results, uint32_t out_param,
+                             uint64_t* flat_results) {
+  const FunctionPlan& fp = *fp_;
+  SidePair sp(caller_opts_, caller_, callee_opts_, callee_);
+  if (fp.results.in_memory) {
+    uint32_t sptr = static_cast<uint32_t>(core_results[0]);
+    NW_TRY(CheckTuple(fp.results, sp.to, sptr, false));
+    NW_TRY(CheckTuple(fp.results, sp.from, out_param, false));
+    CopyState c{&sp.to, &sp.from, nullptr, nullptr, sptr, out_param, &cases_};
+    NW_TRY(Run(*results_, c));
+  } else {
+    // core_results and flat_results may be one buffer (at most one flat result each way).
+    std::array<uint64_t, 1> in{fp.lift_sig.results.empty() ? 0 : core_results[0]};
+    CopyState c{&sp.to, &sp.from, in.data(), flat_results, 0, 0, &cases_};
+    NW_TRY(Run(*results_, c));
+  }
+  for (ComponentInstanceState* i : entering_) i->set_may_enter(true);
   return Ok();
 }
 

@@ -16,8 +16,10 @@
 // routes them to the async runtime and CallLowered).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -45,8 +47,37 @@ class FusedAdapter {
   // Counts of the compiled code, for tests: steps in all programs.
   size_t step_count() const;
 
+  // ---- The split form (wasm_adapter.h) ----
+  // The same call cut at its one allocation, so that generated core wasm can make the calls
+  // into the callee itself (realloc, the core function: wasm-to-wasm calls of the tier, no
+  // host entry): Enter (reentrance checks, the arguments up to the allocation and its checks;
+  // the bytes to allocate), the callee's realloc(0, 0, align, bytes) by the wasm, Params (the
+  // allocation's checks and copy, the other arguments: the callee's flat arguments), the core
+  // call by the wasm, Results (task.return's check, the results, leaving). Behaviour and trap
+  // messages are Call's, in Call's order; what runs between the parts is only the guest's
+  // realloc (with the callee's may_leave cleared, as cx.reallocate) and the core function.
+  struct SplitForm {
+    bool allocates = false;  // one top-level string or plain list in the arguments
+    uint32_t align = 1;      // realloc's alignment argument when it allocates
+  };
+  // Empty when the call cannot be cut so: arguments in memory, more than one allocation (or
+  // one nested in another value), a transcoding string copy (its reallocs depend on the
+  // contents), borrow handles (the call's task would span the parts), a post-return.
+  std::optional<SplitForm> Split() const { return split_; }
+  // The parts, in this order, each at most once per call. Enter returns the bytes to allocate
+  // (when the split allocates; the callee's flat arguments are then produced by Params),
+  // otherwise writes the callee's flat arguments to callee_args itself. After a failed part
+  // the call is over (a trap: the entered instances stay unenterable, as with Call).
+  Status Enter(const uint64_t* flat_args, uint32_t* bytes, uint64_t* callee_args);
+  Status Params(uint32_t dptr, uint64_t* callee_args);
+  // core_results: the core function's (lift_sig) results; out_param: the caller's return
+  // area when the results are in memory; flat_results: the lower's results otherwise.
+  Status Results(const uint64_t* core_results, uint32_t out_param, uint64_t* flat_results);
+  const FunctionPlan& plan() const { return *fp_; }
+
  private:
   FusedAdapter() = default;
+  std::optional<SplitForm> ComputeSplit();
   const FunctionPlan* fp_ = nullptr;
   ComponentInstanceState* caller_ = nullptr;
   const CanonOptions* caller_opts_ = nullptr;
@@ -58,6 +89,13 @@ class FusedAdapter {
   const FusedProgram* results_ = nullptr;
   std::vector<std::unique_ptr<FusedProgram>> programs_;  // owns params_, results_ and nested ones
   std::vector<const FusedProgram*> cases_;              // variant case programs (null: no payload)
+  // The split form: the allocating step's index in params_ (or its size when none); the state
+  // Enter leaves for Params (the caller's flat arguments; nothing else runs in between but the
+  // callee's realloc, which cannot call out).
+  std::optional<SplitForm> split_;
+  size_t split_step_ = 0;
+  std::array<uint64_t, kMaxCoreParams> split_args_{};
+  std::array<uint64_t, kMaxCoreParams> split_out_{};
   friend class FusedCompiler;
 };
 

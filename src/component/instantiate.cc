@@ -7,6 +7,7 @@
 
 #include "component/async_runtime.h"
 #include "component/fused_adapter.h"
+#include "component/wasm_adapter.h"
 #include "component/validate.h"
 #include "runtime/vm.h"
 
@@ -191,6 +192,83 @@ TrapResult<void> RunFusedCall(void* ctx, Caller&, uint64_t* words) {
                                 std::span<uint64_t>(words, fc->nresults));
   if (!st) [[unlikely]] return FusedCallTrap(fc, st);
   return {};
+}
+
+// The wasm form's leaves (wasm_adapter.h): the split adapter's three parts as raw host
+// functions on the generated module's slot words.
+struct WasmAdapterCall {
+  FusedCall* fc;
+  uint32_t ncore_results = 0;  // the callee's core results (0 or 1)
+};
+
+TrapResult<void> AdapterEnter(void* ctx, Caller&, uint64_t* words) {
+  auto* w = static_cast<WasmAdapterCall*>(ctx);
+  FusedCall* fc = w->fc;
+  if (fc->related) [[unlikely]] return FusedCallTrap(fc, Ok());
+  uint32_t bytes = 0;
+  Status st = fc->adapter->Enter(words, &bytes, words);
+  if (!st) [[unlikely]] return FusedCallTrap(fc, st);
+  if (fc->adapter->Split()->allocates) words[0] = bytes;
+  return {};
+}
+
+TrapResult<void> AdapterParams(void* ctx, Caller&, uint64_t* words) {
+  FusedCall* fc = static_cast<WasmAdapterCall*>(ctx)->fc;
+  Status st = fc->adapter->Params(static_cast<uint32_t>(words[0]), words);
+  if (!st) [[unlikely]] return FusedCallTrap(fc, st);
+  return {};
+}
+
+TrapResult<void> AdapterResults(void* ctx, Caller&, uint64_t* words) {
+  auto* w = static_cast<WasmAdapterCall*>(ctx);
+  FusedCall* fc = w->fc;
+  const uint32_t out_param = fc->adapter->plan().results.in_memory
+                                 ? static_cast<uint32_t>(words[w->ncore_results])
+                                 : 0;
+  Status st = fc->adapter->Results(words, out_param, words);
+  if (!st) [[unlikely]] return FusedCallTrap(fc, st);
+  return {};
+}
+
+nw::FuncType CoreFuncType(const std::vector<FlatType>& params, const std::vector<FlatType>& results) {
+  nw::FuncType t;
+  for (FlatType f : params) t.params.push_back(CoreType(f));
+  for (FlatType f : results) t.results.push_back(CoreType(f));
+  return t;
+}
+
+// The wasm form of fused call `fc` (whose adapter can be split): its module (compiled once per
+// store and signature) instantiated with the leaves, the callee's realloc and core function.
+Result<Func*> LinkWasmAdapter(ComponentStore& cs, FusedCall* fc, Func* realloc, Func* core) {
+  const FunctionPlan& fp = fc->adapter->plan();
+  const FusedAdapter::SplitForm form = *fc->adapter->Split();
+  std::vector<uint8_t> bytes = WasmAdapterModule(fp, form);
+  std::shared_ptr<const Module>& mod = cs.adapter_modules()[bytes];
+  if (!mod) {
+    auto m = Module::FromBinary(cs.store().engine(), bytes);
+    if (!m) return MakeError("component adapter: " + m.error().message);
+    mod = *m;
+  }
+  auto* w = cs.Make<WasmAdapterCall>(WasmAdapterCall{fc, static_cast<uint32_t>(fp.lift_sig.results.size())});
+  Store& store = cs.store();
+  const std::vector<FlatType> i32{FlatType::kI32};
+  std::vector<FlatType> results_params = fp.lift_sig.results;
+  if (fp.results.in_memory) results_params.push_back(FlatType::kI32);
+  Linker linker;
+  linker.Define("", "enter", Func::CreateHostRaw(store, CoreFuncType(fp.lower_sig.params,
+                                                                    form.allocates ? i32 : fp.lift_sig.params),
+                                                 AdapterEnter, w));
+  linker.Define("", "callee", core);
+  linker.Define("", "results", Func::CreateHostRaw(store, CoreFuncType(results_params, fp.lower_sig.results),
+                                                   AdapterResults, w));
+  if (form.allocates) {
+    linker.Define("", "realloc", realloc);
+    linker.Define("", "params",
+                  Func::CreateHostRaw(store, CoreFuncType(i32, fp.lift_sig.params), AdapterParams, w));
+  }
+  auto inst = linker.Instantiate(store, mod);
+  if (!inst) return MakeError("component adapter: " + inst.error().message);
+  return (*inst)->GetFunc("adapter");
 }
 
 // ---- the instantiator -----------------------------------------------------------------------
@@ -621,8 +699,20 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
           fc->nparams = static_cast<uint32_t>(ct.params.size());
           fc->nresults = static_cast<uint32_t>(ct.results.size());
           fc->adapter = std::move(ad);
-          s.core[0].push_back(Func::CreateHostRaw(cs_.store(), ct, RunFusedCall, fc));
           cs_.count_fused_adapter();
+          using Form = ComponentStore::AdapterForm;
+          const bool wasm_form =
+              fc->adapter->Split().has_value() &&
+              (cs_.adapter_form() == Form::kWasm ||
+               (cs_.adapter_form() == Form::kAuto &&
+                cs_.store().engine().config().tier != nw::Config::ExecutionTier::kInterp));
+          if (wasm_form) {
+            NW_TRY_ASSIGN(Func * f, LinkWasmAdapter(cs_, fc, target->opts->realloc, target->core));
+            s.core[0].push_back(f);
+            cs_.count_wasm_adapter();
+            return Ok();
+          }
+          s.core[0].push_back(Func::CreateHostRaw(cs_.store(), ct, RunFusedCall, fc));
           return Ok();
         }
       }

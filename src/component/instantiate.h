@@ -158,6 +158,21 @@ class ComponentStore {
   void set_fused_adapters(bool on) { fused_adapters_ = on; }
   size_t fused_adapters_linked() const { return fused_linked_; }
   void count_fused_adapter() { ++fused_linked_; }
+  // The form a fused adapter takes where it can be split (FusedAdapter::Split): a host
+  // function (the adapter's C++ driver enters the callee for its realloc and core function)
+  // or core wasm calling them itself with host leaves for the checks and copies
+  // (wasm_adapter.h). kAuto: core wasm on a compiled tier (its calls are native calls there),
+  // the host function on the interpreter (where a wasm call costs about as much as the host
+  // entry it would replace; docs/performance.md). Read when a component is instantiated.
+  enum class AdapterForm : uint8_t { kAuto, kHost, kWasm };
+  AdapterForm adapter_form() const { return adapter_form_; }
+  void set_adapter_form(AdapterForm f) { adapter_form_ = f; }
+  size_t wasm_adapters_linked() const { return wasm_linked_; }
+  void count_wasm_adapter() { ++wasm_linked_; }
+  // Compiled adapter modules (wasm_adapter.h), by their bytes.
+  std::map<std::vector<uint8_t>, std::shared_ptr<const Module>>& adapter_modules() {
+    return adapter_modules_;
+  }
   void set_async_store(AsyncStore* a) { async_ = a; }
   // The most live async threads (each a host thread) this store allows; one more traps
   // "too many threads". A bound on host resources a guest can take, not a tuning knob.
@@ -186,6 +201,9 @@ class ComponentStore {
   uint64_t max_host_value_bytes_ = kMaxHostValueBytes;
   bool fused_adapters_ = true;
   size_t fused_linked_ = 0;
+  AdapterForm adapter_form_ = AdapterForm::kAuto;
+  size_t wasm_linked_ = 0;
+  std::map<std::vector<uint8_t>, std::shared_ptr<const Module>> adapter_modules_;
 };
 
 }  // namespace nw::component

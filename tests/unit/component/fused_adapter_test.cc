@@ -1,7 +1,9 @@
 // The fused adapters of component-to-component calls (component/fused_adapter.h) against the
 // generic CallAdapter: every case runs twice, once in a ComponentStore linking fused adapters
 // (the default) and once with them switched off, and the two must give the same values, the
-// same memory-visible results and the same traps with the same messages. Covered: strings in
+// same memory-visible results and the same traps with the same messages. Every test runs for
+// both forms of the fused adapter (the parameter): the host function, and core wasm calling the
+// callee itself with host leaves (wasm_adapter.h) wherever the call can be split. Covered: strings in
 // every encoding pair, lists of records holding strings, plain lists, options, results, floats
 // and chars, parameters passed in memory, forged pointers, bad UTF-8/UTF-16, bad lengths and
 // case indices, reentrance, own and borrow handles moved between handle tables.
@@ -16,6 +18,22 @@
 
 namespace nw::component {
 namespace {
+
+using Form = ComponentStore::AdapterForm;
+// The fused adapters' form in the test that runs (set by the fixture).
+Form g_form = Form::kHost;
+
+}  // namespace
+// For gtest's test names and messages.
+void PrintTo(ComponentStore::AdapterForm f, std::ostream* os) {
+  *os << (f == ComponentStore::AdapterForm::kWasm ? "core wasm" : "host function");
+}
+namespace {
+
+class FusedAdapterTest : public ::testing::TestWithParam<Form> {
+ protected:
+  void SetUp() override { g_form = GetParam(); }
+};
 
 // A callee `echo: func(x: T) -> T` and a caller whose `run: func(x: T) -> T` hands x to the
 // imported echo through canon lower and returns what came back. `flat` is T's flattened core
@@ -90,6 +108,7 @@ class Pair {
   Pair(const Case& c, const std::string& caller_enc, const std::string& callee_enc, bool fused,
        const char* callee_alloc = kAlloc) {
     cs_.set_fused_adapters(fused);
+    cs_.set_adapter_form(g_form);
     RtInstance* callee = Make(Callee(c, callee_enc, callee_alloc), {});
     if (!callee) return;
     RtItem echo = *callee->Find("echo");
@@ -98,6 +117,7 @@ class Pair {
     EXPECT_EQ(cs_.fused_adapters_linked(), fused ? 1u : 0u) << c.type;
   }
   bool ok() const { return caller_ != nullptr; }
+  size_t wasm_adapters() const { return cs_.wasm_adapters_linked(); }
   Result<std::vector<ComponentValue>> Call(const std::string& name, std::vector<ComponentValue> args) {
     return cs_.Call(*caller_->Find(name)->func, args);
   }
@@ -136,7 +156,7 @@ ComponentValue Str(std::string_view s) { return *ComponentValue::String(s); }
 // A string or list T returned through memory: (ptr, len) stored at 16.
 const char* kStorePtrLen = "(i32.store (i32.const 16) (local.get 0)) (i32.store (i32.const 20) (local.get 1)) (i32.const 16)";
 
-TEST(FusedAdapterTest, StringsInEveryEncodingPair) {
+TEST_P(FusedAdapterTest, StringsInEveryEncodingPair) {
   Case c{"string", "i32 i32", kStorePtrLen};
   std::vector<std::string> strings = {"", "hello", "h\xc3\xa9llo w\xc3\xb6rld \xc3\xbf", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
                                       "emoji \xf0\x9f\x98\x80 and more", std::string(700, 'a') + "\xc3\xa9",
@@ -148,6 +168,9 @@ TEST(FusedAdapterTest, StringsInEveryEncodingPair) {
     for (const char* to : kEncodings) {
       Pair fused(c, from, to, true), generic(c, from, to, false);
       ASSERT_TRUE(fused.ok() && generic.ok());
+      // The split form takes a UTF-8 to UTF-8 copy; a transcoding one stays a host function.
+      const bool split = std::string_view(from) == "utf8" && std::string_view(to) == "utf8";
+      EXPECT_EQ(fused.wasm_adapters(), GetParam() == Form::kWasm && split ? 1u : 0u) << from << "->" << to;
       for (const std::string& s : strings) {
         auto a = fused.Call("run", {Str(s)});
         auto b = generic.Call("run", {Str(s)});
@@ -159,7 +182,7 @@ TEST(FusedAdapterTest, StringsInEveryEncodingPair) {
   }
 }
 
-TEST(FusedAdapterTest, ValuesOfManyShapes) {
+TEST_P(FusedAdapterTest, ValuesOfManyShapes) {
   std::vector<std::pair<Case, std::vector<ComponentValue>>> cases;
   auto rec = [](uint8_t a, std::string_view s, uint64_t b) {
     return ComponentValue::Record({ComponentValue::U8(a), Str(s), ComponentValue::U64(b)});
@@ -207,7 +230,7 @@ TEST(FusedAdapterTest, ValuesOfManyShapes) {
 
 // Forged arguments trap in both with the same message (the caller's memory holds "ok\xff\xfe"
 // at 512).
-TEST(FusedAdapterTest, BadArgumentsTrapAsTheGenericPath) {
+TEST_P(FusedAdapterTest, BadArgumentsTrapAsTheGenericPath) {
   struct Bad {
     Case c;
     const char* from;
@@ -250,7 +273,7 @@ TEST(FusedAdapterTest, BadArgumentsTrapAsTheGenericPath) {
 
 // A trap inside the callee's core function (or its realloc) ends the call with the core trap's
 // message in both, and the trapped callee is not entered again.
-TEST(FusedAdapterTest, TrapsInsideTheCalleeAsTheGenericPath) {
+TEST_P(FusedAdapterTest, TrapsInsideTheCalleeAsTheGenericPath) {
   const char* kTrapAlloc = R"(
     (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.div_u (i32.const 1) (i32.const 0))))";
   struct T {
@@ -283,7 +306,7 @@ TEST(FusedAdapterTest, TrapsInsideTheCalleeAsTheGenericPath) {
 // ByteListTest.BadReallocResultsTrap). 0x3fffe is 2-aligned and 2 bytes before the end of
 // memory: a string's units do not fit; a list of 4-aligned elements, or the 4-aligned tuple of
 // parameters passed in memory, is misaligned.
-TEST(FusedAdapterTest, BadReallocTrapsAsTheGenericPath) {
+TEST_P(FusedAdapterTest, BadReallocTrapsAsTheGenericPath) {
   struct Bad {
     Case c;
     ComponentValue v;
@@ -317,12 +340,13 @@ TEST(FusedAdapterTest, BadReallocTrapsAsTheGenericPath) {
 
 // A parent calling its own child through canon lower traps; so does a callee reaching back
 // into its caller (through a host function the callee imports).
-TEST(FusedAdapterTest, ReentranceIsRefused) {
+TEST_P(FusedAdapterTest, ReentranceIsRefused) {
   for (bool fused : {true, false}) {
     Engine engine;
     Store store(engine);
     ComponentStore cs(store);
     cs.set_fused_adapters(fused);
+    cs.set_adapter_form(g_form);
     auto c = ParseComponentText(R"((component
       (component $Child
         (core module $I (func (export "f") (param i32) (result i32) (local.get 0)))
@@ -351,6 +375,7 @@ TEST(FusedAdapterTest, ReentranceIsRefused) {
     Store store(engine);
     ComponentStore cs(store);
     cs.set_fused_adapters(fused);
+    cs.set_adapter_form(g_form);
     auto b = ParseComponentText(R"((component
       (import "back" (func $back (result u32)))
       (canon lower (func $back) (core func $back'))
@@ -399,7 +424,7 @@ TEST(FusedAdapterTest, ReentranceIsRefused) {
 
 // Own handles move from the callee's table to the caller's and back; borrows are lent for the
 // call; a moved handle is gone from the table it left.
-TEST(FusedAdapterTest, HandlesMoveBetweenTables) {
+TEST_P(FusedAdapterTest, HandlesMoveBetweenTables) {
   constexpr const char* kProvider = R"((component
     (type $r (resource (rep i32)))
     (core func $new (canon resource.new $r))
@@ -450,6 +475,7 @@ TEST(FusedAdapterTest, HandlesMoveBetweenTables) {
       Store store(engine);
       ComponentStore cs(store);
       cs.set_fused_adapters(fused);
+      cs.set_adapter_form(g_form);
       auto p = ParseComponentText(kProvider);
       auto u = ParseComponentText(kUser);
       ASSERT_TRUE(p) << p.error().ToString();
@@ -478,7 +504,7 @@ TEST(FusedAdapterTest, HandlesMoveBetweenTables) {
 
 // The adapter compiler covers everything but streams and futures; adjacent integers in memory
 // become one block copy.
-TEST(FusedAdapterTest, CompilesOnceIntoFewSteps) {
+TEST_P(FusedAdapterTest, CompilesOnceIntoFewSteps) {
   TypeTable types;
   auto point = types.Record({{"a", types.U32()}, {"b", types.U32()}, {"c", types.U32()}});
   ASSERT_TRUE(point);
@@ -494,6 +520,11 @@ TEST(FusedAdapterTest, CompilesOnceIntoFewSteps) {
   ASSERT_TRUE(ad);
   EXPECT_EQ(ad->step_count(), 2u);  // the string; the record as one 12-byte block
 }
+
+INSTANTIATE_TEST_SUITE_P(Forms, FusedAdapterTest, ::testing::Values(Form::kHost, Form::kWasm),
+                         [](const ::testing::TestParamInfo<Form>& i) {
+                           return i.param == Form::kHost ? "HostFunction" : "CoreWasm";
+                         });
 
 }  // namespace
 }  // namespace nw::component
