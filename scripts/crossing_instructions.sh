@@ -4,8 +4,8 @@
 # API calls (bench_embed). Needs valgrind; takes a few minutes.
 #   scripts/crossing_instructions.sh BUILD_DIR      e.g. build/release
 #
-# Component call / core baseline: inclusive cost of TypedComponentFunc::Call (resp.
-# TypedFunc::Call) divided by its calls and by the 1,000 crossings each call makes.
+# Component call: see component() below. Core baseline: inclusive cost of TypedFunc::Call
+# divided by its calls and by the 1,000 crossings each call makes.
 # Host -> wasm embedding calls: the benchmark function's own instructions (its loop, with the
 # inlined typed wrapper) plus the inclusive cost of the functions it calls at least once per
 # API call (so not the fixture's set-up), divided by the API calls. Wasm -> host: the
@@ -46,14 +46,35 @@ run() {  # BIN FILTER MIN_TIME OUT
 }
 
 cc=$build/bench/bench_component_call
-run "$cc" ComponentCall 0.01 "$tmp/c.out"
-run "$cc" CoreCall 0.01 "$tmp/k.out"
-ci=$(inclusive "$tmp/c.out" "TypedComponentFunc<unsigned int (unsigned int)>::Call(")
-cn=$(calls "$tmp/c.out" "TypedComponentFunc<unsigned int (unsigned int)>::Call(")
-ki=$(inclusive "$tmp/k.out" "TypedFunc<unsigned int (unsigned int)>::Call(")
-kn=$(calls "$tmp/k.out" "TypedFunc<unsigned int (unsigned int)>::Call(")
-echo "component call: $((ci / cn / 1000)) instructions per crossing"
-echo "core baseline:  $((ki / kn / 1000)) instructions per crossing"
+# The component call per tier (opt:0 the interpreter, opt:1 the opt tier) and adapter form
+# (wasm:0 the host function, wasm:1 core wasm): instructions collected only inside
+# ComponentFunc::Call (one benchmark iteration under callgrind: 1,000 crossings), which the
+# core-wasm form's leaves called from compiled code keep callgrind from attributing by call.
+component() {  # OPT WASM
+  local out="$tmp/c$1$2.out" ir
+  valgrind --tool=callgrind --callgrind-out-file="$out" '--toggle-collect=nw::ComponentFunc::Call*' \
+    "$cc" --benchmark_filter="ComponentCall1KiBString/opt:$1/wasm:$2\$" --benchmark_min_time=0.01 \
+    >"$out.txt" 2>&1
+  ir=$(grep -o 'refs: *[0-9,]*' "$out.txt" | tr -d ', ' | cut -d: -f2)
+  echo "component call, opt:$1 wasm:$2: $((ir / 1000)) instructions per crossing"
+}
+core() {  # OPT
+  run "$cc" "CoreCall.*/opt:$1\$" 0.01 "$tmp/k$1.out"
+  local ki kn
+  ki=$(inclusive "$tmp/k$1.out" "TypedFunc<unsigned int (unsigned int)>::Call(")
+  kn=$(calls "$tmp/k$1.out" "TypedFunc<unsigned int (unsigned int)>::Call(")
+  echo "core baseline, opt:$1:  $((ki / kn / 1000)) instructions per crossing"
+}
+component 0 0
+component 0 1
+core 0
+# The opt tier's runs skip themselves in a build without LLVM ("the opt tier is not in this
+# build"); so does this part then.
+if "$cc" --benchmark_filter='CoreCall.*/opt:1$' --benchmark_min_time=0.001 2>&1 | grep -q items_per_second; then
+  component 1 0
+  component 1 1
+  core 1
+fi
 
 em=$build/bench/bench_embed
 # per_call FILE BENCH ENTRY: see above.
