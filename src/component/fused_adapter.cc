@@ -42,6 +42,8 @@ struct FusedStep {
   // in a variant).
   enum class Split : uint8_t { kPure, kUtf8String, kPlainList, kNo };
   Split split = Split::kNo;
+  // A flat u32, s32, u64 or s64: the value passes unchanged (the direct form copies it as is).
+  bool identity = false;
 };
 
 struct FusedProgram {
@@ -445,6 +447,8 @@ class FusedCompiler {
           return nullptr;  // stream, future
       }
       if (IsScalar(op.code)) st.split = FusedStep::Split::kPure;
+      st.identity = !mem && (op.code == TypeKind::kU32 || op.code == TypeKind::kS32 ||
+                             op.code == TypeKind::kU64 || op.code == TypeKind::kS64);
       if (mem && IsInt(op.code)) {
         // Verbatim bytes; merged with the previous block when adjacent (no padding between:
         // padding bytes are not written, as by the plan executor).
@@ -490,7 +494,35 @@ std::unique_ptr<FusedAdapter> FusedAdapter::Compile(const FunctionPlan& fp,
   ad->results_ = results.Seq(0, fp.results.in_memory);
   if (!ad->params_ || !ad->results_) return nullptr;
   ad->split_ = ad->ComputeSplit();
+  if (ad->split_) ad->direct_ = ad->ComputeDirect();
   return ad;
+}
+
+std::optional<FusedAdapter::DirectForm> FusedAdapter::ComputeDirect() const {
+  if (!split_->allocates || !caller_opts_->memory_base || !callee_opts_->memory_base)
+    return std::nullopt;
+  DirectForm d;
+  for (size_t i = 0; i < params_->steps.size(); ++i) {
+    const FusedStep& st = params_->steps[i];
+    if (i == split_step_) {
+      d.alloc_param = st.loc;
+      d.list = st.split == FusedStep::Split::kPlainList;
+      d.elem_size = d.list ? st.elem_size : 1;
+      d.elem_align = d.list ? st.elem_align : 1;
+    } else if (!st.identity) {
+      return std::nullopt;
+    }
+  }
+  if (fp_->results.in_memory) {
+    for (const FusedStep& st : results_->steps) {
+      if (st.fn != &MemBlock) return std::nullopt;
+      d.result_blocks.push_back({st.loc, st.n});
+    }
+  } else if (!results_->steps.empty() &&
+             (results_->steps.size() > 1 || !results_->steps[0].identity)) {
+    return std::nullopt;
+  }
+  return d;
 }
 
 std::optional<FusedAdapter::SplitForm> FusedAdapter::ComputeSplit() {

@@ -75,9 +75,25 @@ class FusedAdapter {
   Status Results(const uint64_t* core_results, uint32_t out_param, uint64_t* flat_results);
   const FunctionPlan& plan() const { return *fp_; }
 
+  // The direct form (wasm_adapter.h): a split call that allocates, whose other arguments pass
+  // unchanged (u32, s32, u64, s64) and whose results are integers (in memory: copied as bytes;
+  // flat: one unchanged value). The generated wasm then checks and copies the allocation's
+  // contents (memory.copy between the two memories) and the results itself, and resets the
+  // flags (ComponentInstanceState::BindFlags), so Enter is its only leaf on the way.
+  struct DirectForm {
+    uint32_t alloc_param = 0;  // the allocation's (ptr, len) in the flat arguments
+    bool list = false;         // a plain list (else a UTF-8 string)
+    uint32_t elem_size = 1, elem_align = 1;
+    std::vector<std::pair<uint32_t, uint32_t>> result_blocks;  // (offset, bytes), in memory
+  };
+  std::optional<DirectForm> Direct() const { return direct_; }
+  const std::vector<ComponentInstanceState*>& entering() const { return entering_; }
+  ComponentInstanceState& callee_state() const { return *callee_; }
+
  private:
   FusedAdapter() = default;
   std::optional<SplitForm> ComputeSplit();
+  std::optional<DirectForm> ComputeDirect() const;
   const FunctionPlan* fp_ = nullptr;
   ComponentInstanceState* caller_ = nullptr;
   const CanonOptions* caller_opts_ = nullptr;
@@ -93,6 +109,7 @@ class FusedAdapter {
   // Enter leaves for Params (the caller's flat arguments; nothing else runs in between but the
   // callee's realloc, which cannot call out).
   std::optional<SplitForm> split_;
+  std::optional<DirectForm> direct_;
   size_t split_step_ = 0;
   std::array<uint64_t, kMaxCoreParams> split_args_{};
   std::array<uint64_t, kMaxCoreParams> split_out_{};

@@ -9,6 +9,7 @@
 #include "component/fused_adapter.h"
 #include "component/wasm_adapter.h"
 #include "component/validate.h"
+#include "format/decode.h"
 #include "runtime/vm.h"
 
 namespace nw::component {
@@ -237,18 +238,83 @@ nw::FuncType CoreFuncType(const std::vector<FlatType>& params, const std::vector
   return t;
 }
 
+// The direct form's cold exit: the trap of a check the generated wasm made (wasm_adapter.h).
+TrapResult<void> AdapterTrap(void* ctx, Caller&, uint64_t* words) {
+  FusedCall* fc = static_cast<WasmAdapterCall*>(ctx)->fc;
+  std::string_view what;
+  switch (static_cast<DirectTrap>(words[0])) {
+    case DirectTrap::kStringOutOfBounds: what = kTrapAdapterStringOutOfBounds; break;
+    case DirectTrap::kListUnaligned: what = kTrapUnalignedPointer; break;
+    case DirectTrap::kListOutOfBounds: what = kTrapAdapterListOutOfBounds; break;
+    case DirectTrap::kResultUnaligned: what = kTrapUnalignedPointer; break;
+    case DirectTrap::kResultOutOfBounds: what = kTrapValuesOutOfBounds; break;
+  }
+  return FusedCallTrap(fc, Trap(what));
+}
+
+// A compiled adapter module, once per store and module bytes: decoded with every proposal
+// nanowasm implements (the direct form is multi-memory). An error when the engine's tier
+// cannot compile it (the caller then takes another form).
+Result<std::shared_ptr<const Module>> AdapterModule(ComponentStore& cs, std::vector<uint8_t> bytes) {
+  std::shared_ptr<const Module>& mod = cs.adapter_modules()[bytes];
+  if (!mod) {
+    auto desc = DecodeModule(bytes, Features::All());
+    if (!desc) return MakeError("component adapter: " + desc.error().message);
+    auto m = Module::FromDesc(cs.store().engine(), std::move(*desc));
+    if (!m) {
+      cs.adapter_modules().erase(bytes);
+      return MakeError("component adapter: " + m.error().message);
+    }
+    mod = *m;
+  }
+  return mod;
+}
+
+// The two flags of `st` as core globals (ComponentInstanceState::BindFlags), made once.
+std::pair<Global*, Global*> FlagGlobals(ComponentStore& cs, ComponentInstanceState* st) {
+  auto& g = cs.flag_globals()[st];
+  if (!g.first) {
+    g.first = Global::Create(cs.store(), GlobalType{nw::ValType::kI32, true}, Val::I32(1));
+    g.second = Global::Create(cs.store(), GlobalType{nw::ValType::kI32, true}, Val::I32(1));
+    st->BindFlags(&static_cast<GlobalObj*>(g.first)->def_.lo, &static_cast<GlobalObj*>(g.second)->def_.lo);
+  }
+  return g;
+}
+
+// The direct form of fused call `fc` (FusedAdapter::Direct), or null when the engine's tier
+// does not compile its module (multi-memory).
+Result<Func*> LinkDirectAdapter(ComponentStore& cs, FusedCall* fc, Func* realloc, Func* core,
+                                Memory* caller_mem, Memory* callee_mem) {
+  const FunctionPlan& fp = fc->adapter->plan();
+  const std::vector<ComponentInstanceState*>& entering = fc->adapter->entering();
+  auto mod = AdapterModule(cs, WasmAdapterDirectModule(fp, *fc->adapter->Direct(),
+                                                       static_cast<uint32_t>(entering.size())));
+  if (!mod) return nullptr;
+  auto* w = cs.Make<WasmAdapterCall>(WasmAdapterCall{fc, static_cast<uint32_t>(fp.lift_sig.results.size())});
+  Store& store = cs.store();
+  Linker linker;
+  linker.Define("", "enter", Func::CreateHostRaw(store, CoreFuncType(fp.lower_sig.params, {FlatType::kI32}),
+                                                 AdapterEnter, w));
+  linker.Define("", "callee", core);
+  linker.Define("", "realloc", realloc);
+  linker.Define("", "trap", Func::CreateHostRaw(store, CoreFuncType({FlatType::kI32}, {}), AdapterTrap, w));
+  linker.Define("", "caller_memory", caller_mem);
+  linker.Define("", "callee_memory", callee_mem);
+  linker.Define("", "callee_may_leave", FlagGlobals(cs, &fc->adapter->callee_state()).second);
+  for (size_t i = 0; i < entering.size(); ++i)
+    linker.Define("", "may_enter" + std::to_string(i), FlagGlobals(cs, entering[i]).first);
+  auto inst = linker.Instantiate(store, *mod);
+  if (!inst) return MakeError("component adapter: " + inst.error().message);
+  cs.count_direct_adapter();
+  return (*inst)->GetFunc("adapter");
+}
+
 // The wasm form of fused call `fc` (whose adapter can be split): its module (compiled once per
 // store and signature) instantiated with the leaves, the callee's realloc and core function.
 Result<Func*> LinkWasmAdapter(ComponentStore& cs, FusedCall* fc, Func* realloc, Func* core) {
   const FunctionPlan& fp = fc->adapter->plan();
   const FusedAdapter::SplitForm form = *fc->adapter->Split();
-  std::vector<uint8_t> bytes = WasmAdapterModule(fp, form);
-  std::shared_ptr<const Module>& mod = cs.adapter_modules()[bytes];
-  if (!mod) {
-    auto m = Module::FromBinary(cs.store().engine(), bytes);
-    if (!m) return MakeError("component adapter: " + m.error().message);
-    mod = *m;
-  }
+  NW_TRY_ASSIGN(std::shared_ptr<const Module> mod, AdapterModule(cs, WasmAdapterModule(fp, form)));
   auto* w = cs.Make<WasmAdapterCall>(WasmAdapterCall{fc, static_cast<uint32_t>(fp.lift_sig.results.size())});
   Store& store = cs.store();
   const std::vector<FlatType> i32{FlatType::kI32};
@@ -707,7 +773,14 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
                (cs_.adapter_form() == Form::kAuto &&
                 cs_.store().engine().config().tier != nw::Config::ExecutionTier::kInterp));
           if (wasm_form) {
-            NW_TRY_ASSIGN(Func * f, LinkWasmAdapter(cs_, fc, target->opts->realloc, target->core));
+            Func* f = nullptr;
+            if (fc->adapter->Direct() && opts->memory && target->opts->memory) {
+              NW_TRY_ASSIGN(f, LinkDirectAdapter(cs_, fc, target->opts->realloc, target->core,
+                                                 opts->memory, target->opts->memory));
+            }
+            if (!f) {
+              NW_TRY_ASSIGN(f, LinkWasmAdapter(cs_, fc, target->opts->realloc, target->core));
+            }
             s.core[0].push_back(f);
             cs_.count_wasm_adapter();
             return Ok();

@@ -169,10 +169,15 @@ class ComponentStore {
   void set_adapter_form(AdapterForm f) { adapter_form_ = f; }
   size_t wasm_adapters_linked() const { return wasm_linked_; }
   void count_wasm_adapter() { ++wasm_linked_; }
+  // Of those, the ones in the direct form (FusedAdapter::Direct).
+  size_t direct_adapters_linked() const { return direct_linked_; }
+  void count_direct_adapter() { ++direct_linked_; }
   // Compiled adapter modules (wasm_adapter.h), by their bytes.
   std::map<std::vector<uint8_t>, std::shared_ptr<const Module>>& adapter_modules() {
     return adapter_modules_;
   }
+  // The flags of instance states bound to core globals (may_enter, may_leave), for adapters.
+  std::map<ComponentInstanceState*, std::pair<Global*, Global*>>& flag_globals() { return flag_globals_; }
   void set_async_store(AsyncStore* a) { async_ = a; }
   // The most live async threads (each a host thread) this store allows; one more traps
   // "too many threads". A bound on host resources a guest can take, not a tuning knob.
@@ -203,7 +208,9 @@ class ComponentStore {
   size_t fused_linked_ = 0;
   AdapterForm adapter_form_ = AdapterForm::kAuto;
   size_t wasm_linked_ = 0;
+  size_t direct_linked_ = 0;
   std::map<std::vector<uint8_t>, std::shared_ptr<const Module>> adapter_modules_;
+  std::map<ComponentInstanceState*, std::pair<Global*, Global*>> flag_globals_;
 };
 
 }  // namespace nw::component

@@ -66,18 +66,18 @@ bool ComponentInstanceState::InCallerChain(const ComponentInstanceState* caller)
 
 bool ComponentInstanceState::MayEnterFrom(const ComponentInstanceState* caller) const {
   for (const ComponentInstanceState* i = this; i; i = i->parent_)
-    if (!i->InCallerChain(caller) && !i->may_enter_) return false;
+    if (!i->InCallerChain(caller) && !i->may_enter()) return false;
   return true;
 }
 
 void ComponentInstanceState::EnterFrom(const ComponentInstanceState* caller) {
   for (ComponentInstanceState* i = this; i; i = i->parent_)
-    if (!i->InCallerChain(caller)) i->may_enter_ = false;
+    if (!i->InCallerChain(caller)) i->set_may_enter(false);
 }
 
 void ComponentInstanceState::LeaveTo(const ComponentInstanceState* caller) {
   for (ComponentInstanceState* i = this; i; i = i->parent_)
-    if (!i->InCallerChain(caller)) i->may_enter_ = true;
+    if (!i->InCallerChain(caller)) i->set_may_enter(true);
 }
 
 void Task::OrphanBorrows() {

@@ -95,13 +95,23 @@ class ComponentInstanceState {
   // ancestors outside the caller's chain): fixed, as parents never change, so a call path
   // compiled once (fused_adapter.h) keeps the list and flips may_enter itself.
   std::vector<ComponentInstanceState*> EnteringSet(const ComponentInstanceState* caller);
-  void set_may_enter(bool v) { may_enter_ = v; }
+  void set_may_enter(bool v) { *may_enter_ = v; }
 
   ComponentInstanceState* parent() const { return parent_; }
   HandleTable& handles() { return handles_; }
-  bool may_enter() const { return may_enter_; }
-  bool may_leave() const { return may_leave_; }
-  void set_may_leave(bool v) { may_leave_ = v; }
+  bool may_enter() const { return *may_enter_ != 0; }
+  bool may_leave() const { return *may_leave_ != 0; }
+  void set_may_leave(bool v) { *may_leave_ = v; }
+  // Moves the two flags into storage that lives as long as this state: the value words of two
+  // mutable i32 core globals, so that a fused adapter's compiled code reads and writes them
+  // (wasm_adapter.h). Once per state; the values carry over.
+  void BindFlags(uint64_t* may_enter, uint64_t* may_leave) {
+    *may_enter = *may_enter_;
+    *may_leave = *may_leave_;
+    may_enter_ = may_enter;
+    may_leave_ = may_leave;
+  }
+  bool flags_bound() const { return may_enter_ != &own_flags_[0]; }
   // Set once the instance defines an async option or built-in (async_runtime.h).
   AsyncInstance* async_state = nullptr;
   const AsyncValueOps* async_ops = nullptr;
@@ -114,8 +124,9 @@ class ComponentInstanceState {
 
   ComponentInstanceState* parent_;
   HandleTable handles_;
-  bool may_enter_ = true;
-  bool may_leave_ = true;
+  uint64_t own_flags_[2] = {1, 1};  // may_enter, may_leave until BindFlags
+  uint64_t* may_enter_ = &own_flags_[0];
+  uint64_t* may_leave_ = &own_flags_[1];
 };
 
 // The callee side of a sync call (definitions.py's Task, reduced to what sync calls use): the

@@ -2,6 +2,8 @@
 // directly (five sections and a name section; no text round trip at link time).
 #include "component/wasm_adapter.h"
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace nw::component {
@@ -53,6 +55,23 @@ void Section(std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& 
   out.push_back(id);
   Uleb(out, static_cast<uint32_t>(body.size()));
   out.insert(out.end(), body.begin(), body.end());
+}
+
+void Names(std::vector<uint8_t>& out, const std::vector<std::string_view>& imports) {
+  std::vector<uint8_t> names;
+  Name(names, "name");
+  std::vector<uint8_t> fnames;
+  Uleb(fnames, static_cast<uint32_t>(imports.size() + 1));
+  for (uint32_t i = 0; i < imports.size(); ++i) {
+    Uleb(fnames, i);
+    Name(fnames, std::string("component adapter: ") + std::string(imports[i]));
+  }
+  Uleb(fnames, static_cast<uint32_t>(imports.size()));
+  Name(fnames, "component adapter");
+  names.push_back(0x01);  // function names
+  Uleb(names, static_cast<uint32_t>(fnames.size()));
+  names.insert(names.end(), fnames.begin(), fnames.end());
+  Section(out, 0, names);
 }
 
 }  // namespace
@@ -158,6 +177,203 @@ std::vector<uint8_t> WasmAdapterModule(const FunctionPlan& fp, const FusedAdapte
   Section(out, 7, exports);
   Section(out, 10, code);
   Section(out, 0, names);
+  return out;
+}
+
+}  // namespace nw::component
+
+namespace nw::component {
+namespace {
+
+// Code emission for the direct form.
+struct Code {
+  std::vector<uint8_t> b;
+  void Op(uint8_t op) { b.push_back(op); }
+  void U(uint32_t v) { Uleb(b, v); }
+  void I32(int32_t v) { Op(0x41); Sleb(b, v); }
+  void I64(int32_t v) { Op(0x42); Sleb(b, v); }
+  void Get(uint32_t local) { Op(0x20); U(local); }
+  void Set(uint32_t local) { Op(0x21); U(local); }
+  void Tee(uint32_t local) { Op(0x22); U(local); }
+  void GlobalSet(uint32_t g) { Op(0x24); U(g); }
+  void Call(uint32_t f) { Op(0x10); U(f); }
+  // A load or store of memory `mem` at `offset` (alignment hint 1 byte).
+  void Mem(uint8_t op, uint32_t mem, uint32_t offset) {
+    Op(op);
+    if (mem == 0) {
+      U(0);
+    } else {
+      U(0x40);  // multi-memory: a memory index follows
+      U(mem);
+    }
+    U(offset);
+  }
+  // if (cond on the stack) { trap(code) }
+  void TrapIf(uint32_t trap_func, DirectTrap code) {
+    Op(0x04);
+    Op(0x40);
+    I32(static_cast<int32_t>(code));
+    Call(trap_func);
+    Op(0x0b);
+  }
+  // Traps when addr (an i32 local) is not a multiple of align.
+  void CheckAlign(uint32_t addr, uint32_t align, uint32_t trap_func, DirectTrap code) {
+    if (align <= 1) return;
+    Get(addr);
+    I32(static_cast<int32_t>(align - 1));
+    Op(0x71);  // i32.and
+    TrapIf(trap_func, code);
+  }
+  // Traps when addr + bytes (i32 locals or a constant size) passes the end of memory `mem`.
+  void CheckBounds(uint32_t addr, std::optional<uint32_t> bytes_local, uint32_t bytes_const, uint32_t mem,
+                   uint32_t trap_func, DirectTrap code) {
+    Get(addr);
+    Op(0xad);  // i64.extend_i32_u
+    if (bytes_local) {
+      Get(*bytes_local);
+      Op(0xad);
+    } else {
+      I64(static_cast<int32_t>(bytes_const));
+    }
+    Op(0x7c);  // i64.add
+    Op(0x3f);  // memory.size
+    U(mem);
+    Op(0xad);
+    I64(16);
+    Op(0x86);  // i64.shl: pages to bytes
+    Op(0x56);  // i64.gt_u
+    TrapIf(trap_func, code);
+  }
+};
+
+}  // namespace
+
+std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const FusedAdapter::DirectForm& d,
+                                             uint32_t entering) {
+  const std::vector<FlatType>& lower_params = fp.lower_sig.params;
+  const std::vector<FlatType>& lower_results = fp.lower_sig.results;
+  const std::vector<FlatType>& callee_params = fp.lift_sig.params;
+  const std::vector<FlatType>& callee_results = fp.lift_sig.results;
+  const bool out_param = fp.results.in_memory;
+  const std::vector<FlatType> i32{FlatType::kI32};
+  enum : uint32_t { kEnter, kCallee, kRealloc, kTrap, kNumFuncs };
+
+  std::vector<uint8_t> types;
+  Uleb(types, kNumFuncs + 1);
+  EncodeFuncType(types, lower_params, i32);                                                 // enter
+  EncodeFuncType(types, callee_params, callee_results);                                     // callee
+  EncodeFuncType(types, {FlatType::kI32, FlatType::kI32, FlatType::kI32, FlatType::kI32}, i32);  // realloc
+  EncodeFuncType(types, i32, {});                                                           // trap
+  EncodeFuncType(types, lower_params, lower_results);                                       // the adapter
+
+  static constexpr std::string_view kFuncs[] = {"enter", "callee", "realloc", "trap"};
+  std::vector<uint8_t> imports;
+  Uleb(imports, kNumFuncs + 2 + 1 + entering);
+  for (uint32_t i = 0; i < kNumFuncs; ++i) {
+    Name(imports, "");
+    Name(imports, kFuncs[i]);
+    imports.push_back(0x00);
+    Uleb(imports, i);
+  }
+  for (std::string_view m : {"caller_memory", "callee_memory"}) {
+    Name(imports, "");
+    Name(imports, m);
+    imports.push_back(0x02);  // memory, limits min 0 and no max: any memory matches
+    imports.push_back(0x00);
+    Uleb(imports, 0);
+  }
+  auto global = [&](const std::string& name) {
+    Name(imports, "");
+    Name(imports, name);
+    imports.push_back(0x03);  // mutable i32 global
+    imports.push_back(0x7f);
+    imports.push_back(0x01);
+  };
+  global("callee_may_leave");
+  for (uint32_t i = 0; i < entering; ++i) global("may_enter" + std::to_string(i));
+
+  std::vector<uint8_t> funcs;
+  Uleb(funcs, 1);
+  Uleb(funcs, kNumFuncs);
+  std::vector<uint8_t> exports;
+  Uleb(exports, 1);
+  Name(exports, "adapter");
+  exports.push_back(0x00);
+  Uleb(exports, kNumFuncs);
+
+  const uint32_t np = static_cast<uint32_t>(lower_params.size());
+  const uint32_t dptr = np, bytes = np + 1, sptr = np + 2;
+  Code c;
+  c.U(1);  // one run of locals: three i32
+  c.U(3);
+  c.Op(0x7f);
+  c.I32(0);  // realloc(0, 0, align, bytes)
+  c.I32(0);
+  c.I32(static_cast<int32_t>(d.elem_align));
+  for (uint32_t i = 0; i < np; ++i) c.Get(i);
+  c.Call(kEnter);
+  c.Tee(bytes);
+  c.Call(kRealloc);
+  c.Set(dptr);
+  c.I32(1);
+  c.GlobalSet(0);  // the callee's may_leave, cleared by Enter for its realloc
+  if (d.list) {
+    c.CheckAlign(dptr, d.elem_align, kTrap, DirectTrap::kListUnaligned);
+    c.CheckBounds(dptr, bytes, 0, 1, kTrap, DirectTrap::kListOutOfBounds);
+  } else {
+    c.CheckBounds(dptr, bytes, 0, 1, kTrap, DirectTrap::kStringOutOfBounds);
+  }
+  c.Get(dptr);
+  c.Get(d.alloc_param);
+  c.Get(bytes);
+  c.Op(0xfc);  // memory.copy into the callee's memory from the caller's
+  c.U(10);
+  c.U(1);
+  c.U(0);
+  for (uint32_t i = 0; i < callee_params.size(); ++i) c.Get(i == d.alloc_param ? dptr : i);
+  c.Call(kCallee);
+  if (out_param) {
+    const uint32_t out = np - 1;
+    c.Set(sptr);
+    c.CheckAlign(sptr, fp.results.align, kTrap, DirectTrap::kResultUnaligned);
+    c.CheckBounds(sptr, std::nullopt, fp.results.size, 1, kTrap, DirectTrap::kResultOutOfBounds);
+    c.CheckAlign(out, fp.results.align, kTrap, DirectTrap::kResultUnaligned);
+    c.CheckBounds(out, std::nullopt, fp.results.size, 0, kTrap, DirectTrap::kResultOutOfBounds);
+    for (auto [loc, n] : d.result_blocks) {
+      // Widest loads first; both return areas were checked above.
+      struct Piece { uint32_t size; uint8_t load, store; };
+      static constexpr Piece kPieces[] = {{8, 0x29, 0x37}, {4, 0x28, 0x36}, {2, 0x2f, 0x3b}, {1, 0x2d, 0x3a}};
+      uint32_t at = loc, left = n;
+      for (const Piece& p : kPieces) {
+        while (left >= p.size) {
+          c.Get(out);
+          c.Get(sptr);
+          c.Mem(p.load, 1, at);
+          c.Mem(p.store, 0, at);
+          at += p.size;
+          left -= p.size;
+        }
+      }
+    }
+  }
+  (void)callee_results;
+  for (uint32_t i = 0; i < entering; ++i) {
+    c.I32(1);
+    c.GlobalSet(1 + i);
+  }
+  c.Op(0x0b);
+  std::vector<uint8_t> code;
+  Uleb(code, 1);
+  Uleb(code, static_cast<uint32_t>(c.b.size()));
+  code.insert(code.end(), c.b.begin(), c.b.end());
+
+  std::vector<uint8_t> out = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  Section(out, 1, types);
+  Section(out, 2, imports);
+  Section(out, 3, funcs);
+  Section(out, 7, exports);
+  Section(out, 10, code);
+  Names(out, {kFuncs[0], kFuncs[1], kFuncs[2], kFuncs[3]});
   return out;
 }
 

@@ -30,4 +30,22 @@ namespace nw::component {
 // are shared by every adapter with the same ones (ComponentStore caches them by these bytes).
 std::vector<uint8_t> WasmAdapterModule(const FunctionPlan& fp, const FusedAdapter::SplitForm& form);
 
+// The direct form (FusedAdapter::Direct), multi-memory: after Enter and realloc the wasm
+// itself sets the callee's may_leave again, checks the destination (alignment, bounds),
+// copies the allocation's contents with memory.copy from the caller's memory, calls the
+// callee, checks both return areas and copies the result blocks with loads and stores, and
+// sets may_enter again on the entering instances. Imports (module ""): functions "enter",
+// "callee", "realloc", "trap" (i32 code, below; it never returns); memories "caller_memory"
+// (index 0) and "callee_memory" (1); mutable i32 globals "callee_may_leave" and "may_enter0"..,
+// the bound flags of ComponentInstanceState.
+enum class DirectTrap : uint32_t {
+  kStringOutOfBounds,    // the destination of the string
+  kListUnaligned,        // realloc's pointer for a list
+  kListOutOfBounds,      // the destination of the list
+  kResultUnaligned,      // a return area
+  kResultOutOfBounds,
+};
+std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const FusedAdapter::DirectForm& d,
+                                             uint32_t entering);
+
 }  // namespace nw::component

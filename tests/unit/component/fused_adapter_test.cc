@@ -521,6 +521,118 @@ TEST_P(FusedAdapterTest, CompilesOnceIntoFewSteps) {
   EXPECT_EQ(ad->step_count(), 2u);  // the string; the record as one 12-byte block
 }
 
+// The direct form (wasm_adapter.h: the generated wasm checks and copies the allocation and the
+// results itself): a string or a list of u16 and a u32 in, a tuple of integers back through
+// memory, against the generic adapter — values, and every check the wasm makes: the
+// destination's bounds and alignment from a bad realloc, both return areas, plus the checks
+// Enter keeps (forged pointer, bad UTF-8), traps inside the callee and its realloc, and the
+// trapped callee staying closed (its flags live in core globals now).
+TEST_P(FusedAdapterTest, DirectFormAsTheGenericPath) {
+  auto callee = [](const std::string& t, const std::string& alloc, const std::string& ret) {
+    return "(component\n  (core module $M (memory (export \"mem\") 4)" + alloc +
+           "\n    (func (export \"f\") (param $p i32) (param $n i32) (param $k i32) (result i32)\n"
+           "      (i32.store (i32.const 16) (local.get $n)) (i32.store (i32.const 20) (local.get $k))\n"
+           "      (i64.store (i32.const 24) (i64.load8_u (local.get $p))) " + ret + "))\n"
+           "  (core instance $m (instantiate $M))\n"
+           "  (func (export \"f\") (param \"s\" " + t + ") (param \"k\" u32) (result (tuple u32 u32 u64))\n"
+           "    (canon lift (core func $m \"f\") (memory (core memory $m \"mem\")) (realloc (core func $m \"realloc\")))))";
+  };
+  auto caller = [](const std::string& t) {
+    return "(component\n  (import \"f\" (func $f (param \"s\" " + t + ") (param \"k\" u32) (result (tuple u32 u32 u64))))\n"
+           "  (core module $Mem (memory (export \"mem\") 4)" + std::string(kAlloc) + "\n"
+           "    (data (i32.const 512) \"ok\\ff\\fe\"))\n"
+           "  (core instance $mem (instantiate $Mem))\n"
+           "  (alias core export $mem \"mem\" (core memory $cmem))\n"
+           "  (alias core export $mem \"realloc\" (core func $crealloc))\n"
+           "  (core func $f' (canon lower (func $f) (memory $cmem) (realloc $crealloc)))\n"
+           "  (core module $M (import \"\" \"f\" (func $f (param i32 i32 i32 i32)))\n"
+           "    (func (export \"run\") (param i32 i32 i32) (result i32)\n"
+           "      (call $f (local.get 0) (local.get 1) (local.get 2) (i32.const 64)) (i32.const 64))\n"
+           "    (func (export \"bad\") (param i32 i32 i32 i32) (result i32)\n"
+           "      (call $f (local.get 0) (local.get 1) (local.get 2) (local.get 3)) (i32.const 64)))\n"
+           "  (core instance $m (instantiate $M (with \"\" (instance (export \"f\" (func $f'))))))\n"
+           "  (func (export \"run\") (param \"s\" " + t + ") (param \"k\" u32) (result (tuple u32 u32 u64))\n"
+           "    (canon lift (core func $m \"run\") (memory $cmem) (realloc $crealloc)))\n"
+           "  (func (export \"bad\") (param \"p\" u32) (param \"n\" u32) (param \"k\" u32) (param \"r\" u32)\n"
+           "    (result (tuple u32 u32 u64)) (canon lift (core func $m \"bad\") (memory $cmem) (realloc $crealloc))))";
+  };
+  const std::string kTrapAlloc = R"(
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.div_u (i32.const 1) (i32.const 0))))";
+  const std::string kOddAlloc = R"(
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1025)))";
+  auto u32 = [](uint32_t v) { return ComponentValue::U32(v); };
+  auto list16 = [](std::initializer_list<uint16_t> xs) {
+    std::vector<ComponentValue> v;
+    for (uint16_t x : xs) v.push_back(ComponentValue::U16(x));
+    return ComponentValue::List(std::move(v));
+  };
+  struct Run {
+    std::string export_name;
+    std::vector<ComponentValue> args;
+    const char* expect;  // a trap's text, or null for a value
+  };
+  struct Shape {
+    std::string type, alloc, ret;
+    std::vector<Run> runs;
+  };
+  const std::vector<Shape> shapes = {
+      {"string", kAlloc, "(i32.const 16)",
+       {{"run", {Str("hello"), u32(7)}, nullptr},
+        {"run", {Str(std::string(1024, 'q')), u32(1)}, nullptr},
+        {"run", {Str(""), u32(0)}, nullptr},
+        {"bad", {u32(514), u32(2), u32(1), u32(64)}, "invalid utf-8"},
+        {"bad", {u32(0x3ffff), u32(10), u32(1), u32(64)}, "string content out-of-bounds"},
+        {"bad", {u32(512), u32(2), u32(1), u32(66)}, "unaligned pointer"},
+        {"bad", {u32(512), u32(2), u32(1), u32(0x3fff8)}, "values pointer out of bounds"}}},
+      {"(list u16)", kAlloc, "(i32.const 16)",
+       {{"run", {list16({1, 2, 0xffff}), u32(9)}, nullptr},
+        {"run", {list16({}), u32(3)}, nullptr},
+        {"bad", {u32(513), u32(1), u32(1), u32(64)}, "unaligned pointer"}}},
+      {"string", kAlloc, "(i32.const 20)", {{"run", {Str("x"), u32(1)}, "unaligned pointer"}}},
+      {"string", kAlloc, "(i32.const 0x3fff8)", {{"run", {Str("x"), u32(1)}, "values pointer out of bounds"}}},
+      {"string", kBadAlloc, "(i32.const 16)", {{"run", {Str("abc"), u32(1)}, "string content out-of-bounds"}}},
+      {"(list u16)", kBadAlloc, "(i32.const 16)", {{"run", {list16({1, 2}), u32(1)}, "list content out-of-bounds"}}},
+      {"(list u16)", kOddAlloc, "(i32.const 16)", {{"run", {list16({1}), u32(1)}, "unaligned pointer"}}},
+      {"string", kTrapAlloc, "(i32.const 16)", {{"run", {Str("abc"), u32(1)}, "divide by zero"}}},
+      {"string", kAlloc, "(unreachable)", {{"run", {Str("abc"), u32(1)}, "unreachable"}}},
+  };
+  for (const Shape& sh : shapes) {
+    std::vector<std::string> outcomes[2];
+    for (bool fused : {true, false}) {
+      Engine engine;
+      Store store(engine);
+      ComponentStore cs(store);
+      cs.set_fused_adapters(fused);
+      cs.set_adapter_form(g_form);
+      auto a = ParseComponentText(callee(sh.type, sh.alloc, sh.ret));
+      auto b = ParseComponentText(caller(sh.type));
+      ASSERT_TRUE(a) << a.error().ToString();
+      ASSERT_TRUE(b) << b.error().ToString();
+      ASSERT_TRUE(ValidateComponent(*a) && ValidateComponent(*b)) << sh.type;
+      auto ai = cs.Instantiate(*a);
+      ASSERT_TRUE(ai) << ai.error().ToString();
+      auto bi = cs.Instantiate(*b, {{"f", *(*ai)->Find("f")}});
+      ASSERT_TRUE(bi) << bi.error().ToString();
+      EXPECT_EQ(cs.direct_adapters_linked(), fused && GetParam() == Form::kWasm ? 1u : 0u) << sh.type;
+      for (const Run& r : sh.runs) {
+        auto x = cs.Call(*(*bi)->Find(r.export_name)->func, r.args);
+        outcomes[fused ? 0 : 1].push_back(Describe(x));
+        if (r.expect) {
+          ASSERT_FALSE(x) << sh.type << " " << sh.ret;
+          EXPECT_NE(x.error().message.find(r.expect), std::string::npos) << x.error().message;
+          // The trapped callee stays closed.
+          std::vector<ComponentValue> args = {sh.type == "string" ? Str("a") : list16({1}), u32(1)};
+          auto again = cs.Call(*(*bi)->Find("run")->func, args);
+          outcomes[fused ? 0 : 1].push_back(Describe(again));
+          break;
+        }
+        ASSERT_TRUE(x) << sh.type << ": " << x.error().message;
+      }
+    }
+    EXPECT_EQ(outcomes[0], outcomes[1]) << sh.type << " " << sh.alloc << " " << sh.ret;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Forms, FusedAdapterTest, ::testing::Values(Form::kHost, Form::kWasm),
                          [](const ::testing::TestParamInfo<Form>& i) {
                            return i.param == Form::kHost ? "HostFunction" : "CoreWasm";
