@@ -679,6 +679,26 @@ Status FusedAdapter::Enter(const uint64_t* flat_args, uint32_t* bytes, uint64_t*
   return Ok();
 }
 
+Status FusedAdapter::EnterDirect(const uint64_t* flat_args, uint32_t* bytes) {
+  if (!caller_->may_leave()) [[unlikely]] return Trap(kTrapCannotLeave);
+  for (ComponentInstanceState* i : entering_)
+    if (!i->may_enter()) [[unlikely]] return Trap(kTrapCannotEnter);
+  for (ComponentInstanceState* i : entering_) i->set_may_enter(false);
+  // The source side only (its memory and the adapter's wording of its checks).
+  Side from{caller_opts_, caller_, nullptr, nullptr, {}, nullptr, true};
+  from.Refresh();
+  const uint32_t ptr = static_cast<uint32_t>(flat_args[direct_->alloc_param]);
+  const uint32_t len = static_cast<uint32_t>(flat_args[direct_->alloc_param + 1]);
+  if (!direct_->list) {
+    NW_TRY(Utf8Load(from, ptr, len));
+    *bytes = len;
+  } else {
+    NW_TRY_ASSIGN(*bytes, ListLoad(params_->steps[split_step_], from, ptr, len));
+  }
+  callee_->set_may_leave(false);  // cx.reallocate; the wasm sets it again
+  return Ok();
+}
+
 Status FusedAdapter::Params(uint32_t dptr, uint64_t* callee_args) {
   callee_->set_may_leave(true);
   SidePair sp(caller_opts_, caller_, callee_opts_, callee_);

@@ -87,6 +87,9 @@ class FusedAdapter {
     std::vector<std::pair<uint32_t, uint32_t>> result_blocks;  // (offset, bytes), in memory
   };
   std::optional<DirectForm> Direct() const { return direct_; }
+  // Enter for the direct form: the same checks in the same order, without the parts the direct
+  // form does not need (its other arguments pass unchanged; the wasm passes them on itself).
+  Status EnterDirect(const uint64_t* flat_args, uint32_t* bytes);
   const std::vector<ComponentInstanceState*>& entering() const { return entering_; }
   ComponentInstanceState& callee_state() const { return *callee_; }
 

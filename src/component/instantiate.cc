@@ -205,7 +205,6 @@ struct WasmAdapterCall {
 TrapResult<void> AdapterEnter(void* ctx, Caller&, uint64_t* words) {
   auto* w = static_cast<WasmAdapterCall*>(ctx);
   FusedCall* fc = w->fc;
-  if (fc->related) [[unlikely]] return FusedCallTrap(fc, Ok());
   uint32_t bytes = 0;
   Status st = fc->adapter->Enter(words, &bytes, words);
   if (!st) [[unlikely]] return FusedCallTrap(fc, st);
@@ -236,6 +235,15 @@ nw::FuncType CoreFuncType(const std::vector<FlatType>& params, const std::vector
   for (FlatType f : params) t.params.push_back(CoreType(f));
   for (FlatType f : results) t.results.push_back(CoreType(f));
   return t;
+}
+
+TrapResult<void> AdapterEnterDirect(void* ctx, Caller&, uint64_t* words) {
+  FusedCall* fc = static_cast<WasmAdapterCall*>(ctx)->fc;
+  uint32_t bytes = 0;
+  Status st = fc->adapter->EnterDirect(words, &bytes);
+  if (!st) [[unlikely]] return FusedCallTrap(fc, st);
+  words[0] = bytes;
+  return {};
 }
 
 // The direct form's cold exit: the trap of a check the generated wasm made (wasm_adapter.h).
@@ -294,7 +302,7 @@ Result<Func*> LinkDirectAdapter(ComponentStore& cs, FusedCall* fc, Func* realloc
   Store& store = cs.store();
   Linker linker;
   linker.Define("", "enter", Func::CreateHostRaw(store, CoreFuncType(fp.lower_sig.params, {FlatType::kI32}),
-                                                 AdapterEnter, w));
+                                                 AdapterEnterDirect, w));
   linker.Define("", "callee", core);
   linker.Define("", "realloc", realloc);
   linker.Define("", "trap", Func::CreateHostRaw(store, CoreFuncType({FlatType::kI32}, {}), AdapterTrap, w));
@@ -767,8 +775,9 @@ Status Instantiator::DoCanon(Scope& s, const Canon& c) {
           fc->adapter = std::move(ad);
           cs_.count_fused_adapter();
           using Form = ComponentStore::AdapterForm;
+          // A related pair (every call traps) keeps the host function, which says so.
           const bool wasm_form =
-              fc->adapter->Split().has_value() &&
+              !fc->related && fc->adapter->Split().has_value() &&
               (cs_.adapter_form() == Form::kWasm ||
                (cs_.adapter_form() == Form::kAuto &&
                 cs_.store().engine().config().tier != nw::Config::ExecutionTier::kInterp));
