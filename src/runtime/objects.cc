@@ -580,6 +580,13 @@ Store::ExecContext* Store::SwitchExecContext(ExecContext* to) {
   next->fuel = from->fuel;
   next->epoch_deadline = from->epoch_deadline;
   next->trap_on_grow_failure = from->trap_on_grow_failure;
+  // The stack limit in the live block (Impl::live_limits) is the running computation's; the
+  // one resumed next may run on another host thread (the component model's async tasks do):
+  // it gets its own back. Without this, compiled code on a task's thread compared its stack
+  // pointer with the limit of the thread that ran before and trapped "call stack exhausted".
+  VMStoreLimits* live = impl_->live_limits();
+  from->saved_stack_limit = live->stack_limit;
+  live->stack_limit = next->saved_stack_limit;
   impl_->ctx = next;
   return from == impl_->own_ctx ? nullptr : static_cast<ExecContext*>(from);
 }

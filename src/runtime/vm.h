@@ -196,6 +196,11 @@ struct StoreContext : VMStoreLimits {
   bool consume_fuel = false;
   bool epoch_interruption = false;
   bool trap_on_grow_failure = false;  // StoreLimits::trap_on_grow_failure
+  // The stack limit of this context's computation while another context runs: compiled code
+  // reads the limit from the store's live block (Store::Impl::live_limits), which
+  // Store::SwitchExecContext gives to the context that runs next (each may run on its own
+  // host thread, with its own stack). 0: it has not entered compiled code yet.
+  uintptr_t saved_stack_limit = 0;
 };
 
 struct Store::Impl {
@@ -214,6 +219,10 @@ struct Store::Impl {
   StoreLimits limits;
   StoreContext* ctx = nullptr;  // from the engine's tier; never null; the current one
   StoreContext* own_ctx = nullptr;  // the store's own once SwitchExecContext was used
+  // The limits block every instance's VMContext points at (compiled code reads its stack
+  // limit, fuel and epoch deadline there): the store's own context's, which lives as long as
+  // the store, whichever context is current when an instance is made.
+  VMStoreLimits* live_limits() const { return own_ctx != nullptr ? own_ctx : ctx; }
   StoreWake wake;  // Store::Interrupt and HostWait (interrupt.cc)
 };
 
