@@ -499,6 +499,7 @@ StoreContext* NewOptStoreContext(Store& store, const Config& config) {
   auto* ctx = new StoreContext;
   ctx->store = &store;
   ctx->unwind = &Unwind;
+  ctx->compiled_limits = true;  // compiled code reads the VMContext's limits block
   return ctx;
 }
 
