@@ -88,7 +88,8 @@ TrapResult<void> Store::CheckInterrupt() const {
   if (impl_->wake.interrupted.load(std::memory_order_seq_cst))
     return std::unexpected(MakeTrap(TrapKind::kInterrupted));
   if (impl_->engine.config().epoch_interruption &&
-      impl_->engine.epoch_counter()->load(std::memory_order_seq_cst) >= impl_->run_limits()->epoch_deadline)
+      impl_->engine.epoch_counter()->load(std::memory_order_seq_cst) >=
+          impl_->run_limits()->epoch_deadline)
     return std::unexpected(MakeTrap(TrapKind::kInterrupted));
   return {};
 }

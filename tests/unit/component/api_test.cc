@@ -164,7 +164,8 @@ std::string TierName(const ::testing::TestParamInfo<Config::ExecutionTier>& info
   return info.param == Config::ExecutionTier::kOpt ? "opt" : "interp";
 }
 
-constexpr Config::ExecutionTier kTiers[] = {Config::ExecutionTier::kInterp, Config::ExecutionTier::kOpt};
+constexpr Config::ExecutionTier kTiers[] = {Config::ExecutionTier::kInterp,
+                                            Config::ExecutionTier::kOpt};
 
 #define NW_SKIP_IF_TIER_NOT_BUILT(tier)                                                         \
   do {                                                                                          \

@@ -101,7 +101,9 @@ bool IsAsyncRefusal(const Error& e) {
 // The opt tier refuses a core module using a feature it does not compile (exception handling,
 // tail calls, more than one memory...) with "opt tier: unsupported..." (src/opt), which the
 // component instantiation passes on inside its own context.
-bool IsTierRefusal(const Error& e) { return e.message.find("opt tier: unsupported") != std::string::npos; }
+bool IsTierRefusal(const Error& e) {
+  return e.message.find("opt tier: unsupported") != std::string::npos;
+}
 
 // As the core spec runner (tools/nanowasm/wast.cc): the trap's message begins with the expected
 // text. Our trap errors begin with the "trap: " marker (canon_options.h), which is not part of
@@ -183,7 +185,8 @@ Tally RunFile(const std::string& path, bool verbose, const Config& config) {
   Script s(ss.str());
   Tally t;
   Runner r(config);
-  auto instantiate = [&](const Component* c, const std::string& id, bool implicit, size_t line, auto&& fail) {
+  auto instantiate = [&](const Component* c, const std::string& id, bool implicit, size_t line,
+                         auto&& fail) {
     auto inst = r.cs.Instantiate(*c);
     r.current = inst ? *inst : nullptr;
     if (!id.empty()) r.named[id] = r.current;
@@ -202,8 +205,8 @@ Tally RunFile(const std::string& path, bool verbose, const Config& config) {
       r.refusal = Refusal::kTier;
       ++(implicit ? t.inst_unsupported : t.run_unsupported);
       if (verbose)
-        std::printf("  %s:%zu: refused by the tier: %s\n", path.substr(kSuiteDir.size()).c_str(), line,
-                    r.refused.c_str());
+        std::printf("  %s:%zu: refused by the tier: %s\n", path.substr(kSuiteDir.size()).c_str(),
+                    line, r.refused.c_str());
     } else {
       fail("instantiation failed: " + r.refused);  // prints, and counts a run failure
       if (implicit) {
@@ -222,13 +225,15 @@ Tally RunFile(const std::string& path, bool verbose, const Config& config) {
       Tally& t;
       size_t line;
       size_t passed = t.run_passed + t.inst_passed, failed = t.run_failed + t.inst_failed,
-             refused = t.run_refused + t.inst_refused, unsupported = t.run_unsupported + t.inst_unsupported;
+             refused = t.run_refused + t.inst_refused,
+             unsupported = t.run_unsupported + t.inst_unsupported;
       ~Recorder() {
         using O = Tally::Outcome;
         if (t.run_passed + t.inst_passed != passed) t.outcomes[line] = {O::kPassed, ""};
         else if (t.run_failed + t.inst_failed != failed) t.outcomes[line] = {O::kFailed, t.why};
         else if (t.run_refused + t.inst_refused != refused) t.outcomes[line] = {O::kRefused, ""};
-        else if (t.run_unsupported + t.inst_unsupported != unsupported) t.outcomes[line] = {O::kUnsupported, ""};
+        else if (t.run_unsupported + t.inst_unsupported != unsupported)
+          t.outcomes[line] = {O::kUnsupported, ""};
       }
     } recorder{t, line};
     s.Expect('(');
@@ -331,8 +336,8 @@ Tally RunFile(const std::string& path, bool verbose, const Config& config) {
       else if (IsTierRefusal(inst.error())) {
         ++t.run_unsupported;
         if (verbose)
-          std::printf("  %s:%zu: refused by the tier: %s\n", path.substr(kSuiteDir.size()).c_str(), line,
-                      inst.error().ToString().c_str());
+          std::printf("  %s:%zu: refused by the tier: %s\n",
+                      path.substr(kSuiteDir.size()).c_str(), line, inst.error().ToString().c_str());
       }
       else if (IsTrap(inst.error()) != (head == "assert_trap"))
         run_fail("failed the wrong way: " + inst.error().ToString() + " (expected: " + msg + ")");
@@ -449,7 +454,8 @@ TEST(TextWast, ValidationScripts) {
                 t.inst_passed, t.inst_failed, t.inst_refused, t.skipped);
     EXPECT_GE(t.passed, want) << file << " regressed";
     EXPECT_GE(t.run_passed + t.inst_passed, kRunBaseline.at(file)) << file << " execution regressed";
-    EXPECT_EQ(t.run_unsupported + t.inst_unsupported, 0u) << file << ": the interpreter refused core code";
+    EXPECT_EQ(t.run_unsupported + t.inst_unsupported, 0u)
+        << file << ": the interpreter refused core code";
     total.Add(t);
   }
   // The assert_traps whose wording cannot match yet (docs/conformance.md lists the 3 with their
