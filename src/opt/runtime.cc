@@ -356,7 +356,14 @@ TrapResult<void> InvokeArray(Store& store, FuncObj* f, ArrayFn fn, std::span<con
     return std::unexpected(MakeHostTrap("opt tier: function has no host entry"));
   InlineBuffer<uint64_t, 32> words(std::max<size_t>(std::max(args.size(), results.size()), 1));
   std::copy(args.begin(), args.end(), words.data());
-  ctx->stack_limit = StackLimit();
+  // The limit compiled code checks is in the block the callee's VMContext points at (the
+  // store's live block, not necessarily the current context's): this thread's for the call,
+  // the outer one's again after it (a call made from another host thread, e.g. a component's
+  // async task, returns to a thread that checks against its own).
+  VMStoreLimits* limits;
+  std::memcpy(&limits, f->f.vmctx + VMOffsets::limits(), sizeof limits);
+  const uintptr_t outer_limit = limits->stack_limit;
+  limits->stack_limit = StackLimit();
   Activation act;
   act.prev = t_top;
   act.entry_fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
@@ -364,10 +371,12 @@ TrapResult<void> InvokeArray(Store& store, FuncObj* f, ArrayFn fn, std::span<con
   if (sigsetjmp(act.jmp, 0) == 0) {
     fn(f->f.vmctx, words.data());
     t_top = act.prev;
+    limits->stack_limit = outer_limit;
     std::copy(words.data(), words.data() + results.size(), results.begin());
     return {};
   }
   t_top = act.prev;
+  limits->stack_limit = outer_limit;
   return std::unexpected(TrapOf(store, *ctx, act));
 }
 
@@ -490,6 +499,7 @@ StoreContext* NewOptStoreContext(Store& store, const Config& config) {
   auto* ctx = new StoreContext;
   ctx->store = &store;
   ctx->unwind = &Unwind;
+  ctx->compiled_limits = true;  // compiled code reads the VMContext's limits block
   return ctx;
 }
 

@@ -41,16 +41,17 @@ bool InRange(uint64_t at, uint64_t n, uint64_t size) { return at + n <= size; }
 // in chunks with an epoch check before each when epochs are on; traps on either.
 template <class Step>
 void Bulk(StoreContext* ctx, uint64_t bytes, bool backward, Step step) {
+  VMStoreLimits& limits = *ctx->store->impl().run_limits();  // what compiled code checks
   if (ctx->consume_fuel) {
-    ctx->fuel -= static_cast<int64_t>(bytes / kBulkBytesPerFuel);
-    if (ctx->fuel < 0) Raise(ctx, TrapKind::kOutOfFuel);
+    limits.fuel -= static_cast<int64_t>(bytes / kBulkBytesPerFuel);
+    if (limits.fuel < 0) Raise(ctx, TrapKind::kOutOfFuel);
   }
   if (!ctx->epoch_interruption || bytes <= kBulkChunkBytes) {
     if (bytes) step(0, bytes);
     return;
   }
   for (uint64_t done = 0; done < bytes; done += kBulkChunkBytes) {
-    if (ctx->epoch->load(std::memory_order_relaxed) >= ctx->epoch_deadline)
+    if (ctx->epoch->load(std::memory_order_relaxed) >= limits.epoch_deadline)
       Raise(ctx, TrapKind::kInterrupted);
     const uint64_t len = std::min(kBulkChunkBytes, bytes - done);
     step(backward ? bytes - done - len : done, len);

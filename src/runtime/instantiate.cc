@@ -189,7 +189,7 @@ void BuildVMContext(Store& store, InstanceObj& inst) {
   const InstanceObj* self = &inst;
   std::memcpy(inst.vmctx - 8, &self, 8);
   put(VMOffsets::builtins(), &RuntimeBuiltins());
-  put(VMOffsets::limits(), static_cast<VMStoreLimits*>(store.impl().ctx));
+  put(VMOffsets::limits(), store.impl().live_limits());
   put(VMOffsets::type_ids(), m.type_ids.data());
   put(VMOffsets::memory(0), &inst.mem0->def_);
   for (uint32_t i = 1; i < inst.memories.size(); ++i)

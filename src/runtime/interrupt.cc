@@ -88,7 +88,8 @@ TrapResult<void> Store::CheckInterrupt() const {
   if (impl_->wake.interrupted.load(std::memory_order_seq_cst))
     return std::unexpected(MakeTrap(TrapKind::kInterrupted));
   if (impl_->engine.config().epoch_interruption &&
-      impl_->engine.epoch_counter()->load(std::memory_order_seq_cst) >= impl_->ctx->epoch_deadline)
+      impl_->engine.epoch_counter()->load(std::memory_order_seq_cst) >=
+          impl_->run_limits()->epoch_deadline)
     return std::unexpected(MakeTrap(TrapKind::kInterrupted));
   return {};
 }
@@ -96,7 +97,7 @@ TrapResult<void> Store::CheckInterrupt() const {
 TrapResult<void> Store::ConsumeFuel(uint64_t units) {
   if (!impl_->engine.config().consume_fuel) return {};
   // fuel is an int64 that wasm code lowers by small amounts; a huge charge just empties it.
-  int64_t& fuel = impl_->ctx->fuel;
+  int64_t& fuel = impl_->run_limits()->fuel;
   if (units > static_cast<uint64_t>(INT64_MAX) || fuel < INT64_MIN + static_cast<int64_t>(units))
     fuel = -1;
   else

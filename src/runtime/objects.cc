@@ -534,18 +534,18 @@ Store::~Store() = default;
 
 void Store::SetFuel(uint64_t fuel) {
   if (!impl_->engine.config().consume_fuel) return;
-  impl_->ctx->fuel = static_cast<int64_t>(std::min<uint64_t>(fuel, INT64_MAX));
+  impl_->run_limits()->fuel = static_cast<int64_t>(std::min<uint64_t>(fuel, INT64_MAX));
 }
 
 Result<uint64_t> Store::GetFuel() const {
   if (!impl_->engine.config().consume_fuel)
     return MakeError("fuel is not enabled (Config::consume_fuel)");
-  return static_cast<uint64_t>(std::max<int64_t>(impl_->ctx->fuel, 0));
+  return static_cast<uint64_t>(std::max<int64_t>(impl_->run_limits()->fuel, 0));
 }
 
 void Store::SetEpochDeadline(uint64_t ticks) {
   uint64_t now = impl_->engine.epoch();
-  impl_->ctx->epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+  impl_->run_limits()->epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
 }
 
 void Store::SetLimits(const StoreLimits& limits) {
@@ -577,9 +577,18 @@ Store::ExecContext* Store::SwitchExecContext(ExecContext* to) {
   if (impl_->own_ctx == nullptr) impl_->own_ctx = impl_->ctx;
   StoreContext* from = impl_->ctx;
   StoreContext* next = to != nullptr ? to : impl_->own_ctx;
-  next->fuel = from->fuel;
-  next->epoch_deadline = from->epoch_deadline;
+  if (!from->compiled_limits) {  // else they stay in the live block (StoreContext::compiled_limits)
+    next->fuel = from->fuel;
+    next->epoch_deadline = from->epoch_deadline;
+  }
   next->trap_on_grow_failure = from->trap_on_grow_failure;
+  // The stack limit in the live block (Impl::live_limits) is the running computation's; the
+  // one resumed next may run on another host thread (the component model's async tasks do):
+  // it gets its own back. Without this, compiled code on a task's thread compared its stack
+  // pointer with the limit of the thread that ran before and trapped "call stack exhausted".
+  VMStoreLimits* live = impl_->live_limits();
+  from->saved_stack_limit = live->stack_limit;
+  live->stack_limit = next->saved_stack_limit;
   impl_->ctx = next;
   return from == impl_->own_ctx ? nullptr : static_cast<ExecContext*>(from);
 }

@@ -196,6 +196,17 @@ struct StoreContext : VMStoreLimits {
   bool consume_fuel = false;
   bool epoch_interruption = false;
   bool trap_on_grow_failure = false;  // StoreLimits::trap_on_grow_failure
+  // Set by a tier whose code reads fuel, the epoch deadline and the stack limit through the
+  // VMContext's limits slot (compiled code: the store's live block, Store::Impl::live_limits)
+  // rather than from the current context: the runtime then keeps fuel and the deadline there,
+  // store-wide, whichever context is current (Store::Impl::run_limits). Unset (the
+  // interpreter), they are in the current context and SwitchExecContext moves them.
+  bool compiled_limits = false;
+  // The stack limit of this context's computation while another context runs: compiled code
+  // reads the limit from the store's live block (Store::Impl::live_limits), which
+  // Store::SwitchExecContext gives to the context that runs next (each may run on its own
+  // host thread, with its own stack). 0: it has not entered compiled code yet.
+  uintptr_t saved_stack_limit = 0;
 };
 
 struct Store::Impl {
@@ -214,6 +225,12 @@ struct Store::Impl {
   StoreLimits limits;
   StoreContext* ctx = nullptr;  // from the engine's tier; never null; the current one
   StoreContext* own_ctx = nullptr;  // the store's own once SwitchExecContext was used
+  // The limits block every instance's VMContext points at (compiled code reads its stack
+  // limit, fuel and epoch deadline there): the store's own context's, which lives as long as
+  // the store, whichever context is current when an instance is made.
+  VMStoreLimits* live_limits() const { return own_ctx != nullptr ? own_ctx : ctx; }
+  // Where the running computation's fuel and epoch deadline are (StoreContext::compiled_limits).
+  VMStoreLimits* run_limits() const { return ctx->compiled_limits ? live_limits() : ctx; }
   StoreWake wake;  // Store::Interrupt and HostWait (interrupt.cc)
 };
 

@@ -2,6 +2,9 @@
 // directions (host -> guest export -> guest's import -> host function -> back), dynamic and
 // typed; misuse is refused as kError before anything runs; core, ABI and host traps are told
 // apart; resources are host handles the guest can drop (once); a trapped instance stays closed.
+// The tests that instantiate run on both tiers (/interp, /opt): components are above the tiers,
+// so their core modules compiled by the opt tier (LLVM) must behave the same; /opt skips with a
+// message in builds without the tier.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,6 +20,12 @@ struct Point {
 NW_COMPONENT_RECORD(Point, a, b);
 
 namespace nw {
+
+// The tier a parametrized test runs on, by name in test listings (ctest shows GetParam()).
+void PrintTo(Config::ExecutionTier tier, std::ostream* os) {
+  *os << (tier == Config::ExecutionTier::kOpt ? "opt" : "interp");
+}
+
 namespace {
 
 // One echo case: a component-level type, its flattened core params, and whether its single
@@ -143,9 +152,32 @@ std::string EchoComponent() {
 ))";
 }
 
-class ComponentApiTest : public ::testing::Test {
+// The engine configuration of a tier: the opt tier compiles at O2 before anything runs.
+Config TierConfig(Config::ExecutionTier tier) {
+  Config c;
+  c.tier = tier;
+  if (tier == Config::ExecutionTier::kOpt) c.opt_tiering = Config::OptTiering::kOff;
+  return c;
+}
+
+std::string TierName(const ::testing::TestParamInfo<Config::ExecutionTier>& info) {
+  return info.param == Config::ExecutionTier::kOpt ? "opt" : "interp";
+}
+
+constexpr Config::ExecutionTier kTiers[] = {Config::ExecutionTier::kInterp,
+                                            Config::ExecutionTier::kOpt};
+
+#define NW_SKIP_IF_TIER_NOT_BUILT(tier)                                                         \
+  do {                                                                                          \
+    if (!Engine::TierBuiltIn(tier))                                                             \
+      GTEST_SKIP() << "SKIPPED: the opt tier is not built (NANOWASM_ENABLE_LLVM OFF or no LLVM " \
+                      "19): this test did not run on it";                                       \
+  } while (0)
+
+class ComponentApiTest : public ::testing::TestWithParam<Config::ExecutionTier> {
  protected:
   void SetUp() override {
+    NW_SKIP_IF_TIER_NOT_BUILT(GetParam());
     auto c = ComponentModule::FromText(EchoComponent());
     ASSERT_TRUE(c) << c.error().ToString();
     module_ = *c;
@@ -163,7 +195,7 @@ class ComponentApiTest : public ::testing::Test {
 
   CallResult<ComponentInstance> Instantiate() { return linker_.Instantiate(cs_, *module_); }
 
-  Engine engine_;
+  Engine engine_{TierConfig(GetParam())};
   Store store_{engine_};
   ComponentStore cs_{store_};
   std::shared_ptr<const ComponentModule> module_;
@@ -174,7 +206,7 @@ class ComponentApiTest : public ::testing::Test {
 
 using V = ComponentVal;
 
-TEST_F(ComponentApiTest, EveryValueKindCrossesBothWays) {
+TEST_P(ComponentApiTest, EveryValueKindCrossesBothWays) {
   auto inst = Instantiate();
   ASSERT_TRUE(inst) << inst.error().message;
   std::vector<std::pair<std::string, V>> values = {
@@ -229,7 +261,7 @@ TEST_F(ComponentApiTest, EveryValueKindCrossesBothWays) {
 
 enum class Xyz { kX, kY, kZ };
 
-TEST_F(ComponentApiTest, TypedCallsAndTypedHostFunctions) {
+TEST_P(ComponentApiTest, TypedCallsAndTypedHostFunctions) {
   // Typed host functions replace some dynamic ones; their C++ types are checked at instantiation.
   linker_.DefineFunc("f-string", [](std::string s) { return s + "!"; });
   linker_.DefineFunc("f-bytes", [](std::vector<uint8_t> b) {
@@ -323,7 +355,7 @@ TEST_F(ComponentApiTest, TypedCallsAndTypedHostFunctions) {
 // Lists of f32, f64, bool and char cross packed (one copy each way): typed as std::vector of
 // float/double/bool/char32_t, dynamic as ComponentVal::Packed (results packed with kPacked),
 // with NaNs canonical on the way back and invalid bools/chars refused as misuse.
-TEST_F(ComponentApiTest, PackedScalarListsRoundTrip) {
+TEST_P(ComponentApiTest, PackedScalarListsRoundTrip) {
   linker_.DefineFunc("f-lf64", [](std::vector<double> v) {
     std::reverse(v.begin(), v.end());
     return v;
@@ -403,7 +435,7 @@ TEST_F(ComponentApiTest, PackedScalarListsRoundTrip) {
   EXPECT_EQ(not_scalar.error().kind, ComponentError::Kind::kError);
 }
 
-TEST_F(ComponentApiTest, TypedSignatureMismatchesAreRefused) {
+TEST_P(ComponentApiTest, TypedSignatureMismatchesAreRefused) {
   auto inst = Instantiate();
   ASSERT_TRUE(inst);
   EXPECT_FALSE(TypedComponentFunc<uint32_t(std::string)>::Make(*inst->GetFunc("g-string")));
@@ -424,7 +456,7 @@ TEST_F(ComponentApiTest, TypedSignatureMismatchesAreRefused) {
   EXPECT_NE(r.error().message.find("f-string"), std::string::npos) << r.error().message;
 }
 
-TEST_F(ComponentApiTest, MisuseIsAnErrorAndRunsNothing) {
+TEST_P(ComponentApiTest, MisuseIsAnErrorAndRunsNothing) {
   auto inst = Instantiate();
   ASSERT_TRUE(inst);
   auto f = *inst->GetFunc("g-u32");
@@ -458,7 +490,7 @@ TEST_F(ComponentApiTest, MisuseIsAnErrorAndRunsNothing) {
 // The store's limits are the embedder's: read back as set, and the host-value bound holds on
 // both paths (a host function's argument, Call's result), in bytes of host memory: 100 bytes
 // pass a 64 KiB bound, 100 KiB do not.
-TEST_F(ComponentApiTest, StoreLimitsBoundHostValues) {
+TEST_P(ComponentApiTest, StoreLimitsBoundHostValues) {
   const ComponentLimits defaults = cs_.limits();
   EXPECT_EQ(defaults.max_async_threads, 256u);
   EXPECT_EQ(defaults.max_callback_tasks, 65536u);
@@ -501,7 +533,7 @@ TEST_F(ComponentApiTest, StoreLimitsBoundHostValues) {
       << "the host function got the 100 KiB under the bound it was linked with";
 }
 
-TEST_F(ComponentApiTest, HostResultOfTheWrongTypeIsAHostTrap) {
+TEST_P(ComponentApiTest, HostResultOfTheWrongTypeIsAHostTrap) {
   linker_.DefineFunc("f-u32", [](std::span<const ComponentVal>) -> Result<std::vector<ComponentVal>> {
     return std::vector<ComponentVal>{V::String("not a u32")};
   });
@@ -513,20 +545,21 @@ TEST_F(ComponentApiTest, HostResultOfTheWrongTypeIsAHostTrap) {
   EXPECT_NE(r.error().message.find("f-u32"), std::string::npos) << r.error().message;
 }
 
-TEST_F(ComponentApiTest, CoreTrapKeepsItsKindAndTheInstanceStaysClosed) {
+TEST_P(ComponentApiTest, CoreTrapKeepsItsKindAndTheInstanceStaysClosed) {
   auto inst = Instantiate();
   ASSERT_TRUE(inst);
   auto r = inst->GetFunc("boom")->Call({});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ComponentError::Kind::kTrap);
   EXPECT_EQ(r.error().trap_kind, TrapKind::kUnreachable);
+  EXPECT_NE(r.error().message.find("unreachable"), std::string::npos) << r.error().message;
   auto again = inst->GetFunc("g-u32")->Call({V::U32(1)});
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().kind, ComponentError::Kind::kAbiTrap);
   EXPECT_NE(again.error().message.find("cannot enter"), std::string::npos) << again.error().message;
 }
 
-TEST_F(ComponentApiTest, HostResourcesAreDroppedOnceAndDroppedHandlesTrap) {
+TEST_P(ComponentApiTest, HostResourcesAreDroppedOnceAndDroppedHandlesTrap) {
   auto inst = Instantiate();
   ASSERT_TRUE(inst);
   ASSERT_TRUE(inst->GetFunc("drop")->Call({V::Own(5)}));
@@ -549,13 +582,15 @@ TEST_F(ComponentApiTest, HostResourcesAreDroppedOnceAndDroppedHandlesTrap) {
   EXPECT_EQ(use_after_drop.error().kind, ComponentError::Kind::kAbiTrap) << use_after_drop.error().message;
 }
 
-TEST_F(ComponentApiTest, MissingImportIsALinkError) {
+TEST_P(ComponentApiTest, MissingImportIsALinkError) {
   ComponentLinker empty;
   auto r = empty.Instantiate(cs_, *module_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ComponentError::Kind::kError);
   EXPECT_NE(r.error().message.find("missing import"), std::string::npos) << r.error().message;
 }
+
+INSTANTIATE_TEST_SUITE_P(, ComponentApiTest, ::testing::ValuesIn(kTiers), TierName);
 
 TEST(ComponentApiLoad, MalformedBinaryHasAnOffset) {
   const uint8_t bytes[] = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07, 0x05};
@@ -572,10 +607,16 @@ namespace {
 
 #include "component_pair.inc"
 
+// Component-to-component and host-to-component links, on each tier.
+class ComponentApiLink : public ::testing::TestWithParam<Config::ExecutionTier> {
+ protected:
+  void SetUp() override { NW_SKIP_IF_TIER_NOT_BUILT(GetParam()); }
+  Engine engine{TierConfig(GetParam())};
+};
+
 // Two components linked through an instance: the caller's import is the callee's export
 // (DefineInstance), and a string crosses from one memory to the other.
-TEST(ComponentApiLink, InstanceOfOneComponentSatisfiesAnother) {
-  Engine engine;
+TEST_P(ComponentApiLink, InstanceOfOneComponentSatisfiesAnother) {
   Store store(engine);
   ComponentStore cs(store);
   auto callee = ComponentModule::FromText(kCallee);
@@ -602,10 +643,40 @@ TEST(ComponentApiLink, InstanceOfOneComponentSatisfiesAnother) {
   EXPECT_EQ(*run->Call(3), 3u * (1024 + 'a' + 'z'));
 }
 
+// The callee of the pair copies a string into its one-page memory at 4096 (its realloc's fixed
+// arena): a string that ends at the memory's last byte arrives whole, one byte more traps with
+// the canonical ABI's message (the bound is the memory's size, whichever tier made it), and
+// the instance then refuses to be entered again.
+TEST_P(ComponentApiLink, PairCalleeTrapsAtItsMemoryEnd) {
+  Store store(engine);
+  ComponentStore cs(store);
+  auto callee = ComponentModule::FromText(kCallee);
+  ASSERT_TRUE(callee) << callee.error().ToString();
+  ComponentLinker l;
+  auto svc = l.Instantiate(cs, **callee);
+  ASSERT_TRUE(svc) << svc.error().message;
+  auto process = svc->GetFunc("local:demo/api#process");
+  ASSERT_TRUE(process) << process.error().message;
+  constexpr uint32_t kRoom = 65536 - 4096;
+  std::string s(kRoom, 'm');
+  s.front() = 'a';
+  s.back() = 'z';
+  auto fits = process->Call({V::String(s)});
+  ASSERT_TRUE(fits) << fits.error().message;
+  EXPECT_EQ((*fits)[0], V::Record({V::U32(kRoom), V::U32('a'), V::U32('z')}));
+  auto over = process->Call({V::String(s + "!")});
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().kind, ComponentError::Kind::kAbiTrap) << over.error().message;
+  EXPECT_NE(over.error().message.find("realloc return: beyond end of memory"), std::string::npos)
+      << over.error().message;
+  auto again = process->Call({V::String("abc")});
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message.find("cannot enter"), std::string::npos) << again.error().message;
+}
+
 // The host drops an own handle of a guest-defined resource it received: the guest's
 // destructor runs with the rep.
-TEST(ComponentApiLink, HostDropsAGuestResource) {
-  Engine engine;
+TEST_P(ComponentApiLink, HostDropsAGuestResource) {
   Store store(engine);
   ComponentStore cs(store);
   auto c = ComponentModule::FromText(R"((component
@@ -637,8 +708,7 @@ TEST(ComponentApiLink, HostDropsAGuestResource) {
 }
 
 // An instance supplied for an instance import must fit the import's instance type.
-TEST(ComponentApiLink, SuppliedInstanceOfTheWrongTypeIsRefused) {
-  Engine engine;
+TEST_P(ComponentApiLink, SuppliedInstanceOfTheWrongTypeIsRefused) {
   Store store(engine);
   ComponentStore cs(store);
   auto other = ComponentModule::FromText(R"((component
@@ -675,8 +745,7 @@ TEST(ComponentApiLink, SuppliedInstanceOfTheWrongTypeIsRefused) {
 }
 
 // An imported instance supplied by the host: its functions are "iface#name".
-TEST(ComponentApiLink, HostInstanceImport) {
-  Engine engine;
+TEST_P(ComponentApiLink, HostInstanceImport) {
   Store store(engine);
   ComponentStore cs(store);
   auto caller = ComponentModule::FromText(kCaller);
@@ -701,6 +770,8 @@ TEST(ComponentApiLink, HostInstanceImport) {
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ((*r)[0], V::U32(2 * (1024 + 'a' + 'z')));
 }
+
+INSTANTIATE_TEST_SUITE_P(, ComponentApiLink, ::testing::ValuesIn(kTiers), TierName);
 
 }  // namespace
 }  // namespace nw
