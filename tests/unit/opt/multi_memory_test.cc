@@ -442,3 +442,77 @@ TEST(OptMultiMemory, LoopVersioningTakesOneMemoryAtATime) {
 
 }  // namespace
 }  // namespace nw::opt::test
+
+namespace nw::opt::test {
+namespace {
+
+// Code compiled for guard regions leaves out the checks the reservation makes unneeded, in
+// every memory: a memory without the reservation (from an engine with explicit checks) is
+// refused at instantiation, as memory 1 (an import) and as the store's own memories (a store
+// of such an engine). The reverse, code with explicit checks over a reserved memory, runs and
+// traps at the memory's end.
+TEST(OptMultiMemory, GuardRegionCodeRefusesMemoriesWithoutTheReservation) {
+  constexpr std::string_view kImporter = R"((module
+    (import "env" "mem0" (memory $m0 1))
+    (import "env" "mem" (memory $m1 1))
+    (func (export "load1") (param i32) (result i32) (i32.load $m1 (local.get 0)))))";
+  auto desc = ParseWat(kImporter);
+  ASSERT_TRUE(desc) << desc.error().ToString();
+  Options guard;
+  guard.bounds = BoundsMode::kGuardPages;
+  Options explicit_checks;
+  explicit_checks.bounds = BoundsMode::kExplicit;
+  MemoryType one;
+  one.limits.min = 1;
+  {
+    OptStore plain(Config::ExecutionTier::kOpt, explicit_checks, MultiMemory());
+    OptStore reserved(Config::ExecutionTier::kOpt, guard, MultiMemory());
+    reserved.linker().Define("env", "mem0", Memory::Create(reserved.store(), one));
+    reserved.linker().Define("env", "mem", Memory::Create(plain.store(), one));
+    auto m = Module::FromDesc(reserved.engine(), *desc);
+    ASSERT_TRUE(m) << m.error().ToString();
+    auto inst = reserved.Instantiate(*m);
+    ASSERT_FALSE(inst);
+    EXPECT_NE(inst.error().find("memory import \"env\" \"mem\" has no guard region"),
+              std::string::npos)
+        << inst.error();
+  }
+  {
+    OptStore plain(Config::ExecutionTier::kOpt, explicit_checks, MultiMemory());
+    OptStore reserved(Config::ExecutionTier::kOpt, guard, MultiMemory());
+    plain.linker().Define("env", "mem0", Memory::Create(reserved.store(), one));
+    plain.linker().Define("env", "mem", Memory::Create(reserved.store(), one));
+    auto m = Module::FromDesc(plain.engine(), *desc);
+    ASSERT_TRUE(m) << m.error().ToString();
+    auto inst = plain.Instantiate(*m);
+    ASSERT_TRUE(inst) << inst.error();
+    auto ok = plain.CallExport(**inst, "load1", std::vector<uint64_t>{kPage - 4});
+    ASSERT_TRUE(ok);
+    auto r = plain.CallExport(**inst, "load1", std::vector<uint64_t>{kPage - 3});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, TrapKind::kMemoryOutOfBounds);
+  }
+  {
+    // One tier, two engines: the module compiled by the guard-region engine, instantiated in a
+    // store of the explicit one (whose memories have no reservation).
+    Config gc;
+    gc.tier = Config::ExecutionTier::kOpt;
+    gc.features = MultiMemory();
+    gc.bounds_checks = Config::BoundsChecks::kGuardRegion;
+    Config ec = gc;
+    ec.bounds_checks = Config::BoundsChecks::kExplicit;
+    Engine guard_engine(gc, OptTier());
+    Engine explicit_engine(ec, OptTier());
+    auto m = Module::FromDesc(guard_engine, *ParseWat("(module (memory 1) (memory 1))"));
+    ASSERT_TRUE(m) << m.error().ToString();
+    Store store(explicit_engine);
+    Linker linker;
+    auto inst = linker.Instantiate(store, *m);
+    ASSERT_FALSE(inst);
+    EXPECT_NE(inst.error().message.find("compiled for guard-region memories"), std::string::npos)
+        << inst.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace nw::opt::test
