@@ -31,8 +31,10 @@ uint64_t CodeAbiHash() {
     s += kFuncSymbolPrefix;
     s += kArraySymbolPrefix;
     // The layout facts code bakes in (vm_offsets.h); its static_asserts fix the rest.
+    // memory(1): multi-memory code addresses memory i at memory(0) + 8 * i.
     for (uint64_t v : {uint64_t{VMOffsets::builtins()}, uint64_t{VMOffsets::limits()},
                        uint64_t{VMOffsets::type_ids()}, uint64_t{VMOffsets::memory(0)},
+                       uint64_t{VMOffsets::memory(1)},
                        uint64_t{sizeof(VMFuncRef)}, uint64_t{sizeof(VMStoreLimits)},
                        kGuardRegionBytes})
       s += " " + std::to_string(v);

@@ -560,7 +560,6 @@ llvm::Function* FuncDecl(ModuleIr& m, uint32_t func_index) {
 }
 
 Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& options) {
-  if (desc.NumMemories() > 1) return MakeError("opt tier: unsupported: more than one memory");
   if (UsesExceptionHandling(desc))
     return MakeError("opt tier: unsupported: exception handling or tail calls (the interpreter runs them)");
   NW_TRY_ASSIGN(Target t, MakeTarget(options));

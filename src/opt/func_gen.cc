@@ -623,22 +623,26 @@ class FuncGen {
   }
 
   // ---- memory -------------------------------------------------------------------------------
-  // The address of an access of `size` bytes at addr + offset, bounds-checked as configured.
-  Value* Address(Value* addr, uint64_t offset, uint32_t size) {
+  // The address of an access of `size` bytes at addr + offset in memory `mem`, bounds-checked
+  // as configured. Every memory is addressed the same way, through its definition in the
+  // vmctx (memory 0 included): with guard regions every memory of the store has the
+  // reservation (MemoryObj::Init, Config::UsesGuardRegion), so the elision holds for each.
+  Value* Address(Value* addr, uint64_t offset, uint32_t size, uint32_t mem) {
     Value* ea = b_.CreateZExt(addr, I64());
     if (offset) ea = b_.CreateAdd(ea, b_.getInt64(offset), "", /*HasNUW=*/true);
     bool check = m_.options.bounds == BoundsMode::kExplicit || offset + size > kGuardRegionBytes;
     if (check) {
-      Value* bound = MemLength();
+      Value* bound = MemLength(mem);
       Value* end = b_.CreateAdd(ea, b_.getInt64(size), "", true);
       TrapIf(b_.CreateICmpUGT(end, bound), TrapKind::kMemoryOutOfBounds);
     }
-    Value* base = LoadField(Ptr(), MemDef(), offsetof(VMMemoryDefinition, base), true, m_.tbaa_vmctx);
+    Value* base =
+        LoadField(Ptr(), MemDef(mem), offsetof(VMMemoryDefinition, base), true, m_.tbaa_vmctx);
     return b_.CreateInBoundsGEP(b_.getInt8Ty(), base, ea);
   }
   void Load(const Instr& in, Type* mem_t, Type* result_t, bool sign) {
     uint32_t size = static_cast<uint32_t>(mem_t->getPrimitiveSizeInBits() / 8);
-    Value* p = Address(Pop(), in.value, size);
+    Value* p = Address(Pop(), in.value, size, in.memory);
     llvm::LoadInst* l = b_.CreateAlignedLoad(mem_t, p, llvm::Align(1));
     TagMemAccess(m_, l);
     Value* v = l;
@@ -648,17 +652,19 @@ class FuncGen {
   void Store(const Instr& in, Type* mem_t) {
     Value* v = Pop();
     uint32_t size = static_cast<uint32_t>(mem_t->getPrimitiveSizeInBits() / 8);
-    Value* p = Address(Pop(), in.value, size);
+    Value* p = Address(Pop(), in.value, size, in.memory);
     if (v->getType() != mem_t) v = b_.CreateTrunc(v, mem_t);
     llvm::StoreInst* s = b_.CreateAlignedStore(v, p, llvm::Align(1));
     TagMemAccess(m_, s);
   }
 
-  // Memory 0's definition (its pointer is fixed for the instance's life; the base never
-  // moves; the length changes on grow, so only calls clobber it).
-  Value* MemDef() { return VmField(Ptr(), VMOffsets::memory(0), true); }
-  Value* MemLength() {
-    return LoadField(I64(), MemDef(), offsetof(VMMemoryDefinition, length), false, m_.tbaa_vmctx);
+  // Memory `mem`'s definition (its pointer is fixed for the instance's life; the base never
+  // moves; the length changes on grow, so only calls clobber it). Each memory has its own
+  // vmctx slot, so GVN/LICM cache each memory's base and length separately, as for memory 0.
+  Value* MemDef(uint32_t mem) { return VmField(Ptr(), VMOffsets::memory(mem), true); }
+  Value* MemLength(uint32_t mem) {
+    return LoadField(I64(), MemDef(mem), offsetof(VMMemoryDefinition, length), false,
+                     m_.tbaa_vmctx);
   }
 
   Value* GlobalPtr(uint32_t index) {
@@ -998,25 +1004,28 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
     case O::kI32Store8: case O::kI64Store8: return Store(in, i8);
     case O::kI32Store16: case O::kI64Store16: return Store(in, i16);
     case O::kI64Store32: return Store(in, I32());
+    // Memory indices: in.memory (memory.copy: the destination; in.index2 the source).
     case O::kMemorySize:
-      return Push(b_.CreateTrunc(b_.CreateLShr(MemLength(), 16), I32()));
+      return Push(b_.CreateTrunc(b_.CreateLShr(MemLength(in.memory), 16), I32()));
     case O::kMemoryGrow:
-      return Push(CallBuiltin(BuiltinId::kMemoryGrow, {b_.getInt32(0), Pop()}));
+      return Push(CallBuiltin(BuiltinId::kMemoryGrow, {b_.getInt32(in.memory), Pop()}));
     case O::kMemoryFill: case O::kMemoryCopy: {
       Value* n = Pop();
       Value* s = Pop();
       Value* d = Pop();
       if (in.op == O::kMemoryFill)
-        CallBuiltin(BuiltinId::kMemoryFill, {b_.getInt32(0), d, s, n});
+        CallBuiltin(BuiltinId::kMemoryFill, {b_.getInt32(in.memory), d, s, n});
       else
-        CallBuiltin(BuiltinId::kMemoryCopy, {b_.getInt32(0), b_.getInt32(0), d, s, n});
+        CallBuiltin(BuiltinId::kMemoryCopy,
+                    {b_.getInt32(in.memory), b_.getInt32(in.index2), d, s, n});
       return;
     }
     case O::kMemoryInit: {
       Value* n = Pop();
       Value* s = Pop();
       Value* d = Pop();
-      CallBuiltin(BuiltinId::kMemoryInit, {b_.getInt32(0), b_.getInt32(in.index), d, s, n});
+      CallBuiltin(BuiltinId::kMemoryInit,
+                  {b_.getInt32(in.memory), b_.getInt32(in.index), d, s, n});
       return;
     }
     case O::kTableSize: case O::kTableGet: case O::kTableSet: case O::kTableGrow:
@@ -1037,7 +1046,9 @@ void FuncGen::Emit(const Instr& in, const DecoderView& st) {
     default:
       if (Numeric(in.op)) return;
       if (IsSimdOpcode(in.op)) {
-        auto address = [this](Value* a, uint64_t off, uint32_t size) { return Address(a, off, size); };
+        auto address = [this, mem = in.memory](Value* a, uint64_t off, uint32_t size) {
+          return Address(a, off, size, mem);
+        };
         SimdEmitContext cx{b_, stack_, m_, address};
         if (EmitSimd(cx, in)) return;
       }

@@ -186,7 +186,9 @@ bool AllowedCall(const llvm::CallBase& call) {
          call.doesNotThrow();
 }
 
-// The memory definition pointer of an access's base: `load ptr, ptr %memdef` (base at offset 0).
+// The memory definition pointer of an access's base: `load ptr, ptr %memdef` (base at offset 0);
+// %memdef is the invariant load of memory i's vmctx slot, so accesses of different memories
+// have different definitions (SameMemDef compares the slots).
 llvm::Value* MemDefOf(const SCEV* base) {
   auto* u = llvm::dyn_cast<llvm::SCEVUnknown>(base);
   if (!u)
@@ -371,7 +373,7 @@ bool Versioner::AddAccess(llvm::Instruction& inst, llvm::Value* ptr, uint64_t si
   const SCEV* base = se_.getPointerBase(p);
   llvm::Value* memdef = MemDefOf(base);
   if (!memdef || (memdef_ && !SameMemDef(memdef, memdef_))) {
-    return Reject("an access not based on memory 0's base");
+    return Reject("an access not based on the loop's one memory base (another memory, or none)");
   }
   if (!memdef_) {
     memdef_ = memdef;

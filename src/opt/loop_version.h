@@ -6,8 +6,11 @@
 // do not vectorize. When the guard holds, the fast copy's accesses are ordinary loads and
 // stores at 64-bit affine addresses and the explicit checks in it are folded: with no access
 // able to trap, that copy behaves exactly as the original would. Otherwise the original runs.
+// The loop's accesses must all be of one memory (any index: the guard reads that memory's
+// definition, func_gen.cc addresses every memory alike); a loop touching two memories keeps
+// only its original copy.
 // Not here: which loops LLVM then vectorizes (its own cost model decides), non-innermost loops,
-// loops with calls (memory.grow could change the length), or more than one memory.
+// loops with calls (memory.grow could change the length), or loops over two memories.
 #pragma once
 
 #include <cstdint>

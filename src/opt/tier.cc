@@ -1,8 +1,8 @@
 // The LLVM tier as a runtime Tier (opt_tier.h): Compile validates and compiles every body with
 // the compiler (compiler.h; bounds-check mode from Config::bounds_checks, NaN mode from
 // Config::canonicalize_nans), loads the object (loader.h) and wraps it in OptCode. A module
-// the compiler refuses (more than one memory, a body over its IR budget) fails with "opt tier:
-// unsupported ...". Epoch interruption is compiled (checks at function entries and loop heads, as
+// the compiler refuses (exception handling, tail calls, a body over its IR budget) fails with
+// "opt tier: unsupported ...". Epoch interruption is compiled (checks at function entries and loop heads, as
 // the interpreter's), and so is fuel, charged as the interpreter charges it (opt/fuel.h).
 // The runtime half (store contexts, loading AOT artifacts) is OptRuntimeTierBase's
 // (aot_tier.h, no LLVM); this adds compiling and writing artifacts.

@@ -312,6 +312,16 @@ std::expected<Instance*, InstantiationError> Linker::InstantiateImpl(
     return LinkError("cannot instantiate: instance limit of the store reached (" +
                      std::to_string(store.impl().limits.max_instances) + ")");
 
+  // Code compiled for guard regions (the opt tier's, Config::UsesGuardRegion) leaves out the
+  // bounds checks that every memory's 4 GiB + guard reservation makes unneeded, in every
+  // memory it addresses (multi-memory included): each of its memories, defined (made by the
+  // store's engine) or imported, must have that reservation, else those accesses could leave it.
+  const bool needs_guard = m.config.tier == Config::ExecutionTier::kOpt && m.config.UsesGuardRegion();
+  if (needs_guard && d.NumMemories() > 0 && !store.engine().config().UsesGuardRegion())
+    return LinkError("cannot instantiate: the module's code was compiled for guard-region "
+                     "memories, the store's engine makes memories without them "
+                     "(Config::bounds_checks)");
+
   // Resolve every import before creating anything.
   std::vector<Extern> resolved;
   resolved.reserve(d.imports.size());
@@ -326,6 +336,11 @@ std::expected<Instance*, InstantiationError> Linker::InstantiateImpl(
     }
     if (!found) return LinkError("unknown import " + ImportName(im));
     if (!ImportMatches(im, m, *found)) return LinkError("incompatible import type " + ImportName(im));
+    if (needs_guard && im.kind == ExternKind::kMemory &&
+        !AsObj(std::get<Memory*>(*found))->guard_region_)
+      return LinkError("memory import " + ImportName(im) + " has no guard region (it was made by "
+                       "an engine with explicit bounds checks), which the module's code, "
+                       "compiled for guard regions, relies on");
     resolved.push_back(*found);
   }
 

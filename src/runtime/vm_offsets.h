@@ -16,7 +16,8 @@
 //   table i      VMTableDefinition* (imports included)
 //   func i       the FuncObj* of function index i (imports included); a FuncObj begins with
 //                a VMFuncRef, so code calls any function reference the same way
-// Not yet: inline defined globals and memories (one load less), multi-memory beyond slot i.
+// The opt tier addresses memory i through slot memory(i) alike for every i (multi-memory).
+// Not yet: inline defined globals and memories (one load less).
 #pragma once
 
 #include <atomic>

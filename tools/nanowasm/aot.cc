@@ -90,6 +90,7 @@ int Check(const CompileOptions& o) {
   nw::Config config = ArtifactEngineConfig({});
   if (o.canonical_nans) config.canonicalize_nans = nw::Config::NanCanonicalization::kAll;
   config.opt_relaxed_traps = o.relaxed_traps;
+  config.features.multi_memory = o.multi_memory;
   nw::Engine engine(config);
   auto load = [&] {
     auto t0 = std::chrono::steady_clock::now();
@@ -99,7 +100,9 @@ int Check(const CompileOptions& o) {
     return std::make_pair(std::move(m), ms);
   };
   auto [first, first_ms] = load();
-  if (!first) return Fail(FormatBinaryError(o.in, first.error()));
+  if (!first)
+    return Fail(MultiMemoryHint(FormatBinaryError(o.in, first.error()), config.features,
+                                "--multi-memory"));
   std::vector<double> times;
   for (int i = 0; i < 50; ++i) times.push_back(load().second);
   std::sort(times.begin(), times.end());
@@ -152,10 +155,12 @@ int Compile(const CompileOptions& o) {
               "artifacts but cannot compile them");
 #else
   if (o.out.empty()) return Fail("-o FILE is required");
-  auto loaded = LoadModule(o.in);
-  if (!loaded) return Fail(loaded.error().message);
+  nw::Features features;
+  features.multi_memory = o.multi_memory;
+  auto loaded = LoadModule(o.in, features);
+  if (!loaded) return Fail(MultiMemoryHint(loaded.error().message, features, "--multi-memory"));
   if (auto v = nw::ValidateModule(loaded->desc, nw::BodyValidation::kSkip); !v)
-    return Fail(FormatBinaryError(o.in, v.error()));
+    return Fail(MultiMemoryHint(FormatBinaryError(o.in, v.error()), features, "--multi-memory"));
   // The artifact carries the module's own bytes when it was binary, so that the offsets in
   // backtraces are those of the file the user has.
   std::vector<uint8_t> wasm;
@@ -170,7 +175,7 @@ int Compile(const CompileOptions& o) {
   // From text: compiled from the binary the artifact carries, so that the code's wasm offsets
   // (backtraces) are that binary's, as when the artifact is run.
   if (loaded->from_text) {
-    auto desc = nw::DecodeModule(wasm);
+    auto desc = nw::DecodeModule(wasm, features);
     if (!desc) return Fail(FormatBinaryError(o.in, desc.error()));
     loaded->desc = std::move(*desc);
   }

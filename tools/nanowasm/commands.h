@@ -39,6 +39,7 @@ struct CompileOptions {
   int opt_level = 2;
   bool canonical_nans = false;
   bool relaxed_traps = false;  // run's -W opt-relaxed-traps
+  bool multi_memory = false;   // run's -W multi-memory (decoding only: the code is the same)
   bool check = false;
 };
 

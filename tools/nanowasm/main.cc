@@ -300,6 +300,8 @@ int Main(std::vector<std::string> argv) {
       ->check(CLI::Range(0, 3));
   compile->add_flag("--canonical-nans", compile_opts.canonical_nans, "= run's -W nan-canonicalization");
   compile->add_flag("--opt-relaxed-traps", compile_opts.relaxed_traps, "= run's -W opt-relaxed-traps");
+  compile->add_flag("--multi-memory", compile_opts.multi_memory,
+                    "= run's -W multi-memory (needed there too to run the artifact)");
   compile->add_flag("--check", compile_opts.check, "verify and map an artifact, print its header");
 
   for (CLI::App* sub : {wast, validate, parse, print, wit, caps, dump, compile}) sub->allow_extras();

@@ -86,9 +86,11 @@ int Run(const RunOptions& opts) {
   if (artifact) {
     module = LoadArtifactModule(engine, path);
   } else {
-    auto loaded = LoadModule(path);
+    auto loaded = LoadModule(path, opts.engine.features);
     if (!loaded) {
-      std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
+      std::fprintf(stderr, "%s\n",
+                   MultiMemoryHint(loaded.error().message, opts.engine.features, "-W multi-memory")
+                       .c_str());
       return 1;
     }
     if (loaded->from_text) {
@@ -99,7 +101,9 @@ int Run(const RunOptions& opts) {
     if (!module) module = nw::MakeError(FormatBinaryError(path, module.error()));
   }
   if (!module) {
-    std::fprintf(stderr, "%s\n", module.error().message.c_str());
+    std::fprintf(stderr, "%s\n",
+                 MultiMemoryHint(module.error().message, opts.engine.features, "-W multi-memory")
+                     .c_str());
     return 1;
   }
   config.args.push_back(opts.argv0);

@@ -155,6 +155,15 @@ const Key kWasmKeys[] = {
        else return "expected on, off or auto";
        return "";
      }},
+    {"multi-memory", "[=y|n]", "",
+     "enable multi-memory (WebAssembly 3.0): several memories per module, on both tiers and "
+     "in artifacts (`nanowasm compile --multi-memory`)",
+     [](Value v, RunOptions& o) -> std::string {
+       auto b = ParseBool(v);
+       if (!b) return std::string(kBoolError);
+       o.engine.features.multi_memory = *b;
+       return "";
+     }},
     {"nan-canonicalization", "[=y|n]", "--canonical-nans",
      "every float operation returns the canonical NaN where the spec allows any NaN "
      "(results independent of the host CPU)",

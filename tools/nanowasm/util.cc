@@ -31,7 +31,20 @@ std::string FormatBinaryError(const std::string& path, const nw::Error& e) {
   return path + buf + e.message;
 }
 
-nw::Result<LoadedModule> LoadModule(const std::string& path) {
+std::string MultiMemoryHint(std::string message, const nw::Features& features, std::string_view how) {
+  if (features.multi_memory) return message;
+  for (std::string_view m : {"multiple memories", "zero byte expected", "malformed memop flags"}) {
+    if (message.ends_with(m)) {
+      message += " (if the module uses several memories: WebAssembly 3.0 multi-memory is off; ";
+      message += how;
+      message += " turns it on)";
+      break;
+    }
+  }
+  return message;
+}
+
+nw::Result<LoadedModule> LoadModule(const std::string& path, nw::Features features) {
   NW_TRY_ASSIGN(auto bytes, ReadFile(path));
   LoadedModule out;
   static const uint8_t kMagic[4] = {0, 'a', 's', 'm'};
@@ -40,7 +53,7 @@ nw::Result<LoadedModule> LoadModule(const std::string& path) {
   bool is_binary = (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagic, 4) == 0) ||
                    path.ends_with(".wasm") || (!bytes.empty() && bytes[0] == 0);
   if (is_binary) {
-    auto desc = nw::DecodeModule(bytes);
+    auto desc = nw::DecodeModule(bytes, features);
     if (!desc) return nw::MakeError(FormatBinaryError(path, desc.error()));
     out.desc = std::move(*desc);
     return out;
@@ -55,6 +68,7 @@ nw::Result<LoadedModule> LoadModule(const std::string& path) {
                          ": " + e.message);
   }
   out.desc = std::move(*desc);
+  out.desc.features = features;
   out.from_text = true;
   return out;
 }

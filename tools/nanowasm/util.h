@@ -16,13 +16,19 @@ namespace nwcli {
 // Whole file, or an error message naming the file.
 nw::Result<std::vector<uint8_t>> ReadFile(const std::string& path);
 
-// Decode (binary, detected by the \0asm magic) or parse (text) a module. Errors are
+// Decode (binary, detected by the \0asm magic) or parse (text) a module, with `features`
+// (default: WebAssembly 2.0) recorded in its ModuleDesc::features. Errors are
 // "path:0xOFFSET: message" for binaries and "path:LINE:COL: message" for text.
 struct LoadedModule {
   nw::ModuleDesc desc;
   bool from_text = false;
 };
-nw::Result<LoadedModule> LoadModule(const std::string& path);
+nw::Result<LoadedModule> LoadModule(const std::string& path, nw::Features features = {});
+
+// `message` with a hint naming `how` (the CLI switch) appended when it is one of the errors a
+// module using several memories gets from WebAssembly 2.0 decoding and validation ("multiple
+// memories", "zero byte expected", "malformed memop flags") and multi-memory is off.
+std::string MultiMemoryHint(std::string message, const nw::Features& features, std::string_view how);
 
 // Formats an error at a byte offset of `path` (binary) as one line.
 std::string FormatBinaryError(const std::string& path, const nw::Error& e);

@@ -3,9 +3,10 @@
 
 namespace nw::opt::test {
 
-OptStore::OptStore(Config::ExecutionTier tier, const Options& options) {
+OptStore::OptStore(Config::ExecutionTier tier, const Options& options, Features features) {
   Config config;
   config.tier = tier;
+  config.features = features;
   config.canonicalize_nans = options.canonicalize_nans;
   config.epoch_interruption = options.epoch_interruption;
   config.opt_relaxed_traps = options.relaxed_traps;

@@ -25,9 +25,10 @@ struct OptInstance {
 class OptStore {
  public:
   // A store of an engine on `tier`; `options` gives the opt tier's bounds, NaN and epoch modes
-  // and its compiler settings (threads, chunking).
+  // and its compiler settings (threads, chunking); `features` the engine's proposals
+  // (Config::features, e.g. multi-memory).
   explicit OptStore(Config::ExecutionTier tier = Config::ExecutionTier::kOpt,
-                    const Options& options = {});
+                    const Options& options = {}, Features features = {});
   explicit OptStore(const Options& options) : OptStore(Config::ExecutionTier::kOpt, options) {}
   Store& store() { return *store_; }
   Linker& linker() { return linker_; }
