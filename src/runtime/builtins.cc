@@ -177,20 +177,36 @@ void ElemDropB(uint8_t* vmctx, uint32_t seg) {
   std::vector<uint64_t>().swap(Of(vmctx).inst->elem_segments[seg]);
 }
 
+// A failed host call's trap, moved to the store's context (out of line: the success path of
+// CallHostB saves few registers).
+[[gnu::cold, gnu::noinline]] StoreContext* KeepHostTrap(InstanceObj* inst, TrapResult<void>& r) {
+  StoreContext* ctx = inst->store->impl().ctx;
+  ctx->pending_trap = std::move(r.error());
+  return ctx;
+}
+
+// Leaves with the kept trap: the compiled caller's frame is the innermost wasm frame.
+[[gnu::cold, gnu::noinline, noreturn]] void UnwindHostTrap(StoreContext* ctx) {
+  ctx->pending_trap_offset = 0;
+  ctx->pending_trap_func = nullptr;
+  ctx->unwind(ctx);
+  __builtin_unreachable();
+}
+
 void CallHostB(uint8_t* vmctx, void* callee, uint64_t* words) {
-  auto [inst, ctx] = Of(vmctx);
-  bool ok;
+  InstanceObj* inst = VMInstanceOf(vmctx);
+  auto* f = static_cast<FuncObj*>(callee);
+  StoreContext* ctx;
   {
-    TrapResult<void> r = CallHostFunc(*inst->store, inst, static_cast<FuncObj*>(callee), words);
-    ok = r.has_value();
-    if (!ok) ctx->pending_trap = std::move(r.error());
-  }
-  if (!ok) {
-    ctx->pending_trap_offset = 0;
-    ctx->pending_trap_func = nullptr;
-    ctx->unwind(ctx);
-    __builtin_unreachable();
-  }
+    // A raw host function (Func::CreateHostRaw: the component model's fused adapters) is
+    // called here directly, as the interpreter's CallHost does: no CallHostFunc layer.
+    TrapResult<void> r = f->f.raw_host != nullptr
+                             ? CallRawHostFunc(*inst->store, inst, f, words)
+                             : CallHostFunc(*inst->store, inst, f, words);
+    if (r) [[likely]] return;
+    ctx = KeepHostTrap(inst, r);
+  }  // r destroyed before unwinding (which runs no destructors)
+  UnwindHostTrap(ctx);
 }
 
 const VMBuiltins kBuiltins = {
