@@ -110,7 +110,7 @@ host_to_wasm() {  # BENCH ENTRY [TIER]: no TIER for the C API benchmarks (interp
   echo "$label: $(per_call "$tmp/e.out" "::BM_$1(" "$2") instructions per call"
 }
 wasm_to_host() {  # BENCH ENTRY [TIER]
-  local filter="^BM_$1/n:100000\$" label=$1
+  local filter="^BM_$1/100000\$" label=$1
   if [ $# -ge 3 ]; then filter="^BM_$1/n:100000/opt:$3\$"; label="$1/opt:$3"; fi
   run "$em" "$filter" 0.01 "$tmp/e1.out"
   local i n

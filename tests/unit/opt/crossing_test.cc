@@ -38,7 +38,8 @@ std::shared_ptr<const Module> Compile(OptStore& s, std::string_view wat) {
 // "name@offset" per frame, innermost first: what both tiers must agree on.
 std::vector<std::string> FramesOf(const Trap& t) {
   std::vector<std::string> out;
-  for (const Frame& f : t.backtrace) out.push_back(f.func_name + "@" + std::to_string(f.code_offset));
+  for (const Frame& f : t.backtrace)
+    out.push_back(f.func_name + "@" + std::to_string(f.code_offset));
   return out;
 }
 
