@@ -1,6 +1,9 @@
 // Call overhead through the embedding APIs (Google Benchmark): host -> wasm through the typed
 // C++ wrapper (TypedFunc), the untyped Func::Call and the standard C API (wasm_func_call), and
-// wasm -> host through a typed lambda (WrapHost), a raw HostCallback and a wasm.h callback.
+// wasm -> host through a typed lambda (WrapHost), a HostCallback on Vals, a raw slot-word host
+// function (Func::CreateHostRaw, what the component model's fused adapters are) and a wasm.h
+// callback. The C++ benchmarks run on the interpreter (opt:0) and, in builds with LLVM, on the
+// opt tier (opt:1: O2 before the timing starts); the C API ones on the interpreter.
 // Results and the command line are recorded in docs/performance.md.
 //
 //   build/release/bench/bench_embed [--benchmark_filter=REGEX]
@@ -14,6 +17,9 @@
 #include "nanowasm.h"
 #include "nanowasm/nanowasm.hpp"
 #include "wasm.h"
+#if NW_HAVE_OPT_TIER
+#include "opt/opt_tier.h"
+#endif
 
 namespace {
 
@@ -39,19 +45,50 @@ constexpr const char* kWat = R"((module
 
 // ---- C++ API ----------------------------------------------------------------------------------
 
-enum class HostKind { kTyped, kRaw };
+// The tier of a C++ benchmark: its argument `opt` (0 the interpreter, 1 the opt tier, which
+// builds without LLVM skip).
+nw::Config TierConfig(const benchmark::State& state, int arg) {
+  nw::Config config;
+  if (state.range(arg) == 0) return config;
+#if NW_HAVE_OPT_TIER
+  // A strong reference, so the static link brings the tier in (the engine's is weak).
+  [[maybe_unused]] static const nw::Tier& opt_tier = nw::opt::OptTier();
+#endif
+  config.tier = nw::Config::ExecutionTier::kOpt;
+  config.opt_tiering = nw::Config::OptTiering::kOff;  // O2 code from the start
+  return config;
+}
+bool TierMissing(benchmark::State& state, int arg) {
+  if (state.range(arg) == 0 || nw::Engine::TierBuiltIn(nw::Config::ExecutionTier::kOpt))
+    return false;
+  state.SkipWithError("the opt tier is not in this build");
+  return true;
+}
+
+// kTyped: nw::DefineHost (a typed lambda); kVals: Func::CreateHost (a HostCallback on Vals);
+// kRawWords: Func::CreateHostRaw (slot words, no conversion).
+enum class HostKind { kTyped, kVals, kRawWords };
+
+nw::TrapResult<void> RawInc(void*, nw::Caller&, uint64_t* words) {
+  words[0] = static_cast<uint32_t>(static_cast<uint32_t>(words[0]) + 1);
+  return {};
+}
 
 struct CppFixture {
   nw::Engine engine;
   nw::Store store{engine};
   nw::Instance* instance = nullptr;
 
-  explicit CppFixture(HostKind kind) {
+  CppFixture(HostKind kind, const nw::Config& config) : engine(config) {
     auto module = nw::ModuleFromWat(engine, kWat);
     if (!module) Die(module.error().ToString());
     nw::Linker linker;
     if (kind == HostKind::kTyped) {
       nw::DefineHost(linker, store, "bench", "inc", [](int32_t v) -> int32_t { return v + 1; });
+    } else if (kind == HostKind::kRawWords) {
+      linker.Define("bench", "inc",
+                    nw::Func::CreateHostRaw(store, {{nw::ValType::kI32}, {nw::ValType::kI32}},
+                                            RawInc, nullptr));
     } else {
       linker.Define("bench", "inc",
                     nw::Func::CreateHost(store, {{nw::ValType::kI32}, {nw::ValType::kI32}},
@@ -68,7 +105,8 @@ struct CppFixture {
 };
 
 void BM_TypedFuncNop(benchmark::State& state) {
-  CppFixture fx(HostKind::kTyped);
+  if (TierMissing(state, 0)) return;
+  CppFixture fx(HostKind::kTyped, TierConfig(state, 0));
   auto f = *nw::GetTypedFunc<void()>(*fx.instance, "nop");
   for (auto _ : state) {
     auto r = f.Call(fx.store);
@@ -76,20 +114,22 @@ void BM_TypedFuncNop(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_TypedFuncNop);
+BENCHMARK(BM_TypedFuncNop)->ArgName("opt")->Arg(0)->Arg(1);
 
 void BM_TypedFuncAdd(benchmark::State& state) {
-  CppFixture fx(HostKind::kTyped);
+  if (TierMissing(state, 0)) return;
+  CppFixture fx(HostKind::kTyped, TierConfig(state, 0));
   auto f = *nw::GetTypedFunc<int32_t(int32_t, int32_t)>(*fx.instance, "add");
   int32_t i = 0;
   for (auto _ : state) i = *f.Call(fx.store, i, 1);
   if (i != static_cast<int32_t>(state.iterations())) Die("add: wrong result");
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_TypedFuncAdd);
+BENCHMARK(BM_TypedFuncAdd)->ArgName("opt")->Arg(0)->Arg(1);
 
 void BM_FuncCallAdd(benchmark::State& state) {  // the untyped baseline (allocates results)
-  CppFixture fx(HostKind::kTyped);
+  if (TierMissing(state, 0)) return;
+  CppFixture fx(HostKind::kTyped, TierConfig(state, 0));
   nw::Func* f = fx.instance->GetFunc("add");
   int32_t i = 0;
   for (auto _ : state) {
@@ -98,10 +138,11 @@ void BM_FuncCallAdd(benchmark::State& state) {  // the untyped baseline (allocat
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_FuncCallAdd);
+BENCHMARK(BM_FuncCallAdd)->ArgName("opt")->Arg(0)->Arg(1);
 
 void WasmToHost(benchmark::State& state, HostKind kind) {
-  CppFixture fx(kind);
+  if (TierMissing(state, 1)) return;
+  CppFixture fx(kind, TierConfig(state, 1));
   auto f = *nw::GetTypedFunc<int32_t(int32_t)>(*fx.instance, "call_host");
   const int32_t n = static_cast<int32_t>(state.range(0));
   for (auto _ : state) {
@@ -110,9 +151,11 @@ void WasmToHost(benchmark::State& state, HostKind kind) {
   state.SetItemsProcessed(state.iterations() * n);  // host calls per second
 }
 void BM_WasmToHostTyped(benchmark::State& state) { WasmToHost(state, HostKind::kTyped); }
-void BM_WasmToHostRaw(benchmark::State& state) { WasmToHost(state, HostKind::kRaw); }
-BENCHMARK(BM_WasmToHostTyped)->Arg(100000);
-BENCHMARK(BM_WasmToHostRaw)->Arg(100000);
+void BM_WasmToHostRaw(benchmark::State& state) { WasmToHost(state, HostKind::kVals); }
+void BM_WasmToHostRawWords(benchmark::State& state) { WasmToHost(state, HostKind::kRawWords); }
+BENCHMARK(BM_WasmToHostTyped)->ArgNames({"n", "opt"})->Args({100000, 0})->Args({100000, 1});
+BENCHMARK(BM_WasmToHostRaw)->ArgNames({"n", "opt"})->Args({100000, 0})->Args({100000, 1});
+BENCHMARK(BM_WasmToHostRawWords)->ArgNames({"n", "opt"})->Args({100000, 0})->Args({100000, 1});
 
 // ---- C API ------------------------------------------------------------------------------------
 

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Instructions per host/wasm crossing under callgrind (for docs/performance.md): the
 # component-to-component call and its core baseline (bench_component_call), and the embedding
-# API calls (bench_embed). Needs valgrind; takes a few minutes.
-#   scripts/crossing_instructions.sh BUILD_DIR      e.g. build/release
+# API calls (bench_embed), each on the interpreter (opt:0) and, when the build has it, on the
+# opt tier (opt:1; O2 code compiled before the timing, whose cost no figure includes). Needs
+# valgrind; takes several minutes (LLVM compiles under valgrind for the opt:1 figures).
+#   scripts/crossing_instructions.sh BUILD_DIR [TIERS]   e.g. build/release "0 1"
 #
 # Component call: see component() below. Core baseline: inclusive cost of TypedFunc::Call
 # divided by its calls and by the 1,000 crossings each call makes.
 # Host -> wasm embedding calls: the benchmark function's own instructions (its loop, with the
 # inlined typed wrapper) plus the inclusive cost of the functions it calls at least once per
 # API call (so not the fixture's set-up), divided by the API calls. Wasm -> host: the
-# benchmark's inclusive cost / 100,000 calls per iteration (one iteration; its set-up adds
-# about 3 per call).
+# inclusive cost of the host -> wasm entry that runs the loop (Func::CallUnchecked, resp.
+# wasm_func_call) / its calls / 100,000 calls per iteration (the entry itself adds about 1
+# per call).
 set -euo pipefail
 build=${1:?build dir}
+tiers=${2:-0 1}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -46,35 +50,26 @@ run() {  # BIN FILTER MIN_TIME OUT
 }
 
 cc=$build/bench/bench_component_call
-# The component call per tier (opt:0 the interpreter, opt:1 the opt tier) and adapter form
-# (wasm:0 the host function, wasm:1 core wasm): instructions collected only inside
-# ComponentFunc::Call (one benchmark iteration under callgrind: 1,000 crossings), which the
-# core-wasm form's leaves called from compiled code keep callgrind from attributing by call.
+# The component call per tier and adapter form (wasm:0 the host function, wasm:1 core wasm:
+# component/wasm_adapter.h): instructions collected only inside ComponentFunc::Call (one
+# benchmark iteration under callgrind: 1,000 crossings); callgrind does not attribute the
+# core-wasm form's leaves, called from compiled code, to TypedComponentFunc::Call by call.
 component() {  # OPT WASM
   local out="$tmp/c$1$2.out" ir
   valgrind --tool=callgrind --callgrind-out-file="$out" '--toggle-collect=nw::ComponentFunc::Call*' \
     "$cc" --benchmark_filter="ComponentCall1KiBString/opt:$1/wasm:$2\$" --benchmark_min_time=0.01 \
     >"$out.txt" 2>&1
   ir=$(grep -o 'refs: *[0-9,]*' "$out.txt" | tr -d ', ' | cut -d: -f2)
-  echo "component call, opt:$1 wasm:$2: $((ir / 1000)) instructions per crossing"
+  echo "opt:$1 component call, wasm:$2: $((ir / 1000)) instructions per crossing"
 }
-core() {  # OPT
-  run "$cc" "CoreCall.*/opt:$1\$" 0.01 "$tmp/k$1.out"
-  local ki kn
-  ki=$(inclusive "$tmp/k$1.out" "TypedFunc<unsigned int (unsigned int)>::Call(")
-  kn=$(calls "$tmp/k$1.out" "TypedFunc<unsigned int (unsigned int)>::Call(")
-  echo "core baseline, opt:$1:  $((ki / kn / 1000)) instructions per crossing"
-}
-component 0 0
-component 0 1
-core 0
-# The opt tier's runs skip themselves in a build without LLVM ("the opt tier is not in this
-# build"); so does this part then.
-if "$cc" --benchmark_filter='CoreCall.*/opt:1$' --benchmark_min_time=0.001 2>&1 | grep -q items_per_second; then
-  component 1 0
-  component 1 1
-  core 1
-fi
+for t in $tiers; do
+  component "$t" 0
+  component "$t" 1
+  run "$cc" "CoreCall.*/opt:$t\$" 0.01 "$tmp/k.out"
+  ki=$(inclusive "$tmp/k.out" "TypedFunc<unsigned int (unsigned int)>::Call(")
+  kn=$(calls "$tmp/k.out" "TypedFunc<unsigned int (unsigned int)>::Call(")
+  echo "opt:$t core baseline:  $((ki / kn / 1000)) instructions per crossing"
+done
 
 em=$build/bench/bench_embed
 # per_call FILE BENCH ENTRY: see above.
@@ -118,22 +113,29 @@ for l in lines:
 print(round((own + sum(c for k, c in callees if k >= n / 2)) / n, 1))
 PY
 }
-host_to_wasm() {  # BENCH ENTRY
-  run "$em" "^BM_$1(/|\$)" 0.03 "$tmp/e.out"
-  echo "$1: $(per_call "$tmp/e.out" "::BM_$1(" "$2") instructions per call"
+host_to_wasm() {  # BENCH ENTRY [TIER]: no TIER for the C API benchmarks (interpreter only)
+  local filter="^BM_$1\$" label=$1
+  if [ $# -ge 3 ]; then filter="^BM_$1/opt:$3\$"; label="$1/opt:$3"; fi
+  run "$em" "$filter" 0.03 "$tmp/e.out"
+  echo "$label: $(per_call "$tmp/e.out" "::BM_$1(" "$2") instructions per call"
 }
-wasm_to_host() {  # BENCH ENTRY
-  run "$em" "^BM_$1(/|\$)" 0.01 "$tmp/e1.out"
+wasm_to_host() {  # BENCH ENTRY [TIER]
+  local filter="^BM_$1/100000\$" label=$1
+  if [ $# -ge 3 ]; then filter="^BM_$1/n:100000/opt:$3\$"; label="$1/opt:$3"; fi
+  run "$em" "$filter" 0.01 "$tmp/e1.out"
   local i n
-  i=$(inclusive "$tmp/e1.out" "::BM_$1(")
+  i=$(inclusive "$tmp/e1.out" "$2")
   n=$(calls "$tmp/e1.out" "$2")
-  echo "$1: $(python3 -c "print(round($i / $n / 100000, 1))") instructions per call"
+  echo "$label: $(python3 -c "print(round($i / $n / 100000, 1))") instructions per call"
 }
-host_to_wasm TypedFuncNop "Func::CallUnchecked("
-host_to_wasm TypedFuncAdd "Func::CallUnchecked("
-host_to_wasm FuncCallAdd "nw::Func::Call(nw::Store&, std::span<nw::Val const"
+for t in $tiers; do
+  host_to_wasm TypedFuncNop "Func::CallUnchecked(" "$t"
+  host_to_wasm TypedFuncAdd "Func::CallUnchecked(" "$t"
+  host_to_wasm FuncCallAdd "nw::Func::Call(nw::Store&, std::span<nw::Val const" "$t"
+  wasm_to_host WasmToHostTyped "Func::CallUnchecked(" "$t"
+  wasm_to_host WasmToHostRaw "Func::CallUnchecked(" "$t"
+  wasm_to_host WasmToHostRawWords "Func::CallUnchecked(" "$t"
+done
 host_to_wasm CApiCallNop "wasm_func_call"
 host_to_wasm CApiCallAdd "wasm_func_call"
-wasm_to_host WasmToHostTyped "Func::CallUnchecked("
-wasm_to_host WasmToHostRaw "Func::CallUnchecked("
 wasm_to_host CApiWasmToHost "wasm_func_call"

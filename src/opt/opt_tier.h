@@ -3,9 +3,10 @@
 //    machine code is a loaded object (loader.h); its entries are the nw_fN functions and the
 //    ArrayCall OptInvoke, which enters through the nw_aN trampolines. Traps from compiled code
 //    (the Trap builtin, a host call's trap, a memory fault in a guard region, a stack-limit
-//    check) unwind to the innermost OptInvoke with siglongjmp; compiled frames hold nothing to
-//    clean up. Backtraces walk the frame-pointer chain. An AOT loader builds OptCode from an
-//    artifact's object with MakeOptCode and uses the store-context functions below.
+//    check) unwind to the innermost OptInvoke (runtime.cc: nw_opt_resume); compiled frames
+//    hold nothing to clean up. Backtraces walk the frame-pointer chain. An AOT loader builds
+//    OptCode from an artifact's object with MakeOptCode and uses the store-context functions
+//    below.
 //  - nw_opt (LLVM 19): OptTier(), whose Compile runs the compiler (compiler.h) and MakeOptCode.
 #pragma once
 

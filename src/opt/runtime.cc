@@ -3,17 +3,20 @@
 // guard-region memories. No LLVM here.
 //
 // Unwinding: every entry from the host (OptInvoke) pushes an Activation on a thread-local
-// list and sigsetjmps. A trap inside compiled code reaches StoreContext::unwind (from the Trap
-// builtin or another builtin) or the signal handler, which records the compiled frames' return
-// addresses (the rbp chain; compiled code keeps frame pointers) and siglongjmps to the
-// innermost activation. Nothing between holds resources: compiled frames own none, and
-// builtins raise only at their outermost scope.
+// list and calls the array trampoline through nw_opt_enter, which saves the callee-saved
+// registers on its own frame and records its stack pointer in the activation. A trap inside
+// compiled code reaches StoreContext::unwind (from the Trap builtin or another builtin) or the
+// signal handler, which records the compiled frames' return addresses (the rbp chain; compiled
+// code keeps frame pointers) and resumes the innermost activation (nw_opt_resume: back on
+// nw_opt_enter's frame, which returns 1 with the registers it saved). Nothing between holds
+// resources: compiled frames own none, and builtins raise only at their outermost scope. Every
+// entry, a nested one from a host function included, is its own activation: a trap in a
+// nested entry returns to the host function that made it, as that entry's TrapResult.
 //
 // The signal handler acts only when the faulting pc lies in compiled code and an activation
 // is live on the thread; any other fault goes to the handler that was installed before (or
 // the default action), so the host's own crashes stay crashes.
 #include <pthread.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <ucontext.h>
 
@@ -109,7 +112,9 @@ class OptCode final : public CompiledCode {
   FuncEntry Entry(uint32_t defined_index) const override {
     // A first tier's function objects hold the stub, which follows the entry pointer.
     const void* code = stubs_[defined_index] ? stubs_[defined_index] : entries_[defined_index];
-    return {&OptInvoke, code != nullptr ? code : &kUnreachableEntry};
+    // array_data: the array trampoline, which OptInvoke calls (null: none, OptInvoke traps).
+    return {&OptInvoke, code != nullptr ? code : &kUnreachableEntry,
+            reinterpret_cast<const void*>(arrays_[defined_index])};
   }
   // From the code -> wasm offset maps (code_map.h): the offset in the function itself (for
   // code inlined into it, the call's).
@@ -157,7 +162,7 @@ struct RawTrace {
   static constexpr size_t kHead = Trap::kBacktraceHead, kTail = Trap::kBacktraceTail;
   uintptr_t head[kHead + 1];  // one more: TrapOf may drop the innermost frame
   uintptr_t tail[kTail];
-  size_t n = 0;
+  size_t n;  // set by the unwinders before Add
   void Add(uintptr_t pc) {
     if (n <= kHead) head[n] = pc;
     tail[n % kTail] = pc;
@@ -166,11 +171,84 @@ struct RawTrace {
   uintptr_t At(size_t i) const { return i <= kHead ? head[i] : tail[i % kTail]; }
 };
 
+// Host -> compiled code (x86-64 System V), in place of sigsetjmp/siglongjmp (which saved and
+// mangled a whole jmp_buf and called __sigjmp_save on every entry: ~26 instructions, and made
+// the entry's C++ frame returns_twice). nw_opt_enter(fn, vmctx, words, resume_sp) pushes rbp,
+// rbx and r12-r15, stores its stack pointer in *resume_sp, calls fn(vmctx, words) and returns
+// 0. nw_opt_resume(sp), with sp such a stored pointer whose nw_opt_enter has not returned,
+// abandons the frames below it and makes that nw_opt_enter return 1 with the registers it
+// saved: to its caller an ordinary return (no returns_twice, no signal mask: sigsetjmp was
+// called with savemask 0 too). Called from the signal handler as siglongjmp was. The objects
+// of nanowasm are not marked for shadow stacks (CET), so no process runs this with one.
+extern "C" {
+uint32_t nw_opt_enter(ArrayFn fn, uint8_t* vmctx, uint64_t* words, uintptr_t* resume_sp);
+[[noreturn]] void nw_opt_resume(uintptr_t resume_sp);
+}
+asm(R"(
+  .text
+  .p2align 4
+  .globl nw_opt_enter
+  .hidden nw_opt_enter
+  .type nw_opt_enter, @function
+nw_opt_enter:
+  .cfi_startproc
+  pushq %rbp
+  .cfi_def_cfa_offset 16
+  .cfi_offset %rbp, -16
+  movq %rsp, %rbp
+  .cfi_def_cfa_register %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  .cfi_offset %rbx, -24
+  .cfi_offset %r12, -32
+  .cfi_offset %r13, -40
+  .cfi_offset %r14, -48
+  .cfi_offset %r15, -56
+  subq $8, %rsp
+  movq %rsp, (%rcx)
+  movq %rdi, %rax
+  movq %rsi, %rdi
+  movq %rdx, %rsi
+  callq *%rax
+  xorl %eax, %eax
+.Lnw_opt_leave:
+  addq $8, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  .cfi_def_cfa %rsp, 8
+  retq
+  .cfi_endproc
+  .size nw_opt_enter, .-nw_opt_enter
+
+  .p2align 4
+  .globl nw_opt_resume
+  .hidden nw_opt_resume
+  .type nw_opt_resume, @function
+nw_opt_resume:
+  .cfi_startproc
+  .cfi_undefined %rip
+  movq %rdi, %rsp
+  movl $1, %eax
+  jmp .Lnw_opt_leave
+  .cfi_endproc
+  .size nw_opt_resume, .-nw_opt_resume
+)");
+
+// Nothing is initialized here (an entry is on every host -> wasm call): RunActivation sets
+// prev and entry_fp, nw_opt_enter resume_sp, and the unwinders fault and trace before TrapOf
+// reads them.
 struct Activation {
-  sigjmp_buf jmp;
-  Activation* prev = nullptr;
-  uintptr_t entry_fp = 0;  // OptInvoke's frame: compiled frames lie below it
-  bool fault = false;      // a memory fault (else a trap from a builtin: pending_trap)
+  uintptr_t resume_sp;  // nw_opt_enter's (see there)
+  Activation* prev;
+  uintptr_t entry_fp;   // OptInvoke's frame: compiled frames lie below it
+  bool fault;           // a memory fault (else a trap from a builtin: pending_trap)
   RawTrace trace;
 };
 
@@ -198,7 +276,7 @@ void Walk(Activation& a, uintptr_t fp) {
   a->fault = false;
   a->trace.n = 0;
   Walk(*a, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
-  siglongjmp(a->jmp, 1);
+  nw_opt_resume(a->resume_sp);
 }
 
 struct sigaction g_prev_segv, g_prev_bus;
@@ -223,7 +301,7 @@ void OnFault(int sig, siginfo_t* info, void* uctx) {
   a->trace.n = 0;
   if (OwnerOf(pc)->loaded().FuncIndexAt(pc) >= 0) a->trace.Add(pc);
   Walk(*a, static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]));
-  siglongjmp(a->jmp, 1);
+  nw_opt_resume(a->resume_sp);
 }
 
 void InstallFaultHandler() {
@@ -348,14 +426,14 @@ Trap TrapOf(Store& store, StoreContext& ctx, const Activation& a) {
   return t;
 }
 
-// Runs `fn`, the array-call trampoline of `f`, as an activation.
-TrapResult<void> InvokeArray(Store& store, FuncObj* f, ArrayFn fn, std::span<const uint64_t> args,
-                             std::span<uint64_t> results) {
-  StoreContext* ctx = store.impl().ctx;
-  if (fn == nullptr)
-    return std::unexpected(MakeHostTrap("opt tier: function has no host entry"));
-  InlineBuffer<uint64_t, 32> words(std::max<size_t>(std::max(args.size(), results.size()), 1));
-  std::copy(args.begin(), args.end(), words.data());
+// The words an entry keeps on its own stack (max(params, results) slots); more go to the heap.
+constexpr size_t kInlineWords = 32;
+
+// Calls `fn`, the array-call trampoline of `f`, on `words` as an activation: true when it
+// returned, false when it trapped (its trap is then in `act`, for TrapOf). Inlined into each
+// entry, whose frame is the activation's entry frame.
+[[gnu::always_inline]] inline bool RunActivation(FuncObj* f, ArrayFn fn, uint64_t* words,
+                                                 Activation& act) {
   // The limit compiled code checks is in the block the callee's VMContext points at (the
   // store's live block, not necessarily the current context's): this thread's for the call,
   // the outer one's again after it (a call made from another host thread, e.g. a component's
@@ -364,28 +442,71 @@ TrapResult<void> InvokeArray(Store& store, FuncObj* f, ArrayFn fn, std::span<con
   std::memcpy(&limits, f->f.vmctx + VMOffsets::limits(), sizeof limits);
   const uintptr_t outer_limit = limits->stack_limit;
   limits->stack_limit = StackLimit();
-  Activation act;
   act.prev = t_top;
   act.entry_fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   t_top = &act;
-  if (sigsetjmp(act.jmp, 0) == 0) {
-    fn(f->f.vmctx, words.data());
-    t_top = act.prev;
-    limits->stack_limit = outer_limit;
-    std::copy(words.data(), words.data() + results.size(), results.begin());
-    return {};
-  }
+  const uint32_t trapped = nw_opt_enter(fn, f->f.vmctx, words, &act.resume_sp);
   t_top = act.prev;
   limits->stack_limit = outer_limit;
+  return trapped == 0;
+}
+
+// The trap of an activation of `ctx` (the store's context when it was entered).
+[[gnu::cold, gnu::noinline]] TrapResult<void> ActivationTrap(Store& store, StoreContext* ctx,
+                                                            const Activation& act) {
   return std::unexpected(TrapOf(store, *ctx, act));
 }
 
+[[gnu::cold, gnu::noinline]] TrapResult<void> NoHostEntry() {
+  return std::unexpected(MakeHostTrap("opt tier: function has no host entry"));
+}
+
+// InvokeArray for signatures of more than kInlineWords slots.
+[[gnu::noinline]] TrapResult<void> InvokeArrayHeap(Store& store, FuncObj* f, ArrayFn fn,
+                                                   std::span<const uint64_t> args,
+                                                   std::span<uint64_t> results) {
+  std::vector<uint64_t> words(std::max(args.size(), results.size()));
+  std::copy(args.begin(), args.end(), words.begin());
+  StoreContext* ctx = store.impl().ctx;
+  Activation act;
+  if (!RunActivation(f, fn, words.data(), act)) [[unlikely]]
+    return ActivationTrap(store, ctx, act);
+  std::copy_n(words.begin(), results.size(), results.begin());
+  return {};
+}
+
+// Runs `fn`, the array-call trampoline of `f`, as an activation. Inlined into OptInvoke and
+// TieredInvoke (each ArrayCall is one frame); the words live on this frame, copied one by one
+// (signatures are small: no memcpy call), and the trap path is out of line.
+[[gnu::always_inline]] inline TrapResult<void> InvokeArray(Store& store, FuncObj* f, ArrayFn fn,
+                                                           std::span<const uint64_t> args,
+                                                           std::span<uint64_t> results) {
+  if (fn == nullptr) [[unlikely]] return NoHostEntry();
+  if (args.size() > kInlineWords || results.size() > kInlineWords) [[unlikely]]
+    return InvokeArrayHeap(store, f, fn, args, results);
+  uint64_t words[kInlineWords];
+  // The empty asm keeps these loops loops: a signature has a few slots, for which LLVM's
+  // memcpy call (arguments) or vectorized copy with its set-up (results) cost more.
+  for (size_t i = 0; i < args.size(); ++i) {
+    words[i] = args[i];
+    asm volatile("");
+  }
+  StoreContext* ctx = store.impl().ctx;
+  Activation act;
+  if (!RunActivation(f, fn, words, act)) [[unlikely]]
+    return ActivationTrap(store, ctx, act);
+  for (size_t i = 0; i < results.size(); ++i) {
+    results[i] = words[i];
+    asm volatile("");
+  }
+  return {};
+}
+
+// The ArrayCall of OptCode's functions: their trampoline is Func::Impl::array_data (Entry).
 TrapResult<void> OptInvoke(Store& store, FuncObj* f, std::span<const uint64_t> args,
                            std::span<uint64_t> results) {
-  const Module::Impl& m = f->f.instance->module->impl();
-  const auto* code = static_cast<const OptCode*>(m.code.get());
-  return InvokeArray(store, f, code->array(f->f.func_index - m.desc.num_imported_funcs), args,
-                     results);
+  return InvokeArray(store, f, reinterpret_cast<ArrayFn>(const_cast<void*>(f->f.array_data)),
+                     args, results);
 }
 
 // ---- tiered modules (opt_tier.h, TieredOptCode) ------------------------------------------------
@@ -418,7 +539,8 @@ class TieredCode final : public TieredOptCode {
 
   FuncEntry Entry(uint32_t defined_index) const override {
     FuncEntry e = current()->Entry(defined_index);
-    e.array_call = &TieredInvoke;
+    e.array_call = &TieredInvoke;  // which looks up the current tier's trampoline
+    e.array_data = nullptr;
     return e;
   }
   std::optional<size_t> WasmOffsetAt(uint32_t defined_index, uintptr_t pc) const override {

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <new>
 
 namespace nw {
 namespace {
@@ -178,20 +180,51 @@ void ElemDropB(uint8_t* vmctx, uint32_t seg) {
   std::vector<uint64_t>().swap(Of(vmctx).inst->elem_segments[seg]);
 }
 
+// A failed host call: its trap (`r`, which this destroys) is raised; the compiled caller's
+// frame is the innermost wasm frame. Out of line, with the Trap's destructor, so that
+// CallHostB's success path saves few registers.
+[[gnu::cold, gnu::noinline, noreturn]] void HostCallFailed(InstanceObj* inst,
+                                                            TrapResult<void>* r) {
+  StoreContext* ctx = inst->store->impl().ctx;
+  ctx->pending_trap = std::move(r->error());
+  std::destroy_at(r);
+  ctx->pending_trap_offset = 0;
+  ctx->pending_trap_func = nullptr;
+  ctx->unwind(ctx);
+  __builtin_unreachable();
+}
+
+// The trap of a host function that threw, made in `storage`; call only from a catch block.
+[[gnu::cold, gnu::noinline]] TrapResult<void>* HostExceptionResult(void* storage) {
+  return ::new (storage) TrapResult<void>(std::unexpected(HostExceptionTrap()));
+}
+
 void CallHostB(uint8_t* vmctx, void* callee, uint64_t* words) {
-  auto [inst, ctx] = Of(vmctx);
-  bool ok;
-  {
-    TrapResult<void> r = CallHostFunc(*inst->store, inst, static_cast<FuncObj*>(callee), words);
-    ok = r.has_value();
-    if (!ok) ctx->pending_trap = std::move(r.error());
+  InstanceObj* inst = VMInstanceOf(vmctx);
+  auto* f = static_cast<FuncObj*>(callee);
+  // The result is made in raw storage: a value needs no destruction, so success returns at
+  // once, and a trap goes to HostCallFailed, which destroys it before unwinding (which runs
+  // no destructors).
+  alignas(TrapResult<void>) unsigned char storage[sizeof(TrapResult<void>)];
+  TrapResult<void>* r;
+  if (f->f.raw_host == nullptr) {
+    r = ::new (static_cast<void*>(storage))
+        TrapResult<void>(CallHostFunc(*inst->store, inst, f, words));
+  } else {
+    // A raw host function (Func::CreateHostRaw: the component model's fused adapters) is
+    // called here directly, as the interpreter's CallHost does: no CallHostFunc layer. As
+    // CallRawHostFunc, with the exception's trap made out of line (an inline landing pad made
+    // this path save five more registers).
+    Caller caller(*inst->store, inst);
+    try {
+      r = ::new (static_cast<void*>(storage))
+          TrapResult<void>(f->f.raw_host(f->f.raw_ctx, caller, words));
+    } catch (...) {
+      r = HostExceptionResult(storage);
+    }
   }
-  if (!ok) {
-    ctx->pending_trap_offset = 0;
-    ctx->pending_trap_func = nullptr;
-    ctx->unwind(ctx);
-    __builtin_unreachable();
-  }
+  if (r->has_value()) [[likely]] return;
+  HostCallFailed(inst, r);
 }
 
 const VMBuiltins kBuiltins = {

@@ -142,6 +142,7 @@ std::expected<void, InstantiationError> AllocateDefinitions(Store& store, Instan
     const FuncEntry entry = m.code->Entry(static_cast<uint32_t>(i));
     f->f.code = entry.code;
     f->f.array_call = entry.array_call;
+    f->f.array_data = entry.array_data;
     f->f.func_index = d.num_imported_funcs + static_cast<uint32_t>(i);
     inst.funcs.push_back(f);
   }

@@ -40,6 +40,9 @@ using ArrayCall = TrapResult<void> (*)(Store& store, FuncObj* callee,
 struct FuncEntry {
   ArrayCall array_call = nullptr;
   const void* code = nullptr;
+  // For the tier's ArrayCall alone (Func::Impl::array_data), when the tier wants one: e.g. the
+  // opt tier's array-call trampoline of the function, so an entry need not look it up.
+  const void* array_data = nullptr;
 };
 
 // What a tier compiles: a module whose module-level structure is validated (ValidateModule

@@ -71,6 +71,7 @@ struct Func::Impl {
   std::unique_ptr<const FuncType> host_type;
   InstanceObj* instance = nullptr;  // null for host functions
   ArrayCall array_call = nullptr;
+  const void* array_data = nullptr;  // FuncEntry::array_data
   HostCallback host;
   RawHostCallback raw_host = nullptr;  // instead of host when set (Func::CreateHostRaw)
   void* raw_ctx = nullptr;
