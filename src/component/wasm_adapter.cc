@@ -74,118 +74,7 @@ void Names(std::vector<uint8_t>& out, const std::vector<std::string_view>& impor
   Section(out, 0, names);
 }
 
-}  // namespace
-
-std::vector<uint8_t> WasmAdapterModule(const FunctionPlan& fp, const FusedAdapter::SplitForm& form) {
-  const std::vector<FlatType>& lower_params = fp.lower_sig.params;
-  const std::vector<FlatType>& lower_results = fp.lower_sig.results;
-  const std::vector<FlatType>& callee_params = fp.lift_sig.params;
-  const std::vector<FlatType>& callee_results = fp.lift_sig.results;
-  const bool out_param = fp.results.in_memory;  // the lower's last parameter
-  const std::vector<FlatType> i32{FlatType::kI32};
-
-  // Types (one per function, in import order, then the adapter's).
-  enum : uint32_t { kEnter, kCallee, kResults, kRealloc, kParams };
-  std::vector<uint8_t> types;
-  const uint32_t nimports = form.allocates ? 5 : 3;
-  Uleb(types, nimports + 1);
-  EncodeFuncType(types, lower_params, form.allocates ? i32 : callee_params);  // enter
-  EncodeFuncType(types, callee_params, callee_results);                       // callee
-  std::vector<FlatType> results_params = callee_results;
-  if (out_param) results_params.push_back(FlatType::kI32);
-  EncodeFuncType(types, results_params, lower_results);  // results
-  if (form.allocates) {
-    EncodeFuncType(types, {FlatType::kI32, FlatType::kI32, FlatType::kI32, FlatType::kI32}, i32);  // realloc
-    EncodeFuncType(types, i32, callee_params);                                                   // params
-  }
-  EncodeFuncType(types, lower_params, lower_results);  // the adapter, type index nimports
-
-  static constexpr std::string_view kNames[] = {"enter", "callee", "results", "realloc", "params"};
-  std::vector<uint8_t> imports;
-  Uleb(imports, nimports);
-  for (uint32_t i = 0; i < nimports; ++i) {
-    Name(imports, "");
-    Name(imports, kNames[i]);
-    imports.push_back(0x00);  // func
-    Uleb(imports, i);
-  }
-
-  std::vector<uint8_t> funcs;
-  Uleb(funcs, 1);
-  Uleb(funcs, nimports);
-
-  std::vector<uint8_t> exports;
-  Uleb(exports, 1);
-  Name(exports, "adapter");
-  exports.push_back(0x00);
-  Uleb(exports, nimports);
-
-  std::vector<uint8_t> body;
-  body.push_back(0x00);  // no locals
-  auto call = [&](uint32_t f) {
-    body.push_back(0x10);
-    Uleb(body, f);
-  };
-  if (form.allocates) {
-    body.push_back(0x41);  // i32.const 0: old_ptr
-    Sleb(body, 0);
-    body.push_back(0x41);  // i32.const 0: old_size
-    Sleb(body, 0);
-    body.push_back(0x41);  // i32.const align
-    Sleb(body, static_cast<int32_t>(form.align));
-  }
-  for (uint32_t i = 0; i < lower_params.size(); ++i) {
-    body.push_back(0x20);  // local.get
-    Uleb(body, i);
-  }
-  call(kEnter);
-  if (form.allocates) {
-    call(kRealloc);
-    call(kParams);
-  }
-  call(kCallee);
-  if (out_param) {
-    body.push_back(0x20);
-    Uleb(body, static_cast<uint32_t>(lower_params.size() - 1));
-  }
-  call(kResults);
-  body.push_back(0x0b);  // end
-  std::vector<uint8_t> code;
-  Uleb(code, 1);
-  Uleb(code, static_cast<uint32_t>(body.size()));
-  code.insert(code.end(), body.begin(), body.end());
-
-  // The name section: function names for backtraces.
-  std::vector<uint8_t> names;
-  Name(names, "name");
-  std::vector<uint8_t> fnames;
-  Uleb(fnames, nimports + 1);
-  for (uint32_t i = 0; i < nimports; ++i) {
-    Uleb(fnames, i);
-    Name(fnames, std::string("component adapter: ") + std::string(kNames[i]));
-  }
-  Uleb(fnames, nimports);
-  Name(fnames, "component adapter");
-  names.push_back(0x01);  // function names
-  Uleb(names, static_cast<uint32_t>(fnames.size()));
-  names.insert(names.end(), fnames.begin(), fnames.end());
-
-  std::vector<uint8_t> out = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-  Section(out, 1, types);
-  Section(out, 2, imports);
-  Section(out, 3, funcs);
-  Section(out, 7, exports);
-  Section(out, 10, code);
-  Section(out, 0, names);
-  return out;
-}
-
-}  // namespace nw::component
-
-namespace nw::component {
-namespace {
-
-// Code emission for the direct form.
+// Code emission (one function body).
 struct Code {
   std::vector<uint8_t> b;
   void Op(uint8_t op) { b.push_back(op); }
@@ -246,7 +135,88 @@ struct Code {
   }
 };
 
+// The module: `types` (the imports' in order, then the adapter's), function imports from ""
+// named `funcs` (type i for import i), then the `extra` import entries (memories, globals;
+// `nextra` of them), one function of the last type exported as "adapter" with body `code`
+// (locals included), and the name section.
+std::vector<uint8_t> Assemble(const std::vector<uint8_t>& types, const std::vector<std::string_view>& funcs,
+                              const std::vector<uint8_t>& extra, uint32_t nextra, const Code& code) {
+  const uint32_t nfuncs = static_cast<uint32_t>(funcs.size());
+  std::vector<uint8_t> imports;
+  Uleb(imports, nfuncs + nextra);
+  for (uint32_t i = 0; i < nfuncs; ++i) {
+    Name(imports, "");
+    Name(imports, funcs[i]);
+    imports.push_back(0x00);  // func
+    Uleb(imports, i);
+  }
+  imports.insert(imports.end(), extra.begin(), extra.end());
+  std::vector<uint8_t> decls;
+  Uleb(decls, 1);
+  Uleb(decls, nfuncs);
+  std::vector<uint8_t> exports;
+  Uleb(exports, 1);
+  Name(exports, "adapter");
+  exports.push_back(0x00);
+  Uleb(exports, nfuncs);
+  std::vector<uint8_t> bodies;
+  Uleb(bodies, 1);
+  Uleb(bodies, static_cast<uint32_t>(code.b.size() + 1));
+  bodies.insert(bodies.end(), code.b.begin(), code.b.end());
+  bodies.push_back(0x0b);  // end
+  std::vector<uint8_t> out = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  Section(out, 1, types);
+  Section(out, 2, imports);
+  Section(out, 3, decls);
+  Section(out, 7, exports);
+  Section(out, 10, bodies);
+  Names(out, funcs);
+  return out;
+}
 }  // namespace
+
+std::vector<uint8_t> WasmAdapterModule(const FunctionPlan& fp, const FusedAdapter::SplitForm& form) {
+  const std::vector<FlatType>& lower_params = fp.lower_sig.params;
+  const std::vector<FlatType>& callee_params = fp.lift_sig.params;
+  const std::vector<FlatType>& callee_results = fp.lift_sig.results;
+  const bool out_param = fp.results.in_memory;  // the lower's last parameter
+  const std::vector<FlatType> i32{FlatType::kI32};
+
+  // Types: one per import, in import order, then the adapter's.
+  enum : uint32_t { kEnter, kCallee, kResults, kRealloc, kParams };
+  std::vector<std::string_view> funcs = {"enter", "callee", "results"};
+  if (form.allocates) funcs.insert(funcs.end(), {"realloc", "params"});
+  std::vector<uint8_t> types;
+  Uleb(types, static_cast<uint32_t>(funcs.size() + 1));
+  EncodeFuncType(types, lower_params, form.allocates ? i32 : callee_params);  // enter
+  EncodeFuncType(types, callee_params, callee_results);                       // callee
+  std::vector<FlatType> results_params = callee_results;
+  if (out_param) results_params.push_back(FlatType::kI32);
+  EncodeFuncType(types, results_params, fp.lower_sig.results);  // results
+  if (form.allocates) {
+    EncodeFuncType(types, {FlatType::kI32, FlatType::kI32, FlatType::kI32, FlatType::kI32}, i32);  // realloc
+    EncodeFuncType(types, i32, callee_params);                                                   // params
+  }
+  EncodeFuncType(types, lower_params, fp.lower_sig.results);  // the adapter
+
+  Code c;
+  c.U(0);  // no locals
+  if (form.allocates) {  // realloc(0, 0, align, bytes)
+    c.I32(0);
+    c.I32(0);
+    c.I32(static_cast<int32_t>(form.align));
+  }
+  for (uint32_t i = 0; i < lower_params.size(); ++i) c.Get(i);
+  c.Call(kEnter);
+  if (form.allocates) {
+    c.Call(kRealloc);
+    c.Call(kParams);
+  }
+  c.Call(kCallee);
+  if (out_param) c.Get(static_cast<uint32_t>(lower_params.size() - 1));
+  c.Call(kResults);
+  return Assemble(types, funcs, {}, 0, c);
+}
 
 std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const FusedAdapter::DirectForm& d,
                                              uint32_t entering) {
@@ -266,40 +236,24 @@ std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const Fused
   EncodeFuncType(types, i32, {});                                                           // trap
   EncodeFuncType(types, lower_params, lower_results);                                       // the adapter
 
-  static constexpr std::string_view kFuncs[] = {"enter", "callee", "realloc", "trap"};
-  std::vector<uint8_t> imports;
-  Uleb(imports, kNumFuncs + 2 + 1 + entering);
-  for (uint32_t i = 0; i < kNumFuncs; ++i) {
-    Name(imports, "");
-    Name(imports, kFuncs[i]);
-    imports.push_back(0x00);
-    Uleb(imports, i);
-  }
+  const std::vector<std::string_view> funcs = {"enter", "callee", "realloc", "trap"};
+  std::vector<uint8_t> extra;
   for (std::string_view m : {"caller_memory", "callee_memory"}) {
-    Name(imports, "");
-    Name(imports, m);
-    imports.push_back(0x02);  // memory, limits min 0 and no max: any memory matches
-    imports.push_back(0x00);
-    Uleb(imports, 0);
+    Name(extra, "");
+    Name(extra, m);
+    extra.push_back(0x02);  // memory, limits min 0 and no max: any memory matches
+    extra.push_back(0x00);
+    Uleb(extra, 0);
   }
   auto global = [&](const std::string& name) {
-    Name(imports, "");
-    Name(imports, name);
-    imports.push_back(0x03);  // mutable i32 global
-    imports.push_back(0x7f);
-    imports.push_back(0x01);
+    Name(extra, "");
+    Name(extra, name);
+    extra.push_back(0x03);  // mutable i32 global
+    extra.push_back(0x7f);
+    extra.push_back(0x01);
   };
   global("callee_may_leave");
   for (uint32_t i = 0; i < entering; ++i) global("may_enter" + std::to_string(i));
-
-  std::vector<uint8_t> funcs;
-  Uleb(funcs, 1);
-  Uleb(funcs, kNumFuncs);
-  std::vector<uint8_t> exports;
-  Uleb(exports, 1);
-  Name(exports, "adapter");
-  exports.push_back(0x00);
-  Uleb(exports, kNumFuncs);
 
   const uint32_t np = static_cast<uint32_t>(lower_params.size());
   const uint32_t dptr = np, bytes = np + 1, sptr = np + 2;
@@ -361,20 +315,7 @@ std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const Fused
     c.I32(1);
     c.GlobalSet(1 + i);
   }
-  c.Op(0x0b);
-  std::vector<uint8_t> code;
-  Uleb(code, 1);
-  Uleb(code, static_cast<uint32_t>(c.b.size()));
-  code.insert(code.end(), c.b.begin(), c.b.end());
-
-  std::vector<uint8_t> out = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-  Section(out, 1, types);
-  Section(out, 2, imports);
-  Section(out, 3, funcs);
-  Section(out, 7, exports);
-  Section(out, 10, code);
-  Names(out, {kFuncs[0], kFuncs[1], kFuncs[2], kFuncs[3]});
-  return out;
+  return Assemble(types, funcs, extra, 2 + 1 + entering, c);
 }
 
 }  // namespace nw::component
