@@ -30,6 +30,17 @@ void PrintTo(ComponentStore::AdapterForm f, std::ostream* os) {
 }
 namespace {
 
+// A store linking fused adapters (in the form under test) or the generic adapter.
+struct TestStore {
+  explicit TestStore(bool fused) {
+    cs.set_fused_adapters(fused);
+    cs.set_adapter_form(g_form);
+  }
+  Engine engine;
+  Store store{engine};
+  ComponentStore cs{store};
+};
+
 class FusedAdapterTest : public ::testing::TestWithParam<Form> {
  protected:
   void SetUp() override { g_form = GetParam(); }
@@ -342,11 +353,8 @@ TEST_P(FusedAdapterTest, BadReallocTrapsAsTheGenericPath) {
 // into its caller (through a host function the callee imports).
 TEST_P(FusedAdapterTest, ReentranceIsRefused) {
   for (bool fused : {true, false}) {
-    Engine engine;
-    Store store(engine);
-    ComponentStore cs(store);
-    cs.set_fused_adapters(fused);
-    cs.set_adapter_form(g_form);
+    TestStore ts(fused);
+    ComponentStore& cs = ts.cs;
     auto c = ParseComponentText(R"((component
       (component $Child
         (core module $I (func (export "f") (param i32) (result i32) (local.get 0)))
@@ -371,11 +379,8 @@ TEST_P(FusedAdapterTest, ReentranceIsRefused) {
   // Siblings: A calls B, B's core calls a host function that calls A again.
   std::vector<std::string> msgs;
   for (bool fused : {true, false}) {
-    Engine engine;
-    Store store(engine);
-    ComponentStore cs(store);
-    cs.set_fused_adapters(fused);
-    cs.set_adapter_form(g_form);
+    TestStore ts(fused);
+    ComponentStore& cs = ts.cs;
     auto b = ParseComponentText(R"((component
       (import "back" (func $back (result u32)))
       (canon lower (func $back) (core func $back'))
@@ -471,11 +476,8 @@ TEST_P(FusedAdapterTest, HandlesMoveBetweenTables) {
   std::vector<std::string> outcomes[2];
   for (bool fused : {true, false}) {
     for (const char* fn : {"flow", "twice", "forged"}) {
-      Engine engine;
-      Store store(engine);
-      ComponentStore cs(store);
-      cs.set_fused_adapters(fused);
-      cs.set_adapter_form(g_form);
+      TestStore ts(fused);
+      ComponentStore& cs = ts.cs;
       auto p = ParseComponentText(kProvider);
       auto u = ParseComponentText(kUser);
       ASSERT_TRUE(p) << p.error().ToString();
@@ -599,11 +601,8 @@ TEST_P(FusedAdapterTest, DirectFormAsTheGenericPath) {
   for (const Shape& sh : shapes) {
     std::vector<std::string> outcomes[2];
     for (bool fused : {true, false}) {
-      Engine engine;
-      Store store(engine);
-      ComponentStore cs(store);
-      cs.set_fused_adapters(fused);
-      cs.set_adapter_form(g_form);
+      TestStore ts(fused);
+      ComponentStore& cs = ts.cs;
       auto a = ParseComponentText(callee(sh.type, sh.alloc, sh.ret));
       auto b = ParseComponentText(caller(sh.type));
       ASSERT_TRUE(a) << a.error().ToString();
