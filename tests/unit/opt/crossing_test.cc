@@ -77,17 +77,21 @@ struct RawRun {
   TrapResult<std::vector<uint64_t>> direct, indirect;
 };
 
+// kRawCaller compiled for `s`, with RawMix defined as its import "host" "raw".
+std::shared_ptr<const Module> LinkRawCaller(OptStore& s) {
+  s.linker().Define("host", "raw",
+                    Func::CreateHostRaw(s.store(),
+                                        FuncType{{ValType::kI32, ValType::kI64, ValType::kF64},
+                                                 {ValType::kI64, ValType::kF64, ValType::kI32}},
+                                        RawMix, nullptr));
+  return Compile(s, kRawCaller);
+}
+
 TEST(OptCrossing, RawHostFunctionsFromCompiledCode) {
   for (auto tier : kTiers) {
     SCOPED_TRACE(TierName(tier));
     OptStore s(tier);
-    s.linker().Define(
-        "host", "raw",
-        Func::CreateHostRaw(s.store(),
-                            FuncType{{ValType::kI32, ValType::kI64, ValType::kF64},
-                                     {ValType::kI64, ValType::kF64, ValType::kI32}},
-                            RawMix, nullptr));
-    auto m = Compile(s, kRawCaller);
+    auto m = LinkRawCaller(s);
     ASSERT_TRUE(m);
     auto inst = s.Instantiate(m);
     ASSERT_TRUE(inst) << inst.error();
@@ -129,13 +133,7 @@ TEST(OptCrossing, RawHostTrapsAndExceptionsHaveTheInterpretersBacktrace) {
     std::vector<std::string> frames[2];
     for (int t = 0; t < 2; ++t) {
       OptStore s(kTiers[t]);
-      s.linker().Define(
-          "host", "raw",
-          Func::CreateHostRaw(s.store(),
-                              FuncType{{ValType::kI32, ValType::kI64, ValType::kF64},
-                                       {ValType::kI64, ValType::kF64, ValType::kI32}},
-                              RawMix, nullptr));
-      auto m = Compile(s, kRawCaller);
+      auto m = LinkRawCaller(s);
       ASSERT_TRUE(m);
       auto inst = s.Instantiate(m);
       ASSERT_TRUE(inst) << inst.error();
