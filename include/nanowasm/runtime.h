@@ -333,6 +333,16 @@ class Func {
   static Func* CreateHost(Store& store, FuncType type, HostCallback callback);
   // `ctx` must outlive the store's use of the function.
   static Func* CreateHostRaw(Store& store, FuncType type, RawHostCallback callback, void* ctx);
+  // A leaf: a raw host function that compiled code may call as the C function `native`
+  // instead: native(ctx, args...) with i32 as uint32_t, i64 as uint64_t, f32 as float, f64 as
+  // double, the one result (if any) returned. No Caller, no slot buffer, no trap object: the
+  // function must not trap, throw, block, or touch any store; it may read and write the
+  // memory it was given. `callback` must do the same on slot words (the interpreter and
+  // calls from the host take it). Types with references, v128 or more than one result get no
+  // native entry (always `callback`). For runtime-internal glue (the component model's fused
+  // adapters check strings through one); not checked against `type`: the two must agree.
+  static Func* CreateHostLeaf(Store& store, FuncType type, const void* native, RawHostCallback callback,
+                              void* ctx);
   const FuncType& type() const;
   // Call with arguments checked against the type; results returned in order.
   TrapResult<std::vector<Val>> Call(Store& store, std::span<const Val> args);

@@ -99,10 +99,18 @@ Result<std::pair<uint32_t, uint32_t>> StoreStringIntoRange(Side& side, StringSrc
 StringSrc HostStringSrc(const ComponentValue& v);
 
 // Unicode helpers (also used by ComponentValue).
-bool ValidUtf8(const uint8_t* p, size_t n);
+// Whether [p, p+n) is well-formed UTF-8: the check for this CPU, chosen once.
+using Utf8Checker = bool (*)(const uint8_t* p, size_t n);
+Utf8Checker SelectUtf8Checker();
+inline bool ValidUtf8(const uint8_t* p, size_t n) {
+  static const Utf8Checker check = SelectUtf8Checker();
+  return check(p, n);
+}
 // The trap of a string that is not valid UTF-8 (its wording tells a sequence cut off by the end
 // of the string from an ill-formed one); call only when ValidUtf8 failed.
 [[gnu::cold]] std::unexpected<Error> InvalidUtf8Trap(const uint8_t* p, size_t n);
+// Which of the two: whether the string ends inside a sequence that is well-formed so far.
+[[gnu::cold]] bool Utf8CutOff(const uint8_t* p, size_t n);
 bool ValidUtf16(const uint8_t* p, size_t code_units);
 // Appends the string as UTF-8.
 void AppendUtf8(const StringSrc& src, std::string& out);

@@ -18,6 +18,10 @@ namespace nw::component {
 
 namespace {
 
+enum class Utf8Status : uint8_t { kOk, kInvalid, kIncomplete };
+Utf8Status CheckUtf8(const uint8_t* p, const uint8_t* end);
+bool ValidUtf8Generic(const uint8_t* p, size_t n) { return CheckUtf8(p, p + n) == Utf8Status::kOk; }
+
 #if defined(__x86_64__)
 // 256 bytes per step where the CPU has AVX2 (checked once), one test per step: a 1 KiB string
 // argument is validated on every component-to-component call, so this is on the call path.
@@ -45,6 +49,54 @@ namespace {
 bool HasAvx2() {
   static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
   return has;
+}
+
+// ValidUtf8 by the CPU's widest vectors, for the common case on the component call path: a
+// string all ASCII, decided by one pass of wide loads; a string that is not is then checked
+// from its start by the general loop. No early exit: the loads are ORed into four
+// accumulators, so no chain of dependent ORs is longer than the loop's trip count (a test per
+// 256-byte step, as AsciiPrefixAvx2 does, puts a chain of eight ORs before each test: LLVM
+// reassociates the tree written there into a chain).
+[[gnu::target("avx512f,avx512bw,tune=icelake-server")]] bool ValidUtf8Avx512(const uint8_t* p, size_t n) {
+  if (n < 64) return ValidUtf8Generic(p, n);
+  __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+  size_t i = 0;
+  for (; i + 256 <= n; i += 256) {
+    a0 = _mm512_or_si512(a0, _mm512_loadu_si512(p + i));
+    a1 = _mm512_or_si512(a1, _mm512_loadu_si512(p + i + 64));
+    a2 = _mm512_or_si512(a2, _mm512_loadu_si512(p + i + 128));
+    a3 = _mm512_or_si512(a3, _mm512_loadu_si512(p + i + 192));
+  }
+  for (; i + 64 <= n; i += 64) a0 = _mm512_or_si512(a0, _mm512_loadu_si512(p + i));
+  // The last 1..63 bytes: a load of the 64 ending at p+n (n >= 64, so it starts inside).
+  if (i < n) a1 = _mm512_or_si512(a1, _mm512_loadu_si512(p + n - 64));
+  const __m512i all = _mm512_or_si512(_mm512_or_si512(a0, a1), _mm512_or_si512(a2, a3));
+  if (_mm512_movepi8_mask(all) == 0) [[likely]] return true;
+  return ValidUtf8Generic(p, n);
+}
+[[gnu::target("avx2,tune=haswell")]] bool ValidUtf8Avx2(const uint8_t* p, size_t n) {
+  if (n < 32) return ValidUtf8Generic(p, n);
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+  size_t i = 0;
+  for (; i + 256 <= n; i += 256) {
+    const __m256i* v = reinterpret_cast<const __m256i*>(p + i);
+    a0 = _mm256_or_si256(a0, _mm256_or_si256(_mm256_loadu_si256(v), _mm256_loadu_si256(v + 4)));
+    a1 = _mm256_or_si256(a1, _mm256_or_si256(_mm256_loadu_si256(v + 1), _mm256_loadu_si256(v + 5)));
+    a2 = _mm256_or_si256(a2, _mm256_or_si256(_mm256_loadu_si256(v + 2), _mm256_loadu_si256(v + 6)));
+    a3 = _mm256_or_si256(a3, _mm256_or_si256(_mm256_loadu_si256(v + 3), _mm256_loadu_si256(v + 7)));
+  }
+  for (; i + 32 <= n; i += 32) a0 = _mm256_or_si256(a0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
+  if (i < n) a1 = _mm256_or_si256(a1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + n - 32)));
+  const __m256i all = _mm256_or_si256(_mm256_or_si256(a0, a1), _mm256_or_si256(a2, a3));
+  if (_mm256_movemask_epi8(all) == 0) [[likely]] return true;
+  return ValidUtf8Generic(p, n);
+}
+
+Utf8Checker PickUtf8Checker() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512bw")) return &ValidUtf8Avx512;
+  if (__builtin_cpu_supports("avx2")) return &ValidUtf8Avx2;
+  return &ValidUtf8Generic;
 }
 #endif
 
@@ -354,7 +406,7 @@ Result<uint32_t> Side::Realloc(uint32_t old_ptr, uint32_t old_size, uint32_t ali
 
 namespace {
 
-enum class Utf8Status : uint8_t { kOk, kInvalid, kIncomplete };
+
 
 // Well-formed sequences of Unicode Table 3-7 (no overlongs, surrogates or > U+10FFFF).
 // kIncomplete: the bytes end inside a sequence that was well-formed so far.
@@ -393,18 +445,19 @@ Utf8Status CheckUtf8(const uint8_t* p, const uint8_t* end) {
 
 }  // namespace
 
-bool ValidUtf8(const uint8_t* p, size_t n) {
+Utf8Checker SelectUtf8Checker() {
 #if defined(__x86_64__)
-  // The common case on the call path: all ASCII, decided in 256-byte steps.
-  if (n >= 128 && HasAvx2() && AsciiPrefixAvx2(p, n) == n) return true;
+  return PickUtf8Checker();
+#else
+  return &ValidUtf8Generic;
 #endif
-  return CheckUtf8(p, p + n) == Utf8Status::kOk;
 }
 
 std::unexpected<Error> InvalidUtf8Trap(const uint8_t* p, size_t n) {
-  return Trap(CheckUtf8(p, p + n) == Utf8Status::kIncomplete ? "incomplete utf-8 byte sequence"
-                                                              : "invalid utf-8 byte sequence");
+  return Trap(Utf8CutOff(p, n) ? "incomplete utf-8 byte sequence" : "invalid utf-8 byte sequence");
 }
+
+bool Utf8CutOff(const uint8_t* p, size_t n) { return CheckUtf8(p, p + n) == Utf8Status::kIncomplete; }
 
 bool ValidUtf16(const uint8_t* p, size_t units) {
   for (size_t i = 0; i < units; ++i) {

@@ -77,21 +77,22 @@ class FusedAdapter {
 
   // The direct form (wasm_adapter.h): a split call that allocates, whose other arguments pass
   // unchanged (u32, s32, u64, s64) and whose results are integers (in memory: copied as bytes;
-  // flat: one unchanged value). The generated wasm then checks and copies the allocation's
-  // contents (memory.copy between the two memories) and the results itself, and resets the
-  // flags (ComponentInstanceState::BindFlags), so Enter is its only leaf on the way.
+  // flat: one unchanged value). The generated wasm then makes every check and copy itself
+  // (memory.copy between the two memories, the flags as core globals:
+  // ComponentInstanceState::BindFlags) but a string's source checks, one host leaf
+  // (Func::CreateHostLeaf) that compiled code calls as a C function.
   struct DirectForm {
     uint32_t alloc_param = 0;  // the allocation's (ptr, len) in the flat arguments
     bool list = false;         // a plain list (else a UTF-8 string)
     uint32_t elem_size = 1, elem_align = 1;
-    std::vector<std::pair<uint32_t, uint32_t>> result_blocks;  // (offset, bytes), in memory
+    // The result record's integer fields as (offset, bytes) in the return areas, one each.
+    std::vector<std::pair<uint32_t, uint32_t>> result_blocks;
   };
   std::optional<DirectForm> Direct() const { return direct_; }
-  // Enter for the direct form: the same checks in the same order, without the parts the direct
-  // form does not need (its other arguments pass unchanged; the wasm passes them on itself).
-  Status EnterDirect(const uint64_t* flat_args, uint32_t* bytes);
   const std::vector<ComponentInstanceState*>& entering() const { return entering_; }
+  ComponentInstanceState& caller_state() const { return *caller_; }
   ComponentInstanceState& callee_state() const { return *callee_; }
+  const CanonOptions& caller_options() const { return *caller_opts_; }
 
  private:
   FusedAdapter() = default;

@@ -237,25 +237,47 @@ nw::FuncType CoreFuncType(const std::vector<FlatType>& params, const std::vector
   return t;
 }
 
-TrapResult<void> AdapterEnterDirect(void* ctx, Caller&, uint64_t* words) {
-  FusedCall* fc = static_cast<WasmAdapterCall*>(ctx)->fc;
-  uint32_t bytes = 0;
-  Status st = fc->adapter->EnterDirect(words, &bytes);
-  if (!st) [[unlikely]] return FusedCallTrap(fc, st);
-  words[0] = bytes;
+// The direct form's string leaf (a host leaf: compiled code calls it as a C function, no host
+// call machinery): the source string's length, bounds and UTF-8 checks as a DirectTrap code,
+// kNone when the string may be copied. Reads the caller's memory where it is now.
+struct DirectStringCheck {
+  uint8_t* const* base;
+  const uint64_t* length;
+};
+uint32_t CheckDirectString(void* ctx, uint32_t ptr, uint32_t len) {
+  const auto* c = static_cast<const DirectStringCheck*>(ctx);
+  DirectTrap r = DirectTrap::kNone;
+  if (len > kMaxStringByteLength) [[unlikely]] {
+    r = DirectTrap::kStringTooLong;
+  } else if (uint64_t{ptr} + len > *c->length) [[unlikely]] {
+    r = DirectTrap::kStringOutOfBounds;
+  } else if (const uint8_t* p = *c->base + ptr; !ValidUtf8(p, len)) [[unlikely]] {
+    r = Utf8CutOff(p, len) ? DirectTrap::kIncompleteUtf8 : DirectTrap::kInvalidUtf8;
+  }
+  return static_cast<uint32_t>(r);
+}
+TrapResult<void> CheckDirectStringRaw(void* ctx, Caller&, uint64_t* words) {
+  words[0] = CheckDirectString(ctx, static_cast<uint32_t>(words[0]), static_cast<uint32_t>(words[1]));
   return {};
 }
 
 // The direct form's cold exit: the trap of a check the generated wasm made (wasm_adapter.h).
 TrapResult<void> AdapterTrap(void* ctx, Caller&, uint64_t* words) {
   FusedCall* fc = static_cast<WasmAdapterCall*>(ctx)->fc;
-  std::string_view what;
+  std::string_view what = "component adapter: unknown trap code";
   switch (static_cast<DirectTrap>(words[0])) {
+    case DirectTrap::kNone: break;
     case DirectTrap::kStringOutOfBounds: what = kTrapAdapterStringOutOfBounds; break;
     case DirectTrap::kListUnaligned: what = kTrapUnalignedPointer; break;
     case DirectTrap::kListOutOfBounds: what = kTrapAdapterListOutOfBounds; break;
     case DirectTrap::kResultUnaligned: what = kTrapUnalignedPointer; break;
     case DirectTrap::kResultOutOfBounds: what = kTrapValuesOutOfBounds; break;
+    case DirectTrap::kCannotLeave: what = kTrapCannotLeave; break;
+    case DirectTrap::kCannotEnter: what = kTrapCannotEnter; break;
+    case DirectTrap::kStringTooLong: what = "string longer than 2^28-1 bytes"; break;
+    case DirectTrap::kInvalidUtf8: what = "invalid utf-8 byte sequence"; break;
+    case DirectTrap::kIncompleteUtf8: what = "incomplete utf-8 byte sequence"; break;
+    case DirectTrap::kListTooLong: what = "list longer than 2^28-1 bytes"; break;
   }
   return FusedCallTrap(fc, Trap(what));
 }
@@ -301,13 +323,19 @@ Result<Func*> LinkDirectAdapter(ComponentStore& cs, FusedCall* fc, Func* realloc
   auto* w = cs.Make<WasmAdapterCall>(WasmAdapterCall{fc, static_cast<uint32_t>(fp.lift_sig.results.size())});
   Store& store = cs.store();
   Linker linker;
-  linker.Define("", "enter", Func::CreateHostRaw(store, CoreFuncType(fp.lower_sig.params, {FlatType::kI32}),
-                                                 AdapterEnterDirect, w));
+  if (!fc->adapter->Direct()->list) {
+    const CanonOptions& from = fc->adapter->caller_options();
+    auto* check = cs.Make<DirectStringCheck>(DirectStringCheck{from.memory_base, from.memory_length});
+    linker.Define("", "check", Func::CreateHostLeaf(store, CoreFuncType({FlatType::kI32, FlatType::kI32}, {FlatType::kI32}),
+                                                    reinterpret_cast<const void*>(&CheckDirectString),
+                                                    CheckDirectStringRaw, check));
+  }
   linker.Define("", "callee", core);
   linker.Define("", "realloc", realloc);
   linker.Define("", "trap", Func::CreateHostRaw(store, CoreFuncType({FlatType::kI32}, {}), AdapterTrap, w));
   linker.Define("", "caller_memory", caller_mem);
   linker.Define("", "callee_memory", callee_mem);
+  linker.Define("", "caller_may_leave", FlagGlobals(cs, &fc->adapter->caller_state()).second);
   linker.Define("", "callee_may_leave", FlagGlobals(cs, &fc->adapter->callee_state()).second);
   for (size_t i = 0; i < entering.size(); ++i)
     linker.Define("", "may_enter" + std::to_string(i), FlagGlobals(cs, entering[i]).first);

@@ -84,6 +84,7 @@ struct Code {
   void Get(uint32_t local) { Op(0x20); U(local); }
   void Set(uint32_t local) { Op(0x21); U(local); }
   void Tee(uint32_t local) { Op(0x22); U(local); }
+  void GlobalGet(uint32_t g) { Op(0x23); U(g); }
   void GlobalSet(uint32_t g) { Op(0x24); U(g); }
   void Call(uint32_t f) { Op(0x10); U(f); }
   // A load or store of memory `mem` at `offset` (alignment hint 1 byte).
@@ -226,17 +227,20 @@ std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const Fused
   const std::vector<FlatType>& callee_results = fp.lift_sig.results;
   const bool out_param = fp.results.in_memory;
   const std::vector<FlatType> i32{FlatType::kI32};
-  enum : uint32_t { kEnter, kCallee, kRealloc, kTrap, kNumFuncs };
+  const std::vector<FlatType> i32x2{FlatType::kI32, FlatType::kI32};
+  // Function imports: "check" only for a string (a list's checks are all made here).
+  std::vector<std::string_view> funcs = {"callee", "realloc", "trap"};
+  if (!d.list) funcs.push_back("check");
+  const uint32_t kCallee = 0, kRealloc = 1, kTrap = 2, kCheck = 3;
 
   std::vector<uint8_t> types;
-  Uleb(types, kNumFuncs + 1);
-  EncodeFuncType(types, lower_params, i32);                                                 // enter
+  Uleb(types, static_cast<uint32_t>(funcs.size() + 1));
   EncodeFuncType(types, callee_params, callee_results);                                     // callee
   EncodeFuncType(types, {FlatType::kI32, FlatType::kI32, FlatType::kI32, FlatType::kI32}, i32);  // realloc
   EncodeFuncType(types, i32, {});                                                           // trap
+  if (!d.list) EncodeFuncType(types, i32x2, i32);                                           // check
   EncodeFuncType(types, lower_params, lower_results);                                       // the adapter
 
-  const std::vector<std::string_view> funcs = {"enter", "callee", "realloc", "trap"};
   std::vector<uint8_t> extra;
   for (std::string_view m : {"caller_memory", "callee_memory"}) {
     Name(extra, "");
@@ -252,25 +256,70 @@ std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const Fused
     extra.push_back(0x7f);
     extra.push_back(0x01);
   };
-  global("callee_may_leave");
-  for (uint32_t i = 0; i < entering; ++i) global("may_enter" + std::to_string(i));
+  global("caller_may_leave");  // global 0
+  global("callee_may_leave");  // global 1
+  for (uint32_t i = 0; i < entering; ++i) global("may_enter" + std::to_string(i));  // 2 + i
+  const uint32_t kCallerMayLeave = 0, kCalleeMayLeave = 1, kMayEnter = 2;
 
   const uint32_t np = static_cast<uint32_t>(lower_params.size());
-  const uint32_t dptr = np, bytes = np + 1, sptr = np + 2;
+  const uint32_t dptr = np, bytes = np + 1, sptr = np + 2, code = np + 3;
+  const uint32_t ptr = d.alloc_param, len = d.alloc_param + 1;
   Code c;
-  c.U(1);  // one run of locals: three i32
-  c.U(3);
+  c.U(1);  // one run of locals: four i32
+  c.U(4);
   c.Op(0x7f);
+  // FusedAdapter::Call's order: may_leave of the caller, may_enter of every entering
+  // instance (then cleared), the source's checks, realloc with the callee's may_leave clear.
+  c.GlobalGet(kCallerMayLeave);
+  c.Op(0x45);  // i32.eqz
+  c.TrapIf(kTrap, DirectTrap::kCannotLeave);
+  for (uint32_t i = 0; i < entering; ++i) {
+    c.GlobalGet(kMayEnter + i);
+    c.Op(0x45);
+    c.TrapIf(kTrap, DirectTrap::kCannotEnter);
+  }
+  for (uint32_t i = 0; i < entering; ++i) {
+    c.I32(0);
+    c.GlobalSet(kMayEnter + i);
+  }
+  if (!d.list) {
+    // Length, bounds and UTF-8 in one host leaf: a code of DirectTrap, 0 when valid.
+    c.Get(ptr);
+    c.Get(len);
+    c.Call(kCheck);
+    c.Tee(code);
+    c.Op(0x04);  // if
+    c.Op(0x40);
+    c.Get(code);
+    c.Call(kTrap);
+    c.Op(0x0b);
+    c.Get(len);
+    c.Set(bytes);
+  } else {
+    c.Get(len);  // len * elem_size in 64 bits against the 2^28-1 byte limit
+    c.Op(0xad);  // i64.extend_i32_u
+    c.I64(static_cast<int32_t>(d.elem_size));
+    c.Op(0x7e);  // i64.mul
+    c.I64(static_cast<int32_t>(kMaxListByteLength));
+    c.Op(0x56);  // i64.gt_u
+    c.TrapIf(kTrap, DirectTrap::kListTooLong);
+    c.CheckAlign(ptr, d.elem_align, kTrap, DirectTrap::kListUnaligned);
+    c.Get(len);
+    c.I32(static_cast<int32_t>(d.elem_size));
+    c.Op(0x6c);  // i32.mul (at most 2^28-1 here)
+    c.Set(bytes);
+    c.CheckBounds(ptr, bytes, 0, 0, kTrap, DirectTrap::kListOutOfBounds);
+  }
+  c.I32(0);
+  c.GlobalSet(kCalleeMayLeave);  // cx.reallocate
   c.I32(0);  // realloc(0, 0, align, bytes)
   c.I32(0);
   c.I32(static_cast<int32_t>(d.elem_align));
-  for (uint32_t i = 0; i < np; ++i) c.Get(i);
-  c.Call(kEnter);
-  c.Tee(bytes);
+  c.Get(bytes);
   c.Call(kRealloc);
   c.Set(dptr);
   c.I32(1);
-  c.GlobalSet(0);  // the callee's may_leave, cleared by Enter for its realloc
+  c.GlobalSet(kCalleeMayLeave);
   if (d.list) {
     c.CheckAlign(dptr, d.elem_align, kTrap, DirectTrap::kListUnaligned);
     c.CheckBounds(dptr, bytes, 0, 1, kTrap, DirectTrap::kListOutOfBounds);
@@ -278,13 +327,13 @@ std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const Fused
     c.CheckBounds(dptr, bytes, 0, 1, kTrap, DirectTrap::kStringOutOfBounds);
   }
   c.Get(dptr);
-  c.Get(d.alloc_param);
+  c.Get(ptr);
   c.Get(bytes);
   c.Op(0xfc);  // memory.copy into the callee's memory from the caller's
   c.U(10);
   c.U(1);
   c.U(0);
-  for (uint32_t i = 0; i < callee_params.size(); ++i) c.Get(i == d.alloc_param ? dptr : i);
+  for (uint32_t i = 0; i < callee_params.size(); ++i) c.Get(i == ptr ? dptr : i);
   c.Call(kCallee);
   if (out_param) {
     const uint32_t out = np - 1;
@@ -294,7 +343,8 @@ std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const Fused
     c.CheckAlign(out, fp.results.align, kTrap, DirectTrap::kResultUnaligned);
     c.CheckBounds(out, std::nullopt, fp.results.size, 0, kTrap, DirectTrap::kResultOutOfBounds);
     for (auto [loc, n] : d.result_blocks) {
-      // Widest loads first; both return areas were checked above.
+      // A field (1, 2, 4 or 8 bytes) is one load and one store of its width; both return
+      // areas were checked above.
       struct Piece { uint32_t size; uint8_t load, store; };
       static constexpr Piece kPieces[] = {{8, 0x29, 0x37}, {4, 0x28, 0x36}, {2, 0x2f, 0x3b}, {1, 0x2d, 0x3a}};
       uint32_t at = loc, left = n;
@@ -313,9 +363,9 @@ std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const Fused
   (void)callee_results;
   for (uint32_t i = 0; i < entering; ++i) {
     c.I32(1);
-    c.GlobalSet(1 + i);
+    c.GlobalSet(kMayEnter + i);
   }
-  return Assemble(types, funcs, extra, 2 + 1 + entering, c);
+  return Assemble(types, funcs, extra, 2 + 2 + entering, c);
 }
 
 }  // namespace nw::component

@@ -30,20 +30,30 @@ namespace nw::component {
 // are shared by every adapter with the same ones (ComponentStore caches them by these bytes).
 std::vector<uint8_t> WasmAdapterModule(const FunctionPlan& fp, const FusedAdapter::SplitForm& form);
 
-// The direct form (FusedAdapter::Direct), multi-memory: after Enter and realloc the wasm
-// itself sets the callee's may_leave again, checks the destination (alignment, bounds),
-// copies the allocation's contents with memory.copy from the caller's memory, calls the
-// callee, checks both return areas and copies the result blocks with loads and stores, and
-// sets may_enter again on the entering instances. Imports (module ""): functions "enter",
-// "callee", "realloc", "trap" (i32 code, below; it never returns); memories "caller_memory"
-// (index 0) and "callee_memory" (1); mutable i32 globals "callee_may_leave" and "may_enter0"..,
-// the bound flags of ComponentInstanceState.
+// The direct form (FusedAdapter::Direct), multi-memory: the wasm makes the whole call but for
+// one leaf. It checks and clears the flags (may_leave of the caller, may_enter of the entering
+// instances), checks the source (a list: its length, alignment and bounds; a string: through
+// the host leaf "check", (ptr, len) -> 0 or the DirectTrap code of its length, bounds or UTF-8
+// check), calls the callee's realloc with its may_leave cleared, checks the destination
+// (alignment, bounds), copies the allocation's contents with memory.copy from the caller's
+// memory, calls the callee, checks both return areas and copies the result's fields with loads
+// and stores, and sets may_enter again. Imports (module ""): functions "callee", "realloc",
+// "trap" (i32 code, below; it never returns) and, for a string, "check"; memories
+// "caller_memory" (index 0) and "callee_memory" (1); mutable i32 globals "caller_may_leave",
+// "callee_may_leave" and "may_enter0".., the bound flags of ComponentInstanceState.
 enum class DirectTrap : uint32_t {
-  kStringOutOfBounds,    // the destination of the string
-  kListUnaligned,        // realloc's pointer for a list
-  kListOutOfBounds,      // the destination of the list
+  kNone,                 // "check": the string is valid
+  kStringOutOfBounds,    // the string's source or destination
+  kListUnaligned,        // the list's source, or realloc's pointer for it
+  kListOutOfBounds,      // the list's source or destination
   kResultUnaligned,      // a return area
   kResultOutOfBounds,
+  kCannotLeave,          // the caller's may_leave is clear
+  kCannotEnter,          // an entering instance's may_enter is clear
+  kStringTooLong,        // more than 2^28-1 bytes
+  kInvalidUtf8,
+  kIncompleteUtf8,
+  kListTooLong,          // more than 2^28-1 bytes
 };
 std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const FusedAdapter::DirectForm& d,
                                              uint32_t entering);

@@ -581,8 +581,16 @@ Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& opti
   }
   // Developer aid: NANOWASM_OPT_DUMP=PREFIX writes PREFIX[.cN].pre.ll (as generated),
   // PREFIX[.cN].ll (optimized) per chunk and PREFIX.o (the merged object, for
-  // llvm-objdump-19 -d).
-  const char* dump = std::getenv("NANOWASM_OPT_DUMP");
+  // llvm-objdump-19 -d); a "%n" in PREFIX becomes the number of this compilation in the
+  // process (0, 1, ...), so a process compiling several modules keeps each one's files.
+  std::string dump_prefix;
+  if (const char* env = std::getenv("NANOWASM_OPT_DUMP")) {
+    static std::atomic<unsigned> compilations{0};
+    dump_prefix = env;
+    if (size_t at = dump_prefix.find("%n"); at != std::string::npos)
+      dump_prefix.replace(at, 2, std::to_string(compilations.fetch_add(1)));
+  }
+  const char* dump = dump_prefix.empty() ? nullptr : dump_prefix.c_str();
   auto dump_name = [&](size_t c) {
     if (!dump) return std::string();
     return chunks.size() == 1 ? std::string(dump) : std::string(dump) + ".c" + std::to_string(c);

@@ -513,6 +513,33 @@ class FuncGen {
     b_.CreateBr(join);
 
     b_.SetInsertPoint(host_bb);
+    // A host leaf (Func::CreateHostLeaf) of a signature a C function can have is called as
+    // one: leaf(leaf_ctx, args...), the result returned.
+    bool leaf_sig = t.results.size() <= 1;
+    for (const std::vector<ValType>* v : {&t.params, &t.results})
+      for (ValType vt : *v)
+        leaf_sig = leaf_sig && (vt == ValType::kI32 || vt == ValType::kI64 || vt == ValType::kF32 ||
+                                vt == ValType::kF64);
+    BasicBlock* leaf_end = nullptr;
+    llvm::CallInst* leaf_call = nullptr;
+    if (leaf_sig) {
+      Value* leaf = LoadField(Ptr(), ref, offsetof(VMFuncRef, leaf), false, m_.tbaa_table);
+      BasicBlock* leaf_bb = BasicBlock::Create(ctx_, "call_leaf", fn_);
+      BasicBlock* slots_bb = BasicBlock::Create(ctx_, "call_host_slots", fn_);
+      b_.CreateCondBr(b_.CreateIsNull(leaf), slots_bb, leaf_bb);
+      b_.SetInsertPoint(leaf_bb);
+      std::vector<llvm::Type*> ptypes{Ptr()};
+      std::vector<Value*> largs{LoadField(Ptr(), ref, offsetof(VMFuncRef, leaf_ctx), false, m_.tbaa_table)};
+      for (size_t i = 0; i < args.size(); ++i) {
+        ptypes.push_back(IrType(ctx_, t.params[i]));
+        largs.push_back(args[i]);
+      }
+      llvm::Type* rtype = t.results.empty() ? b_.getVoidTy() : IrType(ctx_, t.results[0]);
+      leaf_call = b_.CreateCall(llvm::FunctionType::get(rtype, ptypes, false), leaf, largs);
+      leaf_end = b_.GetInsertBlock();
+      b_.CreateBr(join);
+      b_.SetInsertPoint(slots_bb);
+    }
     // Slot words as runtime/vm.h lays them out: a v128 takes two.
     size_t words = std::max<size_t>(std::max(SlotCount(t.params), SlotCount(t.results)), 1);
     llvm::AllocaInst* buf;
@@ -542,9 +569,10 @@ class FuncGen {
 
     b_.SetInsertPoint(join);
     for (size_t i = 0; i < t.results.size(); ++i) {
-      PHINode* p = b_.CreatePHI(IrType(ctx_, t.results[i]), 2);
+      PHINode* p = b_.CreatePHI(IrType(ctx_, t.results[i]), leaf_end ? 3 : 2);
       p->addIncoming(wres[i], wasm_end);
       p->addIncoming(hres[i], host_end);
+      if (leaf_end) p->addIncoming(leaf_call, leaf_end);
       Push(p);
     }
   }

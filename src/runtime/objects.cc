@@ -149,6 +149,21 @@ Func* Func::CreateHostRaw(Store& store, FuncType type, RawHostCallback callback,
   return f;
 }
 
+Func* Func::CreateHostLeaf(Store& store, FuncType type, const void* native, RawHostCallback callback,
+                           void* ctx) {
+  bool native_ok = type.results.size() <= 1;
+  for (const std::vector<ValType>* v : {&type.params, &type.results})
+    for (ValType t : *v)
+      native_ok = native_ok && (t == ValType::kI32 || t == ValType::kI64 || t == ValType::kF32 ||
+                                t == ValType::kF64);
+  auto* f = static_cast<FuncObj*>(CreateHostRaw(store, std::move(type), callback, ctx));
+  if (native_ok) {
+    f->f.leaf = native;
+    f->f.leaf_ctx = ctx;
+  }
+  return f;
+}
+
 const FuncType& Func::type() const { return *static_cast<const FuncObj*>(this)->f.type; }
 
 Func::Impl& Func::impl() { return static_cast<FuncObj*>(this)->f; }

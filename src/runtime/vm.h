@@ -64,6 +64,9 @@ struct Func::Impl {
   const void* code = nullptr;
   uint8_t* vmctx = nullptr;
   uint32_t type_id = 0;
+  // A host leaf (Func::CreateHostLeaf): its native entry and context (also in raw_ctx).
+  const void* leaf = nullptr;
+  void* leaf_ctx = nullptr;
   // The function's type: the module's own (which the instance keeps alive) for a wasm
   // function, so an instance of 100,000 functions of a 2,000-value type does not copy it
   // 100,000 times; host_type for a host function.
@@ -92,7 +95,9 @@ class FuncObj final : public Func {
 static_assert(offsetof(FuncObj, f) == 0 &&
               offsetof(Func::Impl, code) == offsetof(VMFuncRef, code) &&
               offsetof(Func::Impl, vmctx) == offsetof(VMFuncRef, vmctx) &&
-              offsetof(Func::Impl, type_id) == offsetof(VMFuncRef, type_id));
+              offsetof(Func::Impl, type_id) == offsetof(VMFuncRef, type_id) &&
+              offsetof(Func::Impl, leaf) == offsetof(VMFuncRef, leaf) &&
+              offsetof(Func::Impl, leaf_ctx) == offsetof(VMFuncRef, leaf_ctx));
 #pragma clang diagnostic pop
 
 class MemoryObj final : public Memory {

@@ -59,11 +59,15 @@ struct VMTableDefinition {
 // reference needs. `code`: the tier's entry of a wasm function (a compiled tier: machine code
 // under its internal convention, vmctx first), null for a host function (callers take the
 // runtime's host-call builtin instead); `vmctx`: the callee's instance context; `type_id`:
-// the canonical type id (InternFuncType).
+// the canonical type id (InternFuncType); `leaf`, `leaf_ctx`: a host leaf's native entry and
+// its first argument (Func::CreateHostLeaf; null otherwise), which compiled code calls as a C
+// function instead of taking the host-call builtin.
 struct VMFuncRef {
   const void* code = nullptr;
   uint8_t* vmctx = nullptr;
   uint32_t type_id = 0;
+  const void* leaf = nullptr;
+  void* leaf_ctx = nullptr;
 };
 
 // The per-store limits block (part of the runtime's StoreContext, runtime/vm.h). Compiled code
@@ -86,7 +90,8 @@ static_assert(std::is_standard_layout_v<VMGlobalDefinition> &&
 static_assert(std::is_standard_layout_v<VMTableDefinition> &&
               offsetof(VMTableDefinition, base) == 0 && offsetof(VMTableDefinition, length) == 8);
 static_assert(std::is_standard_layout_v<VMFuncRef> && offsetof(VMFuncRef, code) == 0 &&
-              offsetof(VMFuncRef, vmctx) == 8 && offsetof(VMFuncRef, type_id) == 16);
+              offsetof(VMFuncRef, vmctx) == 8 && offsetof(VMFuncRef, type_id) == 16 &&
+              offsetof(VMFuncRef, leaf) == 24 && offsetof(VMFuncRef, leaf_ctx) == 32);
 static_assert(std::is_standard_layout_v<VMStoreLimits> &&
               offsetof(VMStoreLimits, stack_limit) == 0 && offsetof(VMStoreLimits, fuel) == 8 &&
               offsetof(VMStoreLimits, epoch) == 16 && offsetof(VMStoreLimits, epoch_deadline) == 24);

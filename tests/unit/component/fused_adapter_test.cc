@@ -3,7 +3,8 @@
 // (the default) and once with them switched off, and the two must give the same values, the
 // same memory-visible results and the same traps with the same messages. Every test runs for
 // both forms of the fused adapter (the parameter): the host function, and core wasm calling the
-// callee itself with host leaves (wasm_adapter.h) wherever the call can be split. Covered: strings in
+// callee itself with host leaves (wasm_adapter.h) wherever the call can be split, the latter on
+// the interpreter and on the opt tier (where a host leaf is a native call). Covered: strings in
 // every encoding pair, lists of records holding strings, plain lists, options, results, floats
 // and chars, parameters passed in memory, forged pointers, bad UTF-8/UTF-16, bad lengths and
 // case indices, reentrance, own and borrow handles moved between handle tables.
@@ -20,8 +21,21 @@ namespace nw::component {
 namespace {
 
 using Form = ComponentStore::AdapterForm;
-// The fused adapters' form in the test that runs (set by the fixture).
+// The fused adapters' form and the tier in the test that runs (set by the fixture).
 Form g_form = Form::kHost;
+bool g_opt = false;
+struct Variant {
+  Form form;
+  bool opt;
+};
+Config VariantConfig() {
+  Config c;
+  if (g_opt) {
+    c.tier = Config::ExecutionTier::kOpt;
+    c.opt_tiering = Config::OptTiering::kOff;  // O2 code from the start
+  }
+  return c;
+}
 
 }  // namespace
 // For gtest's test names and messages.
@@ -36,14 +50,24 @@ struct TestStore {
     cs.set_fused_adapters(fused);
     cs.set_adapter_form(g_form);
   }
-  Engine engine;
+  Engine engine{VariantConfig()};
   Store store{engine};
   ComponentStore cs{store};
 };
 
-class FusedAdapterTest : public ::testing::TestWithParam<Form> {
+void PrintTo(const Variant& v, std::ostream* os) {
+  *os << (v.form == Form::kWasm ? "core wasm" : "host function") << (v.opt ? " on the opt tier" : "");
+}
+
+class FusedAdapterTest : public ::testing::TestWithParam<Variant> {
  protected:
-  void SetUp() override { g_form = GetParam(); }
+  void SetUp() override {
+    g_form = GetParam().form;
+    g_opt = GetParam().opt;
+    if (g_opt && !Engine::TierBuiltIn(Config::ExecutionTier::kOpt))
+      GTEST_SKIP() << "SKIPPED: the opt tier is not built (NANOWASM_ENABLE_LLVM OFF or no LLVM 19): "
+                      "this variant did not run";
+  }
 };
 
 // A callee `echo: func(x: T) -> T` and a caller whose `run: func(x: T) -> T` hands x to the
@@ -146,7 +170,7 @@ class Pair {
   }
 
  private:
-  Engine engine_;
+  Engine engine_{VariantConfig()};
   Store store_{engine_};
   ComponentStore cs_{store_};
   std::deque<Component> asts_;
@@ -181,7 +205,7 @@ TEST_P(FusedAdapterTest, StringsInEveryEncodingPair) {
       ASSERT_TRUE(fused.ok() && generic.ok());
       // The split form takes a UTF-8 to UTF-8 copy; a transcoding one stays a host function.
       const bool split = std::string_view(from) == "utf8" && std::string_view(to) == "utf8";
-      EXPECT_EQ(fused.wasm_adapters(), GetParam() == Form::kWasm && split ? 1u : 0u) << from << "->" << to;
+      EXPECT_EQ(fused.wasm_adapters(), GetParam().form == Form::kWasm && split ? 1u : 0u) << from << "->" << to;
       for (const std::string& s : strings) {
         auto a = fused.Call("run", {Str(s)});
         auto b = generic.Call("run", {Str(s)});
@@ -542,7 +566,7 @@ TEST_P(FusedAdapterTest, DirectFormAsTheGenericPath) {
   auto caller = [](const std::string& t) {
     return "(component\n  (import \"f\" (func $f (param \"s\" " + t + ") (param \"k\" u32) (result (tuple u32 u32 u64))))\n"
            "  (core module $Mem (memory (export \"mem\") 4)" + std::string(kAlloc) + "\n"
-           "    (data (i32.const 512) \"ok\\ff\\fe\"))\n"
+           "    (data (i32.const 512) \"ok\\ff\\fe\") (data (i32.const 520) \"ok\\e2\\82\"))\n"
            "  (core instance $mem (instantiate $Mem))\n"
            "  (alias core export $mem \"mem\" (core memory $cmem))\n"
            "  (alias core export $mem \"realloc\" (core func $crealloc))\n"
@@ -578,18 +602,29 @@ TEST_P(FusedAdapterTest, DirectFormAsTheGenericPath) {
     std::vector<Run> runs;
   };
   const std::vector<Shape> shapes = {
+      // A shape's runs stop at the first trap (the callee is closed then), so each trapping
+      // run comes after values only.
       {"string", kAlloc, "(i32.const 16)",
        {{"run", {Str("hello"), u32(7)}, nullptr},
         {"run", {Str(std::string(1024, 'q')), u32(1)}, nullptr},
         {"run", {Str(""), u32(0)}, nullptr},
-        {"bad", {u32(514), u32(2), u32(1), u32(64)}, "invalid utf-8"},
-        {"bad", {u32(0x3ffff), u32(10), u32(1), u32(64)}, "string content out-of-bounds"},
-        {"bad", {u32(512), u32(2), u32(1), u32(66)}, "unaligned pointer"},
-        {"bad", {u32(512), u32(2), u32(1), u32(0x3fff8)}, "values pointer out of bounds"}}},
+        {"bad", {u32(514), u32(2), u32(1), u32(64)}, "invalid utf-8"}}},
+      {"string", kAlloc, "(i32.const 16)", {{"bad", {u32(520), u32(4), u32(1), u32(64)}, "incomplete utf-8"}}},
+      {"string", kAlloc, "(i32.const 16)",
+       {{"bad", {u32(0x3ffff), u32(10), u32(1), u32(64)}, "string content out-of-bounds"}}},
+      {"string", kAlloc, "(i32.const 16)",
+       {{"bad", {u32(0), u32(0x10000000), u32(1), u32(64)}, "string longer than 2^28-1 bytes"}}},
+      {"string", kAlloc, "(i32.const 16)", {{"bad", {u32(512), u32(2), u32(1), u32(66)}, "unaligned pointer"}}},
+      {"string", kAlloc, "(i32.const 16)",
+       {{"bad", {u32(512), u32(2), u32(1), u32(0x3fff8)}, "values pointer out of bounds"}}},
       {"(list u16)", kAlloc, "(i32.const 16)",
        {{"run", {list16({1, 2, 0xffff}), u32(9)}, nullptr},
         {"run", {list16({}), u32(3)}, nullptr},
         {"bad", {u32(513), u32(1), u32(1), u32(64)}, "unaligned pointer"}}},
+      {"(list u16)", kAlloc, "(i32.const 16)",
+       {{"bad", {u32(0x3fffe), u32(2), u32(1), u32(64)}, "list content out-of-bounds"}}},
+      {"(list u16)", kAlloc, "(i32.const 16)",
+       {{"bad", {u32(0), u32(0x08000000), u32(1), u32(64)}, "list longer than 2^28-1 bytes"}}},
       {"string", kAlloc, "(i32.const 20)", {{"run", {Str("x"), u32(1)}, "unaligned pointer"}}},
       {"string", kAlloc, "(i32.const 0x3fff8)", {{"run", {Str("x"), u32(1)}, "values pointer out of bounds"}}},
       {"string", kBadAlloc, "(i32.const 16)", {{"run", {Str("abc"), u32(1)}, "string content out-of-bounds"}}},
@@ -612,7 +647,7 @@ TEST_P(FusedAdapterTest, DirectFormAsTheGenericPath) {
       ASSERT_TRUE(ai) << ai.error().ToString();
       auto bi = cs.Instantiate(*b, {{"f", *(*ai)->Find("f")}});
       ASSERT_TRUE(bi) << bi.error().ToString();
-      EXPECT_EQ(cs.direct_adapters_linked(), fused && GetParam() == Form::kWasm ? 1u : 0u) << sh.type;
+      EXPECT_EQ(cs.direct_adapters_linked(), fused && GetParam().form == Form::kWasm ? 1u : 0u) << sh.type;
       for (const Run& r : sh.runs) {
         auto x = cs.Call(*(*bi)->Find(r.export_name)->func, r.args);
         outcomes[fused ? 0 : 1].push_back(Describe(x));
@@ -632,9 +667,109 @@ TEST_P(FusedAdapterTest, DirectFormAsTheGenericPath) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Forms, FusedAdapterTest, ::testing::Values(Form::kHost, Form::kWasm),
-                         [](const ::testing::TestParamInfo<Form>& i) {
-                           return i.param == Form::kHost ? "HostFunction" : "CoreWasm";
+// The flags the direct form's wasm checks itself (the core globals of BindFlags), with a
+// string argument so that the call takes the direct form: a call into an instance entered
+// already, through the host (may_enter: the host calls D.f, whose core calls the host, which
+// calls A.g, whose core calls D.h), and a callee's realloc calling out of its instance
+// (may_leave: A calls B, whose realloc calls C).
+TEST_P(FusedAdapterTest, DirectFormChecksTheFlags) {
+  const std::string alloc = kAlloc;
+  const std::string d_text = R"((component
+    (import "back" (func $back (result u32)))
+    (core func $back' (canon lower (func $back)))
+    (core module $M (import "" "back" (func $back (result i32))) (memory (export "mem") 1))" + alloc + R"(
+      (func (export "f") (result i32) (call $back))
+      (func (export "h") (param i32 i32) (result i32) (local.get 1)))
+    (core instance $m (instantiate $M (with "" (instance (export "back" (func $back'))))))
+    (func (export "f") (result u32) (canon lift (core func $m "f")))
+    (func (export "h") (param "s" string) (result u32)
+      (canon lift (core func $m "h") (memory (core memory $m "mem")) (realloc (core func $m "realloc"))))))";
+  const std::string c_text = R"((component
+    (core module $M (memory (export "mem") 1))" + alloc + R"(
+      (func (export "c") (param i32 i32) (result i32) (local.get 1)))
+    (core instance $m (instantiate $M))
+    (func (export "c") (param "s" string) (result u32)
+      (canon lift (core func $m "c") (memory (core memory $m "mem")) (realloc (core func $m "realloc"))))))";
+  const std::string b_text = R"((component
+    (import "c" (func $c (param "s" string) (result u32)))
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (alias core export $mem "mem" (core memory $cmem))
+    (core func $c' (canon lower (func $c) (memory $cmem)))
+    (core module $M (import "" "c" (func $c (param i32 i32) (result i32)))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (drop (call $c (i32.const 0) (i32.const 1))) (i32.const 64))
+      (func (export "f") (param i32 i32) (result i32) (local.get 1)))
+    (core instance $m (instantiate $M (with "" (instance (export "c" (func $c'))))))
+    (func (export "f") (param "s" string) (result u32)
+      (canon lift (core func $m "f") (memory $cmem) (realloc (core func $m "realloc"))))))";
+  const std::string a_text = R"((component
+    (import "f" (func $f (param "s" string) (result u32)))
+    (core module $Mem (memory (export "mem") 1) (data (i32.const 0) "abc"))
+    (core instance $mem (instantiate $Mem))
+    (alias core export $mem "mem" (core memory $cmem))
+    (core func $f' (canon lower (func $f) (memory $cmem)))
+    (core module $M (import "" "f" (func $f (param i32 i32) (result i32)))
+      (func (export "g") (result i32) (call $f (i32.const 0) (i32.const 3))))
+    (core instance $m (instantiate $M (with "" (instance (export "f" (func $f'))))))
+    (func (export "g") (result u32) (canon lift (core func $m "g")))))";
+  std::vector<std::string> outcomes[2];
+  for (bool fused : {true, false}) {
+    TestStore ts(fused);
+    ComponentStore& cs = ts.cs;
+    auto d = ParseComponentText(d_text);
+    auto a = ParseComponentText(a_text);
+    auto b = ParseComponentText(b_text);
+    auto c = ParseComponentText(c_text);
+    ASSERT_TRUE(d && a && b && c);
+    ASSERT_TRUE(ValidateComponent(*d) && ValidateComponent(*a) && ValidateComponent(*b) && ValidateComponent(*c));
+    // The host's "back" calls A2.g (A's text with "f" bound to D.h).
+    RtInstance* a2 = nullptr;
+    struct Ctx {
+      ComponentStore* cs;
+      RtInstance** a2;
+    } ctx{&cs, &a2};
+    FuncType ft;
+    ft.results = {cs.types().U32()};
+    auto host = cs.HostFunction(ft, HostFunc{&ctx, [](void* x, std::span<const ComponentValue>) {
+                                               auto* c = static_cast<Ctx*>(x);
+                                               return c->cs->Call(*(*c->a2)->Find("g")->func, {});
+                                             }});
+    ASSERT_TRUE(host);
+    RtItem back;
+    back.sort = Sort::kFunc;
+    back.func = *host;
+    auto di = cs.Instantiate(*d, {{"back", back}});
+    ASSERT_TRUE(di) << di.error().ToString();
+    auto a2i = cs.Instantiate(*a, {{"f", *(*di)->Find("h")}});
+    ASSERT_TRUE(a2i) << a2i.error().ToString();
+    a2 = *a2i;
+    auto ci = cs.Instantiate(*c);
+    ASSERT_TRUE(ci) << ci.error().ToString();
+    auto bi = cs.Instantiate(*b, {{"c", *(*ci)->Find("c")}});
+    ASSERT_TRUE(bi) << bi.error().ToString();
+    auto ai = cs.Instantiate(*a, {{"f", *(*bi)->Find("f")}});
+    ASSERT_TRUE(ai) << ai.error().ToString();
+    // A2 -> D, B -> C and A -> B each take the direct form.
+    EXPECT_EQ(cs.direct_adapters_linked(), fused && GetParam().form == Form::kWasm ? 3u : 0u);
+    auto r = cs.Call(*(*di)->Find("f")->func, {});
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("cannot enter component instance"), std::string::npos) << r.error().message;
+    outcomes[fused ? 0 : 1].push_back(Describe(r));
+    r = cs.Call(*(*ai)->Find("g")->func, {});
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("cannot leave component instance"), std::string::npos) << r.error().message;
+    outcomes[fused ? 0 : 1].push_back(Describe(r));
+  }
+  EXPECT_EQ(outcomes[0], outcomes[1]);
+}
+
+INSTANTIATE_TEST_SUITE_P(Forms, FusedAdapterTest,
+                         ::testing::Values(Variant{Form::kHost, false}, Variant{Form::kWasm, false},
+                                           Variant{Form::kWasm, true}),
+                         [](const ::testing::TestParamInfo<Variant>& i) {
+                           return i.param.form == Form::kHost ? "HostFunction"
+                                                              : (i.param.opt ? "CoreWasmOpt" : "CoreWasm");
                          });
 
 }  // namespace

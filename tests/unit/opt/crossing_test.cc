@@ -114,6 +114,124 @@ TEST(OptCrossing, RawHostFunctionsFromCompiledCode) {
   }
 }
 
+// ---- host leaves (Func::CreateHostLeaf) ------------------------------------------------------
+
+// Which entry of a leaf ran, and with what.
+struct LeafLog {
+  int native = 0, raw = 0;
+  uint64_t last_a = 0;
+};
+double LeafNative(void* ctx, uint32_t a, uint64_t b, float c, double d) {
+  auto* log = static_cast<LeafLog*>(ctx);
+  ++log->native;
+  log->last_a = a;
+  return static_cast<double>(a) + static_cast<double>(b) + static_cast<double>(c) + d;
+}
+TrapResult<void> LeafRaw(void* ctx, Caller&, uint64_t* words) {
+  auto* log = static_cast<LeafLog*>(ctx);
+  ++log->raw;
+  log->last_a = static_cast<uint32_t>(words[0]);
+  float c;
+  double d;
+  const auto cw = static_cast<uint32_t>(words[2]);
+  std::memcpy(&c, &cw, 4);
+  std::memcpy(&d, &words[3], 8);
+  const double r = static_cast<double>(static_cast<uint32_t>(words[0])) + static_cast<double>(words[1]) +
+                   static_cast<double>(c) + d;
+  std::memcpy(&words[0], &r, 8);
+  return {};
+}
+void VoidLeafNative(void* ctx, uint32_t a) { static_cast<LeafLog*>(ctx)->last_a = a + 1000; }
+TrapResult<void> VoidLeafRaw(void* ctx, Caller&, uint64_t* words) {
+  static_cast<LeafLog*>(ctx)->last_a = static_cast<uint32_t>(words[0]) + 1000;
+  ++static_cast<LeafLog*>(ctx)->raw;
+  return {};
+}
+// Two results: no native entry (RawMix's type), so the raw callback always.
+constexpr const char* kLeafCaller = R"((module
+  (type $t (func (param i32 i64 f32 f64) (result f64)))
+  (import "host" "leaf" (func $leaf (type $t)))
+  (import "host" "void" (func $void (param i32)))
+  (import "host" "two" (func $two (param i32 i64 f64) (result i64 f64 i32)))
+  (table 1 funcref) (elem (i32.const 0) $leaf)
+  (func (export "direct") (param i32 i64 f32 f64) (result f64)
+    (call $leaf (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+  (func (export "indirect") (param i32 i64 f32 f64) (result f64)
+    (call_indirect (type $t) (local.get 0) (local.get 1) (local.get 2) (local.get 3) (i32.const 0)))
+  (func (export "void") (param i32) (call $void (local.get 0)))
+  (func (export "two") (param i32) (result i64 f64 i32)
+    (call $two (local.get 0) (i64.const 1) (f64.const 2))))
+)";
+
+// A leaf is called as its C function from compiled code (directly and through a table), with
+// every argument type and the full unsigned range of an i32; the interpreter and the host call
+// the raw callback; a leaf whose type a C function cannot have always takes the raw callback.
+TEST(OptCrossing, HostLeavesFromCompiledCode) {
+  for (auto tier : kTiers) {
+    SCOPED_TRACE(TierName(tier));
+    OptStore s(tier);
+    LeafLog log, void_log, two_log;
+    Func* leaf = Func::CreateHostLeaf(
+        s.store(), FuncType{{ValType::kI32, ValType::kI64, ValType::kF32, ValType::kF64}, {ValType::kF64}},
+        reinterpret_cast<const void*>(&LeafNative), LeafRaw, &log);
+    s.linker().Define("host", "leaf", leaf);
+    s.linker().Define("host", "void",
+                      Func::CreateHostLeaf(s.store(), FuncType{{ValType::kI32}, {}},
+                                           reinterpret_cast<const void*>(&VoidLeafNative), VoidLeafRaw,
+                                           &void_log));
+    s.linker().Define("host", "two",
+                      Func::CreateHostLeaf(s.store(),
+                                           FuncType{{ValType::kI32, ValType::kI64, ValType::kF64},
+                                                    {ValType::kI64, ValType::kF64, ValType::kI32}},
+                                           nullptr, RawMix, &two_log));
+    auto m = Compile(s, kLeafCaller);
+    ASSERT_TRUE(m);
+    auto inst = s.Instantiate(m);
+    ASSERT_TRUE(inst) << inst.error();
+    const bool native = tier == Config::ExecutionTier::kOpt;
+    const float c = 0.5f;
+    uint32_t c_bits;
+    std::memcpy(&c_bits, &c, 4);
+    const double d = 0.25;
+    uint64_t d_bits;
+    std::memcpy(&d_bits, &d, 8);
+    int calls = 0;
+    for (const char* entry : {"direct", "indirect"}) {
+      SCOPED_TRACE(entry);
+      auto r = s.CallExport(**inst, entry, std::vector<uint64_t>{0xffffffffu, uint64_t{1} << 40, c_bits, d_bits});
+      ASSERT_TRUE(r) << r.error().ToString();
+      ++calls;
+      ASSERT_EQ(r->size(), 1u);
+      double got;
+      std::memcpy(&got, &(*r)[0], 8);
+      EXPECT_EQ(got, 4294967295.0 + 1099511627776.0 + 0.75);
+      EXPECT_EQ(log.last_a, 0xffffffffu);
+      EXPECT_EQ(log.native, native ? calls : 0);
+      EXPECT_EQ(log.raw, native ? 0 : calls);
+    }
+    // From the host: the raw callback on every tier.
+    const float half_f = 0.5f;
+    uint32_t half_f_bits;
+    std::memcpy(&half_f_bits, &half_f, 4);
+    auto hr = leaf->Call(s.store(), std::vector<Val>{Val::I32(3), Val::I64(4), Val::F32Bits(half_f_bits),
+                                                     Val::F64Bits(d_bits)});
+    ASSERT_TRUE(hr) << hr.error().ToString();
+    double host_got;
+    std::memcpy(&host_got, &(*hr)[0].bits, 8);
+    EXPECT_EQ(host_got, 7.75);
+    EXPECT_EQ(log.raw, native ? 1 : calls + 1);
+    auto v = s.CallExport(**inst, "void", std::vector<uint64_t>{41});
+    ASSERT_TRUE(v) << v.error().ToString();
+    EXPECT_EQ(void_log.last_a, 1041u);
+    EXPECT_EQ(void_log.raw, native ? 0 : 1);
+    auto t = s.CallExport(**inst, "two", std::vector<uint64_t>{7});
+    ASSERT_TRUE(t) << t.error().ToString();
+    ASSERT_EQ(t->size(), 3u);
+    EXPECT_EQ((*t)[0], 8u);                          // RawMix's b + a
+    EXPECT_EQ(static_cast<uint32_t>((*t)[2]), 8u);  // and a + 1
+  }
+}
+
 // A raw host function's trap, and its C++ exceptions (which must not unwind through compiled
 // frames), become the call's trap with the compiled callers' frames, as on the interpreter.
 TEST(OptCrossing, RawHostTrapsAndExceptionsHaveTheInterpretersBacktrace) {
