@@ -362,6 +362,8 @@ class Func {
 
 class Memory {
  public:
+  // Null when the type is invalid or beyond the store's limits, or shared (shared memories,
+  // of the threads proposal, are not supported).
   static Memory* Create(Store& store, MemoryType type);
   MemoryType type() const;
   std::span<uint8_t> data();  // valid until the next grow

@@ -23,12 +23,19 @@ struct Features {
   // Tail calls (WebAssembly 3.0): return_call and return_call_indirect, run by the interpreter
   // in constant stack space (the caller's frame is replaced); the opt tier refuses them.
   bool tail_call = false;
-  // Every proposal nanowasm implements (the component model's core modules use these).
+  // Shared memories (the threads proposal's memory types only): limits flags 0x02/0x03 of a
+  // memory type in binary, `shared` in text, carried in MemoryType::shared; a shared memory
+  // must have a maximum, and an import matches only a memory of the same sharedness. Decoded
+  // and validated, never run: threads and atomics are not implemented, so Module::FromDesc
+  // refuses a module that defines or imports a shared memory and no tier ever sees one.
+  bool shared_memory = false;
+  // Every proposal nanowasm decodes (the component model's core modules use these).
   static constexpr Features All() {
     Features f;
     f.multi_memory = true;
     f.exceptions = true;
     f.tail_call = true;
+    f.shared_memory = true;
     return f;
   }
   friend bool operator==(const Features&, const Features&) = default;
@@ -74,6 +81,7 @@ struct TableType {
 
 struct MemoryType {
   Limits limits;  // in 64 KiB pages
+  bool shared = false;  // threads proposal (Features::shared_memory); never instantiated
   friend bool operator==(const MemoryType&, const MemoryType&) = default;
 };
 

@@ -444,15 +444,18 @@ class Decoder {
     NW_TRY(AppendVec(ft.results, [&] { return CoreValType(); }));
     return ft;
   }
-  Result<Limits> CoreLimits() {
+  // `shared`: where a memory type's shared flag (bit 1, threads proposal) goes; null for a
+  // table, whose limits flags are 0 or 1.
+  Result<Limits> CoreLimits(bool* shared = nullptr) {
     size_t at = r_.offset();
     NW_TRY_ASSIGN(uint8_t flags, U8());
-    if (flags > 1) return BadByte(at, flags, "limits");
+    if (flags > (shared ? 3 : 1)) return BadByte(at, flags, "limits");
     Limits l;
     NW_SET(l.min, U32());
-    if (flags == 1) {
+    if (flags & 1) {
       NW_SET(l.max, U32());
     }
+    if (shared) *shared = (flags & 2) != 0;  // without a max: invalid, said by the validator
     return l;
   }
   Result<CoreExternType> CoreExtern() {
@@ -476,7 +479,7 @@ class Decoder {
       }
       case 0x02:
         t.kind = ExternKind::kMemory;
-        NW_SET(t.memory.limits, CoreLimits());
+        NW_SET(t.memory.limits, CoreLimits(&t.memory.shared));
         return t;
       case 0x03: {
         t.kind = ExternKind::kGlobal;

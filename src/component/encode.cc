@@ -237,8 +237,8 @@ class Encoder {
     w_.ULeb(f.results.size());
     for (nw::ValType v : f.results) CoreVal(v);
   }
-  void CoreLimits(const Limits& l) {
-    w_.U8(l.max ? 0x01 : 0x00);
+  void CoreLimits(const Limits& l, bool shared = false) {
+    w_.U8(static_cast<uint8_t>((l.max ? 0x01 : 0x00) | (shared ? 0x02 : 0x00)));
     w_.ULeb(l.min);
     if (l.max) w_.ULeb(*l.max);
   }
@@ -256,7 +256,7 @@ class Encoder {
         CoreVal(t.table.elem);
         CoreLimits(t.table.limits);
         return;
-      case ExternKind::kMemory: CoreLimits(t.memory.limits); return;
+      case ExternKind::kMemory: CoreLimits(t.memory.limits, t.memory.shared); return;
       case ExternKind::kGlobal:
         CoreVal(t.global.type);
         w_.U8(t.global.mut ? 0x01 : 0x00);

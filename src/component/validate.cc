@@ -353,6 +353,10 @@ class Validator {
         return Ok();
       case ExternKind::kMemory:
         if (!actual.limits_known) return Ok();
+        // Sharedness first (threads proposal): a shared import takes only a shared memory and
+        // an unshared one only an unshared memory, whatever the limits.
+        if (actual.memory.shared != im.memory.shared)
+          return Mismatch("mismatch in the shared flag for memories");
         if (!LimitsMatch(im.memory.limits, actual.memory.limits))
           return Mismatch("mismatch in memory limits");
         return Ok();
@@ -502,6 +506,8 @@ class Validator {
                                                 : "table size must be at most 2^32-1");
             if (l.max && l.min > *l.max)
               return MakeError(d.offset, "size minimum must not be greater than maximum");
+            if (memory && d.type.memory.shared && !l.max)
+              return MakeError(d.offset, "shared memory must have maximum");
           }
           if (d.type.kind == ExternKind::kFunc || d.type.is_tag) {
             NW_TRY_ASSIGN(item.func, func_of(d.type.type_index, d.offset));

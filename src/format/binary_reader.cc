@@ -289,16 +289,27 @@ class ModuleReader {
     return static_cast<ValType>(b);
   }
 
-  Result<Limits> ReadLimits() {
+  // `shared`: where a memory type's shared flag goes; null for a table's limits.
+  Result<Limits> ReadLimits(bool* shared = nullptr) {
     // The flags field is a 1-bit LEB in 2.0: 2 is "integer too large", 0x81 0x00 "too long".
-    NW_TRY_ASSIGN(uint64_t flags, r_.ULeb(1));
+    // Shared memories widen a memory's flags to 2 bits (bit 1: shared), read the same way, so
+    // 4 is "integer too large"; a table's flags stay 1 bit.
+    const bool widen = shared && features_.shared_memory;
+    NW_TRY_ASSIGN(uint64_t flags, r_.ULeb(widen ? 2 : 1));
     Limits l;
     NW_TRY_ASSIGN(l.min, r_.U32());
     if (flags & 1) {
       NW_TRY_ASSIGN(uint32_t max, r_.U32());
       l.max = max;
     }
+    if (shared) *shared = (flags & 2) != 0;  // without a max: invalid, said by the validator
     return l;
+  }
+
+  Result<MemoryType> ReadMemoryType() {
+    MemoryType m;
+    NW_TRY_ASSIGN(m.limits, ReadLimits(&m.shared));
+    return m;
   }
 
   Result<TableType> ReadTableType() {
@@ -402,7 +413,7 @@ class ModuleReader {
         break;
       }
       case 2: {
-        NW_TRY_ASSIGN(im.memory.limits, ReadLimits());
+        NW_TRY_ASSIGN(im.memory, ReadMemoryType());
         break;
       }
       case 3: {
@@ -435,8 +446,7 @@ class ModuleReader {
 
   Status ReadMemory(uint32_t index) {
     size_t at = r_.offset();
-    MemoryType m;
-    NW_TRY_ASSIGN(m.limits, ReadLimits());
+    NW_TRY_ASSIGN(MemoryType m, ReadMemoryType());
     return d_.OnMemory(index, m, at);
   }
 

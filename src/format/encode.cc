@@ -10,12 +10,15 @@ namespace {
 
 constexpr uint8_t kSectionOrder[] = {1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11};
 
-void WriteLimits(Writer& w, const Limits& l) {
-  w.U8(l.max ? 1 : 0);
+// `shared`: a memory type's flag bit 1 (shared memories); never set for a table.
+void WriteLimits(Writer& w, const Limits& l, bool shared = false) {
+  w.U8(static_cast<uint8_t>((l.max ? 1 : 0) | (shared ? 2 : 0)));
   w.ULeb(l.min);
   if (l.max)
     w.ULeb(*l.max);
 }
+
+void WriteMemoryType(Writer& w, const MemoryType& t) { WriteLimits(w, t.limits, t.shared); }
 
 void WriteTableType(Writer& w, const TableType& t) {
   w.U8(static_cast<uint8_t>(t.elem));
@@ -132,7 +135,7 @@ bool WriteSectionPayload(Writer& w, const ModuleDesc& m, uint8_t id) {
             WriteTableType(w, im.table);
             break;
           case ExternKind::kMemory:
-            WriteLimits(w, im.memory.limits);
+            WriteMemoryType(w, im.memory);
             break;
           case ExternKind::kGlobal:
             WriteGlobalType(w, im.global);
@@ -163,7 +166,7 @@ bool WriteSectionPayload(Writer& w, const ModuleDesc& m, uint8_t id) {
         return false;
       w.ULeb(m.memories.size());
       for (const auto& mem : m.memories)
-        WriteLimits(w, mem.limits);
+        WriteMemoryType(w, mem);
       return true;
     case SectionId::kGlobal:
       if (m.globals.empty() && !present)

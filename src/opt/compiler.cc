@@ -562,6 +562,8 @@ llvm::Function* FuncDecl(ModuleIr& m, uint32_t func_index) {
 Result<CompiledObject> CompileModule(const ModuleDesc& desc, const Options& options) {
   if (UsesExceptionHandling(desc))
     return MakeError("opt tier: unsupported: exception handling or tail calls (the interpreter runs them)");
+  // Module::FromDesc refuses these first; a direct caller (nanowasm compile) gets the same.
+  NW_TRY(RefuseSharedMemory(desc));
   NW_TRY_ASSIGN(Target t, MakeTarget(options));
   CompiledObject out;
   Clock::time_point start = Clock::now();

@@ -62,6 +62,9 @@ bool ImportMatches(const Import& im, const Module::Impl& m, const Extern& item) 
     case ExternKind::kMemory: {
       auto* const* mem = std::get_if<Memory*>(&item);
       if (!mem) return false;
+      // A store's memories are never shared (Memory::Create refuses a shared type), and a
+      // module importing a shared memory never gets here (Module::FromDesc refuses it).
+      if (im.memory.shared) return false;
       const MemoryObj* obj = AsObj(*mem);
       std::optional<uint64_t> max;
       if (obj->has_max_) max = obj->max_pages_;

@@ -71,8 +71,10 @@ Result<std::shared_ptr<const Module>> Module::FromDesc(const Engine& engine, Mod
     desc.features.multi_memory |= engine.config().features.multi_memory;
     desc.features.exceptions |= engine.config().features.exceptions;
     desc.features.tail_call |= engine.config().features.tail_call;
+    desc.features.shared_memory |= engine.config().features.shared_memory;
     // Bodies are validated by the tier, which decodes each one once for both purposes.
     NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
+    NW_TRY(RefuseSharedMemory(desc));  // valid, but never run: no tier sees a shared memory
     auto impl = std::make_unique<Impl>();
     impl->type_ids.reserve(desc.types.size());
     for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));
@@ -112,6 +114,7 @@ Result<std::shared_ptr<const Module>> Module::Deserialize(const Engine& engine,
     NW_TRY_ASSIGN(aot::Artifact a, aot::ReadArtifact(artifact, *expect));
     NW_TRY_ASSIGN(ModuleDesc desc, DecodeModule(a.module, engine.config().features));
     NW_TRY(ValidateModule(desc, BodyValidation::kSkip));
+    NW_TRY(RefuseSharedMemory(desc));
     auto impl = std::make_unique<Impl>();
     impl->type_ids.reserve(desc.types.size());
     for (const FuncType& t : desc.types) impl->type_ids.push_back(InternFuncType(t));

@@ -352,7 +352,10 @@ MemoryObj* NewMemoryObj(Store& store, const MemoryType& type) {
   return v.back().get();
 }
 
-Memory* Memory::Create(Store& store, MemoryType type) { return NewMemoryObj(store, type); }
+Memory* Memory::Create(Store& store, MemoryType type) {
+  if (type.shared) return nullptr;  // shared memories (threads) are not supported
+  return NewMemoryObj(store, type);
+}
 
 MemoryType Memory::type() const {
   const auto* m = static_cast<const MemoryObj*>(this);

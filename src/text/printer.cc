@@ -91,6 +91,10 @@ class Printer {
     return s;
   }
 
+  static std::string MemoryTypeText(const MemoryType& t) {
+    return Limits(t.limits) + (t.shared ? " shared" : "");
+  }
+
   static std::string TableTypeText(const TableType& t) {
     return Limits(t.limits) + " " + std::string(ValTypeName(t.elem));
   }
@@ -167,7 +171,7 @@ class Printer {
           s += "table" + Comment(index) + " " + TableTypeText(im.table);
           break;
         case ExternKind::kMemory:
-          s += "memory" + Comment(index) + " " + Limits(im.memory.limits);
+          s += "memory" + Comment(index) + " " + MemoryTypeText(im.memory);
           break;
         case ExternKind::kGlobal:
           s += "global" + Comment(index) + " " + GlobalTypeText(im.global);
@@ -424,7 +428,7 @@ class Printer {
   void PrintMemories() {
     for (size_t i = 0; i < m_.memories.size(); ++i) {
       uint32_t index = m_.num_imported_memories + static_cast<uint32_t>(i);
-      Field() += "(memory" + Comment(index) + " " + Limits(m_.memories[i].limits) + ")";
+      Field() += "(memory" + Comment(index) + " " + MemoryTypeText(m_.memories[i]) + ")";
     }
   }
 

@@ -179,6 +179,16 @@ Result<Limits> WatParser::ParseLimits() {
   return l;
 }
 
+Result<MemoryType> WatParser::ParseMemoryType() {
+  MemoryType t;
+  NW_TRY_ASSIGN(t.limits, ParseLimits());
+  if (PeekKeyword("shared")) {  // threads proposal; the validator checks the feature and max
+    ++pos_;
+    t.shared = true;
+  }
+  return t;
+}
+
 Result<GlobalType> WatParser::ParseGlobalType() {
   GlobalType g;
   if (PeekLParenKeyword("mut")) {
@@ -437,7 +447,7 @@ Status WatParser::ParseImportField() {
     imp.kind = ExternKind::kTable;
   } else if (k == "memory") {
     ++mems_seen_;
-    NW_TRY_ASSIGN(imp.memory.limits, ParseLimits());
+    NW_TRY_ASSIGN(imp.memory, ParseMemoryType());
     imp.kind = ExternKind::kMemory;
   } else if (k == "global") {
     ++globals_seen_;
@@ -615,7 +625,7 @@ Status WatParser::ParseMemoryField() {
   NW_TRY_ASSIGN(bool is_import, ParseInlineImport(&imp));
   if (is_import) {
     imp.kind = ExternKind::kMemory;
-    NW_TRY_ASSIGN(imp.memory.limits, ParseLimits());
+    NW_TRY_ASSIGN(imp.memory, ParseMemoryType());
     m_.imports.push_back(std::move(imp));
     return Expect(TokenKind::kRParen);
   }
@@ -637,7 +647,7 @@ Status WatParser::ParseMemoryField() {
     mt.limits.max = pages;
     m_.datas.push_back(std::move(d));
   } else {
-    NW_TRY_ASSIGN(mt.limits, ParseLimits());
+    NW_TRY_ASSIGN(mt, ParseMemoryType());
   }
   m_.memories.push_back(mt);
   return Expect(TokenKind::kRParen);

@@ -121,6 +121,7 @@ class WatParser {
   Result<ValType> ParseValType();
   Result<ValType> ParseRefType();
   Result<Limits> ParseLimits();
+  Result<MemoryType> ParseMemoryType();  // limits, then `shared` (threads proposal) or nothing
   Result<GlobalType> ParseGlobalType();
   Result<TypeUse> ParseTypeUse(bool allow_param_ids);
   Result<uint32_t> ResolveTypeUse(const TypeUse& tu);

@@ -28,8 +28,17 @@ Status CheckLimits(const Limits& l, uint64_t range, std::string_view too_large, 
   return Ok();
 }
 
-Status CheckMemoryType(const MemoryType& t, size_t at) {
-  return CheckLimits(t.limits, kMaxPages, "memory size must be at most 65536 pages (4GiB)", at);
+Status CheckMemoryType(const MemoryType& t, size_t at, const Features& features) {
+  NW_TRY(CheckLimits(t.limits, kMaxPages, "memory size must be at most 65536 pages (4GiB)", at));
+  if (t.shared) {
+    // Only a description built by hand or parsed from text gets here without the feature (the
+    // decoder without it reads a shared flag as a malformed limits flag).
+    if (!features.shared_memory) [[unlikely]]
+      return MakeError(at, "shared memory needs the threads proposal (Features::shared_memory)");
+    if (!t.limits.max) [[unlikely]]
+      return MakeError(at, "shared memory must have maximum");
+  }
+  return Ok();
 }
 
 Status CheckTableType(const TableType& t, size_t at) {
@@ -60,7 +69,7 @@ class ModuleValidator {
     for (size_t i = 0; i < m_.tables.size(); ++i)
       NW_TRY(CheckTableType(m_.tables[i], OffsetAt(m_.table_offsets, i)));
     for (size_t i = 0; i < m_.memories.size(); ++i)
-      NW_TRY(CheckMemoryType(m_.memories[i], OffsetAt(m_.memory_offsets, i)));
+      NW_TRY(CheckMemoryType(m_.memories[i], OffsetAt(m_.memory_offsets, i), m_.features));
     if (ctx_.num_memories > 1 && !m_.features.multi_memory) [[unlikely]]
       return MakeError(SecondMemoryOffset(), "multiple memories");
     for (uint32_t t : m_.tags)
@@ -91,7 +100,7 @@ class ModuleValidator {
           NW_TRY(CheckTableType(im.table, im.offset));
           break;
         case ExternKind::kMemory:
-          NW_TRY(CheckMemoryType(im.memory, im.offset));
+          NW_TRY(CheckMemoryType(im.memory, im.offset, m_.features));
           break;
         case ExternKind::kGlobal:
           break;
@@ -271,6 +280,24 @@ Status ValidateConstExpr(const ModuleContext& ctx,
       }
     }
   }
+}
+
+Status RefuseSharedMemory(const ModuleDesc& m) {
+  constexpr std::string_view kWhat = "shared memories (threads) are not supported: memory ";
+  uint32_t index = 0;
+  for (const Import& im : m.imports) {
+    if (im.kind != ExternKind::kMemory) continue;
+    if (im.memory.shared) [[unlikely]]
+      return MakeError(im.offset, std::string(kWhat) + std::to_string(index) + " (import \"" +
+                                      im.module + "\" \"" + im.name + "\") is shared");
+    ++index;
+  }
+  for (size_t i = 0; i < m.memories.size(); ++i, ++index) {
+    if (m.memories[i].shared) [[unlikely]]
+      return MakeError(OffsetAt(m.memory_offsets, i),
+                       std::string(kWhat) + std::to_string(index) + " is shared");
+  }
+  return Ok();
 }
 
 bool UsesExceptionHandling(const ModuleDesc& m) {

@@ -19,6 +19,13 @@ enum class BodyValidation : uint8_t { kAll, kSkip };
 [[nodiscard]] Status ValidateModule(const ModuleDesc& m,
                                     BodyValidation bodies = BodyValidation::kAll);
 
+// Shared memories (Features::shared_memory) are decoded and validated but never run, as
+// threads and atomics are not implemented: the error for a module that defines or imports one
+// ("shared memories (threads) are not supported: memory N ... is shared"), Ok otherwise.
+// Module::FromDesc and Module::Deserialize refuse such a module with it before any tier
+// compiles it, so no tier ever sees a shared memory.
+[[nodiscard]] Status RefuseSharedMemory(const ModuleDesc& m);
+
 // Whether a module uses exception handling (Features::exceptions: tags, tag imports/exports,
 // the exnref type, throw/throw_ref/try_table) or tail calls (return_call*). Always false when
 // the module's features leave both proposals off. For tiers that do not implement it, to refuse such a module

@@ -17,6 +17,7 @@ struct WastOptions {
   bool multi_memory = false;       // Config::features.multi_memory (the 3.0 multi-memory suite)
   bool tail_call = false;          // Config::features.tail_call (return_call*)
   bool exceptions = false;         // Config::features.exceptions (the 3.0 exceptions suite)
+  bool shared_memory = false;      // Config::features.shared_memory (decoded, never run)
   bool strict_messages = false;
   bool verbose = false;
   std::string tier = "interp";  // --tier

@@ -251,6 +251,8 @@ int Main(std::vector<std::string> argv) {
   wast->add_flag("--multi-memory", wast_opts.multi_memory, "enable multi-memory (Wasm 3.0)");
   wast->add_flag("--exceptions", wast_opts.exceptions, "enable exception handling (Wasm 3.0)");
   wast->add_flag("--tail-call", wast_opts.tail_call, "enable tail calls (Wasm 3.0)");
+  wast->add_flag("--shared-memory", wast_opts.shared_memory,
+                 "decode and validate shared memories (threads proposal; never instantiated)");
   wast->add_option("--tier", wast_opts.tier, "the execution tier: interp (default) or opt")
       ->type_name("NAME")->allow_extra_args(false);
 

@@ -429,6 +429,7 @@ int Wast(const WastOptions& opts) {
   config.features.multi_memory = opts.multi_memory;
   config.features.exceptions = opts.exceptions;
   config.features.tail_call = opts.tail_call;
+  config.features.shared_memory = opts.shared_memory;
   const std::vector<std::string>& files = opts.files;
   const bool strict = opts.strict_messages, verbose = opts.verbose;
   Counts total;

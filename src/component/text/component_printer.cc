@@ -318,7 +318,8 @@ class Printer {
       case ExternKind::kFunc: return "(func (type " + std::to_string(t.type_index) + "))";
       case ExternKind::kTable:
         return "(table " + LimitsText(t.table.limits) + " " + CoreValText(t.table.elem) + ")";
-      case ExternKind::kMemory: return "(memory " + LimitsText(t.memory.limits) + ")";
+      case ExternKind::kMemory:
+        return "(memory " + LimitsText(t.memory.limits) + (t.memory.shared ? " shared)" : ")");
       case ExternKind::kGlobal:
         return t.global.mut ? "(global (mut " + CoreValText(t.global.type) + "))"
                             : "(global " + CoreValText(t.global.type) + ")";

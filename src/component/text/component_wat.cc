@@ -768,6 +768,10 @@ class Parser {
     } else if (k == "memory") {
       t.kind = ExternKind::kMemory;
       NW_SET(t.memory.limits, CoreLimitsP());
+      if (IsKw("shared")) {  // threads proposal
+        ++pos_;
+        t.memory.shared = true;
+      }
     } else if (k == "table") {
       t.kind = ExternKind::kTable;
       NW_SET(t.table.limits, CoreLimitsP());

@@ -408,5 +408,63 @@ INSTANTIATE_TEST_SUITE_P(Format,
                            return name + "_" + std::to_string(info.index);
                          });
 
+// Shared memories (Features::shared_memory): a memory's limits flags widen to 2 bits, bit 1
+// the shared flag; a table's stay 1 bit. Without the feature the 2.0 errors are unchanged
+// (the "limits flag 2" case above).
+TEST(Decode, SharedMemoryFlags) {
+  Features threads;
+  threads.shared_memory = true;
+  // Defined: flags 3 (shared, max), 1 (max), 2 (shared, no max: decoded; the validator says
+  // "shared memory must have maximum").
+  auto bytes = Mod("05 09 03 03 01 02 01 01 02 02 01");
+  auto r = DecodeModule(bytes, threads);
+  ASSERT_TRUE(r) << r.error().ToString();
+  ASSERT_EQ(r->memories.size(), 3u);
+  EXPECT_EQ(r->memories[0], (MemoryType{Limits{1, 2}, true}));
+  EXPECT_EQ(r->memories[1], (MemoryType{Limits{1, 2}, false}));
+  EXPECT_EQ(r->memories[2], (MemoryType{Limits{1, std::nullopt}, true}));
+  EXPECT_EQ(EncodeModule(*r), bytes);  // the flag survives the encoder byte for byte
+  // Imported: (import "" "m" (memory 1 2 shared)).
+  auto imp = Mod("02 08 01 00 01 6d 02 03 01 02");
+  auto ri = DecodeModule(imp, threads);
+  ASSERT_TRUE(ri) << ri.error().ToString();
+  ASSERT_EQ(ri->imports.size(), 1u);
+  EXPECT_EQ(ri->imports[0].memory, (MemoryType{Limits{1, 2}, true}));
+  EXPECT_EQ(EncodeModule(*ri), imp);
+}
+
+TEST(Decode, SharedMemoryFlagErrors) {
+  Features threads;
+  threads.shared_memory = true;
+  struct Case {
+    const char* what;
+    std::vector<uint8_t> bytes;
+    Features features;
+    size_t offset;
+    const char* message;
+  };
+  const Case cases[] = {
+      // Without the feature, 2.0: flags are one bit, whatever follows.
+      {"flags 3, 2.0", Mod("05 04 01 03 01 02"), Features{}, 11, "integer too large"},
+      {"import flags 3, 2.0", Mod("02 08 01 00 01 6d 02 03 01 02"), Features{}, 15,
+       "integer too large"},
+      // With it: bits above the shared flag, the 2.0 LEB rules, truncation.
+      {"flags 4", Mod("05 04 01 04 01 02"), threads, 11, "integer too large"},
+      {"flags as LEB", Mod("05 05 01 83 00 01 02"), threads, 12,
+       "integer representation too long"},
+      {"shared, max missing", Mod("05 03 01 03 00"), threads, 13,
+       "unexpected end of section or function"},
+      {"table flags 2", Mod("04 04 01 70 02 00"), threads, 12, "integer too large"},
+      {"imported table flags 3", Mod("02 09 01 00 01 74 01 70 03 01 02"), threads, 16,
+       "integer too large"},
+  };
+  for (const Case& c : cases) {
+    auto r = DecodeModule(c.bytes, c.features);
+    ASSERT_FALSE(r) << c.what;
+    EXPECT_EQ(r.error().message, c.message) << c.what;
+    EXPECT_EQ(r.error().offset, c.offset) << c.what << ": " << r.error().ToString();
+  }
+}
+
 }  // namespace
 }  // namespace nw

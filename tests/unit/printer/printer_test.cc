@@ -10,6 +10,7 @@
 #include "format/opcode.h"
 #include "text/lexer.h"
 #include "text/printer.h"
+#include "text/wat.h"
 
 namespace nw {
 namespace {
@@ -246,6 +247,32 @@ TEST(PrinterModule, SegmentsAndImmediates) {
         "(elem (;1;) declare func 0)", "(data (;0;) (memory 1) (global.get 0) \"ok\\00\")"}) {
     EXPECT_NE(text->find(want), std::string::npos) << want << " not in\n" << *text;
   }
+}
+
+// Shared memories (threads proposal) print `shared` after the limits, in memory fields and
+// memory imports, and read back the same.
+TEST(PrinterModule, SharedMemoryRoundTrip) {
+  ModuleDesc m;
+  Import im;
+  im.module = "env";
+  im.name = "mem";
+  im.kind = ExternKind::kMemory;
+  im.memory = MemoryType{Limits{1, 2}, true};
+  m.imports.push_back(im);
+  m.CountImports();
+  m.memories.push_back(MemoryType{Limits{0, 0}, true});
+  m.memories.push_back(MemoryType{Limits{3, std::nullopt}, false});
+  auto text = PrintWat(m);
+  ASSERT_TRUE(text.has_value()) << text.error().message;
+  for (std::string_view want : {"(import \"env\" \"mem\" (memory (;0;) 1 2 shared))",
+                                "(memory (;1;) 0 0 shared)", "(memory (;2;) 3)"}) {
+    EXPECT_NE(text->find(want), std::string::npos) << want << " not in\n" << *text;
+  }
+  auto back = ParseWat(*text);
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  ASSERT_EQ(back->imports.size(), 1u);
+  EXPECT_EQ(back->imports[0].memory, m.imports[0].memory);
+  EXPECT_EQ(back->memories, m.memories);
 }
 
 // SIMD immediates (the parser does not read SIMD yet, so only the text is checked here).

@@ -146,6 +146,29 @@ TEST(Wat, TablesMemoriesGlobals) {
   EXPECT_EQ(Parse("(memory (data))").memories[0].limits, (Limits{0, 0}));
 }
 
+// `shared` after a memory's limits (threads proposal; Features::shared_memory): in a memory
+// field, an inline import and an import field. The parser reads it whatever the features; the
+// validator checks them and the maximum.
+TEST(Wat, SharedMemories) {
+  ModuleDesc m = Parse(R"((module
+    (import "" "a" (memory 1 2 shared))
+    (memory (import "" "b") 0 0 shared)
+    (memory $m 1 4 shared)
+    (memory 1 shared)
+    (memory 2 3)))");
+  ASSERT_EQ(m.imports.size(), 2u);
+  EXPECT_EQ(m.imports[0].memory, (MemoryType{Limits{1, 2}, true}));
+  EXPECT_EQ(m.imports[1].memory, (MemoryType{Limits{0, 0}, true}));
+  ASSERT_EQ(m.memories.size(), 3u);
+  EXPECT_EQ(m.memories[0], (MemoryType{Limits{1, 4}, true}));
+  EXPECT_EQ(m.memories[1], (MemoryType{Limits{1, std::nullopt}, true}));  // invalid, not malformed
+  EXPECT_EQ(m.memories[2], (MemoryType{Limits{2, 3}, false}));
+  // Only `shared`, only after the limits, and not on tables.
+  EXPECT_NE(ErrorOf("(memory 1 2 unshared)"), "<parsed>");
+  EXPECT_NE(ErrorOf("(memory shared 1 2)"), "<parsed>");
+  EXPECT_NE(ErrorOf("(table 1 2 shared funcref)"), "<parsed>");
+}
+
 TEST(Wat, ElemSegments) {
   ModuleDesc m = Parse(R"((module
     (table $t 10 funcref)

@@ -54,6 +54,28 @@ TEST(ModuleErrorOffsets, PointAtTheEntry) {
   }
 }
 
+// Shared memories (Features::shared_memory) without a maximum: the memory entry, and the
+// import entry for an imported one.
+TEST(ModuleErrorOffsets, SharedMemoryWithoutMaximum) {
+  Features threads;
+  threads.shared_memory = true;
+  const Case cases[] = {
+      // memory section: flags 2 (shared, no max) at 0xb
+      {"memory", Module({0x05, 0x03, 0x01, 0x02, 0x01}), 0xb, "shared memory must have maximum"},
+      // import "" "m" memory flags 2: the import entry at 0xb
+      {"import", Module({0x02, 0x07, 0x01, 0x00, 0x01, 'm', 0x02, 0x02, 0x01}), 0xb,
+       "shared memory must have maximum"},
+  };
+  for (const Case& c : cases) {
+    auto m = DecodeModule(c.bytes, threads);
+    ASSERT_TRUE(m.has_value()) << c.what << ": " << m.error().ToString();
+    Status st = ValidateModule(*m);
+    ASSERT_FALSE(st.has_value()) << c.what;
+    EXPECT_EQ(st.error().offset, c.offset) << c.what << ": " << st.error().ToString();
+    EXPECT_EQ(st.error().message, c.message) << c.what;
+  }
+}
+
 TEST(ModuleErrorOffsets, DuplicateExportPointsAtTheSecond) {
   // type () -> (); func 0; exports "a" (0x15) and "a" (0x19); code
   std::vector<uint8_t> bytes =

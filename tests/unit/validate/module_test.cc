@@ -66,6 +66,71 @@ TEST(Module, MultipleMemories) {
   EXPECT_EQ(Message(t.Validate()), "ok");
 }
 
+// Shared memories (Features::shared_memory): valid with the feature and a maximum; the
+// limits' own rules come first.
+TEST(Module, SharedMemory) {
+  TestModule t;
+  t.m.memories.push_back(MemoryType{Limits{1, 2}, true});
+  EXPECT_EQ(Message(t.Validate()),
+            "shared memory needs the threads proposal (Features::shared_memory)");
+  t.m.features.shared_memory = true;
+  EXPECT_EQ(Message(t.Validate()), "ok");
+  t.m.memories[0].limits.max.reset();
+  EXPECT_EQ(Message(t.Validate()), "shared memory must have maximum");
+  t.m.memories[0].limits = Limits{3, 2};
+  EXPECT_EQ(Message(t.Validate()), "size minimum must not be greater than maximum");
+  t.m.memories[0].limits = Limits{0, 65537};
+  EXPECT_EQ(Message(t.Validate()), "memory size must be at most 65536 pages (4GiB)");
+  t.m.memories[0].limits = Limits{0, 0};  // (memory 0 0 shared), as in the threads suite
+  EXPECT_EQ(Message(t.Validate()), "ok");
+}
+
+TEST(Module, SharedMemoryImport) {
+  TestModule t;
+  t.m.features.shared_memory = true;
+  Import im;
+  im.kind = ExternKind::kMemory;
+  im.memory = MemoryType{Limits{1, std::nullopt}, true};
+  t.m.imports.push_back(im);
+  t.m.CountImports();
+  EXPECT_EQ(Message(t.Validate()), "shared memory must have maximum");
+  t.m.imports[0].memory.limits.max = 1;
+  EXPECT_EQ(Message(t.Validate()), "ok");
+}
+
+// Valid but never run: the refusal names the memory (imported ones first in the index space)
+// and points at its entry.
+TEST(Module, RefuseSharedMemory) {
+  TestModule t;
+  t.m.features.shared_memory = true;
+  t.m.features.multi_memory = true;
+  Import im;
+  im.module = "env";
+  im.name = "mem";
+  im.kind = ExternKind::kMemory;
+  im.memory = MemoryType{Limits{1, 2}, false};
+  im.offset = 0x20;
+  t.m.imports.push_back(im);
+  t.m.CountImports();
+  t.Memory(1, 1);
+  t.m.memories.push_back(MemoryType{Limits{1, 4}, true});
+  t.m.memory_offsets = {0x30, 0x33};
+  EXPECT_EQ(Message(t.Validate()), "ok");
+  Status st = RefuseSharedMemory(t.m);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message, "shared memories (threads) are not supported: memory 2 is shared");
+  EXPECT_EQ(st.error().offset, 0x33u);
+  t.m.memories.pop_back();
+  EXPECT_TRUE(RefuseSharedMemory(t.m));  // nothing shared: nothing to refuse
+  t.m.imports[0].memory.shared = true;
+  st = RefuseSharedMemory(t.m);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message,
+            "shared memories (threads) are not supported: memory 0 (import \"env\" \"mem\") is "
+            "shared");
+  EXPECT_EQ(st.error().offset, 0x20u);
+}
+
 TEST(Module, StartFunction) {
   TestModule t;
   t.Type({I32}, {});
