@@ -99,13 +99,17 @@ Result<std::pair<uint32_t, uint32_t>> StoreStringIntoRange(Side& side, StringSrc
 StringSrc HostStringSrc(const ComponentValue& v);
 
 // Unicode helpers (also used by ComponentValue).
-// Whether [p, p+n) is well-formed UTF-8: the check for this CPU, chosen once.
-using Utf8Checker = bool (*)(const uint8_t* p, size_t n);
+// Whether [p, p+n) is well-formed UTF-8 (1) or not (0): the check for this CPU, chosen once.
+using Utf8Checker = uint32_t (*)(const uint8_t* p, size_t n);
 Utf8Checker SelectUtf8Checker();
-inline bool ValidUtf8(const uint8_t* p, size_t n) {
+inline Utf8Checker TheUtf8Checker() {
   static const Utf8Checker check = SelectUtf8Checker();
-  return check(p, n);
+  return check;
 }
+inline bool ValidUtf8(const uint8_t* p, size_t n) { return TheUtf8Checker()(p, n) != 0; }
+// The same, set during static initialization (no guard to test on a hot path); for code that
+// runs only once components run, never from another static initializer.
+extern const Utf8Checker kUtf8Checker;
 // The trap of a string that is not valid UTF-8 (its wording tells a sequence cut off by the end
 // of the string from an ill-formed one); call only when ValidUtf8 failed.
 [[gnu::cold]] std::unexpected<Error> InvalidUtf8Trap(const uint8_t* p, size_t n);

@@ -20,7 +20,7 @@ namespace {
 
 enum class Utf8Status : uint8_t { kOk, kInvalid, kIncomplete };
 Utf8Status CheckUtf8(const uint8_t* p, const uint8_t* end);
-bool ValidUtf8Generic(const uint8_t* p, size_t n) { return CheckUtf8(p, p + n) == Utf8Status::kOk; }
+uint32_t ValidUtf8Generic(const uint8_t* p, size_t n) { return CheckUtf8(p, p + n) == Utf8Status::kOk; }
 
 #if defined(__x86_64__)
 // 256 bytes per step where the CPU has AVX2 (checked once), one test per step: a 1 KiB string
@@ -57,7 +57,7 @@ bool HasAvx2() {
 // accumulators, so no chain of dependent ORs is longer than the loop's trip count (a test per
 // 256-byte step, as AsciiPrefixAvx2 does, puts a chain of eight ORs before each test: LLVM
 // reassociates the tree written there into a chain).
-[[gnu::target("avx512f,avx512bw,tune=icelake-server")]] bool ValidUtf8Avx512(const uint8_t* p, size_t n) {
+[[gnu::target("avx512f,avx512bw,tune=icelake-server")]] uint32_t ValidUtf8Avx512(const uint8_t* p, size_t n) {
   if (n < 64) return ValidUtf8Generic(p, n);
   __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
   size_t i = 0;
@@ -71,10 +71,10 @@ bool HasAvx2() {
   // The last 1..63 bytes: a load of the 64 ending at p+n (n >= 64, so it starts inside).
   if (i < n) a1 = _mm512_or_si512(a1, _mm512_loadu_si512(p + n - 64));
   const __m512i all = _mm512_or_si512(_mm512_or_si512(a0, a1), _mm512_or_si512(a2, a3));
-  if (_mm512_movepi8_mask(all) == 0) [[likely]] return true;
+  if (_mm512_movepi8_mask(all) == 0) [[likely]] return 1;
   return ValidUtf8Generic(p, n);
 }
-[[gnu::target("avx2,tune=haswell")]] bool ValidUtf8Avx2(const uint8_t* p, size_t n) {
+[[gnu::target("avx2,tune=haswell")]] uint32_t ValidUtf8Avx2(const uint8_t* p, size_t n) {
   if (n < 32) return ValidUtf8Generic(p, n);
   __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
   size_t i = 0;
@@ -88,7 +88,7 @@ bool HasAvx2() {
   for (; i + 32 <= n; i += 32) a0 = _mm256_or_si256(a0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
   if (i < n) a1 = _mm256_or_si256(a1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + n - 32)));
   const __m256i all = _mm256_or_si256(_mm256_or_si256(a0, a1), _mm256_or_si256(a2, a3));
-  if (_mm256_movemask_epi8(all) == 0) [[likely]] return true;
+  if (_mm256_movemask_epi8(all) == 0) [[likely]] return 1;
   return ValidUtf8Generic(p, n);
 }
 
@@ -452,6 +452,8 @@ Utf8Checker SelectUtf8Checker() {
   return &ValidUtf8Generic;
 #endif
 }
+
+const Utf8Checker kUtf8Checker = SelectUtf8Checker();
 
 std::unexpected<Error> InvalidUtf8Trap(const uint8_t* p, size_t n) {
   return Trap(Utf8CutOff(p, n) ? "incomplete utf-8 byte sequence" : "invalid utf-8 byte sequence");

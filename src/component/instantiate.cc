@@ -238,48 +238,50 @@ nw::FuncType CoreFuncType(const std::vector<FlatType>& params, const std::vector
 }
 
 // The direct form's string leaf (a host leaf: compiled code calls it as a C function, no host
-// call machinery): the source string's length, bounds and UTF-8 checks as a DirectTrap code,
-// kNone when the string may be copied. Reads the caller's memory where it is now.
+// call machinery): 1 when the source string passes its length, bounds and UTF-8 checks, else 0
+// (then the wasm calls AdapterStringTrap). Reads the caller's memory where it is now.
 struct DirectStringCheck {
   uint8_t* const* base;
   const uint64_t* length;
 };
 uint32_t CheckDirectString(void* ctx, uint32_t ptr, uint32_t len) {
   const auto* c = static_cast<const DirectStringCheck*>(ctx);
-  DirectTrap r = DirectTrap::kNone;
-  if (len > kMaxStringByteLength) [[unlikely]] {
-    r = DirectTrap::kStringTooLong;
-  } else if (uint64_t{ptr} + len > *c->length) [[unlikely]] {
-    r = DirectTrap::kStringOutOfBounds;
-  } else if (const uint8_t* p = *c->base + ptr; !ValidUtf8(p, len)) [[unlikely]] {
-    r = Utf8CutOff(p, len) ? DirectTrap::kIncompleteUtf8 : DirectTrap::kInvalidUtf8;
-  }
-  return static_cast<uint32_t>(r);
+  if (len > kMaxStringByteLength || uint64_t{ptr} + len > *c->length) [[unlikely]] return 0;
+  return kUtf8Checker(*c->base + ptr, len);
 }
 TrapResult<void> CheckDirectStringRaw(void* ctx, Caller&, uint64_t* words) {
   words[0] = CheckDirectString(ctx, static_cast<uint32_t>(words[0]), static_cast<uint32_t>(words[1]));
   return {};
 }
 
-// The direct form's cold exit: the trap of a check the generated wasm made (wasm_adapter.h).
+std::string_view DirectTrapText(DirectTrap code) {
+  switch (code) {
+    case DirectTrap::kStringOutOfBounds: return kTrapAdapterStringOutOfBounds;
+    case DirectTrap::kListUnaligned: return kTrapUnalignedPointer;
+    case DirectTrap::kListOutOfBounds: return kTrapAdapterListOutOfBounds;
+    case DirectTrap::kResultUnaligned: return kTrapUnalignedPointer;
+    case DirectTrap::kResultOutOfBounds: return kTrapValuesOutOfBounds;
+    case DirectTrap::kCannotLeave: return kTrapCannotLeave;
+    case DirectTrap::kCannotEnter: return kTrapCannotEnter;
+    case DirectTrap::kListTooLong: return "list longer than 2^28-1 bytes";
+  }
+  return "component adapter: unknown trap code";
+}
+
+// The direct form's cold exits: the trap of a check the generated wasm made (wasm_adapter.h),
+// and of a string the leaf refused, whose reason is found again here (Enter's order: length,
+// bounds, UTF-8).
 TrapResult<void> AdapterTrap(void* ctx, Caller&, uint64_t* words) {
   FusedCall* fc = static_cast<WasmAdapterCall*>(ctx)->fc;
-  std::string_view what = "component adapter: unknown trap code";
-  switch (static_cast<DirectTrap>(words[0])) {
-    case DirectTrap::kNone: break;
-    case DirectTrap::kStringOutOfBounds: what = kTrapAdapterStringOutOfBounds; break;
-    case DirectTrap::kListUnaligned: what = kTrapUnalignedPointer; break;
-    case DirectTrap::kListOutOfBounds: what = kTrapAdapterListOutOfBounds; break;
-    case DirectTrap::kResultUnaligned: what = kTrapUnalignedPointer; break;
-    case DirectTrap::kResultOutOfBounds: what = kTrapValuesOutOfBounds; break;
-    case DirectTrap::kCannotLeave: what = kTrapCannotLeave; break;
-    case DirectTrap::kCannotEnter: what = kTrapCannotEnter; break;
-    case DirectTrap::kStringTooLong: what = "string longer than 2^28-1 bytes"; break;
-    case DirectTrap::kInvalidUtf8: what = "invalid utf-8 byte sequence"; break;
-    case DirectTrap::kIncompleteUtf8: what = "incomplete utf-8 byte sequence"; break;
-    case DirectTrap::kListTooLong: what = "list longer than 2^28-1 bytes"; break;
-  }
-  return FusedCallTrap(fc, Trap(what));
+  return FusedCallTrap(fc, Trap(DirectTrapText(static_cast<DirectTrap>(words[0]))));
+}
+TrapResult<void> AdapterStringTrap(void* ctx, Caller&, uint64_t* words) {
+  FusedCall* fc = static_cast<WasmAdapterCall*>(ctx)->fc;
+  const CanonOptions& from = fc->adapter->caller_options();
+  const auto ptr = static_cast<uint32_t>(words[0]), len = static_cast<uint32_t>(words[1]);
+  if (len > kMaxStringByteLength) return FusedCallTrap(fc, Trap("string longer than 2^28-1 bytes"));
+  if (uint64_t{ptr} + len > *from.memory_length) return FusedCallTrap(fc, Trap(kTrapAdapterStringOutOfBounds));
+  return FusedCallTrap(fc, InvalidUtf8Trap(*from.memory_base + ptr, len));
 }
 
 // A compiled adapter module, once per store and module bytes: decoded with every proposal
@@ -329,6 +331,8 @@ Result<Func*> LinkDirectAdapter(ComponentStore& cs, FusedCall* fc, Func* realloc
     linker.Define("", "check", Func::CreateHostLeaf(store, CoreFuncType({FlatType::kI32, FlatType::kI32}, {FlatType::kI32}),
                                                     reinterpret_cast<const void*>(&CheckDirectString),
                                                     CheckDirectStringRaw, check));
+    linker.Define("", "string_trap", Func::CreateHostRaw(store, CoreFuncType({FlatType::kI32, FlatType::kI32}, {}),
+                                                         AdapterStringTrap, w));
   }
   linker.Define("", "callee", core);
   linker.Define("", "realloc", realloc);

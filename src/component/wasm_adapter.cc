@@ -230,15 +230,18 @@ std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const Fused
   const std::vector<FlatType> i32x2{FlatType::kI32, FlatType::kI32};
   // Function imports: "check" only for a string (a list's checks are all made here).
   std::vector<std::string_view> funcs = {"callee", "realloc", "trap"};
-  if (!d.list) funcs.push_back("check");
-  const uint32_t kCallee = 0, kRealloc = 1, kTrap = 2, kCheck = 3;
+  if (!d.list) funcs.insert(funcs.end(), {"check", "string_trap"});
+  const uint32_t kCallee = 0, kRealloc = 1, kTrap = 2, kCheck = 3, kStringTrap = 4;
 
   std::vector<uint8_t> types;
   Uleb(types, static_cast<uint32_t>(funcs.size() + 1));
   EncodeFuncType(types, callee_params, callee_results);                                     // callee
   EncodeFuncType(types, {FlatType::kI32, FlatType::kI32, FlatType::kI32, FlatType::kI32}, i32);  // realloc
   EncodeFuncType(types, i32, {});                                                           // trap
-  if (!d.list) EncodeFuncType(types, i32x2, i32);                                           // check
+  if (!d.list) {
+    EncodeFuncType(types, i32x2, i32);  // check
+    EncodeFuncType(types, i32x2, {});   // string_trap
+  }
   EncodeFuncType(types, lower_params, lower_results);                                       // the adapter
 
   std::vector<uint8_t> extra;
@@ -262,11 +265,11 @@ std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const Fused
   const uint32_t kCallerMayLeave = 0, kCalleeMayLeave = 1, kMayEnter = 2;
 
   const uint32_t np = static_cast<uint32_t>(lower_params.size());
-  const uint32_t dptr = np, bytes = np + 1, sptr = np + 2, code = np + 3;
+  const uint32_t dptr = np, bytes = np + 1, sptr = np + 2;
   const uint32_t ptr = d.alloc_param, len = d.alloc_param + 1;
   Code c;
-  c.U(1);  // one run of locals: four i32
-  c.U(4);
+  c.U(1);  // one run of locals: three i32
+  c.U(3);
   c.Op(0x7f);
   // FusedAdapter::Call's order: may_leave of the caller, may_enter of every entering
   // instance (then cleared), the source's checks, realloc with the callee's may_leave clear.
@@ -283,15 +286,16 @@ std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const Fused
     c.GlobalSet(kMayEnter + i);
   }
   if (!d.list) {
-    // Length, bounds and UTF-8 in one host leaf: a code of DirectTrap, 0 when valid.
+    // Length, bounds and UTF-8 in one host leaf (1: valid); its cold partner traps.
     c.Get(ptr);
     c.Get(len);
     c.Call(kCheck);
-    c.Tee(code);
+    c.Op(0x45);  // i32.eqz
     c.Op(0x04);  // if
     c.Op(0x40);
-    c.Get(code);
-    c.Call(kTrap);
+    c.Get(ptr);
+    c.Get(len);
+    c.Call(kStringTrap);
     c.Op(0x0b);
     c.Get(len);
     c.Set(bytes);

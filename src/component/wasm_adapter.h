@@ -33,26 +33,24 @@ std::vector<uint8_t> WasmAdapterModule(const FunctionPlan& fp, const FusedAdapte
 // The direct form (FusedAdapter::Direct), multi-memory: the wasm makes the whole call but for
 // one leaf. It checks and clears the flags (may_leave of the caller, may_enter of the entering
 // instances), checks the source (a list: its length, alignment and bounds; a string: through
-// the host leaf "check", (ptr, len) -> 0 or the DirectTrap code of its length, bounds or UTF-8
-// check), calls the callee's realloc with its may_leave cleared, checks the destination
+// the host leaf "check", (ptr, len) -> 1 when its length, bounds and UTF-8 pass, else 0 and
+// "string_trap" (ptr, len) raises the trap), calls the callee's realloc with its may_leave
+// cleared, checks the destination
 // (alignment, bounds), copies the allocation's contents with memory.copy from the caller's
 // memory, calls the callee, checks both return areas and copies the result's fields with loads
 // and stores, and sets may_enter again. Imports (module ""): functions "callee", "realloc",
-// "trap" (i32 code, below; it never returns) and, for a string, "check"; memories
+// "trap" (i32 code, below; it never returns) and, for a string, "check" and "string_trap";
+// memories
 // "caller_memory" (index 0) and "callee_memory" (1); mutable i32 globals "caller_may_leave",
 // "callee_may_leave" and "may_enter0".., the bound flags of ComponentInstanceState.
 enum class DirectTrap : uint32_t {
-  kNone,                 // "check": the string is valid
-  kStringOutOfBounds,    // the string's source or destination
+  kStringOutOfBounds,    // the string's destination
   kListUnaligned,        // the list's source, or realloc's pointer for it
   kListOutOfBounds,      // the list's source or destination
   kResultUnaligned,      // a return area
   kResultOutOfBounds,
   kCannotLeave,          // the caller's may_leave is clear
   kCannotEnter,          // an entering instance's may_enter is clear
-  kStringTooLong,        // more than 2^28-1 bytes
-  kInvalidUtf8,
-  kIncompleteUtf8,
   kListTooLong,          // more than 2^28-1 bytes
 };
 std::vector<uint8_t> WasmAdapterDirectModule(const FunctionPlan& fp, const FusedAdapter::DirectForm& d,
