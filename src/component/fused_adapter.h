@@ -78,9 +78,9 @@ class FusedAdapter {
   // The direct form (wasm_adapter.h): a split call that allocates, whose other arguments pass
   // unchanged (u32, s32, u64, s64) and whose results are integers (in memory: copied as bytes;
   // flat: one unchanged value). The generated wasm then makes every check and copy itself
-  // (memory.copy between the two memories, the flags as core globals:
-  // ComponentInstanceState::BindFlags) but a string's source checks, one host leaf
-  // (Func::CreateHostLeaf) that compiled code calls as a C function.
+  // (the flags as core globals: ComponentInstanceState::BindFlags) but the copy between the
+  // two memories and a string's source checks, host leaves (Func::CreateHostLeaf) that
+  // compiled code calls as C functions.
   struct DirectForm {
     uint32_t alloc_param = 0;  // the allocation's (ptr, len) in the flat arguments
     bool list = false;         // a plain list (else a UTF-8 string)
@@ -93,6 +93,7 @@ class FusedAdapter {
   ComponentInstanceState& caller_state() const { return *caller_; }
   ComponentInstanceState& callee_state() const { return *callee_; }
   const CanonOptions& caller_options() const { return *caller_opts_; }
+  const CanonOptions& callee_options() const { return *callee_opts_; }
 
  private:
   FusedAdapter() = default;

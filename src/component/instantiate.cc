@@ -254,6 +254,27 @@ TrapResult<void> CheckDirectStringRaw(void* ctx, Caller&, uint64_t* words) {
   return {};
 }
 
+// The direct form's copy leaf: the allocation's bytes from the caller's memory to the callee's
+// where both are now (memmove: realloc chose the destination). 1 when both ranges lie inside
+// their memories, as the wasm checked them before; 0 otherwise, and the wasm traps.
+struct DirectCopy {
+  uint8_t* const* from_base;
+  const uint64_t* from_length;
+  uint8_t* const* to_base;
+  const uint64_t* to_length;
+};
+uint32_t DirectCopyBytes(void* ctx, uint32_t dst, uint32_t src, uint32_t len) {
+  const auto* c = static_cast<const DirectCopy*>(ctx);
+  if (uint64_t{src} + len > *c->from_length || uint64_t{dst} + len > *c->to_length) [[unlikely]] return 0;
+  std::memmove(*c->to_base + dst, *c->from_base + src, len);
+  return 1;
+}
+TrapResult<void> DirectCopyBytesRaw(void* ctx, Caller&, uint64_t* words) {
+  words[0] = DirectCopyBytes(ctx, static_cast<uint32_t>(words[0]), static_cast<uint32_t>(words[1]),
+                             static_cast<uint32_t>(words[2]));
+  return {};
+}
+
 std::string_view DirectTrapText(DirectTrap code) {
   switch (code) {
     case DirectTrap::kStringOutOfBounds: return kTrapAdapterStringOutOfBounds;
@@ -334,6 +355,13 @@ Result<Func*> LinkDirectAdapter(ComponentStore& cs, FusedCall* fc, Func* realloc
     linker.Define("", "string_trap", Func::CreateHostRaw(store, CoreFuncType({FlatType::kI32, FlatType::kI32}, {}),
                                                          AdapterStringTrap, w));
   }
+  const CanonOptions& from = fc->adapter->caller_options();
+  const CanonOptions& to = fc->adapter->callee_options();
+  auto* copy = cs.Make<DirectCopy>(DirectCopy{from.memory_base, from.memory_length, to.memory_base, to.memory_length});
+  linker.Define("", "copy", Func::CreateHostLeaf(store, CoreFuncType({FlatType::kI32, FlatType::kI32, FlatType::kI32},
+                                                                   {FlatType::kI32}),
+                                                 reinterpret_cast<const void*>(&DirectCopyBytes), DirectCopyBytesRaw,
+                                                 copy));
   linker.Define("", "callee", core);
   linker.Define("", "realloc", realloc);
   linker.Define("", "trap", Func::CreateHostRaw(store, CoreFuncType({FlatType::kI32}, {}), AdapterTrap, w));

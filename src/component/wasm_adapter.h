@@ -36,10 +36,12 @@ std::vector<uint8_t> WasmAdapterModule(const FunctionPlan& fp, const FusedAdapte
 // the host leaf "check", (ptr, len) -> 1 when its length, bounds and UTF-8 pass, else 0 and
 // "string_trap" (ptr, len) raises the trap), calls the callee's realloc with its may_leave
 // cleared, checks the destination
-// (alignment, bounds), copies the allocation's contents with memory.copy from the caller's
-// memory, calls the callee, checks both return areas and copies the result's fields with loads
+// (alignment, bounds), copies the allocation's contents from the caller's memory through the
+// host leaf "copy" (dst, src, len) -> 1, or 0 when a range is out of its memory, calls the
+// callee, checks both return areas and copies the result's fields with loads
 // and stores, and sets may_enter again. Imports (module ""): functions "callee", "realloc",
-// "trap" (i32 code, below; it never returns) and, for a string, "check" and "string_trap";
+// "trap" (i32 code, below; it never returns), "copy" and, for a string, "check" and
+// "string_trap";
 // memories
 // "caller_memory" (index 0) and "callee_memory" (1); mutable i32 globals "caller_may_leave",
 // "callee_may_leave" and "may_enter0".., the bound flags of ComponentInstanceState.
