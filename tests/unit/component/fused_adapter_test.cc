@@ -375,6 +375,27 @@ TEST_P(FusedAdapterTest, BadReallocTrapsAsTheGenericPath) {
 
 // A parent calling its own child through canon lower traps; so does a callee reaching back
 // into its caller (through a host function the callee imports).
+// A host function `() -> u32` that calls export `name` (`() -> u32`) of *target, an instance
+// made after it (set before the call); for re-entry through the host.
+struct HostBack {
+  ComponentStore* cs;
+  RtInstance** target;
+  const char* name;
+};
+RtItem HostCallingBack(ComponentStore& cs, HostBack& back) {
+  FuncType ft;
+  ft.results = {cs.types().U32()};
+  auto host = cs.HostFunction(ft, HostFunc{&back, [](void* p, std::span<const ComponentValue>) {
+                                             auto* x = static_cast<HostBack*>(p);
+                                             return x->cs->Call(*(*x->target)->Find(x->name)->func, {});
+                                           }});
+  EXPECT_TRUE(host);
+  RtItem item;
+  item.sort = Sort::kFunc;
+  item.func = host ? *host : nullptr;
+  return item;
+}
+
 TEST_P(FusedAdapterTest, ReentranceIsRefused) {
   for (bool fused : {true, false}) {
     TestStore ts(fused);
@@ -424,21 +445,8 @@ TEST_P(FusedAdapterTest, ReentranceIsRefused) {
     ASSERT_TRUE(a && b);
     ASSERT_TRUE(ValidateComponent(*a) && ValidateComponent(*b));
     RtInstance* a_inst = nullptr;
-    struct Ctx {
-      ComponentStore* cs;
-      RtInstance** a;
-    } ctx{&cs, &a_inst};
-    FuncType ft;
-    ft.results = {cs.types().U32()};
-    auto host = cs.HostFunction(ft, HostFunc{&ctx, [](void* p, std::span<const ComponentValue>) {
-                                               auto* x = static_cast<Ctx*>(p);
-                                               return x->cs->Call(*(*x->a)->Find("h")->func, {});
-                                             }});
-    ASSERT_TRUE(host);
-    RtItem back;
-    back.sort = Sort::kFunc;
-    back.func = *host;
-    auto bi = cs.Instantiate(*b, {{"back", back}});
+    HostBack ctx{&cs, &a_inst, "h"};
+    auto bi = cs.Instantiate(*b, {{"back", HostCallingBack(cs, ctx)}});
     ASSERT_TRUE(bi) << bi.error().ToString();
     auto ai = cs.Instantiate(*a, {{"f", *(*bi)->Find("f")}});
     ASSERT_TRUE(ai) << ai.error().ToString();
@@ -725,21 +733,8 @@ TEST_P(FusedAdapterTest, DirectFormChecksTheFlags) {
     ASSERT_TRUE(ValidateComponent(*d) && ValidateComponent(*a) && ValidateComponent(*b) && ValidateComponent(*c));
     // The host's "back" calls A2.g (A's text with "f" bound to D.h).
     RtInstance* a2 = nullptr;
-    struct Ctx {
-      ComponentStore* cs;
-      RtInstance** a2;
-    } ctx{&cs, &a2};
-    FuncType ft;
-    ft.results = {cs.types().U32()};
-    auto host = cs.HostFunction(ft, HostFunc{&ctx, [](void* x, std::span<const ComponentValue>) {
-                                               auto* c = static_cast<Ctx*>(x);
-                                               return c->cs->Call(*(*c->a2)->Find("g")->func, {});
-                                             }});
-    ASSERT_TRUE(host);
-    RtItem back;
-    back.sort = Sort::kFunc;
-    back.func = *host;
-    auto di = cs.Instantiate(*d, {{"back", back}});
+    HostBack ctx{&cs, &a2, "g"};
+    auto di = cs.Instantiate(*d, {{"back", HostCallingBack(cs, ctx)}});
     ASSERT_TRUE(di) << di.error().ToString();
     auto a2i = cs.Instantiate(*a, {{"f", *(*di)->Find("h")}});
     ASSERT_TRUE(a2i) << a2i.error().ToString();
