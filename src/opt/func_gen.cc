@@ -515,14 +515,9 @@ class FuncGen {
     b_.SetInsertPoint(host_bb);
     // A host leaf (Func::CreateHostLeaf) of a signature a C function can have is called as
     // one: leaf(leaf_ctx, args...), the result returned.
-    bool leaf_sig = t.results.size() <= 1;
-    for (const std::vector<ValType>* v : {&t.params, &t.results})
-      for (ValType vt : *v)
-        leaf_sig = leaf_sig && (vt == ValType::kI32 || vt == ValType::kI64 || vt == ValType::kF32 ||
-                                vt == ValType::kF64);
     BasicBlock* leaf_end = nullptr;
     llvm::CallInst* leaf_call = nullptr;
-    if (leaf_sig) {
+    if (LeafHasCEntry(t)) {
       Value* leaf = LoadField(Ptr(), ref, offsetof(VMFuncRef, leaf), false, m_.tbaa_table);
       BasicBlock* leaf_bb = BasicBlock::Create(ctx_, "call_leaf", fn_);
       BasicBlock* slots_bb = BasicBlock::Create(ctx_, "call_host_slots", fn_);

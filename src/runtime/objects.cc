@@ -151,11 +151,7 @@ Func* Func::CreateHostRaw(Store& store, FuncType type, RawHostCallback callback,
 
 Func* Func::CreateHostLeaf(Store& store, FuncType type, const void* native, RawHostCallback callback,
                            void* ctx) {
-  bool native_ok = type.results.size() <= 1;
-  for (const std::vector<ValType>* v : {&type.params, &type.results})
-    for (ValType t : *v)
-      native_ok = native_ok && (t == ValType::kI32 || t == ValType::kI64 || t == ValType::kF32 ||
-                                t == ValType::kF64);
+  const bool native_ok = LeafHasCEntry(type);
   auto* f = static_cast<FuncObj*>(CreateHostRaw(store, std::move(type), callback, ctx));
   if (native_ok) {
     f->f.leaf = native;

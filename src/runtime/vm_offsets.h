@@ -69,6 +69,14 @@ struct VMFuncRef {
   const void* leaf = nullptr;
   void* leaf_ctx = nullptr;
 };
+// Whether a host leaf of this type gets a C entry: numbers only, at most one result.
+inline bool LeafHasCEntry(const FuncType& t) {
+  if (t.results.size() > 1) return false;
+  for (const std::vector<ValType>* v : {&t.params, &t.results})
+    for (ValType vt : *v)
+      if (vt != ValType::kI32 && vt != ValType::kI64 && vt != ValType::kF32 && vt != ValType::kF64) return false;
+  return true;
+}
 
 // The per-store limits block (part of the runtime's StoreContext, runtime/vm.h). Compiled code
 // checks its stack pointer against stack_limit in function prologues; fuel and the epoch
