@@ -237,34 +237,30 @@ nw::FuncType CoreFuncType(const std::vector<FlatType>& params, const std::vector
   return t;
 }
 
-// The direct form's string leaf (a host leaf: compiled code calls it as a C function, no host
-// call machinery): 1 when the source string passes its length, bounds and UTF-8 checks, else 0
-// (then the wasm calls AdapterStringTrap). Reads the caller's memory where it is now.
-struct DirectStringCheck {
-  uint8_t* const* base;
-  const uint64_t* length;
-};
-uint32_t CheckDirectString(void* ctx, uint32_t ptr, uint32_t len) {
-  const auto* c = static_cast<const DirectStringCheck*>(ctx);
-  if (len > kMaxStringByteLength || uint64_t{ptr} + len > *c->length) [[unlikely]] return 0;
-  return kUtf8Checker(*c->base + ptr, len);
-}
-TrapResult<void> CheckDirectStringRaw(void* ctx, Caller&, uint64_t* words) {
-  words[0] = CheckDirectString(ctx, static_cast<uint32_t>(words[0]), static_cast<uint32_t>(words[1]));
-  return {};
-}
-
-// The direct form's copy leaf: the allocation's bytes from the caller's memory to the callee's
-// where both are now (memmove: realloc chose the destination). 1 when both ranges lie inside
-// their memories, as the wasm checked them before; 0 otherwise, and the wasm traps.
-struct DirectCopy {
+// The direct form's two leaves (host leaves: compiled code calls them as C functions, no host
+// call machinery), on the two memories where they are at the call.
+struct DirectMemories {
   uint8_t* const* from_base;
   const uint64_t* from_length;
   uint8_t* const* to_base;
   const uint64_t* to_length;
 };
+// 1 when the source string passes its length, bounds and UTF-8 checks, else 0 (then the wasm
+// calls AdapterStringTrap).
+uint32_t CheckDirectString(void* ctx, uint32_t ptr, uint32_t len) {
+  const auto* c = static_cast<const DirectMemories*>(ctx);
+  if (len > kMaxStringByteLength || uint64_t{ptr} + len > *c->from_length) [[unlikely]] return 0;
+  return kUtf8Checker(*c->from_base + ptr, len);
+}
+TrapResult<void> CheckDirectStringRaw(void* ctx, Caller&, uint64_t* words) {
+  words[0] = CheckDirectString(ctx, static_cast<uint32_t>(words[0]), static_cast<uint32_t>(words[1]));
+  return {};
+}
+// The allocation's bytes from the caller's memory to the callee's (memmove: realloc chose the
+// destination). 1 when both ranges lie inside their memories, as the wasm checked them
+// before; 0 otherwise, and the wasm traps.
 uint32_t DirectCopyBytes(void* ctx, uint32_t dst, uint32_t src, uint32_t len) {
-  const auto* c = static_cast<const DirectCopy*>(ctx);
+  const auto* c = static_cast<const DirectMemories*>(ctx);
   if (uint64_t{src} + len > *c->from_length || uint64_t{dst} + len > *c->to_length) [[unlikely]] return 0;
   std::memmove(*c->to_base + dst, *c->from_base + src, len);
   return 1;
@@ -346,22 +342,20 @@ Result<Func*> LinkDirectAdapter(ComponentStore& cs, FusedCall* fc, Func* realloc
   auto* w = cs.Make<WasmAdapterCall>(WasmAdapterCall{fc, static_cast<uint32_t>(fp.lift_sig.results.size())});
   Store& store = cs.store();
   Linker linker;
+  const CanonOptions& from = fc->adapter->caller_options();
+  const CanonOptions& to = fc->adapter->callee_options();
+  auto* mems = cs.Make<DirectMemories>(DirectMemories{from.memory_base, from.memory_length, to.memory_base, to.memory_length});
   if (!fc->adapter->Direct()->list) {
-    const CanonOptions& from = fc->adapter->caller_options();
-    auto* check = cs.Make<DirectStringCheck>(DirectStringCheck{from.memory_base, from.memory_length});
     linker.Define("", "check", Func::CreateHostLeaf(store, CoreFuncType({FlatType::kI32, FlatType::kI32}, {FlatType::kI32}),
                                                     reinterpret_cast<const void*>(&CheckDirectString),
-                                                    CheckDirectStringRaw, check));
+                                                    CheckDirectStringRaw, mems));
     linker.Define("", "string_trap", Func::CreateHostRaw(store, CoreFuncType({FlatType::kI32, FlatType::kI32}, {}),
                                                          AdapterStringTrap, w));
   }
-  const CanonOptions& from = fc->adapter->caller_options();
-  const CanonOptions& to = fc->adapter->callee_options();
-  auto* copy = cs.Make<DirectCopy>(DirectCopy{from.memory_base, from.memory_length, to.memory_base, to.memory_length});
   linker.Define("", "copy", Func::CreateHostLeaf(store, CoreFuncType({FlatType::kI32, FlatType::kI32, FlatType::kI32},
                                                                    {FlatType::kI32}),
                                                  reinterpret_cast<const void*>(&DirectCopyBytes), DirectCopyBytesRaw,
-                                                 copy));
+                                                 mems));
   linker.Define("", "callee", core);
   linker.Define("", "realloc", realloc);
   linker.Define("", "trap", Func::CreateHostRaw(store, CoreFuncType({FlatType::kI32}, {}), AdapterTrap, w));
